@@ -1,0 +1,22 @@
+// Runs the TypeScript test files under the given folders (default: test/unit and test/integration) with node's test runner.
+// Node 20's runner does not expand globs, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function testFiles(dir) {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+const dirs = process.argv.slice(2);
+const files = (dirs.length ? dirs : ['test/unit', 'test/integration']).flatMap(testFiles);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,133 @@
+/**
+ * The one normalised span shape every decoder produces and every consumer reads.
+ * Ids are lowercase hex, times are nanoseconds since the epoch as bigint (a Number of ms loses precision),
+ * attributes are Maps so that keys such as "__proto__" are ordinary keys.
+ */
+
+/** An OTLP AnyValue. Integers outside the safe range stay bigint; an AnyValue with no value set is null. */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | Uint8Array
+  | null
+  | AttributeValue[]
+  | AttributeMap;
+
+export type AttributeMap = Map<string, AttributeValue>;
+
+/** OTLP `Span.SpanKind`. */
+export const SpanKind = {
+  Unspecified: 0,
+  Internal: 1,
+  Server: 2,
+  Client: 3,
+  Producer: 4,
+  Consumer: 5,
+} as const;
+export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
+
+/** OTLP `Status.StatusCode`. */
+export const StatusCode = { Unset: 0, Ok: 1, Error: 2 } as const;
+export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
+
+export interface Resource {
+  attributes: AttributeMap;
+  droppedAttributesCount: number;
+}
+
+export interface InstrumentationScope {
+  name: string;
+  version: string;
+  attributes: AttributeMap;
+  droppedAttributesCount: number;
+}
+
+export interface SpanEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: AttributeMap;
+  droppedAttributesCount: number;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: AttributeMap;
+  droppedAttributesCount: number;
+  flags: number;
+}
+
+export interface SpanStatus {
+  code: StatusCode;
+  message: string;
+}
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** Undefined for a root span (absent or empty `parent_span_id`). */
+  parentSpanId: string | undefined;
+  traceState: string;
+  flags: number;
+  name: string;
+  kind: SpanKind;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: AttributeMap;
+  droppedAttributesCount: number;
+  events: SpanEvent[];
+  droppedEventsCount: number;
+  links: SpanLink[];
+  droppedLinksCount: number;
+  status: SpanStatus;
+  /** Shared by every span of one ResourceSpans. */
+  resource: Resource;
+  /** Shared by every span of one ScopeSpans. */
+  scope: InstrumentationScope;
+}
+
+export interface ScopeSpans {
+  scope: InstrumentationScope;
+  schemaUrl: string;
+  spans: Span[];
+}
+
+export interface ResourceSpans {
+  resource: Resource;
+  schemaUrl: string;
+  scopeSpans: ScopeSpans[];
+}
+
+/** A decoded `ExportTraceServiceRequest`. */
+export interface TraceRequest {
+  resourceSpans: ResourceSpans[];
+}
+
+export function spansOf(request: TraceRequest): Span[] {
+  const spans: Span[] = [];
+  for (const resourceSpans of request.resourceSpans) {
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) spans.push(span);
+    }
+  }
+  return spans;
+}
+
+export const SERVICE_NAME = 'service.name';
+
+export function serviceNameOf(span: Span): string | undefined {
+  const value = span.resource.attributes.get(SERVICE_NAME);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function durationNanos(span: Span): bigint {
+  const duration = span.endTimeUnixNano - span.startTimeUnixNano;
+  return duration > 0n ? duration : 0n;
+}
+
+export function nanosToMillis(nanos: bigint): number {
+  return Number(nanos) / 1e6;
+}
