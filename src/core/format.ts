@@ -1,0 +1,46 @@
+/** Short display forms shared by the tree view, the status bar and the CLI. */
+import type { AiSpanInfo } from './semantics/types';
+
+/** `850 µs`, `340 ms`, `1.2 s`, `2 min 5 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
+  if (ms < 1000) return `${ms < 10 ? trimZero(ms.toFixed(1)) : Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds < 10 ? trimZero(seconds.toFixed(2)) : trimZero(seconds.toFixed(1))} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+/** `950`, `1.4k`, `12k`, `3.1M`. */
+export function formatTokens(count: number): string {
+  if (count < 1000) return String(count);
+  if (count < 10_000) return `${trimZero((count / 1000).toFixed(1))}k`;
+  if (count < 1_000_000) return `${Math.round(count / 1000)}k`;
+  return `${trimZero((count / 1_000_000).toFixed(1))}M`;
+}
+
+/** `340→120 tok`, `340 tok in` when the output is unknown, undefined when neither is known. */
+export function formatTokenFlow(input: number | undefined, output: number | undefined): string | undefined {
+  if (input === undefined && output === undefined) return undefined;
+  if (output === undefined) return `${formatTokens(input!)} tok in`;
+  if (input === undefined) return `${formatTokens(output)} tok out`;
+  return `${formatTokens(input)}→${formatTokens(output)} tok`;
+}
+
+/** The one-line description of a span: `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`. */
+export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
+  const parts: string[] = [];
+  const model = ai.responseModel ?? ai.requestModel;
+  if (model) parts.push(model);
+  else if (ai.toolName) parts.push(ai.toolName);
+  parts.push(formatDuration(durationMs));
+  const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens);
+  if (tokens) parts.push(tokens);
+  if (ai.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(ai.ttftMs)}`);
+  return parts.join(' · ');
+}
+
+function trimZero(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}

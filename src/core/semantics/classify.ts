@@ -1,0 +1,249 @@
+/**
+ * The classification table: an ordered list of rules, the first one that recognises a span wins.
+ *
+ * Precedence, highest first, and why:
+ *  1. OpenInference `openinference.span.kind` and LangSmith `langsmith.span.kind`: explicit kind attributes. LangSmith
+ *     must beat `gen_ai.operation.name` because it maps retriever→"embeddings" and prompt→"chat" on every run.
+ *  2. MCP: semconv `mcp.method.name`, then OpenLLMetry's MCP instrumentation (its own scope and span names). Every MCP
+ *     span is kind `mcp`, `tools/call` included; the tool name is extracted separately.
+ *  3. Vercel AI SDK `ai.operationId`, before `gen_ai.operation.name`: the Traceloop JS SDK rewrites AI SDK spans and
+ *     sets `gen_ai.operation.name=chat` on the `ai.generateText` wrapper as well, while keeping `ai.operationId`.
+ *     Trusting the op name there would count the wrapper's aggregated usage a second time.
+ *  4. OTel GenAI `gen_ai.operation.name` (plus Semantic Kernel's and OpenLLMetry's non-standard values).
+ *  5. Traceloop `traceloop.span.kind`, then legacy `llm.request.type`.
+ *  6. Heuristics on names and shapes, last.
+ *
+ * Double counting: totals are summed over `llm` and `embedding` spans only, so every wrapper that repeats its
+ * children's usage is classified as something else: Vercel `ai.generateText`/`ai.streamText`/`ai.generateObject`/
+ * `ai.streamObject` are `agent` (an agent loop of provider calls and tool calls), `ai.embed`/`ai.embedMany` are
+ * `chain`, v7 `invoke_agent` roots are `agent`.
+ */
+import type { Span } from '../model';
+import { readNonNegative, readString } from './attributes';
+import type { AiKind, Convention } from './types';
+
+export interface Classification {
+  kind: AiKind;
+  /** Undefined when no rule recognised the span (kind `other`). */
+  convention: Convention | undefined;
+}
+
+interface ClassificationRule {
+  readonly convention: Convention;
+  /** The kind this rule recognises, or undefined to let the next rule try. */
+  match(span: Span): AiKind | undefined;
+}
+
+/** A rule that looks the value of one string attribute up in a table. */
+function byAttributeValue(
+  convention: Convention,
+  key: string,
+  kinds: Record<string, AiKind>,
+  options: { normalize?: (value: string) => string; unknownValue?: AiKind } = {},
+): ClassificationRule {
+  // A Map, so that values such as "constructor" do not hit Object.prototype.
+  const table = new Map(Object.entries(kinds));
+  const { normalize, unknownValue } = options;
+  return {
+    convention,
+    match(span) {
+      const value = readString(span.attributes, key);
+      if (value === undefined) return undefined;
+      return table.get(normalize ? normalize(value) : value) ?? unknownValue;
+    },
+  };
+}
+
+const toUpper = (value: string): string => value.toUpperCase();
+const toLower = (value: string): string => value.toLowerCase();
+
+const openInference = byAttributeValue(
+  'openinference',
+  'openinference.span.kind',
+  {
+    LLM: 'llm',
+    EMBEDDING: 'embedding',
+    AGENT: 'agent',
+    TOOL: 'tool',
+    RETRIEVER: 'retriever',
+    RERANKER: 'retriever',
+    CHAIN: 'chain',
+    PROMPT: 'chain',
+    GUARDRAIL: 'chain',
+    EVALUATOR: 'chain',
+  },
+  // The attribute marks an OpenInference span; newer kinds (e.g. DECISION) are steps of a pipeline.
+  { normalize: toUpper, unknownValue: 'chain' },
+);
+
+/** LangSmith's OTel exporter writes GenAI semconv attributes, so it is reported as that convention. */
+const langSmith = byAttributeValue(
+  'otel-genai',
+  'langsmith.span.kind',
+  { llm: 'llm', embedding: 'embedding', tool: 'tool', retriever: 'retriever', chain: 'chain', parser: 'chain', prompt: 'chain' },
+  { normalize: toLower, unknownValue: 'chain' },
+);
+
+const mcpSemconv: ClassificationRule = {
+  convention: 'otel-mcp',
+  match: (span) => (readString(span.attributes, 'mcp.method.name') !== undefined ? 'mcp' : undefined),
+};
+
+/** OpenLLMetry's MCP instrumentation: tracer `opentelemetry.instrumentation.mcp.instrumentation`, no `mcp.method.name`. */
+const TRACELOOP_MCP_SCOPE_PREFIX = 'opentelemetry.instrumentation.mcp';
+const TRACELOOP_MCP_SPAN_NAMES = new Set(['mcp.client.session', 'mcp.server']);
+
+const traceloopMcp: ClassificationRule = {
+  convention: 'traceloop',
+  match: (span) =>
+    span.scope.name.startsWith(TRACELOOP_MCP_SCOPE_PREFIX) ||
+    TRACELOOP_MCP_SPAN_NAMES.has(span.name) ||
+    span.name.endsWith('.mcp')
+      ? 'mcp'
+      : undefined,
+};
+
+const VERCEL_OPERATIONS = new Map<string, AiKind>([
+  ['ai.generateText.doGenerate', 'llm'],
+  ['ai.streamText.doStream', 'llm'],
+  ['ai.generateObject.doGenerate', 'llm'],
+  ['ai.streamObject.doStream', 'llm'],
+  ['ai.embed.doEmbed', 'embedding'],
+  ['ai.embedMany.doEmbed', 'embedding'],
+  ['ai.toolCall', 'tool'],
+  ['ai.generateText', 'agent'],
+  ['ai.streamText', 'agent'],
+  ['ai.generateObject', 'agent'],
+  ['ai.streamObject', 'agent'],
+  ['ai.embed', 'chain'],
+  ['ai.embedMany', 'chain'],
+  ['ai.rerank', 'retriever'],
+]);
+
+/** The AI SDK operation id: the `ai.operationId` attribute, or the span name of a span from the SDK's `ai` tracer. */
+export function vercelOperationId(span: Span): string | undefined {
+  const id = readString(span.attributes, 'ai.operationId');
+  if (id !== undefined) return id;
+  return span.scope.name === 'ai' && span.name.startsWith('ai.') ? span.name : undefined;
+}
+
+const vercelAi: ClassificationRule = {
+  convention: 'vercel-ai',
+  match(span) {
+    const id = vercelOperationId(span);
+    if (id === undefined) return undefined;
+    const kind = VERCEL_OPERATIONS.get(id);
+    if (kind) return kind;
+    // Provider calls of operations this table does not list yet.
+    if (id.endsWith('.doGenerate') || id.endsWith('.doStream')) return 'llm';
+    if (id.endsWith('.doEmbed')) return 'embedding';
+    return undefined;
+  },
+};
+
+const otelGenAi = byAttributeValue('otel-genai', 'gen_ai.operation.name', {
+  chat: 'llm',
+  text_completion: 'llm',
+  generate_content: 'llm',
+  // Semantic Kernel's non-standard operation names.
+  'chat.completions': 'llm',
+  'chat.streaming_completions': 'llm',
+  'text.completions': 'llm',
+  'text.streaming_completions': 'llm',
+  embeddings: 'embedding',
+  invoke_agent: 'agent',
+  create_agent: 'agent',
+  execute_tool: 'tool',
+  retrieval: 'retriever',
+  search_memory: 'retriever',
+  // Vercel v7 and OpenLLMetry custom operation names.
+  rerank: 'retriever',
+  vector_db_retrieve: 'retriever',
+  invoke_workflow: 'chain',
+  plan: 'chain',
+  agent_step: 'chain',
+  execute_task: 'chain',
+});
+
+const traceloopSpanKind = byAttributeValue('traceloop', 'traceloop.span.kind', {
+  workflow: 'chain',
+  task: 'chain',
+  session: 'chain',
+  agent: 'agent',
+  tool: 'tool',
+  // FastMCP's `mcp.server` span.
+  server: 'mcp',
+});
+
+const traceloopRequestType = byAttributeValue('traceloop', 'llm.request.type', {
+  chat: 'llm',
+  completion: 'llm',
+  embedding: 'embedding',
+  rerank: 'retriever',
+});
+
+/** Logfire's MCP spans (`MCP request: tools/call x`, `MCP server handle request: …`) carry JSON-RPC attributes only. */
+const logfireMcp: ClassificationRule = {
+  convention: 'heuristic',
+  match: (span) =>
+    span.name.startsWith('MCP ') && readString(span.attributes, 'rpc.system') === 'jsonrpc' ? 'mcp' : undefined,
+};
+
+/** Span names of producers that set no kind attribute: Google ADK's `call_llm`, Logfire's client spans. */
+const NAME_PREFIXES: readonly (readonly [string, AiKind])[] = [
+  ['call_llm', 'llm'],
+  ['Chat Completion with ', 'llm'],
+  ['Responses API with ', 'llm'],
+  ['Completion with ', 'llm'],
+  ['Embedding Creation with ', 'embedding'],
+];
+
+const knownNames: ClassificationRule = {
+  convention: 'heuristic',
+  match(span) {
+    for (const [prefix, kind] of NAME_PREFIXES) if (span.name.startsWith(prefix)) return kind;
+    return undefined;
+  },
+};
+
+const USAGE_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'gen_ai.usage.completion_tokens',
+];
+
+/** Pre-1.31 GenAI spans have no operation name: a model plus token usage means a model call. */
+const modelWithUsage: ClassificationRule = {
+  convention: 'heuristic',
+  match(span) {
+    const attributes = span.attributes;
+    const hasModel =
+      readString(attributes, 'gen_ai.request.model') !== undefined ||
+      readString(attributes, 'gen_ai.response.model') !== undefined;
+    if (!hasModel) return undefined;
+    return USAGE_KEYS.some((key) => readNonNegative(attributes, key) !== undefined) ? 'llm' : undefined;
+  },
+};
+
+const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
+  openInference,
+  langSmith,
+  mcpSemconv,
+  traceloopMcp,
+  vercelAi,
+  otelGenAi,
+  traceloopSpanKind,
+  traceloopRequestType,
+  logfireMcp,
+  knownNames,
+  modelWithUsage,
+];
+
+export function classifySpan(span: Span): Classification {
+  for (const rule of CLASSIFICATION_RULES) {
+    const kind = rule.match(span);
+    if (kind !== undefined) return { kind, convention: rule.convention };
+  }
+  return { kind: 'other', convention: undefined };
+}

@@ -1,0 +1,267 @@
+/**
+ * The extraction table: for each field, the attribute names that carry it across conventions, in the order they are
+ * tried. Values are read defensively (see attributes.ts).
+ *
+ * Input tokens are taken as reported and never adjusted for caching: OTel says `gen_ai.usage.input_tokens` includes
+ * cached tokens, and the producers that wrap Anthropic (whose raw `input_tokens` excludes them) add the cache counts
+ * themselves (OpenInference, OpenLLMetry). `cachedTokens` is cache reads only.
+ */
+import type { AttributeMap, Span } from '../model';
+import { durationNanos, nanosToMillis } from '../model';
+import { readBoolean, readFirst, readNonNegative, readString } from './attributes';
+import type { Classification } from './classify';
+import { vercelOperationId } from './classify';
+import type { AiSpanInfo, CodeLocation } from './types';
+
+const INPUT_TOKEN_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+  'llm.usage.prompt_tokens',
+  'ai.usage.inputTokens',
+  'ai.usage.promptTokens',
+  // Vercel embedding spans.
+  'ai.usage.tokens',
+];
+
+const OUTPUT_TOKEN_KEYS = [
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'llm.token_count.completion',
+  'llm.usage.completion_tokens',
+  'ai.usage.outputTokens',
+  'ai.usage.completionTokens',
+];
+
+const CACHED_TOKEN_KEYS = [
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.cache_read_input_tokens',
+  'llm.token_count.prompt_details.cache_read',
+  'ai.usage.inputTokenDetails.cacheReadTokens',
+  'ai.usage.cachedInputTokens',
+];
+
+const REASONING_TOKEN_KEYS = [
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.reasoning_tokens',
+  'llm.usage.reasoning_tokens',
+  'llm.token_count.completion_details.reasoning',
+  'ai.usage.outputTokenDetails.reasoningTokens',
+  'ai.usage.reasoningTokens',
+];
+
+const REQUEST_MODEL_KEYS = [
+  'gen_ai.request.model',
+  'llm.request.model_name',
+  // OpenInference: the response model when known, else the request model.
+  'llm.model_name',
+  'embedding.model_name',
+  'reranker.model_name',
+  'llm.request.model',
+  'ai.model.id',
+];
+
+const RESPONSE_MODEL_KEYS = [
+  'gen_ai.response.model',
+  'llm.response.model_name',
+  'llm.response.model',
+  'ai.response.model',
+];
+
+/** `gen_ai.system` values that name a framework, not a model provider (LangSmith, Google ADK, Agent Framework). */
+const FRAMEWORK_SYSTEMS = new Set(['langchain', 'gcp.vertex.agent', 'microsoft.agent_framework']);
+
+/** Deprecated `gen_ai.system` members and their `gen_ai.provider.name` spelling. */
+const PROVIDER_ALIASES = new Map([
+  ['az.ai.inference', 'azure.ai.inference'],
+  ['az.ai.openai', 'azure.ai.openai'],
+  ['vertex_ai', 'gcp.vertex_ai'],
+  ['gemini', 'gcp.gemini'],
+  ['xai', 'x_ai'],
+]);
+
+const asProvider = (value: string): string | undefined =>
+  FRAMEWORK_SYSTEMS.has(value) ? undefined : (PROVIDER_ALIASES.get(value) ?? value);
+
+/** The AI SDK's provider ids carry the API after a dot: `openai.chat`, `anthropic.messages`, `google.vertex.chat`. */
+const withoutApiSuffix = (value: string): string => {
+  const dot = value.indexOf('.');
+  return dot > 0 ? value.slice(0, dot) : value;
+};
+
+const PROVIDER_SOURCES: readonly { key: string; normalize: (value: string) => string | undefined }[] = [
+  { key: 'gen_ai.provider.name', normalize: asProvider },
+  // Before `gen_ai.system`, which the AI SDK fills with the same raw `openai.chat` string.
+  { key: 'ai.model.provider', normalize: withoutApiSuffix },
+  { key: 'gen_ai.system', normalize: asProvider },
+  // OpenInference: `llm.provider` is the host, `llm.system` the API shape.
+  { key: 'llm.provider', normalize: asProvider },
+  { key: 'llm.system', normalize: asProvider },
+  { key: 'llm.vendor', normalize: asProvider },
+];
+
+const STREAMING_FLAG_KEYS = ['gen_ai.request.stream', 'gen_ai.is_streaming', 'llm.is_streaming', 'langsmith.request.streaming'];
+
+/** Semantic Kernel names streaming calls in the operation itself. */
+const STREAMING_OPERATIONS = new Set(['chat.streaming_completions', 'text.streaming_completions']);
+
+/** TTFT attributes in the order of the field map's section (c), with the factor that turns them into milliseconds. */
+const TTFT_ATTRIBUTES: readonly { key: string; toMs: number; vercel?: true }[] = [
+  { key: 'gen_ai.response.time_to_first_chunk', toMs: 1000 },
+  { key: 'gen_ai.client.operation.time_to_first_chunk', toMs: 1000 },
+  { key: 'ai.response.msToFirstChunk', toMs: 1, vercel: true },
+  { key: 'ai.stream.msToFirstChunk', toMs: 1, vercel: true },
+];
+
+/** Span events added when the first chunk arrives (OpenInference, OpenLLMetry now and before 2026-03, AI SDK ≤ v6). */
+const FIRST_CHUNK_EVENTS = new Set([
+  'First Token Stream Event',
+  'gen_ai.content.completion.chunk',
+  'llm.content.completion.chunk',
+  'ai.stream.firstChunk',
+]);
+
+/** OpenInference's openai-agents realtime TTFT, measured from the end of the user's turn, not from the span start. */
+const REALTIME_TTFT_KEY = 'time_to_first_token_ms';
+
+const TOOL_NAME_KEYS = ['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name'];
+const AGENT_NAME_KEYS = ['gen_ai.agent.name', 'agent.name', /* Pydantic AI format v2 */ 'agent_name'];
+
+const MCP_TOOL_CALL = 'tools/call ';
+
+export function extractAiFields(span: Span, { kind, convention }: Classification): AiSpanInfo {
+  const attributes = span.attributes;
+  const outputTokens = readFirst(attributes, OUTPUT_TOKEN_KEYS, readNonNegative);
+  // Also when another convention classified the span: OpenInference's AI SDK processor keeps the `ai.*` attributes.
+  const operationId = vercelOperationId(span);
+  let streaming = streamingOf(attributes, operationId);
+  let ttftMs: number | undefined;
+  let tpotMs: number | undefined;
+  if (kind === 'llm' && streaming !== false) {
+    const firstToken = firstTokenOf(span);
+    if (firstToken) {
+      streaming = true;
+      ttftMs = firstToken.ttftMs;
+      tpotMs = timePerOutputToken(firstToken.decodeMs, outputTokens);
+    }
+  }
+  const traceloopKind = readString(attributes, 'traceloop.span.kind');
+  return {
+    kind,
+    convention,
+    provider: providerOf(attributes),
+    requestModel: readFirst(attributes, REQUEST_MODEL_KEYS, readString),
+    responseModel: readFirst(attributes, RESPONSE_MODEL_KEYS, readString),
+    inputTokens: readFirst(attributes, INPUT_TOKEN_KEYS, readNonNegative),
+    outputTokens,
+    cachedTokens: readFirst(attributes, CACHED_TOKEN_KEYS, readNonNegative),
+    reasoningTokens: readFirst(attributes, REASONING_TOKEN_KEYS, readNonNegative),
+    streaming,
+    ttftMs,
+    tpotMs,
+    toolName:
+      readFirst(attributes, TOOL_NAME_KEYS, readString) ??
+      (traceloopKind === 'tool' ? readString(attributes, 'traceloop.entity.name') : undefined) ??
+      (kind === 'mcp' ? mcpToolFromName(span.name) : undefined),
+    agentName:
+      readFirst(attributes, AGENT_NAME_KEYS, readString) ??
+      (traceloopKind === 'agent' ? readString(attributes, 'traceloop.entity.name') : undefined) ??
+      // The AI SDK's closest thing to an agent name, on its generateText/streamText wrappers.
+      (kind === 'agent' && operationId !== undefined ? readString(attributes, 'ai.telemetry.functionId') : undefined),
+    code: codeLocationOf(attributes),
+  };
+}
+
+function providerOf(attributes: AttributeMap): string | undefined {
+  for (const { key, normalize } of PROVIDER_SOURCES) {
+    const value = readString(attributes, key);
+    const provider = value === undefined ? undefined : normalize(value);
+    if (provider !== undefined) return provider;
+  }
+  return undefined;
+}
+
+function streamingOf(attributes: AttributeMap, vercelOperation: string | undefined): boolean | undefined {
+  const flag = readFirst(attributes, STREAMING_FLAG_KEYS, readBoolean);
+  if (flag !== undefined) return flag;
+  const operation = readString(attributes, 'gen_ai.operation.name');
+  if (operation !== undefined && STREAMING_OPERATIONS.has(operation)) return true;
+  if (vercelOperation?.startsWith('ai.stream')) return true;
+  if (vercelOperation?.startsWith('ai.generate')) return false;
+  return undefined;
+}
+
+interface FirstToken {
+  ttftMs: number;
+  /** Time from the first token to the last, when this source allows computing it. */
+  decodeMs: number | undefined;
+}
+
+/** Section (c) of the field map: the first applicable TTFT source wins. */
+function firstTokenOf(span: Span): FirstToken | undefined {
+  const attributes = span.attributes;
+  for (const { key, toMs, vercel } of TTFT_ATTRIBUTES) {
+    const value = readNonNegative(attributes, key);
+    if (value === undefined) continue;
+    const ttftMs = value * toMs;
+    // The AI SDK measures the finish on the same clock; the span end may include post-processing.
+    const msToFinish = vercel ? readNonNegative(attributes, 'ai.response.msToFinish') : undefined;
+    const decodeMs = msToFinish !== undefined ? msToFinish - ttftMs : nanosToMillis(durationNanos(span)) - ttftMs;
+    return { ttftMs, decodeMs };
+  }
+  const firstChunkNanos = firstChunkEventTime(span);
+  if (firstChunkNanos !== undefined) {
+    return {
+      ttftMs: nanosToMillis(firstChunkNanos - span.startTimeUnixNano),
+      decodeMs: nanosToMillis(span.endTimeUnixNano - firstChunkNanos),
+    };
+  }
+  const realtimeMs = readNonNegative(attributes, REALTIME_TTFT_KEY);
+  // Its origin is not the span start, so the span end says nothing about decoding time.
+  return realtimeMs === undefined ? undefined : { ttftMs: realtimeMs, decodeMs: undefined };
+}
+
+/** The earliest first-chunk event at or after the span start; OpenLLMetry adds one event per chunk. */
+function firstChunkEventTime(span: Span): bigint | undefined {
+  let earliest: bigint | undefined;
+  for (const event of span.events) {
+    if (!FIRST_CHUNK_EVENTS.has(event.name) || event.timeUnixNano < span.startTimeUnixNano) continue;
+    if (earliest === undefined || event.timeUnixNano < earliest) earliest = event.timeUnixNano;
+  }
+  return earliest;
+}
+
+/** Decode time over the tokens after the first; never derived from the AI SDK's tokens-per-second, which include TTFT. */
+function timePerOutputToken(decodeMs: number | undefined, outputTokens: number | undefined): number | undefined {
+  if (decodeMs === undefined || decodeMs < 0 || outputTokens === undefined || outputTokens <= 1) return undefined;
+  return decodeMs / (outputTokens - 1);
+}
+
+/** `tools/call get-weather`, `MCP send tools/call get-weather`, `MCP request: tools/call get-weather` → `get-weather`. */
+function mcpToolFromName(name: string): string | undefined {
+  const at = name.indexOf(MCP_TOOL_CALL);
+  if (at < 0) return undefined;
+  const tool = name.slice(at + MCP_TOOL_CALL.length).trim();
+  return tool === '' ? undefined : tool;
+}
+
+function codeLocationOf(attributes: AttributeMap): CodeLocation | undefined {
+  const file = readString(attributes, 'code.file.path') ?? readString(attributes, 'code.filepath');
+  const line = readLine(attributes, 'code.line.number') ?? readLine(attributes, 'code.lineno');
+  const fn = readString(attributes, 'code.function.name') ?? legacyFunctionName(attributes);
+  if (file === undefined && line === undefined && fn === undefined) return undefined;
+  return { file, line, function: fn };
+}
+
+/** Before v1.33 the class lived in `code.namespace`; `code.function.name` is the two joined. */
+function legacyFunctionName(attributes: AttributeMap): string | undefined {
+  const fn = readString(attributes, 'code.function');
+  if (fn === undefined) return undefined;
+  const namespace = readString(attributes, 'code.namespace');
+  return namespace === undefined ? fn : `${namespace}.${fn}`;
+}
+
+function readLine(attributes: AttributeMap, key: string): number | undefined {
+  const line = readNonNegative(attributes, key);
+  return line !== undefined && Number.isInteger(line) ? line : undefined;
+}
