@@ -1,0 +1,231 @@
+/**
+ * Every command's handler, keyed by the ids in contributions.ts (a missing handler is a compile error). Arguments
+ * from menus and other extensions are `unknown` and checked; every failure is logged and shown, never thrown.
+ */
+import * as vscode from 'vscode';
+import { openSettings, saveReceiverPort } from './config';
+import { Commands, TRACES_VIEW_ID, type CommandId } from './contributions';
+import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
+import { displayAddress, exporterEnvironment, findFreePort } from './core/endpoint';
+import { describeSpan } from './core/format';
+import { durationNanos, nanosToMillis } from './core/model';
+import { postTraces } from './core/postTraces';
+import { SETTING_LIMITS, type Settings } from './core/settings';
+import type { TraceStore } from './core/store/traceStore';
+import type { SpanNode, TraceRecord } from './core/store/types';
+import { describeError, type ReceiverController } from './receiverController';
+import { showSpanDetails } from './spanDetails';
+import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
+
+export interface CommandContext {
+  store: TraceStore;
+  receiver: ReceiverController;
+  tracesView: TracesView;
+  log: vscode.LogOutputChannel;
+  extensionId: string;
+  settings: () => Settings;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** How many ports above the configured one "Use Another Port" tries before letting the OS pick. */
+const NEARBY_PORTS = 12;
+
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
+  const { store, receiver, log } = context;
+
+  const handlers: Record<CommandId, Handler> = {
+    [Commands.clearTraces]: () => store.clear(),
+    [Commands.pauseReceiving]: () => receiver.setPaused(true),
+    [Commands.resumeReceiving]: () => receiver.setPaused(false),
+    [Commands.copyEndpoint]: () => copyEndpoint(context),
+    [Commands.showSpanDetails]: (target, options) => showDetails(context, target, options),
+    [Commands.sendDemoTrace]: () => sendDemoTrace(context),
+    [Commands.restartReceiver]: () => receiver.restart(),
+    [Commands.changePort]: () => changePort(context),
+    [Commands.showLog]: () => log.show(),
+    [Commands.openSettings]: () => openSettings(context.extensionId),
+    [Commands.showReceiverActions]: () => showReceiverActions(context),
+    [Commands.copyId]: (target) => copyId(target),
+  };
+
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        log.error(`Command ${id} failed: ${describeError(error)}`);
+        void vscode.window.showErrorMessage(`AI Trace Lens: ${describeError(error)}`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+async function copyEndpoint({ receiver }: CommandContext): Promise<void> {
+  const endpoint = receiver.endpoint;
+  await vscode.env.clipboard.writeText(exporterEnvironment(endpoint));
+  const kind = receiver.state.kind;
+  if (kind === 'listening' || kind === 'paused') {
+    void vscode.window.showInformationMessage(
+      `Copied OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf. ` +
+        'Set them where your app runs; its traces then appear in the Traces view.',
+    );
+    return;
+  }
+  const restart = 'Restart Receiver';
+  const choice = await vscode.window.showWarningMessage(
+    `Copied the exporter settings for ${endpoint}, but the receiver is not listening right now.`,
+    restart,
+  );
+  if (choice === restart) await receiver.restart();
+}
+
+async function showDetails(context: CommandContext, target: unknown, options: unknown): Promise<void> {
+  const preserveFocus =
+    typeof options === 'object' && options !== null && 'preserveFocus' in options && options.preserveFocus === true;
+  if (isTreeElement(target)) {
+    // A span row shows that span; a trace row shows the root span it stands for.
+    const trace = context.store.getTrace(target.traceId);
+    const node = target.type === 'span' ? trace?.getSpan(target.spanId) : trace && rootSpanOf(trace);
+    if (node === undefined) {
+      void vscode.window.showWarningMessage('That span is no longer held: the traces were cleared or it was evicted.');
+      return;
+    }
+    await showSpanDetails(node.span.traceId, node.span.spanId, node.span.name, { preserveFocus });
+    return;
+  }
+  // From the palette: pick a span of the selected trace, or of the newest.
+  const selected = context.tracesView.selectedTraceId;
+  const trace = (selected === undefined ? undefined : context.store.getTrace(selected)) ?? context.store.traces()[0];
+  if (trace === undefined) {
+    const send = 'Send a Demo Trace';
+    const choice = await vscode.window.showInformationMessage('There are no traces yet.', send);
+    if (choice === send) await vscode.commands.executeCommand(Commands.sendDemoTrace);
+    return;
+  }
+  const node = await pickSpan(trace);
+  if (node !== undefined) await showSpanDetails(node.span.traceId, node.span.spanId, node.span.name, { preserveFocus: false });
+}
+
+interface SpanPick extends vscode.QuickPickItem {
+  node: SpanNode;
+}
+
+async function pickSpan(trace: TraceRecord): Promise<SpanNode | undefined> {
+  // Pre-order, as in the tree; labels are the plain span names so typing a name finds it.
+  const items: SpanPick[] = trace.spans().map((node) => ({
+    node,
+    label: node.span.name || '(unnamed span)',
+    description: describeSpan(node.ai, nanosToMillis(durationNanos(node.span))),
+    iconPath: spanIcon(node),
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Span details: ${trace.summary.rootName}`,
+    placeHolder: 'Pick a span to show its attributes, events and resource',
+    matchOnDescription: true,
+  });
+  return picked?.node;
+}
+
+async function sendDemoTrace({ receiver, tracesView }: CommandContext): Promise<void> {
+  if (receiver.state.kind === 'paused') {
+    const resume = 'Resume and Send';
+    const choice = await vscode.window.showWarningMessage(
+      'Receiving is paused, so the receiver would refuse the demo trace.',
+      resume,
+    );
+    if (choice !== resume) return;
+    receiver.setPaused(false);
+  }
+  const state = receiver.state;
+  if (state.kind !== 'listening') {
+    const why =
+      state.kind === 'failed'
+        ? (state.failure?.reason ?? 'it failed to start')
+        : state.kind === 'stopped'
+          ? 'receiving is turned off (aiTraceLens.receiver.enabled)'
+          : 'it is still starting';
+    const restart = 'Restart Receiver';
+    const choice = await vscode.window.showWarningMessage(
+      `The demo trace was not sent: the receiver is not listening; ${why}.`,
+      restart,
+    );
+    if (choice === restart) await receiver.restart();
+    return;
+  }
+  // Through the real receiver over HTTP, like an app's exporter: the demo exercises the whole path.
+  const demo = buildDemoTrace();
+  const response = await postTraces(receiver.endpoint, demo.body, 'application/json');
+  if (response.status !== 200) {
+    throw new Error(`The receiver refused the demo trace: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+  }
+  await tracesView.revealTrace(demo.traceId);
+  vscode.window.setStatusBarMessage(`$(check) Demo trace "${DEMO_ROOT_SPAN_NAME}" received (${demo.spanCount} spans)`, 4000);
+}
+
+async function changePort({ receiver, settings }: CommandContext): Promise<void> {
+  const { host, port: configured } = settings().receiver;
+  const { minimum, maximum } = SETTING_LIMITS['receiver.port'];
+  const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter((port) => port <= maximum);
+  const suggestion = await findFreePort(host, nearby).catch(() => configured);
+  const value = await vscode.window.showInputBox({
+    title: 'AI Trace Lens: Receiver Port',
+    prompt:
+      `Port for the OTLP/HTTP receiver on ${host} (saved as aiTraceLens.receiver.port). ` +
+      `${suggestion} is free now. Your app's OTEL_EXPORTER_OTLP_ENDPOINT must use the same port.`,
+    value: String(suggestion),
+    validateInput: (text) => {
+      const port = Number(text.trim());
+      return Number.isInteger(port) && port >= minimum && port <= maximum && text.trim() !== ''
+        ? undefined
+        : `Enter a whole number from ${minimum} to ${maximum}.`;
+    },
+  });
+  if (value === undefined) return;
+  const port = Number(value.trim());
+  receiver.announceNextStart(port);
+  // The same port changes no setting, so no restart would follow on its own.
+  if (port === configured) await receiver.restart();
+  else await saveReceiverPort(port);
+}
+
+interface ActionPick extends vscode.QuickPickItem {
+  command: string;
+}
+
+async function showReceiverActions({ receiver }: CommandContext): Promise<void> {
+  const state = receiver.state;
+  const actions: ActionPick[] = [{ label: '$(list-tree) Show Traces', command: `${TRACES_VIEW_ID}.focus` }];
+  if (state.kind === 'listening') actions.push({ label: '$(debug-pause) Pause Receiving', command: Commands.pauseReceiving });
+  if (state.kind === 'paused') actions.push({ label: '$(debug-start) Resume Receiving', command: Commands.resumeReceiving });
+  actions.push(
+    {
+      label: '$(copy) Copy Endpoint Settings',
+      description: 'OTEL_EXPORTER_OTLP_ENDPOINT and _PROTOCOL for your app',
+      command: Commands.copyEndpoint,
+    },
+    { label: '$(beaker) Send a Demo Trace', command: Commands.sendDemoTrace },
+    { label: '$(debug-restart) Restart Receiver', command: Commands.restartReceiver },
+    { label: '$(plug) Change Receiver Port…', command: Commands.changePort },
+    { label: '$(clear-all) Clear Traces', command: Commands.clearTraces },
+    { label: '$(output) Show Log', command: Commands.showLog },
+    { label: '$(settings-gear) Open Settings', command: Commands.openSettings },
+  );
+  const where = displayAddress(state.host, state.port);
+  const title =
+    state.kind === 'listening'
+      ? `AI Trace Lens: receiving on ${where}`
+      : state.kind === 'paused'
+        ? `AI Trace Lens: paused on ${where}`
+        : `AI Trace Lens: not listening (${where})`;
+  const picked = await vscode.window.showQuickPick(actions, { title, placeHolder: 'Choose an action' });
+  if (picked !== undefined) await vscode.commands.executeCommand(picked.command);
+}
+
+async function copyId(target: unknown): Promise<void> {
+  if (!isTreeElement(target)) return;
+  const [id, noun] = target.type === 'span' ? [target.spanId, 'span'] : [target.traceId, 'trace'];
+  await vscode.env.clipboard.writeText(id);
+  vscode.window.setStatusBarMessage(`$(check) Copied ${noun} id ${id}`, 3000);
+}

@@ -1,0 +1,58 @@
+/**
+ * Every id the extension shares with its package.json contribution surface, in one place, so that code and
+ * manifest cannot drift apart unnoticed (test/unit/contributions.test.ts compares the two).
+ * No `vscode` import: the unit tests read this file in plain Node.
+ */
+
+export const Commands = {
+  clearTraces: 'aiTraceLens.clearTraces',
+  pauseReceiving: 'aiTraceLens.pauseReceiving',
+  resumeReceiving: 'aiTraceLens.resumeReceiving',
+  copyEndpoint: 'aiTraceLens.copyEndpoint',
+  showSpanDetails: 'aiTraceLens.showSpanDetails',
+  sendDemoTrace: 'aiTraceLens.sendDemoTrace',
+  restartReceiver: 'aiTraceLens.restartReceiver',
+  changePort: 'aiTraceLens.changePort',
+  showLog: 'aiTraceLens.showLog',
+  openSettings: 'aiTraceLens.openSettings',
+  showReceiverActions: 'aiTraceLens.showReceiverActions',
+  copyId: 'aiTraceLens.copyId',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const VIEW_CONTAINER_ID = 'aiTraceLens';
+export const TRACES_VIEW_ID = 'aiTraceLens.traces';
+
+/** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
+export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
+export type ReceiverStateKind = (typeof RECEIVER_STATE_KINDS)[number];
+
+/** Context keys read by `when` clauses in package.json. */
+export const ContextKeys = {
+  /** One of `RECEIVER_STATE_KINDS`. */
+  receiverState: 'aiTraceLens.receiverState',
+  hasTraces: 'aiTraceLens.hasTraces',
+} as const;
+
+/** Tree item `contextValue`s, matched by the view/item menus. */
+export const TreeItemContext = {
+  trace: 'aiTraceLens.trace',
+  span: 'aiTraceLens.span',
+} as const;
+
+export const CONFIG_SECTION = 'aiTraceLens';
+
+/** Setting keys relative to `CONFIG_SECTION`. */
+export const SettingKeys = {
+  receiverEnabled: 'receiver.enabled',
+  receiverHost: 'receiver.host',
+  receiverPort: 'receiver.port',
+  receiverMaxBodySize: 'receiver.maxBodySize',
+  storeMaxSpans: 'store.maxSpans',
+} as const;
+export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
+
+/** URI scheme of the read-only span details documents. */
+export const SPAN_DETAILS_SCHEME = 'ai-trace-lens';
+
+export const OUTPUT_CHANNEL_NAME = 'AI Trace Lens';

@@ -1,0 +1,88 @@
+/**
+ * The extension's settings as plain values. VS Code does not enforce the package.json schema on values typed into
+ * settings.json, so every value is checked here and an invalid one falls back to its default with a problem
+ * message the host logs, instead of reaching the receiver or the store.
+ */
+
+export interface ReceiverSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+}
+
+export interface Settings {
+  receiver: ReceiverSettings;
+  maxSpans: number;
+}
+
+/** Defaults, mirrored by package.json (test/unit/contributions.test.ts keeps the two equal). */
+export const SETTING_DEFAULTS = {
+  'receiver.enabled': true,
+  'receiver.host': '127.0.0.1',
+  'receiver.port': 4318,
+  'receiver.maxBodySize': 20,
+  'store.maxSpans': 200_000,
+} as const;
+
+export const SETTING_LIMITS = {
+  'receiver.port': { minimum: 1, maximum: 65_535 },
+  'receiver.maxBodySize': { minimum: 1, maximum: 1024 },
+  'store.maxSpans': { minimum: 1000, maximum: 10_000_000 },
+} as const;
+
+const MIB = 1024 * 1024;
+
+export interface ParsedSettings {
+  settings: Settings;
+  /** One sentence per ignored value. */
+  problems: string[];
+}
+
+/** Reads every setting through `get` (a key relative to the `aiTraceLens` section; undefined when unset). */
+export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unknown): ParsedSettings {
+  const problems: string[] = [];
+
+  const integer = (key: keyof typeof SETTING_LIMITS): number => {
+    const value = get(key);
+    const { minimum, maximum } = SETTING_LIMITS[key];
+    if (value === undefined || value === null) return SETTING_DEFAULTS[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return value;
+    problems.push(
+      `aiTraceLens.${key} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(value)}; ` +
+        `using ${SETTING_DEFAULTS[key]}.`,
+    );
+    return SETTING_DEFAULTS[key];
+  };
+
+  const enabledValue = get('receiver.enabled');
+  let enabled: boolean = SETTING_DEFAULTS['receiver.enabled'];
+  if (typeof enabledValue === 'boolean') enabled = enabledValue;
+  else if (enabledValue !== undefined && enabledValue !== null) {
+    problems.push(`aiTraceLens.receiver.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`);
+  }
+
+  const hostValue = get('receiver.host');
+  let host: string = SETTING_DEFAULTS['receiver.host'];
+  if (typeof hostValue === 'string' && hostValue.trim() !== '') host = hostValue.trim();
+  else if (hostValue !== undefined && hostValue !== null && hostValue !== '') {
+    problems.push(`aiTraceLens.receiver.host must be a host name or IP address, got ${JSON.stringify(hostValue)}; using ${host}.`);
+  }
+
+  return {
+    settings: {
+      receiver: {
+        enabled,
+        host,
+        port: integer('receiver.port'),
+        maxBodyBytes: integer('receiver.maxBodySize') * MIB,
+      },
+      maxSpans: integer('store.maxSpans'),
+    },
+    problems,
+  };
+}
+
+export function sameReceiverSettings(a: ReceiverSettings, b: ReceiverSettings): boolean {
+  return a.enabled === b.enabled && a.host === b.host && a.port === b.port && a.maxBodyBytes === b.maxBodyBytes;
+}

@@ -1,0 +1,128 @@
+/**
+ * Markdown for the tree's hover tooltips. Everything that comes from a span is escaped, so a span named
+ * `<img src=x>` or `**bold**` shows exactly those characters; the host renders the text untrusted and without HTML.
+ */
+import { formatDuration, formatTokenFlow, formatTokens } from './format';
+import { durationNanos, nanosToMillis, serviceNameOf, StatusCode } from './model';
+import { AI_KIND_LABELS, CONVENTION_LABELS, spanKindName } from './spanLabels';
+import type { AiKind } from './semantics/types';
+import type { SpanNode, TraceSummary } from './store/types';
+
+/** Backslash-escapes every ASCII punctuation character (all are escapable in CommonMark) and flattens line breaks. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** An inline code span that holds `text` literally, whatever backticks it contains. */
+function code(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** Lines joined as Markdown hard breaks (two trailing spaces), blocks separated by blank lines. */
+function blocks(...parts: (string[] | undefined)[]): string {
+  return parts
+    .filter((part): part is string[] => part !== undefined && part.length > 0)
+    .map((part) => part.join('  \n'))
+    .join('\n\n');
+}
+
+export function spanTooltipMarkdown(node: SpanNode): string {
+  const { span, ai } = node;
+  const heading = [`**${escapeMarkdown(span.name)}**`];
+  const kind = AI_KIND_LABELS[ai.kind] + (ai.convention ? ` · ${CONVENTION_LABELS[ai.convention]}` : '');
+  heading.push(`${escapeMarkdown(kind)} · ${spanKindName(span.kind)}`);
+
+  const facts: string[] = [];
+  if (ai.agentName !== undefined) facts.push(`Agent: ${escapeMarkdown(ai.agentName)}`);
+  if (ai.toolName !== undefined) facts.push(`Tool: ${escapeMarkdown(ai.toolName)}`);
+  const model = ai.responseModel ?? ai.requestModel;
+  if (model !== undefined) {
+    const requested = ai.requestModel !== undefined && ai.requestModel !== model ? ` (requested ${escapeMarkdown(ai.requestModel)})` : '';
+    const provider = ai.provider !== undefined ? ` · ${escapeMarkdown(ai.provider)}` : '';
+    facts.push(`Model: ${escapeMarkdown(model)}${requested}${provider}`);
+  } else if (ai.provider !== undefined) {
+    facts.push(`Provider: ${escapeMarkdown(ai.provider)}`);
+  }
+  const tokens = tokenLine(ai.inputTokens, ai.cachedTokens, ai.outputTokens, ai.reasoningTokens);
+  if (tokens !== undefined) facts.push(`Tokens: ${tokens}`);
+  const latency: string[] = [];
+  if (ai.ttftMs !== undefined) latency.push(`TTFT ${formatDuration(ai.ttftMs)}`);
+  if (ai.tpotMs !== undefined) latency.push(`TPOT ${formatDuration(ai.tpotMs)}`);
+  if (ai.streaming) latency.push('streamed');
+  if (latency.length > 0) facts.push(latency.join(' · '));
+  facts.push(`Duration: ${formatDuration(nanosToMillis(durationNanos(span)))}`);
+  if (span.status.code === StatusCode.Error) {
+    facts.push(`Status: **error**${span.status.message ? ` · ${escapeMarkdown(span.status.message)}` : ''}`);
+  } else if (span.status.code === StatusCode.Ok) {
+    facts.push('Status: ok');
+  }
+  const service = serviceNameOf(span);
+  if (service !== undefined) facts.push(`Service: ${escapeMarkdown(service)}`);
+  if (node.orphan) facts.push(`Parent ${code(span.parentSpanId ?? '')} not received (yet)`);
+
+  const ids = [`Trace ${code(span.traceId)} · Span ${code(span.spanId)}`];
+  return blocks(heading, facts, ids);
+}
+
+export function traceTooltipMarkdown(summary: TraceSummary): string {
+  const heading = [`**${escapeMarkdown(summary.rootName)}**`];
+  if (summary.service !== undefined) heading.push(`Service: ${escapeMarkdown(summary.service)}`);
+
+  const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n)).toLocaleString();
+  const facts = [`Started ${escapeMarkdown(started)} · ${formatDuration(summary.durationMs)} · ${plural(summary.spanCount, 'span')}`];
+  if (summary.errorCount > 0) facts.push(`**${plural(summary.errorCount, 'error')}**`);
+  const calls = callsLine(summary.callCounts);
+  if (calls !== undefined) facts.push(calls);
+  const tokens = tokenLine(
+    summary.tokens.inputTokens || undefined,
+    summary.tokens.cachedTokens || undefined,
+    summary.tokens.outputTokens || undefined,
+    summary.tokens.reasoningTokens || undefined,
+  );
+  if (tokens !== undefined) facts.push(`Tokens: ${tokens}`);
+  const models = summary.byModel.map(
+    (totals) =>
+      `${escapeMarkdown(totals.model)}: ${plural(totals.calls, 'call')}` +
+      (totals.inputTokens + totals.outputTokens > 0
+        ? `, ${formatTokenFlow(totals.inputTokens, totals.outputTokens || undefined)}`
+        : ''),
+  );
+
+  const ids = [`Trace ${code(summary.traceId)}`];
+  return blocks(heading, facts, models, ids);
+}
+
+const CALL_NOUNS: [AiKind, string][] = [
+  ['agent', 'agent run'],
+  ['llm', 'LLM call'],
+  ['embedding', 'embedding call'],
+  ['tool', 'tool call'],
+  ['mcp', 'MCP call'],
+  ['retriever', 'retrieval'],
+];
+
+function callsLine(counts: Record<AiKind, number>): string | undefined {
+  const parts = CALL_NOUNS.filter(([kind]) => counts[kind] > 0).map(([kind, noun]) => plural(counts[kind], noun));
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+function tokenLine(
+  input: number | undefined,
+  cached: number | undefined,
+  output: number | undefined,
+  reasoning: number | undefined,
+): string | undefined {
+  if (input === undefined && output === undefined) return undefined;
+  const parts: string[] = [];
+  if (input !== undefined) parts.push(`${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
+  if (output !== undefined) parts.push(`${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
+  return parts.join(' → ');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

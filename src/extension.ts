@@ -1,0 +1,78 @@
+/**
+ * Entry point. Activation only wires objects together and starts the receiver without waiting for it, so VS Code's
+ * startup is not held up; everything the receiver does later reports through the log, the status bar and the view.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { affectsReceiver, affectsStore, readSettings } from './config';
+import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
+import type { Settings } from './core/settings';
+import { TraceStore } from './core/store/traceStore';
+import { DisposableStore } from './disposable';
+import { ReceiverController } from './receiverController';
+import { SpanDetailsProvider } from './spanDetails';
+import { ReceiverStatusBar } from './statusBar';
+import { TracesView } from './tracesTree';
+
+let receiver: ReceiverController | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const disposables = new DisposableStore();
+  context.subscriptions.push(disposables);
+  const log = disposables.add(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
+
+  let settings = loadSettings(log);
+  const store = new TraceStore({ maxSpans: settings.maxSpans });
+  const controller = disposables.add(new ReceiverController(store, log, settings.receiver));
+  receiver = controller;
+
+  const setReceiverContext = () =>
+    void vscode.commands.executeCommand('setContext', ContextKeys.receiverState, controller.state.kind);
+  setReceiverContext();
+  disposables.add(controller.onDidChangeState(setReceiverContext));
+
+  const tracesView = disposables.add(new TracesView(store, controller, () => settings.maxSpans));
+  const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
+  const spanDetails = disposables.add(new SpanDetailsProvider(store));
+  disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
+  for (const command of registerCommands({
+    store,
+    receiver: controller,
+    tracesView,
+    log,
+    extensionId: context.extension.id,
+    settings: () => settings,
+  })) {
+    disposables.add(command);
+  }
+
+  disposables.add(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      const receiverChanged = affectsReceiver(event);
+      const storeChanged = affectsStore(event);
+      if (!receiverChanged && !storeChanged) return;
+      settings = loadSettings(log);
+      if (storeChanged) {
+        store.setMaxSpans(settings.maxSpans);
+        tracesView.updateHeader();
+        statusBar.update();
+      }
+      if (receiverChanged) void controller.apply(settings.receiver);
+    }),
+  );
+
+  void controller.restart();
+}
+
+/** Waits for the receiver's socket to close, so a reload can bind the same port at once. */
+export async function deactivate(): Promise<void> {
+  const stopping = receiver;
+  receiver = undefined;
+  await stopping?.stop();
+}
+
+function loadSettings(log: vscode.LogOutputChannel): Settings {
+  const { settings, problems } = readSettings();
+  for (const problem of problems) log.warn(problem);
+  return settings;
+}

@@ -1,0 +1,216 @@
+/**
+ * Owns the OTLP/HTTP receiver's lifecycle: start on activation, restart when its settings change, pause/resume,
+ * and turn a failed start (typically a port another collector holds) into a state the UI shows and the user can fix.
+ * Starts and stops run one at a time, in order, so quick successive setting changes cannot leave two servers.
+ */
+import * as vscode from 'vscode';
+import { Commands, type ReceiverStateKind } from './contributions';
+import { displayAddress, endpointUrl, isLoopbackHost } from './core/endpoint';
+import { spansOf } from './core/model';
+import type { TraceDecodeResult } from './core/otlp/types';
+import { OtlpHttpReceiver } from './core/receiver/httpReceiver';
+import { sameReceiverSettings, type ReceiverSettings } from './core/settings';
+import type { TraceStore } from './core/store/traceStore';
+
+export interface ReceiverState {
+  kind: ReceiverStateKind;
+  /** The bound address while listening or paused, the configured one otherwise. */
+  host: string;
+  port: number;
+  /** Why the last start failed (`failed` only). */
+  failure?: { reason: string; code: string | undefined };
+}
+
+export class ReceiverController implements vscode.Disposable {
+  private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  private receiver: OtlpHttpReceiver | undefined;
+  private current: ReceiverState;
+  private paused = false;
+  /** The port the user just chose: the next start that binds it says so (see `announceNextStart`). */
+  private announcePort: number | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly log: vscode.LogOutputChannel,
+    private settings: ReceiverSettings,
+  ) {
+    this.current = { kind: settings.enabled ? 'starting' : 'stopped', host: settings.host, port: settings.port };
+  }
+
+  get state(): ReceiverState {
+    return this.current;
+  }
+
+  /** The base URL exporters should use: the bound address when there is one, else the configured one. */
+  get endpoint(): string {
+    return endpointUrl(this.current.host, this.current.port);
+  }
+
+  /** Starts (or restarts) with the current settings. Never rejects: failures become the `failed` state. */
+  restart(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.stopReceiver();
+      await this.startReceiver();
+    });
+  }
+
+  /** Applies changed receiver settings; restarts only when something that needs a new server changed. */
+  apply(settings: ReceiverSettings): Promise<void> {
+    const unchanged = sameReceiverSettings(this.settings, settings);
+    this.settings = settings;
+    return unchanged ? Promise.resolve() : this.restart();
+  }
+
+  /** Paused receivers stay bound and answer 503 with Retry-After: exporters retry instead of counting spans as delivered. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (this.receiver !== undefined) this.receiver.paused = paused;
+    this.log.info(paused ? 'Receiving paused: exporters are told to retry later.' : 'Receiving resumed.');
+    const kind = this.current.kind;
+    if (kind === 'listening' || kind === 'paused') this.setState({ ...this.current, kind: paused ? 'paused' : 'listening' });
+  }
+
+  /** After the user picks a port: if the next start binds it, a message gives the new endpoint to configure. */
+  announceNextStart(port: number): void {
+    this.announcePort = port;
+  }
+
+  /** Stops the receiver and waits for its socket to close. */
+  stop(): Promise<void> {
+    this.disposed = true;
+    return this.enqueue(() => this.stopReceiver());
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.stateEmitter.dispose();
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step).catch((error: unknown) => {
+      this.log.error(`Receiver lifecycle step failed: ${describeError(error)}`);
+    });
+    this.queue = next;
+    return next;
+  }
+
+  private async startReceiver(): Promise<void> {
+    const { enabled, host, port, maxBodyBytes } = this.settings;
+    if (this.disposed) return;
+    if (!enabled) {
+      this.log.info('Receiving is turned off (aiTraceLens.receiver.enabled is false).');
+      this.setState({ kind: 'stopped', host, port });
+      return;
+    }
+    this.setState({ kind: 'starting', host, port });
+    const receiver = new OtlpHttpReceiver({
+      host,
+      port,
+      maxBodyBytes,
+      onTraces: (result) => this.ingest(result),
+      log: this.log,
+    });
+    receiver.paused = this.paused;
+    try {
+      const address = await receiver.start();
+      this.receiver = receiver;
+      if (this.disposed) {
+        await this.stopReceiver();
+        return;
+      }
+      const endpoint = endpointUrl(address.host, address.port);
+      this.log.info(`Listening for OTLP/HTTP traces (protobuf and JSON) on ${endpoint}/v1/traces.`);
+      if (!isLoopbackHost(address.host)) {
+        this.log.warn(
+          `The receiver is bound to ${displayAddress(address.host, address.port)}, beyond this machine's loopback: ` +
+            'anyone who can reach that address can send traces, and the traces you view may hold prompts and data.',
+        );
+      }
+      this.setState({ kind: this.paused ? 'paused' : 'listening', host: address.host, port: address.port });
+      if (this.announcePort === address.port) void this.announceListening(address.host, address.port);
+      this.announcePort = undefined;
+    } catch (error) {
+      this.announcePort = undefined;
+      const code = errorCode(error);
+      const reason = failureReason(code, error);
+      this.log.error(`Can't listen on ${displayAddress(host, port)}: ${reason}`);
+      this.setState({ kind: 'failed', host, port, failure: { reason, code } });
+      void this.notifyStartFailure(host, port, reason, code);
+    }
+  }
+
+  private async stopReceiver(): Promise<void> {
+    const receiver = this.receiver;
+    if (receiver === undefined) return;
+    this.receiver = undefined;
+    await receiver.stop();
+    this.log.info('Receiver stopped.');
+  }
+
+  private ingest(result: TraceDecodeResult): void {
+    const spans = spansOf(result.request);
+    if (spans.length > 0) this.store.ingest(spans);
+  }
+
+  private setState(state: ReceiverState): void {
+    this.current = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private async notifyStartFailure(host: string, port: number, reason: string, code: string | undefined): Promise<void> {
+    const useAnotherPort = 'Use Another Port';
+    const retry = 'Retry';
+    const openSettings = 'Open Settings';
+    const showLog = 'Show Log';
+    const choices = code === 'EADDRINUSE' ? [useAnotherPort, retry, openSettings] : [retry, openSettings, showLog];
+    const choice = await vscode.window.showErrorMessage(
+      `AI Trace Lens can't listen on ${displayAddress(host, port)}: ${reason}`,
+      ...choices,
+    );
+    if (choice === useAnotherPort) await vscode.commands.executeCommand(Commands.changePort);
+    else if (choice === retry) await vscode.commands.executeCommand(Commands.restartReceiver);
+    else if (choice === openSettings) await vscode.commands.executeCommand(Commands.openSettings);
+    else if (choice === showLog) this.log.show();
+  }
+
+  private async announceListening(host: string, port: number): Promise<void> {
+    const copy = 'Copy Endpoint Settings';
+    const choice = await vscode.window.showInformationMessage(
+      `AI Trace Lens now listens on ${displayAddress(host, port)}. Point your app's OTEL_EXPORTER_OTLP_ENDPOINT at ` +
+        `${endpointUrl(host, port)}.`,
+      copy,
+    );
+    if (choice === copy) await vscode.commands.executeCommand(Commands.copyEndpoint);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/** The reason after "can't listen on host:port: ". */
+function failureReason(code: string | undefined, error: unknown): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return 'the port is in use (another collector?)';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'EADDRNOTAVAIL':
+      return 'this machine has no such address (check aiTraceLens.receiver.host)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve (check aiTraceLens.receiver.host)';
+    default:
+      return describeError(error);
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

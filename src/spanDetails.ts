@@ -1,0 +1,111 @@
+/**
+ * Read-only span details documents: `ai-trace-lens:/{traceId}/{spanId}/{span name}.yaml`. The name segment is only
+ * the tab title; the ids locate the span. Open documents are re-rendered when their trace changes (a span sent
+ * again replaces the earlier copy), and say so when their span has left the store.
+ */
+import * as vscode from 'vscode';
+import { SPAN_DETAILS_SCHEME } from './contributions';
+import { Debouncer } from './core/debounce';
+import { renderMissingSpan, renderSpanDetails } from './core/spanDetailsText';
+import type { TraceStore } from './core/store/traceStore';
+import type { StoreChange } from './core/store/types';
+
+const REFRESH_DELAY_MS = 200;
+const TITLE_MAX_LENGTH = 60;
+
+export function spanDetailsUri(traceId: string, spanId: string, spanName: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: SPAN_DETAILS_SCHEME, path: `/${traceId}/${spanId}/${titleOf(spanName)}.yaml` });
+}
+
+function parseSpanDetailsUri(uri: vscode.Uri): { traceId: string; spanId: string } | undefined {
+  const [, traceId, spanId] = uri.path.split('/');
+  if (traceId === undefined || spanId === undefined) return undefined;
+  if (!/^[0-9a-f]{32}$/.test(traceId) || !/^[0-9a-f]{16}$/.test(spanId)) return undefined;
+  return { traceId, spanId };
+}
+
+/** A file-name-safe tab title: path separators and control characters would split or break it. */
+function titleOf(spanName: string): string {
+  const title = spanName
+    .replace(/[/\\]/g, '∕')
+    .replace(/[\u0000-\u001f\u007f:*?"<>|]+/g, ' ')
+    .trim();
+  if (title === '') return 'span';
+  return title.length > TITLE_MAX_LENGTH ? `${title.slice(0, TITLE_MAX_LENGTH - 1)}…` : title;
+}
+
+export class SpanDetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changeEmitter.event;
+
+  private readonly changedTraces = new Set<string>();
+  private everythingChanged = false;
+  private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refreshOpenDocuments());
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: TraceStore) {
+    this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const ids = parseSpanDetailsUri(uri);
+    if (ids === undefined) return `# Not a span details address: ${uri.toString()}\n`;
+    const node = this.store.getTrace(ids.traceId)?.getSpan(ids.spanId);
+    return node === undefined ? renderMissingSpan(ids.traceId, ids.spanId) : renderSpanDetails(node);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.debouncer.dispose();
+    this.changeEmitter.dispose();
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    if (change.cleared) this.everythingChanged = true;
+    for (const traceId of change.updated) this.changedTraces.add(traceId);
+    for (const traceId of change.removed) this.changedTraces.add(traceId);
+    // Only open documents need refreshing; with none open, store changes cost nothing here.
+    if (vscode.workspace.textDocuments.some((document) => document.uri.scheme === SPAN_DETAILS_SCHEME)) {
+      this.debouncer.schedule();
+    } else {
+      this.changedTraces.clear();
+      this.everythingChanged = false;
+    }
+  }
+
+  private refreshOpenDocuments(): void {
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.uri.scheme !== SPAN_DETAILS_SCHEME) continue;
+      const ids = parseSpanDetailsUri(document.uri);
+      if (ids !== undefined && (this.everythingChanged || this.changedTraces.has(ids.traceId))) {
+        this.changeEmitter.fire(document.uri);
+      }
+    }
+    this.changedTraces.clear();
+    this.everythingChanged = false;
+  }
+}
+
+export interface ShowSpanDetailsOptions {
+  /** Keep focus where it is (a click in the tree keeps keyboard navigation there). */
+  preserveFocus: boolean;
+}
+
+/**
+ * Opens the span's details in the column that already shows span details (so clicking through spans reuses one
+ * preview tab), or beside the active editor.
+ */
+export async function showSpanDetails(
+  traceId: string,
+  spanId: string,
+  spanName: string,
+  options: ShowSpanDetailsOptions,
+): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(spanDetailsUri(traceId, spanId, spanName));
+  const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === SPAN_DETAILS_SCHEME);
+  await vscode.window.showTextDocument(document, {
+    viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside,
+    preserveFocus: options.preserveFocus,
+    preview: true,
+  });
+}

@@ -1,0 +1,111 @@
+/** The status bar item: where the receiver listens (or why not), with the store's counts in the tooltip. */
+import * as vscode from 'vscode';
+import { Commands } from './contributions';
+import { Debouncer } from './core/debounce';
+import { displayAddress, endpointUrl } from './core/endpoint';
+import type { TraceStore } from './core/store/traceStore';
+import { DisposableStore } from './disposable';
+import type { ReceiverController, ReceiverState } from './receiverController';
+
+const COUNT_REFRESH_DELAY_MS = 500;
+
+export class ReceiverStatusBar implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly item: vscode.StatusBarItem;
+  private readonly debouncer = new Debouncer(COUNT_REFRESH_DELAY_MS, () => this.update());
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly receiver: ReceiverController,
+    private readonly maxSpans: () => number,
+  ) {
+    this.item = this.disposables.add(
+      vscode.window.createStatusBarItem('aiTraceLens.receiver', vscode.StatusBarAlignment.Right, 100),
+    );
+    this.item.name = 'AI Trace Lens Receiver';
+    this.item.command = Commands.showReceiverActions;
+    this.disposables.add(this.debouncer);
+    this.disposables.add(receiver.onDidChangeState(() => this.update()));
+    this.disposables.add(store.onDidChange(() => this.debouncer.schedule()));
+    this.update();
+    this.item.show();
+  }
+
+  update(): void {
+    const state = this.receiver.state;
+    const address = displayAddress(state.host, state.port);
+    const view = STATE_VIEWS[state.kind];
+    this.item.text = `${view.icon} ${view.text(address)}`;
+    this.item.backgroundColor = view.background === undefined ? undefined : new vscode.ThemeColor(view.background);
+    this.item.tooltip = this.tooltip(state);
+    this.item.accessibilityInformation = { label: `AI Trace Lens: ${view.text(address)}` };
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private tooltip(state: ReceiverState): vscode.MarkdownString {
+    const address = displayAddress(state.host, state.port);
+    const store = this.store;
+    const lines: string[] = [];
+    if (state.kind === 'listening' || state.kind === 'paused') {
+      lines.push(`Endpoint: ${endpointUrl(state.host, state.port)} (OTLP/HTTP, protobuf or JSON)`);
+    }
+    lines.push(
+      `${count(store.traceCount, 'trace')} · ${count(store.spanCount, 'span')} ` +
+        `(limit ${this.maxSpans().toLocaleString('en-US')} spans)`,
+    );
+    if (store.evictedTraces > 0) lines.push(`${count(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
+    lines.push('Click for receiver actions');
+    // appendText escapes: the failure reason comes from the OS and the host from settings.
+    const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');
+    tooltip.appendText(STATE_VIEWS[state.kind].sentence(address, state));
+    for (const line of lines) tooltip.appendMarkdown('  \n').appendText(line);
+    return tooltip;
+  }
+}
+
+interface StateView {
+  icon: string;
+  text(address: string): string;
+  sentence(address: string, state: ReceiverState): string;
+  background: string | undefined;
+}
+
+const STATE_VIEWS: Record<ReceiverState['kind'], StateView> = {
+  starting: {
+    icon: '$(loading~spin)',
+    text: (address) => `OTLP ${address}`,
+    sentence: (address) => `starting the receiver on ${address}`,
+    background: undefined,
+  },
+  listening: {
+    icon: '$(radio-tower)',
+    text: (address) => `OTLP ${address}`,
+    sentence: (address) => `receiving traces on ${address}`,
+    background: undefined,
+  },
+  paused: {
+    icon: '$(debug-pause)',
+    text: (address) => `OTLP paused ${address}`,
+    sentence: (address) => `receiving is paused on ${address}; exporters are told to retry later`,
+    background: 'statusBarItem.warningBackground',
+  },
+  failed: {
+    icon: '$(error)',
+    text: () => 'OTLP not listening',
+    sentence: (address, state) => `not listening on ${address}: ${state.failure?.reason ?? 'the receiver failed to start'}`,
+    background: 'statusBarItem.errorBackground',
+  },
+  stopped: {
+    icon: '$(circle-slash)',
+    text: () => 'OTLP off',
+    sentence: () => 'receiving is turned off (aiTraceLens.receiver.enabled)',
+    background: undefined,
+  },
+};
+
+function count(value: number, noun: string): string {
+  return `${value.toLocaleString('en-US')} ${noun}${value === 1 ? '' : 's'}`;
+}

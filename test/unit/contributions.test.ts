@@ -1,0 +1,172 @@
+/** package.json's contribution surface and the ids the code registers must agree, or menus and settings break silently. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import {
+  CONFIG_SECTION,
+  Commands,
+  ContextKeys,
+  RECEIVER_STATE_KINDS,
+  SettingKeys,
+  TRACES_VIEW_ID,
+  TreeItemContext,
+  VIEW_CONTAINER_ID,
+} from '../../src/contributions';
+import { parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
+
+const ROOT = resolve(__dirname, '../..');
+
+interface MenuItem {
+  command: string;
+  when?: string;
+  group?: string;
+}
+
+interface Manifest {
+  main: string;
+  icon: string;
+  activationEvents: string[];
+  extensionKind: string[];
+  contributes: {
+    commands: { command: string; title: string; category: string; icon?: string }[];
+    menus: Record<string, MenuItem[]>;
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+    views: Record<string, { id: string; icon?: string }[]>;
+    viewsWelcome: { view: string; when: string; contents: string }[];
+    configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string }> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const contributes = manifest.contributes;
+const declaredCommands = new Set(contributes.commands.map((command) => command.command));
+const BUILT_IN_COMMANDS = new Set([`${TRACES_VIEW_ID}.focus`]);
+
+function whenClauses(): string[] {
+  const menus = Object.values(contributes.menus).flat();
+  return [...menus.map((item) => item.when ?? ''), ...contributes.viewsWelcome.map((welcome) => welcome.when)];
+}
+
+describe('package.json contributions', () => {
+  test('declares exactly the commands the extension registers, each titled and categorised', () => {
+    assert.deepEqual([...declaredCommands].sort(), Object.values(Commands).sort());
+    for (const command of contributes.commands) {
+      assert.equal(command.category, 'AI Trace Lens', command.command);
+      assert.ok(command.title.length > 0, command.command);
+    }
+  });
+
+  test('menus and welcome links name declared commands only', () => {
+    for (const [menu, items] of Object.entries(contributes.menus)) {
+      for (const item of items) assert.ok(declaredCommands.has(item.command), `${menu}: ${item.command}`);
+    }
+    const linked = contributes.viewsWelcome.flatMap((welcome) =>
+      [...welcome.contents.matchAll(/\(command:([\w.]+)/g)].map((match) => match[1]!),
+    );
+    assert.ok(linked.length > 0);
+    for (const command of linked) assert.ok(declaredCommands.has(command) || BUILT_IN_COMMANDS.has(command), command);
+  });
+
+  test('commands that need a tree item are hidden from the palette', () => {
+    const palette = new Map(contributes.menus.commandPalette!.map((item) => [item.command, item.when]));
+    assert.equal(palette.get(Commands.copyId), 'false');
+  });
+
+  test('when clauses use known context keys, states and item contexts', () => {
+    const knownKeys = new Set<string>([...Object.values(ContextKeys), 'view', 'viewItem']);
+    const itemContexts = new Set<string>(Object.values(TreeItemContext));
+    for (const when of whenClauses()) {
+      for (const key of when.match(/aiTraceLens\.\w+/g) ?? []) {
+        if (!itemContexts.has(key) && key !== TRACES_VIEW_ID) assert.ok(knownKeys.has(key), `${key} in "${when}"`);
+      }
+      for (const [, state] of when.matchAll(/aiTraceLens\.receiverState == (\w+)/g)) {
+        assert.ok((RECEIVER_STATE_KINDS as readonly string[]).includes(state!), `state ${state} in "${when}"`);
+      }
+      for (const [, value] of when.matchAll(/viewItem == ([\w.]+)/g)) assert.ok(itemContexts.has(value!), value);
+      for (const [, pattern] of when.matchAll(/viewItem =~ \/(.+?)\/(?:\s|$)/g)) {
+        const matcher = new RegExp(pattern!);
+        assert.ok([...itemContexts].some((value) => matcher.test(value)), `${pattern} matches no tree item`);
+      }
+      for (const [, view] of when.matchAll(/view == ([\w.]+)/g)) assert.equal(view, TRACES_VIEW_ID);
+    }
+    const welcomeStates = contributes.viewsWelcome.flatMap((welcome) =>
+      [...welcome.when.matchAll(/receiverState == (\w+)/g)].map((match) => match[1]),
+    );
+    assert.deepEqual(welcomeStates.sort(), [...RECEIVER_STATE_KINDS].sort(), 'every receiver state has welcome text');
+  });
+
+  test('the view container and view use the ids the code uses, with an existing icon', () => {
+    const [container] = contributes.viewsContainers.activitybar;
+    assert.equal(container!.id, VIEW_CONTAINER_ID);
+    assert.deepEqual(
+      contributes.views[VIEW_CONTAINER_ID]!.map((view) => view.id),
+      [TRACES_VIEW_ID],
+    );
+    assert.ok(existsSync(join(ROOT, container!.icon)), container!.icon);
+    assert.ok(existsSync(join(ROOT, manifest.icon)), manifest.icon);
+  });
+
+  test('runs beside the app and activates after startup', () => {
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+    assert.equal(manifest.main, './dist/extension.js');
+  });
+
+  test('settings match the code: keys, defaults and limits', () => {
+    const properties = contributes.configuration.properties;
+    const declared = Object.keys(properties).sort();
+    assert.deepEqual(declared, Object.values(SettingKeys).map((key) => `${CONFIG_SECTION}.${key}`).sort());
+    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
+      assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
+    }
+    for (const [key, limits] of Object.entries(SETTING_LIMITS)) {
+      const property = properties[`${CONFIG_SECTION}.${key}`]!;
+      assert.equal(property.minimum, limits.minimum, key);
+      assert.equal(property.maximum, limits.maximum, key);
+    }
+    // A workspace must not be able to expose the receiver to the network.
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.receiverHost}`]!.scope, 'machine');
+  });
+});
+
+describe('parseSettings', () => {
+  test('uses the defaults when nothing is set', () => {
+    const { settings, problems } = parseSettings(() => undefined);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings, {
+      receiver: { enabled: true, host: '127.0.0.1', port: 4318, maxBodyBytes: 20 * 1024 * 1024 },
+      maxSpans: 200_000,
+    });
+  });
+
+  test('reads valid values and converts MiB to bytes', () => {
+    const values: Record<string, unknown> = {
+      'receiver.enabled': false,
+      'receiver.host': ' ::1 ',
+      'receiver.port': 14318,
+      'receiver.maxBodySize': 64,
+      'store.maxSpans': 5000,
+    };
+    const { settings, problems } = parseSettings((key) => values[key]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings, {
+      receiver: { enabled: false, host: '::1', port: 14318, maxBodyBytes: 64 * 1024 * 1024 },
+      maxSpans: 5000,
+    });
+  });
+
+  test('falls back to the default for each invalid value and says why', () => {
+    const values: Record<string, unknown> = {
+      'receiver.enabled': 'yes',
+      'receiver.host': 42,
+      'receiver.port': 70000,
+      'receiver.maxBodySize': 2.5,
+      'store.maxSpans': -1,
+    };
+    const { settings, problems } = parseSettings((key) => values[key]);
+    assert.deepEqual(settings, parseSettings(() => undefined).settings);
+    assert.equal(problems.length, 5);
+    assert.match(problems.join('\n'), /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/);
+  });
+});
