@@ -1,0 +1,205 @@
+/**
+ * `ai-trace-lens`: the extension's core without VS Code.
+ *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
+ *   serve [--host H] [--port N] [--out FILE] [--max-body-bytes N]   run the OTLP/HTTP receiver headless
+ * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { OtlpFileError, readOtlpFile } from './core/inputFiles';
+import { spansOf } from './core/model';
+import { encodeTraceRequestJson } from './core/otlp/json';
+import type { TraceDecodeResult } from './core/otlp/types';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  OtlpHttpReceiver,
+  type ReceiverLog,
+} from './core/receiver/httpReceiver';
+import { TraceStore } from './core/store/traceStore';
+import { renderSummaryText, summarizeStore } from './core/summarize';
+
+const USAGE = `Usage:
+  ai-trace-lens summarize FILE... [--json]
+      Reads OTLP trace exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span
+      tree, or with --json one JSON document: {"traces":[...]}, oldest trace first, spans parents first.
+  ai-trace-lens serve [--host HOST] [--port PORT] [--out FILE] [--max-body-bytes N]
+      Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or deflate) until SIGINT or SIGTERM.
+      Prints "listening http://HOST:PORT" first. --out appends each request to FILE as one OTLP JSON line,
+      written to disk before the exporter gets its response. Defaults: 127.0.0.1, port ${DEFAULT_PORT}
+      (0 picks a free port), ${DEFAULT_MAX_BODY_BYTES} bytes.
+  ai-trace-lens --help
+`;
+
+/** An expected failure: its message alone is printed, and a usage error (exit code 2) is followed by the usage. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+const usageError = (message: string) => new CliError(message, 2);
+
+const stderrLog: ReceiverLog = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`warning: ${message}\n`),
+  error: (message) => process.stderr.write(`error: ${message}\n`),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return help();
+  if (command === 'summarize') return summarize(rest);
+  if (command === 'serve') return serve(rest);
+  throw usageError(command === undefined ? 'No command given.' : `Unknown command "${command}".`);
+}
+
+async function summarize(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({ args, options: { json: { type: 'boolean' }, help: HELP_OPTION }, allowPositionals: true }),
+  );
+  if (values.help) return help();
+  if (positionals.length === 0) throw usageError('summarize needs at least one file.');
+  const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
+  let failed = false;
+  const report = (message: string) => {
+    failed = true;
+    process.stderr.write(`ai-trace-lens: ${message}\n`);
+  };
+  for (const path of positionals) {
+    try {
+      const { requests, problems } = await readOtlpFile(path);
+      problems.forEach(report);
+      for (const result of requests) {
+        if (result.rejectedSpans > 0) report(`${path}: ${result.rejectedSpans} spans skipped: ${result.rejectionMessage}`);
+        store.ingest(spansOf(result.request));
+      }
+    } catch (error) {
+      // OtlpFileError messages already start with the path.
+      report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
+    }
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(summarizeStore(store), null, 2)}\n` : renderSummaryText(store));
+  return failed ? 1 : 0;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseOptions(() =>
+    parseArgs({
+      args,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        out: { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        help: HELP_OPTION,
+      },
+    }),
+  );
+  if (values.help) return help();
+  const port = integerOption('--port', values.port, DEFAULT_PORT, 0, 65535);
+  const maxBodyBytes = integerOption('--max-body-bytes', values['max-body-bytes'], DEFAULT_MAX_BODY_BYTES, 1);
+  const host = values.host ?? '127.0.0.1';
+  // Listen for signals before announcing the address: whoever reads that line may signal right away.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const out = values.out === undefined ? undefined : await JsonLinesFile.open(values.out);
+  const receiver = new OtlpHttpReceiver({
+    host,
+    port,
+    maxBodyBytes,
+    log: stderrLog,
+    onTraces: (result) => out?.append(result),
+  });
+  try {
+    const address = await receiver.start();
+    const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
+    process.stdout.write(`listening http://${shownHost}:${address.port}\n`);
+  } catch (error) {
+    await out?.close();
+    process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const signal = await stopSignal;
+  stderrLog.info(`${signal}: stopping`);
+  await receiver.stop();
+  await out?.close();
+  return 0;
+}
+
+/** `serve --out`: one OTLP JSON request per line, appended in arrival order and synced before the response. */
+class JsonLinesFile {
+  /** Appends run one after another so concurrent requests never interleave within a line. */
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async open(path: string): Promise<JsonLinesFile> {
+    try {
+      return new JsonLinesFile(await open(path, 'a'));
+    } catch (error) {
+      throw new CliError(`cannot open --out ${path}: ${(error as Error).message}`, 1);
+    }
+  }
+
+  append(result: TraceDecodeResult): Promise<void> {
+    const line = `${encodeTraceRequestJson(result.request)}\n`;
+    const written = this.queue.then(async () => {
+      await this.handle.appendFile(line);
+      await this.handle.sync();
+    });
+    // A failed write fails its own request (a 500 the exporter sees) without blocking the ones after it.
+    this.queue = written.catch(() => {});
+    return written;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle.close();
+  }
+}
+
+const HELP_OPTION = { type: 'boolean', short: 'h' } as const;
+
+/** parseArgs rejects unknown options and missing values; those are usage errors. */
+function parseOptions<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+}
+
+function integerOption(name: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw usageError(`${name} must be an integer from ${min} to ${max}, not "${text}".`);
+  }
+  return value;
+}
+
+function help(): number {
+  process.stdout.write(USAGE);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`ai-trace-lens: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(`ai-trace-lens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,101 @@
+/**
+ * Reads saved OTLP trace exports, whatever their shape, detected from the content rather than the file name:
+ * gzip (1f 8b) is inflated first; text starting with `{` is one OTLP JSON document or JSON Lines (one request per
+ * line, as the Collector's file exporter and `ai-trace-lens serve --out` write); anything else is protobuf.
+ */
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { decodeTraceRequestJson } from './otlp/json';
+import { decodeTraceRequestProto } from './otlp/protobuf';
+import { OtlpDecodeError, type TraceDecodeResult } from './otlp/types';
+
+/** The file could not be read or decoded at all; the message names the file. */
+export class OtlpFileError extends Error {
+  override readonly name = 'OtlpFileError';
+}
+
+export interface OtlpFileContents {
+  /** Every request that decoded, in file order. */
+  requests: TraceDecodeResult[];
+  /** Lines of a JSON Lines file that did not decode, each naming the file and line; the other lines are in `requests`. */
+  problems: string[];
+}
+
+export async function readOtlpFile(path: string): Promise<OtlpFileContents> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new OtlpFileError(`${path}: ${(error as Error).message}`);
+  }
+  return parseOtlpFile(bytes, path);
+}
+
+/** `name` only labels messages. */
+export function parseOtlpFile(bytes: Uint8Array, name: string): OtlpFileContents {
+  if (isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new OtlpFileError(`${name}: looks gzipped but does not inflate: ${(error as Error).message}`);
+    }
+  }
+  if (bytes.length === 0) throw new OtlpFileError(`${name}: the file is empty`);
+  const text = jsonText(bytes);
+  if (text === undefined) return { requests: [decodeWhole(name, 'protobuf', () => decodeTraceRequestProto(bytes))], problems: [] };
+  const lines = text.split('\n');
+  if (!isJsonLines(lines)) return { requests: [decodeWhole(name, 'OTLP JSON', () => decodeTraceRequestJson(text))], problems: [] };
+  const contents: OtlpFileContents = { requests: [], problems: [] };
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      contents.requests.push(decodeTraceRequestJson(line));
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      contents.problems.push(`${name} line ${index + 1}: ${error.message}`);
+    }
+  });
+  return contents;
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** The text (without a BOM) when the content starts with `{` after whitespace, else undefined. */
+function jsonText(bytes: Uint8Array): string | undefined {
+  const textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let start = textStart;
+  while (start < bytes.length && isJsonSpace(bytes[start])) start++;
+  if (bytes[start] !== 0x7b) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + textStart, bytes.length - textStart).toString('utf8');
+}
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+/**
+ * JSON Lines when several lines each start an object. Pretty-printed JSON has lines starting with `"`, `}` or `]`,
+ * and deciding on line starts rather than on parsing keeps a file whose first line is damaged readable line by line.
+ */
+function isJsonLines(lines: string[]): boolean {
+  let objects = 0;
+  for (const line of lines) {
+    const start = line.trimStart();
+    if (start === '') continue;
+    if (start[0] !== '{') return false;
+    objects++;
+  }
+  return objects >= 2;
+}
+
+function decodeWhole(name: string, format: string, decode: () => TraceDecodeResult): TraceDecodeResult {
+  try {
+    return decode();
+  } catch (error) {
+    if (!(error instanceof OtlpDecodeError)) throw error;
+    const hint = format === 'protobuf' ? ' (the file does not start with "{", so it was read as protobuf)' : '';
+    throw new OtlpFileError(`${name}: not a valid ${format} ExportTraceServiceRequest${hint}: ${error.message}`);
+  }
+}

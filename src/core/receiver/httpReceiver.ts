@@ -1,0 +1,366 @@
+/**
+ * OTLP/HTTP receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp), shaped like the Collector's handler:
+ * route and method, media type, encoding and declared size are checked before the body is read; the body is read and
+ * inflated under one byte limit; the response uses the request's encoding. Logs and metrics are accepted and dropped.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
+import { decodeTraceRequestJson, encodeExportResponseJson, encodeStatusJson } from '../otlp/json';
+import { decodeTraceRequestProto, encodeExportResponseProto, encodeStatusProto } from '../otlp/protobuf';
+import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from '../otlp/types';
+import { spansOf } from '../model';
+
+export const DEFAULT_PORT = 4318;
+/** The limit on a request body, after decompression: the OTel Collector's default, and the extension's setting default. */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Sent with 503 while paused: exporters retry after this many seconds, so nothing is lost. */
+export const PAUSED_RETRY_AFTER_SECONDS = 5;
+
+export interface ReceiverLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface OtlpHttpReceiverOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  /** Awaited before the response is sent, so a failure here reaches the exporter as a 500 it can report. */
+  onTraces(result: TraceDecodeResult): void | Promise<void>;
+  log?: ReceiverLog;
+}
+
+export interface ReceiverAddress {
+  host: string;
+  port: number;
+}
+
+type Signal = 'traces' | 'logs' | 'metrics';
+type Encoding = 'protobuf' | 'json';
+
+const SIGNAL_PATHS: ReadonlyMap<string, Signal> = new Map([
+  ['/v1/traces', 'traces'],
+  ['/v1/logs', 'logs'],
+  ['/v1/metrics', 'metrics'],
+]);
+
+const MEDIA_TYPES: ReadonlyMap<string, Encoding> = new Map([
+  ['application/x-protobuf', 'protobuf'],
+  ['application/json', 'json'],
+]);
+
+const CONTENT_TYPES: Record<Encoding, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
+
+/** google.rpc.Code for each status we send (gRPC's HTTP mapping, as the Collector uses it). */
+const RPC_CODES: Record<number, number> = {
+  400: 3, // INVALID_ARGUMENT
+  404: 12, // UNIMPLEMENTED
+  405: 12,
+  413: 8, // RESOURCE_EXHAUSTED
+  415: 3,
+  500: 13, // INTERNAL
+  503: 14, // UNAVAILABLE
+};
+
+const NO_LOG: ReceiverLog = { info() {}, warn() {}, error() {} };
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A request the receiver refuses: the status and the message sent back in a google.rpc.Status. */
+class Rejection extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class OtlpHttpReceiver {
+  /** While true, trace exports get 503 + Retry-After (retryable per the spec) instead of being dropped. */
+  paused = false;
+
+  private server: http.Server | undefined;
+  private bound: ReceiverAddress | undefined;
+  /** Handlers still running, so `stop()` can wait for `onTraces` work (e.g. a file append) to finish. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly droppedSignals = new Set<Signal>();
+  private readonly log: ReceiverLog;
+
+  constructor(private readonly options: OtlpHttpReceiverOptions) {
+    this.log = options.log ?? NO_LOG;
+  }
+
+  /** The bound address while listening. */
+  get address(): ReceiverAddress | undefined {
+    return this.bound;
+  }
+
+  /** Listens; rejects with the listen error (its `code`, e.g. EADDRINUSE, intact) and can then be started again. */
+  start(): Promise<ReceiverAddress> {
+    if (this.server) return Promise.reject(new Error('The OTLP receiver is already started.'));
+    const server = http.createServer((request, response) => this.track(request, response, false));
+    // Answering `Expect: 100-continue` ourselves lets a refused request get its final status before sending the body.
+    server.on('checkContinue', (request, response) => this.track(request, response, true));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.server = undefined;
+        reject(error);
+      };
+      server.once('error', onError);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', onError);
+        server.on('error', (error) => this.log.error(`OTLP receiver error: ${error.message}`));
+        const { address, port } = server.address() as AddressInfo;
+        this.bound = { host: address, port };
+        resolve(this.bound);
+      });
+    });
+  }
+
+  /** Closes the listener and every connection, idle keep-alive ones included, then waits for running handlers. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.bound = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await Promise.all(this.inFlight);
+  }
+
+  private track(request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean): void {
+    const handled = this.handle(request, response, expectsContinue);
+    this.inFlight.add(handled);
+    void handled.finally(() => this.inFlight.delete(handled));
+  }
+
+  /** Never rejects: every failure becomes a response (or a log line when the client is gone). */
+  private async handle(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    expectsContinue: boolean,
+  ): Promise<void> {
+    const path = (request.url ?? '/').split('?', 1)[0];
+    const encoding = MEDIA_TYPES.get(mediaTypeOf(request.headers['content-type']));
+    try {
+      const { signal, coding } = this.checkHeaders(request, path, encoding);
+      if (expectsContinue) response.writeContinue();
+      const body = await this.readBody(request, coding);
+      if (signal === 'traces') await this.acceptTraces(response, path, encoding!, coding, body);
+      else {
+        // An empty Export*ServiceResponse encodes the same for every signal.
+        sendResponse(response, encoding!);
+        // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
+        if (!this.droppedSignals.has(signal)) {
+          this.droppedSignals.add(signal);
+          this.log.info(`POST ${path}: ${signal} are accepted and dropped; only traces are kept`);
+        }
+      }
+    } catch (error) {
+      if (request.destroyed && !request.complete) {
+        this.log.warn(`${request.method} ${path}: the connection closed before the request was complete`);
+        return;
+      }
+      const rejection = error instanceof Rejection ? error : internalError(error);
+      const message = `${request.method} ${path}: ${rejection.status} ${rejection.message}`;
+      if (rejection.status === 500) this.log.error(message);
+      else this.log.warn(message);
+      if (!request.complete) this.settleUnreadBody(request, response, rejection, expectsContinue);
+      sendStatus(response, rejection, encoding);
+    }
+  }
+
+  /**
+   * A refused request whose body was not read. A body the client still sends within the limit is read and dropped, so
+   * the connection stays reusable and the client reads the response instead of a reset; past the limit, or when the
+   * client waits for `100 Continue` and will not send the body, the connection closes after the response.
+   */
+  private settleUnreadBody(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    rejection: Rejection,
+    expectsContinue: boolean,
+  ): void {
+    if (expectsContinue || rejection.status === 413) {
+      response.setHeader('Connection', 'close');
+      return;
+    }
+    let discarded = 0;
+    request.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > this.options.maxBodyBytes) request.socket.destroy();
+    });
+  }
+
+  /** Everything that can be refused without reading the body, in the Collector's order. */
+  private checkHeaders(
+    request: http.IncomingMessage,
+    path: string,
+    encoding: Encoding | undefined,
+  ): { signal: Signal; coding: ContentCoding } {
+    const signal = SIGNAL_PATHS.get(path);
+    if (!signal) throw new Rejection(404, `Unknown path ${path}; OTLP/HTTP uses /v1/traces, /v1/logs and /v1/metrics.`);
+    if (request.method !== 'POST') {
+      throw new Rejection(405, `${request.method} is not allowed on ${path}; use POST.`, { Allow: 'POST' });
+    }
+    if (!encoding) {
+      const type = request.headers['content-type'] ?? '(none)';
+      throw new Rejection(415, `Unsupported Content-Type ${type}; use application/x-protobuf or application/json.`);
+    }
+    const coding = contentCodingOf(request.headers['content-encoding']);
+    const declared = Number(request.headers['content-length']);
+    if (declared > this.options.maxBodyBytes) throw this.tooLarge(`is ${declared} bytes`);
+    if (signal === 'traces' && this.paused) {
+      throw new Rejection(503, 'The receiver is paused; retry later.', {
+        'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS),
+      });
+    }
+    return { signal, coding };
+  }
+
+  /** The body as sent on the wire, then inflated, each under `maxBodyBytes` (a gzip bomb stops at the limit). */
+  private async readBody(request: http.IncomingMessage, coding: ContentCoding): Promise<Buffer> {
+    const raw = await readLimited(request, this.options.maxBodyBytes);
+    if (!raw) throw this.tooLarge('exceeds it');
+    if (coding === 'identity') return raw;
+    try {
+      return await inflate(raw, coding, this.options.maxBodyBytes);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw this.tooLarge('exceeds it once inflated');
+      throw new Rejection(400, `The ${coding} body could not be inflated: ${(error as Error).message}.`);
+    }
+  }
+
+  private async acceptTraces(
+    response: http.ServerResponse,
+    path: string,
+    encoding: Encoding,
+    coding: ContentCoding,
+    body: Buffer,
+  ): Promise<void> {
+    const result = decodeTraces(encoding, body);
+    await this.options.onTraces(result);
+    const partial =
+      result.rejectedSpans > 0
+        ? { rejectedSpans: result.rejectedSpans, errorMessage: result.rejectionMessage ?? '' }
+        : undefined;
+    sendResponse(response, encoding, partial);
+    const spans = spansOf(result.request).length;
+    const rejected = partial ? `; ${partial.rejectedSpans} rejected: ${partial.errorMessage}` : '';
+    const format = coding === 'identity' ? encoding : `${encoding}, ${coding}`;
+    this.log.info(`POST ${path}: ${spans} spans received (${format}, ${body.length} bytes)${rejected}`);
+  }
+
+  private tooLarge(detail: string): Rejection {
+    return new Rejection(413, `The request body ${detail}; the limit is ${this.options.maxBodyBytes} bytes.`);
+  }
+}
+
+function decodeTraces(encoding: Encoding, body: Buffer): TraceDecodeResult {
+  let text = '';
+  if (encoding === 'json') {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new Rejection(400, 'The JSON body is not valid UTF-8.');
+    }
+  }
+  try {
+    return encoding === 'json' ? decodeTraceRequestJson(text) : decodeTraceRequestProto(body);
+  } catch (error) {
+    if (!(error instanceof OtlpDecodeError)) throw error;
+    throw new Rejection(400, `The ${encoding} body is not a valid ExportTraceServiceRequest: ${error.message}`);
+  }
+}
+
+/** `application/JSON; charset=utf-8` → `application/json`. */
+function mediaTypeOf(header: string | undefined): string {
+  return (header ?? '').split(';', 1)[0].trim().toLowerCase();
+}
+
+type ContentCoding = 'identity' | 'gzip' | 'deflate';
+
+function contentCodingOf(header: string | undefined): ContentCoding {
+  const coding = (header ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity' || coding === 'none') return 'identity';
+  if (coding === 'gzip' || coding === 'x-gzip') return 'gzip';
+  if (coding === 'deflate') return 'deflate';
+  // RFC 9110 §15.5.16: 415 also covers an unsupported Content-Encoding.
+  throw new Rejection(415, `Unsupported Content-Encoding ${header}; use gzip, deflate or none.`);
+}
+
+/** The whole body, or undefined as soon as more than `limit` bytes arrived (the rest is not read). */
+function readLimited(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (settle: () => void) => {
+      request.off('data', onData).off('end', onEnd).off('error', onFailure).off('close', onFailure);
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.pause();
+        finish(() => resolve(undefined));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => finish(() => resolve(Buffer.concat(chunks, size)));
+    // 'close' before 'end' means the client went away; `handle` notices and only logs.
+    const onFailure = () => finish(() => reject(new Error('The request was aborted.')));
+    request.on('data', onData).on('end', onEnd).on('error', onFailure).on('close', onFailure);
+  });
+}
+
+function inflate(raw: Buffer, coding: 'gzip' | 'deflate', limit: number): Promise<Buffer> {
+  const options = { maxOutputLength: limit };
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, result: Buffer) => (error ? reject(error) : resolve(result));
+    if (coding === 'gzip') zlib.gunzip(raw, options, done);
+    // HTTP's "deflate" is the zlib format, but some clients send raw deflate; a zlib header tells them apart.
+    else if (hasZlibHeader(raw)) zlib.inflate(raw, options, done);
+    else zlib.inflateRaw(raw, options, done);
+  });
+}
+
+/** RFC 1950: compression method 8 and a header checksum divisible by 31. */
+function hasZlibHeader(bytes: Buffer): boolean {
+  return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
+}
+
+function internalError(error: unknown): Rejection {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Rejection(500, `The traces could not be stored: ${message}`);
+}
+
+function send(response: http.ServerResponse, status: number, contentType: string, body: Uint8Array | string): void {
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+  });
+  response.end(body);
+}
+
+function sendResponse(response: http.ServerResponse, encoding: Encoding, partial?: PartialSuccess): void {
+  const body = encoding === 'json' ? encodeExportResponseJson(partial) : encodeExportResponseProto(partial);
+  send(response, 200, CONTENT_TYPES[encoding], body);
+}
+
+/** A google.rpc.Status in the request's encoding, or plain text when the media type is unknown. */
+function sendStatus(response: http.ServerResponse, rejection: Rejection, encoding: Encoding | undefined): void {
+  if (response.headersSent || response.destroyed) return;
+  for (const [name, value] of Object.entries(rejection.headers)) response.setHeader(name, value);
+  const { status, message } = rejection;
+  const code = RPC_CODES[status];
+  if (encoding === 'json') send(response, status, CONTENT_TYPES.json, encodeStatusJson(code, message));
+  else if (encoding === 'protobuf') send(response, status, CONTENT_TYPES.protobuf, encodeStatusProto(code, message));
+  else send(response, status, 'text/plain; charset=utf-8', message);
+}

@@ -1,0 +1,142 @@
+/**
+ * The CLI's view of a TraceStore: a JSON document for scripts and a text tree for people.
+ * Traces are listed by start time, oldest first, so a file of exports reads in the order things happened.
+ * Spans are in pre-order (parents before children, siblings by start time). Unknown values are `null`.
+ */
+import { formatDuration, formatTokenFlow, describeSpan } from './format';
+import { StatusCode, durationNanos, nanosToMillis } from './model';
+import type { TraceStore } from './store/traceStore';
+import type { SpanNode, TraceRecord } from './store/types';
+import type { AiKind } from './semantics/types';
+
+export interface SpanSummaryJson {
+  traceId: string;
+  spanId: string;
+  /** Null for a root; an orphan keeps the id of the parent that never arrived. */
+  parentSpanId: string | null;
+  name: string;
+  /** The AI classification, not the OTLP span kind. */
+  kind: AiKind;
+  status: 'ok' | 'error' | 'unset';
+  durationMs: number;
+  requestModel: string | null;
+  responseModel: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedTokens: number | null;
+  reasoningTokens: number | null;
+  streaming: boolean | null;
+  ttftMs: number | null;
+  tpotMs: number | null;
+  toolName: string | null;
+  /** Null when the span names no code location at all. */
+  code: { file: string | null; line: number | null; function: string | null } | null;
+}
+
+export interface TraceSummaryJson {
+  traceId: string;
+  rootName: string;
+  service: string | null;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  /** Summed over LLM and embedding spans only, as the store counts them. */
+  inputTokens: number;
+  outputTokens: number;
+  spans: SpanSummaryJson[];
+}
+
+export interface SummaryJson {
+  traces: TraceSummaryJson[];
+}
+
+export function summarizeStore(store: TraceStore): SummaryJson {
+  return { traces: chronological(store).map(summarizeTrace) };
+}
+
+/** One block per trace: a header line, the trace id, then the span tree indented by depth. */
+export function renderSummaryText(store: TraceStore): string {
+  const traces = chronological(store);
+  if (traces.length === 0) return 'No traces.\n';
+  return traces.map(renderTrace).join('\n');
+}
+
+function chronological(store: TraceStore): TraceRecord[] {
+  return store.traces().sort((a, b) => {
+    const startA = a.summary.startTimeUnixNano;
+    const startB = b.summary.startTimeUnixNano;
+    if (startA !== startB) return startA < startB ? -1 : 1;
+    return a.summary.traceId < b.summary.traceId ? -1 : 1;
+  });
+}
+
+function summarizeTrace(record: TraceRecord): TraceSummaryJson {
+  const { summary } = record;
+  return {
+    traceId: summary.traceId,
+    rootName: summary.rootName,
+    service: summary.service ?? null,
+    durationMs: summary.durationMs,
+    spanCount: summary.spanCount,
+    errorCount: summary.errorCount,
+    inputTokens: summary.tokens.inputTokens,
+    outputTokens: summary.tokens.outputTokens,
+    spans: record.spans().map(summarizeSpan),
+  };
+}
+
+function summarizeSpan(node: SpanNode): SpanSummaryJson {
+  const { span, ai } = node;
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId ?? null,
+    name: span.name,
+    kind: ai.kind,
+    status: statusName(span.status.code),
+    durationMs: nanosToMillis(durationNanos(span)),
+    requestModel: ai.requestModel ?? null,
+    responseModel: ai.responseModel ?? null,
+    inputTokens: ai.inputTokens ?? null,
+    outputTokens: ai.outputTokens ?? null,
+    cachedTokens: ai.cachedTokens ?? null,
+    reasoningTokens: ai.reasoningTokens ?? null,
+    streaming: ai.streaming ?? null,
+    ttftMs: ai.ttftMs ?? null,
+    tpotMs: ai.tpotMs ?? null,
+    toolName: ai.toolName ?? null,
+    code: ai.code
+      ? { file: ai.code.file ?? null, line: ai.code.line ?? null, function: ai.code.function ?? null }
+      : null,
+  };
+}
+
+function statusName(code: number): SpanSummaryJson['status'] {
+  if (code === StatusCode.Error) return 'error';
+  return code === StatusCode.Ok ? 'ok' : 'unset';
+}
+
+function renderTrace(record: TraceRecord): string {
+  const { summary } = record;
+  const header = [summary.rootName];
+  if (summary.service) header.push(`service ${summary.service}`);
+  header.push(formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`);
+  const tokens = summary.tokens;
+  const flow = formatTokenFlow(tokens.inputTokens || undefined, tokens.outputTokens || undefined);
+  if (flow) header.push(flow);
+  if (summary.errorCount > 0) header.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
+  const lines = [header.join(' · '), `  trace ${summary.traceId}`];
+  for (const root of record.roots) renderSpan(root, 1, lines);
+  return lines.join('\n') + '\n';
+}
+
+function renderSpan(node: SpanNode, depth: number, lines: string[]): void {
+  const { span, ai } = node;
+  const marks: string[] = [];
+  if (span.status.code === StatusCode.Error) marks.push(span.status.message ? `ERROR ${span.status.message}` : 'ERROR');
+  if (node.orphan) marks.push(`parent ${span.parentSpanId} missing`);
+  const detail = describeSpan(ai, nanosToMillis(durationNanos(span)));
+  const suffix = marks.length > 0 ? `  [${marks.join('; ')}]` : '';
+  lines.push(`${'  '.repeat(depth)}${ai.kind.padEnd(9)} ${span.name} · ${detail}${suffix}`);
+  for (const child of node.children) renderSpan(child, depth + 1, lines);
+}

@@ -1,0 +1,306 @@
+/**
+ * The CLI as a user runs it: a child process (src/cli.ts through tsx, the same code esbuild bundles into dist/cli.js),
+ * checked through its stdout, stderr and exit code.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
+import type { SummaryJson } from '../../src/core/summarize';
+
+const ROOT_DIR = resolve(__dirname, '../..');
+const FIXTURES = join(ROOT_DIR, 'test/fixtures');
+const AGENT_JSON = join(FIXTURES, 'genai-agent.json');
+const AGENT_PB = join(FIXTURES, 'genai-agent.pb');
+const VERCEL_PB = join(FIXTURES, 'vercel-ai.pb');
+
+interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startCli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli.ts'), ...args], { cwd: ROOT_DIR });
+}
+
+function finished(child: ChildProcessWithoutNullStreams): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const runCli = (args: string[]) => finished(startCli(args));
+
+/** The spans of an OTLP JSON fixture, read straight from its JSON: id, lowercase parent id or null, name. */
+async function fixtureSpans(path: string): Promise<Array<[string, string | null, string]>> {
+  const request = JSON.parse(await readFile(path, 'utf8'));
+  const spans: Array<[string, string | null, string]> = [];
+  for (const resourceSpans of request.resourceSpans) {
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) {
+        spans.push([span.spanId.toLowerCase(), span.parentSpanId ? span.parentSpanId.toLowerCase() : null, span.name]);
+      }
+    }
+  }
+  return spans;
+}
+
+/** A one-trace fixture's trace id and earliest start. */
+async function fixtureTrace(path: string): Promise<{ traceId: string; start: bigint }> {
+  const request = JSON.parse(await readFile(path, 'utf8'));
+  const spans = request.resourceSpans.flatMap((resource: { scopeSpans: Array<{ spans: unknown[] }> }) =>
+    resource.scopeSpans.flatMap((scope) => scope.spans),
+  ) as Array<{ traceId: string; startTimeUnixNano: string }>;
+  const start = spans.reduce((min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min), BigInt(spans[0].startTimeUnixNano));
+  return { traceId: spans[0].traceId.toLowerCase(), start };
+}
+
+function summarySpans(summary: SummaryJson): Array<[string, string | null, string]> {
+  return summary.traces.flatMap((trace) => trace.spans.map((span) => [span.spanId, span.parentSpanId, span.name] as [string, string | null, string]));
+}
+
+const bySpanId = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : 1);
+
+describe('ai-trace-lens summarize', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ai-trace-lens-cli-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('--json on the OTLP JSON fixture lists every span of it with its parent', async () => {
+    const result = await runCli(['summarize', '--json', AGENT_JSON]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const summary: SummaryJson = JSON.parse(result.stdout);
+    assert.equal(summary.traces.length, 1);
+    const expected = await fixtureSpans(AGENT_JSON);
+    assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
+    assert.equal(summary.traces[0].spanCount, expected.length);
+    assert.equal(summary.traces[0].spans[0].parentSpanId, null, 'the root comes first');
+  });
+
+  test('the protobuf fixture, gzipped or not, summarizes exactly like its JSON twin', async () => {
+    const json = await runCli(['summarize', '--json', AGENT_JSON]);
+    const gzipped = join(dir, 'agent.pb.gz');
+    await writeFile(gzipped, gzipSync(await readFile(AGENT_PB)));
+    for (const path of [AGENT_PB, gzipped]) {
+      const result = await runCli(['summarize', path, '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), JSON.parse(json.stdout), path);
+    }
+  });
+
+  test('JSON Lines: every line is a request; traces are listed oldest first', async () => {
+    const lines = [AGENT_JSON, join(FIXTURES, 'vercel-ai.json')].map(async (path) =>
+      JSON.stringify(JSON.parse(await readFile(path, 'utf8'))),
+    );
+    const path = join(dir, 'export.jsonl');
+    await writeFile(path, `${(await Promise.all(lines)).join('\n')}\n\n`);
+    const result = await runCli(['summarize', '--json', path]);
+    assert.equal(result.code, 0, result.stderr);
+    const summary: SummaryJson = JSON.parse(result.stdout);
+    assert.equal(summary.traces.length, 2);
+    const expected = [...(await fixtureSpans(AGENT_JSON)), ...(await fixtureSpans(join(FIXTURES, 'vercel-ai.json')))];
+    assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
+    const byStart = [...(await Promise.all([AGENT_JSON, join(FIXTURES, 'vercel-ai.json')].map(fixtureTrace)))].sort(
+      (a, b) => (a.start < b.start ? -1 : 1),
+    );
+    assert.deepEqual(
+      summary.traces.map((trace) => trace.traceId),
+      byStart.map((trace) => trace.traceId),
+    );
+  });
+
+  test('a bad file among good ones: named on stderr, the good ones still summarized, exit code 1', async () => {
+    const bad = join(dir, 'notes.txt');
+    await writeFile(bad, 'these are not traces');
+    const missing = join(dir, 'missing.pb');
+    const result = await runCli(['summarize', '--json', AGENT_JSON, bad, missing, VERCEL_PB]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`${escape(bad)}: not a valid protobuf ExportTraceServiceRequest`));
+    assert.match(result.stderr, new RegExp(`${escape(missing)}: .*ENOENT`));
+    const summary: SummaryJson = JSON.parse(result.stdout);
+    assert.equal(summary.traces.length, 2, 'both good files are in the output');
+  });
+
+  test('a bad line in JSON Lines is reported with its line number; the other lines count', async () => {
+    const path = join(dir, 'partly-bad.jsonl');
+    const good = JSON.stringify(JSON.parse(await readFile(AGENT_JSON, 'utf8')));
+    await writeFile(path, `${good}\n{"resourceSpans": 12}\n`);
+    const result = await runCli(['summarize', '--json', path]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`${escape(path)} line 2: `));
+    assert.equal((JSON.parse(result.stdout) as SummaryJson).traces.length, 1);
+  });
+
+  test('without --json: a readable tree per trace', async () => {
+    const result = await runCli(['summarize', AGENT_PB]);
+    assert.equal(result.code, 0, result.stderr);
+    const expected = await fixtureSpans(AGENT_JSON);
+    const lines = result.stdout.trimEnd().split('\n');
+    const root = expected.find(([, parent]) => parent === null)!;
+    assert.ok(lines[0].startsWith(`${root[2]} · `), lines[0]);
+    assert.equal(lines.length, 2 + expected.length, 'a header, the trace id, one line per span');
+    for (const [, , name] of expected) assert.ok(result.stdout.includes(` ${name} · `), name);
+  });
+
+  test('usage: --help exits 0; unknown options, missing files and unknown commands exit 2 with the usage', async () => {
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage:\n {2}ai-trace-lens summarize FILE\.\.\. \[--json\]/);
+    for (const args of [['summarize', '--jsno', AGENT_JSON], ['summarize'], ['serve', '--port', 'http'], ['frobnicate'], []]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /^ai-trace-lens: .+\n\nUsage:/, args.join(' '));
+      assert.equal(result.stdout, '');
+    }
+  });
+});
+
+describe('ai-trace-lens serve', () => {
+  /** Starts `serve`, resolving with the address from its first stdout line. */
+  async function startServe(args: string[]) {
+    const child = startCli(['serve', ...args]);
+    const result = finished(child);
+    const lines = createInterface({ input: child.stdout });
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      result.then((ended) => reject(new Error(`serve exited early (${ended.code}): ${ended.stderr}`)), reject);
+    });
+    lines.close();
+    const match = /^listening http:\/\/127\.0\.0\.1:(\d+)$/.exec(first);
+    assert.ok(match, first);
+    return { child, result, first, url: `http://127.0.0.1:${match[1]}/v1/traces` };
+  }
+
+  async function exportTrace(url: string): Promise<ReadableSpan[]> {
+    const memory = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'cli-serve-test' }),
+      spanProcessors: [
+        // A generous timeout: the default 10 s can pass on a heavily loaded machine and drop the span.
+        new SimpleSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 60_000 })),
+        new SimpleSpanProcessor(memory),
+      ],
+    });
+    try {
+      const tracer = provider.getTracer('cli-test');
+      const agent = tracer.startSpan('invoke_agent helper', { attributes: { 'gen_ai.operation.name': 'invoke_agent' } });
+      const llm = tracer.startSpan(
+        'chat gpt-4o-mini',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.request.model': 'gpt-4o-mini',
+            'gen_ai.usage.input_tokens': 10,
+            'gen_ai.usage.output_tokens': 3,
+          },
+        },
+        trace.setSpan(context.active(), agent),
+      );
+      llm.end();
+      agent.end();
+      await provider.forceFlush();
+      return memory.getFinishedSpans();
+    } finally {
+      await provider.shutdown();
+    }
+  }
+
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ai-trace-lens-serve-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('--port 0 --out FILE: what the exporter sent is on disk when it gets its response; SIGTERM exits 0', async () => {
+    const out = join(dir, 'received.jsonl');
+    const { child, result, first, url } = await startServe(['--port', '0', '--out', out]);
+    let sdkSpans: ReadableSpan[];
+    let written: string;
+    try {
+      sdkSpans = await exportTrace(url);
+      // Read while the server still runs: the exporter's responses came after the lines were synced.
+      written = await readFile(out, 'utf8');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const ended = await result;
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.equal(ended.stdout, `${first}\n`, 'nothing but the listening line');
+    assert.match(ended.stderr, /SIGTERM: stopping/);
+
+    // The simple processor sends each span in its own request (a retry on a loaded machine would add one).
+    const requests = ended.stderr.match(/POST \/v1\/traces: 1 spans received \(protobuf/g)?.length ?? 0;
+    assert.ok(requests >= 2, ended.stderr);
+    assert.ok(written.endsWith('\n'));
+    assert.equal(written.split('\n').length - 1, requests, 'one line per request');
+    const snapshot = join(dir, 'at-response-time.jsonl');
+    await writeFile(snapshot, written);
+    const summarized = await runCli(['summarize', '--json', snapshot]);
+    assert.equal(summarized.code, 0, summarized.stderr);
+    const summary: SummaryJson = JSON.parse(summarized.stdout);
+    const expected = sdkSpans.map((span): [string, string | null, string] => [
+      span.spanContext().spanId,
+      span.parentSpanContext?.spanId ?? null,
+      span.name,
+    ]);
+    assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
+    assert.equal(summary.traces[0].service, 'cli-serve-test');
+    assert.deepEqual(
+      summary.traces[0].spans.map((span) => [span.kind, span.inputTokens, span.outputTokens]),
+      [
+        ['agent', null, null],
+        ['llm', 10, 3],
+      ],
+    );
+  });
+
+  test('SIGINT also stops it cleanly', async () => {
+    const { child, result } = await startServe(['--port', '0']);
+    child.kill('SIGINT');
+    const ended = await result;
+    assert.deepEqual([ended.code, ended.signal], [0, null], ended.stderr);
+    assert.match(ended.stderr, /SIGINT: stopping/);
+  });
+
+  test('a port in use: a message naming the address, exit code 1', async () => {
+    const blocker = new OtlpHttpReceiver({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, onTraces() {} });
+    const { port } = await blocker.start();
+    try {
+      const result = await runCli(['serve', '--port', String(port)]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      assert.equal(result.stdout, '');
+    } finally {
+      await blocker.stop();
+    }
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatDuration } from '../../src/core/format';
+import { SpanKind, StatusCode } from '../../src/core/model';
+import { TraceStore } from '../../src/core/store/traceStore';
+import { renderSummaryText, summarizeStore } from '../../src/core/summarize';
+import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
+
+const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const EARLIER_TRACE = '00f067aa0ba902b7a3ce929d0e0e4736';
+
+/** An agent trace: agent → (streaming llm call, failing tool with a code location), plus an orphan. */
+function agentTraceStore(): TraceStore {
+  const store = new TraceStore({ maxSpans: 1000 });
+  const common = { traceId: AGENT_TRACE, serviceName: 'travel-app' };
+  store.ingest([
+    // Out of order on purpose: the summary follows the tree, not the arrival order.
+    makeSpan({
+      ...common,
+      spanId: '00000000000000c3',
+      parentSpanId: '00000000000000a1',
+      name: 'execute_tool get_weather',
+      startMs: DEFAULT_START_MS + 1500,
+      durationMs: 200,
+      status: { code: StatusCode.Error, message: 'timeout' },
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'code.file.path': 'src/tools/weather.ts',
+        'code.function.name': 'getWeather',
+      },
+    }),
+    makeSpan({
+      ...common,
+      spanId: '00000000000000a1',
+      name: 'invoke_agent planner',
+      durationMs: 2500,
+      status: { code: StatusCode.Ok },
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' },
+    }),
+    makeSpan({
+      ...common,
+      spanId: '00000000000000b2',
+      parentSpanId: '00000000000000a1',
+      name: 'chat gpt-4o',
+      kind: SpanKind.Client,
+      startMs: DEFAULT_START_MS + 100,
+      durationMs: 1200.5,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 340,
+        'gen_ai.request.stream': true,
+        'gen_ai.response.time_to_first_chunk': 0.25,
+      },
+    }),
+    makeSpan({
+      ...common,
+      spanId: '00000000000000d4',
+      parentSpanId: '00000000000000ff',
+      name: 'late orphan',
+      startMs: DEFAULT_START_MS + 3000,
+      durationMs: 10,
+    }),
+  ]);
+  store.ingest([
+    makeSpan({ traceId: EARLIER_TRACE, spanId: '0000000000000001', name: 'earlier', startMs: DEFAULT_START_MS - 60_000 }),
+  ]);
+  return store;
+}
+
+describe('summarizeStore', () => {
+  test('lists traces oldest first and spans parents first, siblings by start', () => {
+    const summary = summarizeStore(agentTraceStore());
+    assert.deepEqual(
+      summary.traces.map((trace) => trace.traceId),
+      [EARLIER_TRACE, AGENT_TRACE],
+    );
+    assert.deepEqual(
+      summary.traces[1].spans.map((span) => span.name),
+      ['invoke_agent planner', 'chat gpt-4o', 'execute_tool get_weather', 'late orphan'],
+    );
+  });
+
+  test('has exactly the documented fields, JSON-safe (no bigint, no undefined)', () => {
+    const summary = summarizeStore(agentTraceStore());
+    assert.deepEqual(JSON.parse(JSON.stringify(summary)), summary);
+    const trace = summary.traces[1];
+    assert.deepEqual(Object.keys(trace), [
+      'traceId', 'rootName', 'service', 'durationMs', 'spanCount', 'errorCount', 'inputTokens', 'outputTokens', 'spans',
+    ]);
+    for (const span of trace.spans) {
+      assert.deepEqual(Object.keys(span), [
+        'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'status', 'durationMs', 'requestModel', 'responseModel',
+        'inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens', 'streaming', 'ttftMs', 'tpotMs', 'toolName',
+        'code',
+      ]);
+    }
+  });
+
+  test('trace fields come from the store summary', () => {
+    const trace = summarizeStore(agentTraceStore()).traces[1];
+    assert.equal(trace.rootName, 'invoke_agent planner');
+    assert.equal(trace.service, 'travel-app');
+    assert.equal(trace.durationMs, 3010, 'from the agent start to the orphan end');
+    assert.equal(trace.spanCount, 4);
+    assert.equal(trace.errorCount, 1);
+    assert.equal(trace.inputTokens, 1200);
+    assert.equal(trace.outputTokens, 340);
+  });
+
+  test('span fields: ids, parent links, kinds, status, timings, model and token fields', () => {
+    const [agent, llm, tool, orphan] = summarizeStore(agentTraceStore()).traces[1].spans;
+    assert.equal(agent.parentSpanId, null);
+    assert.equal(llm.parentSpanId, agent.spanId);
+    assert.equal(orphan.parentSpanId, '00000000000000ff', 'an orphan keeps the id of its missing parent');
+    assert.deepEqual(
+      [agent.kind, llm.kind, tool.kind, orphan.kind],
+      ['agent', 'llm', 'tool', 'other'],
+    );
+    assert.deepEqual([agent.status, tool.status, orphan.status], ['ok', 'error', 'unset']);
+    assert.equal(llm.durationMs, 1200.5);
+    assert.equal(llm.traceId, AGENT_TRACE);
+    assert.equal(llm.requestModel, 'gpt-4o');
+    assert.equal(llm.responseModel, 'gpt-4o-2024-08-06');
+    assert.equal(llm.inputTokens, 1200);
+    assert.equal(llm.outputTokens, 340);
+    assert.equal(llm.streaming, true);
+    assert.equal(llm.ttftMs, 250);
+    assert.equal(typeof llm.tpotMs, 'number');
+    assert.equal(tool.toolName, 'get_weather');
+  });
+
+  test('unknown values are null; code is null without any location, else an object with nulls inside', () => {
+    const [agent, , tool] = summarizeStore(agentTraceStore()).traces[1].spans;
+    for (const field of ['requestModel', 'inputTokens', 'cachedTokens', 'streaming', 'ttftMs', 'toolName'] as const) {
+      assert.equal(agent[field], null, field);
+    }
+    assert.equal(agent.code, null);
+    assert.deepEqual(tool.code, { file: 'src/tools/weather.ts', line: null, function: 'getWeather' });
+  });
+
+  test('an empty store has no traces', () => {
+    assert.deepEqual(summarizeStore(new TraceStore({ maxSpans: 10 })), { traces: [] });
+  });
+});
+
+describe('renderSummaryText', () => {
+  test('a header per trace, then the span tree indented by depth', () => {
+    const text = renderSummaryText(agentTraceStore());
+    const blocks = text.trimEnd().split('\n\n');
+    assert.equal(blocks.length, 2);
+    assert.match(blocks[0], /^earlier · service test-service · /);
+    const lines = blocks[1].split('\n');
+    assert.equal(
+      lines[0],
+      `invoke_agent planner · service travel-app · ${formatDuration(3010)} · 4 spans · 1.2k→340 tok · 1 error`,
+    );
+    assert.equal(lines[1], `  trace ${AGENT_TRACE}`);
+    const indent = (line: string) => line.length - line.trimStart().length;
+    const spanLines = lines.slice(2);
+    assert.equal(spanLines.length, 4);
+    assert.deepEqual(spanLines.map(indent), [2, 4, 4, 2]);
+    assert.match(spanLines[0], /^ {2}agent +invoke_agent planner · /);
+    assert.match(spanLines[1], /llm +chat gpt-4o · gpt-4o-2024-08-06 · 1\.2 s · 1\.2k→340 tok · TTFT 250 ms$/);
+    assert.match(spanLines[2], /tool +execute_tool get_weather · get_weather · 200 ms {2}\[ERROR timeout\]$/);
+    assert.match(spanLines[3], /late orphan · .*\[parent 00000000000000ff missing\]$/);
+  });
+
+  test('says so when there is nothing to show', () => {
+    assert.equal(renderSummaryText(new TraceStore({ maxSpans: 10 })), 'No traces.\n');
+  });
+});
