@@ -1,0 +1,124 @@
+/**
+ * A fresh VS Code with the packaged extension: activation after startup, then the commands as a user runs them from
+ * the command palette, each checked on the real UI and the real receiver.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
+import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
+
+describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
+  let vscode: VsCodeSession;
+  const session = () => vscode;
+
+  before(async () => {
+    vscode = await VsCodeSession.start({ name: 'commands' });
+  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  uiTest('after startup: the endpoint in the status bar, a receiver that answers, the welcome', session, async () => {
+    const status = await vscode.waitForReceiver();
+    assert.match(status, /OTLP/);
+
+    const answer = await postOtlpJson(vscode.receiverPort, '{"resourceSpans":[]}');
+    assert.equal(answer.status, 200);
+    assert.match(answer.contentType ?? '', /^application\/json/);
+    assert.deepEqual(JSON.parse(answer.body), {});
+
+    await vscode.openTracesView();
+    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    assert.match(welcome, /No traces yet/);
+    assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT=/);
+    const buttons = await vscode.tracesPane.locator('.welcome-view-content .monaco-button').allInnerTexts();
+    assert.ok(buttons.includes('Copy Endpoint Settings'), `welcome buttons: ${JSON.stringify(buttons)}`);
+    assert.ok(buttons.includes('Send a Demo Trace'), `welcome buttons: ${JSON.stringify(buttons)}`);
+    assert.deepEqual(await vscode.treeRows(), []);
+    await vscode.screenshot('welcome');
+  });
+
+  uiTest('Send a Demo Trace shows the demo agent run, expanded', session, async () => {
+    await vscode.runCommand('aiTraceLens.sendDemoTrace');
+    const trace = await vscode.traceTree('invoke_agent travel-planner');
+    assert.match(trace.description, /travel-planner-demo/);
+    const [root] = trace.children;
+    assert.equal(root?.label, 'invoke_agent travel-planner');
+    assert.ok(root.icons.includes('codicon-robot'), `agent icon: ${root.icons.join(' ')}`);
+    const childLabels = root.children.map((child) => child.label);
+    assert.ok(childLabels.includes('chat gpt-4o'), `children of the agent: ${JSON.stringify(childLabels)}`);
+    const weather = findNode(root.children, 'execute_tool get_weather');
+    assert.deepEqual(
+      weather?.children.map((child) => child.label),
+      ['tools/call get_weather'],
+      'the MCP call sits under the tool span',
+    );
+    assert.ok(weather.children[0]!.icons.includes('codicon-plug'), `MCP icon: ${weather.children[0]!.icons.join(' ')}`);
+    await vscode.screenshot('demo-trace');
+  });
+
+  uiTest('Show Span Details from the palette opens the picked span with its attributes', session, async () => {
+    const recorded = recordAgentTrace({ agentName: 'details-check', service: 'details-service' });
+    const exporter = createExporter('protobuf', vscode.receiverPort);
+    await exportSpans(exporter, recorded.spans);
+    await exporter.shutdown();
+    const newer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('a newer trace', 'details-service'));
+    assert.equal(newer.status, 200);
+    await vscode.traceRow('a newer trace').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    // From the palette, the command offers the spans of the selected trace (here not the newest one).
+    await vscode.traceRow(recorded.names.root).first().click({ timeout: UI_TIMEOUT_MS });
+
+    await vscode.runCommand('aiTraceLens.showSpanDetails');
+    const labels = await vscode.quickPickLabels(`Span details: ${recorded.names.root}`);
+    assert.deepEqual(
+      [...labels].sort(),
+      [recorded.names.root, recorded.names.llm, recorded.names.tool, recorded.names.mcp].sort(),
+      'the pick lists the spans of the selected trace',
+    );
+    await vscode.pickQuickPickEntry(recorded.names.llm);
+
+    const text = await vscode.editorText(recorded.names.llm);
+    assert.match(text, /^# chat gpt-4o$/m);
+    assert.match(text, /gen_ai\.request\.model: "gpt-4o"/);
+    assert.match(text, /gen_ai\.usage\.input_tokens: 1200\b/);
+    assert.match(text, /gen_ai\.usage\.output_tokens: 345\b/);
+    assert.match(text, new RegExp(`traceId: ${recorded.traceId}`));
+  });
+
+  uiTest('Copy Endpoint Settings copies the address the receiver listens on', session, async () => {
+    const endpoint = `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${vscode.receiverPort}`;
+    await vscode.writeClipboard('');
+    await vscode.runCommand('aiTraceLens.copyEndpoint');
+    const copied = await eventually('the clipboard text', async () => (await vscode.readClipboard()) || undefined);
+    assert.deepEqual(copied.trim().split('\n'), [endpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf']);
+    await vscode.notification(endpoint).waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+
+  uiTest('Pause Receiving makes the receiver answer 503, Resume Receiving 200 again', session, async () => {
+    await vscode.runCommand('aiTraceLens.pauseReceiving');
+    await vscode.waitForStatusBar(/paused/);
+    const refused = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent while paused', 'pause-check'));
+    assert.equal(refused.status, 503);
+    await vscode.screenshot('paused');
+
+    await vscode.runCommand('aiTraceLens.resumeReceiving');
+    await vscode.waitForStatusBar(new RegExp(`^OTLP 127\\.0\\.0\\.1:${vscode.receiverPort}$`));
+    const accepted = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent after resuming', 'pause-check'));
+    assert.equal(accepted.status, 200);
+    await vscode.traceRow('sent after resuming').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await vscode.traceRow('sent while paused').count(), 0, 'the refused span was not stored');
+  });
+
+  uiTest('Clear Traces empties the tree and brings the welcome content back', session, async () => {
+    const answer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('about to be cleared', 'clear-check'));
+    assert.equal(answer.status, 200);
+    await vscode.traceRow('about to be cleared').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok((await vscode.traceRows()).length >= 2, 'earlier tests left traces to clear');
+
+    await vscode.runCommand('aiTraceLens.clearTraces');
+    await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
+    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    assert.match(welcome, /No traces yet/);
+  });
+});
