@@ -31,6 +31,8 @@ export type ReceiverStateKind = (typeof RECEIVER_STATE_KINDS)[number];
 export const ContextKeys = {
   /** One of `RECEIVER_STATE_KINDS`. */
   receiverState: 'aiTraceLens.receiverState',
+  /** True while the receiver is bound to the default 127.0.0.1:4318, which the static welcome text names. */
+  defaultEndpoint: 'aiTraceLens.defaultEndpoint',
   hasTraces: 'aiTraceLens.hasTraces',
 } as const;
 

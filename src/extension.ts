@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { affectsReceiver, affectsStore, readSettings } from './config';
+import { isDefaultEndpoint } from './core/endpoint';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
 import type { Settings } from './core/settings';
 import { TraceStore } from './core/store/traceStore';
@@ -26,8 +27,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const controller = disposables.add(new ReceiverController(store, log, settings.receiver));
   receiver = controller;
 
-  const setReceiverContext = () =>
-    void vscode.commands.executeCommand('setContext', ContextKeys.receiverState, controller.state.kind);
+  const setReceiverContext = () => {
+    const { kind, host, port } = controller.state;
+    void vscode.commands.executeCommand('setContext', ContextKeys.receiverState, kind);
+    void vscode.commands.executeCommand('setContext', ContextKeys.defaultEndpoint, isDefaultEndpoint(host, port));
+  };
   setReceiverContext();
   disposables.add(controller.onDidChangeState(setReceiverContext));
 

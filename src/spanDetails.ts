@@ -93,7 +93,7 @@ export interface ShowSpanDetailsOptions {
 
 /**
  * Opens the span's details in the column that already shows span details (so clicking through spans reuses one
- * preview tab), or beside the active editor.
+ * preview tab), beside the active editor, or in the active group when no editor is open (no empty group beside it).
  */
 export async function showSpanDetails(
   traceId: string,
@@ -104,7 +104,7 @@ export async function showSpanDetails(
   const document = await vscode.workspace.openTextDocument(spanDetailsUri(traceId, spanId, spanName));
   const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === SPAN_DETAILS_SCHEME);
   await vscode.window.showTextDocument(document, {
-    viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside,
+    viewColumn: shown?.viewColumn ?? (vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active),
     preserveFocus: options.preserveFocus,
     preview: true,
   });

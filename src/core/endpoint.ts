@@ -19,6 +19,14 @@ export function endpointUrl(host: string, port: number): string {
   return `http://${hostPart}:${port}`;
 }
 
+/** The endpoint the static welcome text and the README name. */
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318';
+
+/** True when exporters reach the receiver at the default endpoint, so the static welcome text is right. */
+export function isDefaultEndpoint(host: string, port: number): boolean {
+  return endpointUrl(host, port) === DEFAULT_ENDPOINT;
+}
+
 /** `host:port` for messages, with IPv6 in brackets. */
 export function displayAddress(host: string, port: number): string {
   const bare = stripBrackets(host);

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
-import { displayAddress, endpointUrl, exporterEnvironment, findFreePort, isLoopbackHost } from '../../src/core/endpoint';
+import {
+  displayAddress,
+  endpointUrl,
+  exporterEnvironment,
+  findFreePort,
+  isDefaultEndpoint,
+  isLoopbackHost,
+} from '../../src/core/endpoint';
 
 function listen(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -31,6 +38,16 @@ describe('endpointUrl', () => {
     assert.equal(endpointUrl('192.168.1.20', 4318), 'http://192.168.1.20:4318');
     assert.equal(displayAddress('::1', 4318), '[::1]:4318');
     assert.equal(displayAddress('localhost', 1), 'localhost:1');
+  });
+});
+
+describe('isDefaultEndpoint', () => {
+  test('holds only where exporters reach the receiver at http://127.0.0.1:4318', () => {
+    assert.ok(isDefaultEndpoint('127.0.0.1', 4318));
+    assert.ok(isDefaultEndpoint('0.0.0.0', 4318));
+    assert.ok(!isDefaultEndpoint('127.0.0.1', 4319));
+    assert.ok(!isDefaultEndpoint('::1', 4318));
+    assert.ok(!isDefaultEndpoint('192.168.1.20', 4318));
   });
 });
 
