@@ -31,7 +31,9 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await vscode.openTracesView();
     const welcome = await eventually('the welcome content', () => vscode.welcomeText());
     assert.match(welcome, /No traces yet/);
-    assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT=/);
+    // The session listens on an ephemeral port, so the welcome must not name the default endpoint as the one to set.
+    assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT to that address/);
+    assert.doesNotMatch(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:4318/);
     const buttons = await vscode.tracesPane.locator('.welcome-view-content .monaco-button').allInnerTexts();
     assert.ok(buttons.includes('Copy Endpoint Settings'), `welcome buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.includes('Send a Demo Trace'), `welcome buttons: ${JSON.stringify(buttons)}`);
