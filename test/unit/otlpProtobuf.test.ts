@@ -165,6 +165,16 @@ describe('decodeTraceRequestProto', () => {
     assert.deepStrictEqual(decodeTraceRequestProto(firstBytes), expectedDecode(first));
   });
 
+  test('reads a body that starts at an odd offset of a larger buffer', () => {
+    const bytes = fixtureBytes('genai-agent');
+    const backing = new ArrayBuffer(bytes.length + 8);
+    const view = new Uint8Array(backing, 3, bytes.length);
+    view.set(bytes);
+    new Uint8Array(backing).fill(0xff, 0, 3);
+    assert.deepStrictEqual(decodeTraceRequestProto(view), decodeTraceRequestProto(bytes));
+    assert.deepStrictEqual(decodeTraceRequestProto(Buffer.from(backing, 3, bytes.length)), decodeTraceRequestProto(bytes));
+  });
+
   test('an empty body is an empty request', () => {
     assert.deepStrictEqual(decodeTraceRequestProto(new Uint8Array(0)), {
       request: { resourceSpans: [] },

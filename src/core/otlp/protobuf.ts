@@ -168,7 +168,6 @@ function malformed(problem: string, offset: number): OtlpDecodeError {
  */
 class TraceRequestReader {
   private pos = 0;
-  private tagOffset = 0;
   private readonly view: DataView;
   rejectedSpans = 0;
 
@@ -482,8 +481,16 @@ class TraceRequestReader {
 
   // Wire-level reads. Each takes the end of the enclosing message and advances `pos`.
 
+  /** Known tags are matched by the callers; anything else, including the invalid field 0, goes to `skip`. */
   private tag(end: number): number {
     return this.varint32(end);
+  }
+
+  /** Where the tag just read started, for error messages (tags are written in their shortest form). */
+  private tagStart(tag: number): number {
+    let size = 1;
+    for (let rest = tag >>> 7; rest !== 0; rest >>>= 7) size++;
+    return this.pos - size;
   }
 
   /** A varint's low 32 bits, unsigned (`| 0` gives int32). Values longer than 32 bits are legal and truncated, as in protoc. */
@@ -646,9 +653,10 @@ class TraceRequestReader {
   }
 
   private skip(tag: number, end: number): void {
+    if (tag >>> 3 === 0) throw malformed('invalid field number 0', this.tagStart(tag));
     switch (tag & 7) {
       case WIRE_VARINT:
-        this.bool(end);
+        this.bool(end); // reads any varint of up to 10 bytes
         return;
       case WIRE_FIXED64:
         this.advance(8, end);
@@ -663,20 +671,20 @@ class TraceRequestReader {
         this.skipGroup(tag >>> 3, end, 1);
         return;
       case WIRE_END_GROUP:
-        throw malformed(`end of group ${tag >>> 3} without a start`, this.tagOffset);
+        throw malformed(`end of group ${tag >>> 3} without a start`, this.tagStart(tag));
       default:
-        throw malformed(`invalid wire type ${tag & 7} (field ${tag >>> 3})`, this.tagOffset);
+        throw malformed(`invalid wire type ${tag & 7} (field ${tag >>> 3})`, this.tagStart(tag));
     }
   }
 
   /** Skips a (deprecated, but still legal) group up to its matching end tag. */
   private skipGroup(field: number, end: number, depth: number): void {
-    if (depth > MAX_NESTING) throw malformed(`groups nested deeper than ${MAX_NESTING} levels`, this.tagOffset);
+    if (depth > MAX_NESTING) throw malformed(`groups nested deeper than ${MAX_NESTING} levels`, this.pos);
     for (;;) {
       const tag = this.tag(end);
       const wireType = tag & 7;
       if (wireType === WIRE_END_GROUP) {
-        if (tag >>> 3 !== field) throw malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagOffset);
+        if (tag >>> 3 !== field) throw malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagStart(tag));
         return;
       }
       if (wireType === WIRE_START_GROUP) this.skipGroup(tag >>> 3, end, depth + 1);
