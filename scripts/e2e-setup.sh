@@ -13,6 +13,14 @@ readonly CODE_SERVER_DIR="$ROOT/code-server"
 readonly CODE_SERVER_BIN="$CODE_SERVER_DIR/node_modules/.bin/code-server"
 mkdir -p "$ROOT"
 
+# Under `npm run`, npm exports its configuration as npm_* variables, and a nested npm would take them as its own
+# (code-server's postinstall reads the Node version from npm_config_user_agent): install with a clean npm environment.
+npm_clean() {
+  local inherited
+  mapfile -t inherited < <(compgen -e | grep '^npm_' || true)
+  env "${inherited[@]/#/--unset=}" npm "$@"
+}
+
 # Debian packages: Chromium runs the workbench; code-server's native `kerberos` module needs the GSSAPI headers.
 missing=()
 for package in chromium libkrb5-dev; do
@@ -34,7 +42,7 @@ if [[ $(node_version) != "v$NODE_MAJOR."* ]]; then
   echo "e2e-setup: installing Node $NODE_MAJOR into $NODE_DIR"
   rm -rf "$NODE_DIR"
   mkdir -p "$NODE_DIR"
-  (cd "$NODE_DIR" && npm init -y >/dev/null && npm i --no-audit --no-fund "node@$NODE_MAJOR")
+  (cd "$NODE_DIR" && npm_clean init -y >/dev/null && npm_clean i --no-audit --no-fund "node@$NODE_MAJOR")
   if [[ $(node_version) != "v$NODE_MAJOR."* ]]; then
     echo "e2e-setup: Node $NODE_MAJOR did not install correctly into $NODE_DIR" >&2
     exit 1
@@ -50,7 +58,7 @@ if [[ ! -f "$CODE_SERVER_DIR/installed-$CODE_SERVER_VERSION" ]]; then
   mkdir -p "$CODE_SERVER_DIR"
   printf '%s\n' '{ "private": true, "allowScripts": { "code-server": true, "argon2": true } }' \
     >"$CODE_SERVER_DIR/package.json"
-  (cd "$CODE_SERVER_DIR" && npm i --no-audit --no-fund "code-server@$CODE_SERVER_VERSION")
+  (cd "$CODE_SERVER_DIR" && npm_clean i --no-audit --no-fund "code-server@$CODE_SERVER_VERSION")
   version_output=$(code_server_version)
   if ! grep -q "^$CODE_SERVER_VERSION " <<<"$version_output"; then
     echo "e2e-setup: code-server does not run after installing; 'code-server --version' printed: $version_output" >&2
