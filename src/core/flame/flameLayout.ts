@@ -1,0 +1,351 @@
+/**
+ * The flame chart's geometry as typed arrays, one slot per span in pre-order: built once per trace version, read on
+ * every frame. x is milliseconds from the trace's earliest start, y is the depth in the span tree.
+ *
+ * Live traces rebuild the whole layout on each change rather than patching it: a late parent re-parents its orphans
+ * and moves every descendant down a level, which a patch would have to chase, and a rebuild of 100k spans costs tens of
+ * milliseconds (bench/flameLayout.bench.ts), far less than the debounced refresh interval.
+ */
+import { StatusCode } from '../model';
+import type { SpanNode, TraceRecord } from '../store/types';
+import { AI_KINDS, type AiKind } from '../semantics/types';
+
+/** Bits of `FlameLayout.flags`. */
+export const FlameFlag = {
+  Error: 1,
+  /** The span names a parent that has not arrived; it is drawn as a root. */
+  Orphan: 2,
+  HasTtft: 4,
+  /** The span starts before or ends after its parent: `start`/`duration` are clipped, `trueStart`/`trueDuration` are not. */
+  Clipped: 8,
+} as const;
+
+const KIND_INDEX = Object.fromEntries(AI_KINDS.map((kind, index) => [kind, index])) as Record<AiKind, number>;
+
+/**
+ * One axis of bars per depth: the time layout itself, or the token layout. `levels[d]` lists the span indexes at depth
+ * d sorted by `start`; `levelMaxEnd[d][i]` is the largest `start + duration` among the first i+1 of them, which is
+ * non-decreasing and so lets a binary search skip every bar that ends before the viewport even when bars overlap.
+ */
+export interface FlameAxis {
+  readonly start: Float64Array;
+  readonly duration: Float64Array;
+  /** Index into `AI_KINDS`; sub-pixel bars merge only with bars of the same kind, so merged colours stay true. */
+  readonly kind: Uint8Array;
+  readonly levels: readonly Int32Array[];
+  readonly levelMaxEnd: readonly Float64Array[];
+}
+
+export interface FlameLayout extends FlameAxis {
+  readonly traceId: string;
+  readonly count: number;
+  readonly spanIds: readonly string[];
+  /** Drawn start, ms from the trace start, clipped into the parent's drawn range. */
+  readonly start: Float64Array;
+  /** Drawn duration in ms, clipped like `start`; zero-duration spans stay zero (the renderer gives them a minimum width). */
+  readonly duration: Float64Array;
+  /** The span's own start and duration in ms, for tooltips. */
+  readonly trueStart: Float64Array;
+  readonly trueDuration: Float64Array;
+  readonly depth: Uint16Array;
+  /** `FlameFlag` bits. */
+  readonly flags: Uint8Array;
+  /** Index of the parent span, -1 for roots and orphans. */
+  readonly parent: Int32Array;
+  /** Time to first token in ms from the span start; NaN when the span has none. */
+  readonly ttft: Float32Array;
+  /** Input + output tokens of llm and embedding spans, 0 for every other kind (wrappers repeat their calls' usage). */
+  readonly tokens: Float64Array;
+  readonly maxDepth: number;
+  /** End of the latest span, ms from the trace start. */
+  readonly totalMs: number;
+}
+
+/** Deeper than a Uint16Array holds only through a malformed parent chain; such spans are drawn on the last row. */
+const MAX_DEPTH = 0xffff;
+
+/** `nodes` is `record.spans()`, passed when the caller already has it (each call walks the whole tree). */
+export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[] = record.spans()): FlameLayout {
+  const count = nodes.length;
+  const traceStart = record.summary.startTimeUnixNano;
+  const trueStart = new Float64Array(count);
+  const trueDuration = new Float64Array(count);
+  const depth = new Uint16Array(count);
+  const kind = new Uint8Array(count);
+  const flags = new Uint8Array(count);
+  const parent = new Int32Array(count);
+  const ttft = new Float32Array(count);
+  const tokens = new Float64Array(count);
+  const spanIds: string[] = new Array<string>(count);
+
+  // Pre-order means a node's parent is on the stack of open ancestors; popping to it gives the parent's index
+  // without a node → index map.
+  const ancestors: SpanNode[] = [];
+  const ancestorIndexes: number[] = [];
+  let maxDepth = 0;
+  let totalMs = 0;
+  for (let i = 0; i < count; i++) {
+    const node = nodes[i]!;
+    const span = node.span;
+    const ai = node.ai;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== node.parent) {
+      ancestors.pop();
+      ancestorIndexes.pop();
+    }
+    const parentIndex = ancestors.length > 0 ? ancestorIndexes[ancestorIndexes.length - 1]! : -1;
+    ancestors.push(node);
+    ancestorIndexes.push(i);
+
+    // Epoch nanoseconds exceed a double's exact range, offsets from the trace start do not (up to 104 days):
+    // subtract as bigint, then work in doubles, which also keeps bigint arithmetic to two operations per span.
+    const startNs = Number(span.startTimeUnixNano - traceStart);
+    const endNs = Number(span.endTimeUnixNano - traceStart);
+    const offsetMs = startNs / 1e6;
+    const ownMs = endNs > startNs ? (endNs - startNs) / 1e6 : 0;
+    trueStart[i] = offsetMs;
+    trueDuration[i] = ownMs;
+    if (offsetMs + ownMs > totalMs) totalMs = offsetMs + ownMs;
+
+    let flag = 0;
+    if (parentIndex >= 0) {
+      const level = Math.min(depth[parentIndex]! + 1, MAX_DEPTH);
+      depth[i] = level;
+      if (level > maxDepth) maxDepth = level;
+    }
+    parent[i] = parentIndex;
+    kind[i] = KIND_INDEX[ai.kind];
+    if (span.status.code === StatusCode.Error) flag |= FlameFlag.Error;
+    if (node.orphan) flag |= FlameFlag.Orphan;
+    if (ai.ttftMs !== undefined) {
+      flag |= FlameFlag.HasTtft;
+      ttft[i] = ai.ttftMs;
+    } else {
+      ttft[i] = NaN;
+    }
+    flags[i] = flag;
+    tokens[i] = ai.kind === 'llm' || ai.kind === 'embedding' ? (ai.inputTokens ?? 0) + (ai.outputTokens ?? 0) : 0;
+    spanIds[i] = span.spanId;
+  }
+
+  const { start, duration } = clipToParents(trueStart, trueDuration, parent, flags);
+  const { levels, levelMaxEnd } = buildLevels(start, duration, depth, count === 0 ? 0 : maxDepth + 1);
+  return {
+    traceId: record.summary.traceId,
+    count,
+    spanIds,
+    start,
+    duration,
+    trueStart,
+    trueDuration,
+    depth,
+    kind,
+    flags,
+    parent,
+    ttft,
+    tokens,
+    maxDepth,
+    totalMs,
+    levels,
+    levelMaxEnd,
+  };
+}
+
+/**
+ * The drawn bars: each span's range clamped into its parent's drawn range, so that a child that starts early or ends
+ * late (clock skew between services, or a span kept open past its parent) stays under it. A child wholly outside its
+ * parent becomes a zero-width bar at the nearer edge. Sets `FlameFlag.Clipped` where a range changed. Parents precede
+ * their children (pre-order), so one pass suffices. Shared with the webview, which rebuilds the bars from the true
+ * times rather than receiving both.
+ */
+export function clipToParents(
+  trueStart: Float64Array,
+  trueDuration: Float64Array,
+  parent: Int32Array,
+  flags: Uint8Array,
+): { start: Float64Array; duration: Float64Array } {
+  const count = trueStart.length;
+  const start = new Float64Array(count);
+  const duration = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const ownStart = trueStart[i]!;
+    const ownEnd = ownStart + trueDuration[i]!;
+    const parentIndex = parent[i]!;
+    if (parentIndex < 0) {
+      start[i] = ownStart;
+      duration[i] = trueDuration[i]!;
+      continue;
+    }
+    const parentStart = start[parentIndex]!;
+    const parentEnd = parentStart + duration[parentIndex]!;
+    const clippedStart = Math.min(Math.max(ownStart, parentStart), parentEnd);
+    const clippedEnd = Math.min(Math.max(ownEnd, parentStart), parentEnd);
+    if (clippedStart !== ownStart || clippedEnd !== ownEnd) {
+      flags[i]! |= FlameFlag.Clipped;
+      start[i] = clippedStart;
+      duration[i] = clippedEnd - clippedStart;
+    } else {
+      // The exact duration, not a difference of two rounded offsets.
+      start[i] = ownStart;
+      duration[i] = trueDuration[i]!;
+    }
+  }
+  return { start, duration };
+}
+
+/**
+ * Per-depth index lists sorted by start. Each level is filled in pre-order, which is already sorted unless bars of an
+ * earlier parent start after those of a later one (overlapping siblings); only then is it sorted. `omitEmpty` leaves
+ * out zero-width bars (the token axis, where spans without tokens have no place).
+ */
+export function buildLevels(
+  start: Float64Array,
+  duration: Float64Array,
+  depth: Uint16Array,
+  levelCount: number,
+  omitEmpty = false,
+): { levels: Int32Array[]; levelMaxEnd: Float64Array[] } {
+  const sizes = new Int32Array(levelCount);
+  for (let i = 0; i < depth.length; i++) {
+    if (!omitEmpty || duration[i]! > 0) sizes[depth[i]!]!++;
+  }
+  const levels = Array.from(sizes, (size) => new Int32Array(size));
+  const filled = new Int32Array(levelCount);
+  for (let i = 0; i < depth.length; i++) {
+    if (omitEmpty && !(duration[i]! > 0)) continue;
+    const level = depth[i]!;
+    levels[level]![filled[level]!++] = i;
+  }
+  const levelMaxEnd = levels.map((level) => {
+    if (!isSortedByStart(level, start)) {
+      // Array sort is a TimSort, which merges the long ascending runs a level is made of; sorting the Int32Array in
+      // place with a comparator was ten times slower on a 100k-span trace.
+      level.set(Array.from(level).sort((a, b) => start[a]! - start[b]! || a - b));
+    }
+    const maxEnd = new Float64Array(level.length);
+    let running = -Infinity;
+    for (let k = 0; k < level.length; k++) {
+      const index = level[k]!;
+      running = Math.max(running, start[index]! + duration[index]!);
+      maxEnd[k] = running;
+    }
+    return maxEnd;
+  });
+  return { levels, levelMaxEnd };
+}
+
+function isSortedByStart(level: Int32Array, start: Float64Array): boolean {
+  for (let k = 1; k < level.length; k++) {
+    if (start[level[k]!]! < start[level[k - 1]!]!) return false;
+  }
+  return true;
+}
+
+/** Positions `[first, end)` in `levels[depth]`; reused by the caller so that culling allocates nothing per frame. */
+export interface LevelRange {
+  first: number;
+  end: number;
+}
+
+/**
+ * Narrows `levels[depth]` to the bars that can intersect `[from, to]`: every bar before `first` ends before `from`,
+ * every bar from `end` on starts after `to`. Bars in between may still end before `from` when bars overlap.
+ */
+export function visibleRange(axis: FlameAxis, depth: number, from: number, to: number, out: LevelRange): LevelRange {
+  const level = axis.levels[depth];
+  if (level === undefined) {
+    out.first = out.end = 0;
+    return out;
+  }
+  const maxEnd = axis.levelMaxEnd[depth]!;
+  let low = 0;
+  let high = level.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (maxEnd[middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  out.first = low;
+  high = level.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (axis.start[level[middle]!]! <= to) low = middle + 1;
+    else high = middle;
+  }
+  out.end = low;
+  return out;
+}
+
+/**
+ * Receives one rectangle in viewport pixels. `index` is the first span it stands for; `merged` > 1 when it stands for
+ * several adjacent bars of the same kind, each narrower than a pixel.
+ */
+export type DrawableCallback = (index: number, x: number, width: number, merged: number) => void;
+
+/** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
+const scratchRange: LevelRange = { first: 0, end: 0 };
+const run = { index: -1, left: 0, right: 0, count: 0, kind: -1, paintedUntil: -Infinity, drawn: 0 };
+
+function flushRun(draw: DrawableCallback): void {
+  const width = Math.max(run.right - run.left, 1);
+  draw(run.index, run.left, width, run.count);
+  run.drawn++;
+  run.paintedUntil = run.left + width;
+  run.index = -1;
+}
+
+/**
+ * Calls `draw` for the rectangles of one level in the viewport that starts at `x0` (axis units) and is `viewWidthPx`
+ * wide at `unitsPerPx`. Bars at least a pixel wide are drawn as they are. Narrower bars (zero-duration ones included)
+ * are merged with touching neighbours of the same kind into one rectangle at least a pixel wide, and a narrow bar
+ * that falls inside a pixel already painted is skipped, so a level costs about one callback per pixel column at most
+ * however many spans it holds. Returns the number of rectangles.
+ */
+export function forEachDrawable(
+  axis: FlameAxis,
+  depth: number,
+  x0: number,
+  unitsPerPx: number,
+  viewWidthPx: number,
+  draw: DrawableCallback,
+): number {
+  const level = axis.levels[depth];
+  if (level === undefined) return 0;
+  const { start, duration, kind } = axis;
+  const range = visibleRange(axis, depth, x0, x0 + viewWidthPx * unitsPerPx, scratchRange);
+  run.index = -1;
+  run.paintedUntil = -Infinity;
+  run.drawn = 0;
+  for (let k = range.first; k < range.end; k++) {
+    const index = level[k]!;
+    const left = (start[index]! - x0) / unitsPerPx;
+    const right = left + duration[index]! / unitsPerPx;
+    // Overlapping bars that ended left of the viewport are not excluded by the binary search.
+    if (right < 0) continue;
+    if (right - left >= 1) {
+      if (run.index >= 0) flushRun(draw);
+      draw(index, left, right - left, 1);
+      run.drawn++;
+      if (right > run.paintedUntil) run.paintedUntil = right;
+      continue;
+    }
+    const barKind = kind[index]!;
+    if (run.index >= 0) {
+      // The run covers at least a pixel from its left edge. A bar of its kind starting inside it, or after a gap
+      // narrower than a pixel (which would not show), extends it.
+      if (barKind === run.kind && left < Math.max(run.right, run.left + 1) + 1) {
+        if (right > run.right) run.right = right;
+        run.count++;
+        continue;
+      }
+      flushRun(draw);
+    }
+    if (right <= run.paintedUntil) continue;
+    run.index = index;
+    run.left = Math.max(left, run.paintedUntil);
+    run.right = right;
+    run.count = 1;
+    run.kind = barKind;
+  }
+  if (run.index >= 0) flushRun(draw);
+  return run.drawn;
+}

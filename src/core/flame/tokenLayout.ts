@@ -1,0 +1,51 @@
+/**
+ * The flame chart's token mode ("where do the tokens go?"): x and width in tokens instead of milliseconds.
+ *
+ * An llm or embedding bar is as wide as its input + output tokens; every other bar spans the tokens of its
+ * descendants. A bar that has tokens of its own and descendants that have some too (a Vercel AI `generateText` span
+ * around its `doGenerate` call reports the same usage twice) takes the larger of the two rather than the sum, so
+ * repeated usage is not counted twice. Children are laid side by side from their parent's left edge in start order,
+ * and spans without tokens have zero width and are left out of the levels.
+ */
+import { buildLevels, type FlameAxis, type FlameLayout } from './flameLayout';
+
+export interface TokenAxis extends FlameAxis {
+  /** Left edge in tokens from the left of the chart. */
+  readonly start: Float64Array;
+  /** Width in tokens. */
+  readonly duration: Float64Array;
+  /** Width of the whole chart in tokens. */
+  readonly totalTokens: number;
+}
+
+export function tokenLayout(layout: FlameLayout): TokenAxis {
+  const { count, parent, tokens, depth } = layout;
+  const width = new Float64Array(count);
+  const childSum = new Float64Array(count);
+  // Reverse pre-order visits every child before its parent.
+  for (let i = count - 1; i >= 0; i--) {
+    const own = Math.max(tokens[i]!, childSum[i]!);
+    width[i] = own;
+    const parentIndex = parent[i]!;
+    if (parentIndex >= 0) childSum[parentIndex]! += own;
+  }
+
+  const x = new Float64Array(count);
+  // Where the next child of each span goes; reuses childSum's storage, no longer needed.
+  const cursor = childSum;
+  let rootCursor = 0;
+  for (let i = 0; i < count; i++) {
+    const parentIndex = parent[i]!;
+    if (parentIndex < 0) {
+      x[i] = rootCursor;
+      rootCursor += width[i]!;
+    } else {
+      x[i] = cursor[parentIndex]!;
+      cursor[parentIndex]! += width[i]!;
+    }
+    cursor[i] = x[i]!;
+  }
+
+  const { levels, levelMaxEnd } = buildLevels(x, width, depth, count === 0 ? 0 : layout.maxDepth + 1, true);
+  return { start: x, duration: width, kind: layout.kind, levels, levelMaxEnd, totalTokens: rootCursor };
+}

@@ -1,0 +1,127 @@
+/**
+ * The one message protocol between the extension host and the flame graph webview, split by direction.
+ *
+ * Every message names the trace it concerns: a panel shows one trace, and a message for another (sent before the
+ * panel switched, or delivered after it was reused) is dropped by the receiver instead of being applied to the wrong
+ * trace. Requests carry a `requestId` that the reply repeats. The host trusts nothing it receives: every message goes
+ * through `parseFromWebview`, which checks each field and rejects unknown ones.
+ *
+ * A leaf module: it imports only types from src/core, so the host and the browser bundle can both include it.
+ */
+import type { TraceSnapshot } from '../core/flame/snapshot';
+
+/** The rule that resolved a span to source, shown in the UI ("found by: stack trace"). */
+export type JumpRule = 'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
+
+export type JumpToCodeOutcome =
+  | { readonly found: true; readonly rule: JumpRule; readonly file: string; readonly line: number }
+  | { readonly found: false };
+
+/** Attribute values as display text: they can be bigint, bytes or maps, none of which survive JSON. */
+export type DisplayAttributes = readonly (readonly [key: string, value: string])[];
+
+export interface SpanDetails {
+  readonly spanId: string;
+  readonly attributes: DisplayAttributes;
+  readonly resource: DisplayAttributes;
+  readonly events: readonly {
+    readonly name: string;
+    /** Milliseconds from the span start. */
+    readonly offsetMs: number;
+    readonly attributes: DisplayAttributes;
+  }[];
+}
+
+/** A reply to the request with the same `requestId`. */
+export type Reply<T> =
+  | { readonly requestId: number; readonly ok: true; readonly result: T }
+  | { readonly requestId: number; readonly ok: false; readonly error: string };
+
+/** Host → webview. */
+export type ToWebview =
+  | {
+      readonly type: 'init';
+      readonly traceId: string;
+      readonly snapshot: TraceSnapshot;
+      /** Restored or requested selection; null for none. */
+      readonly selectedSpanId: string | null;
+    }
+  /** The trace changed (live spans): a full snapshot, applied only when newer than the shown one; zoom and selection stay. */
+  | { readonly type: 'update'; readonly traceId: string; readonly snapshot: TraceSnapshot }
+  | { readonly type: 'select'; readonly traceId: string; readonly spanId: string }
+  /** The trace left the store (evicted or cleared). */
+  | { readonly type: 'traceRemoved'; readonly traceId: string }
+  | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
+  | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
+
+/** Webview → host. */
+export type FromWebview =
+  /** The page has loaded and listens: the host sends what it queued until now. */
+  | { readonly type: 'ready'; readonly traceId: string }
+  | { readonly type: 'selectSpan'; readonly traceId: string; readonly spanId: string }
+  /** Opens the span in the editor-side details document. */
+  | { readonly type: 'openSpanDetails'; readonly traceId: string; readonly spanId: string }
+  | {
+      readonly type: 'jumpToCode';
+      readonly traceId: string;
+      readonly spanId: string;
+      /** Open beside the flame graph rather than in the active group. */
+      readonly toSide: boolean;
+      readonly requestId: number;
+    }
+  | { readonly type: 'requestSpanDetails'; readonly traceId: string; readonly spanId: string; readonly requestId: number }
+  /** An uncaught error in the webview, for the extension's log. */
+  | { readonly type: 'reportError'; readonly traceId: string; readonly message: string };
+
+export type ToWebviewType = ToWebview['type'];
+export type FromWebviewType = FromWebview['type'];
+
+/** Longest text field accepted from the webview. */
+export const MAX_TEXT_LENGTH = 4096;
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ALL_ZEROS = /^0+$/;
+
+type FieldCheck = (value: unknown) => boolean;
+
+const isTraceId: FieldCheck = (value) => typeof value === 'string' && TRACE_ID.test(value) && !ALL_ZEROS.test(value);
+const isSpanId: FieldCheck = (value) => typeof value === 'string' && SPAN_ID.test(value) && !ALL_ZEROS.test(value);
+const isBoolean: FieldCheck = (value) => typeof value === 'boolean';
+const isRequestId: FieldCheck = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+const isText: FieldCheck = (value) => typeof value === 'string' && value.length <= MAX_TEXT_LENGTH;
+
+/** One check per field of each message, typed so that a field added to `FromWebview` and not here fails to compile. */
+type Schema = {
+  readonly [T in FromWebviewType]: { readonly [K in Exclude<keyof Extract<FromWebview, { type: T }>, 'type'>]-?: FieldCheck };
+};
+
+const SCHEMA: Schema = {
+  ready: { traceId: isTraceId },
+  selectSpan: { traceId: isTraceId, spanId: isSpanId },
+  openSpanDetails: { traceId: isTraceId, spanId: isSpanId },
+  jumpToCode: { traceId: isTraceId, spanId: isSpanId, toSide: isBoolean, requestId: isRequestId },
+  requestSpanDetails: { traceId: isTraceId, spanId: isSpanId, requestId: isRequestId },
+  reportError: { traceId: isTraceId, message: isText },
+};
+
+function isMessageType(type: unknown): type is FromWebviewType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(SCHEMA, type);
+}
+
+/** The message if it is exactly one of `FromWebview` (right type tag, every field valid, no other field), else undefined. */
+export function parseFromWebview(value: unknown): FromWebview | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const message = value as Record<string, unknown>;
+  const type = message.type;
+  if (!isMessageType(type)) return undefined;
+  const fields: Readonly<Record<string, FieldCheck>> = SCHEMA[type];
+  const keys = Object.keys(message);
+  if (keys.length !== Object.keys(fields).length + 1) return undefined;
+  for (const key of keys) {
+    if (key === 'type') continue;
+    const check = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+    if (check === undefined || !check(message[key])) return undefined;
+  }
+  return message as unknown as FromWebview;
+}

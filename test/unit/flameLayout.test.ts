@@ -1,0 +1,461 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { StatusCode, type Span } from '../../src/core/model';
+import {
+  FlameFlag,
+  buildFlameLayout,
+  forEachDrawable,
+  visibleRange,
+  type FlameAxis,
+  type FlameLayout,
+  type LevelRange,
+} from '../../src/core/flame/flameLayout';
+import { decodeSnapshot, serializeTrace, traceHeader } from '../../src/core/flame/snapshot';
+import { tokenLayout } from '../../src/core/flame/tokenLayout';
+import { AI_KINDS } from '../../src/core/semantics/types';
+import { TraceStore } from '../../src/core/store/traceStore';
+import type { TraceRecord } from '../../src/core/store/types';
+import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan, type PlainAttributes } from '../support/spanBuilder';
+
+const T0 = DEFAULT_START_MS;
+
+function chat(model: string, input: number, output: number): PlainAttributes {
+  return {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.request.model': model,
+    'gen_ai.usage.input_tokens': input,
+    'gen_ai.usage.output_tokens': output,
+  };
+}
+
+const TOOL: PlainAttributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' };
+
+/** A span id that spells its label (up to 8 characters): `id('a1')` → `0000000000006131`. */
+function id(label: string): string {
+  return Buffer.from(label).toString('hex').padStart(16, '0').slice(-16);
+}
+
+function span(label: string, parent: string | undefined, startMs: number, durationMs: number, attributes: PlainAttributes = {}): Span {
+  return makeSpan({
+    name: label,
+    spanId: id(label),
+    parentSpanId: parent === undefined ? undefined : id(parent),
+    startMs: T0 + startMs,
+    durationMs,
+    attributes,
+  });
+}
+
+function recordOf(spans: Span[]): TraceRecord {
+  const store = new TraceStore({ maxSpans: 1_000_000 });
+  store.ingest(spans);
+  return store.getTrace(DEFAULT_TRACE_ID)!;
+}
+
+function names(layout: FlameLayout): string[] {
+  return layout.spanIds.map((spanId) => Buffer.from(spanId, 'hex').toString().replace(/^\0+/, ''));
+}
+
+function indexOf(layout: FlameLayout, label: string): number {
+  const index = layout.spanIds.indexOf(id(label));
+  assert.ok(index >= 0, `no span ${label}`);
+  return index;
+}
+
+describe('buildFlameLayout', () => {
+  test('lays spans out in pre-order with depth, parent and times relative to the trace start', () => {
+    // Shuffled arrival: the store links them, the layout follows its pre-order.
+    const layout = buildFlameLayout(
+      recordOf([
+        span('b1', 'b', 600, 100, TOOL),
+        span('a1', 'a', 150, 150, chat('gpt-4o', 120, 30)),
+        span('root', undefined, 0, 1000),
+        span('b', 'root', 500, 400),
+        span('a', 'root', 100, 300),
+      ]),
+    );
+    assert.equal(layout.count, 5);
+    assert.deepEqual(names(layout), ['root', 'a', 'a1', 'b', 'b1']);
+    assert.deepEqual([...layout.depth], [0, 1, 2, 1, 2]);
+    assert.deepEqual([...layout.parent], [-1, 0, 1, 0, 3]);
+    assert.deepEqual([...layout.start], [0, 100, 150, 500, 600]);
+    assert.deepEqual([...layout.duration], [1000, 300, 150, 400, 100]);
+    assert.deepEqual([...layout.trueStart], [...layout.start]);
+    assert.equal(layout.maxDepth, 2);
+    assert.equal(layout.totalMs, 1000);
+    assert.equal(AI_KINDS[layout.kind[indexOf(layout, 'a1')]!], 'llm');
+    assert.equal(AI_KINDS[layout.kind[indexOf(layout, 'b1')]!], 'tool');
+    assert.deepEqual([...layout.tokens], [0, 0, 150, 0, 0]);
+    assert.deepEqual([...layout.levels[1]!], [1, 3]);
+  });
+
+  test('keeps nanosecond offsets from epoch-scale start times', () => {
+    const child = span('c', 'r', 0, 0);
+    child.startTimeUnixNano += 1n;
+    child.endTimeUnixNano += 3n;
+    const layout = buildFlameLayout(recordOf([span('r', undefined, 0, 1), child]));
+    // A double of epoch nanoseconds would round these to multiples of 256 ns.
+    assert.equal(layout.start[1], 0.000001);
+    assert.equal(layout.duration[1], 0.000002);
+  });
+
+  test('clips children to their parent for drawing and keeps the true times', () => {
+    const layout = buildFlameLayout(
+      recordOf([
+        span('root', undefined, 100, 100),
+        span('wide', 'root', 50, 200), // starts before and ends after its parent
+        span('inner', 'wide', 60, 20), // inside its parent's true range, before its drawn range
+        span('after', 'root', 300, 10), // wholly after its parent
+      ]),
+    );
+    // The trace starts at the earliest span, the child that starts before its parent: offsets count from it.
+    const root = indexOf(layout, 'root');
+    assert.equal(layout.start[root], 50);
+    assert.equal(layout.flags[root]! & FlameFlag.Clipped, 0);
+
+    const wide = indexOf(layout, 'wide');
+    assert.equal(layout.start[wide], 50);
+    assert.equal(layout.duration[wide], 100);
+    assert.equal(layout.trueStart[wide], 0);
+    assert.equal(layout.trueDuration[wide], 200);
+    assert.ok(layout.flags[wide]! & FlameFlag.Clipped);
+
+    const inner = indexOf(layout, 'inner');
+    assert.equal(layout.start[inner], 50, 'clipped to the drawn parent, so it stays under it');
+    assert.equal(layout.duration[inner], 0);
+    assert.equal(layout.trueStart[inner], 10);
+    assert.equal(layout.trueDuration[inner], 20);
+
+    const after = indexOf(layout, 'after');
+    assert.equal(layout.start[after], 150);
+    assert.equal(layout.duration[after], 0);
+    assert.ok(layout.flags[after]! & FlameFlag.Clipped);
+    assert.equal(layout.totalMs, 260);
+  });
+
+  test('draws orphans as roots at depth 0 until their parent arrives', () => {
+    const store = new TraceStore({ maxSpans: 1000 });
+    store.ingest([span('orphan', 'missing', 10, 50), span('child', 'orphan', 20, 10), span('root', undefined, 0, 100)]);
+    let layout = buildFlameLayout(store.getTrace(DEFAULT_TRACE_ID)!);
+    assert.deepEqual(names(layout), ['root', 'orphan', 'child']);
+    assert.deepEqual([...layout.depth], [0, 0, 1]);
+    assert.deepEqual([...layout.parent], [-1, -1, 1]);
+    assert.ok(layout.flags[1]! & FlameFlag.Orphan);
+    assert.equal(layout.flags[2]! & FlameFlag.Orphan, 0);
+
+    store.ingest([span('missing', 'root', 5, 90)]);
+    layout = buildFlameLayout(store.getTrace(DEFAULT_TRACE_ID)!);
+    assert.deepEqual(names(layout), ['root', 'missing', 'orphan', 'child']);
+    assert.deepEqual([...layout.depth], [0, 1, 2, 3]);
+    assert.equal(layout.flags[2]! & FlameFlag.Orphan, 0);
+  });
+
+  test('flags errors and TTFT, with NaN where a span has no TTFT', () => {
+    const failing = makeSpan({
+      name: 'fails',
+      spanId: id('fails'),
+      startMs: T0,
+      durationMs: 10,
+      status: { code: StatusCode.Error, message: 'boom' },
+    });
+    const streamed = span('stream', undefined, 0, 2000, {
+      ...chat('gpt-4o', 10, 10),
+      'gen_ai.response.time_to_first_chunk': 0.25,
+    });
+    const layout = buildFlameLayout(recordOf([failing, streamed]));
+    const fails = indexOf(layout, 'fails');
+    const stream = indexOf(layout, 'stream');
+    assert.ok(layout.flags[fails]! & FlameFlag.Error);
+    assert.equal(layout.flags[fails]! & FlameFlag.HasTtft, 0);
+    assert.ok(Number.isNaN(layout.ttft[fails]));
+    assert.ok(layout.flags[stream]! & FlameFlag.HasTtft);
+    assert.equal(layout.ttft[stream], 250);
+  });
+
+  test('sorts a level by start when overlapping siblings put later children first in pre-order', () => {
+    const layout = buildFlameLayout(
+      recordOf([
+        span('root', undefined, 0, 100),
+        span('p', 'root', 0, 100),
+        span('q', 'root', 10, 50),
+        span('p1', 'p', 80, 10),
+        span('q1', 'q', 20, 10),
+      ]),
+    );
+    assert.deepEqual(names(layout), ['root', 'p', 'p1', 'q', 'q1']);
+    const level = [...layout.levels[2]!].map((index) => names(layout)[index]);
+    assert.deepEqual(level, ['q1', 'p1']);
+    assert.deepEqual([...layout.levelMaxEnd[2]!], [30, 90]);
+  });
+
+  test('lays out an empty record', () => {
+    const record: TraceRecord = { ...recordOf([span('x', undefined, 0, 1)]), spans: () => [] };
+    const layout = buildFlameLayout(record);
+    assert.equal(layout.count, 0);
+    assert.equal(layout.levels.length, 0);
+  });
+});
+
+/** A seeded generator, so a failing random case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+/** A single-level axis from explicit bars (start, duration, kind), for the culling and merging tests. */
+function axisOf(bars: readonly (readonly [number, number, number?])[]): FlameAxis {
+  const order = bars.map((_, i) => i).sort((a, b) => bars[a]![0] - bars[b]![0] || a - b);
+  const start = Float64Array.from(bars, (bar) => bar[0]);
+  const duration = Float64Array.from(bars, (bar) => bar[1]);
+  const kind = Uint8Array.from(bars, (bar) => bar[2] ?? 0);
+  let running = -Infinity;
+  const maxEnd = Float64Array.from(order, (i) => (running = Math.max(running, start[i]! + duration[i]!)));
+  return { start, duration, kind, levels: [Int32Array.from(order)], levelMaxEnd: [maxEnd] };
+}
+
+function randomBars(next: () => number, count: number, span: number, maxDuration: number): [number, number, number][] {
+  return Array.from({ length: count }, () => [
+    next() * span,
+    next() < 0.1 ? 0 : next() * maxDuration,
+    Math.floor(next() * 3),
+  ]);
+}
+
+describe('visibleRange', () => {
+  test('finds exactly the bars that can intersect the window, with overlapping bars', () => {
+    const next = random(7);
+    const axis = axisOf(randomBars(next, 500, 1000, 80));
+    const level = axis.levels[0]!;
+    const range: LevelRange = { first: 0, end: 0 };
+    for (let query = 0; query < 300; query++) {
+      const from = next() * 1100 - 50;
+      const to = from + next() * 200;
+      visibleRange(axis, 0, from, to, range);
+      const inRange = new Set(Array.from(level.subarray(range.first, range.end)));
+      for (let k = 0; k < level.length; k++) {
+        const i = level[k]!;
+        const intersects = axis.start[i]! <= to && axis.start[i]! + axis.duration[i]! >= from;
+        if (intersects) assert.ok(inRange.has(i), `bar ${i} intersects [${from}, ${to}] but is outside the range`);
+      }
+      // Nothing is cut that lies wholly outside only on the far side: the range ends at the first bar past `to`.
+      if (range.end < level.length) assert.ok(axis.start[level[range.end]!]! > to);
+      if (range.first > 0) assert.ok(axis.levelMaxEnd[0]![range.first - 1]! < from);
+    }
+  });
+
+  test('returns an empty range for a depth the layout does not have', () => {
+    const range = visibleRange(axisOf([[0, 10]]), 5, 0, 100, { first: 3, end: 9 });
+    assert.deepEqual(range, { first: 0, end: 0 });
+  });
+});
+
+interface Rect {
+  index: number;
+  x: number;
+  width: number;
+  merged: number;
+}
+
+function drawables(axis: FlameAxis, x0: number, unitsPerPx: number, viewWidthPx: number): Rect[] {
+  const rects: Rect[] = [];
+  const count = forEachDrawable(axis, 0, x0, unitsPerPx, viewWidthPx, (index, x, width, merged) =>
+    rects.push({ index, x, width, merged }),
+  );
+  assert.equal(count, rects.length);
+  return rects;
+}
+
+describe('forEachDrawable', () => {
+  test('draws bars of a pixel or more at their exact position', () => {
+    const rects = drawables(axisOf([[10, 20], [40, 5], [500, 10]]), 0, 2, 100);
+    assert.deepEqual(rects, [
+      { index: 0, x: 5, width: 10, merged: 1 },
+      { index: 1, x: 20, width: 2.5, merged: 1 },
+    ]);
+  });
+
+  test('gives a lone zero-duration bar one pixel', () => {
+    assert.deepEqual(drawables(axisOf([[50, 0]]), 0, 1, 100), [{ index: 0, x: 50, width: 1, merged: 1 }]);
+  });
+
+  test('merges touching sub-pixel bars of one kind and breaks the run at another kind', () => {
+    const bars: [number, number, number][] = [];
+    for (let i = 0; i < 100; i++) bars.push([i * 0.05, 0.04, 0]); // 100 bars in 5 px, with sub-pixel gaps
+    bars.push([5.2, 0.1, 1]);
+    bars.push([20, 0.1, 0]);
+    const rects = drawables(axisOf(bars), 0, 1, 100);
+    assert.equal(rects.length, 3);
+    assert.deepEqual(rects[0], { index: 0, x: 0, width: 4.99, merged: 100 });
+    assert.deepEqual(rects[1], { index: 100, x: 5.2, width: 1, merged: 1 });
+    assert.deepEqual(rects[2], { index: 101, x: 20, width: 1, merged: 1 });
+  });
+
+  test('skips bars left of the viewport, including overlapped ones the search cannot exclude', () => {
+    const rects = drawables(axisOf([[0, 1000], [10, 5], [20, 200]]), 100, 1, 50);
+    assert.deepEqual(
+      rects.map((rect) => rect.index),
+      [0, 2],
+    );
+    assert.equal(rects[0]!.x, -100);
+  });
+
+  test('covers every visible bar with at most one rectangle per pixel column and kind change', () => {
+    const next = random(99);
+    for (let round = 0; round < 20; round++) {
+      const axis = axisOf(randomBars(next, 5000, 1000, next() * 20));
+      const x0 = next() * 500;
+      const unitsPerPx = 0.05 + next() * 3;
+      const width = 200;
+      const rects = drawables(axis, x0, unitsPerPx, width);
+      let visible = 0;
+      for (let i = 0; i < axis.start.length; i++) {
+        const left = (axis.start[i]! - x0) / unitsPerPx;
+        const right = left + axis.duration[i]! / unitsPerPx;
+        if (right < 0 || left > width) continue;
+        visible++;
+        const covered = rects.some((rect) => rect.x <= right + 1e-9 && rect.x + rect.width >= left - 1e-9);
+        assert.ok(covered, `round ${round}: bar ${i} at [${left}, ${right}] px is not drawn`);
+      }
+      assert.ok(rects.length <= visible);
+      assert.ok(rects.reduce((sum, rect) => sum + rect.merged, 0) <= visible);
+      // Only wide bars may stack in a pixel column; narrow ones are bounded by the width (times kind changes).
+      const narrow = rects.filter((rect) => rect.merged > 1 || rect.width <= 1).length;
+      assert.ok(narrow <= 3 * (width + 1), `${narrow} narrow rectangles for ${width} px`);
+    }
+  });
+});
+
+describe('tokenLayout', () => {
+  test('sizes LLM bars by tokens and parents by their descendants, without double-counting wrappers', () => {
+    const layout = buildFlameLayout(
+      recordOf([
+        span('agent', undefined, 0, 1000),
+        span('plan', 'agent', 10, 100, chat('gpt-4o', 100, 50)),
+        span('tool', 'agent', 200, 300, TOOL),
+        span('lookup', 'tool', 210, 50),
+        span('summary', 'tool', 300, 100, chat('gpt-4o-mini', 250, 50)),
+        // A wrapper reporting the usage of the call inside it, as the Vercel AI SDK does.
+        span('gen', 'agent', 600, 300, chat('claude', 150, 50)),
+        span('doGen', 'gen', 610, 280, chat('claude', 150, 50)),
+      ]),
+    );
+    const tokens = tokenLayout(layout);
+    const at = (label: string) => [tokens.start[indexOf(layout, label)], tokens.duration[indexOf(layout, label)]];
+    assert.deepEqual(at('agent'), [0, 650]);
+    assert.deepEqual(at('plan'), [0, 150]);
+    assert.deepEqual(at('tool'), [150, 300]);
+    assert.deepEqual(at('lookup'), [150, 0]);
+    assert.deepEqual(at('summary'), [150, 300]);
+    assert.deepEqual(at('gen'), [450, 200]);
+    assert.deepEqual(at('doGen'), [450, 200]);
+    assert.equal(tokens.totalTokens, 650);
+    const level2 = [...tokens.levels[2]!].map((index) => names(layout)[index]);
+    assert.deepEqual(level2, ['summary', 'doGen'], 'spans without tokens are left out');
+  });
+
+  test('places roots side by side and draws through forEachDrawable', () => {
+    const layout = buildFlameLayout(
+      recordOf([span('first', undefined, 0, 10, chat('m', 30, 10)), span('second', undefined, 5, 10, chat('m', 50, 10))]),
+    );
+    const tokens = tokenLayout(layout);
+    assert.equal(tokens.totalTokens, 100);
+    const rects: number[][] = [];
+    forEachDrawable(tokens, 0, 0, 1, 100, (index, x, width) => rects.push([index, x, width]));
+    assert.deepEqual(rects, [
+      [0, 0, 40],
+      [1, 40, 60],
+    ]);
+  });
+});
+
+describe('trace snapshot', () => {
+  const spans = [
+    span('root', undefined, 0, 1000),
+    span('llm', 'root', 100, 400, { ...chat('gpt-4o', 1200, 300), 'gen_ai.usage.cache_read.input_tokens': 1000 }),
+    span('tool', 'root', 600, 100, TOOL),
+    span('late', 'tool', 650, 200), // ends after its parent: clipped again on the webview side
+    makeSpan({
+      name: 'mcp fails',
+      spanId: id('mcp'),
+      parentSpanId: id('root'),
+      startMs: T0 + 700,
+      durationMs: 50,
+      attributes: { 'mcp.method.name': 'tools/call' },
+      status: { code: StatusCode.Error, message: 'tool not found' },
+    }),
+  ];
+
+  function hasNoBigintOrMap(value: unknown, path = 'snapshot'): void {
+    assert.notEqual(typeof value, 'bigint', `${path} is a bigint`);
+    assert.ok(!(value instanceof Map) && !(value instanceof Set), `${path} is a Map or Set`);
+    if (typeof value === 'object' && value !== null) {
+      assert.ok(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype, `${path} is not plain data`);
+      for (const [key, child] of Object.entries(value)) hasNoBigintOrMap(child, `${path}.${key}`);
+    }
+  }
+
+  test('is plain data that survives structured clone and JSON', () => {
+    const snapshot = serializeTrace(recordOf(spans));
+    hasNoBigintOrMap(snapshot);
+    assert.deepEqual(structuredClone(snapshot), snapshot);
+    assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
+  });
+
+  test('decodes back to the layout the host built, NaN included', () => {
+    const record = recordOf(spans);
+    const layout = buildFlameLayout(record);
+    const decoded = decodeSnapshot(JSON.parse(JSON.stringify(serializeTrace(record))));
+    for (const key of ['start', 'duration', 'trueStart', 'trueDuration', 'depth', 'kind', 'flags', 'parent', 'ttft', 'tokens'] as const) {
+      assert.deepEqual(decoded.layout[key], layout[key], key);
+    }
+    assert.deepEqual(decoded.layout.levels, layout.levels);
+    assert.deepEqual(decoded.layout.levelMaxEnd, layout.levelMaxEnd);
+    assert.deepEqual(decoded.layout.spanIds, layout.spanIds);
+    assert.equal(decoded.layout.maxDepth, layout.maxDepth);
+    const late = indexOf(layout, 'late');
+    assert.ok(decoded.layout.flags[late]! & FlameFlag.Clipped);
+    assert.equal(decoded.layout.duration[late], 50);
+    const llm = indexOf(layout, 'llm');
+    assert.equal(decoded.inputTokens[llm], 1200);
+    assert.equal(decoded.outputTokens[llm], 300);
+    assert.equal(decoded.cachedTokens[llm], 1000);
+    assert.ok(Number.isNaN(decoded.inputTokens[indexOf(layout, 'tool')]));
+  });
+
+  test('carries the labels and tooltips text per span', () => {
+    const snapshot = serializeTrace(recordOf(spans));
+    assert.deepEqual(snapshot.names, ['root', 'llm', 'tool', 'late', 'mcp fails']);
+    assert.deepEqual(snapshot.models, ['', 'gpt-4o', '', '', '']);
+    assert.deepEqual(snapshot.statusMessages, ['', '', '', '', 'tool not found']);
+  });
+
+  test('rejects a column of the wrong length', () => {
+    const snapshot = serializeTrace(recordOf(spans));
+    const broken = { ...snapshot, columns: { ...snapshot.columns, flags: snapshot.columns.flags.slice(0, 4) } };
+    assert.throws(() => decodeSnapshot(broken), RangeError);
+  });
+
+  test('header: duration, call counts, errors and tokens by model', () => {
+    const record = recordOf([...spans, span('llm2', 'root', 800, 100, chat('gpt-4o-mini', 10, 5))]);
+    const header = traceHeader(record.summary);
+    assert.equal(header.rootName, 'root');
+    assert.equal(header.startUnixMs, T0);
+    assert.equal(header.durationMs, 1000);
+    assert.equal(header.spanCount, 6);
+    assert.equal(header.errorCount, 1);
+    assert.equal(header.llmCalls, 2);
+    assert.equal(header.toolCalls, 1);
+    assert.equal(header.mcpCalls, 1);
+    assert.deepEqual(
+      header.byModel.map(({ model, calls, inputTokens, outputTokens }) => [model, calls, inputTokens, outputTokens]),
+      [
+        ['gpt-4o', 1, 1200, 300],
+        ['gpt-4o-mini', 1, 10, 5],
+      ],
+    );
+    assert.notEqual(header.byModel[0], record.summary.byModel[0], 'a copy, not the store’s live object');
+  });
+});
