@@ -22,7 +22,14 @@ import type {
   TraceRequest,
 } from '../model';
 import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from './types';
-import { rejectionMessage, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
+import { rejectionMessage, SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from './wire';
+
+/**
+ * Module constants rather than the imports themselves: compiled to CommonJS (tsx, the tests, the benchmark), every
+ * use of an imported binding is a getter call, which the per-span id checks would pay each time.
+ */
+const TRACE_ID_BYTES = TRACE_ID_SIZE;
+const SPAN_ID_BYTES = SPAN_ID_SIZE;
 
 /** Arrays and kvlists inside an AnyValue (and unknown groups) may nest this deep; deeper input is hostile, not telemetry. */
 const MAX_NESTING = 64;
@@ -37,54 +44,73 @@ const WIRE_FIXED32 = 5;
 /** Lowercase hex of every byte value, so an id costs 8 or 16 table lookups. */
 const BYTE_TO_HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
+/** Offsets into a StringCache entry. */
+const ENTRY_LENGTH = 0;
+const ENTRY_LAST_WORD = 1;
+const ENTRY_HIT = 2;
+const ENTRY_WORDS = 3;
+
 /**
  * A direct-mapped cache of short strings by their bytes. Attribute keys and many values ("chat", model names) repeat
- * across spans and requests; a hit costs a hash of three bytes and a comparison 4 bytes at a time (against a copy of
+ * across spans and requests; a hit costs a hash of three words and a comparison 4 bytes at a time (against a copy of
  * the bytes, not the string's chars, which V8 reads slowly) instead of allocating a string and, for a Map key,
- * hashing it again.
+ * hashing it again. A one-off string (a call id, a session id) that lands on an entry hit since it was cached does not
+ * replace it at once, only on the next miss there: unique values, a few in every span, would otherwise keep evicting
+ * the repeating ones.
  */
 class StringCache {
   private readonly strings: string[];
-  /** Byte length of each entry; -1 when empty. */
-  private readonly lengths: Int32Array;
-  /** Each entry's bytes as little-endian words, `wordsPerEntry` per entry. */
-  private readonly words: Int32Array;
-  /** Each entry's last 4 bytes (its bytes packed, when shorter), so no byte goes uncompared. */
-  private readonly lastWords: Int32Array;
-  private readonly wordsPerEntry: number;
+  /**
+   * Per entry, side by side so that a lookup touches one or two cache lines: its byte length (-1 when empty), its
+   * last 4 bytes (its bytes packed, when shorter, so that no byte goes uncompared), 1 when it was hit since it was
+   * cached or last spared, then its bytes as little-endian words.
+   */
+  private readonly entries: Int32Array;
+  private readonly stride: number;
 
   constructor(
     private readonly mask: number,
     private readonly maxBytes: number,
   ) {
     this.strings = new Array<string>(mask + 1).fill('');
-    this.lengths = new Int32Array(mask + 1).fill(-1);
-    this.wordsPerEntry = maxBytes >> 2;
-    this.words = new Int32Array((mask + 1) * this.wordsPerEntry);
-    this.lastWords = new Int32Array(mask + 1);
+    this.stride = ENTRY_WORDS + (maxBytes >> 2);
+    this.entries = new Int32Array((mask + 1) * this.stride);
+    for (let slot = 0; slot <= mask; slot++) this.entries[slot * this.stride + ENTRY_LENGTH] = -1;
   }
 
   get(buf: Buffer, view: DataView, start: number, end: number): string {
     const length = end - start;
     if (length > this.maxBytes) return utf8(buf, start, end);
     if (length === 0) return '';
-    const hash = Math.imul(length ^ (buf[start]! << 7) ^ (buf[start + (length >> 1)]! << 14) ^ (buf[end - 1]! << 21), 0x9e3779b1);
-    const slot = (hash >>> 16) & this.mask;
     const fullWords = length >> 2;
     const lastWord = length >= 4 ? view.getInt32(end - 4, true) : packBytes(buf, start, end);
-    if (this.lengths[slot] === length && this.lastWords[slot] === lastWord) {
-      const words = this.words;
-      const base = slot * this.wordsPerEntry;
+    // First, middle and last word: keys share prefixes ("gen_ai.") and often a length and last letter too
+    // ("gen_ai.tool.name" and "gen_ai.tool.type"), which a few bytes alone would hash alike.
+    const hash =
+      length >= 4
+        ? Math.imul(lastWord ^ Math.imul(view.getInt32(start, true) ^ length, 0x85ebca6b), 0x9e3779b1) ^
+          Math.imul(view.getInt32(start + ((length - 4) >> 1), true), 0xc2b2ae35)
+        : Math.imul(lastWord ^ (length << 24), 0x9e3779b1);
+    const slot = (hash >>> 16) & this.mask;
+    const entries = this.entries;
+    const base = slot * this.stride;
+    if (entries[base + ENTRY_LENGTH] === length && entries[base + ENTRY_LAST_WORD] === lastWord) {
       let i = 0;
-      while (i < fullWords && view.getInt32(start + 4 * i, true) === words[base + i]) i++;
-      if (i === fullWords) return this.strings[slot]!;
+      while (i < fullWords && view.getInt32(start + 4 * i, true) === entries[base + ENTRY_WORDS + i]) i++;
+      if (i === fullWords) {
+        entries[base + ENTRY_HIT] = 1;
+        return this.strings[slot]!;
+      }
     }
     const decoded = utf8(buf, start, end);
+    if (entries[base + ENTRY_HIT] === 1) {
+      entries[base + ENTRY_HIT] = 0;
+      return decoded;
+    }
     this.strings[slot] = decoded;
-    this.lengths[slot] = length;
-    this.lastWords[slot] = lastWord;
-    const base = slot * this.wordsPerEntry;
-    for (let i = 0; i < fullWords; i++) this.words[base + i] = view.getInt32(start + 4 * i, true);
+    entries[base + ENTRY_LENGTH] = length;
+    entries[base + ENTRY_LAST_WORD] = lastWord;
+    for (let i = 0; i < fullWords; i++) entries[base + ENTRY_WORDS + i] = view.getInt32(start + 4 * i, true);
     return decoded;
   }
 }
@@ -150,9 +176,34 @@ class IdCache {
 }
 
 function hexOf(buf: Buffer, start: number, end: number): string {
+  if (end - start === SPAN_ID_BYTES) return spanIdHex(buf, start);
   let hex = '';
   for (let i = start; i < end; i++) hex += BYTE_TO_HEX[buf[i]!];
   return hex;
+}
+
+/** Char codes of the lowercase hex digits. */
+const HEX_DIGIT_CODES = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+
+/**
+ * Every span brings a new span id. One fromCharCode builds its hex as one string, where appending byte by byte
+ * allocates seven intermediate ones.
+ */
+function spanIdHex(buf: Buffer, start: number): string {
+  const d = HEX_DIGIT_CODES;
+  const b0 = buf[start]!;
+  const b1 = buf[start + 1]!;
+  const b2 = buf[start + 2]!;
+  const b3 = buf[start + 3]!;
+  const b4 = buf[start + 4]!;
+  const b5 = buf[start + 5]!;
+  const b6 = buf[start + 6]!;
+  const b7 = buf[start + 7]!;
+  // prettier-ignore
+  return String.fromCharCode(
+    d[b0 >> 4]!, d[b0 & 15]!, d[b1 >> 4]!, d[b1 & 15]!, d[b2 >> 4]!, d[b2 & 15]!, d[b3 >> 4]!, d[b3 & 15]!,
+    d[b4 >> 4]!, d[b4 & 15]!, d[b5 >> 4]!, d[b5 & 15]!, d[b6 >> 4]!, d[b6 & 15]!, d[b7 >> 4]!, d[b7 & 15]!,
+  );
 }
 
 const traceIdCache = new IdCache(1023, TRACE_ID_BYTES);
@@ -426,35 +477,32 @@ class TraceRequestReader {
   /** An AnyValue; the last member of the oneof on the wire wins, and none at all is null. */
   private anyValue(end: number, depth: number): AttributeValue {
     let value: AttributeValue = null;
+    // The scalar members, which nearly every attribute is, here; the rest out of line, so that this stays small
+    // enough to be inlined into keyValue.
     while (this.pos < end) {
       const tag = this.tag(end);
-      switch (tag) {
-        case 10:
-          value = this.string(end);
-          break;
-        case 24:
-          value = this.int64(end);
-          break;
-        case 16:
-          value = this.bool(end);
-          break;
-        case 33:
-          value = this.float64(end);
-          break;
-        case 42:
-          value = this.arrayValue(this.messageEnd(end), depth + 1);
-          break;
-        case 50:
-          value = this.keyValueList(this.messageEnd(end), depth + 1);
-          break;
-        case 58:
-          value = this.bytes(end);
-          break;
-        default:
-          this.skip(tag, end);
-      }
+      if (tag === 10) value = this.string(end);
+      else if (tag === 24) value = this.int64(end);
+      else if (tag === 33) value = this.float64(end);
+      else if (tag === 16) value = this.bool(end);
+      else value = this.otherValue(tag, end, depth, value);
     }
     return value;
+  }
+
+  /** An array, kvlist or bytes member, or else the value read so far with the unknown field skipped. */
+  private otherValue(tag: number, end: number, depth: number, value: AttributeValue): AttributeValue {
+    switch (tag) {
+      case 42:
+        return this.arrayValue(this.messageEnd(end), depth + 1);
+      case 50:
+        return this.keyValueList(this.messageEnd(end), depth + 1);
+      case 58:
+        return this.bytes(end);
+      default:
+        this.skip(tag, end);
+        return value;
+    }
   }
 
   private arrayValue(end: number, depth: number): AttributeValue[] {
@@ -493,16 +541,27 @@ class TraceRequestReader {
     return this.pos - size;
   }
 
-  /** A varint's low 32 bits, unsigned (`| 0` gives int32). Values longer than 32 bits are legal and truncated, as in protoc. */
+  /**
+   * A varint's low 32 bits, unsigned (`| 0` gives int32). Values longer than 32 bits are legal and truncated, as in protoc.
+   * Tags and most lengths are one byte: that case is kept small enough to be inlined at every call.
+   */
   private varint32(end: number): number {
+    const pos = this.pos;
+    if (pos < end) {
+      const byte = this.buf[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return byte;
+      }
+    }
+    return this.varint32Long(end);
+  }
+
+  private varint32Long(end: number): number {
     const buf = this.buf;
     let pos = this.pos;
     if (pos >= end) throw malformed('truncated varint', pos);
     let byte = buf[pos++]!;
-    if (byte < 0x80) {
-      this.pos = pos;
-      return byte;
-    }
     let value = byte & 0x7f;
     let scale = 0x80;
     for (let count = 1; count < 10; count++) {
