@@ -1,5 +1,7 @@
-// Builds the extension host bundle and the CLI (node, cjs). `--watch` rebuilds on change; `--production` minifies.
+// Builds the extension host bundle and the CLI (node, cjs), the flame graph webview bundle (browser, iife) and copies
+// the codicon font the webview links. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,7 +24,25 @@ const contexts = await Promise.all([
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
+  esbuild.context({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'info',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    tsconfig: 'webview/tsconfig.json',
+  }),
 ]);
+
+const CODICONS = 'node_modules/@vscode/codicons/dist';
+await mkdir('dist/codicons', { recursive: true });
+await Promise.all(
+  ['codicon.css', 'codicon.ttf'].map((name) => copyFile(`${CODICONS}/${name}`, `dist/codicons/${name}`)),
+);
 
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));

@@ -3,16 +3,18 @@
  * from menus and other extensions are `unknown` and checked; every failure is logged and shown, never thrown.
  */
 import * as vscode from 'vscode';
+import type { CodeNavigator } from './codeNavigation';
 import { openSettings, saveReceiverPort } from './config';
-import { Commands, TRACES_VIEW_ID, type CommandId } from './contributions';
+import { Commands, SPAN_DETAILS_SCHEME, TRACES_VIEW_ID, type CommandId } from './contributions';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
 import { displayAddress, exporterEnvironment, findFreePort } from './core/endpoint';
-import { describeSpan } from './core/format';
+import { describeSpan, formatDuration } from './core/format';
 import { durationNanos, nanosToMillis } from './core/model';
 import { postTraces } from './core/postTraces';
 import { SETTING_LIMITS, type Settings } from './core/settings';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, TraceRecord } from './core/store/types';
+import type { FlamePanels } from './flamePanel';
 import { describeError, type ReceiverController } from './receiverController';
 import { showSpanDetails } from './spanDetails';
 import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
@@ -24,6 +26,8 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   extensionId: string;
   settings: () => Settings;
+  flamePanels: FlamePanels;
+  navigator: CodeNavigator;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -47,6 +51,8 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.openSettings]: () => openSettings(context.extensionId),
     [Commands.showReceiverActions]: () => showReceiverActions(context),
     [Commands.copyId]: (target) => copyId(target),
+    [Commands.openFlameGraph]: (target) => openFlameGraph(context, target),
+    [Commands.jumpToCode]: (target) => jumpToCode(context, target),
   };
 
   return Object.entries(handlers).map(([id, handler]) =>
@@ -104,7 +110,7 @@ async function showDetails(context: CommandContext, target: unknown, options: un
     if (choice === send) await vscode.commands.executeCommand(Commands.sendDemoTrace);
     return;
   }
-  const node = await pickSpan(trace);
+  const node = await pickSpan(trace, `Span details: ${trace.summary.rootName}`, 'Pick a span to show its attributes, events and resource');
   if (node !== undefined) await showSpanDetails(node.span.traceId, node.span.spanId, node.span.name, { preserveFocus: false });
 }
 
@@ -112,7 +118,7 @@ interface SpanPick extends vscode.QuickPickItem {
   node: SpanNode;
 }
 
-async function pickSpan(trace: TraceRecord): Promise<SpanNode | undefined> {
+async function pickSpan(trace: TraceRecord, title: string, placeHolder: string): Promise<SpanNode | undefined> {
   // Pre-order, as in the tree; labels are the plain span names so typing a name finds it.
   const items: SpanPick[] = trace.spans().map((node) => ({
     node,
@@ -121,8 +127,8 @@ async function pickSpan(trace: TraceRecord): Promise<SpanNode | undefined> {
     iconPath: spanIcon(node),
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Span details: ${trace.summary.rootName}`,
-    placeHolder: 'Pick a span to show its attributes, events and resource',
+    title,
+    placeHolder,
     matchOnDescription: true,
   });
   return picked?.node;
@@ -228,4 +234,98 @@ async function copyId(target: unknown): Promise<void> {
   const [id, noun] = target.type === 'span' ? [target.spanId, 'span'] : [target.traceId, 'trace'];
   await vscode.env.clipboard.writeText(id);
   vscode.window.setStatusBarMessage(`$(check) Copied ${noun} id ${id}`, 3000);
+}
+
+const GONE_MESSAGE = 'That span is no longer held: the traces were cleared or it was evicted.';
+
+/** The ids in a span details document's address (`ai-trace-lens:/{traceId}/{spanId}/{title}.yaml`). */
+function spanOfDetailsUri(value: unknown): { traceId: string; spanId: string } | undefined {
+  if (!(value instanceof vscode.Uri) || value.scheme !== SPAN_DETAILS_SCHEME) return undefined;
+  const [, traceId = '', spanId = ''] = value.path.split('/');
+  return /^[0-9a-f]{32}$/.test(traceId) && /^[0-9a-f]{16}$/.test(spanId) ? { traceId, spanId } : undefined;
+}
+
+/** The span a command was invoked on: a tree item (a trace row stands for its root span) or a span details document. */
+function targetSpan(context: CommandContext, target: unknown): SpanNode | undefined | 'gone' {
+  if (isTreeElement(target)) {
+    const trace = context.store.getTrace(target.traceId);
+    const node = target.type === 'span' ? trace?.getSpan(target.spanId) : trace && rootSpanOf(trace);
+    return node ?? 'gone';
+  }
+  const ids = spanOfDetailsUri(target);
+  if (ids === undefined) return undefined;
+  return context.store.getTrace(ids.traceId)?.getSpan(ids.spanId) ?? 'gone';
+}
+
+async function openFlameGraph(context: CommandContext, target: unknown): Promise<void> {
+  if (isTreeElement(target)) {
+    if (context.store.getTrace(target.traceId) === undefined) {
+      void vscode.window.showWarningMessage('That trace is no longer held: the traces were cleared or it was evicted.');
+      return;
+    }
+    context.flamePanels.open(target.traceId, target.type === 'span' ? target.spanId : undefined);
+    return;
+  }
+  const ids = spanOfDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri);
+  if (ids !== undefined) {
+    if (context.store.getTrace(ids.traceId) === undefined) void vscode.window.showWarningMessage(GONE_MESSAGE);
+    else context.flamePanels.open(ids.traceId, ids.spanId);
+    return;
+  }
+  const trace = await pickTrace(context);
+  if (trace !== undefined) context.flamePanels.open(trace.summary.traceId);
+}
+
+interface TracePick extends vscode.QuickPickItem {
+  trace: TraceRecord;
+}
+
+async function pickTrace(context: CommandContext): Promise<TraceRecord | undefined> {
+  const traces = context.store.traces();
+  if (traces.length === 0) {
+    void vscode.window.showInformationMessage('There are no traces yet.');
+    return undefined;
+  }
+  const items: TracePick[] = traces.map((trace) => {
+    const { summary } = trace;
+    const parts = [formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+    if (summary.service !== undefined) parts.unshift(summary.service);
+    if (summary.errorCount > 0) parts.push(summary.errorCount === 1 ? '1 error' : `${summary.errorCount} errors`);
+    return {
+      trace,
+      label: summary.rootName || '(unnamed trace)',
+      description: parts.join(' · '),
+      detail: new Date(Number(summary.startTimeUnixNano / 1_000_000n)).toLocaleString(),
+    };
+  });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Open Flame Graph',
+    placeHolder: 'Pick a trace (newest first)',
+    matchOnDescription: true,
+  });
+  return picked?.trace;
+}
+
+async function jumpToCode(context: CommandContext, target: unknown): Promise<void> {
+  let node = targetSpan(context, target ?? vscode.window.activeTextEditor?.document.uri);
+  if (node === 'gone') {
+    void vscode.window.showWarningMessage(GONE_MESSAGE);
+    return;
+  }
+  const fromDetails = spanOfDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri) !== undefined;
+  if (node === undefined) {
+    const selected = context.tracesView.selectedTraceId;
+    const trace = (selected === undefined ? undefined : context.store.getTrace(selected)) ?? context.store.traces()[0];
+    if (trace === undefined) {
+      void vscode.window.showInformationMessage('There are no traces yet.');
+      return;
+    }
+    node = await pickSpan(trace, `Jump to Code: ${trace.summary.rootName}`, 'Pick a span to open the code that made it');
+    if (node === undefined) return;
+  }
+  // From the tree the code opens where the user works; from a details document, beside it rather than over it.
+  await context.navigator.jumpToSpan(node, {
+    viewColumn: fromDetails ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+    spanName: node.span.name || '(unnamed span)',
+  });
 }

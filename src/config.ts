@@ -1,11 +1,23 @@
 /** Reads and writes the `aiTraceLens.*` settings. */
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, SettingKeys } from './contributions';
-import { parseSettings, type ParsedSettings } from './core/settings';
+import { parseCodeSettings, parseSettings, type ParsedCodeSettings, type ParsedSettings } from './core/settings';
 
 export function readSettings(): ParsedSettings {
   const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
   return parseSettings((key) => configuration.get(key));
+}
+
+export function readCodeSettings(): ParsedCodeSettings {
+  const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  return parseCodeSettings((key) => configuration.get(key));
+}
+
+export function affectsCode(event: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    event.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys.pathMappings}`) ||
+    event.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys.codeLensEnabled}`)
+  );
 }
 
 export function affectsReceiver(event: vscode.ConfigurationChangeEvent): boolean {

@@ -17,11 +17,15 @@ export const Commands = {
   openSettings: 'aiTraceLens.openSettings',
   showReceiverActions: 'aiTraceLens.showReceiverActions',
   copyId: 'aiTraceLens.copyId',
+  openFlameGraph: 'aiTraceLens.openFlameGraph',
+  jumpToCode: 'aiTraceLens.jumpToCode',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const VIEW_CONTAINER_ID = 'aiTraceLens';
 export const TRACES_VIEW_ID = 'aiTraceLens.traces';
+/** The flame graph webview panels' type, which also names their activation event for restoring them after a reload. */
+export const FLAME_GRAPH_VIEW_TYPE = 'aiTraceLens.flameGraph';
 
 /** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
 export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
@@ -51,6 +55,8 @@ export const SettingKeys = {
   receiverPort: 'receiver.port',
   receiverMaxBodySize: 'receiver.maxBodySize',
   storeMaxSpans: 'store.maxSpans',
+  pathMappings: 'pathMappings',
+  codeLensEnabled: 'codeLens.enabled',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -3,13 +3,16 @@
  * startup is not held up; everything the receiver does later reports through the log, the status bar and the view.
  */
 import * as vscode from 'vscode';
+import { TraceCodeLenses } from './codeLens';
+import { CodeNavigator } from './codeNavigation';
 import { registerCommands } from './commands';
-import { affectsReceiver, affectsStore, readSettings } from './config';
+import { affectsCode, affectsReceiver, affectsStore, readCodeSettings, readSettings } from './config';
 import { isDefaultEndpoint } from './core/endpoint';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
-import type { Settings } from './core/settings';
+import type { CodeSettings, Settings } from './core/settings';
 import { TraceStore } from './core/store/traceStore';
 import { DisposableStore } from './disposable';
+import { FlamePanels } from './flamePanel';
 import { ReceiverController } from './receiverController';
 import { SpanDetailsProvider } from './spanDetails';
 import { ReceiverStatusBar } from './statusBar';
@@ -23,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = disposables.add(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
 
   let settings = loadSettings(log);
+  let codeSettings = loadCodeSettings(log);
   const store = new TraceStore({ maxSpans: settings.maxSpans });
   const controller = disposables.add(new ReceiverController(store, log, settings.receiver));
   receiver = controller;
@@ -39,6 +43,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
   const spanDetails = disposables.add(new SpanDetailsProvider(store));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
+  const navigator = disposables.add(new CodeNavigator(() => codeSettings.pathMappings, log));
+  const flamePanels = disposables.add(
+    new FlamePanels({ extensionUri: context.extensionUri, store, navigator, tracesView, log }),
+  );
+  const codeLenses = disposables.add(new TraceCodeLenses(store, navigator, log));
+  codeLenses.setEnabled(codeSettings.codeLensEnabled);
   for (const command of registerCommands({
     store,
     receiver: controller,
@@ -46,12 +56,20 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     extensionId: context.extension.id,
     settings: () => settings,
+    flamePanels,
+    navigator,
   })) {
     disposables.add(command);
   }
 
   disposables.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsCode(event)) {
+        const previous = codeSettings;
+        codeSettings = loadCodeSettings(log);
+        codeLenses.setEnabled(codeSettings.codeLensEnabled);
+        if (JSON.stringify(previous.pathMappings) !== JSON.stringify(codeSettings.pathMappings)) codeLenses.invalidate();
+      }
       const receiverChanged = affectsReceiver(event);
       const storeChanged = affectsStore(event);
       if (!receiverChanged && !storeChanged) return;
@@ -77,6 +95,12 @@ export async function deactivate(): Promise<void> {
 
 function loadSettings(log: vscode.LogOutputChannel): Settings {
   const { settings, problems } = readSettings();
+  for (const problem of problems) log.warn(problem);
+  return settings;
+}
+
+function loadCodeSettings(log: vscode.LogOutputChannel): CodeSettings {
+  const { settings, problems } = readCodeSettings();
   for (const problem of problems) log.warn(problem);
   return settings;
 }

@@ -323,6 +323,15 @@ export class TracesView implements vscode.Disposable {
     await this.view.reveal(this.provider.traceElement(traceId), { select: true, focus: true, expand: 2 });
   }
 
+  /** Selects a span chosen elsewhere (in a flame graph), only while the view is visible: it never pops the view open. */
+  async revealSpan(traceId: string, spanId: string): Promise<void> {
+    if (!this.view.visible) return;
+    this.provider.flush();
+    const node = this.store.getTrace(traceId)?.getSpan(spanId);
+    if (node === undefined) return;
+    await this.view.reveal(this.provider.spanElement(node), { select: true, focus: false });
+  }
+
   dispose(): void {
     this.disposables.dispose();
   }

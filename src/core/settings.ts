@@ -1,3 +1,5 @@
+import type { PathMapping } from './code/paths';
+
 /**
  * The extension's settings as plain values. VS Code does not enforce the package.json schema on values typed into
  * settings.json, so every value is checked here and an invalid one falls back to its default with a problem
@@ -16,6 +18,13 @@ export interface Settings {
   maxSpans: number;
 }
 
+/** Settings of jump to code and the CodeLens figures. */
+export interface CodeSettings {
+  /** Prefix pairs from where traced programs ran (container, WSL, remote host) to this machine. */
+  pathMappings: PathMapping[];
+  codeLensEnabled: boolean;
+}
+
 /** Defaults, mirrored by package.json (test/unit/contributions.test.ts keeps the two equal). */
 export const SETTING_DEFAULTS = {
   'receiver.enabled': true,
@@ -23,6 +32,7 @@ export const SETTING_DEFAULTS = {
   'receiver.port': 4318,
   'receiver.maxBodySize': 20,
   'store.maxSpans': 200_000,
+  'codeLens.enabled': true,
 } as const;
 
 export const SETTING_LIMITS = {
@@ -85,4 +95,39 @@ export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unkno
 
 export function sameReceiverSettings(a: ReceiverSettings, b: ReceiverSettings): boolean {
   return a.enabled === b.enabled && a.host === b.host && a.port === b.port && a.maxBodyBytes === b.maxBodyBytes;
+}
+
+export interface ParsedCodeSettings {
+  settings: CodeSettings;
+  problems: string[];
+}
+
+/** Reads `pathMappings` and `codeLens.enabled`; invalid mapping entries are left out, each with a problem message. */
+export function parseCodeSettings(get: (key: 'pathMappings' | 'codeLens.enabled') => unknown): ParsedCodeSettings {
+  const problems: string[] = [];
+  const pathMappings: PathMapping[] = [];
+  const mappings = get('pathMappings');
+  if (Array.isArray(mappings)) {
+    mappings.forEach((entry: unknown, index) => {
+      const { from, to } = (typeof entry === 'object' && entry !== null ? entry : {}) as { from?: unknown; to?: unknown };
+      if (typeof from === 'string' && from.trim() !== '' && typeof to === 'string' && to.trim() !== '') {
+        pathMappings.push({ from: from.trim(), to: to.trim() });
+      } else {
+        problems.push(
+          `aiTraceLens.pathMappings[${index}] must be an object with non-empty "from" and "to" paths, ` +
+            `got ${JSON.stringify(entry)}; ignoring it.`,
+        );
+      }
+    });
+  } else if (mappings !== undefined && mappings !== null) {
+    problems.push(`aiTraceLens.pathMappings must be an array of {"from", "to"} pairs, got ${JSON.stringify(mappings)}; ignoring it.`);
+  }
+
+  const enabledValue = get('codeLens.enabled');
+  let codeLensEnabled: boolean = SETTING_DEFAULTS['codeLens.enabled'];
+  if (typeof enabledValue === 'boolean') codeLensEnabled = enabledValue;
+  else if (enabledValue !== undefined && enabledValue !== null) {
+    problems.push(`aiTraceLens.codeLens.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`);
+  }
+  return { settings: { pathMappings, codeLensEnabled }, problems };
 }

@@ -85,6 +85,35 @@ export function renderSpanDetails(node: SpanNode): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * One attribute value as display text, formatted as in the document but without YAML quoting: strings as they are
+ * (JSON objects and arrays pretty-printed), maps and arrays as YAML blocks, bytes as base64 and hex.
+ */
+export function attributeValueText(value: AttributeValue): string {
+  if (typeof value === 'string') {
+    const json = parseJsonContainer(value);
+    return json === undefined ? value : JSON.stringify(json, null, 2);
+  }
+  if (value instanceof Map) {
+    const lines: string[] = [];
+    for (const [key, item] of value) writeEntry(lines, '', `${yamlKey(key)}:`, item);
+    return lines.length === 0 ? '{}' : lines.join('\n');
+  }
+  if (Array.isArray(value)) {
+    const flow = flowArray(value);
+    if (flow !== undefined) return flow;
+    const lines: string[] = [];
+    for (const item of value) writeEntry(lines, '', '-', item);
+    return lines.join('\n');
+  }
+  return scalarText(value);
+}
+
+/** Attributes as `[key, text]` pairs sorted by key, as the document lists them. */
+export function displayAttributes(attributes: AttributeMap): [string, string][] {
+  return [...attributes.keys()].sort().map((key) => [key, attributeValueText(attributes.get(key)!)]);
+}
+
 /** The document for a span that has left the store (cleared, or its trace evicted). */
 export function renderMissingSpan(traceId: string, spanId: string): string {
   return [

@@ -9,6 +9,9 @@
  * A leaf module: it imports only types from src/core, so the host and the browser bundle can both include it.
  */
 import type { TraceSnapshot } from '../core/flame/snapshot';
+import type { TranscriptMessage } from '../core/transcript';
+
+export type { TranscriptMessage, TranscriptRole, TranscriptToolCall } from '../core/transcript';
 
 /** The rule that resolved a span to source, shown in the UI ("found by: stack trace"). */
 export type JumpRule = 'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
@@ -30,6 +33,8 @@ export interface SpanDetails {
     readonly offsetMs: number;
     readonly attributes: DisplayAttributes;
   }[];
+  /** For LLM spans that recorded their conversation: the chat, input then output. */
+  readonly transcript?: readonly TranscriptMessage[];
 }
 
 /** A reply to the request with the same `requestId`. */

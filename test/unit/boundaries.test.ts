@@ -1,6 +1,7 @@
 /**
  * The layer rules, checked on the sources: src/core is plain Node (no `vscode`, not even `import type`, and no host
- * file that would bring it in), and webview/ code runs in a browser frame, where neither `vscode` nor host code exists.
+ * file that would bring it in), webview/ code runs in a browser frame, where neither `vscode` nor host code exists,
+ * and src/protocol, the message types both sides share, is a leaf that may import only src/core.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import ts from 'typescript';
 const ROOT = resolve(__dirname, '../..');
 const SRC = join(ROOT, 'src');
 const CORE = join(SRC, 'core');
+const PROTOCOL = join(SRC, 'protocol');
 const WEBVIEW = join(ROOT, 'webview');
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
@@ -32,11 +34,12 @@ function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir + sep);
 }
 
-/** The `src/` host file a relative specifier reaches (outside src/core), if any. */
+/** The `src/` host file a relative specifier reaches (outside src/core and src/protocol), if any. */
 function hostFileReached(fromFile: string, specifier: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const target = resolve(dirname(fromFile), specifier);
-  return isInside(target, SRC) && !isInside(target, CORE) ? relative(ROOT, target) : undefined;
+  const shared = isInside(target, CORE) || isInside(target, PROTOCOL);
+  return isInside(target, SRC) && !shared ? relative(ROOT, target) : undefined;
 }
 
 /** One message per forbidden import in `files`. */
@@ -73,11 +76,18 @@ describe('layer boundaries', () => {
     assert.equal(hostFileReached(join(CORE, 'store', 'x.ts'), '../../extension'), join('src', 'extension'));
     assert.equal(hostFileReached(join(CORE, 'store', 'x.ts'), '../model'), undefined);
     assert.equal(hostFileReached(join(WEBVIEW, 'main.ts'), '../src/tracesTree'), join('src', 'tracesTree'));
+    assert.equal(hostFileReached(join(WEBVIEW, 'main.ts'), '../src/protocol/messages'), undefined);
   });
 
   test('src/core imports neither vscode nor host files', () => {
     const files = sourceFiles(CORE);
     assert.ok(files.length > 10, `expected the core sources under ${CORE}, found ${files.length}`);
+    assert.deepEqual(violations(files, true, true), []);
+  });
+
+  test('src/protocol imports neither vscode nor host files', () => {
+    const files = sourceFiles(PROTOCOL);
+    assert.ok(files.length > 0, `expected the protocol sources under ${PROTOCOL}`);
     assert.deepEqual(violations(files, true, true), []);
   });
 

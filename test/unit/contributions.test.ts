@@ -7,13 +7,14 @@ import {
   CONFIG_SECTION,
   Commands,
   ContextKeys,
+  FLAME_GRAPH_VIEW_TYPE,
   RECEIVER_STATE_KINDS,
   SettingKeys,
   TRACES_VIEW_ID,
   TreeItemContext,
   VIEW_CONTAINER_ID,
 } from '../../src/contributions';
-import { parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
+import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -111,7 +112,8 @@ describe('package.json contributions', () => {
 
   test('runs beside the app and activates after startup', () => {
     assert.deepEqual(manifest.extensionKind, ['workspace']);
-    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+    // Restoring a flame graph panel after a reload needs its serializer, registered on activation.
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished', `onWebviewPanel:${FLAME_GRAPH_VIEW_TYPE}`]);
     assert.equal(manifest.main, './dist/extension.js');
   });
 
@@ -170,5 +172,29 @@ describe('parseSettings', () => {
     assert.deepEqual(settings, parseSettings(() => undefined).settings);
     assert.equal(problems.length, 5);
     assert.match(problems.join('\n'), /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/);
+  });
+});
+
+describe('parseCodeSettings', () => {
+  test('defaults to no mappings and CodeLens on', () => {
+    assert.deepEqual(parseCodeSettings(() => undefined), { settings: { pathMappings: [], codeLensEnabled: true }, problems: [] });
+  });
+
+  test('keeps valid mappings, trimmed, and names each invalid entry', () => {
+    const values: Record<string, unknown> = {
+      pathMappings: [{ from: ' /app ', to: '/home/me/agent' }, { from: '/srv' }, 'C:\\build', { from: '', to: 'x' }],
+      'codeLens.enabled': false,
+    };
+    const { settings, problems } = parseCodeSettings((key) => values[key]);
+    assert.deepEqual(settings, { pathMappings: [{ from: '/app', to: '/home/me/agent' }], codeLensEnabled: false });
+    assert.equal(problems.length, 3);
+    assert.match(problems[0]!, /aiTraceLens\.pathMappings\[1\] must be an object with non-empty "from" and "to"/);
+  });
+
+  test('rejects a non-array mapping value and a non-boolean switch', () => {
+    const values: Record<string, unknown> = { pathMappings: { from: '/app', to: '.' }, 'codeLens.enabled': 'no' };
+    const { settings, problems } = parseCodeSettings((key) => values[key]);
+    assert.deepEqual(settings, { pathMappings: [], codeLensEnabled: true });
+    assert.equal(problems.length, 2);
   });
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SpanKind, StatusCode, type AttributeValue, type Span } from '../../src/core/model';
 import type { AiSpanInfo } from '../../src/core/semantics/types';
-import { isoTime, renderMissingSpan, renderSpanDetails } from '../../src/core/spanDetailsText';
+import {
+  attributeValueText,
+  displayAttributes,
+  isoTime,
+  renderMissingSpan,
+  renderSpanDetails,
+} from '../../src/core/spanDetailsText';
 import type { SpanNode } from '../../src/core/store/types';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -295,5 +301,21 @@ describe('isoTime', () => {
   test('keeps the nanoseconds OTLP carries', () => {
     assert.equal(isoTime(START + 123_456_789n), '2026-01-01T00:00:00.123456789Z');
     assert.equal(isoTime(0n), '1970-01-01T00:00:00.000000000Z');
+  });
+});
+
+describe('attributeValueText', () => {
+  test('shows strings unquoted, JSON strings pretty-printed, containers as YAML blocks, bytes as base64', () => {
+    assert.equal(attributeValueText('say "hi"\nbye'), 'say "hi"\nbye');
+    assert.equal(attributeValueText('{"a":1}'), '{\n  "a": 1\n}');
+    assert.equal(attributeValueText(12345678901234567890n), '12345678901234567890');
+    assert.equal(attributeValueText(['x', 2, true]), '["x", 2, true]');
+    assert.equal(attributeValueText(new Map<string, AttributeValue>([['k', 'v'], ['n', [new Map([['a', 1]])]]])), 'k: "v"\nn:\n  -\n    a: 1');
+    assert.match(attributeValueText(new Uint8Array([1, 2])), /^!!binary "AQI=" {2}# 2 bytes, hex 0102$/);
+  });
+
+  test('displayAttributes sorts by key', () => {
+    const attributes = new Map<string, AttributeValue>([['b', 1], ['a', null]]);
+    assert.deepEqual(displayAttributes(attributes), [['a', 'null'], ['b', '1']]);
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * The figures shown in the editor above a line that spans resolved to: how often that code ran, how long it took,
+ * what it cost in tokens, and how often it failed. Pure aggregation over the spans' calls; the host decides which
+ * spans belong to which line.
+ */
+import { formatDuration, formatTokenFlow, formatTokens } from '../format';
+import { durationNanos, nanosToMillis, StatusCode } from '../model';
+import type { ResolvableSpan } from './resolveLocation';
+import { escapeMarkdown } from '../tooltip';
+
+/** One span's contribution to a location's figures. */
+export interface LocationCall {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly name: string;
+  /** Milliseconds since the epoch. */
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+  readonly ttftMs: number | undefined;
+  /** Input + output tokens of llm and embedding spans; undefined for other kinds or when not reported. */
+  readonly inputTokens: number | undefined;
+  readonly outputTokens: number | undefined;
+  readonly error: boolean;
+}
+
+export interface LocationStats {
+  readonly calls: number;
+  readonly p50DurationMs: number;
+  /** Summed over llm and embedding calls: wrapper spans repeat their children's usage. */
+  readonly tokens: number;
+  /** Undefined when no call reported a time to first token. */
+  readonly p50TtftMs: number | undefined;
+  readonly errors: number;
+  /** The call that started last: the CodeLens opens its trace. */
+  readonly latest: LocationCall;
+}
+
+export function locationCall(node: ResolvableSpan): LocationCall {
+  const { span, ai } = node;
+  const countsTokens = ai.kind === 'llm' || ai.kind === 'embedding';
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    name: span.name,
+    startUnixMs: Number(span.startTimeUnixNano / 1_000_000n),
+    durationMs: nanosToMillis(durationNanos(span)),
+    ttftMs: ai.ttftMs,
+    inputTokens: countsTokens ? ai.inputTokens : undefined,
+    outputTokens: countsTokens ? ai.outputTokens : undefined,
+    error: span.status.code === StatusCode.Error,
+  };
+}
+
+/** Undefined for no calls. */
+export function locationStats(calls: readonly LocationCall[]): LocationStats | undefined {
+  if (calls.length === 0) return undefined;
+  let tokens = 0;
+  let errors = 0;
+  let latest = calls[0]!;
+  const ttfts: number[] = [];
+  for (const call of calls) {
+    tokens += (call.inputTokens ?? 0) + (call.outputTokens ?? 0);
+    if (call.error) errors++;
+    if (call.ttftMs !== undefined) ttfts.push(call.ttftMs);
+    if (call.startUnixMs > latest.startUnixMs) latest = call;
+  }
+  return {
+    calls: calls.length,
+    p50DurationMs: median(calls.map((call) => call.durationMs)),
+    tokens,
+    p50TtftMs: ttfts.length === 0 ? undefined : median(ttfts),
+    errors,
+    latest,
+  };
+}
+
+/** The nearest-rank median: always a value that was observed (the lower middle one for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length / 2) - 1]!;
+}
+
+/** `AI Trace Lens: 12 calls · p50 1.2 s · 1.4k tok · TTFT p50 210 ms · 1 error`; parts without data are left out. */
+export function formatLocationStats(stats: LocationStats): string {
+  const parts = [
+    stats.calls === 1 ? '1 call' : `${stats.calls} calls`,
+    `p50 ${formatDuration(stats.p50DurationMs)}`,
+  ];
+  if (stats.tokens > 0) parts.push(`${formatTokens(stats.tokens)} tok`);
+  if (stats.p50TtftMs !== undefined) parts.push(`TTFT p50 ${formatDuration(stats.p50TtftMs)}`);
+  if (stats.errors > 0) parts.push(stats.errors === 1 ? '1 error' : `${stats.errors} errors`);
+  return `AI Trace Lens: ${parts.join(' · ')}`;
+}
+
+/**
+ * Markdown for a hover: the `limit` most recent calls, newest first, one line each (time, name, duration, tokens,
+ * status). Span text is escaped; `formatTime` renders a start time (the host uses the user's locale).
+ */
+export function recentCallsMarkdown(
+  calls: readonly LocationCall[],
+  limit: number,
+  formatTime: (unixMs: number) => string,
+): string {
+  const recent = [...calls].sort((a, b) => b.startUnixMs - a.startUnixMs).slice(0, limit);
+  const heading = `**AI Trace Lens**: last ${recent.length === 1 ? 'call' : `${recent.length} calls`} of ${calls.length}`;
+  const lines = recent.map((call) => {
+    const parts = [escapeMarkdown(formatTime(call.startUnixMs)), escapeMarkdown(call.name), formatDuration(call.durationMs)];
+    const tokens = formatTokenFlow(call.inputTokens, call.outputTokens);
+    if (tokens !== undefined) parts.push(escapeMarkdown(tokens));
+    if (call.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(call.ttftMs)}`);
+    parts.push(call.error ? '**error**' : 'ok');
+    return `- ${parts.join(' · ')}`;
+  });
+  return [heading, '', ...lines].join('\n');
+}

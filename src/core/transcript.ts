@@ -1,0 +1,280 @@
+/**
+ * An LLM span's conversation as a chat transcript (system, user, assistant with tool calls, tool results), from
+ * whichever convention carried it. Each side (input, output) is read from the first source that has messages, so a
+ * span that records the same conversation twice (attributes and events) shows it once.
+ */
+import type { AttributeMap, AttributeValue, Span } from './model';
+import { readString } from './semantics/attributes';
+
+export type TranscriptRole = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface TranscriptToolCall {
+  readonly name: string;
+  /** As recorded: usually a JSON string; structured arguments are shown as JSON. */
+  readonly arguments: string;
+}
+
+export interface TranscriptMessage {
+  readonly role: TranscriptRole;
+  readonly text: string;
+  readonly toolCalls?: readonly TranscriptToolCall[];
+  /** On tool results: the id of the call they answer. */
+  readonly toolCallId?: string;
+}
+
+type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
+type PlainObject = { [key: string]: Plain };
+
+/** Messages of one side, or none when the source does not apply. */
+type Source = (span: Span) => TranscriptMessage[];
+
+const INPUT_SOURCES: readonly Source[] = [
+  // OTel GenAI ≥ 1.37 splits the system instructions from the input messages.
+  (span) => [
+    ...systemInstructions(span.attributes.get('gen_ai.system_instructions')),
+    ...messageList(toPlain(span.attributes.get('gen_ai.input.messages'))),
+  ],
+  (span) => indexed(span.attributes, 'gen_ai.prompt.', ''),
+  (span) => indexed(span.attributes, 'llm.input_messages.', 'message.'),
+  (span) => messageList(toPlain(span.attributes.get('ai.prompt.messages'))),
+  (span) => eventMessages(span, 'gen_ai.content.prompt', 'gen_ai.prompt'),
+];
+
+const OUTPUT_SOURCES: readonly Source[] = [
+  (span) => messageList(toPlain(span.attributes.get('gen_ai.output.messages'))),
+  (span) => indexed(span.attributes, 'gen_ai.completion.', '', 'assistant'),
+  (span) => indexed(span.attributes, 'llm.output_messages.', 'message.', 'assistant'),
+  vercelResponse,
+  (span) => eventMessages(span, 'gen_ai.content.completion', 'gen_ai.completion', 'assistant'),
+];
+
+/** The span's conversation, input then output; empty when no convention recorded one. */
+export function extractTranscript(span: Span): TranscriptMessage[] {
+  return [...firstNonEmpty(INPUT_SOURCES, span), ...firstNonEmpty(OUTPUT_SOURCES, span)];
+}
+
+function firstNonEmpty(sources: readonly Source[], span: Span): TranscriptMessage[] {
+  for (const source of sources) {
+    const messages = source(span);
+    if (messages.length > 0) return messages;
+  }
+  return [];
+}
+
+function normalRole(role: unknown, fallback: TranscriptRole): TranscriptRole {
+  switch (typeof role === 'string' ? role.toLowerCase() : undefined) {
+    case 'system':
+    case 'developer':
+      return 'system';
+    case 'user':
+    case 'human':
+      return 'user';
+    case 'assistant':
+    case 'model':
+    case 'ai':
+      return 'assistant';
+    case 'tool':
+    case 'function':
+    case 'ipython':
+      return 'tool';
+    default:
+      return fallback;
+  }
+}
+
+function systemInstructions(value: AttributeValue | undefined): TranscriptMessage[] {
+  const plain = toPlain(value);
+  const text = typeof plain === 'string' ? plain : partsOf(plain).text;
+  return text === '' ? [] : [{ role: 'system', text }];
+}
+
+/**
+ * A message list in any of the JSON shapes conventions use: OTel parts (`{role, parts}`), OpenAI
+ * (`{role, content, tool_calls, tool_call_id}`), Vercel (`{role, content: [{type:'tool-call'|'tool-result'}]}`),
+ * or a bare prompt string.
+ */
+function messageList(value: Plain | undefined, fallback: TranscriptRole = 'user'): TranscriptMessage[] {
+  if (typeof value === 'string') return value === '' ? [] : [{ role: fallback, text: value }];
+  if (isObject(value)) return messageList([value], fallback);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    if (!isObject(item)) return [];
+    // OpenAI choices wrap the message: `{index, message: {role, content}}`.
+    const message = isObject(item.message) ? item.message : item;
+    const parts = partsOf(message.parts ?? message.content ?? message.text ?? null);
+    const toolCalls = [...parts.toolCalls, ...openAiToolCalls(message.tool_calls)];
+    const toolCallId = stringOf(message.tool_call_id) ?? stringOf(message.id) ?? parts.toolCallId;
+    const role = parts.isToolResult ? 'tool' : normalRole(message.role, fallback);
+    return [withOptional({ role, text: parts.text }, toolCalls, role === 'tool' ? toolCallId : undefined)];
+  });
+}
+
+interface Parts {
+  text: string;
+  toolCalls: TranscriptToolCall[];
+  toolCallId: string | undefined;
+  /** The content was a tool result part (OTel `tool_call_response`, Vercel `tool-result`). */
+  isToolResult: boolean;
+}
+
+/** Text, tool calls and tool results of a content value: a string, or an array of typed parts. */
+function partsOf(content: Plain | undefined): Parts {
+  const parts: Parts = { text: '', toolCalls: [], toolCallId: undefined, isToolResult: false };
+  if (typeof content === 'string') {
+    parts.text = content;
+    return parts;
+  }
+  if (!Array.isArray(content)) return parts;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (typeof part === 'string') {
+      texts.push(part);
+      continue;
+    }
+    if (!isObject(part)) continue;
+    switch (part.type ?? 'text') {
+      case 'text':
+      case 'reasoning': {
+        const text = stringOf(part.content) ?? stringOf(part.text);
+        if (text !== undefined) texts.push(text);
+        break;
+      }
+      case 'tool_call':
+      case 'tool-call':
+        parts.toolCalls.push({
+          name: stringOf(part.name) ?? stringOf(part.toolName) ?? '',
+          arguments: jsonText(part.arguments ?? part.args ?? part.input ?? null),
+        });
+        break;
+      case 'tool_call_response':
+      case 'tool-result':
+        parts.isToolResult = true;
+        parts.toolCallId ??= stringOf(part.id) ?? stringOf(part.toolCallId);
+        texts.push(jsonText(part.response ?? part.result ?? part.output ?? null));
+        break;
+    }
+  }
+  parts.text = texts.join('\n');
+  return parts;
+}
+
+/** OpenAI `tool_calls: [{id, type: 'function', function: {name, arguments}}]`. */
+function openAiToolCalls(value: Plain | undefined): TranscriptToolCall[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((call) => {
+    if (!isObject(call)) return [];
+    const fn = isObject(call.function) ? call.function : call;
+    return [{ name: stringOf(fn.name) ?? '', arguments: jsonText(fn.arguments ?? null) }];
+  });
+}
+
+/**
+ * Flattened messages: Traceloop `gen_ai.prompt.0.role`/`.content`/`.tool_call_id`/`.tool_calls.0.name`/`.arguments`,
+ * OpenInference `llm.input_messages.0.message.role`/`.content`/`.tool_call_id`/`.tool_calls.0.tool_call.function.name`.
+ */
+function indexed(attributes: AttributeMap, prefix: string, infix: string, fallback: TranscriptRole = 'user'): TranscriptMessage[] {
+  const messages: TranscriptMessage[] = [];
+  const openInference = infix !== '';
+  for (let index = 0; ; index++) {
+    const base = `${prefix}${index}.${infix}`;
+    const role = readString(attributes, `${base}role`);
+    const content = readString(attributes, `${base}content`) ?? contentsText(attributes, base);
+    const toolCalls: TranscriptToolCall[] = [];
+    for (let call = 0; ; call++) {
+      const callBase = openInference ? `${base}tool_calls.${call}.tool_call.function.` : `${base}tool_calls.${call}.`;
+      const name = readString(attributes, `${callBase}name`);
+      if (name === undefined) break;
+      toolCalls.push({ name, arguments: readString(attributes, `${callBase}arguments`) ?? '' });
+    }
+    if (role === undefined && content === undefined && toolCalls.length === 0) return messages;
+    const normal = normalRole(role, fallback);
+    const toolCallId = normal === 'tool' ? readString(attributes, `${base}tool_call_id`) : undefined;
+    messages.push(withOptional({ role: normal, text: content ?? '' }, toolCalls, toolCallId));
+  }
+}
+
+/** OpenInference multi-part content: `llm.input_messages.0.message.contents.0.message_content.text`. */
+function contentsText(attributes: AttributeMap, base: string): string | undefined {
+  const texts: string[] = [];
+  for (let index = 0; ; index++) {
+    const key = `${base}contents.${index}.message_content.`;
+    const type = readString(attributes, `${key}type`);
+    const text = readString(attributes, `${key}text`);
+    if (type === undefined && text === undefined) break;
+    if (text !== undefined) texts.push(text);
+  }
+  return texts.length === 0 ? undefined : texts.join('\n');
+}
+
+/** Vercel AI SDK: `ai.response.text` and `ai.response.toolCalls` (JSON `[{toolCallId, toolName, args|input}]`). */
+function vercelResponse(span: Span): TranscriptMessage[] {
+  const text = readString(span.attributes, 'ai.response.text') ?? '';
+  const calls = toPlain(span.attributes.get('ai.response.toolCalls'));
+  const toolCalls = Array.isArray(calls)
+    ? calls.flatMap((call) =>
+        isObject(call)
+          ? [{ name: stringOf(call.toolName) ?? '', arguments: jsonText(call.args ?? call.input ?? null) }]
+          : [],
+      )
+    : [];
+  if (text === '' && toolCalls.length === 0) return [];
+  return [withOptional({ role: 'assistant', text }, toolCalls, undefined)];
+}
+
+/** OTel ≤ 1.27: span events `gen_ai.content.prompt`/`.completion` whose attribute holds OpenAI-format JSON or text. */
+function eventMessages(span: Span, eventName: string, attribute: string, fallback: TranscriptRole = 'user'): TranscriptMessage[] {
+  return span.events
+    .filter((event) => event.name === eventName)
+    .flatMap((event) => messageList(toPlain(event.attributes.get(attribute)), fallback));
+}
+
+function withOptional(
+  message: { role: TranscriptRole; text: string },
+  toolCalls: readonly TranscriptToolCall[],
+  toolCallId: string | undefined,
+): TranscriptMessage {
+  return {
+    ...message,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    ...(toolCallId !== undefined ? { toolCallId } : {}),
+  };
+}
+
+function stringOf(value: Plain | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Strings as they are; anything structured as JSON. */
+function jsonText(value: Plain): string {
+  if (typeof value === 'string') return value;
+  return value === null ? '' : JSON.stringify(value);
+}
+
+/** Attribute values as plain JSON-like data; JSON strings (the usual encoding of structured content) are parsed. */
+function toPlain(value: AttributeValue | undefined): Plain | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+      try {
+        return JSON.parse(trimmed) as Plain;
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => toPlain(item) ?? null);
+  if (value instanceof Map) {
+    const object: PlainObject = {};
+    for (const [key, item] of value) object[key] = toPlain(item) ?? null;
+    return object;
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return null;
+  return value;
+}
+
+function isObject(value: Plain | undefined): value is PlainObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { extractTranscript } from '../../src/core/transcript';
+import { makeSpan } from '../support/spanBuilder';
+
+describe('extractTranscript', () => {
+  test('OTel GenAI: system instructions, input and output messages with tool calls and results', () => {
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'You are a travel agent.' }]),
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
+          { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+          { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', result: 'rainy, 57°F' }] },
+        ]),
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: 'It is rainy.' }], finish_reason: 'stop' },
+        ]),
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'system', text: 'You are a travel agent.' },
+      { role: 'user', text: 'Weather in Paris?' },
+      { role: 'assistant', text: '', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', text: 'rainy, 57°F', toolCallId: 'call_1' },
+      { role: 'assistant', text: 'It is rainy.' },
+    ]);
+  });
+
+  test('OTel GenAI messages recorded as structured attribute values, not JSON strings', () => {
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }],
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [{ role: 'user', text: 'Hi' }]);
+  });
+
+  test('Traceloop: flattened gen_ai.prompt.N and gen_ai.completion.N with tool calls', () => {
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.prompt.0.role': 'system',
+        'gen_ai.prompt.0.content': 'Be brief.',
+        'gen_ai.prompt.1.role': 'user',
+        'gen_ai.prompt.1.content': 'Book a flight',
+        'gen_ai.prompt.2.role': 'tool',
+        'gen_ai.prompt.2.content': '{"ok":true}',
+        'gen_ai.prompt.2.tool_call_id': 'call_9',
+        'gen_ai.completion.0.role': 'assistant',
+        'gen_ai.completion.0.tool_calls.0.name': 'book_flight',
+        'gen_ai.completion.0.tool_calls.0.arguments': '{"to":"CDG"}',
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'system', text: 'Be brief.' },
+      { role: 'user', text: 'Book a flight' },
+      { role: 'tool', text: '{"ok":true}', toolCallId: 'call_9' },
+      { role: 'assistant', text: '', toolCalls: [{ name: 'book_flight', arguments: '{"to":"CDG"}' }] },
+    ]);
+  });
+
+  test('OpenInference: llm.input_messages / llm.output_messages, multi-part contents and tool calls', () => {
+    const span = makeSpan({
+      attributes: {
+        'llm.input_messages.0.message.role': 'system',
+        'llm.input_messages.0.message.content': 'System text',
+        'llm.input_messages.1.message.role': 'user',
+        'llm.input_messages.1.message.contents.0.message_content.type': 'text',
+        'llm.input_messages.1.message.contents.0.message_content.text': 'Part one',
+        'llm.input_messages.1.message.contents.1.message_content.type': 'image',
+        'llm.input_messages.1.message.contents.2.message_content.type': 'text',
+        'llm.input_messages.1.message.contents.2.message_content.text': 'Part two',
+        'llm.output_messages.0.message.role': 'assistant',
+        'llm.output_messages.0.message.content': 'Calling a tool',
+        'llm.output_messages.0.message.tool_calls.0.tool_call.function.name': 'search',
+        'llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments': '{"q":"x"}',
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'system', text: 'System text' },
+      { role: 'user', text: 'Part one\nPart two' },
+      { role: 'assistant', text: 'Calling a tool', toolCalls: [{ name: 'search', arguments: '{"q":"x"}' }] },
+    ]);
+  });
+
+  test('Vercel AI SDK: ai.prompt.messages with tool parts, ai.response.text and ai.response.toolCalls', () => {
+    const span = makeSpan({
+      attributes: {
+        'ai.prompt.messages': JSON.stringify([
+          { role: 'system', content: 'Sys' },
+          { role: 'user', content: [{ type: 'text', text: 'Go' }] },
+          { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't1', toolName: 'lookup', input: { id: 3 } }] },
+          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', toolName: 'lookup', output: { found: true } }] },
+        ]),
+        'ai.response.text': 'Done',
+        'ai.response.toolCalls': JSON.stringify([{ toolCallType: 'function', toolCallId: 't2', toolName: 'save', args: '{"a":1}' }]),
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'system', text: 'Sys' },
+      { role: 'user', text: 'Go' },
+      { role: 'assistant', text: '', toolCalls: [{ name: 'lookup', arguments: '{"id":3}' }] },
+      { role: 'tool', text: '{"found":true}', toolCallId: 't1' },
+      { role: 'assistant', text: 'Done', toolCalls: [{ name: 'save', arguments: '{"a":1}' }] },
+    ]);
+  });
+
+  test('OTel ≤ 1.27 span events gen_ai.content.prompt / completion in OpenAI message format', () => {
+    const span = makeSpan({
+      events: [
+        {
+          name: 'gen_ai.content.prompt',
+          attributes: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'Plan a trip' }]) },
+        },
+        {
+          name: 'gen_ai.content.completion',
+          offsetMs: 50,
+          attributes: {
+            'gen_ai.completion': JSON.stringify([
+              {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'c1', type: 'function', function: { name: 'plan', arguments: '{}' } }],
+              },
+            ]),
+          },
+        },
+      ],
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'user', text: 'Plan a trip' },
+      { role: 'assistant', text: '', toolCalls: [{ name: 'plan', arguments: '{}' }] },
+    ]);
+  });
+
+  test('a plain-text completion event becomes an assistant message', () => {
+    const span = makeSpan({
+      events: [{ name: 'gen_ai.content.completion', attributes: { 'gen_ai.completion': 'Sure.' } }],
+    });
+    assert.deepEqual(extractTranscript(span), [{ role: 'assistant', text: 'Sure.' }]);
+  });
+
+  test('each side is read from the first source only, so a conversation recorded twice shows once', () => {
+    const span = makeSpan({
+      attributes: { 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'A' }] }]) },
+      events: [{ name: 'gen_ai.content.prompt', attributes: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'A' }]) } }],
+    });
+    assert.deepEqual(extractTranscript(span), [{ role: 'user', text: 'A' }]);
+  });
+
+  test('nothing for spans without conversation content, and malformed JSON is kept as text', () => {
+    assert.deepEqual(extractTranscript(makeSpan({ attributes: { 'http.method': 'GET' } })), []);
+    const broken = makeSpan({ attributes: { 'gen_ai.input.messages': '[{"role": "user", ' } });
+    assert.deepEqual(extractTranscript(broken), [{ role: 'user', text: '[{"role": "user", ' }]);
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The details panel of the selected span: what the snapshot knows at once (timing, tokens, model, status), then the
+ * attributes, events, exceptions and conversation of the `spanDetails` reply. All span data is set as text.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { FlameFlag } from '../src/core/flame/flameLayout';
+import { formatDuration, formatTokens } from '../src/core/format';
+import { AI_KIND_LABELS } from '../src/core/spanLabels';
+import type {
+  DisplayAttributes,
+  JumpRule,
+  JumpToCodeOutcome,
+  SpanDetails,
+  TranscriptMessage,
+} from '../src/protocol/messages';
+import { codicon, element } from './dom';
+import type { TraceModel } from './traceModel';
+
+const RULE_LABELS: Record<JumpRule, string> = {
+  'code-attributes': 'code attributes',
+  'stack-trace': 'stack trace',
+  'path-mapping': 'path mapping',
+  symbol: 'workspace symbol',
+  'tool-registration': 'tool registration',
+  'prompt-text': 'prompt text',
+};
+
+const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
+  system: 'System',
+  user: 'User',
+  assistant: 'Assistant',
+  tool: 'Tool result',
+};
+
+export interface DetailsActions {
+  jumpToCode(toSide: boolean): void;
+  openSpanDetails(): void;
+}
+
+export class DetailsPanel {
+  readonly element = element('section', 'details');
+  private readonly jumpStatus = element('div', 'jump-status');
+  private readonly extra = element('div', 'details-extra');
+  spanId: string | null = null;
+
+  constructor(private readonly actions: DetailsActions) {
+    this.element.setAttribute('aria-label', 'Span details');
+    this.element.hidden = true;
+    this.jumpStatus.setAttribute('role', 'status');
+  }
+
+  /** Shows a span; showing the same span again (a live update) keeps the outcome of its last jump. */
+  show(model: TraceModel, index: number): void {
+    const spanId = model.snapshot.spanIds[index]!;
+    if (spanId !== this.spanId) this.jumpStatus.textContent = '';
+    this.spanId = spanId;
+    this.element.hidden = false;
+    this.extra.replaceChildren(element('div', 'details-loading', 'Loading attributes…'));
+    this.element.replaceChildren(
+      this.heading(model, index),
+      this.summary(model, index),
+      this.buttons(),
+      this.jumpStatus,
+      this.extra,
+    );
+  }
+
+  clear(): void {
+    this.spanId = null;
+    this.element.hidden = true;
+    this.element.replaceChildren();
+  }
+
+  setDetails(details: SpanDetails): void {
+    if (details.spanId !== this.spanId) return;
+    const parts: HTMLElement[] = [];
+    if (details.transcript !== undefined && details.transcript.length > 0) parts.push(transcript(details.transcript));
+    parts.push(section('Attributes', attributeTable(details.attributes)));
+    const exceptions = details.events.filter((event) => event.name === 'exception');
+    for (const exception of exceptions) parts.push(exceptionBlock(exception.attributes));
+    const others = details.events.filter((event) => event.name !== 'exception');
+    if (others.length > 0) {
+      const list = element('div', 'events');
+      for (const event of others) {
+        const item = element('div', 'event');
+        item.append(element('div', 'event-name', `${event.name} · +${formatDuration(event.offsetMs)}`));
+        if (event.attributes.length > 0) item.append(attributeTable(event.attributes));
+        list.append(item);
+      }
+      parts.push(section(`Events (${others.length})`, list));
+    }
+    if (details.resource.length > 0) parts.push(section('Resource', attributeTable(details.resource)));
+    this.extra.replaceChildren(...parts);
+  }
+
+  setDetailsError(message: string): void {
+    this.extra.replaceChildren(element('div', 'details-error', `Attributes unavailable: ${message}`));
+  }
+
+  setJumpOutcome(outcome: JumpToCodeOutcome): void {
+    if (outcome.found) {
+      const file = outcome.file.split(/[\\/]/).pop() ?? outcome.file;
+      this.jumpStatus.textContent = `Opened ${file}:${outcome.line} — found by ${RULE_LABELS[outcome.rule]}`;
+      this.jumpStatus.title = outcome.file;
+    } else {
+      this.jumpStatus.textContent = 'No source found for this span';
+    }
+  }
+
+  setJumpError(message: string): void {
+    this.jumpStatus.textContent = `Jump to code failed: ${message}`;
+  }
+
+  private heading(model: TraceModel, index: number): HTMLElement {
+    const heading = element('div', 'details-heading');
+    const kind = model.kindOf(index);
+    heading.append(element('span', `swatch kind-${kind}`), element('h2', 'details-name', model.snapshot.names[index]!));
+    heading.append(element('span', 'details-kind', AI_KIND_LABELS[kind]));
+    return heading;
+  }
+
+  private summary(model: TraceModel, index: number): HTMLElement {
+    const { snapshot, layout, decoded } = model;
+    const rows: [string, string][] = [
+      ['Start', `+${formatDuration(layout.trueStart[index]!)}`],
+      ['Duration', formatDuration(layout.trueDuration[index]!)],
+    ];
+    if (snapshot.models[index] !== '') rows.push(['Model', snapshot.models[index]!]);
+    const tokens: [string, number][] = [
+      ['Input tokens', decoded.inputTokens[index]!],
+      ['Output tokens', decoded.outputTokens[index]!],
+      ['Cached tokens', decoded.cachedTokens[index]!],
+    ];
+    for (const [label, count] of tokens) {
+      if (!Number.isNaN(count)) rows.push([label, `${formatTokens(count)}${count >= 1000 ? ` (${count})` : ''}`]);
+    }
+    if (model.hasTtft(index)) rows.push(['Time to first token', formatDuration(layout.ttft[index]!)]);
+    if (!Number.isNaN(decoded.tpot[index]!)) rows.push(['Time per output token', formatDuration(decoded.tpot[index]!)]);
+    const failed = model.has(index, FlameFlag.Error);
+    const message = snapshot.statusMessages[index]!;
+    const statusRow = rows.length;
+    rows.push(['Status', failed ? (message === '' ? 'Error' : `Error: ${message}`) : 'OK']);
+    if (model.has(index, FlameFlag.Orphan)) rows.push(['Parent', 'not received (shown as a root)']);
+    rows.push(['Span ID', snapshot.spanIds[index]!]);
+    const table = attributeTable(rows);
+    table.classList.add('details-summary');
+    if (failed) table.rows[statusRow]!.cells[1]!.classList.add('status-error');
+    return table;
+  }
+
+  private buttons(): HTMLElement {
+    const bar = element('div', 'details-actions');
+    const jump = document.createElement('vscode-button');
+    jump.icon = 'go-to-file';
+    jump.textContent = 'Jump to Code';
+    jump.title = 'Open the code that made this span (Enter; Alt opens it to the side)';
+    jump.addEventListener('click', (event) => this.actions.jumpToCode(event.altKey));
+    const open = document.createElement('vscode-button');
+    open.secondary = true;
+    open.icon = 'open-preview';
+    open.textContent = 'Open Span Details';
+    open.addEventListener('click', () => this.actions.openSpanDetails());
+    bar.append(jump, open);
+    return bar;
+  }
+}
+
+function section(title: string, content: HTMLElement): HTMLElement {
+  const block = element('section', 'details-section');
+  block.append(element('h3', undefined, title), content);
+  return block;
+}
+
+function attributeTable(rows: DisplayAttributes): HTMLTableElement {
+  const table = element('table', 'attributes');
+  const body = element('tbody');
+  for (const [key, value] of rows) {
+    const row = element('tr');
+    row.append(element('th', undefined, key), element('td', undefined, value));
+    body.append(row);
+  }
+  if (rows.length === 0) {
+    const empty = element('td', 'empty', 'None');
+    empty.colSpan = 2;
+    const row = element('tr');
+    row.append(empty);
+    body.append(row);
+  }
+  table.append(body);
+  return table;
+}
+
+function exceptionBlock(attributes: DisplayAttributes): HTMLElement {
+  const values = new Map(attributes);
+  const block = element('div', 'exception');
+  const title = element('div', 'exception-title');
+  const type = values.get('exception.type');
+  const message = values.get('exception.message');
+  title.append(codicon('error'), document.createTextNode([type, message].filter(Boolean).join(': ') || 'Exception'));
+  block.append(title);
+  const stack = values.get('exception.stacktrace');
+  if (stack !== undefined) block.append(element('pre', 'stacktrace', stack));
+  return section('Exception', block);
+}
+
+function transcript(messages: readonly TranscriptMessage[]): HTMLElement {
+  const list = element('div', 'transcript');
+  for (const message of messages) {
+    const item = element('div', `message role-${message.role}`);
+    const role = ROLE_LABELS[message.role];
+    const label = message.toolCallId === undefined ? role : `${role} (${message.toolCallId})`;
+    item.append(element('div', 'message-role', label));
+    if (message.text !== '') item.append(element('div', 'message-text', message.text));
+    for (const call of message.toolCalls ?? []) {
+      const callBlock = element('div', 'tool-call');
+      callBlock.append(codicon('tools'), element('span', 'tool-call-name', call.name));
+      callBlock.append(element('pre', 'tool-call-arguments', call.arguments));
+      item.append(callBlock);
+    }
+    list.append(item);
+  }
+  return section('Conversation', list);
+}

@@ -1,0 +1,78 @@
+/** The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. */
+import { FlameFlag } from '../src/core/flame/flameLayout';
+import type { TraceHeader } from '../src/core/flame/snapshot';
+import { formatDuration, formatTokens } from '../src/core/format';
+import { AI_KINDS } from '../src/core/semantics/types';
+import { AI_KIND_LABELS } from '../src/core/spanLabels';
+import { codicon, element } from './dom';
+import type { TraceModel } from './traceModel';
+
+function figure(icon: string, text: string, className = 'figure'): HTMLElement {
+  const item = element('span', className);
+  item.append(codicon(icon), document.createTextNode(text));
+  return item;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function renderHeader(header: TraceHeader): HTMLElement {
+  const root = element('header', 'trace-header');
+  const title = element('div', 'trace-title');
+  title.append(element('span', 'trace-name', header.rootName));
+  if (header.service !== null) title.append(element('span', 'trace-service', header.service));
+  const figures = element('div', 'trace-figures');
+  figures.append(
+    figure('clock', formatDuration(header.durationMs)),
+    figure('list-tree', plural(header.spanCount, 'span')),
+    figure('sparkle', plural(header.llmCalls, 'LLM call')),
+    figure('tools', plural(header.toolCalls, 'tool call')),
+    figure('plug', plural(header.mcpCalls, 'MCP call')),
+  );
+  if (header.errorCount > 0) figures.append(figure('error', plural(header.errorCount, 'error'), 'figure figure-error'));
+  const { inputTokens, outputTokens, cachedTokens } = header.tokens;
+  if (inputTokens + outputTokens > 0) {
+    const cached = cachedTokens > 0 ? ` (${formatTokens(cachedTokens)} cached)` : '';
+    figures.append(figure('symbol-numeric', `${formatTokens(inputTokens)}→${formatTokens(outputTokens)} tok${cached}`));
+  }
+  root.append(title, figures);
+  if (header.byModel.length > 0) {
+    const models = element('div', 'trace-models');
+    for (const totals of header.byModel) {
+      const item = element('span', 'model-totals');
+      const tokens = `${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok`;
+      item.append(
+        element('span', 'model-name', totals.model),
+        document.createTextNode(` ${plural(totals.calls, 'call')} · ${tokens}`),
+      );
+      models.append(item);
+    }
+    root.append(models);
+  }
+  return root;
+}
+
+/** One swatch per kind that occurs in the trace, plus the error and orphan marks when some span has them. */
+export function renderLegend(model: TraceModel): HTMLElement {
+  const legend = element('div', 'legend');
+  legend.setAttribute('aria-label', 'Legend');
+  const present = new Set(model.layout.kind);
+  for (const [index, kind] of AI_KINDS.entries()) {
+    if (!present.has(index)) continue;
+    const item = element('span', 'legend-item');
+    item.append(element('span', `swatch kind-${kind}`), document.createTextNode(AI_KIND_LABELS[kind]));
+    legend.append(item);
+  }
+  const marks: [string, string, number][] = [
+    ['swatch mark-error', 'Error', FlameFlag.Error],
+    ['swatch mark-orphan', 'Parent missing', FlameFlag.Orphan],
+  ];
+  for (const [className, label, flag] of marks) {
+    if (!model.layout.flags.some((flags) => (flags & flag) !== 0)) continue;
+    const item = element('span', 'legend-item');
+    item.append(element('span', className), document.createTextNode(label));
+    legend.append(item);
+  }
+  return legend;
+}

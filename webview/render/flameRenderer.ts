@@ -1,0 +1,248 @@
+/**
+ * Draws one frame of the flame chart on a canvas. Bars come from `forEachDrawable` (sub-pixel bars merged or skipped)
+ * into reused typed arrays, are ordered by colour bucket so that fillStyle changes once per bucket rather than once per
+ * bar, and get their outlines, TTFT ticks and labels in separate passes. Nothing is allocated per bar.
+ */
+import { FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
+import { formatDuration } from '../../src/core/format';
+import { AI_KINDS } from '../../src/core/semantics/types';
+import type { TraceModel } from '../traceModel';
+import type { ChartMode } from '../vscodeApi';
+import { TextFitter } from './textFit';
+import type { ChartColors } from './theme';
+
+export const ROW_HEIGHT = 20;
+const BAR_HEIGHT = ROW_HEIGHT - 2;
+/** Narrower bars get no label: a letter and an ellipsis do not tell anything. */
+const MIN_LABEL_WIDTH = 24;
+const LABEL_PADDING = 4;
+const DIMMED_ALPHA = 0.25;
+const TTFT_NOTCH = 4;
+const BUCKETS = AI_KINDS.length * 2;
+
+export interface Frame {
+  readonly model: TraceModel;
+  readonly mode: ChartMode;
+  /** Axis units at the left edge of the canvas, and per CSS pixel. */
+  readonly x0: number;
+  readonly unitsPerPx: number;
+  readonly width: number;
+  readonly height: number;
+  /** Vertical scroll offset in CSS pixels. */
+  readonly scrollTop: number;
+  readonly pixelRatio: number;
+  readonly colors: ChartColors;
+  readonly font: string;
+  /** Search matches (1 = match), null when no search is active. */
+  readonly matches: Uint8Array | null;
+  readonly selected: number;
+  readonly hovered: number;
+}
+
+/** Growable columns of the frame's rectangles. */
+class Rects {
+  count = 0;
+  index = new Int32Array(1024);
+  x = new Float64Array(1024);
+  width = new Float64Array(1024);
+  merged = new Int32Array(1024);
+  depth = new Int32Array(1024);
+  /** Rectangle positions sorted by colour bucket. */
+  order = new Int32Array(1024);
+
+  push(index: number, x: number, width: number, merged: number, depth: number): void {
+    if (this.count === this.index.length) this.grow();
+    const k = this.count++;
+    this.index[k] = index;
+    this.x[k] = x;
+    this.width[k] = width;
+    this.merged[k] = merged;
+    this.depth[k] = depth;
+  }
+
+  private grow(): void {
+    const size = this.index.length * 2;
+    const index = new Int32Array(size);
+    index.set(this.index);
+    this.index = index;
+    const x = new Float64Array(size);
+    x.set(this.x);
+    this.x = x;
+    const width = new Float64Array(size);
+    width.set(this.width);
+    this.width = width;
+    const merged = new Int32Array(size);
+    merged.set(this.merged);
+    this.merged = merged;
+    const depth = new Int32Array(size);
+    depth.set(this.depth);
+    this.depth = depth;
+    this.order = new Int32Array(size);
+  }
+}
+
+export class FlameRenderer {
+  private readonly context: CanvasRenderingContext2D;
+  private readonly fitter: TextFitter;
+  private readonly rects = new Rects();
+  private readonly bucketStart = new Int32Array(BUCKETS + 1);
+  private currentDepth = 0;
+  /** Bound once: forEachDrawable's callback must not be a new closure per frame. */
+  private readonly collect = (index: number, x: number, width: number, merged: number): void =>
+    this.rects.push(index, x, width, merged, this.currentDepth);
+
+  constructor(canvas: HTMLCanvasElement) {
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('The flame chart needs a 2D canvas context.');
+    this.context = context;
+    this.fitter = new TextFitter(context);
+  }
+
+  draw(frame: Frame): void {
+    const { context, rects } = this;
+    const { width, height, pixelRatio } = frame;
+    context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    const axis = frame.model.axis(frame.mode);
+    rects.count = 0;
+    const firstRow = Math.max(0, Math.floor(frame.scrollTop / ROW_HEIGHT));
+    const lastRow = Math.min(axis.levels.length - 1, Math.floor((frame.scrollTop + height) / ROW_HEIGHT));
+    for (let depth = firstRow; depth <= lastRow; depth++) {
+      this.currentDepth = depth;
+      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
+    }
+    this.fillBars(frame);
+    this.outline(frame);
+    if (frame.mode === 'time') this.ttftTicks(frame);
+    this.labels(frame);
+    this.highlight(frame, axis, frame.hovered, 1);
+    this.highlight(frame, axis, frame.selected, 2);
+  }
+
+  private top(frame: Frame, depth: number): number {
+    return depth * ROW_HEIGHT - frame.scrollTop + 1;
+  }
+
+  private fillBars(frame: Frame): void {
+    const { context, rects, bucketStart } = this;
+    const { kind } = frame.model.layout;
+    const bucketOf = (k: number): number => {
+      const index = rects.index[k]!;
+      const dimmed = frame.matches !== null && frame.matches[index] === 0 ? 1 : 0;
+      return kind[index]! * 2 + dimmed;
+    };
+    // Counting sort of the rectangles by bucket.
+    bucketStart.fill(0);
+    for (let k = 0; k < rects.count; k++) bucketStart[bucketOf(k) + 1]!++;
+    for (let b = 0; b < BUCKETS; b++) bucketStart[b + 1]! += bucketStart[b]!;
+    const next = bucketStart.slice(0, BUCKETS);
+    for (let k = 0; k < rects.count; k++) rects.order[next[bucketOf(k)]!++] = k;
+
+    for (let b = 0; b < BUCKETS; b++) {
+      if (bucketStart[b] === bucketStart[b + 1]) continue;
+      context.fillStyle = frame.colors.kind[b >> 1]!;
+      context.globalAlpha = b & 1 ? DIMMED_ALPHA : 1;
+      for (let o = bucketStart[b]!; o < bucketStart[b + 1]!; o++) {
+        const k = rects.order[o]!;
+        const barWidth = rects.width[k]!;
+        // A one-pixel gap keeps touching siblings apart once they are wide enough to spare it.
+        context.fillRect(rects.x[k]!, this.top(frame, rects.depth[k]!), barWidth > 3 ? barWidth - 1 : barWidth, BAR_HEIGHT);
+      }
+    }
+    context.globalAlpha = 1;
+  }
+
+  private outline(frame: Frame): void {
+    const { context, rects } = this;
+    const { flags } = frame.model.layout;
+    context.lineWidth = 1;
+    for (const [flag, color, dash] of [
+      [FlameFlag.Error, frame.colors.error, []],
+      [FlameFlag.Orphan, frame.colors.orphan, [3, 2]],
+    ] as const) {
+      context.strokeStyle = color;
+      context.setLineDash(dash);
+      for (let k = 0; k < rects.count; k++) {
+        if ((flags[rects.index[k]!]! & flag) === 0 || rects.merged[k]! > 1) continue;
+        const barWidth = Math.max(rects.width[k]! - 2, 1);
+        context.strokeRect(rects.x[k]! + 0.5, this.top(frame, rects.depth[k]!) + 0.5, barWidth, BAR_HEIGHT - 1);
+      }
+    }
+    context.setLineDash([]);
+  }
+
+  private ttftTicks(frame: Frame): void {
+    const { context, rects } = this;
+    const { flags, ttft, start, trueStart } = frame.model.layout;
+    context.fillStyle = frame.colors.ttft;
+    for (let k = 0; k < rects.count; k++) {
+      const index = rects.index[k]!;
+      if ((flags[index]! & FlameFlag.HasTtft) === 0 || rects.merged[k]! > 1 || rects.width[k]! < 4) continue;
+      // TTFT counts from the span's own start, which clipping may have moved.
+      const at = (trueStart[index]! + ttft[index]! - start[index]!) / frame.unitsPerPx + rects.x[k]!;
+      if (at <= rects.x[k]! || at >= rects.x[k]! + rects.width[k]!) continue;
+      // Notches at the top and bottom edges, clear of the label in the middle.
+      const top = this.top(frame, rects.depth[k]!);
+      context.fillRect(Math.round(at) - 1, top, 2, TTFT_NOTCH);
+      context.fillRect(Math.round(at) - 1, top + BAR_HEIGHT - TTFT_NOTCH, 2, TTFT_NOTCH);
+    }
+  }
+
+  private labels(frame: Frame): void {
+    const { context, rects, fitter } = this;
+    const { names } = frame.model.snapshot;
+    fitter.begin(frame.font, frame.pixelRatio);
+    context.textBaseline = 'middle';
+    context.fillStyle = frame.colors.text;
+    for (let k = 0; k < rects.count; k++) {
+      const barWidth = rects.width[k]!;
+      if (barWidth < MIN_LABEL_WIDTH || rects.merged[k]! > 1) continue;
+      const index = rects.index[k]!;
+      // A bar that starts left of the view keeps its label in view. Rectangles of a row come in start order, so an
+      // overlapping bar (concurrent siblings share a row) is the next one: the label stops where it begins.
+      const left = Math.max(rects.x[k]!, 0) + LABEL_PADDING;
+      let right = Math.min(rects.x[k]! + barWidth, frame.width);
+      if (k + 1 < rects.count && rects.depth[k + 1] === rects.depth[k]) right = Math.min(right, rects.x[k + 1]!);
+      const room = right - LABEL_PADDING - left;
+      if (room < MIN_LABEL_WIDTH - 2 * LABEL_PADDING) continue;
+      const text = this.label(frame, index, names[index]!, room);
+      if (text === '') continue;
+      context.globalAlpha = frame.matches !== null && frame.matches[index] === 0 ? DIMMED_ALPHA : 1;
+      context.fillText(text, left, this.top(frame, rects.depth[k]!) + BAR_HEIGHT / 2);
+    }
+    context.globalAlpha = 1;
+  }
+
+  /** The richest label that fits: LLM bars prefer their token figures to a cut name. */
+  private label(frame: Frame, index: number, name: string, room: number): string {
+    const { fitter } = this;
+    const figures = llmFigures(frame.model, index);
+    if (figures === undefined) return fitter.fit(name, room);
+    for (const candidate of [`${name} · ${figures.full}`, `${name} · ${figures.tokens}`, figures.tokens]) {
+      if (candidate !== '' && fitter.width(candidate) <= room) return candidate;
+    }
+    return fitter.fit(name, room);
+  }
+
+  private highlight(frame: Frame, axis: FlameAxis, index: number, lineWidth: number): void {
+    if (index < 0) return;
+    const depth = frame.model.layout.depth[index]!;
+    const left = (axis.start[index]! - frame.x0) / frame.unitsPerPx;
+    const barWidth = Math.max(axis.duration[index]! / frame.unitsPerPx, 1);
+    if (frame.mode === 'tokens' && !(axis.duration[index]! > 0)) return;
+    const { context } = this;
+    context.strokeStyle = frame.colors.selection;
+    context.lineWidth = lineWidth;
+    const inset = lineWidth / 2;
+    context.strokeRect(left - inset, this.top(frame, depth) - inset, barWidth + lineWidth, BAR_HEIGHT + lineWidth);
+  }
+}
+
+/** `340→120 tok (80 cached)` and the same with ` · TPOT 12 ms`, or undefined for a span that is not an LLM call. */
+export function llmFigures(model: TraceModel, index: number): { tokens: string; full: string } | undefined {
+  if (!model.isLlm(index)) return undefined;
+  const tokens = model.tokenFlow(index) ?? '';
+  const perToken = model.decoded.tpot[index]!;
+  const full = Number.isNaN(perToken) ? tokens : [tokens, `TPOT ${formatDuration(perToken)}`].filter(Boolean).join(' · ');
+  return { tokens, full };
+}

@@ -1,0 +1,115 @@
+/**
+ * One snapshot as the webview uses it: the decoded layout, the token axis (built on first use), span lookup by id, and
+ * the tree moves of keyboard navigation.
+ */
+import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
+import { decodeSnapshot, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
+import { tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
+import { formatTokens } from '../src/core/format';
+import { AI_KINDS, type AiKind } from '../src/core/semantics/types';
+import type { ChartMode } from './vscodeApi';
+
+export class TraceModel {
+  readonly layout: FlameLayout;
+  readonly decoded: DecodedSnapshot;
+  /** Built on the first lookup by id, off the path of the first paint. */
+  private indexById: Map<string, number> | undefined;
+  private tokens: TokenAxis | undefined;
+
+  constructor(readonly snapshot: TraceSnapshot) {
+    this.decoded = decodeSnapshot(snapshot);
+    this.layout = this.decoded.layout;
+  }
+
+  get traceId(): string {
+    return this.snapshot.traceId;
+  }
+
+  get version(): number {
+    return this.snapshot.version;
+  }
+
+  axis(mode: ChartMode): FlameAxis {
+    return mode === 'time' ? this.layout : this.tokenAxis();
+  }
+
+  /** Width of the whole chart in the mode's units; at least 1 so that an empty or instant trace still has a scale. */
+  extent(mode: ChartMode): number {
+    const total = mode === 'time' ? this.layout.totalMs : this.tokenAxis().totalTokens;
+    return total > 0 ? total : 1;
+  }
+
+  /** Token mode's axis, built the first time it is shown. */
+  tokenAxis(): TokenAxis {
+    this.tokens ??= tokenLayout(this.layout);
+    return this.tokens;
+  }
+
+  indexOf(spanId: string | null): number {
+    if (spanId === null) return -1;
+    this.indexById ??= new Map(this.snapshot.spanIds.map((id, index) => [id, index]));
+    return this.indexById.get(spanId) ?? -1;
+  }
+
+  kindOf(index: number): AiKind {
+    return AI_KINDS[this.layout.kind[index]!] ?? 'other';
+  }
+
+  has(index: number, flag: number): boolean {
+    return (this.layout.flags[index]! & flag) !== 0;
+  }
+
+  isLlm(index: number): boolean {
+    return this.kindOf(index) === 'llm';
+  }
+
+  hasTtft(index: number): boolean {
+    return this.has(index, FlameFlag.HasTtft);
+  }
+
+  /** Spans whose name or model contains `query` (case-insensitive); null when the query is empty. */
+  matches(query: string): Uint8Array | null {
+    const needle = query.trim().toLowerCase();
+    if (needle === '') return null;
+    const { names, models } = this.snapshot;
+    const found = new Uint8Array(this.layout.count);
+    for (let i = 0; i < found.length; i++) {
+      if (names[i]!.toLowerCase().includes(needle) || models[i]!.toLowerCase().includes(needle)) found[i] = 1;
+    }
+    return found;
+  }
+
+  /** `1.2k→340 tok (800 cached)`, or with `long` `1.2k → 340 tokens (800 cached)`; undefined when no count is known. */
+  tokenFlow(index: number, long = false): string | undefined {
+    const { inputTokens, outputTokens, cachedTokens } = this.decoded;
+    const input = inputTokens[index]!;
+    const output = outputTokens[index]!;
+    if (Number.isNaN(input) && Number.isNaN(output)) return undefined;
+    const count = (value: number) => (Number.isNaN(value) ? '?' : formatTokens(value));
+    const flow = long ? `${count(input)} → ${count(output)} tokens` : `${count(input)}→${count(output)} tok`;
+    const cached = cachedTokens[index]!;
+    return Number.isNaN(cached) || cached === 0 ? flow : `${flow} (${formatTokens(cached)} cached)`;
+  }
+
+  parentOf(index: number): number {
+    return this.layout.parent[index]!;
+  }
+
+  /** The child that starts first; spans follow each other in pre-order, so it is the next one when it is a child. */
+  firstChildOf(index: number): number {
+    const next = index + 1;
+    return next < this.layout.count && this.layout.parent[next] === index ? next : -1;
+  }
+
+  /** The previous (-1) or next (+1) span with the same parent (roots are siblings of each other), or -1. */
+  siblingOf(index: number, direction: -1 | 1): number {
+    const { parent, count } = this.layout;
+    const owner = parent[index]!;
+    for (let i = index + direction; i >= 0 && i < count; i += direction) {
+      if (parent[i] === owner) return i;
+      // Leaving the parent's subtree backwards means reaching the parent itself.
+      if (direction < 0 && i === owner) return -1;
+    }
+    return -1;
+  }
+}
