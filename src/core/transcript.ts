@@ -37,7 +37,10 @@ const INPUT_SOURCES: readonly Source[] = [
   (span) => indexed(span.attributes, 'gen_ai.prompt.', ''),
   (span) => indexed(span.attributes, 'llm.input_messages.', 'message.'),
   (span) => messageList(toPlain(span.attributes.get('ai.prompt.messages'))),
+  (span) => vercelPrompt(toPlain(span.attributes.get('ai.prompt'))),
   (span) => eventMessages(span, 'gen_ai.content.prompt', 'gen_ai.prompt'),
+  // Some producers put the prompt (JSON messages or plain text) straight into a `gen_ai.prompt` attribute.
+  (span) => messageList(toPlain(span.attributes.get('gen_ai.prompt'))),
 ];
 
 const OUTPUT_SOURCES: readonly Source[] = [
@@ -50,7 +53,12 @@ const OUTPUT_SOURCES: readonly Source[] = [
 
 /** The span's conversation, input then output; empty when no convention recorded one. */
 export function extractTranscript(span: Span): TranscriptMessage[] {
-  return [...firstNonEmpty(INPUT_SOURCES, span), ...firstNonEmpty(OUTPUT_SOURCES, span)];
+  return [...extractInputMessages(span), ...firstNonEmpty(OUTPUT_SOURCES, span)];
+}
+
+/** What was sent to the model: system instructions, user messages, earlier turns and tool results. */
+export function extractInputMessages(span: Span): TranscriptMessage[] {
+  return firstNonEmpty(INPUT_SOURCES, span);
 }
 
 function firstNonEmpty(sources: readonly Source[], span: Span): TranscriptMessage[] {
@@ -204,6 +212,18 @@ function contentsText(attributes: AttributeMap, base: string): string | undefine
     if (text !== undefined) texts.push(text);
   }
   return texts.length === 0 ? undefined : texts.join('\n');
+}
+
+/** Vercel AI SDK wrapper spans: `ai.prompt` is `{ system?, prompt?, messages? }` as JSON, or a plain prompt string. */
+function vercelPrompt(value: Plain | undefined): TranscriptMessage[] {
+  if (!isObject(value)) return typeof value === 'string' ? messageList(value) : [];
+  const system = stringOf(value.system);
+  const prompt = stringOf(value.prompt);
+  return [
+    ...(system === undefined ? [] : [{ role: 'system' as const, text: system }]),
+    ...(prompt === undefined ? [] : [{ role: 'user' as const, text: prompt }]),
+    ...messageList(value.messages ?? null),
+  ];
 }
 
 /** Vercel AI SDK: `ai.response.text` and `ai.response.toolCalls` (JSON `[{toolCallId, toolName, args|input}]`). */

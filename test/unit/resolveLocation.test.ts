@@ -403,7 +403,7 @@ describe('rule 6: prompt text', () => {
     assert.deepEqual(brief(location, workspace), { file: 'ws/agent/prompts.py', line: 4, column: 1, rule: 'prompt-text' });
     assert.equal(
       location?.detail,
-      'system prompt text "Always give temperatures in Celsius and mention rain chances." from gen_ai.system_instructions',
+      'system prompt text "Always give temperatures in Celsius and mention rain chances."',
     );
   });
 
@@ -423,7 +423,7 @@ describe('rule 6: prompt text', () => {
       workspace,
     );
     assert.deepEqual(brief(location, workspace), { file: 'ws/eval/cases.yaml', line: 1, column: 10, rule: 'prompt-text' });
-    assert.match(location?.detail ?? '', /^first user message text .* from gen_ai\.input\.messages$/);
+    assert.match(location?.detail ?? '', /^first user message text "[^"]+"$/);
   });
 
   test('tool spans do not search prompts, LLM spans do not search tool names', async () => {

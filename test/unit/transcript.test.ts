@@ -153,4 +153,24 @@ describe('extractTranscript', () => {
     const broken = makeSpan({ attributes: { 'gen_ai.input.messages': '[{"role": "user", ' } });
     assert.deepEqual(extractTranscript(broken), [{ role: 'user', text: '[{"role": "user", ' }]);
   });
+
+  test('Vercel wrapper spans: the `ai.prompt` object with system, prompt and messages; a bare `gen_ai.prompt` string', () => {
+    const wrapper = makeSpan({
+      attributes: {
+        'ai.prompt': JSON.stringify({
+          system: 'Plan trips.',
+          prompt: 'Lisbon in May?',
+          messages: [{ role: 'assistant', content: 'Earlier answer' }],
+        }),
+      },
+    });
+    assert.deepEqual(extractTranscript(wrapper), [
+      { role: 'system', text: 'Plan trips.' },
+      { role: 'user', text: 'Lisbon in May?' },
+      { role: 'assistant', text: 'Earlier answer' },
+    ]);
+    assert.deepEqual(extractTranscript(makeSpan({ attributes: { 'gen_ai.prompt': 'Just a question' } })), [
+      { role: 'user', text: 'Just a question' },
+    ]);
+  });
 });

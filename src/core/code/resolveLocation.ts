@@ -330,7 +330,7 @@ async function fromPromptText(node: ResolvableSpan, workspace: WorkspaceAccess):
         line: hit.line,
         ...(hit.column === undefined ? {} : { column: hit.column }),
         rule: 'prompt-text',
-        detail: `${PROMPT_ROLE_LABEL[prompt.role]} text "${piece}" from ${prompt.attribute}${where}`,
+        detail: `${PROMPT_ROLE_LABEL[prompt.role]} text "${piece}"${where}`,
       };
     }
   }
