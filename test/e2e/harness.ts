@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const INSTALL_ROOT = join(REPO_ROOT, '.vscode-test');
@@ -263,6 +263,11 @@ export class VsCodeSession {
     }
   }
 
+  /** The session's copy of the fixture workspace: the folder VS Code has open. */
+  get workspaceFolder(): string {
+    return join(this.root, 'workspace');
+  }
+
   /** Closes the browser, stops exactly this code-server's process group and removes the temp folder. */
   async stop(): Promise<void> {
     await this.browser.close().catch(() => undefined);
@@ -511,7 +516,8 @@ export class VsCodeSession {
   editorGroup(title: string): Locator {
     return this.page
       .locator('.editor-group-container')
-      .filter({ has: this.page.locator('.tab.active .label-name', { hasText: title }) });
+      // Not `.label-name` alone: VS Code 1.139 shows a file's extension in a separate `.label-suffix`.
+      .filter({ has: this.page.locator('.tab.active', { hasText: title }) });
   }
 
   /**
@@ -539,6 +545,114 @@ export class VsCodeSession {
       (value) => (globalThis as unknown as PageGlobals).navigator.clipboard.writeText(value),
       text,
     );
+  }
+
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P) by its absolute path, which Quick Open offers without waiting
+   * for the file search, and waits for its editor tab.
+   */
+  async openFile(relativePath: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('ControlOrMeta+P');
+    const input = widget.locator('.quick-input-box input');
+    await input.waitFor({ timeout: UI_TIMEOUT_MS });
+    await input.fill(join(this.workspaceFolder, relativePath));
+    const name = relativePath.split('/').pop()!;
+    await widget
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: name }) })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await input.press('Enter');
+    await this.editorGroup(name).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The cursor line the status bar shows for the active editor (`Ln 12, Col 5`), or undefined when it shows none. */
+  async cursorLine(): Promise<number | undefined> {
+    const item = this.page.locator('.statusbar-item[id="status.editor.selection"]');
+    if (!(await item.isVisible())) return undefined;
+    const match = /Ln (\d+)/.exec(await item.innerText());
+    return match === null ? undefined : Number(match[1]);
+  }
+
+  /**
+   * The CodeLens lines above the source line containing `lineText` in the editor titled `title`: each lens rendered
+   * in the band between that line and the line before it.
+   */
+  async codeLensesAbove(title: string, lineText: string): Promise<string[]> {
+    const editor = this.editorGroup(title).first().locator('.monaco-editor');
+    const line = editor.locator('.view-lines .view-line').filter({ hasText: lineText }).first();
+    const lineBox = await line.boundingBox();
+    if (lineBox === null) return [];
+    const texts: string[] = [];
+    for (const lens of await editor.locator('.codelens-decoration').all()) {
+      const box = await lens.boundingBox();
+      if (box === null) continue;
+      // The lens sits in a view zone right above its line: it ends where the line starts, within a line's height.
+      const gap = lineBox.y - (box.y + box.height);
+      if (gap >= -1 && gap < lineBox.height) texts.push(normalizeSpaces(await lens.innerText()));
+    }
+    return texts;
+  }
+
+  // ---- Webviews
+
+  /**
+   * The frame of the flame graph webview whose header names `rootName`. VS Code nests each webview's page in an
+   * inner iframe; a panel hidden and shown again gets a new one, so the frame is looked up on every call.
+   */
+  async flameFrame(rootName: string): Promise<Frame> {
+    return eventually(`the flame graph webview of "${rootName}"`, async () => {
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached()) continue;
+        const header = frame.locator('.trace-header .trace-name');
+        const names = await header.allTextContents().catch(() => [] as string[]);
+        if (names.includes(rootName)) return frame;
+      }
+      return undefined;
+    });
+  }
+
+  /** How many pixels of the frame's flame chart canvas are painted (not fully transparent), and in how many colours. */
+  async canvasInk(frame: Frame): Promise<{ painted: number; colors: number }> {
+    return frame.locator('canvas.chart-canvas').evaluate((canvas: unknown) => {
+      const element = canvas as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
+      const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
+      const colors = new Set<number>();
+      let painted = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] === 0) continue;
+        painted++;
+        colors.add(((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!) >>> 0);
+      }
+      return { painted, colors: colors.size };
+    });
+  }
+
+  /**
+   * Moves the pointer down the flame chart at `xFraction` of its width and returns the first position whose tooltip
+   * title is `spanName`, with the tooltip's lines: the chart exposes no model, so bars are found the way a user finds them.
+   */
+  async hoverFlameBar(frame: Frame, spanName: string, xFraction: number): Promise<{ x: number; y: number; lines: string[] }> {
+    const canvas = frame.locator('canvas.chart-canvas');
+    const box = await canvas.boundingBox();
+    if (box === null) throw new Error('The flame chart canvas is not visible');
+    const x = Math.round(box.width * xFraction);
+    const tooltip = frame.locator('.tooltip');
+    const seen: string[] = [];
+    for (let y = 3; y < Math.min(box.height, 400); y += 6) {
+      await canvas.hover({ position: { x, y } });
+      if (await tooltip.isHidden()) continue;
+      const lines = (await tooltip.locator(':scope > div').allInnerTexts()).map(normalizeSpaces);
+      if (lines[0] === spanName) return { x, y, lines };
+      if (lines[0] !== undefined && !seen.includes(lines[0])) seen.push(lines[0]);
+    }
+    throw new Error(`No bar "${spanName}" at ${xFraction} of the chart's width (bars seen: ${JSON.stringify(seen)})`);
   }
 
   /** `window.__xss` in the workbench page and every frame (webviews, iframes); frames that went away count as clean. */
