@@ -10,12 +10,12 @@ import {
   resolveSpanLocation,
   symbolQuery,
   type ResolvableSpan,
-  type ResolutionRule,
   type ResolvedLocation,
   type SourcePosition,
   type WorkspaceAccess,
 } from './core/code/resolveLocation';
 import type { PathMapping } from './core/code/paths';
+import { ruleLabel } from './core/code/rules';
 import type { JumpToCodeOutcome } from './protocol/messages';
 import { describeError } from './receiverController';
 
@@ -47,18 +47,6 @@ const ALWAYS_EXCLUDED = [
   '**/__pycache__/**',
 ];
 
-const RULE_LABELS: Record<ResolutionRule, string> = {
-  'code-attributes': 'code attributes',
-  'stack-trace': 'stack trace',
-  'path-mapping': 'path mapping',
-  symbol: 'workspace symbol',
-  'tool-registration': 'tool registration',
-  'prompt-text': 'prompt text',
-};
-
-export function ruleLabel(rule: ResolutionRule): string {
-  return RULE_LABELS[rule];
-}
 
 /** The glob of files.exclude and search.exclude entries that are switched on (conditional entries are skipped). */
 function userExcludes(): string[] {

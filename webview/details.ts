@@ -3,27 +3,18 @@
  * attributes, events, exceptions and conversation of the `spanDetails` reply. All span data is set as text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { ruleLabel } from '../src/core/code/rules';
 import { FlameFlag } from '../src/core/flame/flameLayout';
 import { formatDuration, formatTokens } from '../src/core/format';
 import { AI_KIND_LABELS } from '../src/core/spanLabels';
 import type {
   DisplayAttributes,
-  JumpRule,
   JumpToCodeOutcome,
   SpanDetails,
   TranscriptMessage,
 } from '../src/protocol/messages';
 import { codicon, element } from './dom';
 import type { TraceModel } from './traceModel';
-
-const RULE_LABELS: Record<JumpRule, string> = {
-  'code-attributes': 'code attributes',
-  'stack-trace': 'stack trace',
-  'path-mapping': 'path mapping',
-  symbol: 'workspace symbol',
-  'tool-registration': 'tool registration',
-  'prompt-text': 'prompt text',
-};
 
 const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
   system: 'System',
@@ -100,7 +91,7 @@ export class DetailsPanel {
   setJumpOutcome(outcome: JumpToCodeOutcome): void {
     if (outcome.found) {
       const file = outcome.file.split(/[\\/]/).pop() ?? outcome.file;
-      this.jumpStatus.textContent = `Opened ${file}:${outcome.line} — found by ${RULE_LABELS[outcome.rule]}`;
+      this.jumpStatus.textContent = `Opened ${file}:${outcome.line} — found by ${ruleLabel(outcome.rule)}`;
       this.jumpStatus.title = outcome.file;
     } else {
       this.jumpStatus.textContent = 'No source found for this span';

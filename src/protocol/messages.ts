@@ -8,13 +8,14 @@
  *
  * A leaf module: it imports only types from src/core, so the host and the browser bundle can both include it.
  */
+import type { ResolutionRule } from '../core/code/rules';
 import type { TraceSnapshot } from '../core/flame/snapshot';
 import type { TranscriptMessage } from '../core/transcript';
 
 export type { TranscriptMessage, TranscriptRole, TranscriptToolCall } from '../core/transcript';
 
 /** The rule that resolved a span to source, shown in the UI ("found by: stack trace"). */
-export type JumpRule = 'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
+export type JumpRule = ResolutionRule;
 
 export type JumpToCodeOutcome =
   | { readonly found: true; readonly rule: JumpRule; readonly file: string; readonly line: number }

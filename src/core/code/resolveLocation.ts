@@ -50,7 +50,9 @@ export interface WorkspaceAccess {
   searchText(literal: string, options: { maxResults: number }): Promise<SourcePosition[]>;
 }
 
-export type ResolutionRule = 'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
+import type { ResolutionRule } from './rules';
+
+export type { ResolutionRule };
 
 export interface ResolvedLocation {
   file: string;
