@@ -22,6 +22,9 @@ export interface InitialData {
   readonly selectedSpanId: string | null;
 }
 
+/** How often a zoom or pan gesture persists the view; the last position is saved when the gesture stops. */
+const VIEW_SAVE_INTERVAL_MS = 250;
+
 type Request = { readonly kind: 'details' | 'jump'; readonly spanId: string };
 
 export class FlameApp {
@@ -41,6 +44,9 @@ export class FlameApp {
   private nextRequestId = 1;
   private readonly requests = new Map<number, Request>();
   private readonly initialSelection: { readonly spanId: string | null; readonly requested: boolean };
+  /** Pending trailing save of a zoom or pan gesture (0 when none), and whether the view moved since the last save. */
+  private viewSaveTimer = 0;
+  private viewMoved = false;
   /** The details reply of the selected span, kept so that a live update does not fetch it again. */
   private selectedDetails: SpanDetails | undefined;
 
@@ -67,7 +73,7 @@ export class FlameApp {
       viewChanged: () => {
         // The bar under a still pointer changes as the view moves: the tooltip would describe another span.
         this.tooltip.hide();
-        this.saveState();
+        this.saveViewSoon();
       },
     });
     this.details = new DetailsPanel({
@@ -360,6 +366,24 @@ export class FlameApp {
 
   private post(message: FromWebview): void {
     this.api.postMessage(message);
+  }
+
+  /**
+   * Saves the view at most every VIEW_SAVE_INTERVAL_MS while a gesture moves it, and once more after it stops:
+   * setState serialises the whole state and posts it to the host, which a wheel gesture would do on every frame.
+   */
+  private saveViewSoon(): void {
+    if (this.viewSaveTimer !== 0) {
+      this.viewMoved = true;
+      return;
+    }
+    this.saveState();
+    this.viewSaveTimer = window.setTimeout(() => {
+      this.viewSaveTimer = 0;
+      if (!this.viewMoved) return;
+      this.viewMoved = false;
+      this.saveViewSoon();
+    }, VIEW_SAVE_INTERVAL_MS);
   }
 
   private saveState(): void {

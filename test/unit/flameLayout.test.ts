@@ -281,18 +281,62 @@ describe('forEachDrawable', () => {
     assert.deepEqual(drawables(axisOf([[50, 0]]), 0, 1, 100), [{ index: 0, x: 50, width: 1, merged: 1 }]);
   });
 
-  test('merges touching sub-pixel bars of one kind and breaks the run at another kind', () => {
+  test('draws touching sub-pixel columns of one kind as one rectangle and starts another at a new kind', () => {
     const bars: [number, number, number][] = [];
     for (let i = 0; i < 100; i++) bars.push([i * 0.05, 0.04, 0]); // 100 bars in 5 px, with sub-pixel gaps
     bars.push([5.2, 0.1, 1]);
     bars.push([20, 0.1, 0]);
     const rects = drawables(axisOf(bars), 0, 1, 100);
-    assert.equal(rects.length, 3);
-    assert.deepEqual(rects[0], { index: 0, x: 0, width: 4.99, merged: 100 });
-    assert.deepEqual(rects[1], { index: 100, x: 5.2, width: 1, merged: 1 });
-    assert.deepEqual(rects[2], { index: 101, x: 20, width: 1, merged: 1 });
+    assert.deepEqual(rects, [
+      { index: 0, x: 0, width: 5, merged: 100 },
+      { index: 100, x: 5, width: 1, merged: 1 },
+      { index: 101, x: 20, width: 1, merged: 1 },
+    ]);
   });
 
+  test('colours a pixel column shared by several kinds with its LLM call, or with an error when flags are given', () => {
+    const kindOf = (kind: (typeof AI_KINDS)[number]) => AI_KINDS.indexOf(kind);
+    // Column 3 holds a tool, an agent, an LLM call and another tool, in start order; column 4 a failed chain and an LLM call.
+    const axis = axisOf([
+      [3.0, 0.2, kindOf('tool')],
+      [3.2, 0.1, kindOf('agent')],
+      [3.4, 0.2, kindOf('llm')],
+      [3.7, 0.2, kindOf('tool')],
+      [4.1, 0.1, kindOf('chain')],
+      [4.5, 0.2, kindOf('llm')],
+    ]);
+    const flags = new Uint8Array(6);
+    flags[4] = FlameFlag.Error;
+    const rects = drawables(axis, 0, 1, 10);
+    assert.deepEqual(rects, [{ index: 2, x: 3, width: 2, merged: 6 }], 'both columns show their LLM call, merged');
+    assert.equal(AI_KINDS[axis.kind[rects[0]!.index]!], 'llm');
+
+    const withErrors: Rect[] = [];
+    forEachDrawable(axis, 0, 0, 1, 10, (index, x, width, merged) => withErrors.push({ index, x, width, merged }), flags);
+    assert.deepEqual(withErrors, [
+      { index: 2, x: 3, width: 1, merged: 4 },
+      { index: 4, x: 4, width: 1, merged: 2 },
+    ]);
+  });
+
+  test('draws no more rectangles than the row has pixels when thousands of sub-pixel bars alternate kinds', () => {
+    const next = random(5);
+    const bars: [number, number, number][] = [];
+    let at = 0;
+    for (let i = 0; i < 20_000; i++) {
+      bars.push([at, next() * 30, i % 3]);
+      at += 30 + next() * 40; // siblings one after another, as in a sequential agent
+    }
+    const axis = axisOf(bars);
+    const width = 1000;
+    const rects = drawables(axis, 0, at / width, width);
+    assert.ok(rects.length <= width, `${rects.length} rectangles for ${width} px`);
+    assert.equal(
+      rects.reduce((sum, rect) => sum + rect.merged, 0),
+      bars.length,
+      'every bar is counted in one rectangle',
+    );
+  });
   test('skips bars left of the viewport, including overlapped ones the search cannot exclude', () => {
     const rects = drawables(axisOf([[0, 1000], [10, 5], [20, 200]]), 100, 1, 50);
     assert.deepEqual(
@@ -302,7 +346,7 @@ describe('forEachDrawable', () => {
     assert.equal(rects[0]!.x, -100);
   });
 
-  test('covers every visible bar with at most one rectangle per pixel column and kind change', () => {
+  test('covers every visible bar, draws each bar of a pixel or more exactly, and sub-pixel ones once per column', () => {
     const next = random(99);
     for (let round = 0; round < 20; round++) {
       const axis = axisOf(randomBars(next, 5000, 1000, next() * 20));
@@ -310,20 +354,33 @@ describe('forEachDrawable', () => {
       const unitsPerPx = 0.05 + next() * 3;
       const width = 200;
       const rects = drawables(axis, x0, unitsPerPx, width);
+      const pixels = (i: number) => {
+        const left = (axis.start[i]! - x0) / unitsPerPx;
+        return { left, right: left + axis.duration[i]! / unitsPerPx };
+      };
       let visible = 0;
       for (let i = 0; i < axis.start.length; i++) {
-        const left = (axis.start[i]! - x0) / unitsPerPx;
-        const right = left + axis.duration[i]! / unitsPerPx;
+        const { left, right } = pixels(i);
         if (right < 0 || left > width) continue;
         visible++;
         const covered = rects.some((rect) => rect.x <= right + 1e-9 && rect.x + rect.width >= left - 1e-9);
         assert.ok(covered, `round ${round}: bar ${i} at [${left}, ${right}] px is not drawn`);
+        if (right - left >= 1) {
+          const own = rects.filter((rect) => rect.index === i);
+          assert.deepEqual(own, [{ index: i, x: left, width: right - left, merged: 1 }], `round ${round}: bar ${i}`);
+        }
       }
-      assert.ok(rects.length <= visible);
       assert.ok(rects.reduce((sum, rect) => sum + rect.merged, 0) <= visible);
-      // Only wide bars may stack in a pixel column; narrow ones are bounded by the width (times kind changes).
-      const narrow = rects.filter((rect) => rect.merged > 1 || rect.width <= 1).length;
-      assert.ok(narrow <= 3 * (width + 1), `${narrow} narrow rectangles for ${width} px`);
+      // Sub-pixel bars: whole-pixel rectangles in start order that never share a column, so at most one per column.
+      const narrow = rects.filter((rect) => {
+        const { left, right } = pixels(rect.index);
+        return right - left < 1;
+      });
+      assert.ok(narrow.length <= width + 1, `${narrow.length} narrow rectangles for ${width} px`);
+      for (let n = 0; n < narrow.length; n++) {
+        assert.ok(Number.isInteger(narrow[n]!.x) && Number.isInteger(narrow[n]!.width) && narrow[n]!.width >= 1);
+        if (n > 0) assert.ok(narrow[n]!.x >= narrow[n - 1]!.x + narrow[n - 1]!.width, `round ${round}: columns overlap`);
+      }
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Draws one frame of the flame chart on a canvas. Bars come from `forEachDrawable` (sub-pixel bars merged or skipped)
- * into reused typed arrays, are ordered by colour bucket so that fillStyle changes once per bucket rather than once per
- * bar, and get their outlines, TTFT ticks and labels in separate passes. Nothing is allocated per bar.
+ * Draws one frame of the flame chart on a canvas. Bars come from `forEachDrawable` (sub-pixel bars as one rectangle
+ * per pixel column at most) into reused typed arrays, are ordered by colour bucket so that fillStyle changes once per
+ * bucket rather than once per bar, and get their outlines, TTFT ticks and labels in separate passes. Nothing is
+ * allocated per bar.
  */
 import { FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
 import { formatDuration } from '../../src/core/format';
@@ -109,7 +110,7 @@ export class FlameRenderer {
     const lastRow = Math.min(axis.levels.length - 1, Math.floor((frame.scrollTop + height) / ROW_HEIGHT));
     for (let depth = firstRow; depth <= lastRow; depth++) {
       this.currentDepth = depth;
-      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
+      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect, frame.model.layout.flags);
     }
     this.fillBars(frame);
     this.outline(frame);
@@ -163,7 +164,9 @@ export class FlameRenderer {
       context.strokeStyle = color;
       context.setLineDash(dash);
       for (let k = 0; k < rects.count; k++) {
-        if ((flags[rects.index[k]!]! & flag) === 0 || rects.merged[k]! > 1) continue;
+        // Merged columns are coloured by an error whenever they hold one, and never mix failed and other columns, so
+        // their outline is true; an orphan among merged bars does not choose the colour.
+        if ((flags[rects.index[k]!]! & flag) === 0 || (flag === FlameFlag.Orphan && rects.merged[k]! > 1)) continue;
         const barWidth = Math.max(rects.width[k]! - 2, 1);
         context.strokeRect(rects.x[k]! + 0.5, this.top(frame, rects.depth[k]!) + 0.5, barWidth, BAR_HEIGHT - 1);
       }

@@ -30,7 +30,7 @@ const KIND_INDEX = Object.fromEntries(AI_KINDS.map((kind, index) => [kind, index
 export interface FlameAxis {
   readonly start: Float64Array;
   readonly duration: Float64Array;
-  /** Index into `AI_KINDS`; sub-pixel bars merge only with bars of the same kind, so merged colours stay true. */
+  /** Index into `AI_KINDS`; a pixel column of sub-pixel bars takes the colour of its best-ranked kind (`KIND_RANK`). */
   readonly kind: Uint8Array;
   readonly levels: readonly Int32Array[];
   readonly levelMaxEnd: readonly Float64Array[];
@@ -276,29 +276,61 @@ export function visibleRange(axis: FlameAxis, depth: number, from: number, to: n
 }
 
 /**
- * Receives one rectangle in viewport pixels. `index` is the first span it stands for; `merged` > 1 when it stands for
- * several adjacent bars of the same kind, each narrower than a pixel.
+ * Receives one rectangle in viewport pixels. `index` is the span it stands for; `merged` > 1 when it stands for
+ * several bars narrower than a pixel, and `index` is then the one whose kind colours it (see `forEachDrawable`).
  */
 export type DrawableCallback = (index: number, x: number, width: number, merged: number) => void;
 
+/**
+ * Which sub-pixel bar colours a pixel column it shares with others, lower first: the calls a user looks for (model
+ * calls, then tools) before the wrappers around them (agents, chains), whose own bars are usually wide on the rows
+ * above. Errors come before all of these, so that a failure stays visible at any zoom.
+ */
+const KIND_RANK = Uint8Array.from(AI_KINDS, (kind) =>
+  ['llm', 'embedding', 'tool', 'mcp', 'retriever', 'agent', 'chain', 'other'].indexOf(kind),
+);
+
 /** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
 const scratchRange: LevelRange = { first: 0, end: 0 };
-const run = { index: -1, left: 0, right: 0, count: 0, kind: -1, paintedUntil: -Infinity, drawn: 0 };
+/** The pixel column being filled by sub-pixel bars: its best-ranked bar and how many bars it holds. */
+const column = { at: -1, index: -1, rank: 0, count: 0 };
+/** Adjacent finished columns with the same colour and error state, drawn as one rectangle `[left, right)`. */
+const run = { index: -1, left: 0, right: 0, count: 0, look: -1, drawn: 0, paintedUntil: -Infinity, freeColumn: 0 };
 
 function flushRun(draw: DrawableCallback): void {
-  const width = Math.max(run.right - run.left, 1);
-  draw(run.index, run.left, width, run.count);
+  draw(run.index, run.left, run.right - run.left, run.count);
   run.drawn++;
-  run.paintedUntil = run.left + width;
+  run.paintedUntil = Math.max(run.paintedUntil, run.right);
+  run.freeColumn = run.right;
   run.index = -1;
+}
+
+/** Ends the current column: it extends the run when it touches it and looks the same, or starts a new run. */
+function closeColumn(draw: DrawableCallback, kind: Uint8Array, flags: Uint8Array | undefined): void {
+  const index = column.index;
+  const look = kind[index]! * 2 + (flags !== undefined && flags[index]! & FlameFlag.Error ? 1 : 0);
+  if (run.index >= 0 && run.right === column.at && run.look === look) {
+    run.right++;
+    run.count += column.count;
+  } else {
+    if (run.index >= 0) flushRun(draw);
+    run.index = index;
+    run.left = column.at;
+    run.right = column.at + 1;
+    run.count = column.count;
+    run.look = look;
+  }
+  column.index = -1;
 }
 
 /**
  * Calls `draw` for the rectangles of one level in the viewport that starts at `x0` (axis units) and is `viewWidthPx`
- * wide at `unitsPerPx`. Bars at least a pixel wide are drawn as they are. Narrower bars (zero-duration ones included)
- * are merged with touching neighbours of the same kind into one rectangle at least a pixel wide, and a narrow bar
- * that falls inside a pixel already painted is skipped, so a level costs about one callback per pixel column at most
- * however many spans it holds. Returns the number of rectangles.
+ * wide at `unitsPerPx`, in start order. Bars at least a pixel wide are drawn exactly as they are. Narrower bars
+ * (zero-duration ones included) fall into the pixel column where they start, and each column gets one rectangle in
+ * the colour of its best-ranked bar: an error (when `flags` is given) first, then by kind (`KIND_RANK`), the earliest
+ * on a tie. Adjacent columns of the same colour share one rectangle, and a narrow bar under a wide one is skipped,
+ * so that sub-pixel bars cost at most one rectangle per pixel column however many spans and kinds a level holds.
+ * Returns the number of rectangles.
  */
 export function forEachDrawable(
   axis: FlameAxis,
@@ -307,14 +339,17 @@ export function forEachDrawable(
   unitsPerPx: number,
   viewWidthPx: number,
   draw: DrawableCallback,
+  flags?: Uint8Array,
 ): number {
   const level = axis.levels[depth];
   if (level === undefined) return 0;
   const { start, duration, kind } = axis;
   const range = visibleRange(axis, depth, x0, x0 + viewWidthPx * unitsPerPx, scratchRange);
+  column.index = -1;
   run.index = -1;
-  run.paintedUntil = -Infinity;
   run.drawn = 0;
+  run.paintedUntil = -Infinity;
+  run.freeColumn = 0;
   for (let k = range.first; k < range.end; k++) {
     const index = level[k]!;
     const left = (start[index]! - x0) / unitsPerPx;
@@ -322,30 +357,32 @@ export function forEachDrawable(
     // Overlapping bars that ended left of the viewport are not excluded by the binary search.
     if (right < 0) continue;
     if (right - left >= 1) {
+      // Rectangles stay in start order (the renderer's labels stop where the next bar of the row begins).
+      if (column.index >= 0) closeColumn(draw, kind, flags);
       if (run.index >= 0) flushRun(draw);
       draw(index, left, right - left, 1);
       run.drawn++;
       if (right > run.paintedUntil) run.paintedUntil = right;
       continue;
     }
-    const barKind = kind[index]!;
-    if (run.index >= 0) {
-      // The run covers at least a pixel from its left edge. A bar of its kind starting inside it, or after a gap
-      // narrower than a pixel (which would not show), extends it.
-      if (barKind === run.kind && left < Math.max(run.right, run.left + 1) + 1) {
-        if (right > run.right) run.right = right;
-        run.count++;
-        continue;
-      }
-      flushRun(draw);
+    // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
+    // painted edge is not.
+    if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) continue;
+    // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
+    const at = Math.max(Math.floor(left), run.freeColumn);
+    if (at !== column.at || column.index < 0) {
+      if (column.index >= 0) closeColumn(draw, kind, flags);
+      column.at = at;
+      column.count = 0;
     }
-    if (right <= run.paintedUntil) continue;
-    run.index = index;
-    run.left = Math.max(left, run.paintedUntil);
-    run.right = right;
-    run.count = 1;
-    run.kind = barKind;
+    const rank = flags !== undefined && flags[index]! & FlameFlag.Error ? 0 : 1 + KIND_RANK[kind[index]!]!;
+    if (column.index < 0 || rank < column.rank) {
+      column.index = index;
+      column.rank = rank;
+    }
+    column.count++;
   }
+  if (column.index >= 0) closeColumn(draw, kind, flags);
   if (run.index >= 0) flushRun(draw);
   return run.drawn;
 }
