@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { CodeNavigator } from './codeNavigation';
 import { openSettings, saveReceiverPort } from './config';
-import { Commands, SPAN_DETAILS_SCHEME, TRACES_VIEW_ID, type CommandId } from './contributions';
+import { Commands, TRACES_VIEW_ID, type CommandId } from './contributions';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
 import { displayAddress, exporterEnvironment, findFreePort } from './core/endpoint';
 import { describeSpan, formatDuration } from './core/format';
@@ -16,7 +16,7 @@ import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, TraceRecord } from './core/store/types';
 import type { FlamePanels } from './flamePanel';
 import { describeError, type ReceiverController } from './receiverController';
-import { showSpanDetails } from './spanDetails';
+import { parseSpanDetailsUri, showSpanDetails } from './spanDetails';
 import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
 
 export interface CommandContext {
@@ -238,13 +238,6 @@ async function copyId(target: unknown): Promise<void> {
 
 const GONE_MESSAGE = 'That span is no longer held: the traces were cleared or it was evicted.';
 
-/** The ids in a span details document's address (`ai-trace-lens:/{traceId}/{spanId}/{title}.yaml`). */
-function spanOfDetailsUri(value: unknown): { traceId: string; spanId: string } | undefined {
-  if (!(value instanceof vscode.Uri) || value.scheme !== SPAN_DETAILS_SCHEME) return undefined;
-  const [, traceId = '', spanId = ''] = value.path.split('/');
-  return /^[0-9a-f]{32}$/.test(traceId) && /^[0-9a-f]{16}$/.test(spanId) ? { traceId, spanId } : undefined;
-}
-
 /** The span a command was invoked on: a tree item (a trace row stands for its root span) or a span details document. */
 function targetSpan(context: CommandContext, target: unknown): SpanNode | undefined | 'gone' {
   if (isTreeElement(target)) {
@@ -252,7 +245,7 @@ function targetSpan(context: CommandContext, target: unknown): SpanNode | undefi
     const node = target.type === 'span' ? trace?.getSpan(target.spanId) : trace && rootSpanOf(trace);
     return node ?? 'gone';
   }
-  const ids = spanOfDetailsUri(target);
+  const ids = parseSpanDetailsUri(target);
   if (ids === undefined) return undefined;
   return context.store.getTrace(ids.traceId)?.getSpan(ids.spanId) ?? 'gone';
 }
@@ -266,7 +259,7 @@ async function openFlameGraph(context: CommandContext, target: unknown): Promise
     context.flamePanels.open(target.traceId, target.type === 'span' ? target.spanId : undefined);
     return;
   }
-  const ids = spanOfDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri);
+  const ids = parseSpanDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri);
   if (ids !== undefined) {
     if (context.store.getTrace(ids.traceId) === undefined) void vscode.window.showWarningMessage(GONE_MESSAGE);
     else context.flamePanels.open(ids.traceId, ids.spanId);
@@ -312,7 +305,7 @@ async function jumpToCode(context: CommandContext, target: unknown): Promise<voi
     void vscode.window.showWarningMessage(GONE_MESSAGE);
     return;
   }
-  const fromDetails = spanOfDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri) !== undefined;
+  const fromDetails = parseSpanDetailsUri(target ?? vscode.window.activeTextEditor?.document.uri) !== undefined;
   if (node === undefined) {
     const selected = context.tracesView.selectedTraceId;
     const trace = (selected === undefined ? undefined : context.store.getTrace(selected)) ?? context.store.traces()[0];

@@ -17,11 +17,11 @@ export function spanDetailsUri(traceId: string, spanId: string, spanName: string
   return vscode.Uri.from({ scheme: SPAN_DETAILS_SCHEME, path: `/${traceId}/${spanId}/${titleOf(spanName)}.yaml` });
 }
 
-function parseSpanDetailsUri(uri: vscode.Uri): { traceId: string; spanId: string } | undefined {
-  const [, traceId, spanId] = uri.path.split('/');
-  if (traceId === undefined || spanId === undefined) return undefined;
-  if (!/^[0-9a-f]{32}$/.test(traceId) || !/^[0-9a-f]{16}$/.test(spanId)) return undefined;
-  return { traceId, spanId };
+/** The ids in a span details document's address (`ai-trace-lens:/{traceId}/{spanId}/{title}.yaml`); undefined for any other value. */
+export function parseSpanDetailsUri(value: unknown): { traceId: string; spanId: string } | undefined {
+  if (!(value instanceof vscode.Uri) || value.scheme !== SPAN_DETAILS_SCHEME) return undefined;
+  const [, traceId = '', spanId = ''] = value.path.split('/');
+  return /^[0-9a-f]{32}$/.test(traceId) && /^[0-9a-f]{16}$/.test(spanId) ? { traceId, spanId } : undefined;
 }
 
 /** A file-name-safe tab title: path separators and control characters would split or break it. */
@@ -75,7 +75,6 @@ export class SpanDetailsProvider implements vscode.TextDocumentContentProvider, 
 
   private refreshOpenDocuments(): void {
     for (const document of vscode.workspace.textDocuments) {
-      if (document.uri.scheme !== SPAN_DETAILS_SCHEME) continue;
       const ids = parseSpanDetailsUri(document.uri);
       if (ids !== undefined && (this.everythingChanged || this.changedTraces.has(ids.traceId))) {
         this.changeEmitter.fire(document.uri);
