@@ -139,8 +139,21 @@ async function pixel(page: Page, x: number, y: number): Promise<number[]> {
   })()`);
 }
 
-function savedState(page: Page): Promise<{ selectedSpanId: string; search: string; zoom: { x0Ms: number; x1Ms: number } }> {
+type SavedState = { selectedSpanId: string; search: string; zoom: { x0Ms: number; x1Ms: number } | null };
+
+function savedState(page: Page): Promise<SavedState> {
   return page.evaluate(`JSON.parse(sessionStorage.getItem('vscode-state'))`);
+}
+
+/** The saved state once it meets `expected`: a zoom gesture saves the view at most every 250 ms, then once more. */
+async function savedStateWhen(page: Page, expected: (state: SavedState) => boolean): Promise<SavedState> {
+  const deadline = Date.now() + 2_000;
+  let state = await savedState(page);
+  while (!expected(state) && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    state = await savedState(page);
+  }
+  return state;
 }
 
 async function canvasBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
@@ -351,7 +364,7 @@ describe('flame graph webview in Chromium', () => {
     const saved = await savedState(page);
     assert.equal(saved.selectedSpanId, ID.llm);
     assert.equal(saved.search, 'chat');
-    assert.ok(saved.zoom.x1Ms - saved.zoom.x0Ms < SNAPSHOT.totalMs / 2);
+    assert.ok(saved.zoom !== null && saved.zoom.x1Ms - saved.zoom.x0Ms < SNAPSHOT.totalMs / 2);
 
     await page.reload();
     await settle(page);
@@ -424,16 +437,17 @@ describe('flame graph webview in Chromium', () => {
     const { x, y, box } = await barPoint(page, 650, 200, 1, 0.5);
     await page.mouse.dblclick(box.x + x, box.y + y + 6);
     await settle(page);
-    const zoom = (await savedState(page)).zoom;
     // The tool span (650–850 ms) with a 5% margin on each side.
-    assert.ok(Math.abs(zoom.x0Ms - 640) < 1 && Math.abs(zoom.x1Ms - 860) < 1, JSON.stringify(zoom));
+    const toolZoom = (state: SavedState) => state.zoom !== null && Math.abs(state.zoom.x0Ms - 640) < 1 && Math.abs(state.zoom.x1Ms - 860) < 1;
+    const zoomed = await savedStateWhen(page, toolZoom);
+    assert.ok(toolZoom(zoomed), JSON.stringify(zoomed.zoom));
     // Its bar now spans most of the width.
     assert.deepEqual(await pixel(page, box.width * 0.1, y), [...THEME.tool, 255]);
     assert.deepEqual(await pixel(page, box.width * 0.9, y), [...THEME.tool, 255]);
     await page.mouse.dblclick(box.x + box.width / 2, box.y + 4 * ROW_HEIGHT);
     await settle(page);
     assert.deepEqual(await ticks(), whole);
-    assert.equal((await savedState(page)).zoom, null);
+    assert.equal((await savedStateWhen(page, (state) => state.zoom === null)).zoom, null);
     await context.close();
   });
 
