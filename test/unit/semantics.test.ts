@@ -273,6 +273,20 @@ describe('MCP', () => {
       expected: { kind: 'mcp', convention: 'traceloop', toolName: 'get_forecast' },
     },
     {
+      title: 'OpenLLMetry JS MCP tool call (@traceloop/instrumentation-mcp 0.27): MCP, not a plain Traceloop tool',
+      span: {
+        name: 'get_weather.tool',
+        kind: SpanKind.Client,
+        scopeName: '@traceloop/instrumentation-mcp',
+        attributes: {
+          'traceloop.span.kind': 'tool',
+          'traceloop.entity.name': 'get_weather',
+          'traceloop.entity.input': '{"tool_name":"get_weather","arguments":{"city":"Paris"}}',
+        },
+      },
+      expected: { kind: 'mcp', convention: 'traceloop', toolName: 'get_weather' },
+    },
+    {
       title: 'OpenLLMetry MCP other method',
       span: { name: 'tools/list.mcp', attributes: { 'traceloop.entity.input': '{}' } },
       expected: { kind: 'mcp', convention: 'traceloop', toolName: undefined },

@@ -89,14 +89,18 @@ const mcpSemconv: ClassificationRule = {
   match: (span) => (readString(span.attributes, 'mcp.method.name') !== undefined ? 'mcp' : undefined),
 };
 
-/** OpenLLMetry's MCP instrumentation: tracer `opentelemetry.instrumentation.mcp.instrumentation`, no `mcp.method.name`. */
-const TRACELOOP_MCP_SCOPE_PREFIX = 'opentelemetry.instrumentation.mcp';
+/**
+ * OpenLLMetry's MCP instrumentations, with no `mcp.method.name`: Python's tracer
+ * `opentelemetry.instrumentation.mcp.instrumentation`, JS's `@traceloop/instrumentation-mcp` (whose `{tool}.tool`
+ * spans carry `traceloop.span.kind=tool` and would otherwise be taken for plain tools).
+ */
+const TRACELOOP_MCP_SCOPE_PREFIXES = ['opentelemetry.instrumentation.mcp', '@traceloop/instrumentation-mcp'];
 const TRACELOOP_MCP_SPAN_NAMES = new Set(['mcp.client.session', 'mcp.server']);
 
 const traceloopMcp: ClassificationRule = {
   convention: 'traceloop',
   match: (span) =>
-    span.scope.name.startsWith(TRACELOOP_MCP_SCOPE_PREFIX) ||
+    TRACELOOP_MCP_SCOPE_PREFIXES.some((prefix) => span.scope.name.startsWith(prefix)) ||
     TRACELOOP_MCP_SPAN_NAMES.has(span.name) ||
     span.name.endsWith('.mcp')
       ? 'mcp'
