@@ -10,12 +10,8 @@ import { OtlpFileError, readOtlpFile } from './core/inputFiles';
 import { spansOf } from './core/model';
 import { encodeTraceRequestJson } from './core/otlp/json';
 import type { TraceDecodeResult } from './core/otlp/types';
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_PORT,
-  OtlpHttpReceiver,
-  type ReceiverLog,
-} from './core/receiver/httpReceiver';
+import { DEFAULT_PORT, OtlpHttpReceiver } from './core/receiver/httpReceiver';
+import { DEFAULT_MAX_BODY_BYTES, type ReceiverLog } from './core/receiver/options';
 import { TraceStore } from './core/store/traceStore';
 import { renderSummaryText, summarizeStore } from './core/summarize';
 

@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
 import { spansOf } from '../../src/core/model';
 import type { TraceDecodeResult } from '../../src/core/otlp/types';
-import { OtlpHttpReceiver, PAUSED_RETRY_AFTER_SECONDS } from '../../src/core/receiver/httpReceiver';
+import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
+import { PAUSED_RETRY_AFTER_SECONDS } from '../../src/core/receiver/options';
 import {
   decodeResponseProto,
   decodeStatusProto,

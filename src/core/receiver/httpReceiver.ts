@@ -10,32 +10,15 @@ import { decodeTraceRequestJson, encodeExportResponseJson, encodeStatusJson } fr
 import { decodeTraceRequestProto, encodeExportResponseProto, encodeStatusProto } from '../otlp/protobuf';
 import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from '../otlp/types';
 import { spansOf } from '../model';
+import {
+  NO_LOG,
+  PAUSED_RETRY_AFTER_SECONDS,
+  type OtlpReceiverOptions,
+  type ReceiverAddress,
+  type ReceiverLog,
+} from './options';
 
 export const DEFAULT_PORT = 4318;
-/** The limit on a request body, after decompression: the OTel Collector's default, and the extension's setting default. */
-export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
-/** Sent with 503 while paused: exporters retry after this many seconds, so nothing is lost. */
-export const PAUSED_RETRY_AFTER_SECONDS = 5;
-
-export interface ReceiverLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export interface OtlpHttpReceiverOptions {
-  host: string;
-  port: number;
-  maxBodyBytes: number;
-  /** Awaited before the response is sent, so a failure here reaches the exporter as a 500 it can report. */
-  onTraces(result: TraceDecodeResult): void | Promise<void>;
-  log?: ReceiverLog;
-}
-
-export interface ReceiverAddress {
-  host: string;
-  port: number;
-}
 
 type Signal = 'traces' | 'logs' | 'metrics';
 type Encoding = 'protobuf' | 'json';
@@ -67,7 +50,6 @@ const RPC_CODES: Record<number, number> = {
   503: 14, // UNAVAILABLE
 };
 
-const NO_LOG: ReceiverLog = { info() {}, warn() {}, error() {} };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A request the receiver refuses: the status and the message sent back in a google.rpc.Status. */
@@ -92,7 +74,7 @@ export class OtlpHttpReceiver {
   private readonly droppedSignals = new Set<Signal>();
   private readonly log: ReceiverLog;
 
-  constructor(private readonly options: OtlpHttpReceiverOptions) {
+  constructor(private readonly options: OtlpReceiverOptions) {
     this.log = options.log ?? NO_LOG;
   }
 

@@ -1,0 +1,29 @@
+/** What the OTLP/HTTP and OTLP/gRPC receivers share: their options, log, bound address and limits. */
+import type { TraceDecodeResult } from '../otlp/types';
+
+/** The limit on a request body (HTTP) or message (gRPC), after decompression: the OTel Collector's HTTP default, and the extension's setting default. */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** While paused, exporters are told to retry after this many seconds, so nothing is lost. */
+export const PAUSED_RETRY_AFTER_SECONDS = 5;
+
+export interface ReceiverLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const NO_LOG: ReceiverLog = { info() {}, warn() {}, error() {} };
+
+export interface OtlpReceiverOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  /** Awaited before the response is sent, so a failure here reaches the exporter as an error it can report. */
+  onTraces(result: TraceDecodeResult): void | Promise<void>;
+  log?: ReceiverLog;
+}
+
+export interface ReceiverAddress {
+  host: string;
+  port: number;
+}
