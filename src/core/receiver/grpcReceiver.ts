@@ -1,0 +1,179 @@
+/**
+ * OTLP/gRPC receiver (https://opentelemetry.io/docs/specs/otlp/#otlpgrpc): the three collector services, unary
+ * `Export`, with the same limits and answers as the HTTP receiver. grpc-js frames, inflates (gzip, deflate) and bounds
+ * each message by `maxBodyBytes` (RESOURCE_EXHAUSTED past it); the services are declared by hand with identity
+ * (de)serializers, so the raw bytes reach our own protobuf decoder and no protobuf library loads at run time.
+ * Our own `net.Server` accepts the connections and hands them to grpc-js: listening fails with the same errors (an
+ * `EADDRINUSE` code) and reports the same bound address as the HTTP receiver. Logs and metrics are accepted and dropped.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as net from 'node:net';
+import { spansOf } from '../model';
+import { decodeTraceRequestProto, encodeExportResponseProto } from '../otlp/protobuf';
+import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
+import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
+
+export const DEFAULT_GRPC_PORT = 4317;
+
+type Signal = 'traces' | 'logs' | 'metrics';
+
+/** Each signal's service, as `package.Service`; its one method is `Export`. */
+const SERVICES: Record<Signal, string> = {
+  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
+  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
+};
+
+const toBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const identity = (bytes: Buffer): Buffer => bytes;
+
+function exportService(service: string): grpc.ServiceDefinition {
+  return {
+    Export: {
+      path: `/${service}/Export`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: toBuffer,
+      requestDeserialize: identity,
+      responseSerialize: toBuffer,
+      responseDeserialize: identity,
+    },
+  };
+}
+
+/** A call the receiver refuses: a gRPC status code and the message the exporter reports. */
+class Rejection extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type ExportCall = grpc.ServerUnaryCall<Buffer, Uint8Array>;
+type ExportCallback = grpc.sendUnaryData<Uint8Array>;
+
+export class OtlpGrpcReceiver {
+  /** While true, every export gets UNAVAILABLE (retryable per the spec) instead of being dropped. */
+  paused = false;
+
+  private listener: net.Server | undefined;
+  private grpcServer: grpc.Server | undefined;
+  private bound: ReceiverAddress | undefined;
+  /** Handlers still running, so `stop()` can wait for `onTraces` work (e.g. a file append) to finish. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly droppedSignals = new Set<Signal>();
+  private readonly log: ReceiverLog;
+
+  constructor(private readonly options: OtlpReceiverOptions) {
+    this.log = options.log ?? NO_LOG;
+  }
+
+  /** The bound address while listening. */
+  get address(): ReceiverAddress | undefined {
+    return this.bound;
+  }
+
+  /** Listens; rejects with the listen error (its `code`, e.g. EADDRINUSE, intact) and can then be started again. */
+  start(): Promise<ReceiverAddress> {
+    if (this.listener) return Promise.reject(new Error('The OTLP/gRPC receiver is already started.'));
+    const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': this.options.maxBodyBytes });
+    for (const signal of Object.keys(SERVICES) as Signal[]) {
+      grpcServer.addService(exportService(SERVICES[signal]), {
+        Export: (call: ExportCall, callback: ExportCallback) => this.track(signal, call, callback),
+      });
+    }
+    const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    const listener = net.createServer((socket) => injector.injectConnection(socket));
+    this.listener = listener;
+    this.grpcServer = grpcServer;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.listener = undefined;
+        this.grpcServer = undefined;
+        grpcServer.forceShutdown();
+        reject(error);
+      };
+      listener.once('error', onError);
+      listener.listen(this.options.port, this.options.host, () => {
+        listener.off('error', onError);
+        listener.on('error', (error) => this.log.error(`OTLP/gRPC receiver error: ${error.message}`));
+        const { address, port } = listener.address() as net.AddressInfo;
+        this.bound = { host: address, port };
+        resolve(this.bound);
+      });
+    });
+  }
+
+  /** Closes the listener and every connection, then waits for running handlers. */
+  async stop(): Promise<void> {
+    const listener = this.listener;
+    if (!listener) return;
+    this.listener = undefined;
+    this.bound = undefined;
+    const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+    this.grpcServer?.forceShutdown();
+    this.grpcServer = undefined;
+    await closed;
+    await Promise.all(this.inFlight);
+  }
+
+  private track(signal: Signal, call: ExportCall, callback: ExportCallback): void {
+    const handled = this.handle(signal, call, callback);
+    this.inFlight.add(handled);
+    void handled.finally(() => this.inFlight.delete(handled));
+  }
+
+  /** Never rejects: every failure becomes a status the exporter gets. */
+  private async handle(signal: Signal, call: ExportCall, callback: ExportCallback): Promise<void> {
+    const method = `${SERVICES[signal].split('.').pop()}/Export`;
+    try {
+      if (this.paused) throw new Rejection(grpc.status.UNAVAILABLE, 'The receiver is paused; retry later.');
+      if (signal === 'traces') callback(null, await this.acceptTraces(method, call.request));
+      else {
+        // An empty Export*ServiceResponse encodes the same for every signal.
+        callback(null, encodeExportResponseProto());
+        // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
+        if (!this.droppedSignals.has(signal)) {
+          this.droppedSignals.add(signal);
+          this.log.info(`gRPC ${method}: ${signal} are accepted and dropped; only traces are kept`);
+        }
+      }
+    } catch (error) {
+      const rejection = error instanceof Rejection ? error : internalError(error);
+      const message = `gRPC ${method}: ${grpc.status[rejection.code]} ${rejection.message}`;
+      if (rejection.code === grpc.status.INTERNAL) this.log.error(message);
+      else this.log.warn(message);
+      callback({ code: rejection.code, details: rejection.message });
+    }
+  }
+
+  private async acceptTraces(method: string, message: Buffer): Promise<Uint8Array> {
+    let result;
+    try {
+      result = decodeTraceRequestProto(message);
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      throw new Rejection(
+        grpc.status.INVALID_ARGUMENT,
+        `The message is not a valid ExportTraceServiceRequest: ${error.message}`,
+      );
+    }
+    await this.options.onTraces(result);
+    const partial: PartialSuccess | undefined =
+      result.rejectedSpans > 0
+        ? { rejectedSpans: result.rejectedSpans, errorMessage: result.rejectionMessage ?? '' }
+        : undefined;
+    const spans = spansOf(result.request).length;
+    const rejected = partial ? `; ${partial.rejectedSpans} rejected: ${partial.errorMessage}` : '';
+    this.log.info(`gRPC ${method}: ${spans} spans received (${message.length} bytes)${rejected}`);
+    return encodeExportResponseProto(partial);
+  }
+}
+
+function internalError(error: unknown): Rejection {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Rejection(grpc.status.INTERNAL, `The traces could not be stored: ${message}`);
+}

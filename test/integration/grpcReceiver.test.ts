@@ -1,0 +1,391 @@
+/**
+ * The OTLP/gRPC receiver against the real OpenTelemetry JS gRPC exporters, and a raw grpc-js client for what an
+ * exporter never sends: undecodable and oversized messages, a gzip bomb, an unknown method.
+ */
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { spansOf } from '../../src/core/model';
+import type { TraceDecodeResult } from '../../src/core/otlp/types';
+import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
+import { decodeResponseProto, protobufRequest, type TestSpan } from '../support/receiverClient';
+
+const LIMIT = 256 * 1024;
+const TRACE_SERVICE = '/opentelemetry.proto.collector.trace.v1.TraceService';
+const TRACE_ID = '5b8efff798038103d269b633813fc60c';
+const ROOT: TestSpan = { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'invoke_agent planner' };
+/** An 8-byte trace id: the decoder rejects the span and the response reports it in partial_success. */
+const BAD_ID: TestSpan = { traceId: '0102030405060708', spanId: '0000000000000001', name: 'bad ids' };
+
+const identity = (bytes: Buffer) => bytes;
+
+/** A grpc-js client that sends raw bytes, so a test can send what no exporter would. */
+function rawClient(port: number, options: grpc.ClientOptions = {}): grpc.Client {
+  return new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options);
+}
+
+function call(client: grpc.Client, method: string, message: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(`${TRACE_SERVICE}/${method}`, identity, identity, Buffer.from(message), (error, response) =>
+      error ? reject(error) : resolve(response!),
+    );
+  });
+}
+
+/** Rejects with the given gRPC status code and a message matching `pattern`. */
+async function assertStatus(promise: Promise<unknown>, code: grpc.status, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: grpc.ServiceError) => {
+    assert.equal(grpc.status[error.code], grpc.status[code], error.details);
+    assert.match(error.details, pattern);
+    return true;
+  });
+}
+
+/** Records every export result, so a test sees failures the SDK would only log. */
+function recording(exporter: SpanExporter, results: ExportResult[]): SpanExporter {
+  return {
+    export: (spans, done) =>
+      exporter.export(spans, (result) => {
+        results.push(result);
+        done(result);
+      }),
+    shutdown: () => exporter.shutdown(),
+  };
+}
+
+/** A TCP relay that counts the bytes the client sends, to see what a compression option puts on the wire. */
+async function countingRelay(targetPort: number): Promise<{ port: number; sentBytes: () => number; close(): void }> {
+  let sent = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    const server = net.connect(targetPort, '127.0.0.1');
+    for (const socket of [client, server]) {
+      sockets.add(socket);
+      socket.on('error', () => {}).on('close', () => sockets.delete(socket));
+    }
+    client.on('data', (chunk: Buffer) => (sent += chunk.length));
+    client.pipe(server).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    sentBytes: () => sent,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    },
+  };
+}
+
+/** An agent span with a long, repetitive prompt (so gzip shows on the wire) and its LLM call. */
+function recordAgentTrace(provider: BasicTracerProvider, prompt: string): void {
+  const tracer = provider.getTracer('grpc-test', '0.1.0');
+  const agent = tracer.startSpan('invoke_agent planner', {
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'test.ints': [1, 2] },
+  });
+  const llm = tracer.startSpan(
+    'chat gpt-4o',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1200, 'gen_ai.prompt': prompt },
+    },
+    trace.setSpan(context.active(), agent),
+  );
+  llm.addEvent('gen_ai.choice', { index: 0 });
+  llm.end();
+  agent.end();
+}
+
+interface ExportRun {
+  results: ExportResult[];
+  sdkSpans: ReadableSpan[];
+}
+
+async function exportAgentTrace(url: string, compression: CompressionAlgorithm, prompt = 'plan a trip'): Promise<ExportRun> {
+  const results: ExportResult[] = [];
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'grpc-travel-agent' }),
+    spanProcessors: [
+      new SimpleSpanProcessor(recording(new OTLPTraceExporter({ url, compression }), results)),
+      new SimpleSpanProcessor(memory),
+    ],
+  });
+  try {
+    recordAgentTrace(provider, prompt);
+    await provider.forceFlush();
+    return { results, sdkSpans: memory.getFinishedSpans() };
+  } finally {
+    await provider.shutdown();
+  }
+}
+
+describe('OtlpGrpcReceiver', () => {
+  const received: TraceDecodeResult[] = [];
+  const infos: string[] = [];
+  const warnings: string[] = [];
+  let failNext: Error | undefined;
+  let receiver: OtlpGrpcReceiver;
+  let port: number;
+  let client: grpc.Client;
+
+  before(async () => {
+    receiver = new OtlpGrpcReceiver({
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: LIMIT,
+      onTraces: async (result) => {
+        const failure = failNext;
+        failNext = undefined;
+        if (failure) throw failure;
+        received.push(result);
+      },
+      log: { info: (line) => infos.push(line), warn: (line) => warnings.push(line), error: (line) => warnings.push(line) },
+    });
+    ({ port } = await receiver.start());
+    client = rawClient(port);
+  });
+
+  after(async () => {
+    client.close();
+    await receiver.stop();
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+    infos.length = 0;
+    warnings.length = 0;
+  });
+
+  /** After every refused call: the server still accepts a valid export. */
+  async function assertStillServes(): Promise<void> {
+    const response = await call(client, 'Export', protobufRequest([ROOT]));
+    assert.equal(response.length, 0, 'an empty ExportTraceServiceResponse');
+    assert.deepEqual(spansOf(received.at(-1)!.request).map((span) => span.spanId), [ROOT.spanId]);
+  }
+
+  for (const compression of [CompressionAlgorithm.NONE, CompressionAlgorithm.GZIP]) {
+    test(`the OTel gRPC trace exporter, compression ${compression}: every span arrives intact`, async () => {
+      const { results, sdkSpans } = await exportAgentTrace(`http://127.0.0.1:${port}`, compression);
+      assert.deepEqual(results.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+      const stored = received.flatMap((result) => spansOf(result.request));
+      assert.equal(stored.length, 2);
+      for (const sdk of sdkSpans) {
+        const span = stored.find((candidate) => candidate.spanId === sdk.spanContext().spanId);
+        assert.ok(span, `${sdk.name} arrived`);
+        assert.equal(span.traceId, sdk.spanContext().traceId);
+        assert.equal(span.parentSpanId, sdk.parentSpanContext?.spanId);
+        assert.equal(span.name, sdk.name);
+        assert.equal(span.kind, sdk.kind + 1, 'OTLP kinds are the API kinds plus one');
+        assert.deepEqual(Object.fromEntries(span.attributes), sdk.attributes);
+        assert.deepEqual(
+          span.events.map((event) => [event.name, Object.fromEntries(event.attributes)]),
+          sdk.events.map((event) => [event.name, event.attributes]),
+        );
+        assert.equal(span.resource.attributes.get('service.name'), 'grpc-travel-agent');
+        assert.equal(span.scope.name, 'grpc-test');
+      }
+      assert.equal(infos.filter((line) => /TraceService\/Export: 1 spans received/.test(line)).length, 2, infos.join('\n'));
+      assert.deepEqual(warnings, []);
+    });
+  }
+
+  test('the exporter’s gzip option compresses on the wire, and the receiver inflates it', async () => {
+    const prompt = 'Plan a three-day trip to Lisbon with museums and food. '.repeat(1000);
+    const sent: Record<string, number> = {};
+    for (const compression of [CompressionAlgorithm.NONE, CompressionAlgorithm.GZIP]) {
+      const relay = await countingRelay(port);
+      try {
+        const { results } = await exportAgentTrace(`http://127.0.0.1:${relay.port}`, compression, prompt);
+        assert.ok(results.every((result) => result.code === ExportResultCode.SUCCESS));
+        sent[compression] = relay.sentBytes();
+      } finally {
+        relay.close();
+      }
+    }
+    assert.ok(sent.none > prompt.length, `uncompressed: ${sent.none} bytes`);
+    assert.ok(sent.gzip < prompt.length / 10, `gzip: ${sent.gzip} bytes`);
+    const prompts = received.flatMap((result) => spansOf(result.request)).map((span) => span.attributes.get('gen_ai.prompt'));
+    assert.equal(prompts.length, 4);
+    assert.equal(prompts.filter((value) => value === prompt).length, 2, 'both LLM spans carry the whole prompt');
+  });
+
+  test('reports spans the decoder rejected as partial_success', async () => {
+    const response = decodeResponseProto(await call(client, 'Export', protobufRequest([ROOT, BAD_ID])));
+    const partial = response.partialSuccess as { rejectedSpans: string; errorMessage: string };
+    assert.equal(partial.rejectedSpans, '1');
+    assert.equal(partial.errorMessage, received[0].rejectionMessage);
+    assert.ok(partial.errorMessage.length > 0);
+    assert.deepEqual(spansOf(received[0].request).map((span) => span.spanId), [ROOT.spanId]);
+  });
+
+  test('refuses an undecodable message with INVALID_ARGUMENT saying why, and keeps serving', async () => {
+    const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
+    await assertStatus(call(client, 'Export', garbage), grpc.status.INVALID_ARGUMENT, /not a valid ExportTraceServiceRequest: .*byte/);
+    assert.equal(received.length, 0);
+    assert.match(warnings.join('\n'), /INVALID_ARGUMENT/);
+    await assertStillServes();
+  });
+
+  test('refuses a message over the limit with RESOURCE_EXHAUSTED, and keeps serving', async () => {
+    await assertStatus(call(client, 'Export', Buffer.alloc(LIMIT + 1)), grpc.status.RESOURCE_EXHAUSTED, /larger than max/);
+    assert.equal(received.length, 0);
+    await assertStillServes();
+  });
+
+  test('refuses a gzip message that inflates past the limit with RESOURCE_EXHAUSTED', async () => {
+    const gzipClient = rawClient(port, { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip });
+    try {
+      // A few kilobytes on the wire, 4 MiB once inflated.
+      await assertStatus(
+        call(gzipClient, 'Export', Buffer.alloc(16 * LIMIT)),
+        grpc.status.RESOURCE_EXHAUSTED,
+        /decompresses to a size larger than/,
+      );
+      const response = await call(gzipClient, 'Export', protobufRequest([ROOT]));
+      assert.equal(response.length, 0);
+      assert.equal(received.length, 1, 'a gzipped message within the limit is accepted');
+    } finally {
+      gzipClient.close();
+    }
+  });
+
+  test('answers an unknown method with UNIMPLEMENTED', async () => {
+    await assertStatus(call(client, 'Import', protobufRequest([ROOT])), grpc.status.UNIMPLEMENTED, /Import/);
+    assert.equal(received.length, 0);
+    await assertStillServes();
+  });
+
+  test('a failing onTraces is INTERNAL with the reason, then it keeps serving', async () => {
+    failNext = new Error('disk full');
+    await assertStatus(call(client, 'Export', protobufRequest([ROOT])), grpc.status.INTERNAL, /could not be stored: disk full/);
+    await assertStillServes();
+  });
+
+  test('while paused, the exporter gets UNAVAILABLE (retryable) and nothing is stored; resumed, it is accepted', async () => {
+    receiver.paused = true;
+    try {
+      const { results } = await exportAgentTrace(`http://127.0.0.1:${port}`, CompressionAlgorithm.NONE);
+      assert.ok(results.length > 0);
+      for (const result of results) {
+        assert.equal(result.code, ExportResultCode.FAILED);
+        assert.equal((result.error as grpc.ServiceError).code, grpc.status.UNAVAILABLE);
+        assert.match((result.error as grpc.ServiceError).details, /paused; retry later/);
+      }
+      assert.equal(received.length, 0);
+    } finally {
+      receiver.paused = false;
+    }
+    await assertStillServes();
+  });
+
+  test('the OTel gRPC log and metric exporters succeed; the records are dropped and said so once', async () => {
+    const url = `http://127.0.0.1:${port}`;
+    const logResults: ExportResult[] = [];
+    const logExporter = new OTLPLogExporter({ url });
+    const loggerProvider = new LoggerProvider({
+      processors: [
+        new SimpleLogRecordProcessor({
+          export: (records, done) => logExporter.export(records, (result) => done(logResults.push(result) && result)),
+          shutdown: () => logExporter.shutdown(),
+        }),
+      ],
+    });
+    const logger = loggerProvider.getLogger('grpc-test');
+    logger.emit({ body: 'first' });
+    logger.emit({ body: 'second' });
+    await loggerProvider.forceFlush();
+    await loggerProvider.shutdown();
+
+    const metricExporter = new OTLPMetricExporter({ url });
+    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    meterProvider.getMeter('grpc-test').createCounter('gen_ai.requests').add(3);
+    await meterProvider.forceFlush();
+    await meterProvider.shutdown();
+
+    assert.deepEqual(logResults.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    assert.equal(received.length, 0);
+    assert.deepEqual(warnings, []);
+    assert.equal(infos.filter((line) => line.includes('LogsService/Export: logs are accepted and dropped')).length, 1);
+    assert.equal(infos.filter((line) => line.includes('MetricsService/Export: metrics are accepted and dropped')).length, 1);
+  });
+});
+
+describe('OtlpGrpcReceiver lifecycle', () => {
+  const options = { host: '127.0.0.1', maxBodyBytes: LIMIT, onTraces() {} };
+
+  test('a port in use rejects start() with EADDRINUSE, and a retry succeeds once the port is free', async () => {
+    const first = new OtlpGrpcReceiver({ ...options, port: 0 });
+    const { port } = await first.start();
+    const second = new OtlpGrpcReceiver({ ...options, port });
+    try {
+      await assert.rejects(second.start(), (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE');
+      assert.equal(second.address, undefined);
+      await first.stop();
+      assert.deepEqual(await second.start(), { host: '127.0.0.1', port });
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  });
+
+  test('stop() closes open client connections and frees the port', async () => {
+    const receiver = new OtlpGrpcReceiver({ ...options, port: 0 });
+    const { port } = await receiver.start();
+    const client = rawClient(port);
+    try {
+      assert.equal((await call(client, 'Export', protobufRequest([ROOT]))).length, 0);
+      await receiver.stop();
+      assert.equal(receiver.address, undefined);
+      await assertStatus(call(client, 'Export', protobufRequest([ROOT])), grpc.status.UNAVAILABLE, /./);
+      const again = new OtlpGrpcReceiver({ ...options, port });
+      assert.deepEqual(await again.start(), { host: '127.0.0.1', port });
+      await again.stop();
+    } finally {
+      client.close();
+    }
+  });
+
+  test('stop() waits for a running onTraces before resolving', async () => {
+    let finished = false;
+    let release!: () => void;
+    const started = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const receiver = new OtlpGrpcReceiver({
+      ...options,
+      port: 0,
+      onTraces: async () => {
+        release();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished = true;
+      },
+    });
+    const { port } = await receiver.start();
+    const client = rawClient(port);
+    const pending = call(client, 'Export', protobufRequest([ROOT])).catch((error: Error) => error);
+    await started;
+    await receiver.stop();
+    assert.equal(finished, true);
+    await pending;
+    client.close();
+  });
+});
