@@ -14,10 +14,17 @@ const nodeBundle = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
+  // grpc-js requires proto-loader (and protobufjs with it) only for channelz and ORCA, which the receiver never turns on.
+  external: ['@grpc/proto-loader'],
 };
 
 const contexts = await Promise.all([
-  esbuild.context({ ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.context({
+    ...nodeBundle,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: [...nodeBundle.external, 'vscode'],
+  }),
   esbuild.context({
     ...nodeBundle,
     entryPoints: ['src/cli.ts'],

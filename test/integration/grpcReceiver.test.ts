@@ -303,7 +303,11 @@ describe('OtlpGrpcReceiver', () => {
     const loggerProvider = new LoggerProvider({
       processors: [
         new SimpleLogRecordProcessor({
-          export: (records, done) => logExporter.export(records, (result) => done(logResults.push(result) && result)),
+          export: (records, done) =>
+            logExporter.export(records, (result) => {
+              logResults.push(result);
+              done(result);
+            }),
           shutdown: () => logExporter.shutdown(),
         }),
       ],
