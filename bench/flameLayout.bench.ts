@@ -10,6 +10,7 @@ import { tokenLayout } from '../src/core/flame/tokenLayout';
 import { SpanKind, StatusCode, type AttributeValue, type Span } from '../src/core/model';
 import { TraceStore } from '../src/core/store/traceStore';
 import type { TraceRecord } from '../src/core/store/types';
+import { serializeWebviewMessage } from '../test/webview/webviewWire';
 
 const SIZES = [10_000, 100_000];
 const ROUNDS = 21;
@@ -163,7 +164,8 @@ function measure(size: number): Timings {
     zoomRects = cullFrame(layout, levels, zoomX0, zoomUnitsPerPx);
   });
   if (sink === 0) throw new Error('nothing measured');
-  const snapshotMb = JSON.stringify(snapshot).length / 1e6;
+  const wire = serializeWebviewMessage(snapshot);
+  const snapshotMb = (wire.json.length + wire.buffers.reduce((sum, bytes) => sum + bytes.byteLength, 0)) / 1e6;
   const depth = layout.maxDepth;
   return { depth, snapshotMb, baselineMs, layoutMs, tokenMs, serializeMs, decodeMs, fullFrameMs, fullRects, zoomFrameMs, zoomRects };
 }
@@ -172,7 +174,7 @@ measure(10_000); // warm-up: the first size measured would otherwise pay for com
 console.log(`median of ${ROUNDS} rounds; baseline = record.spans() pre-order walk of the same store`);
 for (const size of SIZES) {
   const t = measure(size);
-  console.log(`\n${size / 1000}k spans: depth ${t.depth}, snapshot ${t.snapshotMb.toFixed(1)} MB as JSON`);
+  console.log(`\n${size / 1000}k spans: depth ${t.depth}, snapshot ${t.snapshotMb.toFixed(1)} MB as posted (JSON + binary)`);
   console.log(`  pre-order walk (baseline)      ${ms(t.baselineMs)}`);
   console.log(`  buildFlameLayout               ${ms(t.layoutMs)}  ${(t.layoutMs / t.baselineMs).toFixed(1)}x baseline`);
   console.log(`  tokenLayout                    ${ms(t.tokenMs)}`);

@@ -1,9 +1,10 @@
 /**
  * Flame graph panels: one webview panel per trace, opened beside the code and reused when the same trace is opened
- * again. The page gets its first snapshot inlined in the HTML (first paint needs no round trip), then posts `ready`;
- * only after that does the host post messages. Without `retainContextWhenHidden` a hidden page is destroyed and
- * reloaded from the same HTML when shown, so while hidden nothing is posted: updates are coalesced (the latest
- * snapshot wins) and sent when the reloaded page says `ready` again. Everything the page sends is validated.
+ * again. The page's HTML names the trace but carries no span data: the page posts `ready`, and the host answers with
+ * the snapshot in an `init` message, whose typed arrays VS Code sends as binary (a 100k-span trace inlined as JSON
+ * cost the page more to parse than to lay out and draw). Without `retainContextWhenHidden` a hidden page is destroyed
+ * and reloaded from the same HTML when shown, so while hidden nothing is posted: the reloaded page says `ready` again
+ * and gets the latest snapshot. Everything the page sends is validated.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -67,17 +68,19 @@ class FlamePanel implements vscode.Disposable {
   readonly onDidDispose = this.onDisposeEmitter.event;
   /** The current page has said `ready` and is visible, so posted messages reach it. */
   private ready = false;
-  /** The trace version the current page shows (inlined, or last posted). */
+  /** The trace version the current page shows (last posted). */
   private shownVersion: number | undefined;
   private shownRemoved = false;
-  /** The version inlined in the HTML, which a page shown again reloads from; undefined on the missing-trace page. */
-  private htmlVersion: number | undefined;
+  /** The HTML is the flame graph page (false: the missing-trace page, which has no script). */
+  private flamePage = false;
+  /** The current page got its `init`: later snapshots go as `update`. */
+  private pageHasTrace = false;
   /**
    * Counts pages (each `ready` starts one): a reply is posted only to the page that asked, never to a page reloaded
    * meanwhile, whose request ids start again.
    */
   private page = 0;
-  /** A selection to post once the page is ready. */
+  /** A selection to post once the page is ready (with `init`, or as `select`). */
   private pendingSelect: string | undefined;
   private detached = false;
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
@@ -103,7 +106,8 @@ class FlamePanel implements vscode.Disposable {
       }),
     );
     this.disposables.add(context.store.onDidChange((change) => this.onStoreChange(change)));
-    this.render(selectedSpanId);
+    this.pendingSelect = selectedSpanId;
+    this.render();
   }
 
   /** Shows the panel where it is and selects `spanId` in it. */
@@ -131,25 +135,23 @@ class FlamePanel implements vscode.Disposable {
     this.onDisposeEmitter.dispose();
   }
 
-  /** Writes the page: the trace's current snapshot inlined, or a message when the store no longer holds it. */
-  private render(selectedSpanId: string | undefined): void {
+  /** Writes the page: the flame graph, which asks for the trace once loaded, or a message when the store lost it. */
+  private render(): void {
     const trace = this.context.store.getTrace(this.traceId);
     this.ready = false;
+    this.shownVersion = undefined;
+    this.pageHasTrace = false;
     if (trace === undefined) {
       this.panel.title = 'Flame: trace not available';
       this.panel.webview.html = missingTraceHtml(this.traceId);
-      this.htmlVersion = undefined;
-      this.shownVersion = undefined;
+      this.flamePage = false;
       this.shownRemoved = true;
       return;
     }
     this.panel.title = panelTitle(trace.summary.rootName);
-    const snapshot = serializeTrace(trace);
-    this.htmlVersion = snapshot.version;
-    this.shownVersion = snapshot.version;
+    this.flamePage = true;
     this.shownRemoved = false;
-    const init = { traceId: this.traceId, snapshot, selectedSpanId: selectedSpanId ?? null };
-    this.panel.webview.html = this.pageHtml(inlineJson(init));
+    this.panel.webview.html = this.pageHtml(inlineJson({ traceId: this.traceId }));
   }
 
   private pageHtml(initJson: string): string {
@@ -200,8 +202,8 @@ class FlamePanel implements vscode.Disposable {
   private syncTrace(): void {
     const trace = this.context.store.getTrace(this.traceId);
     // The missing-trace page has no script: it is replaced by the flame graph once the trace arrives again.
-    if (this.htmlVersion === undefined) {
-      if (trace !== undefined) this.render(this.pendingSelect);
+    if (!this.flamePage) {
+      if (trace !== undefined) this.render();
       return;
     }
     if (!this.ready) return;
@@ -218,7 +220,13 @@ class FlamePanel implements vscode.Disposable {
     this.panel.title = panelTitle(trace.summary.rootName);
     this.shownVersion = snapshot.version;
     this.shownRemoved = false;
-    this.post({ type: 'update', traceId: this.traceId, snapshot });
+    if (this.pageHasTrace) {
+      this.post({ type: 'update', traceId: this.traceId, snapshot });
+      return;
+    }
+    this.pageHasTrace = true;
+    this.post({ type: 'init', traceId: this.traceId, snapshot, selectedSpanId: this.pendingSelect ?? null });
+    this.pendingSelect = undefined;
   }
 
   private flushPending(): void {
@@ -257,11 +265,11 @@ class FlamePanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.page++;
-        // The page that says `ready` shows the inlined snapshot of the last render, or the last update it got
-        // before being hidden and reloaded from that same HTML.
+        // A new page (first load, or reloaded after being hidden) shows nothing until its `init`.
         this.ready = this.panel.visible;
-        this.shownVersion = this.htmlVersion;
+        this.shownVersion = undefined;
         this.shownRemoved = false;
+        this.pageHasTrace = false;
         this.flushPending();
         return;
       case 'selectSpan':

@@ -16,6 +16,7 @@ import { Tooltip } from './tooltip';
 import { TraceModel } from './traceModel';
 import type { ChartMode, VsCodeApi, WebviewState } from './vscodeApi';
 
+/** The host's `init` message: the page's first snapshot. */
 export interface InitialData {
   readonly traceId: string;
   readonly snapshot: TraceSnapshot;
@@ -108,9 +109,8 @@ export class FlameApp {
     this.chart.requestDraw();
   }
 
-  /** Tells the host the page listens, then applies the requested or restored selection (which posts to the host). */
+  /** Applies the requested or restored selection (which posts to the host). */
   start(): void {
-    this.post({ type: 'ready', traceId: this.traceId });
     const { spanId, requested } = this.initialSelection;
     this.select(this.model.indexOf(spanId), requested);
   }
@@ -340,7 +340,7 @@ export class FlameApp {
   }
 
   private selectedId(): string | null {
-    return this.selected < 0 ? null : this.model.snapshot.spanIds[this.selected]!;
+    return this.selected < 0 ? null : this.model.spanId(this.selected);
   }
 
   private requestDetails(spanId: string): void {

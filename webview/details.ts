@@ -42,7 +42,7 @@ export class DetailsPanel {
 
   /** Shows a span; showing the same span again (a live update) keeps the outcome of its last jump. */
   show(model: TraceModel, index: number): void {
-    const spanId = model.snapshot.spanIds[index]!;
+    const spanId = model.spanId(index);
     if (spanId !== this.spanId) this.jumpStatus.textContent = '';
     this.spanId = spanId;
     this.element.hidden = false;
@@ -105,18 +105,18 @@ export class DetailsPanel {
   private heading(model: TraceModel, index: number): HTMLElement {
     const heading = element('div', 'details-heading');
     const kind = model.kindOf(index);
-    heading.append(element('span', `swatch kind-${kind}`), element('h2', 'details-name', model.snapshot.names[index]!));
+    heading.append(element('span', `swatch kind-${kind}`), element('h2', 'details-name', model.name(index)));
     heading.append(element('span', 'details-kind', AI_KIND_LABELS[kind]));
     return heading;
   }
 
   private summary(model: TraceModel, index: number): HTMLElement {
-    const { snapshot, layout, decoded } = model;
+    const { layout, decoded } = model;
     const rows: [string, string][] = [
       ['Start', `+${formatDuration(layout.trueStart[index]!)}`],
       ['Duration', formatDuration(layout.trueDuration[index]!)],
     ];
-    if (snapshot.models[index] !== '') rows.push(['Model', snapshot.models[index]!]);
+    if (model.model(index) !== '') rows.push(['Model', model.model(index)]);
     const tokens: [string, number][] = [
       ['Input tokens', decoded.inputTokens[index]!],
       ['Output tokens', decoded.outputTokens[index]!],
@@ -128,11 +128,11 @@ export class DetailsPanel {
     if (model.hasTtft(index)) rows.push(['Time to first token', formatDuration(layout.ttft[index]!)]);
     if (!Number.isNaN(decoded.tpot[index]!)) rows.push(['Time per output token', formatDuration(decoded.tpot[index]!)]);
     const failed = model.has(index, FlameFlag.Error);
-    const message = snapshot.statusMessages[index]!;
+    const message = model.statusMessage(index);
     const statusRow = rows.length;
     rows.push(['Status', failed ? (message === '' ? 'Error' : `Error: ${message}`) : 'OK']);
     if (model.has(index, FlameFlag.Orphan)) rows.push(['Parent', 'not received (shown as a root)']);
-    rows.push(['Span ID', snapshot.spanIds[index]!]);
+    rows.push(['Span ID', model.spanId(index)]);
     const table = attributeTable(rows);
     table.classList.add('details-summary');
     if (failed) table.rows[statusRow]!.cells[1]!.classList.add('status-error');

@@ -1,9 +1,10 @@
 /**
- * Entry of the flame graph webview bundle (dist/webview.js). Reads the trace the host inlined into the page, renders
- * it at once, then listens to the host. Uncaught errors go to the extension's log.
+ * Entry of the flame graph webview bundle (dist/webview.js). Reads which trace the page shows from the host's inline
+ * element, tells the host it listens (`ready`), and builds the chart from the snapshot the host answers with (`init`);
+ * later messages go to the app. Uncaught errors go to the extension's log.
  */
 import type { ToWebview } from '../src/protocol/messages';
-import { FlameApp, type InitialData } from './app';
+import { FlameApp } from './app';
 import { element } from './dom';
 import { parseState, vsCodeApi } from './vscodeApi';
 
@@ -25,14 +26,13 @@ function report(message: string): void {
 window.addEventListener('error', (event) => report(event.error === undefined ? event.message : errorText(event.error)));
 window.addEventListener('unhandledrejection', (event) => report(errorText(event.reason)));
 
-function readInitialData(): InitialData {
+/** The trace id the host wrote into the page. */
+function readTraceId(): string {
   const text = document.getElementById(INIT_ELEMENT_ID)?.textContent;
   if (text === undefined || text === null) throw new Error(`The page has no #${INIT_ELEMENT_ID} element.`);
-  const data = JSON.parse(text) as InitialData;
-  if (typeof data.traceId !== 'string' || typeof data.snapshot !== 'object' || data.snapshot === null) {
-    throw new Error('The initial trace data is malformed.');
-  }
-  return data;
+  const data = JSON.parse(text) as { traceId?: unknown };
+  if (typeof data.traceId !== 'string') throw new Error('The initial trace data is malformed.');
+  return data.traceId;
 }
 
 function isToWebview(value: unknown): value is ToWebview {
@@ -42,22 +42,42 @@ function isToWebview(value: unknown): value is ToWebview {
 }
 
 const root = document.getElementById('app') ?? document.body;
+
+function showFatal(reason: string): void {
+  root.replaceChildren(element('div', 'fatal', `The flame graph could not be shown: ${reason}`));
+}
+
+let app: FlameApp | undefined;
+
+/** Before the app exists only the page's trace counts: its `init` builds the app, its removal is said as text. */
+function beforeInit(message: ToWebview): void {
+  if (message.traceId !== traceId) return;
+  if (message.type === 'init') {
+    app = new FlameApp(api, root, message, parseState(api.getState()));
+    app.start();
+  } else if (message.type === 'traceRemoved') {
+    showFatal('the trace is no longer held (the traces were cleared or it was evicted).');
+  }
+}
+
 try {
-  const initial = readInitialData();
-  traceId = initial.traceId;
-  const app = new FlameApp(api, root, initial, parseState(api.getState()));
+  traceId = readTraceId();
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (!isToWebview(event.data)) return;
     try {
-      app.handle(event.data);
-      traceId = app.traceId;
+      if (app === undefined) {
+        beforeInit(event.data);
+      } else {
+        app.handle(event.data);
+        traceId = app.traceId;
+      }
     } catch (error) {
+      if (app === undefined) showFatal(error instanceof Error ? error.message : String(error));
       report(errorText(error));
     }
   });
-  app.start();
+  api.postMessage({ type: 'ready', traceId });
 } catch (error) {
-  const reason = error instanceof Error ? error.message : String(error);
-  root.replaceChildren(element('div', 'fatal', `The flame graph could not be shown: ${reason}`));
+  showFatal(error instanceof Error ? error.message : String(error));
   report(errorText(error));
 }

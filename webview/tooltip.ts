@@ -33,10 +33,10 @@ export class Tooltip {
 
 /** The tooltip's lines as [class, text]: name, kind and duration, model, tokens, TTFT/TPOT, status, layout notes. */
 export function spanLines(model: TraceModel, index: number): [string, string][] {
-  const { snapshot, layout, decoded } = model;
-  const lines: [string, string][] = [['tooltip-title', snapshot.names[index]!]];
+  const { layout, decoded } = model;
+  const lines: [string, string][] = [['tooltip-title', model.name(index)]];
   lines.push(['', `${AI_KIND_LABELS[model.kindOf(index)]} · ${formatDuration(layout.trueDuration[index]!)}`]);
-  const modelName = snapshot.models[index]!;
+  const modelName = model.model(index);
   if (modelName !== '') lines.push(['', `Model: ${modelName}`]);
   const tokens = model.tokenFlow(index, true);
   if (tokens !== undefined) lines.push(['', tokens]);
@@ -46,7 +46,7 @@ export function spanLines(model: TraceModel, index: number): [string, string][] 
   if (!Number.isNaN(tpot)) timing.push(`TPOT ${formatDuration(tpot)}`);
   if (timing.length > 0) lines.push(['', timing.join(' · ')]);
   if (model.has(index, FlameFlag.Error)) {
-    const message = snapshot.statusMessages[index]!;
+    const message = model.statusMessage(index);
     lines.push(['tooltip-error', message === '' ? 'Error' : `Error: ${message}`]);
   }
   if (model.has(index, FlameFlag.Orphan)) lines.push(['tooltip-note', 'Parent span not received: shown as a root']);

@@ -3,7 +3,7 @@
  * the tree moves of keyboard navigation.
  */
 import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
-import { decodeSnapshot, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
+import { decodeSnapshot, SPAN_ID_LENGTH, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
 import { tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
 import { formatTokens } from '../src/core/format';
 import { AI_KINDS, type AiKind } from '../src/core/semantics/types';
@@ -47,8 +47,29 @@ export class TraceModel {
 
   indexOf(spanId: string | null): number {
     if (spanId === null) return -1;
-    this.indexById ??= new Map(this.snapshot.spanIds.map((id, index) => [id, index]));
+    if (this.indexById === undefined) {
+      this.indexById = new Map();
+      for (let i = 0; i < this.layout.count; i++) this.indexById.set(this.spanId(i), i);
+    }
     return this.indexById.get(spanId) ?? -1;
+  }
+
+  spanId(index: number): string {
+    return this.snapshot.spanIds.slice(index * SPAN_ID_LENGTH, (index + 1) * SPAN_ID_LENGTH);
+  }
+
+  name(index: number): string {
+    return this.snapshot.strings[this.snapshot.columns.name[index]!]!;
+  }
+
+  /** Response model, else request model, else ''. */
+  model(index: number): string {
+    return this.snapshot.strings[this.snapshot.columns.model[index]!]!;
+  }
+
+  /** '' when the status has no message. */
+  statusMessage(index: number): string {
+    return this.snapshot.strings[this.snapshot.columns.statusMessage[index]!]!;
   }
 
   kindOf(index: number): AiKind {
@@ -71,11 +92,11 @@ export class TraceModel {
   matches(query: string): Uint8Array | null {
     const needle = query.trim().toLowerCase();
     if (needle === '') return null;
-    const { names, models } = this.snapshot;
+    const { strings, columns } = this.snapshot;
+    // Each distinct text is tested once, however many spans share it.
+    const matching = Uint8Array.from(strings, (text) => (text.toLowerCase().includes(needle) ? 1 : 0));
     const found = new Uint8Array(this.layout.count);
-    for (let i = 0; i < found.length; i++) {
-      if (names[i]!.toLowerCase().includes(needle) || models[i]!.toLowerCase().includes(needle)) found[i] = 1;
-    }
+    for (let i = 0; i < found.length; i++) found[i] = matching[columns.name[i]!]! | matching[columns.model[i]!]!;
     return found;
   }
 

@@ -1,8 +1,8 @@
 /**
  * Instrumentation injected before the webview's own scripts (Playwright init script, so the page's CSP does not apply
  * and the bundle stays untouched). It times, from outside the bundle:
- * - the bundle's start, the JSON.parse of the inlined snapshot (the only parse of a text over 100 kB) and the end of
- *   main.ts (its 'ready' message);
+ * - the bundle's start, main.ts's start and its 'ready' message, and the page's handling of the host's answer, the
+ *   `init` message with the snapshot (when its 'message' listener is called, and when it returns);
  * - every animation frame that drew the chart (a rAF callback that called `clearRect`, which the renderer does once per
  *   draw): the callback itself, and the end of the frame's rendering work (style, layout, paint), taken as the moment
  *   a message posted from the callback is delivered, which is after the rendering update task;
@@ -27,25 +27,20 @@ export interface ProbeData {
   readonly responseEnd: number;
   readonly bundleStart: number;
   readonly mainStart: number;
-  readonly parseStart: number;
-  readonly parseEnd: number;
-  /** When main.ts posted 'ready': the app is built and the first draw requested. */
+  /** When main.ts posted 'ready', asking the host for the trace. */
   readonly ready: number;
+  /** When the page's listener got the `init` message, and when it returned (app built, first draw requested). */
+  readonly initStart: number;
+  readonly initEnd: number;
   readonly frames: readonly FrameRecord[];
 }
 
 export function probeScript(counting: boolean): string {
   return `(() => {
   const now = () => performance.now();
-  const probe = { bundleStart: NaN, mainStart: NaN, parseStart: NaN, parseEnd: NaN, ready: NaN, frames: [], waiters: [] };
+  const probe = { bundleStart: NaN, mainStart: NaN, ready: NaN, initStart: NaN, initEnd: NaN, frames: [], waiters: [] };
   window.__bench = probe;
 
-  const parse = JSON.parse;
-  JSON.parse = function (text, reviver) {
-    if (typeof text !== 'string' || text.length < 100000 || !Number.isNaN(probe.parseStart)) return parse.call(this, text, reviver);
-    probe.parseStart = now();
-    try { return parse.call(this, text, reviver); } finally { probe.parseEnd = now(); }
-  };
   // The bundle's first act is defining its custom elements; main.ts starts by acquiring the VS Code API and ends by
   // posting 'ready' through it (the test page assigns its stand-in after this script has run).
   const define = CustomElementRegistry.prototype.define;
@@ -88,6 +83,14 @@ export function probeScript(counting: boolean): string {
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
   EventTarget.prototype.addEventListener = function (type, listener, options) {
+    if (type === 'message' && this === window && typeof listener === 'function') {
+      const timed = function (event) {
+        const init = event.data?.type === 'init' && Number.isNaN(probe.initStart);
+        if (init) probe.initStart = now();
+        try { return listener.call(this, event); } finally { if (init) probe.initEnd = now(); }
+      };
+      return add.call(this, type, timed, options);
+    }
     if (type !== 'wheel' || typeof listener !== 'function') return add.call(this, type, listener, options);
     let timed = wrapped.get(listener);
     if (timed === undefined) {
@@ -144,9 +147,9 @@ export function probeScript(counting: boolean): string {
     responseEnd: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN,
     bundleStart: probe.bundleStart,
     mainStart: probe.mainStart,
-    parseStart: probe.parseStart,
-    parseEnd: probe.parseEnd,
     ready: probe.ready,
+    initStart: probe.initStart,
+    initEnd: probe.initEnd,
     frames: probe.frames,
   });
 })();`;

@@ -45,11 +45,15 @@ export type Reply<T> =
 
 /** Host → webview. */
 export type ToWebview =
+  /**
+   * The answer to `ready`: the page's HTML carries no span data, so its first snapshot comes here, posted with its
+   * typed arrays (sent as binary by VS Code, not as JSON).
+   */
   | {
       readonly type: 'init';
       readonly traceId: string;
       readonly snapshot: TraceSnapshot;
-      /** Restored or requested selection; null for none. */
+      /** Requested selection; null to keep the one the page restores from its state. */
       readonly selectedSpanId: string | null;
     }
   /** The trace changed (live spans): a full snapshot, applied only when newer than the shown one; zoom and selection stay. */
@@ -62,7 +66,7 @@ export type ToWebview =
 
 /** Webview → host. */
 export type FromWebview =
-  /** The page has loaded and listens: the host sends what it queued until now. */
+  /** The page has loaded and listens: the host sends the trace (`init`) and what it queued until now. */
   | { readonly type: 'ready'; readonly traceId: string }
   | { readonly type: 'selectSpan'; readonly traceId: string; readonly spanId: string }
   /** Opens the span in the editor-side details document. */

@@ -7,15 +7,16 @@ import {
   forEachDrawable,
   visibleRange,
   type FlameAxis,
-  type FlameLayout,
+  type HostFlameLayout,
   type LevelRange,
 } from '../../src/core/flame/flameLayout';
-import { decodeSnapshot, serializeTrace, traceHeader } from '../../src/core/flame/snapshot';
+import { decodeSnapshot, serializeTrace, SPAN_ID_LENGTH, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
 import { tokenLayout } from '../../src/core/flame/tokenLayout';
 import { AI_KINDS } from '../../src/core/semantics/types';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { TraceRecord } from '../../src/core/store/types';
 import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan, type PlainAttributes } from '../support/spanBuilder';
+import { deserializeWebviewMessage, serializeWebviewMessage } from '../webview/webviewWire';
 
 const T0 = DEFAULT_START_MS;
 
@@ -52,11 +53,11 @@ function recordOf(spans: Span[]): TraceRecord {
   return store.getTrace(DEFAULT_TRACE_ID)!;
 }
 
-function names(layout: FlameLayout): string[] {
+function names(layout: HostFlameLayout): string[] {
   return layout.spanIds.map((spanId) => Buffer.from(spanId, 'hex').toString().replace(/^\0+/, ''));
 }
 
-function indexOf(layout: FlameLayout, label: string): number {
+function indexOf(layout: HostFlameLayout, label: string): number {
   const index = layout.spanIds.indexOf(id(label));
   assert.ok(index >= 0, `no span ${label}`);
   return index;
@@ -448,29 +449,54 @@ describe('trace snapshot', () => {
   function hasNoBigintOrMap(value: unknown, path = 'snapshot'): void {
     assert.notEqual(typeof value, 'bigint', `${path} is a bigint`);
     assert.ok(!(value instanceof Map) && !(value instanceof Set), `${path} is a Map or Set`);
+    if (ArrayBuffer.isView(value)) {
+      // Typed arrays go to the page as binary: each must own its buffer, which VS Code sends whole.
+      assert.equal(value.byteOffset, 0, `${path} is a view into a larger buffer`);
+      assert.equal(value.byteLength, value.buffer.byteLength, `${path} is a view into a larger buffer`);
+      return;
+    }
     if (typeof value === 'object' && value !== null) {
       assert.ok(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype, `${path} is not plain data`);
       for (const [key, child] of Object.entries(value)) hasNoBigintOrMap(child, `${path}.${key}`);
     }
   }
 
-  test('is plain data that survives structured clone and JSON', () => {
+  /** The snapshot after VS Code's trip to the page: JSON text with the typed arrays' buffers beside it. */
+  function delivered(snapshot: TraceSnapshot): TraceSnapshot {
+    return deserializeWebviewMessage(serializeWebviewMessage(snapshot)) as TraceSnapshot;
+  }
+
+  test('is plain data with typed arrays that survives structured clone and VS Code’s message serialization', () => {
     const snapshot = serializeTrace(recordOf(spans));
     hasNoBigintOrMap(snapshot);
     assert.deepEqual(structuredClone(snapshot), snapshot);
-    assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
+    const wire = serializeWebviewMessage(snapshot);
+    assert.equal(wire.buffers.length, Object.keys(snapshot.columns).length, 'one binary buffer per column');
+    assert.deepEqual(delivered(snapshot), snapshot);
+
+    // 500 more spans of one name and model add their ids to the JSON part, and nothing else per span.
+    const repeated = Array.from({ length: 500 }, (_, i) =>
+      makeSpan({ spanId: id(`r${i}`), parentSpanId: id('root'), name: 'chat', startMs: T0 + i, durationMs: 1, attributes: chat('gpt-4o', 1, 1) }),
+    );
+    const grown = serializeWebviewMessage(serializeTrace(recordOf([...spans, ...repeated])));
+    const perSpan = (grown.json.length - wire.json.length) / repeated.length;
+    assert.ok(perSpan <= SPAN_ID_LENGTH + 0.1, `${perSpan} JSON characters per span`);
   });
 
   test('decodes back to the layout the host built, NaN included', () => {
     const record = recordOf(spans);
     const layout = buildFlameLayout(record);
-    const decoded = decodeSnapshot(JSON.parse(JSON.stringify(serializeTrace(record))));
+    const snapshot = delivered(serializeTrace(record));
+    const decoded = decodeSnapshot(snapshot);
     for (const key of ['start', 'duration', 'trueStart', 'trueDuration', 'depth', 'kind', 'flags', 'parent', 'ttft', 'tokens'] as const) {
       assert.deepEqual(decoded.layout[key], layout[key], key);
     }
     assert.deepEqual(decoded.layout.levels, layout.levels);
     assert.deepEqual(decoded.layout.levelMaxEnd, layout.levelMaxEnd);
-    assert.deepEqual(decoded.layout.spanIds, layout.spanIds);
+    assert.deepEqual(
+      Array.from({ length: layout.count }, (_, i) => snapshot.spanIds.slice(i * SPAN_ID_LENGTH, (i + 1) * SPAN_ID_LENGTH)),
+      layout.spanIds,
+    );
     assert.equal(decoded.layout.maxDepth, layout.maxDepth);
     const late = indexOf(layout, 'late');
     assert.ok(decoded.layout.flags[late]! & FlameFlag.Clipped);
@@ -482,17 +508,28 @@ describe('trace snapshot', () => {
     assert.ok(Number.isNaN(decoded.inputTokens[indexOf(layout, 'tool')]));
   });
 
-  test('carries the labels and tooltips text per span', () => {
-    const snapshot = serializeTrace(recordOf(spans));
-    assert.deepEqual(snapshot.names, ['root', 'llm', 'tool', 'late', 'mcp fails']);
-    assert.deepEqual(snapshot.models, ['', 'gpt-4o', '', '', '']);
-    assert.deepEqual(snapshot.statusMessages, ['', '', '', '', 'tool not found']);
+  test('carries the labels and tooltips text per span, each distinct text once', () => {
+    const snapshot = serializeTrace(recordOf([...spans, span('llm2', 'root', 800, 100, chat('gpt-4o', 10, 5))]));
+    const text = (column: Uint32Array) => Array.from(column, (index) => snapshot.strings[index]);
+    assert.deepEqual(text(snapshot.columns.name), ['root', 'llm', 'tool', 'late', 'mcp fails', 'llm2']);
+    assert.deepEqual(text(snapshot.columns.model), ['', 'gpt-4o', '', '', '', 'gpt-4o']);
+    assert.deepEqual(text(snapshot.columns.statusMessage), ['', '', '', '', 'tool not found', '']);
+    assert.equal(new Set(snapshot.strings).size, snapshot.strings.length);
   });
 
-  test('rejects a column of the wrong length', () => {
+  test('rejects a column of the wrong length or type, and text indexes outside the table', () => {
     const snapshot = serializeTrace(recordOf(spans));
     const broken = { ...snapshot, columns: { ...snapshot.columns, flags: snapshot.columns.flags.slice(0, 4) } };
-    assert.throws(() => decodeSnapshot(broken), RangeError);
+    assert.throws(() => decodeSnapshot(broken), /column flags holds 4 elements, expected 5/);
+    const retyped = { ...snapshot, columns: { ...snapshot.columns, depth: new Float64Array(snapshot.count) } };
+    assert.throws(() => decodeSnapshot(retyped as unknown as TraceSnapshot), /column depth holds no Uint16Array/);
+    const name = snapshot.columns.name.slice();
+    name[2] = snapshot.strings.length;
+    assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, name } }), /column name points outside/);
+    assert.throws(() => decodeSnapshot({ ...snapshot, spanIds: snapshot.spanIds.slice(1) }), RangeError);
+    const parent = snapshot.columns.parent.slice();
+    parent[1] = 3;
+    assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, parent } }), /not an earlier span/);
   });
 
   test('header: duration, call counts, errors and tokens by model', () => {

@@ -11,6 +11,7 @@ import { StatusCode } from '../../src/core/model';
 import type { FromWebview, ToWebview } from '../../src/protocol/messages';
 import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan } from '../support/spanBuilder';
 import { ensureBundle, FlamePageServer, snapshotOf, THEME, type PageOptions } from './flamePage';
+import { packWireMessage, serializeWebviewMessage } from './webviewWire';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 const ROW_HEIGHT = 20;
@@ -104,12 +105,18 @@ async function open(snapshot: TraceSnapshot, options: PageOptions = {}, scale = 
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.goto(server.page(snapshot, options));
-  await settle(page);
+  await loaded(page);
   return { context, page, errors };
 }
 
 // Page-side code is passed as text: this file is type-checked without the DOM library, and tsx would wrap named
 // functions in a helper that does not exist in the page.
+
+/** Waits until the page got its trace from the stand-in host (after `ready`) and drew it. */
+async function loaded(page: Page): Promise<void> {
+  await page.locator('canvas.chart-canvas').waitFor();
+  await settle(page);
+}
 
 /** Waits until the pending draws (first layout, resize, coalesced redraws) have run. */
 async function settle(page: Page): Promise<void> {
@@ -124,8 +131,10 @@ function posted(page: Page): Promise<FromWebview[]> {
   return page.evaluate<FromWebview[]>('window.__posted');
 }
 
+/** Posts a message to the page as VS Code delivers it: typed arrays as binary beside the JSON. */
 async function send(page: Page, message: ToWebview): Promise<void> {
-  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  const body = packWireMessage(serializeWebviewMessage(message)).toString('base64');
+  await page.evaluate(`window.__deliver(Uint8Array.from(atob('${body}'), (char) => char.charCodeAt(0)).buffer)`);
   await settle(page);
 }
 
@@ -367,7 +376,7 @@ describe('flame graph webview in Chromium', () => {
     assert.ok(saved.zoom !== null && saved.zoom.x1Ms - saved.zoom.x0Ms < SNAPSHOT.totalMs / 2);
 
     await page.reload();
-    await settle(page);
+    await loaded(page);
     assert.deepEqual(await ticks(), zoomed);
     assert.equal(await page.evaluate(`document.querySelector('vscode-textfield').value`), 'chat');
     assert.match(await details(page), /chat gpt-4o/);
@@ -410,11 +419,11 @@ describe('flame graph webview in Chromium', () => {
 
   test('a malformed update is reported to the host, not thrown away silently', async () => {
     const { context, page } = await open(SNAPSHOT);
-    const broken = { ...SNAPSHOT, version: SNAPSHOT.version + 1, columns: { ...SNAPSHOT.columns, depth: 'AAAA' } };
+    const broken = { ...SNAPSHOT, version: SNAPSHOT.version + 1, columns: { ...SNAPSHOT.columns, depth: new Uint16Array(2) } };
     await send(page, { type: 'update', traceId: DEFAULT_TRACE_ID, snapshot: broken });
     const report = (await posted(page)).find((m) => m.type === 'reportError');
     assert.ok(report?.type === 'reportError');
-    assert.match(report.message, /column holds/);
+    assert.match(report.message, /column depth holds 2 elements, expected 4/);
     await context.close();
   });
 

@@ -1,7 +1,9 @@
 /**
  * Serves the flame graph webview the way the host does (dist/webview.js, media/flame.css, the codicons and an inline
- * init element), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted` and keeps
- * the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide and show.
+ * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
+ * answers each `ready` with the `init` message as VS Code delivers it (fetched as binary from this server, see
+ * webviewWire.ts), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide
+ * and show.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +15,8 @@ import type { TraceSnapshot } from '../../src/core/flame/snapshot';
 import { serializeTrace } from '../../src/core/flame/snapshot';
 import type { Span } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
+import type { ToWebview } from '../../src/protocol/messages';
+import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage } from './webviewWire';
 
 export const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/webview.js');
@@ -64,6 +68,8 @@ export interface PageOptions {
 export class FlamePageServer {
   private readonly server: Server;
   private readonly pages = new Map<string, string>();
+  /** The packed `init` message of each page, by its path + '/init'. */
+  private readonly inits = new Map<string, Buffer>();
   private origin = '';
 
   constructor() {
@@ -73,6 +79,12 @@ export class FlamePageServer {
       if (page !== undefined) {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(page);
+        return;
+      }
+      const init = this.inits.get(path);
+      if (init !== undefined) {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.end(init);
         return;
       }
       if (path === '/favicon.ico') {
@@ -102,21 +114,21 @@ export class FlamePageServer {
   /** Registers a page showing `snapshot` and returns its URL. */
   page(snapshot: TraceSnapshot, options: PageOptions = {}): string {
     const path = `/flame-${this.pages.size}`;
-    this.pages.set(path, this.html(snapshot, options));
+    const init: ToWebview = { type: 'init', traceId: snapshot.traceId, snapshot, selectedSpanId: options.selectedSpanId ?? null };
+    this.inits.set(`${path}/init`, packWireMessage(serializeWebviewMessage(init)));
+    this.pages.set(path, this.html(snapshot.traceId, `${path}/init`, options));
     return this.origin + path;
   }
 
-  private html(snapshot: TraceSnapshot, options: PageOptions): string {
+  private html(traceId: string, initPath: string, options: PageOptions): string {
     const nonce = randomBytes(16).toString('base64');
-    const init = JSON.stringify({ traceId: snapshot.traceId, snapshot, selectedSpanId: options.selectedSpanId ?? null })
-      .replace(/</g, '\\u003c')
-      .replace(/\u2028/g, '\\u2028')
-      .replace(/\u2029/g, '\\u2029');
+    // connect-src lets the stand-in host fetch the init message; the page itself fetches nothing.
     const csp =
       options.csp === false
         ? ''
         : `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${this.origin} data:; ` +
-          `style-src ${this.origin} 'nonce-${nonce}'; font-src ${this.origin}; script-src 'nonce-${nonce}';">`;
+          `style-src ${this.origin} 'nonce-${nonce}'; font-src ${this.origin}; script-src 'nonce-${nonce}'; ` +
+          `connect-src ${this.origin};">`;
     return `<!DOCTYPE html>
 <html lang="en" style="${THEME_STYLE}">
 <head>
@@ -124,10 +136,15 @@ export class FlamePageServer {
 ${csp}
 <link rel="stylesheet" href="/dist/codicons/codicon.css" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="/media/flame.css">
-<script nonce="${nonce}">
+<script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
 window.acquireVsCodeApi = () => ({
-  postMessage: (message) => window.__posted.push(message),
+  postMessage: (message) => {
+    window.__posted.push(message);
+    if (message.type === 'ready') {
+      fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer()).then(window.__deliver);
+    }
+  },
   getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null'),
   setState: (state) => sessionStorage.setItem('vscode-state', JSON.stringify(state)),
 });
@@ -135,7 +152,7 @@ window.acquireVsCodeApi = () => ({
 </head>
 <body class="vscode-dark">
 <div id="app"></div>
-<script type="application/json" id="ai-trace-lens-init" nonce="${nonce}">${init}</script>
+<script type="application/json" id="ai-trace-lens-init" nonce="${nonce}">${JSON.stringify({ traceId })}</script>
 <script nonce="${nonce}" src="/dist/webview.js"></script>
 </body>
 </html>`;

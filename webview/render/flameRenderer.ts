@@ -193,7 +193,6 @@ export class FlameRenderer {
 
   private labels(frame: Frame): void {
     const { context, rects, fitter } = this;
-    const { names } = frame.model.snapshot;
     fitter.begin(frame.font, frame.pixelRatio);
     context.textBaseline = 'middle';
     context.fillStyle = frame.colors.text;
@@ -208,7 +207,7 @@ export class FlameRenderer {
       if (k + 1 < rects.count && rects.depth[k + 1] === rects.depth[k]) right = Math.min(right, rects.x[k + 1]!);
       const room = right - LABEL_PADDING - left;
       if (room < MIN_LABEL_WIDTH - 2 * LABEL_PADDING) continue;
-      const text = this.label(frame, index, names[index]!, room);
+      const text = this.label(frame, index, frame.model.name(index), room);
       if (text === '') continue;
       context.globalAlpha = frame.matches !== null && frame.matches[index] === 0 ? DIMMED_ALPHA : 1;
       context.fillText(text, left, this.top(frame, rects.depth[k]!) + BAR_HEIGHT / 2);

@@ -39,7 +39,6 @@ export interface FlameAxis {
 export interface FlameLayout extends FlameAxis {
   readonly traceId: string;
   readonly count: number;
-  readonly spanIds: readonly string[];
   /** Drawn start, ms from the trace start, clipped into the parent's drawn range. */
   readonly start: Float64Array;
   /** Drawn duration in ms, clipped like `start`; zero-duration spans stay zero (the renderer gives them a minimum width). */
@@ -61,11 +60,16 @@ export interface FlameLayout extends FlameAxis {
   readonly totalMs: number;
 }
 
+/** The host's layout, with the span id of each slot (the webview reads them from the snapshot's id string). */
+export interface HostFlameLayout extends FlameLayout {
+  readonly spanIds: readonly string[];
+}
+
 /** Deeper than a Uint16Array holds only through a malformed parent chain; such spans are drawn on the last row. */
 const MAX_DEPTH = 0xffff;
 
 /** `nodes` is `record.spans()`, passed when the caller already has it (each call walks the whole tree). */
-export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[] = record.spans()): FlameLayout {
+export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[] = record.spans()): HostFlameLayout {
   const count = nodes.length;
   const traceStart = record.summary.startTimeUnixNano;
   const trueStart = new Float64Array(count);
