@@ -154,6 +154,8 @@ describe('fake model server', () => {
     assert.equal(floats.data.length, 2);
     assert.equal(floats.data[1].embedding.length, 8);
     assert.deepEqual(floats.usage, { prompt_tokens: 40, total_tokens: 40 });
+    // Embeddings echo the request's model; only chat answers name the configured response model.
+    assert.equal(floats.model, 'embed');
     const encoded = (await (
       await post(server, '/embeddings', { model: 'embed', input: 'a', encoding_format: 'base64' })
     ).json()) as any;

@@ -9,6 +9,7 @@
  * are in the store, and stopping the receiver waits for requests still being handled, so when `runProducer` returns
  * every span the app exported is in `store`.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import type { TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { SpanNode } from '../../src/core/store/types';
-import type { SummaryJson } from '../../src/core/summarize';
+import { summarizeStore, type SummaryJson } from '../../src/core/summarize';
 import { FakeModelServer, type FakeModelServerOptions } from '../support/fakeModelServer';
 
 const run = promisify(execFile);
@@ -127,6 +128,49 @@ export function spanNamed(store: TraceStore, name: string): SpanNode {
     throw new Error(`Expected one span named "${name}", found ${matches.length} among: ${names.join(', ')}`);
   }
   return matches[0]!;
+}
+
+/** The spans under `node`, in pre-order. */
+export function descendants(node: SpanNode): SpanNode[] {
+  return node.children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** The spans an app made under its `scenario <name>` root span (the root itself excluded). */
+export function scenarioSpans(store: TraceStore, name: string): SpanNode[] {
+  const root = spanNamed(store, `scenario ${name}`);
+  assert.equal(root.parent, undefined, `scenario ${name} is a root span`);
+  return descendants(root);
+}
+
+/** The one span of `kind` among `nodes`. */
+export function onlyOfKind(nodes: readonly SpanNode[], kind: SpanNode['ai']['kind']): SpanNode {
+  const matches = nodes.filter((node) => node.ai.kind === kind);
+  assert.equal(matches.length, 1, `one ${kind} span among ${nodes.map((node) => `${node.span.name} (${node.ai.kind})`).join(', ')}`);
+  return matches[0]!;
+}
+
+/**
+ * Each span starts once the one before it ended. The SDK takes span start times from `Date.now()` (whole
+ * milliseconds) and end times from the performance clock, so a span can seem to start up to a millisecond before
+ * the previous one ended, and siblings started in the same millisecond tie (the store then orders them by span id).
+ */
+export function assertRunsInOrder(nodes: readonly SpanNode[]): void {
+  const millisecond = 1_000_000n;
+  for (let index = 1; index < nodes.length; index++) {
+    const previous = nodes[index - 1]!.span;
+    const next = nodes[index]!.span;
+    assert.ok(next.startTimeUnixNano + millisecond >= previous.endTimeUnixNano, `${next.name} starts after ${previous.name} ends`);
+  }
+}
+
+/**
+ * The built CLI reads the same exports, saved as `serve --out` saves them, into the same summary as the store's: every
+ * trace, span, kind, model, token count and timing. Returns the CLI's JSON for further checks.
+ */
+export async function assertCliAgrees(run: ProducerRun): Promise<SummaryJson> {
+  const cli = await cliSummary(run.exports);
+  assert.deepEqual(cli, summarizeStore(run.store));
+  return cli;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface FakeFailure {
 
 export interface FakeModelServerOptions {
   usage?: FakeUsage;
-  /** The model named in responses; the request's model when unset. */
+  /** The model named in chat responses (a dated version, as OpenAI answers); the request's model when unset. Embeddings always echo the request's model. */
   responseModel?: string;
   /** The text answer, streamed as `chunkCount` pieces. */
   answer?: string;
@@ -263,7 +263,7 @@ export class FakeModelServer {
     sendJson(response, 200, {
       object: 'list',
       data,
-      model: this.modelOf(body),
+      model: String(body.model),
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
     });
   }
