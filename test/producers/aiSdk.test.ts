@@ -1,9 +1,9 @@
 /**
  * The Vercel ai SDK 7 with @ai-sdk/openai-compatible against the fake model server, traced by @ai-sdk/otel
  * (apps/ai-sdk-agent.js): the GenAI-convention `OpenTelemetry` integration (`invoke_agent` → `step n` → `chat` /
- * `execute_tool`) for generateText, streamText, a multi-step tool loop and a failing call, and the
- * `LegacyOpenTelemetry` integration (`ai.streamText` → `ai.streamText.doStream` → `ai.toolCall`) for one streamed
- * tool loop. Each call is its own trace, found by its telemetry functionId.
+ * `execute_tool`) for generateText, streamText, multi-step tool loops (one tool failing), embed, embedMany and a
+ * failing call, and the `LegacyOpenTelemetry` integration (`ai.streamText` → `ai.streamText.doStream` →
+ * `ai.toolCall`) for one streamed tool loop. Each call is its own trace, found by its telemetry functionId.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -24,12 +24,16 @@ const MODEL: FakeModelServerOptions = {
   failures: [{ marker: 'FAIL_ME', status: 500, message: 'The model is overloaded' }],
 };
 const REQUEST_MODEL = 'gpt-4o-mini';
+const EMBEDDING_MODEL = 'text-embedding-3-small';
 
 interface AppOutput {
   generateText: string;
   streamText: string;
   agentSteps: number;
   legacyText: string;
+  recoveredSteps: number;
+  embeddingLength: number;
+  embeddings: number;
   error: string;
 }
 
@@ -173,6 +177,42 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     assert.equal(output.legacyText, run.model.options.answer);
   });
 
+  test('a tool that throws: its execute_tool span is the one error, and the loop goes on to an answer', () => {
+    const record = traceOf(run, 'failing-tool-agent');
+    const [tool] = spansOfKind(record, 'tool');
+    assert.equal(tool!.ai.toolName, 'get_weather');
+    assert.equal(tool!.span.status.code, StatusCode.Error);
+    assert.equal(tool!.span.status.message, 'weather service unavailable');
+    assert.ok(tool!.span.events.some((event) => event.name === 'exception'));
+    assert.equal(record.summary.errorCount, 1);
+    assert.equal(record.summary.callCounts.llm, 2);
+    assert.equal(output.recoveredSteps, 2);
+    // The model was shown the error as the tool's result.
+    const toolResults = run.model.requests.filter((request) => JSON.stringify(request.body).includes('weather service unavailable'));
+    assert.equal(toolResults.length, 1);
+  });
+
+  test('embed and embedMany: the wrapper is a chain, its provider call the one embedding call with the usage', () => {
+    const records = run.store
+      .traces()
+      .filter((record) => record.roots[0]!.span.name === `embeddings ${EMBEDDING_MODEL}`)
+      .sort((a, b) => Number(a.summary.startTimeUnixNano - b.summary.startTimeUnixNano));
+    assert.equal(records.length, 2);
+    for (const record of records) {
+      assert.deepEqual(shape(record.roots[0]!), [
+        `chain embeddings ${EMBEDDING_MODEL}`,
+        `  embedding embeddings ${EMBEDDING_MODEL}`,
+      ]);
+      assert.equal(record.summary.callCounts.embedding, 1);
+      assert.equal(record.summary.tokens.inputTokens, run.model.options.usage.promptTokens);
+      assert.deepEqual(record.summary.byModel.map(({ model, calls }) => ({ model, calls })), [{ model: EMBEDDING_MODEL, calls: 1 }]);
+    }
+    const embeddingInputs = run.model.requests.filter((request) => request.path === '/v1/embeddings').map((request) => request.body.input);
+    assert.deepEqual(embeddingInputs, [['Paris'], ['Paris', 'Lyon', 'Nice']]);
+    assert.equal(output.embeddingLength, run.model.options.embeddingDimensions);
+    assert.equal(output.embeddings, 3);
+  });
+
   test('a failed model call is an error on the chat span and up to the wrapper', () => {
     const record = traceOf(run, 'failing-call');
     const [chat] = spansOfKind(record, 'llm');
@@ -187,9 +227,9 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
   });
 
   test('every call reached the model server once: nothing retried, nothing lost', () => {
-    // 1 generateText + 1 streamText + 2 agent steps + 2 legacy steps + 1 failing call.
-    assert.equal(run.model.requests.length, 7);
-    assert.equal(run.store.traces().length, 5);
+    // 1 generateText + 1 streamText + 2 agent steps + 2 legacy steps + 2 failing-tool steps + 2 embeddings + 1 failure.
+    assert.equal(run.model.requests.length, 11);
+    assert.equal(run.store.traces().length, 8);
   });
 
   test('the tool span shows its name, and jump to code finds the tool({…}) it was defined by', async () => {

@@ -753,6 +753,45 @@ describe('Vercel AI SDK v7 GenAI spans', () => {
       span: { name: 'rerank rerank-v3.5', scopeName: 'ai', attributes: { 'gen_ai.operation.name': 'rerank' } },
       expected: { kind: 'retriever', convention: 'otel-genai' },
     },
+    {
+      title: 'embed wrapper (@ai-sdk/otel 1.0.173, tracer gen_ai): same name and operation as its call, no usage',
+      span: {
+        name: 'embeddings text-embedding-3-small',
+        kind: SpanKind.Client,
+        scopeName: 'gen_ai',
+        attributes: {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'text-embedding-3-small',
+        },
+      },
+      expected: { kind: 'chain', convention: 'otel-genai', inputTokens: undefined },
+    },
+    {
+      title: 'the embedding call inside it, with usage',
+      span: {
+        name: 'embeddings text-embedding-3-small',
+        kind: SpanKind.Client,
+        scopeName: 'gen_ai',
+        attributes: {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'text-embedding-3-small',
+          'gen_ai.usage.input_tokens': 57,
+        },
+      },
+      expected: { kind: 'embedding', convention: 'otel-genai', requestModel: 'text-embedding-3-small', inputTokens: 57 },
+    },
+    {
+      title: "another library's embeddings span without usage is still an embedding call",
+      span: {
+        name: 'embeddings text-embedding-3-small',
+        kind: SpanKind.Client,
+        scopeName: '@opentelemetry/instrumentation-openai',
+        attributes: { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small' },
+      },
+      expected: { kind: 'embedding', convention: 'otel-genai' },
+    },
   ]);
 });
 

@@ -16,7 +16,7 @@
  * Double counting: totals are summed over `llm` and `embedding` spans only, so every wrapper that repeats its
  * children's usage is classified as something else: Vercel `ai.generateText`/`ai.streamText`/`ai.generateObject`/
  * `ai.streamObject` are `agent` (an agent loop of provider calls and tool calls), `ai.embed`/`ai.embedMany` are
- * `chain`, v7 `invoke_agent` roots are `agent`.
+ * `chain`, v7 `invoke_agent` roots are `agent`, v7 `embeddings` wrappers (the ones without usage) are `chain`.
  */
 import type { Span } from '../model';
 import { readNonNegative, readString } from './attributes';
@@ -145,6 +145,24 @@ const vercelAi: ClassificationRule = {
   },
 };
 
+/**
+ * The AI SDK v7 `OpenTelemetry` integration wraps `embed`/`embedMany` in an `embeddings` span with the same name and
+ * operation as the provider calls inside it, but usage only ever on those calls: without usage it is the wrapper, else
+ * each embedding would count as two calls. (A failed provider call, which has no usage either, then counts as no call;
+ * its error still shows.) Its tracer is `gen_ai` in @ai-sdk/otel 1.0.173, `ai` in earlier v7 builds.
+ */
+const VERCEL_V7_SCOPES = new Set(['gen_ai', 'ai']);
+
+const vercelV7EmbeddingsWrapper: ClassificationRule = {
+  convention: 'otel-genai',
+  match: (span) =>
+    VERCEL_V7_SCOPES.has(span.scope.name) &&
+    readString(span.attributes, 'gen_ai.operation.name') === 'embeddings' &&
+    !hasUsage(span)
+      ? 'chain'
+      : undefined,
+};
+
 const otelGenAi = byAttributeValue('otel-genai', 'gen_ai.operation.name', {
   chat: 'llm',
   text_completion: 'llm',
@@ -217,6 +235,10 @@ const USAGE_KEYS = [
   'gen_ai.usage.completion_tokens',
 ];
 
+function hasUsage(span: Span): boolean {
+  return USAGE_KEYS.some((key) => readNonNegative(span.attributes, key) !== undefined);
+}
+
 /** Pre-1.31 GenAI spans have no operation name: a model plus token usage means a model call. */
 const modelWithUsage: ClassificationRule = {
   convention: 'heuristic',
@@ -225,8 +247,7 @@ const modelWithUsage: ClassificationRule = {
     const hasModel =
       readString(attributes, 'gen_ai.request.model') !== undefined ||
       readString(attributes, 'gen_ai.response.model') !== undefined;
-    if (!hasModel) return undefined;
-    return USAGE_KEYS.some((key) => readNonNegative(attributes, key) !== undefined) ? 'llm' : undefined;
+    return hasModel && hasUsage(span) ? 'llm' : undefined;
   },
 };
 
@@ -236,6 +257,7 @@ const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   mcpSemconv,
   traceloopMcp,
   vercelAi,
+  vercelV7EmbeddingsWrapper,
   otelGenAi,
   traceloopSpanKind,
   traceloopRequestType,

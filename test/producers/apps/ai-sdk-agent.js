@@ -2,7 +2,7 @@
 // `OpenTelemetry` integration registered globally, and the `LegacyOpenTelemetry` (`ai.*` spans) for one call.
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { LegacyOpenTelemetry, OpenTelemetry } from '@ai-sdk/otel';
-import { generateText, registerTelemetry, stepCountIs, streamText, tool } from 'ai';
+import { embed, embedMany, generateText, registerTelemetry, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { startTracing } from './openai-tracing.js';
 
@@ -57,6 +57,31 @@ const legacy = streamText({
   experimental_telemetry: telemetry('legacy-weather-agent', { integrations: [new LegacyOpenTelemetry()] }),
 });
 results.legacyText = await legacy.text;
+
+// The same loop with a tool that fails: the model is shown the error and answers.
+const failingTools = {
+  get_weather: tool({
+    description: 'Current weather of a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async () => {
+      throw new Error('weather service unavailable');
+    },
+  }),
+};
+const recovered = await generateText({
+  model,
+  prompt: 'What is the weather in Paris, if the service works?',
+  tools: failingTools,
+  stopWhen: stepCountIs(3),
+  experimental_telemetry: telemetry('failing-tool-agent'),
+});
+results.recoveredSteps = recovered.steps.length;
+
+const embedder = openai.embeddingModel('text-embedding-3-small');
+const single = await embed({ model: embedder, value: 'Paris', experimental_telemetry: telemetry('embed-one') });
+results.embeddingLength = single.embedding.length;
+const many = await embedMany({ model: embedder, values: ['Paris', 'Lyon', 'Nice'], experimental_telemetry: telemetry('embed-many') });
+results.embeddings = many.embeddings.length;
 
 try {
   // The model server fails requests that carry this marker.
