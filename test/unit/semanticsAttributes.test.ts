@@ -97,6 +97,21 @@ describe('garbage values in real spans', () => {
     assert.equal(info.streaming, true);
   });
 
+  test("OpenInference's stream request parameter, as JavaScript and Python write it, is the streaming flag", () => {
+    const streamingOf = (invocationParameters: string) =>
+      analyzeSpan(
+        makeSpan({
+          attributes: { 'openinference.span.kind': 'LLM', 'llm.invocation_parameters': invocationParameters },
+        }),
+      ).streaming;
+    assert.equal(streamingOf('{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true}}'), true);
+    assert.equal(streamingOf('{"model": "gpt-4o-mini", "stream": true}'), true);
+    assert.equal(streamingOf('{"model":"gpt-4o-mini","stream":false}'), false);
+    assert.equal(streamingOf('{"model": "gpt-4o-mini", "stream": false}'), false);
+    // A request without the parameter says nothing; `stream_options` alone is not `stream`.
+    assert.equal(streamingOf('{"model":"gpt-4o-mini","stream_options":{"include_usage":true}}'), undefined);
+  });
+
   test('a kind attribute that is not a string is ignored', () => {
     const info = analyzeSpan(makeSpan({ attributes: { 'openinference.span.kind': 1, 'gen_ai.operation.name': 'embeddings' } }));
     assert.equal(info.kind, 'embedding');

@@ -102,6 +102,19 @@ const PROVIDER_SOURCES: readonly { key: string; normalize: (value: string) => st
 
 const STREAMING_FLAG_KEYS = ['gen_ai.request.stream', 'gen_ai.is_streaming', 'llm.is_streaming', 'langsmith.request.streaming'];
 
+/**
+ * OpenInference has no streaming flag: the request's `stream` parameter is inside the JSON text of
+ * `llm.invocation_parameters` (the OpenAI instrumentation copies the request body, LangChain its call options). A
+ * substring look-up, not a parse: JavaScript writes it without a space after the colon, Python's json.dumps with one.
+ */
+const INVOCATION_PARAMETERS_KEY = 'llm.invocation_parameters';
+const STREAM_PARAMETERS: readonly [text: string, streaming: boolean][] = [
+  ['"stream":true', true],
+  ['"stream": true', true],
+  ['"stream":false', false],
+  ['"stream": false', false],
+];
+
 /** Semantic Kernel names streaming calls in the operation itself. */
 const STREAMING_OPERATIONS = new Set(['chat.streaming_completions', 'text.streaming_completions']);
 
@@ -184,6 +197,10 @@ function providerOf(attributes: AttributeMap): string | undefined {
 function streamingOf(attributes: AttributeMap, vercelOperation: string | undefined): boolean | undefined {
   const flag = readFirst(attributes, STREAMING_FLAG_KEYS, readBoolean);
   if (flag !== undefined) return flag;
+  const invocationParameters = readString(attributes, INVOCATION_PARAMETERS_KEY);
+  if (invocationParameters !== undefined) {
+    for (const [text, streaming] of STREAM_PARAMETERS) if (invocationParameters.includes(text)) return streaming;
+  }
   const operation = readString(attributes, 'gen_ai.operation.name');
   if (operation !== undefined && STREAMING_OPERATIONS.has(operation)) return true;
   if (vercelOperation?.startsWith('ai.stream')) return true;
