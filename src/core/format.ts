@@ -12,6 +12,11 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
+/** `1 error`, `1,200 spans`. */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** `950`, `1.4k`, `12k`, `3.1M`. */
 export function formatTokens(count: number): string {
   if (count < 1000) return String(count);

@@ -2,7 +2,7 @@
  * Markdown for the tree's hover tooltips. Everything that comes from a span is escaped, so a span named
  * `<img src=x>` or `**bold**` shows exactly those characters; the host renders the text untrusted and without HTML.
  */
-import { formatDuration, formatTokenFlow, formatTokens } from './format';
+import { formatDuration, formatTokenFlow, formatTokens, plural } from './format';
 import { durationNanos, nanosToMillis, serviceNameOf, StatusCode } from './model';
 import { AI_KIND_LABELS, CONVENTION_LABELS, spanKindName } from './spanLabels';
 import type { AiKind } from './semantics/types';
@@ -121,8 +121,4 @@ function tokenLine(
   if (input !== undefined) parts.push(`${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
   if (output !== undefined) parts.push(`${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
   return parts.join(' → ');
-}
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
