@@ -23,7 +23,7 @@ import type {
 import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from './types';
 import { isValidHexId, normalizeHexId, rejectionMessage, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 /** Arrays and kvlists inside an AnyValue may nest this deep; deeper input is hostile, not telemetry. */
 const MAX_NESTING = 64;
@@ -72,7 +72,7 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isMissing(value: unknown): value is null | undefined {
+export function isMissing(value: unknown): value is null | undefined {
   return value === undefined || value === null;
 }
 
@@ -87,22 +87,24 @@ function formatPath(segments: readonly PathSegment[]): string {
   return path;
 }
 
-/** One decode of one parsed request. `path` tracks where we are, for error messages. */
-class JsonTraceDecoder {
-  private readonly path: PathSegment[] = [];
-  /** Links seen whose ids are not hex; a span with one is rejected. */
-  private linksWithBadIds = 0;
-  rejectedSpans = 0;
+/**
+ * The JSON value rules and the messages every OTLP signal shares (Resource, InstrumentationScope, KeyValue, AnyValue);
+ * one subclass per request type reads the rest. `path` tracks where we are, for error messages.
+ */
+export abstract class OtlpJsonReader {
+  protected readonly path: PathSegment[] = [];
 
   /** @param exactIntegers whether long integer literals have already been quoted (second pass). */
-  constructor(private readonly exactIntegers: boolean) {}
+  constructor(protected readonly exactIntegers: boolean) {}
 
-  request(root: unknown): TraceRequest {
-    if (!isObject(root)) throw new OtlpDecodeError('Invalid OTLP JSON: expected an object with "resourceSpans"');
-    return { resourceSpans: this.list(root, 'resourceSpans', (item) => this.resourceSpans(item)) };
+  /** The request, which must be an object (its `key` list may be missing: an empty request). */
+  protected root(json: unknown, key: string): JsonObject {
+    if (!isObject(json)) throw new OtlpDecodeError(`Invalid OTLP JSON: expected an object with "${key}"`);
+    return json;
   }
 
-  private resourceSpans(item: JsonObject): ResourceSpans {
+  /** The `resource` of a Resource* item. */
+  protected resource(item: JsonObject): Resource {
     const resourceJson = this.object(item, 'resource') ?? {};
     this.path.push('resource');
     const resource: Resource = {
@@ -110,14 +112,11 @@ class JsonTraceDecoder {
       droppedAttributesCount: this.uint32(resourceJson, 'droppedAttributesCount'),
     };
     this.path.pop();
-    return {
-      resource,
-      schemaUrl: this.string(item, 'schemaUrl'),
-      scopeSpans: this.list(item, 'scopeSpans', (scopeItem) => this.scopeSpans(scopeItem, resource)),
-    };
+    return resource;
   }
 
-  private scopeSpans(item: JsonObject, resource: Resource): ScopeSpans {
+  /** The `scope` of a Scope* item. */
+  protected scope(item: JsonObject): InstrumentationScope {
     const scopeJson = this.object(item, 'scope') ?? {};
     this.path.push('scope');
     const scope: InstrumentationScope = {
@@ -127,6 +126,197 @@ class JsonTraceDecoder {
       droppedAttributesCount: this.uint32(scopeJson, 'droppedAttributesCount'),
     };
     this.path.pop();
+    return scope;
+  }
+
+  /** A KeyValue list into a Map; a repeated key keeps the last value. */
+  protected attributes(owner: JsonObject, key: string, depth: number): AttributeMap {
+    const map: AttributeMap = new Map();
+    this.list(owner, key, (item) => {
+      const attributeKey = this.string(item, 'key');
+      this.path.push('value');
+      map.set(attributeKey, this.anyValue(item.value, depth));
+      this.path.pop();
+    });
+    return map;
+  }
+
+  protected anyValue(value: unknown, depth: number): AttributeValue {
+    if (isMissing(value)) return null;
+    if (!isObject(value)) throw this.error('expected an AnyValue object');
+    if (value.stringValue !== undefined) {
+      if (typeof value.stringValue !== 'string') throw this.error('expected a string', 'stringValue');
+      return value.stringValue;
+    }
+    if (value.intValue !== undefined) return this.int64(value.intValue, 'intValue');
+    if (value.boolValue !== undefined) {
+      if (typeof value.boolValue !== 'boolean') throw this.error('expected true or false', 'boolValue');
+      return value.boolValue;
+    }
+    if (value.doubleValue !== undefined) return this.double(value.doubleValue);
+    if (value.arrayValue !== undefined) return this.arrayValue(value.arrayValue, depth + 1);
+    if (value.kvlistValue !== undefined) {
+      this.checkNesting(depth + 1);
+      const kvlist = this.nested(value.kvlistValue, 'kvlistValue');
+      this.path.push('kvlistValue');
+      const map = this.attributes(kvlist, 'values', depth + 1);
+      this.path.pop();
+      return map;
+    }
+    if (value.bytesValue !== undefined) return this.bytes(value.bytesValue);
+    return null;
+  }
+
+  protected arrayValue(json: unknown, depth: number): AttributeValue[] {
+    this.checkNesting(depth);
+    const arrayValue = this.nested(json, 'arrayValue');
+    this.path.push('arrayValue');
+    const values = this.list(arrayValue, 'values', (item) => this.anyValue(item, depth), true);
+    this.path.pop();
+    return values;
+  }
+
+  protected checkNesting(depth: number): void {
+    if (depth > MAX_NESTING) throw this.error(`AnyValue nested deeper than ${MAX_NESTING} levels`);
+  }
+
+  /** The object under an AnyValue's `arrayValue`/`kvlistValue`; `{}` when it is null. */
+  protected nested(json: unknown, key: string): JsonObject {
+    if (isMissing(json)) return {};
+    if (!isObject(json)) throw this.error('expected an object', key);
+    return json;
+  }
+
+  protected double(json: unknown, key = 'doubleValue'): number {
+    if (typeof json === 'number') return json;
+    if (typeof json === 'string') {
+      // "NaN", "Infinity" and "-Infinity" are the proto3 JSON spellings; numeric strings are accepted too.
+      const value = json === 'NaN' ? NaN : Number(json);
+      if (json.trim() !== '' && (json === 'NaN' || !Number.isNaN(value))) return value;
+    }
+    throw this.error('expected a number, "NaN", "Infinity" or "-Infinity"', key);
+  }
+
+  protected bytes(json: unknown): Uint8Array {
+    if (typeof json !== 'string' || !BASE64.test(json)) throw this.error('expected a base64 string', 'bytesValue');
+    return Uint8Array.from(Buffer.from(json, 'base64'));
+  }
+
+  /** An int64 AnyValue: a number when it is a safe integer, else a bigint. */
+  protected int64(json: unknown, key: string): number | bigint {
+    if (typeof json === 'number') {
+      if (Number.isSafeInteger(json)) return json;
+      if (Number.isInteger(json)) {
+        if (!this.exactIntegers) throw new InexactIntegerError();
+        if (BigInt(json) >= INT64_MIN && BigInt(json) <= INT64_MAX) return BigInt(json);
+      }
+    } else if (typeof json === 'string' && SIGNED_DIGITS.test(json)) {
+      const value = BigInt(json);
+      if (value >= INT64_MIN && value <= INT64_MAX) {
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+      }
+    }
+    throw this.error('expected a 64-bit integer (number or decimal string)', key);
+  }
+
+  /** A fixed64 time: exactly, from the decimal string (or a number). Missing means 0. */
+  protected time(owner: JsonObject, key: string): bigint {
+    const json = owner[key];
+    if (isMissing(json)) return 0n;
+    let value: bigint | undefined;
+    if (typeof json === 'string' && UNSIGNED_DIGITS.test(json)) value = BigInt(json);
+    else if (typeof json === 'number' && Number.isInteger(json) && json >= 0) {
+      if (!Number.isSafeInteger(json) && !this.exactIntegers) throw new InexactIntegerError();
+      value = BigInt(json);
+    }
+    if (value === undefined || value > UINT64_MAX) throw this.error('expected an unsigned 64-bit integer', key);
+    return value;
+  }
+
+  protected uint32(owner: JsonObject, key: string): number {
+    const json = owner[key];
+    if (isMissing(json)) return 0;
+    const value = typeof json === 'string' && UNSIGNED_DIGITS.test(json) ? Number(json) : json;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= UINT32_MAX) return value;
+    throw this.error('expected an unsigned 32-bit integer', key);
+  }
+
+  protected enumValue(owner: JsonObject, key: string, names: ReadonlyMap<string, number>): number {
+    const json = owner[key];
+    if (isMissing(json)) return 0;
+    if (typeof json === 'number' && Number.isInteger(json)) return json;
+    if (typeof json === 'string') {
+      if (SIGNED_DIGITS.test(json)) return Number(json);
+      const named = names.get(json);
+      if (named !== undefined) return named;
+    }
+    throw this.error('expected an integer enum value', key);
+  }
+
+  protected string(owner: JsonObject, key: string): string {
+    const json = owner[key];
+    if (typeof json === 'string') return json;
+    if (isMissing(json)) return '';
+    throw this.error('expected a string', key);
+  }
+
+  /** An optional nested message; undefined when missing or null. */
+  protected object(owner: JsonObject, key: string): JsonObject | undefined {
+    const json = owner[key];
+    if (isMissing(json)) return undefined;
+    if (!isObject(json)) throw this.error('expected an object', key);
+    return json;
+  }
+
+  /**
+   * Decodes each item of the array `owner[key]` (missing means empty), leaving out undefined results. Items must be
+   * objects unless `anyItems` (AnyValues, which may be null).
+   */
+  protected list<T>(owner: JsonObject, key: string, decode: (item: JsonObject) => T | undefined, anyItems = false): T[] {
+    const json = owner[key];
+    if (isMissing(json)) return [];
+    if (!Array.isArray(json)) throw this.error('expected an array', key);
+    const results: T[] = [];
+    this.path.push(key);
+    for (let index = 0; index < json.length; index++) {
+      const item: unknown = json[index];
+      this.path.push(index);
+      if (!anyItems && !isObject(item)) throw this.error('expected an object');
+      const result = decode(item as JsonObject);
+      if (result !== undefined) results.push(result);
+      this.path.pop();
+    }
+    this.path.pop();
+    return results;
+  }
+
+  protected error(expectation: string, key?: string): OtlpDecodeError {
+    const path = key === undefined ? this.path : [...this.path, key];
+    return new OtlpDecodeError(`Invalid OTLP JSON: ${formatPath(path) || '(root)'}: ${expectation}`);
+  }
+}
+
+/** One decode of one parsed `ExportTraceServiceRequest`. */
+class JsonTraceDecoder extends OtlpJsonReader {
+  /** Links seen whose ids are not hex; a span with one is rejected. */
+  private linksWithBadIds = 0;
+  rejectedSpans = 0;
+
+  request(root: unknown): TraceRequest {
+    return { resourceSpans: this.list(this.root(root, 'resourceSpans'), 'resourceSpans', (item) => this.resourceSpans(item)) };
+  }
+
+  private resourceSpans(item: JsonObject): ResourceSpans {
+    const resource = this.resource(item);
+    return {
+      resource,
+      schemaUrl: this.string(item, 'schemaUrl'),
+      scopeSpans: this.list(item, 'scopeSpans', (scopeItem) => this.scopeSpans(scopeItem, resource)),
+    };
+  }
+
+  private scopeSpans(item: JsonObject, resource: Resource): ScopeSpans {
+    const scope = this.scope(item);
     return {
       scope,
       schemaUrl: this.string(item, 'schemaUrl'),
@@ -208,172 +398,6 @@ class JsonTraceDecoder {
     if (traceId === undefined || spanId === undefined) this.linksWithBadIds++;
     return link;
   }
-
-  /** A KeyValue list into a Map; a repeated key keeps the last value. */
-  private attributes(owner: JsonObject, key: string, depth: number): AttributeMap {
-    const map: AttributeMap = new Map();
-    this.list(owner, key, (item) => {
-      const attributeKey = this.string(item, 'key');
-      this.path.push('value');
-      map.set(attributeKey, this.anyValue(item.value, depth));
-      this.path.pop();
-    });
-    return map;
-  }
-
-  private anyValue(value: unknown, depth: number): AttributeValue {
-    if (isMissing(value)) return null;
-    if (!isObject(value)) throw this.error('expected an AnyValue object');
-    if (value.stringValue !== undefined) {
-      if (typeof value.stringValue !== 'string') throw this.error('expected a string', 'stringValue');
-      return value.stringValue;
-    }
-    if (value.intValue !== undefined) return this.int64(value.intValue, 'intValue');
-    if (value.boolValue !== undefined) {
-      if (typeof value.boolValue !== 'boolean') throw this.error('expected true or false', 'boolValue');
-      return value.boolValue;
-    }
-    if (value.doubleValue !== undefined) return this.double(value.doubleValue);
-    if (value.arrayValue !== undefined) return this.arrayValue(value.arrayValue, depth + 1);
-    if (value.kvlistValue !== undefined) {
-      this.checkNesting(depth + 1);
-      const kvlist = this.nested(value.kvlistValue, 'kvlistValue');
-      this.path.push('kvlistValue');
-      const map = this.attributes(kvlist, 'values', depth + 1);
-      this.path.pop();
-      return map;
-    }
-    if (value.bytesValue !== undefined) return this.bytes(value.bytesValue);
-    return null;
-  }
-
-  private arrayValue(json: unknown, depth: number): AttributeValue[] {
-    this.checkNesting(depth);
-    const arrayValue = this.nested(json, 'arrayValue');
-    this.path.push('arrayValue');
-    const values = this.list(arrayValue, 'values', (item) => this.anyValue(item, depth), true);
-    this.path.pop();
-    return values;
-  }
-
-  private checkNesting(depth: number): void {
-    if (depth > MAX_NESTING) throw this.error(`AnyValue nested deeper than ${MAX_NESTING} levels`);
-  }
-
-  /** The object under an AnyValue's `arrayValue`/`kvlistValue`; `{}` when it is null. */
-  private nested(json: unknown, key: string): JsonObject {
-    if (isMissing(json)) return {};
-    if (!isObject(json)) throw this.error('expected an object', key);
-    return json;
-  }
-
-  private double(json: unknown): number {
-    if (typeof json === 'number') return json;
-    if (typeof json === 'string') {
-      // "NaN", "Infinity" and "-Infinity" are the proto3 JSON spellings; numeric strings are accepted too.
-      const value = json === 'NaN' ? NaN : Number(json);
-      if (json.trim() !== '' && (json === 'NaN' || !Number.isNaN(value))) return value;
-    }
-    throw this.error('expected a number, "NaN", "Infinity" or "-Infinity"', 'doubleValue');
-  }
-
-  private bytes(json: unknown): Uint8Array {
-    if (typeof json !== 'string' || !BASE64.test(json)) throw this.error('expected a base64 string', 'bytesValue');
-    return Uint8Array.from(Buffer.from(json, 'base64'));
-  }
-
-  /** An int64 AnyValue: a number when it is a safe integer, else a bigint. */
-  private int64(json: unknown, key: string): number | bigint {
-    if (typeof json === 'number') {
-      if (Number.isSafeInteger(json)) return json;
-      if (Number.isInteger(json)) {
-        if (!this.exactIntegers) throw new InexactIntegerError();
-        if (BigInt(json) >= INT64_MIN && BigInt(json) <= INT64_MAX) return BigInt(json);
-      }
-    } else if (typeof json === 'string' && SIGNED_DIGITS.test(json)) {
-      const value = BigInt(json);
-      if (value >= INT64_MIN && value <= INT64_MAX) {
-        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-      }
-    }
-    throw this.error('expected a 64-bit integer (number or decimal string)', key);
-  }
-
-  /** A fixed64 time: exactly, from the decimal string (or a number). Missing means 0. */
-  private time(owner: JsonObject, key: string): bigint {
-    const json = owner[key];
-    if (isMissing(json)) return 0n;
-    let value: bigint | undefined;
-    if (typeof json === 'string' && UNSIGNED_DIGITS.test(json)) value = BigInt(json);
-    else if (typeof json === 'number' && Number.isInteger(json) && json >= 0) {
-      if (!Number.isSafeInteger(json) && !this.exactIntegers) throw new InexactIntegerError();
-      value = BigInt(json);
-    }
-    if (value === undefined || value > UINT64_MAX) throw this.error('expected an unsigned 64-bit integer', key);
-    return value;
-  }
-
-  private uint32(owner: JsonObject, key: string): number {
-    const json = owner[key];
-    if (isMissing(json)) return 0;
-    const value = typeof json === 'string' && UNSIGNED_DIGITS.test(json) ? Number(json) : json;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= UINT32_MAX) return value;
-    throw this.error('expected an unsigned 32-bit integer', key);
-  }
-
-  private enumValue(owner: JsonObject, key: string, names: ReadonlyMap<string, number>): number {
-    const json = owner[key];
-    if (isMissing(json)) return 0;
-    if (typeof json === 'number' && Number.isInteger(json)) return json;
-    if (typeof json === 'string') {
-      if (SIGNED_DIGITS.test(json)) return Number(json);
-      const named = names.get(json);
-      if (named !== undefined) return named;
-    }
-    throw this.error('expected an integer enum value', key);
-  }
-
-  private string(owner: JsonObject, key: string): string {
-    const json = owner[key];
-    if (typeof json === 'string') return json;
-    if (isMissing(json)) return '';
-    throw this.error('expected a string', key);
-  }
-
-  /** An optional nested message; undefined when missing or null. */
-  private object(owner: JsonObject, key: string): JsonObject | undefined {
-    const json = owner[key];
-    if (isMissing(json)) return undefined;
-    if (!isObject(json)) throw this.error('expected an object', key);
-    return json;
-  }
-
-  /**
-   * Decodes each item of the array `owner[key]` (missing means empty), leaving out undefined results. Items must be
-   * objects unless `anyItems` (AnyValues, which may be null).
-   */
-  private list<T>(owner: JsonObject, key: string, decode: (item: JsonObject) => T | undefined, anyItems = false): T[] {
-    const json = owner[key];
-    if (isMissing(json)) return [];
-    if (!Array.isArray(json)) throw this.error('expected an array', key);
-    const results: T[] = [];
-    this.path.push(key);
-    for (let index = 0; index < json.length; index++) {
-      const item: unknown = json[index];
-      this.path.push(index);
-      if (!anyItems && !isObject(item)) throw this.error('expected an object');
-      const result = decode(item as JsonObject);
-      if (result !== undefined) results.push(result);
-      this.path.pop();
-    }
-    this.path.pop();
-    return results;
-  }
-
-  private error(expectation: string, key?: string): OtlpDecodeError {
-    const path = key === undefined ? this.path : [...this.path, key];
-    return new OtlpDecodeError(`Invalid OTLP JSON: ${formatPath(path) || '(root)'}: ${expectation}`);
-  }
 }
 
 function parse(text: string): unknown {
@@ -384,14 +408,11 @@ function parse(text: string): unknown {
   }
 }
 
-function decodeParsed(root: unknown, exactIntegers: boolean): TraceDecodeResult {
-  const decoder = new JsonTraceDecoder(exactIntegers);
-  const request = decoder.request(root);
-  return { request, rejectedSpans: decoder.rejectedSpans, rejectionMessage: rejectionMessage(decoder.rejectedSpans) };
-}
-
-/** Decodes an OTLP/JSON `ExportTraceServiceRequest`; throws `OtlpDecodeError` for a body that is not one. */
-export function decodeTraceRequestJson(text: string): TraceDecodeResult {
+/**
+ * Parses and decodes with `decodeParsed`, a second time with long integer literals quoted when the first pass met one
+ * that JSON.parse could not hold exactly.
+ */
+export function decodeJsonText<T>(text: string, decodeParsed: (root: unknown, exactIntegers: boolean) => T): T {
   try {
     return decodeParsed(parse(text), false);
   } catch (error) {
@@ -400,9 +421,18 @@ export function decodeTraceRequestJson(text: string): TraceDecodeResult {
   }
 }
 
+/** Decodes an OTLP/JSON `ExportTraceServiceRequest`; throws `OtlpDecodeError` for a body that is not one. */
+export function decodeTraceRequestJson(text: string): TraceDecodeResult {
+  return decodeJsonText(text, (root, exactIntegers) => {
+    const decoder = new JsonTraceDecoder(exactIntegers);
+    const request = decoder.request(root);
+    return { request, rejectedSpans: decoder.rejectedSpans, rejectionMessage: rejectionMessage(decoder.rejectedSpans) };
+  });
+}
+
 // Encoding. Defaults are omitted, as proto3 JSON does; everything else round-trips through decodeTraceRequestJson.
 
-function anyValueJson(value: AttributeValue): JsonObject {
+export function anyValueJson(value: AttributeValue): JsonObject {
   if (value === null) return {};
   switch (typeof value) {
     case 'string':
@@ -421,14 +451,14 @@ function anyValueJson(value: AttributeValue): JsonObject {
   return { kvlistValue: { values: attributesJson(value) } };
 }
 
-function attributesJson(attributes: AttributeMap): JsonObject[] {
+export function attributesJson(attributes: AttributeMap): JsonObject[] {
   const list: JsonObject[] = [];
   for (const [key, value] of attributes) list.push({ key, value: anyValueJson(value) });
   return list;
 }
 
 /** Adds `key: value` unless the value is the field's default. */
-function withDefaultsOmitted(fields: [string, unknown][]): JsonObject {
+export function withDefaultsOmitted(fields: [string, unknown][]): JsonObject {
   const json: JsonObject = {};
   for (const [key, value] of fields) {
     const isDefault =
@@ -436,6 +466,22 @@ function withDefaultsOmitted(fields: [string, unknown][]): JsonObject {
     if (!isDefault) json[key] = typeof value === 'bigint' ? value.toString() : value;
   }
   return json;
+}
+
+export function resourceJson(resource: Resource): JsonObject {
+  return withDefaultsOmitted([
+    ['attributes', attributesJson(resource.attributes)],
+    ['droppedAttributesCount', resource.droppedAttributesCount],
+  ]);
+}
+
+export function scopeJson(scope: InstrumentationScope): JsonObject {
+  return withDefaultsOmitted([
+    ['name', scope.name],
+    ['version', scope.version],
+    ['attributes', attributesJson(scope.attributes)],
+    ['droppedAttributesCount', scope.droppedAttributesCount],
+  ]);
 }
 
 function spanJson(span: Span): JsonObject {
@@ -494,26 +540,12 @@ export function encodeTraceRequestJson(request: TraceRequest): string {
   return JSON.stringify({
     resourceSpans: request.resourceSpans.map((resourceSpans) =>
       withDefaultsOmitted([
-        [
-          'resource',
-          withDefaultsOmitted([
-            ['attributes', attributesJson(resourceSpans.resource.attributes)],
-            ['droppedAttributesCount', resourceSpans.resource.droppedAttributesCount],
-          ]),
-        ],
+        ['resource', resourceJson(resourceSpans.resource)],
         [
           'scopeSpans',
           resourceSpans.scopeSpans.map((scopeSpans) =>
             withDefaultsOmitted([
-              [
-                'scope',
-                withDefaultsOmitted([
-                  ['name', scopeSpans.scope.name],
-                  ['version', scopeSpans.scope.version],
-                  ['attributes', attributesJson(scopeSpans.scope.attributes)],
-                  ['droppedAttributesCount', scopeSpans.scope.droppedAttributesCount],
-                ]),
-              ],
+              ['scope', scopeJson(scopeSpans.scope)],
               ['spans', scopeSpans.spans.map(spanJson)],
               ['schemaUrl', scopeSpans.schemaUrl],
             ]),

@@ -209,21 +209,354 @@ function spanIdHex(buf: Buffer, start: number): string {
 const traceIdCache = new IdCache(1023, TRACE_ID_BYTES);
 const spanIdCache = new IdCache(4095, SPAN_ID_BYTES);
 
-function malformed(problem: string, offset: number): OtlpDecodeError {
-  return new OtlpDecodeError(`Invalid OTLP protobuf ExportTraceServiceRequest: ${problem} at byte ${offset}`);
+/**
+ * The wire reads and the messages every OTLP signal shares (Resource, InstrumentationScope, KeyValue, AnyValue); one
+ * subclass per request type reads the rest. `pos` is the only moving state; every read is bounded by the end of the
+ * message that contains it, so a length that overruns its parent is caught where it is read.
+ */
+export abstract class OtlpProtoReader {
+  protected pos = 0;
+  protected readonly view: DataView;
+
+  /** @param messageName the request type, for error messages. */
+  constructor(
+    protected readonly buf: Buffer,
+    private readonly messageName: string,
+  ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  protected malformed(problem: string, offset: number): OtlpDecodeError {
+    return new OtlpDecodeError(`Invalid OTLP protobuf ${this.messageName}: ${problem} at byte ${offset}`);
+  }
+
+  /**
+   * Fills the Resource in place because spans decoded before it (fields may come in any order) already share it. A
+   * repeated resource field replaces the earlier one, as in protobufjs.
+   */
+  protected resource(end: number, resource: Resource): void {
+    resource.attributes.clear();
+    resource.droppedAttributesCount = 0;
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) this.keyValue(this.messageEnd(end), resource.attributes, 0);
+      else if (tag === 16) resource.droppedAttributesCount = this.varint32(end);
+      else this.skip(tag, end);
+    }
+  }
+
+  protected scope(end: number, scope: InstrumentationScope): void {
+    scope.name = '';
+    scope.version = '';
+    scope.attributes.clear();
+    scope.droppedAttributesCount = 0;
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) scope.name = this.string(end);
+      else if (tag === 18) scope.version = this.string(end);
+      else if (tag === 26) this.keyValue(this.messageEnd(end), scope.attributes, 0);
+      else if (tag === 32) scope.droppedAttributesCount = this.varint32(end);
+      else this.skip(tag, end);
+    }
+  }
+
+  /** A KeyValue into `map`; a repeated key keeps the last value, as a JSON object would. */
+  protected keyValue(end: number, map: AttributeMap, depth: number): void {
+    let key = '';
+    let value: AttributeValue = null;
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) key = this.key(end);
+      else if (tag === 18) value = this.anyValue(this.messageEnd(end), depth);
+      else this.skip(tag, end);
+    }
+    map.set(key, value);
+  }
+
+  /** An AnyValue; the last member of the oneof on the wire wins, and none at all is null. */
+  protected anyValue(end: number, depth: number): AttributeValue {
+    let value: AttributeValue = null;
+    // The scalar members, which nearly every attribute is, here; the rest out of line, so that this stays small
+    // enough to be inlined into keyValue.
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) value = this.string(end);
+      else if (tag === 24) value = this.int64(end);
+      else if (tag === 33) value = this.float64(end);
+      else if (tag === 16) value = this.bool(end);
+      else value = this.otherValue(tag, end, depth, value);
+    }
+    return value;
+  }
+
+  /** An array, kvlist or bytes member, or else the value read so far with the unknown field skipped. */
+  protected otherValue(tag: number, end: number, depth: number, value: AttributeValue): AttributeValue {
+    switch (tag) {
+      case 42:
+        return this.arrayValue(this.messageEnd(end), depth + 1);
+      case 50:
+        return this.keyValueList(this.messageEnd(end), depth + 1);
+      case 58:
+        return this.bytes(end);
+      default:
+        this.skip(tag, end);
+        return value;
+    }
+  }
+
+  protected arrayValue(end: number, depth: number): AttributeValue[] {
+    if (depth > MAX_NESTING) throw this.malformed(`AnyValue nested deeper than ${MAX_NESTING} levels`, this.pos);
+    const values: AttributeValue[] = [];
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) values.push(this.anyValue(this.messageEnd(end), depth));
+      else this.skip(tag, end);
+    }
+    return values;
+  }
+
+  protected keyValueList(end: number, depth: number): AttributeMap {
+    if (depth > MAX_NESTING) throw this.malformed(`AnyValue nested deeper than ${MAX_NESTING} levels`, this.pos);
+    const map: AttributeMap = new Map();
+    while (this.pos < end) {
+      const tag = this.tag(end);
+      if (tag === 10) this.keyValue(this.messageEnd(end), map, depth);
+      else this.skip(tag, end);
+    }
+    return map;
+  }
+
+  // Wire-level reads. Each takes the end of the enclosing message and advances `pos`.
+
+  /** Known tags are matched by the callers; anything else, including the invalid field 0, goes to `skip`. */
+  protected tag(end: number): number {
+    return this.varint32(end);
+  }
+
+  /** Where the tag just read started, for error messages (tags are written in their shortest form). */
+  protected tagStart(tag: number): number {
+    let size = 1;
+    for (let rest = tag >>> 7; rest !== 0; rest >>>= 7) size++;
+    return this.pos - size;
+  }
+
+  /**
+   * A varint's low 32 bits, unsigned (`| 0` gives int32). Values longer than 32 bits are legal and truncated, as in protoc.
+   * Tags and most lengths are one byte: that case is kept small enough to be inlined at every call.
+   */
+  protected varint32(end: number): number {
+    const pos = this.pos;
+    if (pos < end) {
+      const byte = this.buf[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return byte;
+      }
+    }
+    return this.varint32Long(end);
+  }
+
+  protected varint32Long(end: number): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos >= end) throw this.malformed('truncated varint', pos);
+    let byte = buf[pos++]!;
+    let value = byte & 0x7f;
+    let scale = 0x80;
+    for (let count = 1; count < 10; count++) {
+      if (pos >= end) throw this.malformed('truncated varint', this.pos);
+      byte = buf[pos++]!;
+      if (count < 5) value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value > 0xffffffff ? value % 0x100000000 : value;
+      }
+      scale *= 0x80;
+    }
+    throw this.malformed('varint longer than 10 bytes', this.pos);
+  }
+
+  /** int64 as a number when it is a safe integer, else a bigint. Up to 7 bytes (49 bits) needs no 64-bit arithmetic. */
+  protected int64(end: number): number | bigint {
+    const buf = this.buf;
+    let pos = this.pos;
+    let value = 0;
+    let scale = 1;
+    for (let count = 0; count < 7; count++) {
+      if (pos >= end) throw this.malformed('truncated varint', this.pos);
+      const byte = buf[pos++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value;
+      }
+      scale *= 0x80;
+    }
+    return this.int64Wide(end);
+  }
+
+  /** The general int64 varint as two's complement halves (negative numbers always take 10 bytes). */
+  protected int64Wide(end: number): number | bigint {
+    const buf = this.buf;
+    let pos = this.pos;
+    let low = 0;
+    let high = 0;
+    for (let count = 0; count < 10; count++) {
+      if (pos >= end) throw this.malformed('truncated varint', this.pos);
+      const bits = buf[pos]! & 0x7f;
+      if (count < 4) low |= bits << (7 * count);
+      else if (count === 4) {
+        low |= bits << 28;
+        high = bits >>> 4;
+      } else high |= bits << (7 * count - 32);
+      if (buf[pos++]! < 0x80) {
+        this.pos = pos;
+        // Exact whenever the true value is a safe integer; otherwise it lands outside the safe range and bigint is used.
+        const value = (high | 0) * 0x100000000 + (low >>> 0);
+        if (Number.isSafeInteger(value)) return value;
+        return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0));
+      }
+    }
+    throw this.malformed('varint longer than 10 bytes', this.pos);
+  }
+
+  protected bool(end: number): boolean {
+    const buf = this.buf;
+    let pos = this.pos;
+    let bits = 0;
+    for (let count = 0; count < 10; count++) {
+      if (pos >= end) throw this.malformed('truncated varint', this.pos);
+      const byte = buf[pos++]!;
+      bits |= byte & 0x7f;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return bits !== 0;
+      }
+    }
+    throw this.malformed('varint longer than 10 bytes', this.pos);
+  }
+
+  protected fixed64(end: number): bigint {
+    const pos = this.advance(8, end);
+    return this.view.getBigUint64(pos, true);
+  }
+
+  protected fixed32(end: number): number {
+    const pos = this.advance(4, end);
+    return this.view.getUint32(pos, true);
+  }
+
+  protected float64(end: number): number {
+    const pos = this.advance(8, end);
+    return this.view.getFloat64(pos, true);
+  }
+
+  /** Moves past `size` bytes and returns where they start. */
+  protected advance(size: number, end: number): number {
+    const pos = this.pos;
+    if (pos + size > end) throw this.malformed(`truncated ${size}-byte field`, pos);
+    this.pos = pos + size;
+    return pos;
+  }
+
+  /** Reads a length prefix and returns where the length-delimited content ends; `pos` is left at its start. */
+  protected messageEnd(end: number): number {
+    const length = this.varint32(end);
+    const contentEnd = this.pos + length;
+    if (contentEnd > end) {
+      throw this.malformed(`length ${length} runs past the end of its message (${end - this.pos} bytes left)`, this.pos);
+    }
+    return contentEnd;
+  }
+
+  protected string(end: number): string {
+    const contentEnd = this.messageEnd(end);
+    const start = this.pos;
+    this.pos = contentEnd;
+    return valueCache.get(this.buf, this.view, start, contentEnd);
+  }
+
+  protected key(end: number): string {
+    const contentEnd = this.messageEnd(end);
+    const start = this.pos;
+    this.pos = contentEnd;
+    return keyCache.get(this.buf, this.view, start, contentEnd);
+  }
+
+  /** A copy, so that a stored attribute does not keep the whole request body alive. */
+  protected bytes(end: number): Uint8Array {
+    const contentEnd = this.messageEnd(end);
+    const copy = new Uint8Array(contentEnd - this.pos);
+    copy.set(this.buf.subarray(this.pos, contentEnd));
+    this.pos = contentEnd;
+    return copy;
+  }
+
+  /** Lowercase hex of the bytes from `pos` to `end`. */
+  protected id(end: number): string {
+    const start = this.pos;
+    this.pos = end;
+    const length = end - start;
+    if (length === TRACE_ID_BYTES) return traceIdCache.get(this.buf, this.view, start);
+    if (length === SPAN_ID_BYTES) return spanIdCache.get(this.buf, this.view, start);
+    return hexOf(this.buf, start, end);
+  }
+
+  /** Whether the id from `pos` to `end` has `size` bytes and is not all zeros. Leaves `pos` alone. */
+  protected isValidId(end: number, size: number): boolean {
+    if (end - this.pos !== size) return false;
+    const buf = this.buf;
+    for (let i = this.pos; i < end; i++) if (buf[i] !== 0) return true;
+    return false;
+  }
+
+  protected skip(tag: number, end: number): void {
+    if (tag >>> 3 === 0) throw this.malformed('invalid field number 0', this.tagStart(tag));
+    switch (tag & 7) {
+      case WIRE_VARINT:
+        this.bool(end); // reads any varint of up to 10 bytes
+        return;
+      case WIRE_FIXED64:
+        this.advance(8, end);
+        return;
+      case WIRE_LENGTH:
+        this.pos = this.messageEnd(end);
+        return;
+      case WIRE_FIXED32:
+        this.advance(4, end);
+        return;
+      case WIRE_START_GROUP:
+        this.skipGroup(tag >>> 3, end, 1);
+        return;
+      case WIRE_END_GROUP:
+        throw this.malformed(`end of group ${tag >>> 3} without a start`, this.tagStart(tag));
+      default:
+        throw this.malformed(`invalid wire type ${tag & 7} (field ${tag >>> 3})`, this.tagStart(tag));
+    }
+  }
+
+  /** Skips a (deprecated, but still legal) group up to its matching end tag. */
+  protected skipGroup(field: number, end: number, depth: number): void {
+    if (depth > MAX_NESTING) throw this.malformed(`groups nested deeper than ${MAX_NESTING} levels`, this.pos);
+    for (;;) {
+      const tag = this.tag(end);
+      const wireType = tag & 7;
+      if (wireType === WIRE_END_GROUP) {
+        if (tag >>> 3 !== field) throw this.malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagStart(tag));
+        return;
+      }
+      if (wireType === WIRE_START_GROUP) this.skipGroup(tag >>> 3, end, depth + 1);
+      else this.skip(tag, end);
+    }
+  }
 }
 
-/**
- * One decode pass over one request. `pos` is the only moving state; every read is bounded by the end of the message
- * that contains it, so a length that overruns its parent is caught where it is read.
- */
-class TraceRequestReader {
-  private pos = 0;
-  private readonly view: DataView;
+/** One decode pass over one `ExportTraceServiceRequest`. */
+class TraceRequestReader extends OtlpProtoReader {
   rejectedSpans = 0;
 
-  constructor(private readonly buf: Buffer) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  constructor(buf: Buffer) {
+    super(buf, 'ExportTraceServiceRequest');
   }
 
   request(): TraceRequest {
@@ -251,21 +584,6 @@ class TraceRequestReader {
     return { resource, schemaUrl, scopeSpans };
   }
 
-  /**
-   * Fills the Resource in place because spans decoded before it (fields may come in any order) already share it. A
-   * repeated resource field replaces the earlier one, as in protobufjs.
-   */
-  private resource(end: number, resource: Resource): void {
-    resource.attributes.clear();
-    resource.droppedAttributesCount = 0;
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) this.keyValue(this.messageEnd(end), resource.attributes, 0);
-      else if (tag === 16) resource.droppedAttributesCount = this.varint32(end);
-      else this.skip(tag, end);
-    }
-  }
-
   private scopeSpans(end: number, resource: Resource): ScopeSpans {
     const scope: InstrumentationScope = { name: '', version: '', attributes: new Map(), droppedAttributesCount: 0 };
     const spans: Span[] = [];
@@ -280,21 +598,6 @@ class TraceRequestReader {
       else this.skip(tag, end);
     }
     return { scope, schemaUrl, spans };
-  }
-
-  private scope(end: number, scope: InstrumentationScope): void {
-    scope.name = '';
-    scope.version = '';
-    scope.attributes.clear();
-    scope.droppedAttributesCount = 0;
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) scope.name = this.string(end);
-      else if (tag === 18) scope.version = this.string(end);
-      else if (tag === 26) this.keyValue(this.messageEnd(end), scope.attributes, 0);
-      else if (tag === 32) scope.droppedAttributesCount = this.varint32(end);
-      else this.skip(tag, end);
-    }
   }
 
   /** Undefined when the span's ids are invalid: it is counted in `rejectedSpans` instead. */
@@ -460,299 +763,9 @@ class TraceRequestReader {
     }
     return { traceId, spanId, traceState, attributes, droppedAttributesCount, flags };
   }
-
-  /** A KeyValue into `map`; a repeated key keeps the last value, as a JSON object would. */
-  private keyValue(end: number, map: AttributeMap, depth: number): void {
-    let key = '';
-    let value: AttributeValue = null;
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) key = this.key(end);
-      else if (tag === 18) value = this.anyValue(this.messageEnd(end), depth);
-      else this.skip(tag, end);
-    }
-    map.set(key, value);
-  }
-
-  /** An AnyValue; the last member of the oneof on the wire wins, and none at all is null. */
-  private anyValue(end: number, depth: number): AttributeValue {
-    let value: AttributeValue = null;
-    // The scalar members, which nearly every attribute is, here; the rest out of line, so that this stays small
-    // enough to be inlined into keyValue.
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) value = this.string(end);
-      else if (tag === 24) value = this.int64(end);
-      else if (tag === 33) value = this.float64(end);
-      else if (tag === 16) value = this.bool(end);
-      else value = this.otherValue(tag, end, depth, value);
-    }
-    return value;
-  }
-
-  /** An array, kvlist or bytes member, or else the value read so far with the unknown field skipped. */
-  private otherValue(tag: number, end: number, depth: number, value: AttributeValue): AttributeValue {
-    switch (tag) {
-      case 42:
-        return this.arrayValue(this.messageEnd(end), depth + 1);
-      case 50:
-        return this.keyValueList(this.messageEnd(end), depth + 1);
-      case 58:
-        return this.bytes(end);
-      default:
-        this.skip(tag, end);
-        return value;
-    }
-  }
-
-  private arrayValue(end: number, depth: number): AttributeValue[] {
-    if (depth > MAX_NESTING) throw malformed(`AnyValue nested deeper than ${MAX_NESTING} levels`, this.pos);
-    const values: AttributeValue[] = [];
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) values.push(this.anyValue(this.messageEnd(end), depth));
-      else this.skip(tag, end);
-    }
-    return values;
-  }
-
-  private keyValueList(end: number, depth: number): AttributeMap {
-    if (depth > MAX_NESTING) throw malformed(`AnyValue nested deeper than ${MAX_NESTING} levels`, this.pos);
-    const map: AttributeMap = new Map();
-    while (this.pos < end) {
-      const tag = this.tag(end);
-      if (tag === 10) this.keyValue(this.messageEnd(end), map, depth);
-      else this.skip(tag, end);
-    }
-    return map;
-  }
-
-  // Wire-level reads. Each takes the end of the enclosing message and advances `pos`.
-
-  /** Known tags are matched by the callers; anything else, including the invalid field 0, goes to `skip`. */
-  private tag(end: number): number {
-    return this.varint32(end);
-  }
-
-  /** Where the tag just read started, for error messages (tags are written in their shortest form). */
-  private tagStart(tag: number): number {
-    let size = 1;
-    for (let rest = tag >>> 7; rest !== 0; rest >>>= 7) size++;
-    return this.pos - size;
-  }
-
-  /**
-   * A varint's low 32 bits, unsigned (`| 0` gives int32). Values longer than 32 bits are legal and truncated, as in protoc.
-   * Tags and most lengths are one byte: that case is kept small enough to be inlined at every call.
-   */
-  private varint32(end: number): number {
-    const pos = this.pos;
-    if (pos < end) {
-      const byte = this.buf[pos]!;
-      if (byte < 0x80) {
-        this.pos = pos + 1;
-        return byte;
-      }
-    }
-    return this.varint32Long(end);
-  }
-
-  private varint32Long(end: number): number {
-    const buf = this.buf;
-    let pos = this.pos;
-    if (pos >= end) throw malformed('truncated varint', pos);
-    let byte = buf[pos++]!;
-    let value = byte & 0x7f;
-    let scale = 0x80;
-    for (let count = 1; count < 10; count++) {
-      if (pos >= end) throw malformed('truncated varint', this.pos);
-      byte = buf[pos++]!;
-      if (count < 5) value += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        this.pos = pos;
-        return value > 0xffffffff ? value % 0x100000000 : value;
-      }
-      scale *= 0x80;
-    }
-    throw malformed('varint longer than 10 bytes', this.pos);
-  }
-
-  /** int64 as a number when it is a safe integer, else a bigint. Up to 7 bytes (49 bits) needs no 64-bit arithmetic. */
-  private int64(end: number): number | bigint {
-    const buf = this.buf;
-    let pos = this.pos;
-    let value = 0;
-    let scale = 1;
-    for (let count = 0; count < 7; count++) {
-      if (pos >= end) throw malformed('truncated varint', this.pos);
-      const byte = buf[pos++]!;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        this.pos = pos;
-        return value;
-      }
-      scale *= 0x80;
-    }
-    return this.int64Wide(end);
-  }
-
-  /** The general int64 varint as two's complement halves (negative numbers always take 10 bytes). */
-  private int64Wide(end: number): number | bigint {
-    const buf = this.buf;
-    let pos = this.pos;
-    let low = 0;
-    let high = 0;
-    for (let count = 0; count < 10; count++) {
-      if (pos >= end) throw malformed('truncated varint', this.pos);
-      const bits = buf[pos]! & 0x7f;
-      if (count < 4) low |= bits << (7 * count);
-      else if (count === 4) {
-        low |= bits << 28;
-        high = bits >>> 4;
-      } else high |= bits << (7 * count - 32);
-      if (buf[pos++]! < 0x80) {
-        this.pos = pos;
-        // Exact whenever the true value is a safe integer; otherwise it lands outside the safe range and bigint is used.
-        const value = (high | 0) * 0x100000000 + (low >>> 0);
-        if (Number.isSafeInteger(value)) return value;
-        return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0));
-      }
-    }
-    throw malformed('varint longer than 10 bytes', this.pos);
-  }
-
-  private bool(end: number): boolean {
-    const buf = this.buf;
-    let pos = this.pos;
-    let bits = 0;
-    for (let count = 0; count < 10; count++) {
-      if (pos >= end) throw malformed('truncated varint', this.pos);
-      const byte = buf[pos++]!;
-      bits |= byte & 0x7f;
-      if (byte < 0x80) {
-        this.pos = pos;
-        return bits !== 0;
-      }
-    }
-    throw malformed('varint longer than 10 bytes', this.pos);
-  }
-
-  private fixed64(end: number): bigint {
-    const pos = this.advance(8, end);
-    return this.view.getBigUint64(pos, true);
-  }
-
-  private fixed32(end: number): number {
-    const pos = this.advance(4, end);
-    return this.view.getUint32(pos, true);
-  }
-
-  private float64(end: number): number {
-    const pos = this.advance(8, end);
-    return this.view.getFloat64(pos, true);
-  }
-
-  /** Moves past `size` bytes and returns where they start. */
-  private advance(size: number, end: number): number {
-    const pos = this.pos;
-    if (pos + size > end) throw malformed(`truncated ${size}-byte field`, pos);
-    this.pos = pos + size;
-    return pos;
-  }
-
-  /** Reads a length prefix and returns where the length-delimited content ends; `pos` is left at its start. */
-  private messageEnd(end: number): number {
-    const length = this.varint32(end);
-    const contentEnd = this.pos + length;
-    if (contentEnd > end) {
-      throw malformed(`length ${length} runs past the end of its message (${end - this.pos} bytes left)`, this.pos);
-    }
-    return contentEnd;
-  }
-
-  private string(end: number): string {
-    const contentEnd = this.messageEnd(end);
-    const start = this.pos;
-    this.pos = contentEnd;
-    return valueCache.get(this.buf, this.view, start, contentEnd);
-  }
-
-  private key(end: number): string {
-    const contentEnd = this.messageEnd(end);
-    const start = this.pos;
-    this.pos = contentEnd;
-    return keyCache.get(this.buf, this.view, start, contentEnd);
-  }
-
-  /** A copy, so that a stored attribute does not keep the whole request body alive. */
-  private bytes(end: number): Uint8Array {
-    const contentEnd = this.messageEnd(end);
-    const copy = new Uint8Array(contentEnd - this.pos);
-    copy.set(this.buf.subarray(this.pos, contentEnd));
-    this.pos = contentEnd;
-    return copy;
-  }
-
-  /** Lowercase hex of the bytes from `pos` to `end`. */
-  private id(end: number): string {
-    const start = this.pos;
-    this.pos = end;
-    const length = end - start;
-    if (length === TRACE_ID_BYTES) return traceIdCache.get(this.buf, this.view, start);
-    if (length === SPAN_ID_BYTES) return spanIdCache.get(this.buf, this.view, start);
-    return hexOf(this.buf, start, end);
-  }
-
-  /** Whether the id from `pos` to `end` has `size` bytes and is not all zeros. Leaves `pos` alone. */
-  private isValidId(end: number, size: number): boolean {
-    if (end - this.pos !== size) return false;
-    const buf = this.buf;
-    for (let i = this.pos; i < end; i++) if (buf[i] !== 0) return true;
-    return false;
-  }
-
-  private skip(tag: number, end: number): void {
-    if (tag >>> 3 === 0) throw malformed('invalid field number 0', this.tagStart(tag));
-    switch (tag & 7) {
-      case WIRE_VARINT:
-        this.bool(end); // reads any varint of up to 10 bytes
-        return;
-      case WIRE_FIXED64:
-        this.advance(8, end);
-        return;
-      case WIRE_LENGTH:
-        this.pos = this.messageEnd(end);
-        return;
-      case WIRE_FIXED32:
-        this.advance(4, end);
-        return;
-      case WIRE_START_GROUP:
-        this.skipGroup(tag >>> 3, end, 1);
-        return;
-      case WIRE_END_GROUP:
-        throw malformed(`end of group ${tag >>> 3} without a start`, this.tagStart(tag));
-      default:
-        throw malformed(`invalid wire type ${tag & 7} (field ${tag >>> 3})`, this.tagStart(tag));
-    }
-  }
-
-  /** Skips a (deprecated, but still legal) group up to its matching end tag. */
-  private skipGroup(field: number, end: number, depth: number): void {
-    if (depth > MAX_NESTING) throw malformed(`groups nested deeper than ${MAX_NESTING} levels`, this.pos);
-    for (;;) {
-      const tag = this.tag(end);
-      const wireType = tag & 7;
-      if (wireType === WIRE_END_GROUP) {
-        if (tag >>> 3 !== field) throw malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagStart(tag));
-        return;
-      }
-      if (wireType === WIRE_START_GROUP) this.skipGroup(tag >>> 3, end, depth + 1);
-      else this.skip(tag, end);
-    }
-  }
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
+export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

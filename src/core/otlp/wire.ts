@@ -1,4 +1,4 @@
-/** Helpers shared by the protobuf and JSON trace decoders: ids, the rejection rule and its message. */
+/** Helpers shared by the protobuf and JSON decoders: ids, the rejection rules and their messages. */
 
 export const TRACE_ID_BYTES = 16;
 export const SPAN_ID_BYTES = 8;
@@ -24,4 +24,18 @@ export function isValidHexId(hex: string, bytes: number): boolean {
 export function rejectionMessage(rejectedSpans: number): string | undefined {
   if (rejectedSpans === 0) return undefined;
   return `${rejectedSpans} ${rejectedSpans === 1 ? 'span' : 'spans'} rejected: invalid trace_id or span_id`;
+}
+
+/** `partial_success.error_message` for log records left out because of a malformed trace or span id. */
+export function logRejectionMessage(rejectedLogRecords: number): string | undefined {
+  if (rejectedLogRecords === 0) return undefined;
+  const records = rejectedLogRecords === 1 ? 'log record' : 'log records';
+  return `${rejectedLogRecords} ${records} rejected: trace_id must be 16 bytes and span_id 8 bytes when set`;
+}
+
+/** `partial_success.error_message` for data points left out because their metric has no name. */
+export function dataPointRejectionMessage(rejectedDataPoints: number): string | undefined {
+  if (rejectedDataPoints === 0) return undefined;
+  const points = rejectedDataPoints === 1 ? 'data point' : 'data points';
+  return `${rejectedDataPoints} ${points} rejected: their metric has no name`;
 }
