@@ -111,23 +111,33 @@ function messageList(value: Plain | undefined, fallback: TranscriptRole = 'user'
     const message = isObject(item.message) ? item.message : item;
     const parts = partsOf(message.parts ?? message.content ?? message.text ?? null);
     const toolCalls = [...parts.toolCalls, ...openAiToolCalls(message.tool_calls)];
-    const toolCallId = stringOf(message.tool_call_id) ?? stringOf(message.id) ?? parts.toolCallId;
-    const role = parts.isToolResult ? 'tool' : normalRole(message.role, fallback);
-    return [withOptional({ role, text: parts.text }, toolCalls, role === 'tool' ? toolCallId : undefined)];
+    const role = normalRole(message.role, fallback);
+    const results = parts.toolResults;
+    // The AI SDK v7 sums up a whole tool loop as one assistant message of text, tool calls and their results: the
+    // assistant's turn, then each result as the tool message it was.
+    if (results.length > 0 && role !== 'tool' && (parts.text !== '' || toolCalls.length > 0)) {
+      return [
+        withOptional({ role, text: parts.text }, toolCalls, undefined),
+        ...results.map((result) => withOptional({ role: 'tool', text: result.text }, [], result.id)),
+      ];
+    }
+    const toolCallId = stringOf(message.tool_call_id) ?? stringOf(message.id) ?? results[0]?.id;
+    const text = [parts.text, ...results.map((result) => result.text)].filter((piece) => piece !== '').join('\n');
+    const messageRole = results.length > 0 ? 'tool' : role;
+    return [withOptional({ role: messageRole, text }, toolCalls, messageRole === 'tool' ? toolCallId : undefined)];
   });
 }
 
 interface Parts {
   text: string;
   toolCalls: TranscriptToolCall[];
-  toolCallId: string | undefined;
-  /** The content was a tool result part (OTel `tool_call_response`, Vercel `tool-result`). */
-  isToolResult: boolean;
+  /** Tool result parts (OTel `tool_call_response`, Vercel `tool-result`), apart from the text. */
+  toolResults: { id: string | undefined; text: string }[];
 }
 
 /** Text, tool calls and tool results of a content value: a string, or an array of typed parts. */
 function partsOf(content: Plain | undefined): Parts {
-  const parts: Parts = { text: '', toolCalls: [], toolCallId: undefined, isToolResult: false };
+  const parts: Parts = { text: '', toolCalls: [], toolResults: [] };
   if (typeof content === 'string') {
     parts.text = content;
     return parts;
@@ -156,9 +166,10 @@ function partsOf(content: Plain | undefined): Parts {
         break;
       case 'tool_call_response':
       case 'tool-result':
-        parts.isToolResult = true;
-        parts.toolCallId ??= stringOf(part.id) ?? stringOf(part.toolCallId);
-        texts.push(jsonText(part.response ?? part.result ?? part.output ?? null));
+        parts.toolResults.push({
+          id: stringOf(part.id) ?? stringOf(part.toolCallId),
+          text: jsonText(part.response ?? part.result ?? part.output ?? null),
+        });
         break;
     }
   }

@@ -14,6 +14,7 @@ import { findToolRegistration } from '../../src/core/code/toolRegistration';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import type { SpanNode, TraceRecord } from '../../src/core/store/types';
 import { spanTooltipMarkdown } from '../../src/core/tooltip';
+import { extractTranscript } from '../../src/core/transcript';
 import type { FakeModelServerOptions } from '../support/fakeModelServer';
 import { runProducer, type ProducerRun } from './harness';
 
@@ -145,6 +146,26 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     assert.equal(record.summary.callCounts.llm, 2);
     assert.equal(record.summary.callCounts.tool, 1);
     assert.equal(output.agentSteps, 2);
+  });
+
+  test("the loop's conversation: the wrapper's summary splits into the assistant turn and the tool result", () => {
+    const record = traceOf(run, 'weather-agent');
+    const [tool] = spansOfKind(record, 'tool');
+    const callId = String(tool!.span.attributes.get('gen_ai.tool.call.id'));
+    const toolCall = { name: 'get_weather', arguments: run.model.options.toolCall.arguments };
+    const toolResult = { role: 'tool', text: '{"city":"Paris","forecast":"sunny","celsius":21}', toolCallId: callId };
+    assert.deepEqual(extractTranscript(record.roots[0]!.span), [
+      { role: 'user', text: 'What is the weather in Paris?' },
+      { role: 'assistant', text: run.model.options.answer, toolCalls: [toolCall] },
+      toolResult,
+    ]);
+    const secondCall = spansOfKind(record, 'llm')[1]!;
+    assert.deepEqual(extractTranscript(secondCall.span), [
+      { role: 'user', text: 'What is the weather in Paris?' },
+      { role: 'assistant', text: '', toolCalls: [toolCall] },
+      toolResult,
+      { role: 'assistant', text: run.model.options.answer },
+    ]);
   });
 
   test('legacy ai.* spans: wrapper agent, doStream model calls with the SDK TTFT, ai.toolCall tool', () => {

@@ -27,6 +27,29 @@ describe('extractTranscript', () => {
     ]);
   });
 
+  test('the AI SDK v7 invoke_agent output: one assistant message of a whole tool loop, split into its turns', () => {
+    // As @ai-sdk/otel 1.0.173 records a generateText run with one tool call.
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'text', content: 'Sunny in Paris.' },
+              { type: 'tool_call', id: 'call_3', name: 'get_weather', arguments: { city: 'Paris' } },
+              { type: 'tool_call_response', id: 'call_3', response: { forecast: 'sunny' } },
+            ],
+            finish_reason: 'stop',
+          },
+        ]),
+      },
+    });
+    assert.deepEqual(extractTranscript(span), [
+      { role: 'assistant', text: 'Sunny in Paris.', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', text: '{"forecast":"sunny"}', toolCallId: 'call_3' },
+    ]);
+  });
+
   test('OTel GenAI messages recorded as structured attribute values, not JSON strings', () => {
     const span = makeSpan({
       attributes: {
