@@ -16,7 +16,7 @@ import type { SpanNode, TraceRecord } from '../../src/core/store/types';
 import { spanTooltipMarkdown } from '../../src/core/tooltip';
 import { extractTranscript } from '../../src/core/transcript';
 import type { FakeModelServerOptions } from '../support/fakeModelServer';
-import { runProducer, type ProducerRun } from './harness';
+import { assertCliAgrees, runProducer, type ProducerRun } from './harness';
 
 const MODEL: FakeModelServerOptions = {
   responseModel: 'gpt-4o-mini-2024-07-18',
@@ -261,5 +261,13 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     const match = findToolRegistration(source, tool!.ai.toolName!);
     assert.equal(match?.label, 'tool({…}) keyed by name');
     assert.match(source.split('\n')[match!.line - 1]!, /get_weather: tool\(\{/);
+  });
+
+  test('the CLI reads the same exports into the same summary', async () => {
+    const cli = await assertCliAgrees(run);
+    const kinds: Record<string, number> = {};
+    for (const span of cli.traces.flatMap((trace) => trace.spans)) kinds[span.kind] = (kinds[span.kind] ?? 0) + 1;
+    // Six wrappers (five invoke_agent, one ai.streamText); nine model calls; seven steps and two embedding wrappers.
+    assert.deepEqual(kinds, { agent: 6, chain: 9, llm: 9, tool: 3, embedding: 2 });
   });
 });

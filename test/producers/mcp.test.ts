@@ -13,7 +13,7 @@ import { findToolRegistration } from '../../src/core/code/toolRegistration';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import type { SpanNode } from '../../src/core/store/types';
 import { spanTooltipMarkdown } from '../../src/core/tooltip';
-import { allSpans, runProducer, spanNamed, type ProducerRun } from './harness';
+import { allSpans, assertCliAgrees, runProducer, spanNamed, type ProducerRun } from './harness';
 
 const CLIENT_SERVICE = 'mcp-travel-agent';
 const SERVER_SERVICE = 'mcp-weather-server';
@@ -123,5 +123,10 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
     assert.equal(match.label, 'tool registration call');
     // `server.registerTool(` with the name on the next line, where the match points.
     assert.equal(source.split('\n')[match.line - 1]!.slice(match.column - 1), "get_weather',");
+  });
+
+  test('the CLI reads the same exports into the same summary', async () => {
+    const cli = await assertCliAgrees(run);
+    assert.deepEqual(cli.traces[0]!.spans.flatMap((span) => (span.toolName === null ? [] : [span.toolName])), TOOL_CALLS);
   });
 });
