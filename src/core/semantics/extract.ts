@@ -104,16 +104,12 @@ const STREAMING_FLAG_KEYS = ['gen_ai.request.stream', 'gen_ai.is_streaming', 'll
 
 /**
  * OpenInference has no streaming flag: the request's `stream` parameter is inside the JSON text of
- * `llm.invocation_parameters` (the OpenAI instrumentation copies the request body, LangChain its call options). A
- * substring look-up, not a parse: JavaScript writes it without a space after the colon, Python's json.dumps with one.
+ * `llm.invocation_parameters` (the OpenAI instrumentation copies the request body). A substring look-up, not a parse:
+ * JavaScript writes it without a space after the colon, Python's json.dumps with one. Only `true` is believed: LangChain
+ * writes its model's `streaming` option there, `"stream":false` even for a call made with `.stream()`.
  */
 const INVOCATION_PARAMETERS_KEY = 'llm.invocation_parameters';
-const STREAM_PARAMETERS: readonly [text: string, streaming: boolean][] = [
-  ['"stream":true', true],
-  ['"stream": true', true],
-  ['"stream":false', false],
-  ['"stream": false', false],
-];
+const STREAM_PARAMETERS = ['"stream":true', '"stream": true'];
 
 /** Semantic Kernel names streaming calls in the operation itself. */
 const STREAMING_OPERATIONS = new Set(['chat.streaming_completions', 'text.streaming_completions']);
@@ -198,8 +194,8 @@ function streamingOf(attributes: AttributeMap, vercelOperation: string | undefin
   const flag = readFirst(attributes, STREAMING_FLAG_KEYS, readBoolean);
   if (flag !== undefined) return flag;
   const invocationParameters = readString(attributes, INVOCATION_PARAMETERS_KEY);
-  if (invocationParameters !== undefined) {
-    for (const [text, streaming] of STREAM_PARAMETERS) if (invocationParameters.includes(text)) return streaming;
+  if (invocationParameters !== undefined && STREAM_PARAMETERS.some((text) => invocationParameters.includes(text))) {
+    return true;
   }
   const operation = readString(attributes, 'gen_ai.operation.name');
   if (operation !== undefined && STREAMING_OPERATIONS.has(operation)) return true;
