@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { CodeNavigator } from './codeNavigation';
 import { openSettings, saveReceiverPort } from './config';
-import { Commands, TRACES_VIEW_ID, type CommandId } from './contributions';
+import { Commands, SettingKeys, TRACES_VIEW_ID, type CommandId } from './contributions';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
 import { displayAddress, exporterEnvironment, findFreePort } from './core/endpoint';
 import { describeSpan, formatDuration } from './core/format';
@@ -46,7 +46,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.showSpanDetails]: (target, options) => showDetails(context, target, options),
     [Commands.sendDemoTrace]: () => sendDemoTrace(context),
     [Commands.restartReceiver]: () => receiver.restart(),
-    [Commands.changePort]: () => changePort(context),
+    [Commands.changePort]: (protocol: unknown) => changePort(context, protocol),
     [Commands.showLog]: () => log.show(),
     [Commands.openSettings]: () => openSettings(context.extensionId),
     [Commands.showReceiverActions]: () => showReceiverActions(context),
@@ -170,16 +170,21 @@ async function sendDemoTrace({ receiver, tracesView }: CommandContext): Promise<
   vscode.window.setStatusBarMessage(`$(check) Demo trace "${DEMO_ROOT_SPAN_NAME}" received (${demo.spanCount} spans)`, 4000);
 }
 
-async function changePort({ receiver, settings }: CommandContext): Promise<void> {
-  const { host, port: configured } = settings().receiver;
+/** Changes the OTLP/HTTP port, or the OTLP/gRPC one when `protocol` is 'grpc' (from the gRPC start failure). */
+async function changePort({ receiver, settings }: CommandContext, protocol: unknown): Promise<void> {
+  const grpc = protocol === 'grpc';
+  const { host, port: httpPort, grpcPort } = settings().receiver;
+  const configured = grpc ? grpcPort : httpPort;
   const { minimum, maximum } = SETTING_LIMITS['receiver.port'];
   const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter((port) => port <= maximum);
   const suggestion = await findFreePort(host, nearby).catch(() => configured);
   const value = await vscode.window.showInputBox({
-    title: 'AI Trace Lens: Receiver Port',
-    prompt:
-      `Port for the OTLP/HTTP receiver on ${host} (saved as aiTraceLens.receiver.port). ` +
-      `${suggestion} is free now. Your app's OTEL_EXPORTER_OTLP_ENDPOINT must use the same port.`,
+    title: grpc ? 'AI Trace Lens: OTLP/gRPC Receiver Port' : 'AI Trace Lens: Receiver Port',
+    prompt: grpc
+      ? `Port for the OTLP/gRPC receiver on ${host} (saved as aiTraceLens.receiver.grpcPort). ` +
+        `${suggestion} is free now. Apps exporting over gRPC must use the same port in OTEL_EXPORTER_OTLP_ENDPOINT.`
+      : `Port for the OTLP/HTTP receiver on ${host} (saved as aiTraceLens.receiver.port). ` +
+        `${suggestion} is free now. Your app's OTEL_EXPORTER_OTLP_ENDPOINT must use the same port.`,
     value: String(suggestion),
     validateInput: (text) => {
       const port = Number(text.trim());
@@ -190,10 +195,10 @@ async function changePort({ receiver, settings }: CommandContext): Promise<void>
   });
   if (value === undefined) return;
   const port = Number(value.trim());
-  receiver.announceNextStart(port);
+  if (!grpc) receiver.announceNextStart(port);
   // The same port changes no setting, so no restart would follow on its own.
   if (port === configured) await receiver.restart();
-  else await saveReceiverPort(port);
+  else await saveReceiverPort(grpc ? SettingKeys.receiverGrpcPort : SettingKeys.receiverPort, port);
 }
 
 interface ActionPick extends vscode.QuickPickItem {

@@ -32,12 +32,15 @@ export function affectsStore(event: vscode.ConfigurationChangeEvent): boolean {
  * Saves the port where it takes effect: in the workspace when the workspace already sets one (a user value would
  * stay hidden behind it), otherwise in the user settings.
  */
-export async function saveReceiverPort(port: number): Promise<void> {
+export async function saveReceiverPort(
+  key: typeof SettingKeys.receiverPort | typeof SettingKeys.receiverGrpcPort,
+  port: number,
+): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const inspected = configuration.inspect<number>(SettingKeys.receiverPort);
+  const inspected = configuration.inspect<number>(key);
   const target =
     inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await configuration.update(SettingKeys.receiverPort, port, target);
+  await configuration.update(key, port, target);
 }
 
 /** Opens the Settings editor filtered to this extension's settings. */

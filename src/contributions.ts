@@ -53,6 +53,7 @@ export const SettingKeys = {
   receiverEnabled: 'receiver.enabled',
   receiverHost: 'receiver.host',
   receiverPort: 'receiver.port',
+  receiverGrpcPort: 'receiver.grpcPort',
   receiverMaxBodySize: 'receiver.maxBodySize',
   storeMaxSpans: 'store.maxSpans',
   pathMappings: 'pathMappings',

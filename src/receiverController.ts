@@ -1,6 +1,7 @@
 /**
- * Owns the OTLP/HTTP receiver's lifecycle: start on activation, restart when its settings change, pause/resume,
+ * Owns the OTLP receivers' lifecycle: start on activation, restart when their settings change, pause/resume,
  * and turn a failed start (typically a port another collector holds) into a state the UI shows and the user can fix.
+ * OTLP/HTTP is the main receiver; OTLP/gRPC starts beside it once HTTP listens, and its failure leaves HTTP running.
  * Starts and stops run one at a time, in order, so quick successive setting changes cannot leave two servers.
  */
 import * as vscode from 'vscode';
@@ -8,7 +9,9 @@ import { Commands, type ReceiverStateKind } from './contributions';
 import { displayAddress, endpointUrl, isLoopbackHost } from './core/endpoint';
 import { spansOf } from './core/model';
 import type { TraceDecodeResult } from './core/otlp/types';
+import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
 import { OtlpHttpReceiver } from './core/receiver/httpReceiver';
+import type { OtlpReceiverOptions } from './core/receiver/options';
 import { sameReceiverSettings, type ReceiverSettings } from './core/settings';
 import type { TraceStore } from './core/store/traceStore';
 
@@ -18,7 +21,14 @@ export interface ReceiverState {
   host: string;
   port: number;
   /** Why the last start failed (`failed` only). */
-  failure?: { reason: string; code: string | undefined };
+  failure?: ListenFailure;
+  /** The OTLP/gRPC receiver beside a listening or paused HTTP one: its bound port, or its port and why it failed. */
+  grpc?: { port: number; failure?: ListenFailure };
+}
+
+export interface ListenFailure {
+  reason: string;
+  code: string | undefined;
 }
 
 export class ReceiverController implements vscode.Disposable {
@@ -26,6 +36,7 @@ export class ReceiverController implements vscode.Disposable {
   readonly onDidChangeState = this.stateEmitter.event;
 
   private receiver: OtlpHttpReceiver | undefined;
+  private grpcReceiver: OtlpGrpcReceiver | undefined;
   private current: ReceiverState;
   private paused = false;
   /** The port the user just chose: the next start that binds it says so (see `announceNextStart`). */
@@ -70,6 +81,7 @@ export class ReceiverController implements vscode.Disposable {
     if (this.paused === paused) return;
     this.paused = paused;
     if (this.receiver !== undefined) this.receiver.paused = paused;
+    if (this.grpcReceiver !== undefined) this.grpcReceiver.paused = paused;
     this.log.info(paused ? 'Receiving paused: exporters are told to retry later.' : 'Receiving resumed.');
     const kind = this.current.kind;
     if (kind === 'listening' || kind === 'paused') this.setState({ ...this.current, kind: paused ? 'paused' : 'listening' });
@@ -100,7 +112,7 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   private async startReceiver(): Promise<void> {
-    const { enabled, host, port, maxBodyBytes } = this.settings;
+    const { enabled, host, port, grpcPort, maxBodyBytes } = this.settings;
     if (this.disposed) return;
     if (!enabled) {
       this.log.info('Receiving is turned off (aiTraceLens.receiver.enabled is false).');
@@ -108,13 +120,14 @@ export class ReceiverController implements vscode.Disposable {
       return;
     }
     this.setState({ kind: 'starting', host, port });
-    const receiver = new OtlpHttpReceiver({
+    const options: OtlpReceiverOptions = {
       host,
       port,
       maxBodyBytes,
       onTraces: (result) => this.ingest(result),
       log: this.log,
-    });
+    };
+    const receiver = new OtlpHttpReceiver(options);
     receiver.paused = this.paused;
     try {
       const address = await receiver.start();
@@ -131,24 +144,45 @@ export class ReceiverController implements vscode.Disposable {
             'anyone who can reach that address can send traces, and the traces you view may hold prompts and data.',
         );
       }
-      this.setState({ kind: this.paused ? 'paused' : 'listening', host: address.host, port: address.port });
+      const grpc = grpcPort === 0 ? undefined : await this.startGrpcReceiver({ ...options, port: grpcPort });
+      const kind = this.paused ? 'paused' : 'listening';
+      this.setState({ kind, host: address.host, port: address.port, ...(grpc && { grpc }) });
       if (this.announcePort === address.port) void this.announceListening(address.host, address.port);
       this.announcePort = undefined;
     } catch (error) {
       this.announcePort = undefined;
-      const code = errorCode(error);
-      const reason = failureReason(code, error);
-      this.log.error(`Can't listen on ${displayAddress(host, port)}: ${reason}`);
-      this.setState({ kind: 'failed', host, port, failure: { reason, code } });
-      void this.notifyStartFailure(host, port, reason, code);
+      const failure = listenFailure(error);
+      this.log.error(`Can't listen on ${displayAddress(host, port)}: ${failure.reason}`);
+      this.setState({ kind: 'failed', host, port, failure });
+      void this.notifyStartFailure(`AI Trace Lens can't listen on ${displayAddress(host, port)}`, failure, 'http');
+    }
+  }
+
+  /** Starts OTLP/gRPC beside a listening HTTP receiver; its failure is reported on its own and leaves HTTP running. */
+  private async startGrpcReceiver(options: OtlpReceiverOptions): Promise<ReceiverState['grpc']> {
+    const receiver = new OtlpGrpcReceiver(options);
+    receiver.paused = this.paused;
+    const where = displayAddress(options.host, options.port);
+    try {
+      const { port } = await receiver.start();
+      this.grpcReceiver = receiver;
+      this.log.info(`Listening for OTLP/gRPC traces on ${endpointUrl(options.host, port)}.`);
+      return { port };
+    } catch (error) {
+      const failure = listenFailure(error);
+      this.log.error(`Can't listen for OTLP/gRPC on ${where}: ${failure.reason}`);
+      const message = `AI Trace Lens can't listen for OTLP/gRPC on ${where} (OTLP/HTTP still works)`;
+      void this.notifyStartFailure(message, failure, 'grpc');
+      return { port: options.port, failure };
     }
   }
 
   private async stopReceiver(): Promise<void> {
-    const receiver = this.receiver;
-    if (receiver === undefined) return;
+    const receivers = [this.receiver, this.grpcReceiver].filter((receiver) => receiver !== undefined);
+    if (receivers.length === 0) return;
     this.receiver = undefined;
-    await receiver.stop();
+    this.grpcReceiver = undefined;
+    await Promise.all(receivers.map((receiver) => receiver.stop()));
     this.log.info('Receiver stopped.');
   }
 
@@ -162,17 +196,19 @@ export class ReceiverController implements vscode.Disposable {
     this.stateEmitter.fire(state);
   }
 
-  private async notifyStartFailure(host: string, port: number, reason: string, code: string | undefined): Promise<void> {
+  /** `message` says what could not listen; the reason follows it. "Use Another Port" changes that protocol's port. */
+  private async notifyStartFailure(
+    message: string,
+    { reason, code }: ListenFailure,
+    protocol: 'http' | 'grpc',
+  ): Promise<void> {
     const useAnotherPort = 'Use Another Port';
     const retry = 'Retry';
     const openSettings = 'Open Settings';
     const showLog = 'Show Log';
     const choices = code === 'EADDRINUSE' ? [useAnotherPort, retry, openSettings] : [retry, openSettings, showLog];
-    const choice = await vscode.window.showErrorMessage(
-      `AI Trace Lens can't listen on ${displayAddress(host, port)}: ${reason}`,
-      ...choices,
-    );
-    if (choice === useAnotherPort) await vscode.commands.executeCommand(Commands.changePort);
+    const choice = await vscode.window.showErrorMessage(`${message}: ${reason}`, ...choices);
+    if (choice === useAnotherPort) await vscode.commands.executeCommand(Commands.changePort, protocol);
     else if (choice === retry) await vscode.commands.executeCommand(Commands.restartReceiver);
     else if (choice === openSettings) await vscode.commands.executeCommand(Commands.openSettings);
     else if (choice === showLog) this.log.show();
@@ -192,6 +228,11 @@ export class ReceiverController implements vscode.Disposable {
 function errorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
   return undefined;
+}
+
+function listenFailure(error: unknown): ListenFailure {
+  const code = errorCode(error);
+  return { reason: failureReason(code, error), code };
 }
 
 /** The reason after "can't listen on host:port: ". */

@@ -51,6 +51,11 @@ export class ReceiverStatusBar implements vscode.Disposable {
     const lines: string[] = [];
     if (state.kind === 'listening' || state.kind === 'paused') {
       lines.push(`Endpoint: ${endpointUrl(state.host, state.port)} (OTLP/HTTP, protobuf or JSON)`);
+      const grpc = state.grpc;
+      if (grpc?.failure) {
+        lines.push(`OTLP/gRPC not listening on ${displayAddress(state.host, grpc.port)}: ${grpc.failure.reason}`);
+      }
+      else if (grpc) lines.push(`gRPC endpoint: ${endpointUrl(state.host, grpc.port)} (OTLP/gRPC)`);
     }
     lines.push(
       `${count(store.traceCount, 'trace')} · ${count(store.spanCount, 'span')} ` +

@@ -10,6 +10,8 @@ export interface ReceiverSettings {
   enabled: boolean;
   host: string;
   port: number;
+  /** The OTLP/gRPC port; 0 turns gRPC off. */
+  grpcPort: number;
   maxBodyBytes: number;
 }
 
@@ -30,6 +32,7 @@ export const SETTING_DEFAULTS = {
   'receiver.enabled': true,
   'receiver.host': '127.0.0.1',
   'receiver.port': 4318,
+  'receiver.grpcPort': 4317,
   'receiver.maxBodySize': 20,
   'store.maxSpans': 200_000,
   'codeLens.enabled': true,
@@ -37,6 +40,7 @@ export const SETTING_DEFAULTS = {
 
 export const SETTING_LIMITS = {
   'receiver.port': { minimum: 1, maximum: 65_535 },
+  'receiver.grpcPort': { minimum: 0, maximum: 65_535 },
   'receiver.maxBodySize': { minimum: 1, maximum: 1024 },
   'store.maxSpans': { minimum: 1000, maximum: 10_000_000 },
 } as const;
@@ -85,6 +89,7 @@ export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unkno
         enabled,
         host,
         port: integer('receiver.port'),
+        grpcPort: integer('receiver.grpcPort'),
         maxBodyBytes: integer('receiver.maxBodySize') * MIB,
       },
       maxSpans: integer('store.maxSpans'),
@@ -94,7 +99,13 @@ export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unkno
 }
 
 export function sameReceiverSettings(a: ReceiverSettings, b: ReceiverSettings): boolean {
-  return a.enabled === b.enabled && a.host === b.host && a.port === b.port && a.maxBodyBytes === b.maxBodyBytes;
+  return (
+    a.enabled === b.enabled &&
+    a.host === b.host &&
+    a.port === b.port &&
+    a.grpcPort === b.grpcPort &&
+    a.maxBodyBytes === b.maxBodyBytes
+  );
 }
 
 export interface ParsedCodeSettings {

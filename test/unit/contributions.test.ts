@@ -139,7 +139,7 @@ describe('parseSettings', () => {
     const { settings, problems } = parseSettings(() => undefined);
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
-      receiver: { enabled: true, host: '127.0.0.1', port: 4318, maxBodyBytes: 20 * 1024 * 1024 },
+      receiver: { enabled: true, host: '127.0.0.1', port: 4318, grpcPort: 4317, maxBodyBytes: 20 * 1024 * 1024 },
       maxSpans: 200_000,
     });
   });
@@ -149,13 +149,14 @@ describe('parseSettings', () => {
       'receiver.enabled': false,
       'receiver.host': ' ::1 ',
       'receiver.port': 14318,
+      'receiver.grpcPort': 0,
       'receiver.maxBodySize': 64,
       'store.maxSpans': 5000,
     };
     const { settings, problems } = parseSettings((key) => values[key]);
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
-      receiver: { enabled: false, host: '::1', port: 14318, maxBodyBytes: 64 * 1024 * 1024 },
+      receiver: { enabled: false, host: '::1', port: 14318, grpcPort: 0, maxBodyBytes: 64 * 1024 * 1024 },
       maxSpans: 5000,
     });
   });
@@ -165,13 +166,15 @@ describe('parseSettings', () => {
       'receiver.enabled': 'yes',
       'receiver.host': 42,
       'receiver.port': 70000,
+      'receiver.grpcPort': -1,
       'receiver.maxBodySize': 2.5,
       'store.maxSpans': -1,
     };
     const { settings, problems } = parseSettings((key) => values[key]);
     assert.deepEqual(settings, parseSettings(() => undefined).settings);
-    assert.equal(problems.length, 5);
+    assert.equal(problems.length, 6);
     assert.match(problems.join('\n'), /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/);
+    assert.match(problems.join('\n'), /aiTraceLens\.receiver\.grpcPort must be an integer from 0 to 65535, got -1; using 4317/);
   });
 });
 
