@@ -557,11 +557,17 @@ export function encodeTraceRequestJson(request: TraceRequest): string {
   });
 }
 
-/** `ExportTraceServiceResponse` as JSON: `{}` on full success. `rejectedSpans` is an int64, hence a string. */
-export function encodeExportResponseJson(partial?: PartialSuccess): string {
+/** The JSON name of `partial_success` field 1 in each signal's response. */
+const REJECTED_KEYS = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' } as const;
+
+/**
+ * `Export{Trace,Logs,Metrics}ServiceResponse` as JSON: `{}` on full success. The rejected count is an int64, hence a
+ * string, under the signal's own name.
+ */
+export function encodeExportResponseJson(partial?: PartialSuccess, signal: keyof typeof REJECTED_KEYS = 'traces'): string {
   if (!partial) return '{}';
   return JSON.stringify({
-    partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage },
+    partialSuccess: { [REJECTED_KEYS[signal]]: String(partial.rejectedSpans), errorMessage: partial.errorMessage },
   });
 }
 

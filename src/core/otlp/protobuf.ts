@@ -800,7 +800,7 @@ function varintField(fieldNumber: number, value: number): number[] {
 
 const encoder = new TextEncoder();
 
-/** `ExportTraceServiceResponse`: empty on full success, else `partial_success {rejected_spans, error_message}`. */
+/** `Export*ServiceResponse` of any signal: empty on full success, else `partial_success {rejected, error_message}`. */
 export function encodeExportResponseProto(partial?: PartialSuccess): Uint8Array {
   if (!partial) return new Uint8Array(0);
   const partialSuccess = [

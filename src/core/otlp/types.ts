@@ -15,7 +15,10 @@ export interface TraceDecodeResult {
   rejectionMessage: string | undefined;
 }
 
-/** `Export*PartialSuccess`: sent only when something was rejected. */
+/**
+ * `Export*PartialSuccess`: sent only when something was rejected. `rejectedSpans` is field 1 of every signal's message
+ * (rejected_spans, rejected_log_records, rejected_data_points), so it carries the count of any signal.
+ */
 export interface PartialSuccess {
   rejectedSpans: number;
   errorMessage: string;

@@ -1,15 +1,15 @@
 /**
  * OTLP/HTTP receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp), shaped like the Collector's handler:
  * route and method, media type, encoding and declared size are checked before the body is read; the body is read and
- * inflated under one byte limit; the response uses the request's encoding. Logs and metrics are accepted and dropped.
+ * inflated under one byte limit; the response uses the request's encoding. Traces, logs and metrics follow the same
+ * rules (src/core/receiver/signals.ts); logs or metrics without a handler are decoded and dropped.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
-import { decodeTraceRequestJson, encodeExportResponseJson, encodeStatusJson } from '../otlp/json';
-import { decodeTraceRequestProto, encodeExportResponseProto, encodeStatusProto } from '../otlp/protobuf';
-import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from '../otlp/types';
-import { spansOf } from '../model';
+import { encodeExportResponseJson, encodeStatusJson } from '../otlp/json';
+import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protobuf';
+import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
 import {
   NO_LOG,
   PAUSED_RETRY_AFTER_SECONDS,
@@ -17,10 +17,11 @@ import {
   type ReceiverAddress,
   type ReceiverLog,
 } from './options';
+import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal, type SignalCodec } from './signals';
 
 export const DEFAULT_PORT = 4318;
 
-type Signal = 'traces' | 'logs' | 'metrics';
+type Signal = OtlpSignal;
 type Encoding = 'protobuf' | 'json';
 
 const SIGNAL_PATHS: ReadonlyMap<string, Signal> = new Map([
@@ -64,7 +65,7 @@ class Rejection extends Error {
 }
 
 export class OtlpHttpReceiver {
-  /** While true, trace exports get 503 + Retry-After (retryable per the spec) instead of being dropped. */
+  /** While true, exports of every signal get 503 + Retry-After (retryable per the spec) instead of being dropped. */
   paused = false;
 
   private server: http.Server | undefined;
@@ -136,16 +137,7 @@ export class OtlpHttpReceiver {
       const { signal, coding } = this.checkHeaders(request, path, encoding);
       if (expectsContinue) response.writeContinue();
       const body = await this.readBody(request, coding);
-      if (signal === 'traces') await this.acceptTraces(response, path, encoding!, coding, body);
-      else {
-        // An empty Export*ServiceResponse encodes the same for every signal.
-        sendResponse(response, encoding!);
-        // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
-        if (!this.droppedSignals.has(signal)) {
-          this.droppedSignals.add(signal);
-          this.log.info(`POST ${path}: ${signal} are accepted and dropped; only traces are kept`);
-        }
-      }
+      await this.accept(response, path, signal, encoding!, coding, body);
     } catch (error) {
       if (request.destroyed && !request.complete) {
         this.log.warn(`${request.method} ${path}: the connection closed before the request was complete`);
@@ -200,7 +192,7 @@ export class OtlpHttpReceiver {
     const coding = contentCodingOf(request.headers['content-encoding']);
     const declared = Number(request.headers['content-length']);
     if (declared > this.options.maxBodyBytes) throw this.tooLarge(`is ${declared} bytes`);
-    if (signal === 'traces' && this.paused) {
+    if (this.paused) {
       throw new Rejection(503, 'The receiver is paused; retry later.', {
         'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS),
       });
@@ -221,24 +213,31 @@ export class OtlpHttpReceiver {
     }
   }
 
-  private async acceptTraces(
+  private async accept<S extends Signal>(
     response: http.ServerResponse,
     path: string,
+    signal: S,
     encoding: Encoding,
     coding: ContentCoding,
     body: Buffer,
   ): Promise<void> {
-    const result = decodeTraces(encoding, body);
-    await this.options.onTraces(result);
-    const partial =
-      result.rejectedSpans > 0
-        ? { rejectedSpans: result.rejectedSpans, errorMessage: result.rejectionMessage ?? '' }
-        : undefined;
-    sendResponse(response, encoding, partial);
-    const spans = spansOf(result.request).length;
+    const codec = SIGNAL_CODECS[signal];
+    const result = decode(codec, encoding, body);
+    const kept = await deliverSignal(this.options, signal, result);
+    const partial = partialSuccessOf(signal, result);
+    sendResponse(response, encoding, signal, partial);
+    if (!kept) {
+      // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
+      if (!this.droppedSignals.has(signal)) {
+        this.droppedSignals.add(signal);
+        this.log.info(`POST ${path}: ${signal} are accepted and dropped; nothing here stores them`);
+      }
+      return;
+    }
     const rejected = partial ? `; ${partial.rejectedSpans} rejected: ${partial.errorMessage}` : '';
     const format = coding === 'identity' ? encoding : `${encoding}, ${coding}`;
-    this.log.info(`POST ${path}: ${spans} spans received (${format}, ${body.length} bytes)${rejected}`);
+    const received = `${codec.itemCount(result)} ${codec.items}`;
+    this.log.info(`POST ${path}: ${received} received (${format}, ${body.length} bytes)${rejected}`);
   }
 
   private tooLarge(detail: string): Rejection {
@@ -246,7 +245,7 @@ export class OtlpHttpReceiver {
   }
 }
 
-function decodeTraces(encoding: Encoding, body: Buffer): TraceDecodeResult {
+function decode<R>(codec: SignalCodec<R>, encoding: Encoding, body: Buffer): R {
   let text = '';
   if (encoding === 'json') {
     try {
@@ -256,10 +255,10 @@ function decodeTraces(encoding: Encoding, body: Buffer): TraceDecodeResult {
     }
   }
   try {
-    return encoding === 'json' ? decodeTraceRequestJson(text) : decodeTraceRequestProto(body);
+    return encoding === 'json' ? codec.decodeJson(text) : codec.decodeProto(body);
   } catch (error) {
     if (!(error instanceof OtlpDecodeError)) throw error;
-    throw new Rejection(400, `The ${encoding} body is not a valid ExportTraceServiceRequest: ${error.message}`);
+    throw new Rejection(400, `The ${encoding} body is not a valid ${codec.requestName}: ${error.message}`);
   }
 }
 
@@ -320,7 +319,7 @@ function hasZlibHeader(bytes: Buffer): boolean {
 
 function internalError(error: unknown): Rejection {
   const message = error instanceof Error ? error.message : String(error);
-  return new Rejection(500, `The traces could not be stored: ${message}`);
+  return new Rejection(500, `The data could not be stored: ${message}`);
 }
 
 function send(response: http.ServerResponse, status: number, contentType: string, body: Uint8Array | string): void {
@@ -331,8 +330,8 @@ function send(response: http.ServerResponse, status: number, contentType: string
   response.end(body);
 }
 
-function sendResponse(response: http.ServerResponse, encoding: Encoding, partial?: PartialSuccess): void {
-  const body = encoding === 'json' ? encodeExportResponseJson(partial) : encodeExportResponseProto(partial);
+function sendResponse(response: http.ServerResponse, encoding: Encoding, signal: Signal, partial?: PartialSuccess): void {
+  const body = encoding === 'json' ? encodeExportResponseJson(partial, signal) : encodeExportResponseProto(partial);
   send(response, 200, CONTENT_TYPES[encoding], body);
 }
 

@@ -1,7 +1,10 @@
 /** What the OTLP/HTTP and OTLP/gRPC receivers share: their options, log, bound address and limits. */
-import type { TraceDecodeResult } from '../otlp/types';
+import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../otlp/types';
 
-/** The limit on a request body (HTTP) or message (gRPC), after decompression: the OTel Collector's HTTP default, and the extension's setting default. */
+/**
+ * The limit on a request body (HTTP) or message (gRPC), after decompression: the OTel Collector's HTTP default, and
+ * the extension's setting default.
+ */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** While paused, exporters are told to retry after this many seconds, so nothing is lost. */
 export const PAUSED_RETRY_AFTER_SECONDS = 5;
@@ -20,6 +23,10 @@ export interface OtlpReceiverOptions {
   maxBodyBytes: number;
   /** Awaited before the response is sent, so a failure here reaches the exporter as an error it can report. */
   onTraces(result: TraceDecodeResult): void | Promise<void>;
+  /** Like `onTraces`; without it, logs are decoded (a bad body still gets 400) and dropped. */
+  onLogs?(result: LogsDecodeResult): void | Promise<void>;
+  /** Like `onTraces`; without it, metrics are decoded (a bad body still gets 400) and dropped. */
+  onMetrics?(result: MetricsDecodeResult): void | Promise<void>;
   log?: ReceiverLog;
 }
 
