@@ -16,8 +16,11 @@ function testFiles(dir) {
     .sort();
 }
 
-const dirs = process.argv.slice(2);
-const files = (dirs.length ? dirs : ['test/unit', 'test/integration', 'test/producers']).flatMap(testFiles);
+// Folders, or single test files (to run one e2e file).
+const paths = process.argv.slice(2);
+const files = (paths.length ? paths : ['test/unit', 'test/integration', 'test/producers']).flatMap((path) =>
+  statSync(path).isFile() ? [path] : testFiles(path),
+);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });
