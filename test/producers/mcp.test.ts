@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { serviceNameOf, SpanKind, StatusCode } from '../../src/core/model';
 import { findToolRegistration } from '../../src/core/code/toolRegistration';
+import { describeSpan } from '../../src/core/format';
+import { durationNanos, nanosToMillis, serviceNameOf, SpanKind, StatusCode } from '../../src/core/model';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import type { SpanNode } from '../../src/core/store/types';
 import { spanTooltipMarkdown } from '../../src/core/tooltip';
@@ -108,8 +109,9 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
     assert.equal(summary.errorCount, 2);
   });
 
-  test('the tooltip names the tool and the convention, and jump to code finds its registerTool call', async () => {
+  test('the tree line and tooltip name the tool, and jump to code finds its registerTool call', async () => {
     const call = spanNamed(run.store, 'get_weather.tool');
+    assert.match(describeSpan(call.ai, nanosToMillis(durationNanos(call.span))), /^get_weather · \d/);
     const tooltip = spanTooltipMarkdown(call);
     assert.match(tooltip, /MCP · OpenLLMetry \\\/ Traceloop · CLIENT/);
     assert.match(tooltip, /Tool: get\\_weather/);
