@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { spansOf } from '../../src/core/model';
+import { logRecordsOf, type LogRecord } from '../../src/core/otlp/logModel';
 import { encodeTraceRequestJson } from '../../src/core/otlp/json';
 import type { TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
@@ -47,8 +48,10 @@ export interface ProducerRunOptions {
 export interface ProducerRun {
   store: TraceStore;
   model: FakeModelServer;
-  /** Every export request the receiver accepted, in arrival order. */
+  /** Every trace export request the receiver accepted, in arrival order. */
   exports: TraceDecodeResult[];
+  /** Every log record the app exported (some instrumentations put message content in GenAI event records). */
+  logs: LogRecord[];
   /** The app's last stdout line parsed as JSON when it is JSON (apps print what their calls returned). */
   output: unknown;
   stderr: string;
@@ -58,6 +61,7 @@ export interface ProducerRun {
 export async function runProducer(options: ProducerRunOptions): Promise<ProducerRun> {
   const store = new TraceStore({ maxSpans: 1_000_000 });
   const exports: TraceDecodeResult[] = [];
+  const logs: LogRecord[] = [];
   const problems: string[] = [];
   const model = new FakeModelServer(options.model);
   const receiver = new OtlpHttpReceiver({
@@ -68,6 +72,10 @@ export async function runProducer(options: ProducerRunOptions): Promise<Producer
       if (result.rejectedSpans > 0) problems.push(`${result.rejectedSpans} spans rejected: ${result.rejectionMessage}`);
       exports.push(result);
       store.ingest(spansOf(result.request));
+    },
+    onLogs: (result) => {
+      if (result.rejectedLogRecords > 0) problems.push(`${result.rejectedLogRecords} log records rejected: ${result.rejectionMessage}`);
+      logs.push(...logRecordsOf(result.request));
     },
     log: { info() {}, warn: (line) => problems.push(line), error: (line) => problems.push(line) },
   });
@@ -84,7 +92,7 @@ export async function runProducer(options: ProducerRunOptions): Promise<Producer
     });
     await receiver.stop();
     if (problems.length > 0) throw new Error(`The receiver reported problems:\n${problems.join('\n')}\n${stderr}`);
-    return { store, model, exports, output: lastJsonLine(stdout), stderr };
+    return { store, model, exports, logs, output: lastJsonLine(stdout), stderr };
   } finally {
     await receiver.stop();
     await model.stop();

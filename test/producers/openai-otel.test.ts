@@ -3,12 +3,15 @@
  * run under Node 22 against the real receiver, with agent and tool spans made as an agent framework makes them. What
  * the library records, and so what these tests hold it to: `chat {model}` / `embeddings {model}` CLIENT spans with
  * request and response model, input and output tokens (also when streamed, from the usage chunk), `error.type` on a
- * failed call. It records no cached tokens, no streaming flag and no first-chunk time, so neither TTFT nor TPOT.
+ * failed call, and with content capture on, the messages as GenAI event log records tied to the call's span. It
+ * records no cached tokens, no streaming flag and no first-chunk time, so neither TTFT nor TPOT.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { StatusCode, durationNanos, nanosToMillis } from '../../src/core/model';
+import { StatusCode, durationNanos, nanosToMillis, type AttributeValue } from '../../src/core/model';
+import { eventNameOf } from '../../src/core/otlp/logModel';
 import type { SpanNode } from '../../src/core/store/types';
+import { DEFAULT_ANSWER } from '../support/fakeModelServer';
 import { assertCliAgrees, assertRunsInOrder, onlyOfKind, runProducer, scenarioSpans, spanNamed, type ProducerRun } from './harness';
 import {
   CHAT_MODEL,
@@ -22,6 +25,11 @@ import {
 } from './openaiScenarios';
 
 const USAGE = MODEL_OPTIONS.usage!;
+
+/** A log body as plain JSON: OTLP key-value lists decode to Maps. */
+function plain(value: AttributeValue): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Map ? Object.fromEntries(inner) : inner)));
+}
 
 describe('openai + @opentelemetry/instrumentation-openai', () => {
   let run: ProducerRun;
@@ -108,6 +116,27 @@ describe('openai + @opentelemetry/instrumentation-openai', () => {
     assert.equal(llm.ai.requestModel, CHAT_MODEL);
     assert.equal(llm.ai.inputTokens, undefined);
     assert.equal(run.store.getTrace(llm.span.traceId)!.summary.errorCount, 1);
+  });
+
+  test('message content arrives as GenAI event log records, each tied to its chat span', () => {
+    const eventsOf = (node: SpanNode) =>
+      run.logs
+        .filter((record) => record.traceId === node.span.traceId && record.spanId === node.span.spanId)
+        .map((record) => [eventNameOf(record), plain(record.body)]);
+    const chat = onlyOfKind(scenarioSpans(run.store, 'chat'), 'llm');
+    assert.deepEqual(eventsOf(chat), [
+      ['gen_ai.system.message', { content: 'You answer geography questions.' }],
+      ['gen_ai.user.message', { content: 'What is the capital of France?' }],
+      ['gen_ai.choice', { finish_reason: 'stop', index: 0, message: { content: DEFAULT_ANSWER } }],
+    ]);
+    const agent = spanNamed(run.store, 'invoke_agent weather-agent');
+    const answering = agent.children.find((child) => eventsOf(child).some(([name]) => name === 'gen_ai.tool.message'));
+    assert.deepEqual(
+      eventsOf(answering!).map(([name]) => name),
+      ['gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice'],
+    );
+    assert.deepEqual(eventsOf(answering!)[2]![1], { id: 'call_fake_3', content: '18 degrees Celsius, sunny' });
+    assert.ok(run.logs.every((record) => record.scope.name === '@opentelemetry/instrumentation-openai'));
   });
 
   test('the CLI reads the same exports into the same summary', async () => {
