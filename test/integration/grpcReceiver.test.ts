@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
@@ -23,12 +24,15 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { spansOf } from '../../src/core/model';
-import type { TraceDecodeResult } from '../../src/core/otlp/types';
+import { eventNameOf, logRecordsOf } from '../../src/core/otlp/logModel';
+import { metricsOf } from '../../src/core/otlp/metricModel';
+import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
 import { decodeResponseProto, protobufRequest, type TestSpan } from '../support/receiverClient';
 
 const LIMIT = 256 * 1024;
-const TRACE_SERVICE = '/opentelemetry.proto.collector.trace.v1.TraceService';
+const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const LOGS_EXPORT = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const ROOT: TestSpan = { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'invoke_agent planner' };
 /** An 8-byte trace id: the decoder rejects the span and the response reports it in partial_success. */
@@ -41,9 +45,9 @@ function rawClient(port: number, options: grpc.ClientOptions = {}): grpc.Client 
   return new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options);
 }
 
-function call(client: grpc.Client, method: string, message: Uint8Array): Promise<Buffer> {
+function call(client: grpc.Client, message: Uint8Array, path = TRACE_EXPORT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(`${TRACE_SERVICE}/${method}`, identity, identity, Buffer.from(message), (error, response) =>
+    client.makeUnaryRequest(path, identity, identity, Buffer.from(message), (error, response) =>
       error ? reject(error) : resolve(response!),
     );
   });
@@ -176,7 +180,7 @@ describe('OtlpGrpcReceiver', () => {
 
   /** After every refused call: the server still accepts a valid export. */
   async function assertStillServes(): Promise<void> {
-    const response = await call(client, 'Export', protobufRequest([ROOT]));
+    const response = await call(client, protobufRequest([ROOT]));
     assert.equal(response.length, 0, 'an empty ExportTraceServiceResponse');
     assert.deepEqual(spansOf(received.at(-1)!.request).map((span) => span.spanId), [ROOT.spanId]);
   }
@@ -228,7 +232,7 @@ describe('OtlpGrpcReceiver', () => {
   });
 
   test('reports spans the decoder rejected as partial_success', async () => {
-    const response = decodeResponseProto(await call(client, 'Export', protobufRequest([ROOT, BAD_ID])));
+    const response = decodeResponseProto(await call(client, protobufRequest([ROOT, BAD_ID])));
     const partial = response.partialSuccess as { rejectedSpans: string; errorMessage: string };
     assert.equal(partial.rejectedSpans, '1');
     assert.equal(partial.errorMessage, received[0].rejectionMessage);
@@ -238,14 +242,14 @@ describe('OtlpGrpcReceiver', () => {
 
   test('refuses an undecodable message with INVALID_ARGUMENT saying why, and keeps serving', async () => {
     const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
-    await assertStatus(call(client, 'Export', garbage), grpc.status.INVALID_ARGUMENT, /not a valid ExportTraceServiceRequest: .*byte/);
+    await assertStatus(call(client, garbage), grpc.status.INVALID_ARGUMENT, /not a valid ExportTraceServiceRequest: .*byte/);
     assert.equal(received.length, 0);
     assert.match(warnings.join('\n'), /INVALID_ARGUMENT/);
     await assertStillServes();
   });
 
   test('refuses a message over the limit with RESOURCE_EXHAUSTED, and keeps serving', async () => {
-    await assertStatus(call(client, 'Export', Buffer.alloc(LIMIT + 1)), grpc.status.RESOURCE_EXHAUSTED, /larger than max/);
+    await assertStatus(call(client, Buffer.alloc(LIMIT + 1)), grpc.status.RESOURCE_EXHAUSTED, /larger than max/);
     assert.equal(received.length, 0);
     await assertStillServes();
   });
@@ -255,11 +259,11 @@ describe('OtlpGrpcReceiver', () => {
     try {
       // A few kilobytes on the wire, 4 MiB once inflated.
       await assertStatus(
-        call(gzipClient, 'Export', Buffer.alloc(16 * LIMIT)),
+        call(gzipClient, Buffer.alloc(16 * LIMIT)),
         grpc.status.RESOURCE_EXHAUSTED,
         /decompresses to a size larger than/,
       );
-      const response = await call(gzipClient, 'Export', protobufRequest([ROOT]));
+      const response = await call(gzipClient, protobufRequest([ROOT]));
       assert.equal(response.length, 0);
       assert.equal(received.length, 1, 'a gzipped message within the limit is accepted');
     } finally {
@@ -268,14 +272,15 @@ describe('OtlpGrpcReceiver', () => {
   });
 
   test('answers an unknown method with UNIMPLEMENTED', async () => {
-    await assertStatus(call(client, 'Import', protobufRequest([ROOT])), grpc.status.UNIMPLEMENTED, /Import/);
+    const unknownMethod = TRACE_EXPORT.replace('Export', 'Import');
+    await assertStatus(call(client, protobufRequest([ROOT]), unknownMethod), grpc.status.UNIMPLEMENTED, /Import/);
     assert.equal(received.length, 0);
     await assertStillServes();
   });
 
   test('a failing onTraces is INTERNAL with the reason, then it keeps serving', async () => {
     failNext = new Error('disk full');
-    await assertStatus(call(client, 'Export', protobufRequest([ROOT])), grpc.status.INTERNAL, /could not be stored: disk full/);
+    await assertStatus(call(client, protobufRequest([ROOT])), grpc.status.INTERNAL, /could not be stored: disk full/);
     await assertStillServes();
   });
 
@@ -296,40 +301,97 @@ describe('OtlpGrpcReceiver', () => {
     await assertStillServes();
   });
 
-  test('the OTel gRPC log and metric exporters succeed; the records are dropped and said so once', async () => {
-    const url = `http://127.0.0.1:${port}`;
-    const logResults: ExportResult[] = [];
-    const logExporter = new OTLPLogExporter({ url });
-    const loggerProvider = new LoggerProvider({
-      processors: [
-        new SimpleLogRecordProcessor({
-          export: (records, done) =>
-            logExporter.export(records, (result) => {
-              logResults.push(result);
-              done(result);
-            }),
-          shutdown: () => logExporter.shutdown(),
-        }),
-      ],
-    });
-    const logger = loggerProvider.getLogger('grpc-test');
-    logger.emit({ body: 'first' });
-    logger.emit({ body: 'second' });
-    await loggerProvider.forceFlush();
-    await loggerProvider.shutdown();
-
-    const metricExporter = new OTLPMetricExporter({ url });
-    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
-    const meterProvider = new MeterProvider({ readers: [reader] });
-    meterProvider.getMeter('grpc-test').createCounter('gen_ai.requests').add(3);
-    await meterProvider.forceFlush();
-    await meterProvider.shutdown();
-
+  test('without log and metric handlers, the OTel gRPC log and metric exporters succeed and the data is dropped', async () => {
+    const { logResults } = await exportLogsAndMetrics(`http://127.0.0.1:${port}`);
     assert.deepEqual(logResults.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
     assert.equal(received.length, 0);
     assert.deepEqual(warnings, []);
     assert.equal(infos.filter((line) => line.includes('LogsService/Export: logs are accepted and dropped')).length, 1);
     assert.equal(infos.filter((line) => line.includes('MetricsService/Export: metrics are accepted and dropped')).length, 1);
+  });
+});
+
+/** Emits two log records and one counter data point through the OTel gRPC exporters, and flushes both. */
+async function exportLogsAndMetrics(url: string): Promise<{ logResults: ExportResult[] }> {
+  const logResults: ExportResult[] = [];
+  const logExporter = new OTLPLogExporter({ url });
+  const loggerProvider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'grpc-travel-agent' }),
+    processors: [
+      new SimpleLogRecordProcessor({
+        export: (records, done) =>
+          logExporter.export(records, (result) => {
+            logResults.push(result);
+            done(result);
+          }),
+        shutdown: () => logExporter.shutdown(),
+      }),
+    ],
+  });
+  const logger = loggerProvider.getLogger('grpc-test');
+  logger.emit({ body: 'first', severityNumber: SeverityNumber.INFO, attributes: { 'event.name': 'gen_ai.user.message' } });
+  logger.emit({ body: 'second', severityNumber: SeverityNumber.ERROR });
+  await loggerProvider.forceFlush();
+  await loggerProvider.shutdown();
+
+  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url }), exportIntervalMillis: 60_000 });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  meterProvider.getMeter('grpc-test').createCounter('gen_ai.client.requests').add(3, { 'gen_ai.request.model': 'gpt-4o' });
+  await meterProvider.forceFlush();
+  await meterProvider.shutdown();
+  return { logResults };
+}
+
+describe('OtlpGrpcReceiver with log and metric handlers', () => {
+  const logs: LogsDecodeResult[] = [];
+  const metrics: MetricsDecodeResult[] = [];
+  let receiver: OtlpGrpcReceiver;
+  let port: number;
+
+  before(async () => {
+    receiver = new OtlpGrpcReceiver({
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: LIMIT,
+      onTraces: () => assert.fail('no traces are sent'),
+      onLogs: (result) => void logs.push(result),
+      onMetrics: (result) => void metrics.push(result),
+    });
+    ({ port } = await receiver.start());
+  });
+
+  after(() => receiver.stop());
+
+  test('the OTel gRPC log and metric exporters’ records reach their handlers', async () => {
+    const { logResults } = await exportLogsAndMetrics(`http://127.0.0.1:${port}`);
+    assert.deepEqual(logResults.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    const records = logs.flatMap((result) => logRecordsOf(result.request));
+    assert.deepEqual(
+      records.map((record) => [record.body, record.severityNumber, eventNameOf(record)]),
+      [
+        ['first', SeverityNumber.INFO, 'gen_ai.user.message'],
+        ['second', SeverityNumber.ERROR, ''],
+      ],
+    );
+    assert.equal(records[0].resource.attributes.get('service.name'), 'grpc-travel-agent');
+    const counter = metrics.flatMap((result) => metricsOf(result.request)).find((m) => m.name === 'gen_ai.client.requests');
+    assert.ok(counter, 'the counter arrived');
+    assert.equal(counter.data.type, 'sum');
+    assert.deepEqual(
+      counter.data.type === 'sum' && counter.data.dataPoints.map((point) => [point.value, Object.fromEntries(point.attributes)]),
+      [[3, { 'gen_ai.request.model': 'gpt-4o' }]],
+    );
+  });
+
+  test('an undecodable logs message is INVALID_ARGUMENT naming ExportLogsServiceRequest', async () => {
+    const client = rawClient(port);
+    try {
+      const garbage = Buffer.from([0x0a, 0x05, 0x01]);
+      const refused = call(client, garbage, LOGS_EXPORT);
+      await assertStatus(refused, grpc.status.INVALID_ARGUMENT, /not a valid ExportLogsServiceRequest/);
+    } finally {
+      client.close();
+    }
   });
 });
 
@@ -356,10 +418,10 @@ describe('OtlpGrpcReceiver lifecycle', () => {
     const { port } = await receiver.start();
     const client = rawClient(port);
     try {
-      assert.equal((await call(client, 'Export', protobufRequest([ROOT]))).length, 0);
+      assert.equal((await call(client, protobufRequest([ROOT]))).length, 0);
       await receiver.stop();
       assert.equal(receiver.address, undefined);
-      await assertStatus(call(client, 'Export', protobufRequest([ROOT])), grpc.status.UNAVAILABLE, /./);
+      await assertStatus(call(client, protobufRequest([ROOT])), grpc.status.UNAVAILABLE, /./);
       const again = new OtlpGrpcReceiver({ ...options, port });
       assert.deepEqual(await again.start(), { host: '127.0.0.1', port });
       await again.stop();
@@ -385,7 +447,7 @@ describe('OtlpGrpcReceiver lifecycle', () => {
     });
     const { port } = await receiver.start();
     const client = rawClient(port);
-    const pending = call(client, 'Export', protobufRequest([ROOT])).catch((error: Error) => error);
+    const pending = call(client, protobufRequest([ROOT])).catch((error: Error) => error);
     await started;
     await receiver.stop();
     assert.equal(finished, true);

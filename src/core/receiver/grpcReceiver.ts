@@ -4,21 +4,20 @@
  * each message by `maxBodyBytes` (RESOURCE_EXHAUSTED past it); the services are declared by hand with identity
  * (de)serializers, so the raw bytes reach our own protobuf decoder and no protobuf library loads at run time.
  * Our own `net.Server` accepts the connections and hands them to grpc-js: listening fails with the same errors (an
- * `EADDRINUSE` code) and reports the same bound address as the HTTP receiver. Logs and metrics are accepted and dropped.
+ * `EADDRINUSE` code) and reports the same bound address as the HTTP receiver. Traces, logs and metrics follow the
+ * HTTP receiver's rules (src/core/receiver/signals.ts); logs or metrics without a handler are decoded and dropped.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
-import { spansOf } from '../model';
-import { decodeTraceRequestProto, encodeExportResponseProto } from '../otlp/protobuf';
-import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
+import { encodeExportResponseProto } from '../otlp/protobuf';
+import { OtlpDecodeError } from '../otlp/types';
 import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
+import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal } from './signals';
 
 export const DEFAULT_GRPC_PORT = 4317;
 
-type Signal = 'traces' | 'logs' | 'metrics';
-
 /** Each signal's service, as `package.Service`; its one method is `Export`. */
-const SERVICES: Record<Signal, string> = {
+const SERVICES: Record<OtlpSignal, string> = {
   traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
   logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
   metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
@@ -64,7 +63,7 @@ export class OtlpGrpcReceiver {
   private bound: ReceiverAddress | undefined;
   /** Handlers still running, so `stop()` can wait for `onTraces` work (e.g. a file append) to finish. */
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly droppedSignals = new Set<Signal>();
+  private readonly droppedSignals = new Set<OtlpSignal>();
   private readonly log: ReceiverLog;
 
   constructor(private readonly options: OtlpReceiverOptions) {
@@ -80,7 +79,7 @@ export class OtlpGrpcReceiver {
   start(): Promise<ReceiverAddress> {
     if (this.listener) return Promise.reject(new Error('The OTLP/gRPC receiver is already started.'));
     const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': this.options.maxBodyBytes });
-    for (const signal of Object.keys(SERVICES) as Signal[]) {
+    for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
       grpcServer.addService(exportService(SERVICES[signal]), {
         Export: (call: ExportCall, callback: ExportCallback) => this.track(signal, call, callback),
       });
@@ -120,27 +119,18 @@ export class OtlpGrpcReceiver {
     await Promise.all(this.inFlight);
   }
 
-  private track(signal: Signal, call: ExportCall, callback: ExportCallback): void {
+  private track(signal: OtlpSignal, call: ExportCall, callback: ExportCallback): void {
     const handled = this.handle(signal, call, callback);
     this.inFlight.add(handled);
     void handled.finally(() => this.inFlight.delete(handled));
   }
 
   /** Never rejects: every failure becomes a status the exporter gets. */
-  private async handle(signal: Signal, call: ExportCall, callback: ExportCallback): Promise<void> {
+  private async handle(signal: OtlpSignal, call: ExportCall, callback: ExportCallback): Promise<void> {
     const method = `${SERVICES[signal].split('.').pop()}/Export`;
     try {
       if (this.paused) throw new Rejection(grpc.status.UNAVAILABLE, 'The receiver is paused; retry later.');
-      if (signal === 'traces') callback(null, await this.acceptTraces(method, call.request));
-      else {
-        // An empty Export*ServiceResponse encodes the same for every signal.
-        callback(null, encodeExportResponseProto());
-        // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
-        if (!this.droppedSignals.has(signal)) {
-          this.droppedSignals.add(signal);
-          this.log.info(`gRPC ${method}: ${signal} are accepted and dropped; only traces are kept`);
-        }
-      }
+      callback(null, await this.accept(method, signal, call.request));
     } catch (error) {
       const rejection = error instanceof Rejection ? error : internalError(error);
       const message = `gRPC ${method}: ${grpc.status[rejection.code]} ${rejection.message}`;
@@ -150,30 +140,34 @@ export class OtlpGrpcReceiver {
     }
   }
 
-  private async acceptTraces(method: string, message: Buffer): Promise<Uint8Array> {
+  /** The Export*ServiceResponse for a message handed to its handler (or dropped when there is none). */
+  private async accept<S extends OtlpSignal>(method: string, signal: S, message: Buffer): Promise<Uint8Array> {
+    const codec = SIGNAL_CODECS[signal];
     let result;
     try {
-      result = decodeTraceRequestProto(message);
+      result = codec.decodeProto(message);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
-      throw new Rejection(
-        grpc.status.INVALID_ARGUMENT,
-        `The message is not a valid ExportTraceServiceRequest: ${error.message}`,
-      );
+      throw new Rejection(grpc.status.INVALID_ARGUMENT, `The message is not a valid ${codec.requestName}: ${error.message}`);
     }
-    await this.options.onTraces(result);
-    const partial: PartialSuccess | undefined =
-      result.rejectedSpans > 0
-        ? { rejectedSpans: result.rejectedSpans, errorMessage: result.rejectionMessage ?? '' }
-        : undefined;
-    const spans = spansOf(result.request).length;
-    const rejected = partial ? `; ${partial.rejectedSpans} rejected: ${partial.errorMessage}` : '';
-    this.log.info(`gRPC ${method}: ${spans} spans received (${message.length} bytes)${rejected}`);
+    const kept = await deliverSignal(this.options, signal, result);
+    const partial = partialSuccessOf(signal, result);
+    if (!kept) {
+      // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.
+      if (!this.droppedSignals.has(signal)) {
+        this.droppedSignals.add(signal);
+        this.log.info(`gRPC ${method}: ${signal} are accepted and dropped; nothing here stores them`);
+      }
+    } else {
+      const rejected = partial ? `; ${partial.rejectedSpans} rejected: ${partial.errorMessage}` : '';
+      const received = `${codec.itemCount(result)} ${codec.items}`;
+      this.log.info(`gRPC ${method}: ${received} received (${message.length} bytes)${rejected}`);
+    }
     return encodeExportResponseProto(partial);
   }
 }
 
 function internalError(error: unknown): Rejection {
   const message = error instanceof Error ? error.message : String(error);
-  return new Rejection(grpc.status.INTERNAL, `The traces could not be stored: ${message}`);
+  return new Rejection(grpc.status.INTERNAL, `The data could not be stored: ${message}`);
 }
