@@ -24,10 +24,9 @@ describe('ai SDK agent calling an MCP tool', () => {
   let propagationOnly: ProducerRun;
   let withTraceloop: ProducerRun;
   before(async () => {
-    [propagationOnly, withTraceloop] = await Promise.all([
-      runProducer({ app: 'ai-sdk-mcp-agent.js', scenario: 'propagation' }),
-      runProducer({ app: 'ai-sdk-mcp-agent.js', scenario: 'traceloop' }),
-    ]);
+    // One after the other: each run is two Node processes, and the machine may have two cores.
+    propagationOnly = await runProducer({ app: 'ai-sdk-mcp-agent.js', scenario: 'propagation' });
+    withTraceloop = await runProducer({ app: 'ai-sdk-mcp-agent.js', scenario: 'traceloop' });
   });
 
   test("OpenInference propagation: the server's span is a child of the agent's tool span, one trace", () => {
