@@ -15,6 +15,7 @@ import {
   type Resource,
   type Span,
 } from './model';
+import { eventNameOf, recordTimeOf, severityLabelOf, type LogRecord } from './otlp/logModel';
 import { AI_KIND_LABELS, CONVENTION_LABELS, spanKindName, statusName } from './spanLabels';
 import type { SpanNode } from './store/types';
 
@@ -23,7 +24,8 @@ const INDENT = '  ';
 const FLOW_WIDTH = 80;
 const HEX_BYTES_SHOWN = 32;
 
-export function renderSpanDetails(node: SpanNode): string {
+/** `logs` are the log records correlated with the span (by trace and span id), in time order. */
+export function renderSpanDetails(node: SpanNode, logs: readonly LogRecord[] = []): string {
   const { span, ai } = node;
   const lines: string[] = [
     `# ${oneLine(span.name)}`,
@@ -76,6 +78,8 @@ export function renderSpanDetails(node: SpanNode): string {
   writeAttributeSection(lines, 0, 'attributes', span.attributes, span.droppedAttributesCount);
   lines.push('');
   writeEvents(lines, span);
+  lines.push('');
+  writeLogs(lines, span, logs);
   lines.push('');
   writeLinks(lines, span);
   lines.push('');
@@ -137,6 +141,25 @@ function writeEvents(lines: string[], span: Span): void {
     lines.push(`${INDENT}- name: ${quoted(event.name)}`);
     lines.push(`${INDENT}${INDENT}time: ${relativeTime(event.timeUnixNano - span.startTimeUnixNano)}`);
     writeAttributeSection(lines, 2, 'attributes', event.attributes, event.droppedAttributesCount, true);
+  }
+}
+
+/** The span's log records: GenAI events sent as logs, and the app's own log lines written while the span was current. */
+function writeLogs(lines: string[], span: Span, logs: readonly LogRecord[]): void {
+  if (logs.length === 0) {
+    lines.push('logs: []');
+    return;
+  }
+  lines.push(`logs:  # ${logs.length}, times from span start`);
+  for (const record of logs) {
+    lines.push(`${INDENT}- time: ${relativeTime(recordTimeOf(record) - span.startTimeUnixNano)}`);
+    const field = (key: string, value: string): void => {
+      if (value !== '') lines.push(`${INDENT}${INDENT}${key}: ${quoted(value)}`);
+    };
+    field('severity', severityLabelOf(record));
+    field('event', eventNameOf(record));
+    if (record.body !== null) writeEntry(lines, INDENT + INDENT, 'body:', record.body);
+    writeAttributeSection(lines, 2, 'attributes', record.attributes, record.droppedAttributesCount, true);
   }
 }
 

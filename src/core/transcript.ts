@@ -2,8 +2,12 @@
  * An LLM span's conversation as a chat transcript (system, user, assistant with tool calls, tool results), from
  * whichever convention carried it. Each side (input, output) is read from the first source that has messages, so a
  * span that records the same conversation twice (attributes and events) shows it once.
+ *
+ * GenAI events come as span events or as log records correlated with the span (OTel GenAI 1.28+ sends them to
+ * /v1/logs); both are read as one list of `ContentEvent`s, so every event convention has one reader.
  */
 import type { AttributeMap, AttributeValue, Span } from './model';
+import { eventNameOf, recordTimeOf, type LogRecord } from './otlp/logModel';
 import { readString } from './semantics/attributes';
 
 export type TranscriptRole = 'system' | 'user' | 'assistant' | 'tool';
@@ -25,48 +29,140 @@ export interface TranscriptMessage {
 type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
 type PlainObject = { [key: string]: Plain };
 
+/** A GenAI event as span events and log records both carry it; `body` is null for span events. */
+export interface ContentEvent {
+  readonly name: string;
+  readonly timeUnixNano: bigint;
+  readonly attributes: AttributeMap;
+  readonly body: AttributeValue;
+}
+
+/** The span's events and its correlated log records as one time-ordered list. */
+export function contentEventsOf(span: Span, logs: readonly LogRecord[] = []): ContentEvent[] {
+  const events: ContentEvent[] = span.events.map((event) => ({ ...event, body: null }));
+  for (const record of logs) {
+    events.push({
+      name: eventNameOf(record),
+      timeUnixNano: recordTimeOf(record),
+      attributes: record.attributes,
+      body: record.body,
+    });
+  }
+  // Stable: span events before log records at the same time, each in their order.
+  return events.sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0));
+}
+
 /** Messages of one side, or none when the source does not apply. */
-type Source = (span: Span) => TranscriptMessage[];
+type Source = (span: Span, events: readonly ContentEvent[]) => TranscriptMessage[];
+
+/** OTel GenAI ≥ 1.37: the messages as attributes of the span or of this event (when content goes to events). */
+const OPERATION_DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+
+/** OTel GenAI 1.28–1.36: one event per input message, its role in the name. */
+const MESSAGE_EVENT_ROLES: ReadonlyMap<string, TranscriptRole> = new Map([
+  ['gen_ai.system.message', 'system'],
+  ['gen_ai.user.message', 'user'],
+  ['gen_ai.assistant.message', 'assistant'],
+  ['gen_ai.tool.message', 'tool'],
+]);
 
 const INPUT_SOURCES: readonly Source[] = [
-  // OTel GenAI ≥ 1.37 splits the system instructions from the input messages.
-  (span) => [
-    ...systemInstructions(span.attributes.get('gen_ai.system_instructions')),
-    ...messageList(toPlain(span.attributes.get('gen_ai.input.messages'))),
-  ],
+  (span) => otelInput(span.attributes),
+  (_span, events) => otelInput(operationDetails(events)),
   (span) => indexed(span.attributes, 'gen_ai.prompt.', ''),
   (span) => indexed(span.attributes, 'llm.input_messages.', 'message.'),
   (span) => messageList(toPlain(span.attributes.get('ai.prompt.messages'))),
   (span) => vercelPrompt(toPlain(span.attributes.get('ai.prompt'))),
-  (span) => eventMessages(span, 'gen_ai.content.prompt', 'gen_ai.prompt'),
+  (_span, events) => eventMessages(events, 'gen_ai.content.prompt', 'gen_ai.prompt'),
+  perMessageEvents,
   // Some producers put the prompt (JSON messages or plain text) straight into a `gen_ai.prompt` attribute.
   (span) => messageList(toPlain(span.attributes.get('gen_ai.prompt'))),
 ];
 
 const OUTPUT_SOURCES: readonly Source[] = [
   (span) => messageList(toPlain(span.attributes.get('gen_ai.output.messages'))),
+  (_span, events) => messageList(toPlain(operationDetails(events).get('gen_ai.output.messages'))),
   (span) => indexed(span.attributes, 'gen_ai.completion.', '', 'assistant'),
   (span) => indexed(span.attributes, 'llm.output_messages.', 'message.', 'assistant'),
   vercelResponse,
-  (span) => eventMessages(span, 'gen_ai.content.completion', 'gen_ai.completion', 'assistant'),
+  (_span, events) => eventMessages(events, 'gen_ai.content.completion', 'gen_ai.completion', 'assistant'),
+  choiceEvents,
 ];
 
-/** The span's conversation, input then output; empty when no convention recorded one. */
-export function extractTranscript(span: Span): TranscriptMessage[] {
-  return [...extractInputMessages(span), ...firstNonEmpty(OUTPUT_SOURCES, span)];
+/**
+ * The span's conversation, input then output; empty when no convention recorded one. `logs` are the log records
+ * correlated with the span (GenAI events sent as logs).
+ */
+export function extractTranscript(span: Span, logs: readonly LogRecord[] = []): TranscriptMessage[] {
+  const events = contentEventsOf(span, logs);
+  return [...firstNonEmpty(INPUT_SOURCES, span, events), ...firstNonEmpty(OUTPUT_SOURCES, span, events)];
 }
 
 /** What was sent to the model: system instructions, user messages, earlier turns and tool results. */
-export function extractInputMessages(span: Span): TranscriptMessage[] {
-  return firstNonEmpty(INPUT_SOURCES, span);
+export function extractInputMessages(span: Span, logs: readonly LogRecord[] = []): TranscriptMessage[] {
+  return firstNonEmpty(INPUT_SOURCES, span, contentEventsOf(span, logs));
 }
 
-function firstNonEmpty(sources: readonly Source[], span: Span): TranscriptMessage[] {
+function firstNonEmpty(sources: readonly Source[], span: Span, events: readonly ContentEvent[]): TranscriptMessage[] {
   for (const source of sources) {
-    const messages = source(span);
+    const messages = source(span, events);
     if (messages.length > 0) return messages;
   }
   return [];
+}
+
+/** OTel GenAI ≥ 1.37 splits the system instructions from the input messages. */
+function otelInput(attributes: AttributeMap): TranscriptMessage[] {
+  return [
+    ...systemInstructions(attributes.get('gen_ai.system_instructions')),
+    ...messageList(toPlain(attributes.get('gen_ai.input.messages'))),
+  ];
+}
+
+const NO_ATTRIBUTES: AttributeMap = new Map();
+
+/** The attributes of the last operation details event (empty when there is none). */
+function operationDetails(events: readonly ContentEvent[]): AttributeMap {
+  for (let index = events.length - 1; index >= 0; index--) {
+    if (events[index]!.name === OPERATION_DETAILS_EVENT) return events[index]!.attributes;
+  }
+  return NO_ATTRIBUTES;
+}
+
+/**
+ * The message of a per-message or choice event: its body (`{content, role, tool_calls, id}`, or a JSON string), else
+ * the `gen_ai.event.content` attribute Semantic Kernel and Azure SDKs put the message JSON in.
+ */
+function eventMessage(event: ContentEvent): Plain | undefined {
+  const body = toPlain(event.body);
+  if (body !== undefined && body !== null && !(isObject(body) && Object.keys(body).length === 0)) return body;
+  return toPlain(event.attributes.get('gen_ai.event.content'));
+}
+
+function perMessageEvents(_span: Span, events: readonly ContentEvent[]): TranscriptMessage[] {
+  return events.flatMap((event) => {
+    const role = MESSAGE_EVENT_ROLES.get(event.name);
+    if (role === undefined) return [];
+    const message = eventMessage(event);
+    // Without content capture the event still says a message of this role was sent.
+    return message === undefined || message === null ? [{ role, text: '' }] : messageList(message, role);
+  });
+}
+
+/**
+ * `gen_ai.choice`: `{index, finish_reason, message: {role, content, tool_calls}}`, some producers with `tool_calls`
+ * beside `message`.
+ */
+function choiceEvents(_span: Span, events: readonly ContentEvent[]): TranscriptMessage[] {
+  return events.flatMap((event) => {
+    if (event.name !== 'gen_ai.choice') return [];
+    const choice = eventMessage(event) ?? null;
+    if (choice === null) return [{ role: 'assistant' as const, text: '' }];
+    if (!isObject(choice)) return messageList(choice, 'assistant');
+    const message = isObject(choice.message) ? choice.message : {};
+    const toolCalls = message.tool_calls ?? choice.tool_calls ?? null;
+    return messageList({ role: 'assistant', ...message, tool_calls: toolCalls }, 'assistant');
+  });
 }
 
 function normalRole(role: unknown, fallback: TranscriptRole): TranscriptRole {
@@ -253,8 +349,13 @@ function vercelResponse(span: Span): TranscriptMessage[] {
 }
 
 /** OTel ≤ 1.27: span events `gen_ai.content.prompt`/`.completion` whose attribute holds OpenAI-format JSON or text. */
-function eventMessages(span: Span, eventName: string, attribute: string, fallback: TranscriptRole = 'user'): TranscriptMessage[] {
-  return span.events
+function eventMessages(
+  events: readonly ContentEvent[],
+  eventName: string,
+  attribute: string,
+  fallback: TranscriptRole = 'user',
+): TranscriptMessage[] {
+  return events
     .filter((event) => event.name === eventName)
     .flatMap((event) => messageList(toPlain(event.attributes.get(attribute)), fallback));
 }

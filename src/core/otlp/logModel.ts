@@ -52,6 +52,11 @@ export function logRecordsOf(request: LogsRequest): LogRecord[] {
   return records;
 }
 
+/** When the event happened: `time_unix_nano`, or the observed time when the source did not say (0). */
+export function recordTimeOf(record: LogRecord): bigint {
+  return record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;
+}
+
 /** Before OTLP 1.5 gave events their own field, the event name was the `event.name` attribute (still sent by some SDKs). */
 export const EVENT_NAME_ATTRIBUTE = 'event.name';
 

@@ -1,0 +1,172 @@
+/**
+ * GenAI, MCP and model-server metrics kept in memory, queryable by metric name and attributes (e.g. the model), so
+ * views can show latency, token and time-to-first-token distributions beside the traces.
+ *
+ * What is kept: metrics whose names start with one of `KEPT_METRIC_PREFIXES` (the GenAI and MCP semantic conventions,
+ * OpenLLMetry's `llm.*`, and the vLLM, SGLang and TGI servers). Everything else (HTTP, runtime, process metrics an
+ * SDK also exports) is dropped and counted: it would crowd out the AI metrics within the bound.
+ *
+ * Bounds: at most `maxPoints` data points; beyond, the oldest received are evicted first and counted.
+ */
+import type { AttributeMap, AttributeValue } from '../model';
+import type {
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  Metric,
+  MetricType,
+  NumberDataPoint,
+  SummaryDataPoint,
+} from '../otlp/metricModel';
+
+export const DEFAULT_MAX_METRIC_POINTS = 100_000;
+
+/** Name prefixes of the metrics the store keeps. */
+export const KEPT_METRIC_PREFIXES: readonly string[] = ['gen_ai.', 'mcp.', 'llm.', 'vllm:', 'sglang:', 'tgi_'];
+
+export function isKeptMetric(name: string): boolean {
+  return KEPT_METRIC_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+export type DataPoint = NumberDataPoint | HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint;
+
+/** One data point with what identifies its series. */
+export interface StoredPoint {
+  readonly name: string;
+  readonly unit: string;
+  readonly type: MetricType;
+  /** For sums and histograms: 1 delta, 2 cumulative. */
+  readonly aggregationTemporality: number;
+  readonly resourceAttributes: AttributeMap;
+  readonly scopeName: string;
+  readonly point: DataPoint;
+}
+
+export interface MetricQuery {
+  name: string;
+  /** Every pair must equal the point's attribute (or, failing that, its resource's: `service.name`). */
+  attributes?: Readonly<Record<string, string | number | boolean>>;
+  /** Only points whose time is at or after this. */
+  sinceUnixNano?: bigint;
+}
+
+export interface MetricAddResult {
+  /** Data points kept. */
+  kept: number;
+  /** Data points of metrics the store does not keep. */
+  dropped: number;
+}
+
+export interface MetricStoreOptions {
+  maxPoints: number;
+}
+
+export class MetricStore {
+  private readonly byName = new Map<string, StoredPoint[]>();
+  /** Every kept point, oldest first from `head`. */
+  private queue: StoredPoint[] = [];
+  private head = 0;
+  private evicted = 0;
+  private dropped = 0;
+  private readonly maxPoints: number;
+
+  constructor(options: MetricStoreOptions) {
+    if (!Number.isInteger(options.maxPoints) || options.maxPoints < 1) {
+      throw new RangeError(`maxPoints must be a positive integer, got ${options.maxPoints}`);
+    }
+    this.maxPoints = options.maxPoints;
+  }
+
+  get pointCount(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Points evicted to respect `maxPoints` since the store was created or last cleared. */
+  get evictedPoints(): number {
+    return this.evicted;
+  }
+
+  /** Points not kept because their metric is not an AI one. */
+  get droppedPoints(): number {
+    return this.dropped;
+  }
+
+  add(metrics: readonly Metric[]): MetricAddResult {
+    const result: MetricAddResult = { kept: 0, dropped: 0 };
+    for (const metric of metrics) {
+      const { data } = metric;
+      if (data.type === 'none') continue;
+      if (!isKeptMetric(metric.name)) {
+        result.dropped += data.dataPoints.length;
+        continue;
+      }
+      const temporality = 'aggregationTemporality' in data ? data.aggregationTemporality : 0;
+      let series = this.byName.get(metric.name);
+      if (!series) {
+        series = [];
+        this.byName.set(metric.name, series);
+      }
+      for (const point of data.dataPoints) {
+        const stored: StoredPoint = {
+          name: metric.name,
+          unit: metric.unit,
+          type: data.type,
+          aggregationTemporality: temporality,
+          resourceAttributes: metric.resource.attributes,
+          scopeName: metric.scope.name,
+          point,
+        };
+        series.push(stored);
+        this.queue.push(stored);
+        result.kept++;
+      }
+    }
+    this.dropped += result.dropped;
+    this.evictToFit();
+    return result;
+  }
+
+  /** Names of the metrics held, sorted. */
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  /** The matching points in arrival order. */
+  query(query: MetricQuery): StoredPoint[] {
+    const series = this.byName.get(query.name) ?? [];
+    const wanted = Object.entries(query.attributes ?? {});
+    return series.filter(
+      (stored) =>
+        (query.sinceUnixNano === undefined || stored.point.timeUnixNano >= query.sinceUnixNano) &&
+        wanted.every(([key, value]) => attributeOf(stored, key) === value),
+    );
+  }
+
+  clear(): void {
+    this.byName.clear();
+    this.queue = [];
+    this.head = 0;
+    this.evicted = 0;
+    this.dropped = 0;
+  }
+
+  private evictToFit(): void {
+    let evictedNow = 0;
+    while (this.queue.length - this.head > this.maxPoints) {
+      const oldest = this.queue[this.head++]!;
+      const series = this.byName.get(oldest.name)!;
+      // The oldest point of the store is the oldest of its series.
+      series.shift();
+      if (series.length === 0) this.byName.delete(oldest.name);
+      evictedNow++;
+    }
+    this.evicted += evictedNow;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function attributeOf(stored: StoredPoint, key: string): AttributeValue | undefined {
+  return stored.point.attributes.get(key) ?? stored.resourceAttributes.get(key);
+}
