@@ -15,6 +15,7 @@ import { SETTING_LIMITS, type Settings } from './core/settings';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, TraceRecord } from './core/store/types';
 import type { FlamePanels } from './flamePanel';
+import { addTraceExportToLaunchConfiguration } from './launchConfiguration';
 import { describeError, type ReceiverController } from './receiverController';
 import { parseSpanDetailsUri, showSpanDetails } from './spanDetails';
 import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
@@ -53,6 +54,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.copyId]: (target) => copyId(target),
     [Commands.openFlameGraph]: (target) => openFlameGraph(context, target),
     [Commands.jumpToCode]: (target) => jumpToCode(context, target),
+    [Commands.addTraceExportToLaunchConfiguration]: () => addTraceExportToLaunchConfiguration(receiver),
+    [Commands.groupBySession]: () => context.tracesView.setGrouping('session'),
+    [Commands.groupByTrace]: () => context.tracesView.setGrouping('trace'),
   };
 
   return Object.entries(handlers).map(([id, handler]) =>

@@ -1,7 +1,14 @@
 /** Reads and writes the `aiTraceLens.*` settings. */
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, SettingKeys } from './contributions';
-import { parseCodeSettings, parseSettings, type ParsedCodeSettings, type ParsedSettings } from './core/settings';
+import {
+  parseCodeSettings,
+  parseExportSettings,
+  parseSettings,
+  type ParsedCodeSettings,
+  type ParsedExportSettings,
+  type ParsedSettings,
+} from './core/settings';
 
 export function readSettings(): ParsedSettings {
   const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
@@ -11,6 +18,18 @@ export function readSettings(): ParsedSettings {
 export function readCodeSettings(): ParsedCodeSettings {
   const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
   return parseCodeSettings((key) => configuration.get(key));
+}
+
+export function readExportSettings(): ParsedExportSettings {
+  const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  return parseExportSettings((key) => configuration.get(key));
+}
+
+export function affectsExport(event: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    event.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys.terminalInjectEnvironment}`) ||
+    event.affectsConfiguration(`${CONFIG_SECTION}.${SettingKeys.debugInjectEnvironment}`)
+  );
 }
 
 export function affectsCode(event: vscode.ConfigurationChangeEvent): boolean {

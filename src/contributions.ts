@@ -19,6 +19,9 @@ export const Commands = {
   copyId: 'aiTraceLens.copyId',
   openFlameGraph: 'aiTraceLens.openFlameGraph',
   jumpToCode: 'aiTraceLens.jumpToCode',
+  addTraceExportToLaunchConfiguration: 'aiTraceLens.addTraceExportToLaunchConfiguration',
+  groupBySession: 'aiTraceLens.groupBySession',
+  groupByTrace: 'aiTraceLens.groupByTrace',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -38,12 +41,15 @@ export const ContextKeys = {
   /** True while the receiver is bound to the default 127.0.0.1:4318, which the static welcome text names. */
   defaultEndpoint: 'aiTraceLens.defaultEndpoint',
   hasTraces: 'aiTraceLens.hasTraces',
+  /** True while the Traces view groups traces by conversation session. */
+  groupBySession: 'aiTraceLens.groupBySession',
 } as const;
 
 /** Tree item `contextValue`s, matched by the view/item menus. */
 export const TreeItemContext = {
   trace: 'aiTraceLens.trace',
   span: 'aiTraceLens.span',
+  session: 'aiTraceLens.session',
 } as const;
 
 export const CONFIG_SECTION = 'aiTraceLens';
@@ -58,6 +64,8 @@ export const SettingKeys = {
   storeMaxSpans: 'store.maxSpans',
   pathMappings: 'pathMappings',
   codeLensEnabled: 'codeLens.enabled',
+  terminalInjectEnvironment: 'terminal.injectEnvironment',
+  debugInjectEnvironment: 'debug.injectEnvironment',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -6,16 +6,26 @@ import * as vscode from 'vscode';
 import { TraceCodeLenses } from './codeLens';
 import { CodeNavigator } from './codeNavigation';
 import { registerCommands } from './commands';
-import { affectsCode, affectsReceiver, affectsStore, readCodeSettings, readSettings } from './config';
+import {
+  affectsCode,
+  affectsExport,
+  affectsReceiver,
+  affectsStore,
+  readCodeSettings,
+  readExportSettings,
+  readSettings,
+} from './config';
 import { isDefaultEndpoint } from './core/endpoint';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
-import type { CodeSettings, Settings } from './core/settings';
+import type { CodeSettings, ExportSettings, Settings } from './core/settings';
 import { TraceStore } from './core/store/traceStore';
 import { DisposableStore } from './disposable';
 import { FlamePanels } from './flamePanel';
+import { LaunchEnvironmentProvider } from './launchConfiguration';
 import { ReceiverController } from './receiverController';
 import { SpanDetailsProvider } from './spanDetails';
 import { ReceiverStatusBar } from './statusBar';
+import { TerminalEnvironment } from './terminalEnvironment';
 import { TracesView } from './tracesTree';
 
 let receiver: ReceiverController | undefined;
@@ -39,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   setReceiverContext();
   disposables.add(controller.onDidChangeState(setReceiverContext));
 
-  const tracesView = disposables.add(new TracesView(store, controller, () => settings.maxSpans));
+  const tracesView = disposables.add(new TracesView(store, controller, () => settings.maxSpans, context.workspaceState));
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
   const spanDetails = disposables.add(new SpanDetailsProvider(store));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
@@ -49,6 +59,16 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const codeLenses = disposables.add(new TraceCodeLenses(store, navigator, log));
   codeLenses.setEnabled(codeSettings.codeLensEnabled);
+  let exportSettings = loadExportSettings(log);
+  const terminalEnvironment = disposables.add(
+    new TerminalEnvironment(context.environmentVariableCollection, controller, exportSettings.terminal),
+  );
+  disposables.add(
+    vscode.debug.registerDebugConfigurationProvider(
+      '*',
+      new LaunchEnvironmentProvider(controller, () => exportSettings.debug),
+    ),
+  );
   for (const command of registerCommands({
     store,
     receiver: controller,
@@ -64,6 +84,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   disposables.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsExport(event)) {
+        exportSettings = loadExportSettings(log);
+        terminalEnvironment.setEnabled(exportSettings.terminal);
+      }
       if (affectsCode(event)) {
         const previous = codeSettings;
         codeSettings = loadCodeSettings(log);
@@ -95,6 +119,12 @@ export async function deactivate(): Promise<void> {
 
 function loadSettings(log: vscode.LogOutputChannel): Settings {
   const { settings, problems } = readSettings();
+  for (const problem of problems) log.warn(problem);
+  return settings;
+}
+
+function loadExportSettings(log: vscode.LogOutputChannel): ExportSettings {
+  const { settings, problems } = readExportSettings();
   for (const problem of problems) log.warn(problem);
   return settings;
 }

@@ -3,9 +3,13 @@
  * span, so VS Code can keep expansion and selection across refreshes (stable `id`s) and targeted `fire(element)`
  * calls find the element objects it already holds. Store changes are batched per burst; a change that only touches
  * traces already listed refreshes just those traces, anything that changes the list refreshes the root.
+ *
+ * Grouped by session, the top level lists conversations (with their totals) and, between them by time, the traces
+ * that name none: a lone script run stays one click away instead of hiding in a "no session" folder.
  */
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, TRACES_VIEW_ID, TreeItemContext } from './contributions';
+import { describeSession, SessionIndex, type SessionEntry, type SessionGroup, type SessionGrouping } from './core/sessions';
 import { Debouncer } from './core/debounce';
 import { displayAddress } from './core/endpoint';
 import { describeSpan, formatDuration, formatTokens } from './core/format';
@@ -29,7 +33,17 @@ export interface SpanElement {
   readonly spanId: string;
 }
 
+/** What commands act on: a trace or span row. */
 export type TreeElement = TraceElement | SpanElement;
+
+export interface SessionElement {
+  readonly type: 'session';
+  readonly sessionId: string;
+}
+
+type ViewElement = TreeElement | SessionElement;
+
+export type TraceGrouping = 'trace' | 'session';
 
 const REFRESH_DELAY_MS = 150;
 /** Past this many changed traces in one burst, one root refresh is cheaper than many targeted ones. */
@@ -55,8 +69,8 @@ export function isTreeElement(value: unknown): value is TreeElement {
   return element.type === 'trace' || (element.type === 'span' && typeof element.spanId === 'string');
 }
 
-class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<TreeElement | undefined>();
+class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<ViewElement | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly refreshedEmitter = new vscode.EventEmitter<void>();
   /** Fires after each batched refresh, for the view's message and context keys. */
@@ -64,6 +78,12 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
 
   private readonly traceElements = new Map<string, TraceElement>();
   private readonly spanElements = new Map<string, Map<string, SpanElement>>();
+  private sessionElements = new Map<string, SessionElement>();
+  private readonly sessionIndex = new SessionIndex();
+  /** The grouping as of the last store change; recomputed when read after the next one. */
+  private grouping: SessionGrouping | undefined;
+  /** The top level as last listed in session mode, to tell a reorder from a change inside a session. */
+  private listedEntries: string[] = [];
   /** Each listed trace's start time as last shown: a move reorders the list. */
   private readonly listedStarts = new Map<string, bigint>();
   private rootChanged = false;
@@ -71,17 +91,40 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
   private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refresh());
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly store: TraceStore) {
+  constructor(
+    private readonly store: TraceStore,
+    private mode: TraceGrouping,
+  ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 
-  getChildren(element?: TreeElement): TreeElement[] {
+  get groupedBy(): TraceGrouping {
+    return this.mode;
+  }
+
+  setGrouping(mode: TraceGrouping): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.rootChanged = true;
+    this.debouncer.schedule();
+    this.debouncer.flush();
+  }
+
+  getChildren(element?: ViewElement): ViewElement[] {
     if (element === undefined) {
       this.listedStarts.clear();
-      return this.store.traces().map((trace) => {
-        this.listedStarts.set(trace.summary.traceId, trace.summary.startTimeUnixNano);
-        return this.traceElement(trace.summary.traceId);
-      });
+      const traces = this.store.traces();
+      for (const trace of traces) this.listedStarts.set(trace.summary.traceId, trace.summary.startTimeUnixNano);
+      if (this.mode === 'trace') return traces.map((trace) => this.traceElement(trace.summary.traceId));
+      const entries = this.currentGrouping().entries;
+      this.listedEntries = entries.map(entryKey);
+      return entries.map((entry) =>
+        entry.type === 'session' ? this.sessionElement(entry.group.sessionId) : this.traceElement(entry.trace.summary.traceId),
+      );
+    }
+    if (element.type === 'session') {
+      const group = this.currentGrouping().sessions.get(element.sessionId);
+      return group === undefined ? [] : group.traces.map((trace) => this.traceElement(trace.summary.traceId));
     }
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return [];
@@ -90,13 +133,22 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
     return node === undefined ? [] : node.children.map((child) => this.spanElement(child));
   }
 
-  getParent(element: TreeElement): TreeElement | undefined {
-    if (element.type === 'trace') return undefined;
+  getParent(element: ViewElement): ViewElement | undefined {
+    if (element.type === 'session') return undefined;
+    if (element.type === 'trace') {
+      if (this.mode === 'trace') return undefined;
+      const sessionId = this.currentGrouping().sessionOfTrace.get(element.traceId);
+      return sessionId === undefined ? undefined : this.sessionElement(sessionId);
+    }
     const parent = this.store.getTrace(element.traceId)?.getSpan(element.spanId)?.parent;
     return parent === undefined ? this.traceElement(element.traceId) : this.spanElement(parent);
   }
 
-  getTreeItem(element: TreeElement): vscode.TreeItem {
+  getTreeItem(element: ViewElement): vscode.TreeItem {
+    if (element.type === 'session') {
+      const group = this.mode === 'session' ? this.currentGrouping().sessions.get(element.sessionId) : undefined;
+      return group === undefined ? goneItem(element) : sessionItem(group);
+    }
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return goneItem(element);
     if (element.type === 'trace') return traceItem(trace);
@@ -105,7 +157,8 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
   }
 
   /** Tooltips are built on hover only: most items are never hovered. */
-  resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
+  resolveTreeItem(item: vscode.TreeItem, element: ViewElement): vscode.TreeItem {
+    if (element.type === 'session') return item;
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return item;
     if (element.type === 'trace') item.tooltip = markdown(traceTooltipMarkdown(trace.summary));
@@ -121,6 +174,15 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
     if (element === undefined) {
       element = { type: 'trace', traceId };
       this.traceElements.set(traceId, element);
+    }
+    return element;
+  }
+
+  sessionElement(sessionId: string): SessionElement {
+    let element = this.sessionElements.get(sessionId);
+    if (element === undefined) {
+      element = { type: 'session', sessionId };
+      this.sessionElements.set(sessionId, element);
     }
     return element;
   }
@@ -152,7 +214,14 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
     this.refreshedEmitter.dispose();
   }
 
+  private currentGrouping(): SessionGrouping {
+    this.grouping ??= this.sessionIndex.group(this.store.traces());
+    return this.grouping;
+  }
+
   private onStoreChange(change: StoreChange): void {
+    this.grouping = undefined;
+    if (change.cleared) this.sessionElements = new Map();
     if (change.cleared || change.removed.length > 0) {
       this.rootChanged = true;
       for (const traceId of change.removed) {
@@ -168,10 +237,26 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
     this.debouncer.schedule();
   }
 
+  /** The rows to refresh for the changed traces in session mode: each one's session, or the trace when it has none. */
+  private sessionTargets(): ViewElement[] {
+    const sessionOfTrace = this.currentGrouping().sessionOfTrace;
+    const targets = new Set<ViewElement>();
+    for (const traceId of this.changedTraces) {
+      const sessionId = sessionOfTrace.get(traceId);
+      targets.add(sessionId === undefined ? this.traceElement(traceId) : this.sessionElement(sessionId));
+    }
+    return [...targets];
+  }
+
   private refresh(): void {
     let root = this.rootChanged || this.changedTraces.size > MAX_TARGETED_REFRESHES;
-    const targets: TraceElement[] = [];
-    if (!root) {
+    const targets: ViewElement[] = [];
+    if (!root && this.mode === 'session') {
+      // A changed trace refreshes its session (totals, turn order); a new or moved entry at the top reorders the list.
+      const entries = this.currentGrouping().entries;
+      root = entries.length !== this.listedEntries.length || entries.some((entry, i) => entryKey(entry) !== this.listedEntries[i]);
+      if (!root) targets.push(...this.sessionTargets());
+    } else if (!root) {
       for (const traceId of this.changedTraces) {
         const trace = this.store.getTrace(traceId);
         if (trace === undefined || trace.summary.startTimeUnixNano !== this.listedStarts.get(traceId)) {
@@ -187,6 +272,26 @@ class TracesTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode
     else for (const element of targets) this.changeEmitter.fire(element);
     this.refreshedEmitter.fire();
   }
+}
+
+function entryKey(entry: SessionEntry): string {
+  return entry.type === 'session' ? `session/${entry.group.sessionId}` : `trace/${entry.trace.summary.traceId}`;
+}
+
+/** A conversation: its id, then `3 turns · 2.8k→340 tok · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s`. */
+function sessionItem(group: SessionGroup): vscode.TreeItem {
+  const item = new vscode.TreeItem(group.sessionId, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `session/${group.sessionId}`;
+  item.description = describeSession(group);
+  item.iconPath = new vscode.ThemeIcon(
+    'comment-discussion',
+    group.errorCount > 0 ? new vscode.ThemeColor('errorForeground') : undefined,
+  );
+  item.contextValue = TreeItemContext.session;
+  // A plain-string tooltip: span text is never rendered as Markdown.
+  item.tooltip = `Session ${group.sessionId}\n${item.description}`;
+  item.accessibilityInformation = { label: `Session ${group.sessionId}, ${item.description}`, role: 'treeitem' };
+  return item;
 }
 
 /** The span a trace row opens in "Show Span Details": the real root, else the earliest top-level span. */
@@ -247,9 +352,14 @@ function spanItem(element: SpanElement, node: SpanNode, summary: TraceSummary): 
   return item;
 }
 
-function goneItem(element: TreeElement): vscode.TreeItem {
+function goneItem(element: ViewElement): vscode.TreeItem {
   const item = new vscode.TreeItem('(no longer available)', vscode.TreeItemCollapsibleState.None);
-  item.id = element.type === 'trace' ? `trace/${element.traceId}` : `span/${element.traceId}/${element.spanId}`;
+  item.id =
+    element.type === 'session'
+      ? `session/${element.sessionId}`
+      : element.type === 'trace'
+        ? `trace/${element.traceId}`
+        : `span/${element.traceId}/${element.spanId}`;
   return item;
 }
 
@@ -273,19 +383,25 @@ function markdown(text: string): vscode.MarkdownString {
   return result;
 }
 
+/** workspaceState key of the view's grouping, so a workspace reopens the way it was left. */
+const GROUPING_STATE_KEY = 'aiTraceLens.traces.grouping';
+
 /** The Traces tree view plus its header: where the receiver listens, and how many traces were evicted. */
 export class TracesView implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly provider: TracesTreeProvider;
-  private readonly view: vscode.TreeView<TreeElement>;
+  private readonly view: vscode.TreeView<ViewElement>;
   private hasTraces: boolean | undefined;
 
   constructor(
     private readonly store: TraceStore,
     private readonly receiver: ReceiverController,
     private readonly maxSpans: () => number,
+    private readonly workspaceState: vscode.Memento,
   ) {
-    this.provider = this.disposables.add(new TracesTreeProvider(store));
+    const grouping = workspaceState.get<TraceGrouping>(GROUPING_STATE_KEY) === 'session' ? 'session' : 'trace';
+    void vscode.commands.executeCommand('setContext', ContextKeys.groupBySession, grouping === 'session');
+    this.provider = this.disposables.add(new TracesTreeProvider(store, grouping));
     this.view = this.disposables.add(
       vscode.window.createTreeView(TRACES_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
     );
@@ -310,9 +426,17 @@ export class TracesView implements vscode.Disposable {
     }
   }
 
+  /** Lists traces one by one, or grouped by conversation; remembered per workspace. */
+  async setGrouping(grouping: TraceGrouping): Promise<void> {
+    this.provider.setGrouping(grouping);
+    await vscode.commands.executeCommand('setContext', ContextKeys.groupBySession, grouping === 'session');
+    await this.workspaceState.update(GROUPING_STATE_KEY, grouping);
+  }
+
   /** The trace of the selected item, if any. */
   get selectedTraceId(): string | undefined {
-    return this.view.selection[0]?.traceId;
+    const selected = this.view.selection[0];
+    return selected === undefined || selected.type === 'session' ? undefined : selected.traceId;
   }
 
   /** Shows a trace (e.g. the demo trace just sent), expanded and selected. */

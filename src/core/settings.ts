@@ -27,6 +27,12 @@ export interface CodeSettings {
   codeLensEnabled: boolean;
 }
 
+/** Zero-config capture: whether terminals and debug sessions get the variables that send traces to the receiver. */
+export interface ExportSettings {
+  terminal: boolean;
+  debug: boolean;
+}
+
 /** Defaults, mirrored by package.json (test/unit/contributions.test.ts keeps the two equal). */
 export const SETTING_DEFAULTS = {
   'receiver.enabled': true,
@@ -36,6 +42,8 @@ export const SETTING_DEFAULTS = {
   'receiver.maxBodySize': 20,
   'store.maxSpans': 200_000,
   'codeLens.enabled': true,
+  'terminal.injectEnvironment': true,
+  'debug.injectEnvironment': true,
 } as const;
 
 export const SETTING_LIMITS = {
@@ -141,4 +149,25 @@ export function parseCodeSettings(get: (key: 'pathMappings' | 'codeLens.enabled'
     problems.push(`aiTraceLens.codeLens.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`);
   }
   return { settings: { pathMappings, codeLensEnabled }, problems };
+}
+
+export interface ParsedExportSettings {
+  settings: ExportSettings;
+  problems: string[];
+}
+
+/** Reads `terminal.injectEnvironment` and `debug.injectEnvironment`; a non-boolean value falls back to true. */
+export function parseExportSettings(
+  get: (key: 'terminal.injectEnvironment' | 'debug.injectEnvironment') => unknown,
+): ParsedExportSettings {
+  const problems: string[] = [];
+  const flag = (key: 'terminal.injectEnvironment' | 'debug.injectEnvironment'): boolean => {
+    const value = get(key);
+    if (typeof value === 'boolean') return value;
+    if (value !== undefined && value !== null) {
+      problems.push(`aiTraceLens.${key} must be true or false, got ${JSON.stringify(value)}; using true.`);
+    }
+    return SETTING_DEFAULTS[key];
+  };
+  return { settings: { terminal: flag('terminal.injectEnvironment'), debug: flag('debug.injectEnvironment') }, problems };
 }
