@@ -183,6 +183,7 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
       assert.equal(call.ai.requestModel, REQUEST_MODEL);
       assert.equal(call.ai.responseModel, MODEL.responseModel);
       assert.equal(call.ai.inputTokens, usage.promptTokens);
+      assert.equal(call.ai.outputTokens, usage.completionTokens);
       assert.equal(call.ai.cachedTokens, usage.cachedTokens);
       assert.equal(call.ai.streaming, true);
       assert.equal(call.ai.ttftMs, call.span.attributes.get('ai.response.msToFirstChunk'));
