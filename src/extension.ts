@@ -18,6 +18,8 @@ import {
 import { isDefaultEndpoint } from './core/endpoint';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
 import type { CodeSettings, ExportSettings, Settings } from './core/settings';
+import { DEFAULT_MAX_LOG_RECORDS, LogStore } from './core/store/logStore';
+import { DEFAULT_MAX_METRIC_POINTS, MetricStore } from './core/store/metricStore';
 import { TraceStore } from './core/store/traceStore';
 import { DisposableStore } from './disposable';
 import { FlamePanels } from './flamePanel';
@@ -38,7 +40,16 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings = loadSettings(log);
   let codeSettings = loadCodeSettings(log);
   const store = new TraceStore({ maxSpans: settings.maxSpans });
-  const controller = disposables.add(new ReceiverController(store, log, settings.receiver));
+  // Logs go with their trace when it is evicted; logs and metrics both go on Clear Traces.
+  const logs = new LogStore({ maxRecords: DEFAULT_MAX_LOG_RECORDS });
+  disposables.add(logs.followTraces(store));
+  const metrics = new MetricStore({ maxPoints: DEFAULT_MAX_METRIC_POINTS });
+  disposables.add(
+    store.onDidChange((change) => {
+      if (change.cleared) metrics.clear();
+    }),
+  );
+  const controller = disposables.add(new ReceiverController(store, log, settings.receiver, { logs, metrics }));
   receiver = controller;
 
   const setReceiverContext = () => {
@@ -51,11 +62,11 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const tracesView = disposables.add(new TracesView(store, controller, () => settings.maxSpans, context.workspaceState));
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
-  const spanDetails = disposables.add(new SpanDetailsProvider(store));
+  const spanDetails = disposables.add(new SpanDetailsProvider(store, logs));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
   const navigator = disposables.add(new CodeNavigator(() => codeSettings.pathMappings, log));
   const flamePanels = disposables.add(
-    new FlamePanels({ extensionUri: context.extensionUri, store, navigator, tracesView, log }),
+    new FlamePanels({ extensionUri: context.extensionUri, store, logs, navigator, tracesView, log }),
   );
   const codeLenses = disposables.add(new TraceCodeLenses(store, navigator, log));
   codeLenses.setEnabled(codeSettings.codeLensEnabled);

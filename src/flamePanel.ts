@@ -15,7 +15,9 @@ import { Debouncer } from './core/debounce';
 import { escapeHtml, inlineJson } from './core/html';
 import { serializeTrace } from './core/flame/snapshot';
 import { nanosToMillis } from './core/model';
-import { displayAttributes } from './core/spanDetailsText';
+import { eventNameOf, recordTimeOf, severityLabelOf, type LogRecord } from './core/otlp/logModel';
+import { attributeValueText, displayAttributes } from './core/spanDetailsText';
+import type { LogStore } from './core/store/logStore';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, StoreChange } from './core/store/types';
 import { extractTranscript } from './core/transcript';
@@ -33,6 +35,8 @@ const GONE = 'This span is no longer held: the traces were cleared or its trace 
 export interface FlamePanelContext {
   readonly extensionUri: vscode.Uri;
   readonly store: TraceStore;
+  /** Log records joined to their spans by id. */
+  readonly logs: LogStore;
   readonly navigator: CodeNavigator;
   readonly tracesView: TracesView;
   readonly log: vscode.LogOutputChannel;
@@ -42,10 +46,13 @@ function panelTitle(rootName: string): string {
   return `Flame: ${rootName || '(unnamed trace)'}`;
 }
 
-/** Builds span details for the page: attribute values as display text, plus the conversation for LLM spans. */
-export function spanDetailsOf(node: SpanNode): SpanDetails {
+/**
+ * Builds span details for the page: attribute values as display text, plus the conversation for LLM spans and the
+ * span's log records (`logs`, by time).
+ */
+export function spanDetailsOf(node: SpanNode, logs: readonly LogRecord[] = []): SpanDetails {
   const { span } = node;
-  const transcript = extractTranscript(span);
+  const transcript = extractTranscript(span, logs);
   return {
     spanId: span.spanId,
     attributes: displayAttributes(span.attributes),
@@ -58,6 +65,17 @@ export function spanDetailsOf(node: SpanNode): SpanDetails {
         attributes: displayAttributes(event.attributes),
       })),
     ...(transcript.length > 0 ? { transcript } : {}),
+    ...(logs.length > 0
+      ? {
+          logs: logs.map((record) => ({
+            offsetMs: nanosToMillis(recordTimeOf(record) - span.startTimeUnixNano),
+            severity: severityLabelOf(record),
+            event: eventNameOf(record),
+            body: record.body === null ? '' : attributeValueText(record.body),
+            attributes: displayAttributes(record.attributes),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -284,10 +302,11 @@ class FlamePanel implements vscode.Disposable {
       case 'requestSpanDetails': {
         const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
         const { requestId } = message;
+        const logs = this.context.logs.forSpan(message.traceId, message.spanId);
         reply(
           node === undefined
             ? { type: 'spanDetails', traceId: this.traceId, requestId, ok: false, error: GONE }
-            : { type: 'spanDetails', traceId: this.traceId, requestId, ok: true, result: spanDetailsOf(node) },
+            : { type: 'spanDetails', traceId: this.traceId, requestId, ok: true, result: spanDetailsOf(node, logs) },
         );
         return;
       }

@@ -8,11 +8,15 @@ import * as vscode from 'vscode';
 import { Commands, type ReceiverStateKind } from './contributions';
 import { displayAddress, endpointUrl, isLoopbackHost } from './core/endpoint';
 import { spansOf } from './core/model';
+import { logRecordsOf } from './core/otlp/logModel';
+import { metricsOf } from './core/otlp/metricModel';
 import type { TraceDecodeResult } from './core/otlp/types';
 import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
 import { OtlpHttpReceiver } from './core/receiver/httpReceiver';
 import type { OtlpReceiverOptions } from './core/receiver/options';
 import { sameReceiverSettings, type ReceiverSettings } from './core/settings';
+import type { LogStore } from './core/store/logStore';
+import type { MetricStore } from './core/store/metricStore';
 import type { TraceStore } from './core/store/traceStore';
 
 export interface ReceiverState {
@@ -48,6 +52,7 @@ export class ReceiverController implements vscode.Disposable {
     private readonly store: TraceStore,
     private readonly log: vscode.LogOutputChannel,
     private settings: ReceiverSettings,
+    private readonly signalStores: { readonly logs: LogStore; readonly metrics: MetricStore },
   ) {
     this.current = { kind: settings.enabled ? 'starting' : 'stopped', host: settings.host, port: settings.port };
   }
@@ -125,6 +130,10 @@ export class ReceiverController implements vscode.Disposable {
       port,
       maxBodyBytes,
       onTraces: (result) => this.ingest(result),
+      onLogs: (result) => this.signalStores.logs.add(logRecordsOf(result.request)),
+      onMetrics: (result) => {
+        this.signalStores.metrics.add(metricsOf(result.request));
+      },
       log: this.log,
     };
     const receiver = new OtlpHttpReceiver(options);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { SPAN_DETAILS_SCHEME } from './contributions';
 import { Debouncer } from './core/debounce';
 import { renderMissingSpan, renderSpanDetails } from './core/spanDetailsText';
+import type { LogStore } from './core/store/logStore';
 import type { TraceStore } from './core/store/traceStore';
 import type { StoreChange } from './core/store/types';
 
@@ -43,19 +44,30 @@ export class SpanDetailsProvider implements vscode.TextDocumentContentProvider, 
   private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refreshOpenDocuments());
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly store: TraceStore) {
+  private readonly logSubscription: vscode.Disposable;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly logs: LogStore,
+  ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+    // A span's logs may arrive after it: its document is refreshed like on a span change.
+    this.logSubscription = logs.onDidChange((change) =>
+      this.onStoreChange({ updated: change.updatedTraces, removed: [], cleared: change.cleared }),
+    );
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const ids = parseSpanDetailsUri(uri);
     if (ids === undefined) return `# Not a span details address: ${uri.toString()}\n`;
     const node = this.store.getTrace(ids.traceId)?.getSpan(ids.spanId);
-    return node === undefined ? renderMissingSpan(ids.traceId, ids.spanId) : renderSpanDetails(node);
+    if (node === undefined) return renderMissingSpan(ids.traceId, ids.spanId);
+    return renderSpanDetails(node, this.logs.forSpan(ids.traceId, ids.spanId));
   }
 
   dispose(): void {
     this.subscription.dispose();
+    this.logSubscription.dispose();
     this.debouncer.dispose();
     this.changeEmitter.dispose();
   }

@@ -11,6 +11,7 @@ import type {
   DisplayAttributes,
   JumpToCodeOutcome,
   SpanDetails,
+  SpanLog,
   TranscriptMessage,
 } from '../src/protocol/messages';
 import { codicon, element } from './dom';
@@ -80,6 +81,7 @@ export class DetailsPanel {
       }
       parts.push(section(`Events (${others.length})`, list));
     }
+    if (details.logs !== undefined && details.logs.length > 0) parts.push(logList(details.logs));
     if (details.resource.length > 0) parts.push(section('Resource', attributeTable(details.resource)));
     this.extra.replaceChildren(...parts);
   }
@@ -192,6 +194,20 @@ function exceptionBlock(attributes: DisplayAttributes): HTMLElement {
   const stack = values.get('exception.stacktrace');
   if (stack !== undefined) block.append(element('pre', 'stacktrace', stack));
   return section('Exception', block);
+}
+
+/** The span's log records, as text: severity, event name and offset, then the body and attributes. */
+function logList(logs: readonly SpanLog[]): HTMLElement {
+  const list = element('div', 'events');
+  for (const log of logs) {
+    const item = element('div', 'event');
+    const head = [log.severity, log.event].filter((part) => part !== '').join(' ');
+    item.append(element('div', 'event-name', `${head || 'log'} · +${formatDuration(log.offsetMs)}`));
+    if (log.body !== '') item.append(element('pre', 'log-body', log.body));
+    if (log.attributes.length > 0) item.append(attributeTable(log.attributes));
+    list.append(item);
+  }
+  return section(`Logs (${logs.length})`, list);
 }
 
 function transcript(messages: readonly TranscriptMessage[]): HTMLElement {

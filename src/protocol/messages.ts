@@ -36,6 +36,21 @@ export interface SpanDetails {
   }[];
   /** For LLM spans that recorded their conversation: the chat, input then output. */
   readonly transcript?: readonly TranscriptMessage[];
+  /** Log records correlated with the span, by time; absent when it has none. */
+  readonly logs?: readonly SpanLog[];
+}
+
+/** One log record of a span, as display text. */
+export interface SpanLog {
+  /** Milliseconds from the span start. */
+  readonly offsetMs: number;
+  /** Severity text or name ('' when unspecified). */
+  readonly severity: string;
+  /** The event name ('' for a plain log line). */
+  readonly event: string;
+  /** The body as display text ('' when empty). */
+  readonly body: string;
+  readonly attributes: DisplayAttributes;
 }
 
 /** A reply to the request with the same `requestId`. */
