@@ -89,15 +89,24 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     await widget.locator('.monaco-list-row', { hasText: label }).first().click({ timeout: UI_TIMEOUT_MS });
   }
 
+  /** Opens a new integrated terminal and types `command` into it once it has the keyboard focus. */
+  async function runInNewTerminal(command: string): Promise<void> {
+    await runWorkbenchCommand('Terminal: Create New Terminal');
+    await vscode.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { classList: { contains(name: string): boolean } } | null } })
+          .document.activeElement?.classList.contains('xterm-helper-textarea') === true,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
+    // Shell start-up may still be under way: what is typed waits in the terminal's input until the prompt reads it.
+    await vscode.page.keyboard.type(`${command}\n`);
+  }
+
   uiTest('a program run in a new terminal sends its trace with no endpoint configured', session, async () => {
     await vscode.waitForReceiver();
     await vscode.openTracesView();
-    await runWorkbenchCommand('Terminal: Create New Terminal');
-    const terminalInput = vscode.page.locator('.terminal-wrapper.active .xterm-helper-textarea, .xterm-helper-textarea').first();
-    await terminalInput.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
-    await terminalInput.focus();
-    // Shell start-up may still be under way: what is typed waits in the terminal's input until the prompt reads it.
-    await vscode.page.keyboard.type(`node ${SCRIPT} "zero-config terminal run" terminal-env.json\n`);
+    await runInNewTerminal(`node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
 
     const seen = await scriptOutput('terminal-env.json');
     assert.equal(seen.exported, true, JSON.stringify(seen));
@@ -139,5 +148,23 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     );
     assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
     assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+  });
+
+  uiTest('after a port change, a new terminal sends to the new port', session, async () => {
+    await vscode.runCommand('aiTraceLens.changePort');
+    const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: UI_TIMEOUT_MS });
+    // The command suggests a port that is free now.
+    const newPort = Number(await eventually('the suggested port', async () => (await input.inputValue()) || undefined));
+    assert.notEqual(newPort, vscode.receiverPort);
+    await input.press('Enter');
+    await vscode.waitForStatusBar(new RegExp(`127\\.0\\.0\\.1:${newPort}$`));
+
+    await runInNewTerminal(`node ${SCRIPT} "zero-config after port change" port-env.json`);
+    const seen = await scriptOutput('port-env.json');
+    assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${newPort}`);
+    assert.equal(seen.exported, true, JSON.stringify(seen));
+    await vscode.openTracesView();
+    await vscode.traceRow('zero-config after port change').first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
 });
