@@ -37,6 +37,8 @@ export class FlameChart {
   private readonly base: ScaleLinear<number, number> = scaleLinear();
   private transform: ZoomTransform = zoomIdentity;
   private colors: ChartColors;
+  /** The canvas's computed font, read on the first draw and after a theme change rather than restyling every frame. */
+  private font: string | undefined;
   private width = 0;
   private height = 0;
   private pendingFrame = 0;
@@ -75,6 +77,7 @@ export class FlameChart {
     this.colors = readColors(document.body);
     watchTheme(() => {
       this.colors = readColors(document.body);
+      this.font = undefined;
       this.requestDraw();
     });
 
@@ -194,8 +197,9 @@ export class FlameChart {
   requestDraw(): void {
     if (this.pendingFrame !== 0) return;
     this.pendingFrame = requestAnimationFrame(() => {
-      this.pendingFrame = 0;
+      // A draw asked for while drawing (the first measure moves the zoom) is this one.
       this.draw();
+      this.pendingFrame = 0;
     });
   }
 
@@ -271,6 +275,9 @@ export class FlameChart {
   }
 
   private draw(): void {
+    // The first draw measures the chart itself rather than waiting a frame for the ResizeObserver, which reports
+    // only after this frame's layout.
+    if (this.width === 0) this.resize();
     if (this.width === 0 || this.height === 0) return;
     const pixelRatio = window.devicePixelRatio || 1;
     const backingWidth = Math.round(this.width * pixelRatio);
@@ -290,7 +297,7 @@ export class FlameChart {
       scrollTop: this.scroller.scrollTop,
       pixelRatio,
       colors: this.colors,
-      font: getComputedStyle(this.canvas).font,
+      font: (this.font ??= getComputedStyle(this.canvas).font),
       matches: this.matches,
       selected: this.selected,
       hovered: this.hovered,

@@ -3,7 +3,7 @@
  * the tree moves of keyboard navigation.
  */
 import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
-import { decodeSnapshot, SPAN_ID_LENGTH, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
+import { decodeSnapshot, spanIdAt, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
 import { tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
 import { formatTokens } from '../src/core/format';
 import { AI_KINDS, type AiKind } from '../src/core/semantics/types';
@@ -55,7 +55,7 @@ export class TraceModel {
   }
 
   spanId(index: number): string {
-    return this.snapshot.spanIds.slice(index * SPAN_ID_LENGTH, (index + 1) * SPAN_ID_LENGTH);
+    return spanIdAt(this.snapshot.spanIds, index);
   }
 
   name(index: number): string {

@@ -58,30 +58,53 @@ export function deserializeWebviewMessage(wire: WireMessage): unknown {
   });
 }
 
-/** One response body: a little-endian u32 header length, the header (the JSON and the buffer sizes), the buffers. */
+const align8 = (size: number) => Math.ceil(size / 8) * 8;
+
+/**
+ * One response body, little-endian: u32 JSON byte length, u32 buffer count, u32 size of each buffer, the JSON, then
+ * each buffer at an offset that is a multiple of 8 (so that the page can view them in place).
+ */
 export function packWireMessage(wire: WireMessage): Buffer {
-  const header = Buffer.from(JSON.stringify({ json: wire.json, sizes: wire.buffers.map((bytes) => bytes.byteLength) }));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.byteLength);
-  return Buffer.concat([length, header, ...wire.buffers]);
+  const json = Buffer.from(wire.json);
+  const header = Buffer.alloc(8 + 4 * wire.buffers.length);
+  header.writeUInt32LE(json.byteLength, 0);
+  header.writeUInt32LE(wire.buffers.length, 4);
+  wire.buffers.forEach((bytes, index) => header.writeUInt32LE(bytes.byteLength, 8 + 4 * index));
+  const parts: Uint8Array[] = [header, json];
+  let offset = header.byteLength + json.byteLength;
+  for (const bytes of wire.buffers) {
+    parts.push(Buffer.alloc(align8(offset) - offset), bytes);
+    offset = align8(offset) + bytes.byteLength;
+  }
+  return Buffer.concat(parts);
 }
 
 /**
  * Page-side script: `window.__deliver(body)` unpacks a `packWireMessage` body (an ArrayBuffer), rebuilds the message
- * and posts it to the page, transferring its buffers, as VS Code's webview host frame does.
+ * with its typed arrays viewing the body in place, and posts it to the page without transferring, so that the page
+ * pays one copy of the bytes (the structured clone), as a webview does for a message from another process.
  */
 export const PAGE_RECEIVER = `
 window.__deliver = (body) => {
-  const headerLength = new DataView(body).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(body, 4, headerLength)));
-  let offset = 4 + headerLength;
-  const buffers = header.sizes.map((size) => body.slice(offset, (offset += size)));
-  const message = JSON.parse(header.json, (key, value) => {
+  const header = new DataView(body);
+  const jsonLength = header.getUint32(0, true);
+  const count = header.getUint32(4, true);
+  let offset = 8 + 4 * count;
+  const json = new TextDecoder().decode(new Uint8Array(body, offset, jsonLength));
+  offset += jsonLength;
+  const buffers = [];
+  for (let index = 0; index < count; index++) {
+    offset = Math.ceil(offset / 8) * 8;
+    const size = header.getUint32(8 + 4 * index, true);
+    buffers.push({ offset, size });
+    offset += size;
+  }
+  const message = JSON.parse(json, (key, value) => {
     if (typeof value !== 'object' || value === null || value.$$vscode_array_buffer_reference$$ !== true) return value;
     const buffer = buffers[value.index];
-    if (value.view === undefined) return buffer;
+    if (value.view === undefined) return body.slice(buffer.offset, buffer.offset + buffer.size);
     const type = globalThis[value.view.type];
-    return new type(buffer, value.view.byteOffset, value.view.byteLength / type.BYTES_PER_ELEMENT);
+    return new type(body, buffer.offset + value.view.byteOffset, value.view.byteLength / type.BYTES_PER_ELEMENT);
   });
-  window.postMessage(message, '*', buffers);
+  window.postMessage(message, '*');
 };`;

@@ -5,8 +5,9 @@
  * the typed arrays' bytes as binary rather than as JSON. Span names repeat (`chat gpt-4o` thousands of times), so the
  * string table keeps the text part small. Colours are not in it: the webview takes them from the active theme.
  */
+import { AI_KINDS } from '../semantics/types';
 import type { ModelTotals, TokenTotals, TraceRecord, TraceSummary } from '../store/types';
-import { buildFlameLayout, buildLevels, clipToParents, type FlameLayout } from './flameLayout';
+import { buildFlameLayout, buildLevels, clipToParents, ownTokens, type FlameLayout } from './flameLayout';
 
 /** The figures of the flame graph's header line. */
 export interface TraceHeader {
@@ -42,9 +43,13 @@ export function traceHeader(summary: TraceSummary): TraceHeader {
   };
 }
 
+/** Indexes into `TraceSnapshot.strings`: 16-bit while the table has at most 65536 entries, as it nearly always has. */
+export type StringIndexes = Uint16Array | Uint32Array;
+
 /**
- * One element per span in layout order. The drawn (clipped) bars and the per-depth levels are not sent: the webview
- * derives them from the true times with the same `clipToParents` and `buildLevels`, which keeps the message smaller.
+ * One element per span in layout order. What the webview can derive is not sent, which keeps the message smaller:
+ * the drawn (clipped) bars and the per-depth levels (the same `clipToParents` and `buildLevels` from the true times),
+ * and the per-span token widths (`ownTokens`).
  */
 export interface SnapshotColumns {
   readonly trueStart: Float64Array;
@@ -54,19 +59,17 @@ export interface SnapshotColumns {
   readonly flags: Uint8Array;
   readonly parent: Int32Array;
   readonly ttft: Float32Array;
-  readonly tokens: Float64Array;
-  /** NaN when the span does not report it. */
-  readonly inputTokens: Float64Array;
-  readonly outputTokens: Float64Array;
-  readonly cachedTokens: Float64Array;
+  /** NaN when the span does not report it. Float32 holds every count up to 16.7M exactly, far above any context. */
+  readonly inputTokens: Float32Array;
+  readonly outputTokens: Float32Array;
+  readonly cachedTokens: Float32Array;
   /** Ms, NaN when unknown. */
   readonly tpot: Float32Array;
-  /** Indexes into `TraceSnapshot.strings`. */
-  readonly name: Uint32Array;
+  readonly name: StringIndexes;
   /** Response model, else request model, else ''. */
-  readonly model: Uint32Array;
+  readonly model: StringIndexes;
   /** '' when the span's status carries no message. */
-  readonly statusMessage: Uint32Array;
+  readonly statusMessage: StringIndexes;
 }
 
 export interface TraceSnapshot {
@@ -77,16 +80,35 @@ export interface TraceSnapshot {
   readonly count: number;
   readonly totalMs: number;
   /**
-   * Every span id in layout order, concatenated: SPAN_ID_LENGTH characters each (the receivers keep only 8-byte ids).
-   * One string instead of 100k clones and parses as one copy.
+   * Every span id in layout order as its 8 bytes (the receivers keep only 8-byte ids, as 16 hex digits): binary like
+   * the columns, and half the size of the hex text.
    */
-  readonly spanIds: string;
+  readonly spanIds: Uint8Array;
   /** The distinct texts the `name`, `model` and `statusMessage` columns point into. */
   readonly strings: readonly string[];
   readonly columns: SnapshotColumns;
 }
 
-export const SPAN_ID_LENGTH = 16;
+export const SPAN_ID_BYTES = 8;
+
+/** Each span id's hex digits as bytes; an id of another form (no receiver stores one) would come back changed. */
+function spanIdBytes(spanIds: readonly string[]): Uint8Array {
+  const bytes = new Uint8Array(spanIds.length * SPAN_ID_BYTES);
+  for (let i = 0; i < spanIds.length; i++) {
+    const id = spanIds[i]!;
+    for (let b = 0; b < SPAN_ID_BYTES; b++) bytes[i * SPAN_ID_BYTES + b] = parseInt(id.slice(2 * b, 2 * b + 2), 16);
+  }
+  return bytes;
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** The hex span id at `index` of a snapshot's `spanIds`. */
+export function spanIdAt(spanIds: Uint8Array, index: number): string {
+  let id = '';
+  for (let b = index * SPAN_ID_BYTES; b < (index + 1) * SPAN_ID_BYTES; b++) id += HEX[spanIds[b]!];
+  return id;
+}
 
 /** Interns strings into a table, returning each one's index. */
 class StringTable {
@@ -116,9 +138,9 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
   const name = new Uint32Array(count);
   const model = new Uint32Array(count);
   const statusMessage = new Uint32Array(count);
-  const inputTokens = new Float64Array(count);
-  const outputTokens = new Float64Array(count);
-  const cachedTokens = new Float64Array(count);
+  const inputTokens = new Float32Array(count);
+  const outputTokens = new Float32Array(count);
+  const cachedTokens = new Float32Array(count);
   const tpot = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const { span, ai } = nodes[i]!;
@@ -136,7 +158,7 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
     header: traceHeader(record.summary),
     count,
     totalMs: layout.totalMs,
-    spanIds: layout.spanIds.join(''),
+    spanIds: spanIdBytes(layout.spanIds),
     strings: table.strings,
     columns: {
       trueStart: layout.trueStart,
@@ -146,24 +168,27 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       flags: layout.flags,
       parent: layout.parent,
       ttft: layout.ttft,
-      tokens: layout.tokens,
       inputTokens,
       outputTokens,
       cachedTokens,
       tpot,
-      name,
-      model,
-      statusMessage,
+      name: narrowIndexes(name, table.strings.length),
+      model: narrowIndexes(model, table.strings.length),
+      statusMessage: narrowIndexes(statusMessage, table.strings.length),
     },
   };
+}
+
+function narrowIndexes(indexes: Uint32Array, tableSize: number): StringIndexes {
+  return tableSize <= 0x10000 ? Uint16Array.from(indexes) : indexes;
 }
 
 /** The webview's side of a snapshot: the layout again, plus the per-span numbers only tooltips read. */
 export interface DecodedSnapshot {
   readonly layout: FlameLayout;
-  readonly inputTokens: Float64Array;
-  readonly outputTokens: Float64Array;
-  readonly cachedTokens: Float64Array;
+  readonly inputTokens: Float32Array;
+  readonly outputTokens: Float32Array;
+  readonly cachedTokens: Float32Array;
   readonly tpot: Float32Array;
 }
 
@@ -183,8 +208,13 @@ function column<T extends ColumnType>(columns: SnapshotColumns, key: keyof Snaps
   return value as InstanceType<T>;
 }
 
+function indexColumn(columns: SnapshotColumns, key: 'name' | 'model' | 'statusMessage', length: number): StringIndexes {
+  const value: unknown = columns[key];
+  return value instanceof Uint16Array ? column(columns, key, Uint16Array, length) : column(columns, key, Uint32Array, length);
+}
+
 /** Largest value of an index column; -1 when empty. */
-function maxOf(values: Uint32Array | Uint16Array): number {
+function maxOf(values: StringIndexes): number {
   let max = -1;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
@@ -199,14 +229,14 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const { count, columns } = snapshot;
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`span count ${String(count)} is not a count`);
   if (typeof columns !== 'object' || columns === null) throw new RangeError('the snapshot has no columns');
-  if (typeof snapshot.spanIds !== 'string' || snapshot.spanIds.length !== count * SPAN_ID_LENGTH) {
-    throw new RangeError(`span id column holds ${String(snapshot.spanIds?.length)} characters, expected ${count} × ${SPAN_ID_LENGTH}`);
+  if (!(snapshot.spanIds instanceof Uint8Array) || snapshot.spanIds.length !== count * SPAN_ID_BYTES) {
+    throw new RangeError(`span id column holds ${String(snapshot.spanIds?.length)} bytes, expected ${count} × ${SPAN_ID_BYTES}`);
   }
   if (!Array.isArray(snapshot.strings) || !snapshot.strings.every((text) => typeof text === 'string')) {
     throw new RangeError('the string table is not a list of strings');
   }
   for (const key of ['name', 'model', 'statusMessage'] as const) {
-    if (maxOf(column(columns, key, Uint32Array, count)) >= snapshot.strings.length) {
+    if (maxOf(indexColumn(columns, key, count)) >= snapshot.strings.length) {
       throw new RangeError(`column ${key} points outside the string table`);
     }
   }
@@ -219,6 +249,11 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   for (let i = 0; i < count; i++) {
     if (parent[i]! >= i || parent[i]! < -1) throw new RangeError(`span ${i} has parent ${parent[i]}, not an earlier span`);
   }
+  const kind = column(columns, 'kind', Uint8Array, count);
+  const inputTokens = column(columns, 'inputTokens', Float32Array, count);
+  const outputTokens = column(columns, 'outputTokens', Float32Array, count);
+  const tokens = new Float64Array(count);
+  for (let i = 0; i < count; i++) tokens[i] = ownTokens(AI_KINDS[kind[i]!] ?? 'other', inputTokens[i]!, outputTokens[i]!);
   const { start, duration } = clipToParents(trueStart, trueDuration, parent, flags);
   const maxDepth = Math.max(0, maxOf(depth));
   const { levels, levelMaxEnd } = buildLevels(start, duration, depth, count === 0 ? 0 : maxDepth + 1);
@@ -230,11 +265,11 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
     trueStart,
     trueDuration,
     depth,
-    kind: column(columns, 'kind', Uint8Array, count),
+    kind,
     flags,
     parent,
     ttft: column(columns, 'ttft', Float32Array, count),
-    tokens: column(columns, 'tokens', Float64Array, count),
+    tokens,
     maxDepth,
     totalMs: snapshot.totalMs,
     levels,
@@ -242,9 +277,9 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   };
   return {
     layout,
-    inputTokens: column(columns, 'inputTokens', Float64Array, count),
-    outputTokens: column(columns, 'outputTokens', Float64Array, count),
-    cachedTokens: column(columns, 'cachedTokens', Float64Array, count),
+    inputTokens,
+    outputTokens,
+    cachedTokens: column(columns, 'cachedTokens', Float32Array, count),
     tpot: column(columns, 'tpot', Float32Array, count),
   };
 }
