@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real instrumented apps' dependencies (test/producers: instrumentation libraries, their SDKs, and Node 22
-# as the npm package `node`) from the committed lock file. Idempotent and quick when nothing changed: the lock file's
+# as the npm package `node`, whose install script fetches the binary: package.json's allowScripts lets it run) from the
+# committed lock file. Idempotent and quick when nothing changed: the lock file's
 # hash is recorded in node_modules after an install, and `npm ci` (which wipes node_modules) runs only when the
 # installed tree differs from package-lock.json.
 set -euo pipefail
