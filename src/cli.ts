@@ -1,7 +1,7 @@
 /**
  * `ai-trace-lens`: the extension's core without VS Code.
  *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
- *   serve [--host H] [--port N] [--out FILE] [--max-body-bytes N]   run the OTLP/HTTP receiver headless
+ *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N]   run the OTLP receivers headless
  * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
  */
 import { open, type FileHandle } from 'node:fs/promises';
@@ -9,19 +9,24 @@ import { parseArgs } from 'node:util';
 import { OtlpFileError, readOtlpFile } from './core/inputFiles';
 import { spansOf } from './core/model';
 import { encodeTraceRequestJson } from './core/otlp/json';
-import type { TraceDecodeResult } from './core/otlp/types';
+import { logRecordsOf } from './core/otlp/logModel';
+import { encodeLogsRequestJson } from './core/otlp/logsJson';
+import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
 import { DEFAULT_PORT, OtlpHttpReceiver } from './core/receiver/httpReceiver';
-import { DEFAULT_MAX_BODY_BYTES, type ReceiverLog } from './core/receiver/options';
+import { DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, type ReceiverLog } from './core/receiver/options';
+import { LogStore } from './core/store/logStore';
 import { TraceStore } from './core/store/traceStore';
 import { renderSummaryText, summarizeStore } from './core/summarize';
 
 const USAGE = `Usage:
   ai-trace-lens summarize FILE... [--json]
       Reads OTLP trace exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span
-      tree, or with --json one JSON document: {"traces":[...]}, oldest trace first, spans parents first.
-  ai-trace-lens serve [--host HOST] [--port PORT] [--out FILE] [--max-body-bytes N]
-      Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or deflate) until SIGINT or SIGTERM.
-      Prints "listening http://HOST:PORT" first. --out appends each request to FILE as one OTLP JSON line,
+      tree, or with --json one JSON document: {"traces":[...]}, oldest trace first, spans parents first. Log
+      requests in OTLP JSON (as serve --out records them) are joined to their spans: each span's logCount and the
+      conversation in its transcript.
+  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
+      Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or deflate) until SIGINT or SIGTERM, and
+      with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT" first, then "listening grpc://HOST:PORT". --out appends each trace and logs request to FILE as one OTLP JSON line,
       written to disk before the exporter gets its response. Defaults: 127.0.0.1, port ${DEFAULT_PORT}
       (0 picks a free port), ${DEFAULT_MAX_BODY_BYTES} bytes.
   ai-trace-lens --help
@@ -60,6 +65,7 @@ async function summarize(args: string[]): Promise<number> {
   if (values.help) return help();
   if (positionals.length === 0) throw usageError('summarize needs at least one file.');
   const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
+  const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
   let failed = false;
   const report = (message: string) => {
     failed = true;
@@ -67,18 +73,22 @@ async function summarize(args: string[]): Promise<number> {
   };
   for (const path of positionals) {
     try {
-      const { requests, problems } = await readOtlpFile(path);
+      const { requests, logRequests, problems } = await readOtlpFile(path);
       problems.forEach(report);
       for (const result of requests) {
         if (result.rejectedSpans > 0) report(`${path}: ${result.rejectedSpans} spans skipped: ${result.rejectionMessage}`);
         store.ingest(spansOf(result.request));
+      }
+      for (const result of logRequests) {
+        if (result.rejectedLogRecords > 0) report(`${path}: ${result.rejectionMessage}`);
+        logs.add(logRecordsOf(result.request));
       }
     } catch (error) {
       // OtlpFileError messages already start with the path.
       report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
     }
   }
-  process.stdout.write(values.json ? `${JSON.stringify(summarizeStore(store), null, 2)}\n` : renderSummaryText(store));
+  process.stdout.write(values.json ? `${JSON.stringify(summarizeStore(store, logs), null, 2)}\n` : renderSummaryText(store));
   return failed ? 1 : 0;
 }
 
@@ -89,6 +99,7 @@ async function serve(args: string[]): Promise<number> {
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        'grpc-port': { type: 'string' },
         out: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         help: HELP_OPTION,
@@ -97,6 +108,8 @@ async function serve(args: string[]): Promise<number> {
   );
   if (values.help) return help();
   const port = integerOption('--port', values.port, DEFAULT_PORT, 0, 65535);
+  const grpcPortText = values['grpc-port'];
+  const grpcPort = grpcPortText === undefined ? undefined : integerOption('--grpc-port', grpcPortText, 0, 0, 65535);
   const maxBodyBytes = integerOption('--max-body-bytes', values['max-body-bytes'], DEFAULT_MAX_BODY_BYTES, 1);
   const host = values.host ?? '127.0.0.1';
   // Listen for signals before announcing the address: whoever reads that line may signal right away.
@@ -105,25 +118,37 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   const out = values.out === undefined ? undefined : await JsonLinesFile.open(values.out);
-  const receiver = new OtlpHttpReceiver({
+  const options: OtlpReceiverOptions = {
     host,
     port,
     maxBodyBytes,
     log: stderrLog,
-    onTraces: (result) => out?.append(result),
-  });
-  try {
-    const address = await receiver.start();
-    const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
-    process.stdout.write(`listening http://${shownHost}:${address.port}\n`);
-  } catch (error) {
-    await out?.close();
-    process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
-    return 1;
+    onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
+    onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
+  };
+  const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [
+    { scheme: 'http', receiver: new OtlpHttpReceiver(options) },
+  ];
+  if (grpcPort !== undefined) {
+    receivers.push({ scheme: 'grpc', receiver: new OtlpGrpcReceiver({ ...options, port: grpcPort }) });
+  }
+  const stopAll = () => Promise.all(receivers.map(({ receiver }) => receiver.stop()));
+  for (const { scheme, receiver } of receivers) {
+    const wanted = scheme === 'grpc' ? grpcPort : port;
+    try {
+      const address = await receiver.start();
+      const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
+      process.stdout.write(`listening ${scheme}://${shownHost}:${address.port}\n`);
+    } catch (error) {
+      await stopAll();
+      await out?.close();
+      process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${wanted}: ${(error as Error).message}\n`);
+      return 1;
+    }
   }
   const signal = await stopSignal;
   stderrLog.info(`${signal}: stopping`);
-  await receiver.stop();
+  await stopAll();
   await out?.close();
   return 0;
 }
@@ -143,8 +168,9 @@ class JsonLinesFile {
     }
   }
 
-  append(result: TraceDecodeResult): Promise<void> {
-    const line = `${encodeTraceRequestJson(result.request)}\n`;
+  /** `json` is one request's OTLP JSON, without a newline. */
+  append(json: string): Promise<void> {
+    const line = `${json}\n`;
     const written = this.queue.then(async () => {
       await this.handle.appendFile(line);
       await this.handle.sync();

@@ -1,13 +1,17 @@
 /**
- * Reads saved OTLP trace exports, whatever their shape, detected from the content rather than the file name:
+ * Reads saved OTLP exports, whatever their shape, detected from the content rather than the file name:
  * gzip (1f 8b) is inflated first; text starting with `{` is one OTLP JSON document or JSON Lines (one request per
- * line, as the Collector's file exporter and `ai-trace-lens serve --out` write); anything else is protobuf.
+ * line, as the Collector's file exporter and `ai-trace-lens serve --out` write); anything else is a protobuf trace
+ * request. A JSON request is a logs or metrics request when its first key is `resourceLogs` or `resourceMetrics`
+ * (both writers put it first), else a trace request.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { decodeTraceRequestJson } from './otlp/json';
+import { decodeLogsRequestJson } from './otlp/logsJson';
+import { decodeMetricsRequestJson } from './otlp/metricsJson';
 import { decodeTraceRequestProto } from './otlp/protobuf';
-import { OtlpDecodeError, type TraceDecodeResult } from './otlp/types';
+import { OtlpDecodeError, type LogsDecodeResult, type MetricsDecodeResult, type TraceDecodeResult } from './otlp/types';
 
 /** The file could not be read or decoded at all; the message names the file. */
 export class OtlpFileError extends Error {
@@ -15,8 +19,12 @@ export class OtlpFileError extends Error {
 }
 
 export interface OtlpFileContents {
-  /** Every request that decoded, in file order. */
+  /** Every trace request that decoded, in file order. */
   requests: TraceDecodeResult[];
+  /** Every logs request that decoded, in file order. */
+  logRequests: LogsDecodeResult[];
+  /** Every metrics request that decoded, in file order. */
+  metricRequests: MetricsDecodeResult[];
   /** Lines of a JSON Lines file that did not decode, each naming the file and line; the other lines are in `requests`. */
   problems: string[];
 }
@@ -41,15 +49,22 @@ export function parseOtlpFile(bytes: Uint8Array, name: string): OtlpFileContents
     }
   }
   if (bytes.length === 0) throw new OtlpFileError(`${name}: the file is empty`);
+  const contents: OtlpFileContents = { requests: [], logRequests: [], metricRequests: [], problems: [] };
   const text = jsonText(bytes);
-  if (text === undefined) return { requests: [decodeWhole(name, 'protobuf', () => decodeTraceRequestProto(bytes))], problems: [] };
+  if (text === undefined) {
+    contents.requests.push(decodeWhole(name, 'protobuf', 'ExportTraceServiceRequest', () => decodeTraceRequestProto(bytes)));
+    return contents;
+  }
   const lines = text.split('\n');
-  if (!isJsonLines(lines)) return { requests: [decodeWhole(name, 'OTLP JSON', () => decodeTraceRequestJson(text))], problems: [] };
-  const contents: OtlpFileContents = { requests: [], problems: [] };
+  if (!isJsonLines(lines)) {
+    const signal = jsonSignalOf(text);
+    decodeWhole(name, 'OTLP JSON', REQUEST_NAMES[signal], () => addJsonRequest(contents, signal, text));
+    return contents;
+  }
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     try {
-      contents.requests.push(decodeTraceRequestJson(line));
+      addJsonRequest(contents, jsonSignalOf(line), line);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
       contents.problems.push(`${name} line ${index + 1}: ${error.message}`);
@@ -90,12 +105,33 @@ function isJsonLines(lines: string[]): boolean {
   return objects >= 2;
 }
 
-function decodeWhole(name: string, format: string, decode: () => TraceDecodeResult): TraceDecodeResult {
+type JsonSignal = 'traces' | 'logs' | 'metrics';
+
+const REQUEST_NAMES: Record<JsonSignal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  logs: 'ExportLogsServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+};
+
+const FIRST_KEY = /^\s*\{\s*"(resourceLogs|resourceMetrics)"/;
+
+function jsonSignalOf(text: string): JsonSignal {
+  const key = FIRST_KEY.exec(text.slice(0, 256))?.[1];
+  return key === 'resourceLogs' ? 'logs' : key === 'resourceMetrics' ? 'metrics' : 'traces';
+}
+
+function addJsonRequest(contents: OtlpFileContents, signal: JsonSignal, text: string): void {
+  if (signal === 'logs') contents.logRequests.push(decodeLogsRequestJson(text));
+  else if (signal === 'metrics') contents.metricRequests.push(decodeMetricsRequestJson(text));
+  else contents.requests.push(decodeTraceRequestJson(text));
+}
+
+function decodeWhole<T>(name: string, format: string, requestName: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {
     if (!(error instanceof OtlpDecodeError)) throw error;
     const hint = format === 'protobuf' ? ' (the file does not start with "{", so it was read as protobuf)' : '';
-    throw new OtlpFileError(`${name}: not a valid ${format} ExportTraceServiceRequest${hint}: ${error.message}`);
+    throw new OtlpFileError(`${name}: not a valid ${format} ${requestName}${hint}: ${error.message}`);
   }
 }

@@ -5,7 +5,10 @@
  */
 import { formatDuration, formatTokenFlow, describeSpan } from './format';
 import { StatusCode, durationNanos, nanosToMillis } from './model';
+import type { LogRecord } from './otlp/logModel';
+import type { LogStore } from './store/logStore';
 import type { TraceStore } from './store/traceStore';
+import { extractTranscript, type TranscriptMessage } from './transcript';
 import type { SpanNode, TraceRecord } from './store/types';
 import type { AiKind } from './semantics/types';
 
@@ -31,6 +34,10 @@ export interface SpanSummaryJson {
   toolName: string | null;
   /** Null when the span names no code location at all. */
   code: { file: string | null; line: number | null; function: string | null } | null;
+  /** Log records correlated with the span. */
+  logCount: number;
+  /** The conversation, from its attributes, events and logs; empty when it recorded none. */
+  transcript: TranscriptMessage[];
 }
 
 export interface TraceSummaryJson {
@@ -50,8 +57,9 @@ export interface SummaryJson {
   traces: TraceSummaryJson[];
 }
 
-export function summarizeStore(store: TraceStore): SummaryJson {
-  return { traces: chronological(store).map(summarizeTrace) };
+/** `logs`, when given, are joined to their spans. */
+export function summarizeStore(store: TraceStore, logs?: LogStore): SummaryJson {
+  return { traces: chronological(store).map((record) => summarizeTrace(record, logs)) };
 }
 
 /** One block per trace: a header line, the trace id, then the span tree indented by depth. */
@@ -70,7 +78,7 @@ function chronological(store: TraceStore): TraceRecord[] {
   });
 }
 
-function summarizeTrace(record: TraceRecord): TraceSummaryJson {
+function summarizeTrace(record: TraceRecord, logs: LogStore | undefined): TraceSummaryJson {
   const { summary } = record;
   return {
     traceId: summary.traceId,
@@ -81,11 +89,11 @@ function summarizeTrace(record: TraceRecord): TraceSummaryJson {
     errorCount: summary.errorCount,
     inputTokens: summary.tokens.inputTokens,
     outputTokens: summary.tokens.outputTokens,
-    spans: record.spans().map(summarizeSpan),
+    spans: record.spans().map((node) => summarizeSpan(node, logs?.forSpan(node.span.traceId, node.span.spanId) ?? [])),
   };
 }
 
-function summarizeSpan(node: SpanNode): SpanSummaryJson {
+function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanSummaryJson {
   const { span, ai } = node;
   return {
     traceId: span.traceId,
@@ -108,6 +116,8 @@ function summarizeSpan(node: SpanNode): SpanSummaryJson {
     code: ai.code
       ? { file: ai.code.file ?? null, line: ai.code.line ?? null, function: ai.code.function ?? null }
       : null,
+    logCount: logs.length,
+    transcript: extractTranscript(span, logs),
   };
 }
 

@@ -96,7 +96,7 @@ describe('summarizeStore', () => {
       assert.deepEqual(Object.keys(span), [
         'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'status', 'durationMs', 'requestModel', 'responseModel',
         'inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens', 'streaming', 'ttftMs', 'tpotMs', 'toolName',
-        'code',
+        'code', 'logCount', 'transcript',
       ]);
     }
   });
