@@ -26,9 +26,10 @@ const USAGE = `Usage:
       conversation in its transcript.
   ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
       Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or deflate) until SIGINT or SIGTERM, and
-      with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT" first, then "listening grpc://HOST:PORT". --out appends each trace and logs request to FILE as one OTLP JSON line,
-      written to disk before the exporter gets its response. Defaults: 127.0.0.1, port ${DEFAULT_PORT}
-      (0 picks a free port), ${DEFAULT_MAX_BODY_BYTES} bytes.
+      with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT" first, then "listening grpc://HOST:PORT".
+      --out appends each trace and logs request to FILE as one OTLP JSON line, written to disk before the exporter
+      gets its response. Defaults: 127.0.0.1, port ${DEFAULT_PORT} (0 picks a free port; --grpc-port 0 too),
+      ${DEFAULT_MAX_BODY_BYTES} bytes.
   ai-trace-lens --help
 `;
 

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -19,6 +20,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
+import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
 import type { SummaryJson } from '../../src/core/summarize';
 
@@ -180,28 +182,36 @@ describe('ai-trace-lens summarize', () => {
 });
 
 describe('ai-trace-lens serve', () => {
-  /** Starts `serve`, resolving with the address from its first stdout line. */
+  /** Starts `serve`, resolving with the address from its first stdout line (and the gRPC one from the second). */
   async function startServe(args: string[]) {
     const child = startCli(['serve', ...args]);
     const result = finished(child);
     const lines = createInterface({ input: child.stdout });
-    const first = await new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
+    const count = args.includes('--grpc-port') ? 2 : 1;
+    const read = await new Promise<string[]>((resolve, reject) => {
+      const received: string[] = [];
+      lines.on('line', (line) => received.push(line) === count && resolve(received));
       result.then((ended) => reject(new Error(`serve exited early (${ended.code}): ${ended.stderr}`)), reject);
     });
     lines.close();
+    const [first, second] = read;
     const match = /^listening http:\/\/127\.0\.0\.1:(\d+)$/.exec(first);
     assert.ok(match, first);
-    return { child, result, first, url: `http://127.0.0.1:${match[1]}/v1/traces` };
+    const grpcMatch = second === undefined ? undefined : /^listening grpc:\/\/127\.0\.0\.1:(\d+)$/.exec(second);
+    if (second !== undefined) assert.ok(grpcMatch, second);
+    const grpcUrl = grpcMatch && `http://127.0.0.1:${grpcMatch[1]}`;
+    return { child, result, first: read.join('\n'), url: `http://127.0.0.1:${match[1]}/v1/traces`, grpcUrl };
   }
 
-  async function exportTrace(url: string): Promise<ReadableSpan[]> {
+  /** Exports a two-span GenAI trace over OTLP/HTTP protobuf, or over gRPC when `grpc` is set. */
+  async function exportTrace(url: string, grpc = false): Promise<ReadableSpan[]> {
     const memory = new InMemorySpanExporter();
+    // A generous timeout: the default 10 s can pass on a heavily loaded machine and drop the span.
+    const exporter = new (grpc ? GrpcTraceExporter : OTLPTraceExporter)({ url, timeoutMillis: 60_000 });
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'cli-serve-test' }),
       spanProcessors: [
-        // A generous timeout: the default 10 s can pass on a heavily loaded machine and drop the span.
-        new SimpleSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 60_000 })),
+        new SimpleSpanProcessor(exporter),
         new SimpleSpanProcessor(memory),
       ],
     });
@@ -277,6 +287,49 @@ describe('ai-trace-lens serve', () => {
         ['llm', 10, 3],
       ],
     );
+  });
+
+  test('--grpc-port 0: a second line names the gRPC address, and --out records what arrives over gRPC', async () => {
+    const out = join(dir, 'received-grpc.jsonl');
+    const { child, result, first, grpcUrl } = await startServe(['--port', '0', '--grpc-port', '0', '--out', out]);
+    assert.ok(grpcUrl);
+    let sdkSpans: ReadableSpan[];
+    let written: string;
+    try {
+      sdkSpans = await exportTrace(grpcUrl, true);
+      written = await readFile(out, 'utf8');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const ended = await result;
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.equal(ended.stdout, `${first}\n`, 'nothing but the two listening lines');
+    const requests = ended.stderr.match(/gRPC TraceService\/Export: 1 spans received/g)?.length ?? 0;
+    assert.ok(requests >= 2, ended.stderr);
+    assert.equal(written.split('\n').length - 1, requests, 'one line per request');
+    const snapshot = join(dir, 'grpc-at-response-time.jsonl');
+    await writeFile(snapshot, written);
+    const summarized = await runCli(['summarize', '--json', snapshot]);
+    assert.equal(summarized.code, 0, summarized.stderr);
+    const expected = sdkSpans.map((span): [string, string | null, string] => [
+      span.spanContext().spanId,
+      span.parentSpanContext?.spanId ?? null,
+      span.name,
+    ]);
+    assert.deepEqual(summarySpans(JSON.parse(summarized.stdout)).sort(bySpanId), expected.sort(bySpanId));
+  });
+
+  test('a gRPC port in use: a message naming the address, exit code 1, the HTTP receiver closed again', async () => {
+    const blocker = new OtlpGrpcReceiver({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, onTraces() {} });
+    const { port } = await blocker.start();
+    try {
+      const result = await runCli(['serve', '--port', '0', '--grpc-port', String(port)]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      assert.match(result.stdout, /^listening http:\/\/127\.0\.0\.1:\d+\n$/);
+    } finally {
+      await blocker.stop();
+    }
   });
 
   test('SIGINT also stops it cleanly', async () => {
