@@ -137,7 +137,7 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
     if (element.type === 'session') return undefined;
     if (element.type === 'trace') {
       if (this.mode === 'trace') return undefined;
-      const sessionId = this.currentGrouping().sessionOfTrace.get(element.traceId);
+      const sessionId = this.currentGrouping().sessionOf(element.traceId);
       return sessionId === undefined ? undefined : this.sessionElement(sessionId);
     }
     const parent = this.store.getTrace(element.traceId)?.getSpan(element.spanId)?.parent;
@@ -239,10 +239,10 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
 
   /** The rows to refresh for the changed traces in session mode: each one's session, or the trace when it has none. */
   private sessionTargets(): ViewElement[] {
-    const sessionOfTrace = this.currentGrouping().sessionOfTrace;
+    const grouping = this.currentGrouping();
     const targets = new Set<ViewElement>();
     for (const traceId of this.changedTraces) {
-      const sessionId = sessionOfTrace.get(traceId);
+      const sessionId = grouping.sessionOf(traceId);
       targets.add(sessionId === undefined ? this.traceElement(traceId) : this.sessionElement(sessionId));
     }
     return [...targets];

@@ -91,8 +91,16 @@ export interface SessionGrouping {
   /** Newest first, by a session's latest turn or a lone trace's start. */
   readonly entries: SessionEntry[];
   readonly sessions: ReadonlyMap<string, SessionGroup>;
-  /** The session of each trace that has one. */
-  readonly sessionOfTrace: ReadonlyMap<string, string>;
+  /** The session of a listed trace, if it has one. */
+  sessionOf(traceId: string): string | undefined;
+}
+
+interface KnownTrace {
+  /** The summary version the session id was read at. */
+  version: number;
+  sessionId: string | undefined;
+  /** The last grouping that listed the trace; older entries belong to removed traces. */
+  generation: number;
 }
 
 /**
@@ -100,27 +108,31 @@ export interface SessionGrouping {
  * regrouping after an ingest only reads the traces that changed; the totals come from the store's trace summaries.
  */
 export class SessionIndex {
-  private known = new Map<string, { version: number; sessionId: string | undefined }>();
+  private readonly known = new Map<string, KnownTrace>();
+  private generation = 0;
 
   /** `traces` newest first, as `TraceStore.traces()` lists them. */
   group(traces: readonly TraceRecord[]): SessionGrouping {
-    const known = new Map<string, { version: number; sessionId: string | undefined }>();
+    const generation = ++this.generation;
+    const known = this.known;
     const sessions = new Map<string, SessionGroup>();
-    const sessionOfTrace = new Map<string, string>();
     const entries: SessionEntry[] = [];
     for (const trace of traces) {
       const summary = trace.summary;
-      let entry = this.known.get(summary.traceId);
-      if (entry === undefined || entry.version !== summary.version) {
-        entry = { version: summary.version, sessionId: sessionIdOfTrace(trace) };
+      let entry = known.get(summary.traceId);
+      if (entry === undefined) {
+        entry = { version: summary.version, sessionId: sessionIdOfTrace(trace), generation };
+        known.set(summary.traceId, entry);
+      } else if (entry.version !== summary.version) {
+        entry.version = summary.version;
+        entry.sessionId = sessionIdOfTrace(trace);
       }
-      known.set(summary.traceId, entry);
+      entry.generation = generation;
       const sessionId = entry.sessionId;
       if (sessionId === undefined) {
         entries.push({ type: 'trace', trace });
         continue;
       }
-      sessionOfTrace.set(summary.traceId, sessionId);
       let group = sessions.get(sessionId);
       if (group === undefined) {
         // The first trace seen is the session's newest, which places the session in the newest-first list.
@@ -149,8 +161,14 @@ export class SessionIndex {
       if (summary.endTimeUnixNano > group.endTimeUnixNano) group.endTimeUnixNano = summary.endTimeUnixNano;
     }
     for (const group of sessions.values()) group.traces.reverse();
-    this.known = known;
-    return { entries, sessions, sessionOfTrace };
+    if (known.size > traces.length) {
+      for (const [traceId, entry] of known) if (entry.generation !== generation) known.delete(traceId);
+    }
+    return {
+      entries,
+      sessions,
+      sessionOf: (traceId) => (known.get(traceId)?.generation === generation ? known.get(traceId)!.sessionId : undefined),
+    };
   }
 }
 

@@ -135,8 +135,8 @@ describe('SessionIndex', () => {
     assert.equal(convA.toolCalls, 2);
     assert.equal(convA.errorCount, 1);
     assert.equal(Number((convA.endTimeUnixNano - convA.startTimeUnixNano) / 1_000_000n), 61_000);
-    assert.equal(grouping.sessionOfTrace.get('a2'), 'conv-a');
-    assert.equal(grouping.sessionOfTrace.get('lone'), undefined);
+    assert.equal(grouping.sessionOf('a2'), 'conv-a');
+    assert.equal(grouping.sessionOf('lone'), undefined);
     assert.equal(describeSession(convA), '2 turns · 200→40 tok · 2 LLM calls · 2 tool calls · 1 error · 1 min 1 s');
     assert.equal(describeSession(grouping.sessions.get('conv-b')!), '1 turn · 100→20 tok · 1 LLM call · 1 tool call · 1 s');
   });
@@ -160,6 +160,6 @@ describe('SessionIndex', () => {
     // Reading the spans again would find no session now: a cached id proves the trace was not re-read.
     const trace = store.getTrace('t1')!;
     const grouping = index.group([{ ...trace, summary: trace.summary, roots: [], spans: () => [], getSpan: () => undefined }]);
-    assert.equal(grouping.sessionOfTrace.get('t1'), 's');
+    assert.equal(grouping.sessionOf('t1'), 's');
   });
 });
