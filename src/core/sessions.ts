@@ -167,7 +167,10 @@ export class SessionIndex {
     return {
       entries,
       sessions,
-      sessionOf: (traceId) => (known.get(traceId)?.generation === generation ? known.get(traceId)!.sessionId : undefined),
+      sessionOf: (traceId) => {
+        const entry = known.get(traceId);
+        return entry?.generation === generation ? entry.sessionId : undefined;
+      },
     };
   }
 }
