@@ -107,7 +107,7 @@ const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** An int64 as the model holds it: a number when safe, else a bigint. */
-function randomInt(rng: Rng): number | bigint {
+export function randomInt(rng: Rng): number | bigint {
   switch (rng.int(0, 7)) {
     case 0:
       return rng.int(0, 127);
@@ -126,7 +126,7 @@ function randomInt(rng: Rng): number | bigint {
   }
 }
 
-function randomDouble(rng: Rng): number {
+export function randomDouble(rng: Rng): number {
   switch (rng.int(0, 5)) {
     case 0:
       return rng.pick([NaN, Infinity, -Infinity, -0, 0.1, 1e300, 2 ** 60, Number.MIN_VALUE]);
@@ -170,11 +170,11 @@ export function randomAttributes(rng: Rng, maxCount: number, depth = 0): Attribu
   return attributes;
 }
 
-function randomCount(rng: Rng): number {
+export function randomCount(rng: Rng): number {
   return rng.chance(0.7) ? 0 : rng.pick([1, 7, 128, 0xffffffff, rng.int(0, 100000)]);
 }
 
-function randomFlags(rng: Rng): number {
+export function randomFlags(rng: Rng): number {
   return rng.pick([0, 0, 1, 0x100, 0x301, rng.int(0, 0xffffffff)]);
 }
 
@@ -198,7 +198,7 @@ function randomParentId(rng: Rng, allowInvalid: boolean): string | undefined {
   return rng.hex(8);
 }
 
-function randomTime(rng: Rng): bigint {
+export function randomTime(rng: Rng): bigint {
   return rng.pick([0n, 1n, (1n << 64n) - 1n, 1_700_000_000_000_000_000n + BigInt(rng.int(0, 2 ** 40)), rng.uint64()]);
 }
 
@@ -406,7 +406,17 @@ function append(out: number[], items: ArrayLike<number>): void {
   for (let i = 0; i < items.length; i++) out.push(items[i]!);
 }
 
-function rewriteMessage(bytes: Uint8Array, start: number, end: number, message: MessageName, rng: Rng): number[] {
+/** For each message of a request type, its length-delimited fields that hold messages (by message name). */
+export type MessageSchema = Readonly<Record<string, Partial<Record<number, string>>>>;
+
+function rewriteMessage(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  message: string,
+  rng: Rng,
+  schema: MessageSchema,
+): number[] {
   const out: number[] = [];
   let pos = start;
   while (pos < end) {
@@ -422,9 +432,9 @@ function rewriteMessage(bytes: Uint8Array, start: number, end: number, message: 
     else if (wireType === 2) {
       const [length, contentStart] = readVarint(bytes, pos);
       const contentEnd = contentStart + Number(length);
-      const subMessage = SUB_MESSAGES[message][field];
+      const subMessage = schema[message]?.[field];
       if (subMessage) {
-        const content = rewriteMessage(bytes, contentStart, contentEnd, subMessage, rng);
+        const content = rewriteMessage(bytes, contentStart, contentEnd, subMessage, rng, schema);
         append(out, bytes.subarray(fieldStart, afterTag));
         append(out, varint(BigInt(content.length)));
         append(out, content);
@@ -439,7 +449,10 @@ function rewriteMessage(bytes: Uint8Array, start: number, end: number, message: 
   return out;
 }
 
-/** `bytes` (an ExportTraceServiceRequest) with unknown fields of every wire type added throughout. */
-export function injectUnknownFields(bytes: Uint8Array, rng: Rng): Uint8Array {
-  return Uint8Array.from(rewriteMessage(bytes, 0, bytes.length, 'request', rng));
+/**
+ * `bytes` (an ExportTraceServiceRequest, or with `schema` another request whose root message is `request`) with
+ * unknown fields of every wire type added throughout.
+ */
+export function injectUnknownFields(bytes: Uint8Array, rng: Rng, schema: MessageSchema = SUB_MESSAGES): Uint8Array {
+  return Uint8Array.from(rewriteMessage(bytes, 0, bytes.length, 'request', rng, schema));
 }
