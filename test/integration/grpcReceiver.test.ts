@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import * as protobuf from 'protobufjs';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -28,6 +29,7 @@ import { eventNameOf, logRecordsOf } from '../../src/core/otlp/logModel';
 import { metricsOf } from '../../src/core/otlp/metricModel';
 import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
+import { PAUSED_RETRY_AFTER_SECONDS } from '../../src/core/receiver/options';
 import { decodeResponseProto, protobufRequest, type TestSpan } from '../support/receiverClient';
 
 const LIMIT = 256 * 1024;
@@ -60,6 +62,30 @@ async function assertStatus(promise: Promise<unknown>, code: grpc.status, patter
     assert.match(error.details, pattern);
     return true;
   });
+}
+
+/** google.rpc.Status with its Any details, and RetryInfo, as protobufjs reads them (an oracle for our encoder). */
+const rpcTypes = protobuf.Root.fromJSON({
+  nested: {
+    Any: { fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+    Status: {
+      fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } },
+    },
+    Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+    RetryInfo: { fields: { retry_delay: { type: 'Duration', id: 1 } } },
+  },
+});
+
+/** The retry delay in seconds a `grpc-status-details-bin` trailer asks for. */
+function retryDelayOf(error: grpc.ServiceError): number {
+  const [details] = error.metadata.get('grpc-status-details-bin');
+  assert.ok(Buffer.isBuffer(details), 'the status carries details');
+  const status = rpcTypes.lookupType('Status').toObject(rpcTypes.lookupType('Status').decode(details), { longs: Number });
+  assert.equal(status.code, grpc.status.UNAVAILABLE);
+  assert.equal(status.details.length, 1);
+  assert.equal(status.details[0].type_url, 'type.googleapis.com/google.rpc.RetryInfo');
+  const retryInfo = rpcTypes.lookupType('RetryInfo');
+  return retryInfo.toObject(retryInfo.decode(status.details[0].value), { longs: Number }).retry_delay.seconds;
 }
 
 /** Records every export result, so a test sees failures the SDK would only log. */
@@ -284,7 +310,7 @@ describe('OtlpGrpcReceiver', () => {
     await assertStillServes();
   });
 
-  test('while paused, the exporter gets UNAVAILABLE (retryable) and nothing is stored; resumed, it is accepted', async () => {
+  test('while paused, the exporter gets UNAVAILABLE with a retry delay, nothing is stored; resumed, it is accepted', async () => {
     receiver.paused = true;
     try {
       const { results } = await exportAgentTrace(`http://127.0.0.1:${port}`, CompressionAlgorithm.NONE);
@@ -293,6 +319,7 @@ describe('OtlpGrpcReceiver', () => {
         assert.equal(result.code, ExportResultCode.FAILED);
         assert.equal((result.error as grpc.ServiceError).code, grpc.status.UNAVAILABLE);
         assert.match((result.error as grpc.ServiceError).details, /paused; retry later/);
+        assert.equal(retryDelayOf(result.error as grpc.ServiceError), PAUSED_RETRY_AFTER_SECONDS);
       }
       assert.equal(received.length, 0);
     } finally {

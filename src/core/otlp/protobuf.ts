@@ -817,3 +817,15 @@ export function encodeStatusProto(code: number, message: string): Uint8Array {
     ...(message !== '' ? lengthDelimited(2, encoder.encode(message)) : []),
   ]);
 }
+
+const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/**
+ * `google.rpc.Status {code, message, details: [RetryInfo {retry_delay}]}`, sent by an OTLP/gRPC receiver as
+ * `grpc-status-details-bin`: how long the exporter should wait before it retries (OTLP spec, "Failures").
+ */
+export function encodeRetryStatusProto(code: number, message: string, retryDelaySeconds: number): Uint8Array {
+  const retryInfo = lengthDelimited(1, varintField(1, retryDelaySeconds)); // retry_delay: Duration {seconds}
+  const detail = [...lengthDelimited(1, encoder.encode(RETRY_INFO_TYPE_URL)), ...lengthDelimited(2, retryInfo)];
+  return Uint8Array.from([...encodeStatusProto(code, message), ...lengthDelimited(3, detail)]);
+}

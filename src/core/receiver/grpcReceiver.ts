@@ -9,9 +9,15 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
-import { encodeExportResponseProto } from '../otlp/protobuf';
+import { encodeExportResponseProto, encodeRetryStatusProto } from '../otlp/protobuf';
 import { OtlpDecodeError } from '../otlp/types';
-import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
+import {
+  NO_LOG,
+  PAUSED_RETRY_AFTER_SECONDS,
+  type OtlpReceiverOptions,
+  type ReceiverAddress,
+  type ReceiverLog,
+} from './options';
 import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal } from './signals';
 
 export const DEFAULT_GRPC_PORT = 4317;
@@ -41,14 +47,24 @@ function exportService(service: string): grpc.ServiceDefinition {
   };
 }
 
-/** A call the receiver refuses: a gRPC status code and the message the exporter reports. */
+/** A call the receiver refuses: a gRPC status code, the message the exporter reports, and trailers to send. */
 class Rejection extends Error {
   constructor(
     readonly code: grpc.status,
     message: string,
+    readonly metadata?: grpc.Metadata,
   ) {
     super(message);
   }
+}
+
+/** UNAVAILABLE is retryable; the RetryInfo detail says when, like HTTP's Retry-After. */
+function pausedRejection(): Rejection {
+  const message = 'The receiver is paused; retry later.';
+  const metadata = new grpc.Metadata();
+  const status = encodeRetryStatusProto(grpc.status.UNAVAILABLE, message, PAUSED_RETRY_AFTER_SECONDS);
+  metadata.set('grpc-status-details-bin', toBuffer(status));
+  return new Rejection(grpc.status.UNAVAILABLE, message, metadata);
 }
 
 type ExportCall = grpc.ServerUnaryCall<Buffer, Uint8Array>;
@@ -129,14 +145,14 @@ export class OtlpGrpcReceiver {
   private async handle(signal: OtlpSignal, call: ExportCall, callback: ExportCallback): Promise<void> {
     const method = `${SERVICES[signal].split('.').pop()}/Export`;
     try {
-      if (this.paused) throw new Rejection(grpc.status.UNAVAILABLE, 'The receiver is paused; retry later.');
+      if (this.paused) throw pausedRejection();
       callback(null, await this.accept(method, signal, call.request));
     } catch (error) {
       const rejection = error instanceof Rejection ? error : internalError(error);
       const message = `gRPC ${method}: ${grpc.status[rejection.code]} ${rejection.message}`;
       if (rejection.code === grpc.status.INTERNAL) this.log.error(message);
       else this.log.warn(message);
-      callback({ code: rejection.code, details: rejection.message });
+      callback({ code: rejection.code, details: rejection.message, metadata: rejection.metadata });
     }
   }
 
