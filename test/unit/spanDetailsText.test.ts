@@ -10,6 +10,7 @@ import {
   renderSpanDetails,
 } from '../../src/core/spanDetailsText';
 import type { SpanNode } from '../../src/core/store/types';
+import { makeLogRecord } from '../support/logBuilder';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';
@@ -317,5 +318,33 @@ describe('attributeValueText', () => {
   test('displayAttributes sorts by key', () => {
     const attributes = new Map<string, AttributeValue>([['b', 1], ['a', null]]);
     assert.deepEqual(displayAttributes(attributes), [['a', 'null'], ['b', '1']]);
+  });
+
+  test('lists the span\'s log records with time, severity, event name, body and attributes, as YAML text', () => {
+    const startMs = Number(START / 1_000_000n);
+    const logs = [
+      makeLogRecord({
+        timeMs: startMs + 12,
+        eventName: 'gen_ai.user.message',
+        body: { content: 'Hi <script>alert(1)</script>' },
+      }),
+      makeLogRecord({ timeMs: startMs + 40, severityNumber: 17, body: 'tool failed\nretrying', attributes: { 'code.line.number': 42 } }),
+    ];
+    assert.deepEqual(section(renderSpanDetails(node(makeSpan()), logs), 'logs'), [
+      'logs:  # 2, times from span start',
+      '  - time: +12 ms',
+      '    severity: "INFO"',
+      '    event: "gen_ai.user.message"',
+      '    body:',
+      '      content: "Hi <script>alert(1)</script>"',
+      '  - time: +40 ms',
+      '    severity: "ERROR"',
+      '    body: |-',
+      '      tool failed',
+      '      retrying',
+      '    attributes:  # 1',
+      '      code.line.number: 42',
+    ]);
+    assert.deepEqual(section(renderSpanDetails(node(makeSpan())), 'logs'), ['logs: []']);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { extractTranscript } from '../../src/core/transcript';
-import { makeSpan } from '../support/spanBuilder';
+import { extractInputMessages, extractTranscript } from '../../src/core/transcript';
+import { makeLogRecord } from '../support/logBuilder';
+import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
 
 describe('extractTranscript', () => {
   test('OTel GenAI: system instructions, input and output messages with tool calls and results', () => {
@@ -195,5 +196,101 @@ describe('extractTranscript', () => {
     assert.deepEqual(extractTranscript(makeSpan({ attributes: { 'gen_ai.prompt': 'Just a question' } })), [
       { role: 'user', text: 'Just a question' },
     ]);
+  });
+});
+
+describe('extractTranscript from GenAI events sent as log records', () => {
+  const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+  const SPAN_ID = '00f067aa0ba902b7';
+  /** OTel GenAI 1.28–1.36 events as opentelemetry-instrumentation-openai-v2 emits them, bodies as AnyValue maps. */
+  const MESSAGE_EVENTS = [
+    { eventName: 'gen_ai.system.message', body: { content: 'You are a travel agent.' } },
+    { eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } },
+    {
+      eventName: 'gen_ai.assistant.message',
+      body: { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+    },
+    { eventName: 'gen_ai.tool.message', body: { content: 'rainy, 57°F', id: 'call_1' } },
+    { eventName: 'gen_ai.choice', body: { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'It is rainy.' } } },
+  ];
+  const EXPECTED = [
+    { role: 'system', text: 'You are a travel agent.' },
+    { role: 'user', text: 'Weather in Paris?' },
+    { role: 'assistant', text: '', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+    { role: 'tool', text: 'rainy, 57°F', toolCallId: 'call_1' },
+    { role: 'assistant', text: 'It is rainy.' },
+  ];
+
+  test('per-message events and the choice make the conversation, in time order whatever the arrival order', () => {
+    const span = makeSpan({ traceId: TRACE_ID, spanId: SPAN_ID, name: 'chat gpt-4o' });
+    const logs = MESSAGE_EVENTS.map((event, index) =>
+      makeLogRecord({ traceId: TRACE_ID, spanId: SPAN_ID, timeMs: DEFAULT_START_MS + index, ...event }),
+    ).reverse();
+    assert.deepEqual(extractTranscript(span, logs), EXPECTED);
+    assert.deepEqual(extractInputMessages(span, logs), EXPECTED.slice(0, 4));
+    assert.deepEqual(extractTranscript(span), [], 'the span alone recorded nothing');
+  });
+
+  test('one reader: the same events as span events (name and gen_ai.event.content JSON) give the same transcript', () => {
+    // Semantic Kernel and the Azure SDKs put the message JSON into a `gen_ai.event.content` span event attribute.
+    const span = makeSpan({
+      events: MESSAGE_EVENTS.map((event, index) => ({
+        name: event.eventName,
+        offsetMs: index,
+        attributes: { 'gen_ai.event.content': JSON.stringify(event.body) },
+      })),
+    });
+    assert.deepEqual(extractTranscript(span), EXPECTED);
+  });
+
+  test('the older event.name attribute; a choice with tool_calls beside its message; no content captured', () => {
+    const logs = [
+      makeLogRecord({ attributes: { 'event.name': 'gen_ai.user.message' } }),
+      makeLogRecord({
+        timeMs: DEFAULT_START_MS + 1,
+        attributes: { 'event.name': 'gen_ai.choice' },
+        body: {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { role: 'assistant' },
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'search', arguments: '{}' } }],
+        },
+      }),
+    ];
+    assert.deepEqual(extractTranscript(makeSpan(), logs), [
+      { role: 'user', text: '' },
+      { role: 'assistant', text: '', toolCalls: [{ name: 'search', arguments: '{}' }] },
+    ]);
+  });
+
+  test('OTel GenAI ≥ 1.37: the operation details event carries instructions, input and output messages', () => {
+    const details = makeLogRecord({
+      eventName: 'gen_ai.client.inference.operation.details',
+      attributes: {
+        'gen_ai.system_instructions': [{ type: 'text', content: 'Be brief.' }],
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }] }]),
+      },
+    });
+    assert.deepEqual(extractTranscript(makeSpan(), [details]), [
+      { role: 'system', text: 'Be brief.' },
+      { role: 'user', text: 'Hi' },
+      { role: 'assistant', text: 'Hello!' },
+    ]);
+  });
+
+  test('content on the span itself wins over the same conversation in its logs, so it is shown once', () => {
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'From the span' }] }]),
+      },
+    });
+    const logs = [makeLogRecord({ eventName: 'gen_ai.user.message', body: { content: 'From a log' } })];
+    assert.deepEqual(extractTranscript(span, logs), [{ role: 'user', text: 'From the span' }]);
+  });
+
+  test('other logs and events are no conversation', () => {
+    const logs = [makeLogRecord({ body: 'GET /weather 200' }), makeLogRecord({ eventName: 'gen_ai.evaluation.result' })];
+    assert.deepEqual(extractTranscript(makeSpan({ events: [{ name: 'exception' }] }), logs), []);
   });
 });
