@@ -1,8 +1,8 @@
 /**
  * Draws one frame of the flame chart on a canvas. Bars come from `forEachDrawable` (sub-pixel bars as one rectangle
- * per pixel column at most) into reused typed arrays, are ordered by colour bucket so that fillStyle changes once per
- * bucket rather than once per bar, and get their outlines, TTFT ticks and labels in separate passes. Nothing is
- * allocated per bar.
+ * per pixel column at most) into reused typed arrays, are painted by colour bucket into a strip of one pixel row per
+ * chart row (`BarStrip`), which is stretched onto the chart with one drawImage per row, and get their outlines, TTFT
+ * ticks and labels in separate passes. Nothing is allocated per bar.
  */
 import { FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
 import { formatDuration } from '../../src/core/format';
@@ -10,14 +10,13 @@ import { AI_KINDS } from '../../src/core/semantics/types';
 import type { TraceModel } from '../traceModel';
 import type { ChartMode } from '../vscodeApi';
 import { TextFitter } from './textFit';
-import type { ChartColors } from './theme';
+import { DIMMED_ALPHA, type ChartColors } from './theme';
 
 export const ROW_HEIGHT = 20;
 const BAR_HEIGHT = ROW_HEIGHT - 2;
 /** Narrower bars get no label: a letter and an ellipsis do not tell anything. */
 const MIN_LABEL_WIDTH = 24;
 const LABEL_PADDING = 4;
-const DIMMED_ALPHA = 0.25;
 const TTFT_NOTCH = 4;
 const BUCKETS = AI_KINDS.length * 2;
 
@@ -82,11 +81,53 @@ class Rects {
   }
 }
 
+/**
+ * The bar fills of a frame as pixels: one row per chart row, at device resolution. A 100k-span trace at full view has
+ * some 12k rectangles (mostly pixel columns of merged sub-pixel bars); as fillRect calls the canvas rasterized each on
+ * its own, which cost more than everything else in a frame. Filling pixel runs of a typed array and stretching each
+ * row to the bar height (nearest neighbour) draws the same pixels with one drawImage per row. Bar edges fall on whole
+ * device pixels instead of being antialiased.
+ */
+class BarStrip {
+  private readonly canvas = new OffscreenCanvas(1, 1);
+  private readonly context: OffscreenCanvasRenderingContext2D;
+  private image: ImageData | undefined;
+  pixels = new Uint32Array(0);
+  /** Pixels per row of `pixels`. */
+  stride = 0;
+
+  constructor() {
+    const context = this.canvas.getContext('2d');
+    if (context === null) throw new Error('The flame chart needs a 2D canvas context.');
+    this.context = context;
+  }
+
+  /** Clears `rows` rows at least `width` pixels wide. */
+  begin(width: number, rows: number): void {
+    if (this.image === undefined || this.image.width < width || this.image.height < rows) {
+      this.canvas.width = Math.max(width, this.canvas.width);
+      this.canvas.height = Math.max(rows, this.canvas.height, 1);
+      this.image = new ImageData(this.canvas.width, this.canvas.height);
+      this.pixels = new Uint32Array(this.image.data.buffer);
+      this.stride = this.image.width;
+    }
+    this.pixels.fill(0, 0, this.stride * rows);
+  }
+
+  /** Copies `rows` rows of `width` pixels to the strip canvas and returns it. */
+  end(width: number, rows: number): OffscreenCanvas {
+    this.context.putImageData(this.image!, 0, 0, 0, 0, width, rows);
+    return this.canvas;
+  }
+}
+
 export class FlameRenderer {
   private readonly context: CanvasRenderingContext2D;
   private readonly fitter: TextFitter;
   private readonly rects = new Rects();
+  private readonly strip = new BarStrip();
   private readonly bucketStart = new Int32Array(BUCKETS + 1);
+  private readonly bucketNext = new Int32Array(BUCKETS);
   private currentDepth = 0;
   /** Bound once: forEachDrawable's callback must not be a new closure per frame. */
   private readonly collect = (index: number, x: number, width: number, merged: number): void =>
@@ -112,7 +153,7 @@ export class FlameRenderer {
       this.currentDepth = depth;
       forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect, frame.model.layout.flags);
     }
-    this.fillBars(frame);
+    this.fillBars(frame, firstRow, lastRow - firstRow + 1);
     this.outline(frame);
     if (frame.mode === 'time') this.ttftTicks(frame);
     this.labels(frame);
@@ -124,33 +165,49 @@ export class FlameRenderer {
     return depth * ROW_HEIGHT - frame.scrollTop + 1;
   }
 
-  private fillBars(frame: Frame): void {
-    const { context, rects, bucketStart } = this;
+  private fillBars(frame: Frame, firstRow: number, rowCount: number): void {
+    const { context, rects, bucketStart, strip } = this;
+    if (rowCount <= 0) return;
     const { kind } = frame.model.layout;
     const bucketOf = (k: number): number => {
       const index = rects.index[k]!;
       const dimmed = frame.matches !== null && frame.matches[index] === 0 ? 1 : 0;
       return kind[index]! * 2 + dimmed;
     };
-    // Counting sort of the rectangles by bucket.
+    // Counting sort of the rectangles by bucket: bars that overlap are painted in the order fillRect painted them.
     bucketStart.fill(0);
     for (let k = 0; k < rects.count; k++) bucketStart[bucketOf(k) + 1]!++;
     for (let b = 0; b < BUCKETS; b++) bucketStart[b + 1]! += bucketStart[b]!;
-    const next = bucketStart.slice(0, BUCKETS);
+    const next = this.bucketNext;
+    next.set(bucketStart.subarray(0, BUCKETS));
     for (let k = 0; k < rects.count; k++) rects.order[next[bucketOf(k)]!++] = k;
 
+    const ratio = frame.pixelRatio;
+    const width = Math.round(frame.width * ratio);
+    strip.begin(width, rowCount);
+    const { pixels, stride } = strip;
     for (let b = 0; b < BUCKETS; b++) {
-      if (bucketStart[b] === bucketStart[b + 1]) continue;
-      context.fillStyle = frame.colors.kind[b >> 1]!;
-      context.globalAlpha = b & 1 ? DIMMED_ALPHA : 1;
+      const color = frame.colors.barPixels[b]!;
       for (let o = bucketStart[b]!; o < bucketStart[b + 1]!; o++) {
         const k = rects.order[o]!;
         const barWidth = rects.width[k]!;
         // A one-pixel gap keeps touching siblings apart once they are wide enough to spare it.
-        context.fillRect(rects.x[k]!, this.top(frame, rects.depth[k]!), barWidth > 3 ? barWidth - 1 : barWidth, BAR_HEIGHT);
+        const left = Math.max(0, Math.round(rects.x[k]! * ratio));
+        const right = Math.min(width, Math.max(left + 1, Math.round((rects.x[k]! + (barWidth > 3 ? barWidth - 1 : barWidth)) * ratio)));
+        const row = (rects.depth[k]! - firstRow) * stride;
+        pixels.fill(color, row + left, row + right);
       }
     }
-    context.globalAlpha = 1;
+    const image = strip.end(width, rowCount);
+    context.save();
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.imageSmoothingEnabled = false;
+    const barHeight = Math.round(BAR_HEIGHT * ratio);
+    for (let row = 0; row < rowCount; row++) {
+      const top = Math.round(this.top(frame, firstRow + row) * ratio);
+      context.drawImage(image, 0, row, width, 1, 0, top, width, barHeight);
+    }
+    context.restore();
   }
 
   private outline(frame: Frame): void {

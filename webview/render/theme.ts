@@ -5,9 +5,14 @@
  */
 import { AI_KINDS } from '../../src/core/semantics/types';
 
+/** Opacity of the spans a search does not match. */
+export const DIMMED_ALPHA = 0.25;
+
 export interface ChartColors {
   /** Bar fill per kind, indexed like `AI_KINDS`. */
   readonly kind: readonly string[];
+  /** The same as RGBA pixels for ImageData, two per kind: as is, then dimmed (index kind × 2 + dimmed). */
+  readonly barPixels: Uint32Array;
   readonly text: string;
   readonly error: string;
   readonly orphan: string;
@@ -24,8 +29,10 @@ export function readColors(host: HTMLElement): ChartColors {
     probe.style.color = `var(${variable})`;
     return getComputedStyle(probe).color;
   };
+  const kind = AI_KINDS.map((name) => resolve(`--atl-kind-${name}`));
   const colors: ChartColors = {
-    kind: AI_KINDS.map((kind) => resolve(`--atl-kind-${kind}`)),
+    kind,
+    barPixels: barPixels(kind),
     text: resolve('--atl-bar-text'),
     error: resolve('--atl-error'),
     orphan: resolve('--atl-orphan'),
@@ -35,6 +42,22 @@ export function readColors(host: HTMLElement): ChartColors {
   };
   probe.remove();
   return colors;
+}
+
+/** Each colour as an ImageData pixel (bytes R, G, B, A in memory order), then dimmed: rendered once on a 1×1 canvas. */
+function barPixels(colors: readonly string[]): Uint32Array {
+  const context = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true });
+  const pixels = new Uint32Array(colors.length * 2);
+  if (context === null) return pixels;
+  const bytes = new Uint8Array(pixels.buffer);
+  colors.forEach((color, index) => {
+    context.clearRect(0, 0, 1, 1);
+    context.fillStyle = color;
+    context.fillRect(0, 0, 1, 1);
+    const [red, green, blue, alpha] = context.getImageData(0, 0, 1, 1).data;
+    bytes.set([red!, green!, blue!, alpha!, red!, green!, blue!, Math.round(alpha! * DIMMED_ALPHA)], index * 8);
+  });
+  return pixels;
 }
 
 /** Calls `onChange` when VS Code switches the colour theme (it rewrites the body class and the root's inline style). */
