@@ -286,6 +286,7 @@ interface MessageType {
   decode(bytes: Uint8Array): Pb;
   encode(message: Pb): { finish(): Uint8Array };
   fromObject(object: object): Pb;
+  toObject(message: Pb, options: { longs: NumberConstructor }): Pb;
 }
 
 const collector = (
@@ -295,6 +296,12 @@ const collector = (
 ).opentelemetry.proto.collector;
 const ExportLogsServiceRequest = collector.logs.v1.ExportLogsServiceRequest!;
 const ExportMetricsServiceRequest = collector.metrics.v1.ExportMetricsServiceRequest!;
+
+/** An `ExportLogsServiceResponse` as protobufjs reads it, int64s as numbers. */
+export function decodeLogsResponseWithProtobufjs(bytes: Uint8Array): Pb {
+  const type = collector.logs.v1.ExportLogsServiceResponse!;
+  return type.toObject(type.decode(bytes), { longs: Number });
+}
 
 function idBytes(hex: string): Uint8Array | undefined {
   return hex === '' ? undefined : Uint8Array.from(Buffer.from(hex, 'hex'));
