@@ -187,6 +187,7 @@ export class VsCodeSession {
     readonly name: string,
     readonly page: Page,
     readonly receiverPort: number,
+    readonly grpcPort: number,
     private readonly browser: Browser,
     private readonly server: CodeServer,
     private readonly root: string,
@@ -203,9 +204,16 @@ export class VsCodeSession {
       const extensions = join(root, 'extensions');
       const workspace = join(root, 'workspace');
       const receiverPort = options.receiverPort ?? (await freePort());
+      // Sessions may run side by side: each gets its own free OTLP/gRPC port rather than the default 4317.
+      const grpcPort = await freePort();
       await mkdir(join(userData, 'User'), { recursive: true });
       await cp(FIXTURE_WORKSPACE, workspace, { recursive: true });
-      const settings = { ...quietWorkbenchSettings(), 'aiTraceLens.receiver.port': receiverPort, ...options.settings };
+      const settings = {
+        ...quietWorkbenchSettings(),
+        'aiTraceLens.receiver.port': receiverPort,
+        'aiTraceLens.receiver.grpcPort': grpcPort,
+        ...options.settings,
+      };
       await writeFile(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
       await writeFile(join(root, 'config.yaml'), '');
 
@@ -253,7 +261,7 @@ export class VsCodeSession {
       const page = await context.newPage();
       await page.goto(`${origin}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
-      return new VsCodeSession(options.name, page, receiverPort, browser, server, root);
+      return new VsCodeSession(options.name, page, receiverPort, grpcPort, browser, server, root);
     } catch (error) {
       await browser?.close().catch(() => undefined);
       if (server !== undefined) await stopProcessGroup(server);

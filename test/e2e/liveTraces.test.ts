@@ -51,10 +51,10 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
     await vscode?.stop();
   });
 
-  for (const kind of ['protobuf', 'json'] satisfies ExporterKind[]) {
+  for (const kind of ['protobuf', 'json', 'grpc'] satisfies ExporterKind[]) {
     uiTest(`an agent trace from the ${kind} exporter shows kinds, model, tokens and TTFT`, session, async () => {
       const recorded = recordAgentTrace({ agentName: `weather-bot-${kind}`, service: `weather-service-${kind}` });
-      const exporter = createExporter(kind, vscode.receiverPort);
+      const exporter = createExporter(kind, kind === 'grpc' ? vscode.grpcPort : vscode.receiverPort);
       await exportSpans(exporter, recorded.spans);
       await exporter.shutdown();
 

@@ -1,10 +1,11 @@
 /**
  * Traces the end-to-end tests send to the extension's receiver: recorded with the real OpenTelemetry JS SDK and sent
- * by its real OTLP exporters (protobuf and JSON), or posted as raw OTLP/JSON.
+ * by its real OTLP exporters (protobuf, JSON and gRPC), or posted as raw OTLP/JSON.
  */
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, context, trace, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,7 +17,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 
-export type ExporterKind = 'protobuf' | 'json';
+export type ExporterKind = 'protobuf' | 'json' | 'grpc';
 
 export interface AgentTraceNames {
   /** The root span's name, which the Traces view shows as the trace's label. */
@@ -140,8 +141,10 @@ export function recordAgentTrace(options: AgentTraceOptions): RecordedTrace {
   return { traceId: agent.spanContext().traceId, names, spans: memory.getFinishedSpans().slice() };
 }
 
-export function createExporter(kind: ExporterKind, receiverPort: number): SpanExporter {
-  const url = `http://127.0.0.1:${receiverPort}/v1/traces`;
+/** `port` is the OTLP/HTTP receiver's, or the OTLP/gRPC one's for 'grpc'. */
+export function createExporter(kind: ExporterKind, port: number): SpanExporter {
+  if (kind === 'grpc') return new GrpcTraceExporter({ url: `http://127.0.0.1:${port}` });
+  const url = `http://127.0.0.1:${port}/v1/traces`;
   return kind === 'protobuf' ? new ProtobufTraceExporter({ url }) : new JsonTraceExporter({ url });
 }
 
