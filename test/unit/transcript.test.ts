@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { extractInputMessages, extractTranscript } from '../../src/core/transcript';
 import { makeLogRecord } from '../support/logBuilder';
-import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
+import { DEFAULT_START_MS, makeSpan, type PlainValue } from '../support/spanBuilder';
 
 describe('extractTranscript', () => {
   test('OTel GenAI: system instructions, input and output messages with tool calls and results', () => {
@@ -203,7 +203,7 @@ describe('extractTranscript from GenAI events sent as log records', () => {
   const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
   const SPAN_ID = '00f067aa0ba902b7';
   /** OTel GenAI 1.28–1.36 events as opentelemetry-instrumentation-openai-v2 emits them, bodies as AnyValue maps. */
-  const MESSAGE_EVENTS = [
+  const MESSAGE_EVENTS: { eventName: string; body: PlainValue }[] = [
     { eventName: 'gen_ai.system.message', body: { content: 'You are a travel agent.' } },
     { eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } },
     {
