@@ -41,6 +41,8 @@ export const ContextKeys = {
   /** True while the receiver is bound to the default 127.0.0.1:4318, which the static welcome text names. */
   defaultEndpoint: 'aiTraceLens.defaultEndpoint',
   hasTraces: 'aiTraceLens.hasTraces',
+  /** True while new terminals get the variables that send traces to the receiver. */
+  terminalEnvironment: 'aiTraceLens.terminalEnvironment',
   /** True while the Traces view groups traces by conversation session. */
   groupBySession: 'aiTraceLens.groupBySession',
 } as const;

@@ -4,9 +4,8 @@
  * configuration, for runs without the extension or for sharing with the team. The configuration's own `env` wins.
  */
 import * as vscode from 'vscode';
-import { hasExportVariables, mergeLaunchEnvironment } from './core/exportEnvironment';
+import { hasExportVariables, mergeLaunchEnvironment, receiverExportVariables } from './core/exportEnvironment';
 import type { ReceiverController } from './receiverController';
-import { receiverExportVariables } from './terminalEnvironment';
 
 export class LaunchEnvironmentProvider implements vscode.DebugConfigurationProvider {
   constructor(
@@ -21,7 +20,7 @@ export class LaunchEnvironmentProvider implements vscode.DebugConfigurationProvi
   ): vscode.DebugConfiguration {
     // An attached process already has its environment.
     if (!this.enabled() || configuration.request !== 'launch') return configuration;
-    const variables = receiverExportVariables(this.receiver.state);
+    const variables = receiverExportVariables(this.receiver.state, process.env);
     if (variables === undefined) return configuration;
     const env = mergeLaunchEnvironment(configuration.env, variables);
     return env === undefined ? configuration : { ...configuration, env };
@@ -37,7 +36,7 @@ const TITLE = 'Add Trace Export to Launch Configuration';
 
 /** Asks for a launch configuration of the workspace's launch.json files and adds the export variables to its `env`. */
 export async function addTraceExportToLaunchConfiguration(receiver: ReceiverController): Promise<void> {
-  const variables = receiverExportVariables(receiver.state);
+  const variables = receiverExportVariables(receiver.state, process.env);
   if (variables === undefined) {
     void vscode.window.showWarningMessage(
       'The AI Trace Lens receiver is not listening, so there is no endpoint to add. Restart it, then try again.',

@@ -4,16 +4,9 @@
  * while nothing listens, so a terminal never sends to a port some other program may hold.
  */
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, SettingKeys } from './contributions';
-import { endpointUrl } from './core/endpoint';
-import { describeExportVariables, exportVariables, type ExportVariable } from './core/exportEnvironment';
-import type { ReceiverController, ReceiverState } from './receiverController';
-
-/** The variables for the receiver in `state`, or undefined when it is not bound (failed, stopped, or still starting). */
-export function receiverExportVariables(state: ReceiverState): ExportVariable[] | undefined {
-  if (state.kind !== 'listening' && state.kind !== 'paused') return undefined;
-  return exportVariables(endpointUrl(state.host, state.port), process.env);
-}
+import { CONFIG_SECTION, ContextKeys, SettingKeys } from './contributions';
+import { describeExportVariables, receiverExportVariables } from './core/exportEnvironment';
+import type { ReceiverController } from './receiverController';
 
 export class TerminalEnvironment implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
@@ -44,11 +37,12 @@ export class TerminalEnvironment implements vscode.Disposable {
     const state = this.receiver.state;
     // While (re)starting, the last bound address is kept: a restart on the same port should not churn terminals.
     if (this.enabled && state.kind === 'starting') return;
-    const variables = this.enabled ? receiverExportVariables(state) : undefined;
+    const variables = this.enabled ? receiverExportVariables(state, process.env) : undefined;
     const key = JSON.stringify(variables ?? []);
     if (key === this.applied) return;
     this.applied = key;
     this.collection.clear();
+    void vscode.commands.executeCommand('setContext', ContextKeys.terminalEnvironment, variables !== undefined);
     if (variables === undefined) return;
     for (const { name, value } of variables) this.collection.replace(name, value);
     const description = new vscode.MarkdownString(

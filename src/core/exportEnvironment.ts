@@ -11,6 +11,8 @@
  *   they record content by default already.
  */
 
+import { endpointUrl } from './endpoint';
+
 /** The environment a launched process inherits (the extension host's `process.env`). */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -70,6 +72,22 @@ export function exportVariables(endpoint: string, inherited: Environment): Expor
     });
   }
   return variables;
+}
+
+/** The receiver as far as exporters care: its state kind and the address it is bound to (or configured with). */
+export interface ReceiverAddress {
+  kind: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * The variables for the receiver in `receiver`, or undefined unless it is bound: a receiver that failed or is off may
+ * leave its port to another program, and one still starting has not said which port it got.
+ */
+export function receiverExportVariables(receiver: ReceiverAddress, inherited: Environment): ExportVariable[] | undefined {
+  if (receiver.kind !== 'listening' && receiver.kind !== 'paused') return undefined;
+  return exportVariables(endpointUrl(receiver.host, receiver.port), inherited);
 }
 
 function isSet(value: string | undefined): boolean {

@@ -106,6 +106,8 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   uiTest('a program run in a new terminal sends its trace with no endpoint configured', session, async () => {
     await vscode.waitForReceiver();
     await vscode.openTracesView();
+    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    assert.match(welcome, /Programs you start in a new VS Code terminal send their traces here with no setting/);
     await runInNewTerminal(`node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
 
     const seen = await scriptOutput('terminal-env.json');

@@ -5,6 +5,7 @@ import {
   exportVariables,
   hasExportVariables,
   mergeLaunchEnvironment,
+  receiverExportVariables,
   type ExportVariable,
 } from '../../src/core/exportEnvironment';
 import { parseExportSettings } from '../../src/core/settings';
@@ -66,6 +67,25 @@ describe('exportVariables', () => {
       exportVariables(ENDPOINT, { OTEL_SEMCONV_STABILITY_OPT_IN: 'http, gen_ai_latest_experimental' }),
     );
     assert.equal(variables.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, 'SPAN_ONLY');
+  });
+});
+
+describe('receiverExportVariables', () => {
+  test('follow the bound address while listening or paused; a wildcard bind is reached through loopback', () => {
+    assert.equal(
+      asRecord(receiverExportVariables({ kind: 'listening', host: '127.0.0.1', port: 4319 }, {})!).OTEL_EXPORTER_OTLP_ENDPOINT,
+      'http://127.0.0.1:4319',
+    );
+    assert.equal(
+      asRecord(receiverExportVariables({ kind: 'paused', host: '0.0.0.0', port: 50123 }, {})!).OTEL_EXPORTER_OTLP_ENDPOINT,
+      'http://127.0.0.1:50123',
+    );
+  });
+
+  test('none while the receiver is starting, failed or off: its port may belong to another program', () => {
+    for (const kind of ['starting', 'failed', 'stopped']) {
+      assert.equal(receiverExportVariables({ kind, host: '127.0.0.1', port: 4318 }, {}), undefined, kind);
+    }
   });
 });
 
