@@ -109,8 +109,10 @@ async function runApp(options: ProducerRunOptions, env: Record<string, string>):
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
-    const failed = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${options.app} (${options.scenario ?? 'no scenario'}) failed: ${failed.message}\n${failed.stdout ?? ''}`);
+    // execFile's message holds the command and its stderr.
+    const failed = error as Error & { stdout?: string; killed?: boolean };
+    const timedOut = failed.killed ? ` (killed after ${APP_TIMEOUT_MS} ms)` : '';
+    throw new Error(`${options.app} (${options.scenario ?? 'no scenario'}) failed${timedOut}: ${failed.message}\n${failed.stdout ?? ''}`);
   }
 }
 

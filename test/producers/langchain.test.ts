@@ -3,7 +3,8 @@
  * @arizeai/openinference-instrumentation-langchain 4.1 (OpenInference), under Node 22 against the real receiver.
  * LangChain's callback runs become spans: `ChatOpenAI` LLM spans with the request's model, usage with cache reads
  * (also when streamed: LangChain keeps the usage chunk), the call options as `llm.invocation_parameters` (whose
- * `stream` is the model's `streaming` option, false for `.stream()` calls too, so no streaming flag), runnables as
+ * `stream` is the model's `streaming` option: false for `.stream()` calls too, true for the calls of a model made
+ * with `streaming: true`), runnables as
  * CHAIN spans and tools as TOOL spans, a refused call in error. Not recorded: the response model, the provider, a
  * first-token time (so no TTFT), and embeddings (LangChain runs no callbacks for them). LangChain core has no agent
  * run type, so a hand-made agent is a chain.
@@ -56,6 +57,19 @@ describe('LangChain + @arizeai/openinference-instrumentation-langchain', () => {
     assert.equal(llm.ai.tpotMs, undefined);
   });
 
+  test('a model made with streaming: true is streaming, from its call options', () => {
+    const llm = onlyOfKind(scenarioSpans(run.store, 'streaming-model'), 'llm');
+    assert.equal(
+      llm.span.attributes.get('llm.invocation_parameters'),
+      '{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true}}',
+    );
+    assert.equal(llm.ai.streaming, true);
+    assert.equal(llm.ai.inputTokens, USAGE.promptTokens);
+    assert.equal(run.model.requests.filter((request) => request.body.stream === true).length, 2);
+    assert.ok(nanosToMillis(durationNanos(llm.span)) >= STREAM_MIN_MS - CLOCK_SLACK_MS);
+    assert.equal(llm.ai.ttftMs, undefined);
+  });
+
   test('a tool-calling runnable is a chain holding the tool-calling LLM call, the TOOL span, then the answer', () => {
     const agent = spanNamed(run.store, 'weather-agent');
     assert.equal(agent.parent?.span.name, 'scenario agent');
@@ -100,6 +114,6 @@ describe('LangChain + @arizeai/openinference-instrumentation-langchain', () => {
   test('the CLI reads the same exports into the same summary', async () => {
     const cli = await assertCliAgrees(run);
     const kinds = cli.traces.flatMap((trace) => trace.spans.map((span) => span.kind)).sort();
-    assert.deepEqual(kinds, ['chain', 'llm', 'llm', 'llm', 'llm', 'llm', 'other', 'other', 'other', 'other', 'other', 'tool']);
+    assert.deepEqual(kinds, ['chain', 'llm', 'llm', 'llm', 'llm', 'llm', 'llm', 'other', 'other', 'other', 'other', 'other', 'other', 'tool']);
   });
 });

@@ -1,6 +1,6 @@
 // LangChain JS (@langchain/openai's ChatOpenAI and @langchain/core) instrumented by Arize's OpenInference
 // (@arizeai/openinference-instrumentation-langchain), which turns LangChain's callback runs into spans: a chat call, a
-// streamed one, a tool-calling chain (a runnable named as an agent that calls a LangChain tool), embeddings, and a
+// streamed one (by `.stream()`, and by a model made to stream), a tool-calling chain (a runnable named as an agent that calls a LangChain tool), embeddings, and a
 // call the model server refuses.
 import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain';
 import * as CallbackManagerModule from '@langchain/core/callbacks/manager';
@@ -45,6 +45,15 @@ await scenario('chat', async () => {
 await scenario('stream', async () => {
   let text = '';
   for await (const chunk of await model.stream('Stream the capital of France.')) text += chunk.content;
+  return text;
+});
+
+// A model made with `streaming: true` says so in its call options. (Streamed through `.stream()`: its `invoke` would
+// estimate token counts with js-tiktoken, which downloads its encodings from the internet.)
+await scenario('streaming-model', async () => {
+  const streamingModel = new ChatOpenAI({ model: 'gpt-4o-mini', maxRetries: 0, streaming: true, configuration });
+  let text = '';
+  for await (const chunk of await streamingModel.stream('Stream the capital of France.')) text += chunk.content;
   return text;
 });
 
