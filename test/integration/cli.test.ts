@@ -11,9 +11,11 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -317,6 +319,51 @@ describe('ai-trace-lens serve', () => {
       span.name,
     ]);
     assert.deepEqual(summarySpans(JSON.parse(summarized.stdout)).sort(bySpanId), expected.sort(bySpanId));
+  });
+
+  test('--out records logs requests too; summarize joins them to their spans: logCount and the transcript', async () => {
+    const out = join(dir, 'received-logs.jsonl');
+    const { child, result, url } = await startServe(['--port', '0', '--out', out]);
+    let llmSpanId: string;
+    let written: string;
+    try {
+      const resource = resourceFromAttributes({ 'service.name': 'cli-serve-test' });
+      const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 60_000 }))] });
+      const logExporter = new OTLPLogExporter({ url: url.replace('/v1/traces', '/v1/logs'), timeoutMillis: 60_000 });
+      const logs = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(logExporter)] });
+      // GenAI events emitted while the chat span is current, as instrumentations do, go to /v1/logs.
+      const llm = traces.getTracer('cli-test').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat' } });
+      const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
+      const current = trace.setSpan(context.active(), llm);
+      logger.emit({ context: current, eventName: 'gen_ai.user.message', body: { content: 'Hi' } });
+      logger.emit({ context: current, eventName: 'gen_ai.choice', body: { index: 0, message: { content: 'Hello!' } } });
+      logger.emit({ body: 'no span was current' });
+      llm.end();
+      llmSpanId = llm.spanContext().spanId;
+      await Promise.all([logs.shutdown(), traces.shutdown()]);
+      written = await readFile(out, 'utf8');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const ended = await result;
+    assert.equal(ended.code, 0, ended.stderr);
+    const lines = written.trimEnd().split('\n');
+    assert.deepEqual(
+      lines.map((line) => Object.keys(JSON.parse(line))[0]).sort(),
+      ['resourceLogs', 'resourceLogs', 'resourceLogs', 'resourceSpans'],
+      'one OTLP JSON request per line, told apart by their top-level key',
+    );
+    const snapshot = join(dir, 'logs-and-traces.jsonl');
+    await writeFile(snapshot, written);
+    const summarized = await runCli(['summarize', '--json', snapshot]);
+    assert.equal(summarized.code, 0, summarized.stderr);
+    const [llmSummary] = (JSON.parse(summarized.stdout) as SummaryJson).traces[0]!.spans;
+    assert.equal(llmSummary!.spanId, llmSpanId);
+    assert.equal(llmSummary!.logCount, 2);
+    assert.deepEqual(llmSummary!.transcript, [
+      { role: 'user', text: 'Hi' },
+      { role: 'assistant', text: 'Hello!' },
+    ]);
   });
 
   test('a gRPC port in use: a message naming the address, exit code 1, the HTTP receiver closed again', async () => {
