@@ -1,11 +1,11 @@
 /**
  * The flame graph webview (production bundle) in headless Chromium on 10k- and 100k-span agent traces: first paint
  * (from the bundle's start to the end of the first frame that drew the chart, split into its phases; it includes the
- * round trip that brings the snapshot: 'ready', the stand-in host's fetch of the binary message, its rebuilding and
- * postMessage, as VS Code delivers typed arrays) and the main-thread
- * time of each zoom step while wheel-zooming in and out (wheel handler + drawing rAF callback + the frame's style,
- * layout and paint). Medians over several page loads; the baseline is a blank page's canvas making the same number of
- * fillRect/fillText calls with no layout, culling or DOM behind them.
+ * round trip that brings the snapshot: 'ready', the stand-in host's fetch of the binary message over loopback, its
+ * rebuilding and postMessage, as VS Code delivers typed arrays) and the main-thread time of each zoom step while
+ * wheel-zooming in and out (wheel handler + drawing rAF callback + the frame's style, layout and paint). Medians over
+ * several page loads; the baseline is a blank page's canvas making the same number of fillRect, drawImage and fillText
+ * calls with no layout, culling or DOM behind them.
  * Run: node --import tsx bench/flameChromium.bench.ts
  */
 import { spawnSync } from 'node:child_process';
@@ -150,8 +150,8 @@ async function countCalls(browser: Browser, bundle: string, url: string) {
     return {
       font,
       canvas,
-      first: { rects: first.fillRect + first.strokeRect, texts: first.fillText },
-      zoom: { rects: mean((f) => f.fillRect + f.strokeRect), texts: mean((f) => f.fillText) },
+      first: { rects: first.fillRect + first.strokeRect, images: first.drawImage, texts: first.fillText },
+      zoom: { rects: mean((f) => f.fillRect + f.strokeRect), images: mean((f) => f.drawImage), texts: mean((f) => f.fillText) },
     };
   } finally {
     await page.context().close();
@@ -229,13 +229,14 @@ async function main(): Promise<void> {
       console.log(`    draw (rAF callback)                           ${ms(of((l) => l.firstDrawEnd - l.firstDrawStart))}`);
       console.log(`    rendering after the draw (axis, paint)        ${ms(of((l) => l.firstFrameEnd - l.firstDrawEnd))}`);
       console.log(
-        `  first frame ${ms(firstFrame).trim()} vs plain canvas, same ${calls.first.rects} rects + ${calls.first.texts} labels: ` +
+        `  first frame ${ms(firstFrame).trim()} vs plain canvas, same ${calls.first.rects} rects + ${calls.first.images} bar rows + ` +
+          `${calls.first.texts} labels: ` +
           `${ms(plainFirst).trim()} (${(firstFrame / plainFirst).toFixed(1)}x)`,
       );
       console.log(`  zoom draw (rAF callback)          p50 ${ms(zoomDrawP50)}   p95 ${ms(zoomDrawP95)}`);
       console.log(`  zoom step (wheel + draw + render) p50 ${ms(zoomStepP50)}   p95 ${ms(zoomStepP95)}`);
       console.log(
-        `  zoom step p50 vs plain canvas, same ${calls.zoom.rects} rects + ${calls.zoom.texts} labels: ` +
+        `  zoom step p50 vs plain canvas, same ${calls.zoom.rects} rects + ${calls.zoom.images} bar rows + ${calls.zoom.texts} labels: ` +
           `${ms(plainZoom).trim()} (${(zoomStepP50 / plainZoom).toFixed(1)}x)`,
       );
     }

@@ -21,6 +21,8 @@ export interface FrameRecord {
   readonly fillRect: number;
   readonly fillText: number;
   readonly strokeRect: number;
+  /** The bar rows (see BarStrip in webview/render/flameRenderer.ts). */
+  readonly drawImage: number;
 }
 
 export interface ProbeData {
@@ -67,7 +69,7 @@ export function probeScript(counting: boolean): string {
   });
 
   let drew = false;
-  const counts = { fillRect: 0, fillText: 0, strokeRect: 0 };
+  const counts = { fillRect: 0, fillText: 0, strokeRect: 0, drawImage: 0 };
   const proto = CanvasRenderingContext2D.prototype;
   const clearRect = proto.clearRect;
   proto.clearRect = function (...args) { drew = true; return clearRect.apply(this, args); };
@@ -156,10 +158,18 @@ export function probeScript(counting: boolean): string {
 }
 
 /**
- * One frame of a blank page's canvas drawing as many rectangles and labels as a flame frame, with no layout behind
- * them; later calls redraw the same canvas, as a live chart does.
+ * One frame of a blank page's canvas drawing as many rectangles, stretched pixel rows and labels as a flame frame, with
+ * no layout behind them (the rows are drawn from a strip filled once); later calls redraw the same canvas, as a live
+ * chart does.
  */
-export function plainCanvasFrame(options: { width: number; height: number; rects: number; texts: number; font: string }): string {
+export function plainCanvasFrame(options: {
+  width: number;
+  height: number;
+  rects: number;
+  images: number;
+  texts: number;
+  font: string;
+}): string {
   return `new Promise((done) => {
   document.body.style.margin = '0';
   let canvas = document.querySelector('canvas');
@@ -170,6 +180,10 @@ export function plainCanvasFrame(options: { width: number; height: number; rects
     document.body.append(canvas);
   }
   const context = canvas.getContext('2d');
+  const strip = new OffscreenCanvas(${options.width}, Math.max(1, ${options.images}));
+  const stripContext = strip.getContext('2d');
+  stripContext.fillStyle = '#3794ff';
+  stripContext.fillRect(0, 0, ${options.width}, ${options.images});
   const colors = ['#b180d7', '#3794ff', '#d18616', '#89d185', '#cca700', '#808080', '#9d9d9d'];
   const rows = Math.floor(${options.height} / 20);
   let seed = 1;
@@ -177,6 +191,10 @@ export function plainCanvasFrame(options: { width: number; height: number; rects
   requestAnimationFrame(() => {
     const start = performance.now();
     context.clearRect(0, 0, ${options.width}, ${options.height});
+    context.imageSmoothingEnabled = false;
+    for (let row = 0; row < ${options.images}; row++) {
+      context.drawImage(strip, 0, row, ${options.width}, 1, 0, row * 20 + 1, ${options.width}, 18);
+    }
     const perColor = Math.ceil(${options.rects} / colors.length);
     for (let r = 0; r < ${options.rects}; r++) {
       if (r % perColor === 0) context.fillStyle = colors[r / perColor];

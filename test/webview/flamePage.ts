@@ -3,7 +3,7 @@
  * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
  * answers each `ready` with the `init` message as VS Code delivers it (fetched as binary from this server, see
  * webviewWire.ts), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide
- * and show.
+ * and show (and, as VS Code does, hands it to the page with the page rather than reading storage on each getState).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -138,6 +138,8 @@ ${csp}
 <link rel="stylesheet" href="/media/flame.css">
 <script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
+// VS Code hands the page its saved state with the page: getState reads memory, not storage.
+let state = JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null');
 window.acquireVsCodeApi = () => ({
   postMessage: (message) => {
     window.__posted.push(message);
@@ -145,8 +147,11 @@ window.acquireVsCodeApi = () => ({
       fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer()).then(window.__deliver);
     }
   },
-  getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null'),
-  setState: (state) => sessionStorage.setItem('vscode-state', JSON.stringify(state)),
+  getState: () => state,
+  setState: (value) => {
+    state = JSON.parse(JSON.stringify(value));
+    sessionStorage.setItem('vscode-state', JSON.stringify(value));
+  },
 });
 </script>
 </head>
