@@ -328,7 +328,8 @@ describe('ai-trace-lens serve', () => {
     let written: string;
     try {
       const resource = resourceFromAttributes({ 'service.name': 'cli-serve-test' });
-      const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 60_000 }))] });
+      const traceExporter = new OTLPTraceExporter({ url, timeoutMillis: 60_000 });
+      const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
       const logExporter = new OTLPLogExporter({ url: url.replace('/v1/traces', '/v1/logs'), timeoutMillis: 60_000 });
       const logs = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(logExporter)] });
       // GenAI events emitted while the chat span is current, as instrumentations do, go to /v1/logs.

@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { OtlpFileError, parseOtlpFile, readOtlpFile, type OtlpFileContents } from '../../src/core/inputFiles';
 import { spansOf } from '../../src/core/model';
+import { logRecordsOf } from '../../src/core/otlp/logModel';
+import { metricsOf } from '../../src/core/otlp/metricModel';
 import { jsonRequest, protobufRequest, type TestSpan } from '../support/receiverClient';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -52,6 +54,28 @@ describe('parseOtlpFile', () => {
     const contents = parseText(`{"resourceSpans": [{"scopeSpans": [\n${line(SECOND)}\n`, 'cut.jsonl');
     assert.deepEqual(names(contents), [['second']]);
     assert.match(contents.problems[0], /^cut\.jsonl line 1: /);
+  });
+
+  test('logs and metrics requests are told apart by their first key, in JSON Lines and as whole documents', () => {
+    const logsLine = JSON.stringify({
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ traceId: TRACE_ID, spanId: '00000000000000a1', body: { stringValue: 'hi' } }] }] }],
+    });
+    const metricsLine = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'gen_ai.client.token.usage' }] }] }] });
+    const contents = parseText(`${line(FIRST)}\n${logsLine}\n${metricsLine}\n{"resourceLogs": 1}\n`, 'mixed.jsonl');
+    assert.deepEqual(names(contents), [['first', 'first child']]);
+    assert.deepEqual(contents.logRequests.flatMap((result) => logRecordsOf(result.request).map((record) => record.body)), ['hi']);
+    assert.deepEqual(contents.metricRequests.flatMap((result) => metricsOf(result.request).map((metric) => metric.name)), [
+      'gen_ai.client.token.usage',
+    ]);
+    assert.equal(contents.problems.length, 1);
+    assert.match(contents.problems[0]!, /^mixed\.jsonl line 4: Invalid OTLP JSON: resourceLogs: expected an array/);
+
+    const document = parseText(JSON.stringify(JSON.parse(logsLine), null, 2), 'logs.json');
+    assert.deepEqual([document.requests.length, document.logRequests.length], [0, 1]);
+    assert.throws(
+      () => parseText('{\n  "resourceMetrics": {}\n}', 'metrics.json'),
+      /^OtlpFileError: metrics\.json: not a valid OTLP JSON ExportMetricsServiceRequest: /,
+    );
   });
 
   test('protobuf, recognised by not starting with "{"', () => {
