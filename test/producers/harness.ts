@@ -162,7 +162,7 @@ export function onlyOfKind(nodes: readonly SpanNode[], kind: SpanNode['ai']['kin
 /**
  * Each span starts once the one before it ended. The SDK takes span start times from `Date.now()` (whole
  * milliseconds) and end times from the performance clock, so a span can seem to start up to a millisecond before
- * the previous one ended, and siblings started in the same millisecond tie (the store then orders them by span id).
+ * the previous one ended, and siblings started in the same millisecond tie (the store then puts the one that ended first first).
  */
 export function assertRunsInOrder(nodes: readonly SpanNode[]): void {
   const millisecond = 1_000_000n;

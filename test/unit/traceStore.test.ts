@@ -63,34 +63,35 @@ function recordChanges(store: TraceStore): StoreChange[] {
   return changes;
 }
 
-/** A small agent trace: invoke_agent → (chat, tool → chat), plus a sibling with the same start as the first chat. */
+/** A small agent trace: invoke_agent → (chat, tool → chat), plus a sibling with the same start as the first chat
+ * that ends first but sorts after it by span id. */
 function agentTrace(trace = 't1'): Span[] {
   return [
     makeTestSpan({ trace, id: 'root', name: 'invoke_agent planner', start: 0, end: 100, service: 'agent-svc' }),
     makeTestSpan({ trace, id: 'chat1', parent: 'root', start: 10, end: 40 }),
-    makeTestSpan({ trace, id: 'audit', parent: 'root', start: 10, end: 12 }),
+    makeTestSpan({ trace, id: 'usage', parent: 'root', start: 10, end: 12 }),
     makeTestSpan({ trace, id: 'tool', parent: 'root', start: 50, end: 90 }),
     makeTestSpan({ trace, id: 'chat2', parent: 'tool', start: 60, end: 80 }),
     makeTestSpan({ trace, id: 'retry', parent: 'tool', start: 55, end: 58 }),
   ];
 }
 
-const AGENT_TREE = ['invoke_agent planner', '  audit', '  chat1', '  tool', '    retry', '    chat2'].join('\n');
+const AGENT_TREE = ['invoke_agent planner', '  usage', '  chat1', '  tool', '    retry', '    chat2'].join('\n');
 
 describe('TraceStore tree building', () => {
-  test('in-order ingest builds the tree with siblings by start time, then span id', () => {
+  test('in-order ingest builds the tree with siblings by start time, then end time', () => {
     const store = new TraceStore({ maxSpans: 1000 });
     store.ingest(agentTrace());
     assert.equal(dumpTree(store.getTrace('t1')!), AGENT_TREE);
   });
 
   test('out-of-order arrival across several ingests gives the same tree as in-order', () => {
-    const [root, chat1, audit, tool, chat2, retry] = agentTrace();
+    const [root, chat1, usage, tool, chat2, retry] = agentTrace();
     const store = new TraceStore({ maxSpans: 1000 });
     store.ingest([chat2!]);
     store.ingest([retry!, chat1!]);
     store.ingest([tool!]);
-    store.ingest([audit!, root!]);
+    store.ingest([usage!, root!]);
     assert.equal(dumpTree(store.getTrace('t1')!), AGENT_TREE);
     assert.equal(store.spanCount, 6);
   });
@@ -189,7 +190,7 @@ describe('TraceStore tree building', () => {
         .getTrace('t1')!
         .spans()
         .map((node) => node.span.spanId),
-      ['root', 'audit', 'chat1', 'tool', 'retry', 'chat2', 'stray'],
+      ['root', 'usage', 'chat1', 'tool', 'retry', 'chat2', 'stray'],
     );
   });
 });
@@ -198,7 +199,7 @@ describe('TraceStore duplicates', () => {
   test('a retried span replaces the old copy without double counting', () => {
     const store = new TraceStore({ maxSpans: 1000 });
     const llm = (input: number) =>
-      makeTestSpan({ id: 'chat1', parent: 'root', start: 10, error: true, attributes: chatAttributes('gpt-4o', input, 5) });
+      makeTestSpan({ id: 'chat1', parent: 'root', start: 10, end: 40, error: true, attributes: chatAttributes('gpt-4o', input, 5) });
     store.ingest([...agentTrace().filter((span) => span.spanId !== 'chat1'), llm(100)]);
     const result = store.ingest([llm(100), llm(120)]);
     assert.deepEqual(result, { accepted: 2, duplicates: 2 });
@@ -221,7 +222,7 @@ describe('TraceStore duplicates', () => {
     store.ingest(agentTrace());
     store.ingest([makeTestSpan({ id: 'tool', parent: 'root', start: 5, end: 90 })]);
     const trace = store.getTrace('t1')!;
-    assert.equal(dumpTree(trace), ['invoke_agent planner', '  tool', '    retry', '    chat2', '  audit', '  chat1'].join('\n'));
+    assert.equal(dumpTree(trace), ['invoke_agent planner', '  tool', '    retry', '    chat2', '  usage', '  chat1'].join('\n'));
     const tool = trace.getSpan('tool')!;
     assert.ok(tool.children.every((child) => child.parent === tool));
     assert.equal(tool.span.startTimeUnixNano, 5n * MS);
@@ -232,7 +233,7 @@ describe('TraceStore duplicates', () => {
     store.ingest(agentTrace());
     store.ingest([makeTestSpan({ id: 'chat1', parent: 'tool', start: 10, end: 40 })]);
     const trace = store.getTrace('t1')!;
-    assert.equal(dumpTree(trace), ['invoke_agent planner', '  audit', '  tool', '    chat1', '    retry', '    chat2'].join('\n'));
+    assert.equal(dumpTree(trace), ['invoke_agent planner', '  usage', '  tool', '    chat1', '    retry', '    chat2'].join('\n'));
     assert.equal(trace.getSpan('root')!.children.length, 2);
   });
 

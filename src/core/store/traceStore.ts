@@ -72,11 +72,17 @@ class StoredSpan implements SpanNode {
   }
 }
 
-/** Sibling order: start time, then span id so that equal start times still sort deterministically. */
+/**
+ * Sibling order: start time, then end time, then span id. SDKs that stamp starts in whole milliseconds give a quick
+ * tool span and the model call after it the same start: the one that ended first ran first.
+ */
 function compareSpans(a: StoredSpan, b: StoredSpan): number {
   const startA = a.span.startTimeUnixNano;
   const startB = b.span.startTimeUnixNano;
   if (startA !== startB) return startA < startB ? -1 : 1;
+  const endA = a.span.endTimeUnixNano;
+  const endB = b.span.endTimeUnixNano;
+  if (endA !== endB) return endA < endB ? -1 : 1;
   const idA = a.span.spanId;
   const idB = b.span.spanId;
   return idA < idB ? -1 : idA > idB ? 1 : 0;
