@@ -20,8 +20,14 @@ function plural(count: number, one: string, many = `${one}s`): string {
 export function renderHeader(header: TraceHeader): HTMLElement {
   const root = element('header', 'trace-header');
   const title = element('div', 'trace-title');
-  title.append(element('span', 'trace-name', header.rootName));
-  if (header.service !== null) title.append(element('span', 'trace-service', header.service));
+  const name = element('span', 'trace-name', header.rootName);
+  name.title = header.rootName;
+  title.append(name);
+  if (header.service !== null) {
+    const service = element('span', 'trace-service', header.service);
+    service.title = header.service;
+    title.append(service);
+  }
   const figures = element('div', 'trace-figures');
   figures.append(
     figure('clock', formatDuration(header.durationMs)),

@@ -9,7 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { TraceSnapshot } from '../../src/core/flame/snapshot';
 import { StatusCode } from '../../src/core/model';
 import type { FromWebview, ToWebview } from '../../src/protocol/messages';
-import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan } from '../support/spanBuilder';
+import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeResource, makeSpan } from '../support/spanBuilder';
 import { ensureBundle, FlamePageServer, snapshotOf, THEME, type PageOptions } from './flamePage';
 import { packWireMessage, serializeWebviewMessage } from './webviewWire';
 
@@ -198,6 +198,22 @@ describe('flame graph webview in Chromium', () => {
     assert.match(header ?? '', /1 error/);
     assert.match(header ?? '', /gpt-4o/);
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('a long trace name and service stay on one line, cut with an ellipsis, the full text in the title', async () => {
+    const service = `checkout-${'very-long-service-name-'.repeat(20)}`;
+    const [root, ...rest] = traceSpans();
+    const { context, page } = await open(snapshotOf([{ ...root!, resource: makeResource(service) }, ...rest]));
+    const title = page.locator('.trace-title');
+    const lineHeight = await page.locator('.trace-name').evaluate((node) => node.getBoundingClientRect().height);
+    const box = await title.boundingBox();
+    assert.ok(box !== null && box.height <= lineHeight + 1, `title height ${box?.height} for a line of ${lineHeight}`);
+    assert.ok(box.width <= 1000, `title width ${box.width} within the page`);
+    const shown = page.locator('.trace-service');
+    assert.equal(await shown.getAttribute('title'), service);
+    assert.ok(await shown.evaluate((node) => node.scrollWidth > node.clientWidth), 'the service is cut');
+    assert.equal(await page.locator('.trace-name').textContent(), 'invoke_agent planner', 'the name is whole');
     await context.close();
   });
 
