@@ -9,12 +9,12 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, TRACES_VIEW_ID, TreeItemContext } from './contributions';
-import { describeSession, SessionIndex, type SessionEntry, type SessionGroup, type SessionGrouping } from './core/sessions';
 import { Debouncer } from './core/debounce';
 import { displayAddress } from './core/endpoint';
 import { describeSpan, formatDuration, formatTokens } from './core/format';
 import { durationNanos, nanosToMillis, StatusCode } from './core/model';
 import type { AiKind } from './core/semantics/types';
+import { describeSession, SessionIndex, type SessionEntry, type SessionGroup, type SessionGrouping } from './core/sessions';
 import { AI_KIND_LABELS } from './core/spanLabels';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, StoreChange, TraceRecord, TraceSummary } from './core/store/types';
@@ -78,7 +78,7 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
 
   private readonly traceElements = new Map<string, TraceElement>();
   private readonly spanElements = new Map<string, Map<string, SpanElement>>();
-  private sessionElements = new Map<string, SessionElement>();
+  private readonly sessionElements = new Map<string, SessionElement>();
   private readonly sessionIndex = new SessionIndex();
   /** The grouping as of the last store change; recomputed when read after the next one. */
   private grouping: SessionGrouping | undefined;
@@ -98,10 +98,6 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 
-  get groupedBy(): TraceGrouping {
-    return this.mode;
-  }
-
   setGrouping(mode: TraceGrouping): void {
     if (mode === this.mode) return;
     this.mode = mode;
@@ -116,8 +112,10 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
       const traces = this.store.traces();
       for (const trace of traces) this.listedStarts.set(trace.summary.traceId, trace.summary.startTimeUnixNano);
       if (this.mode === 'trace') return traces.map((trace) => this.traceElement(trace.summary.traceId));
-      const entries = this.currentGrouping().entries;
+      const { entries, sessions } = this.currentGrouping();
       this.listedEntries = entries.map(entryKey);
+      // Conversations whose traces were all evicted or cleared let go of their element.
+      for (const sessionId of this.sessionElements.keys()) if (!sessions.has(sessionId)) this.sessionElements.delete(sessionId);
       return entries.map((entry) =>
         entry.type === 'session' ? this.sessionElement(entry.group.sessionId) : this.traceElement(entry.trace.summary.traceId),
       );
@@ -221,7 +219,6 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
 
   private onStoreChange(change: StoreChange): void {
     this.grouping = undefined;
-    if (change.cleared) this.sessionElements = new Map();
     if (change.cleared || change.removed.length > 0) {
       this.rootChanged = true;
       for (const traceId of change.removed) {
