@@ -87,4 +87,28 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
       return labels.length === 4 && !labels.includes(CONVERSATION) ? true : undefined;
     });
   });
+
+  uiTest('the grouping is kept for the workspace across a window reload', session, async () => {
+    await clickTitleAction('Group by Session');
+    const ungroupButton = () => vscode.page.locator('.part.sidebar .action-label[aria-label^="List Traces One by One"]').first();
+    await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
+    // A marker in the page tells the reloaded workbench from the old one.
+    const marker = () => vscode.page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true);
+    await vscode.page.evaluate(() => ((globalThis as { beforeReload?: boolean }).beforeReload = true));
+    await vscode.page.keyboard.press('F1');
+    const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('>Developer: Reload Window');
+    await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().click();
+    await eventually('the reloaded page', async () => ((await marker().catch(() => true)) ? undefined : true), STARTUP_TIMEOUT_MS);
+    await vscode.page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+    await vscode.waitForReceiver();
+    await vscode.openTracesView();
+    await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
+    // Grouped, a trace without a conversation still shows at the top level.
+    const lone = recordAgentTrace({ agentName: 'after-reload', service: 'script' });
+    const exporter = createExporter('protobuf', vscode.receiverPort);
+    await exportSpans(exporter, lone.spans);
+    await exporter.shutdown();
+    await vscode.traceRow(lone.names.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  });
 });
