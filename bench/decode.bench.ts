@@ -1,6 +1,6 @@
 /**
  * Decode throughput: our OTLP/protobuf decoder against protobufjs (the generated code OpenTelemetry JS ships) on a
- * realistic GenAI payload, plus our OTLP/JSON decoder for comparison.
+ * realistic GenAI payload, plus our OTLP/JSON decoder for comparison, and the logs decoder on GenAI log events.
  *   node --expose-gc --import tsx bench/decode.bench.ts        (npm run bench)
  * protobufjs only builds its message objects; ours also normalises (hex ids, bigint times, Maps), so the comparison
  * is conservative. Short rounds alternate the decoders so that machine noise hits all alike; medians are reported.
@@ -15,7 +15,10 @@ import { spansOf, type AttributeMap, type AttributeValue, type Span, type TraceR
 import { decodeTraceRequestJson, encodeTraceRequestJson } from '../src/core/otlp/json';
 import { decodeTraceRequestProto } from '../src/core/otlp/protobuf';
 import { ExportTraceServiceRequest, encodeWithProtobufjs } from '../test/support/protobufjsOracle';
+import { logRecordsOf, type LogRecord, type LogsRequest } from '../src/core/otlp/logModel';
+import { decodeLogsRequestProto } from '../src/core/otlp/logsProtobuf';
 import { Rng } from '../test/support/randomRequest';
+import { decodeLogsWithProtobufjsOnly, encodeLogsWithProtobufjs } from '../test/support/signalRequests';
 
 const TRACES = 50;
 const SPANS_PER_TRACE = 40;
@@ -226,8 +229,8 @@ function measure(decoder: Decoder, ms: number): number {
   return iterations / (Number(now - start) / 1e9);
 }
 
-/** Measures the decoders in alternating rounds and returns the median spans/s of each. */
-function compare(decoders: Decoder[], spanCount: number): Map<string, number> {
+/** Measures the decoders in alternating rounds and returns the median items (spans, log records) per second of each. */
+function compare(decoders: Decoder[], spanCount: number, items = 'spans'): Map<string, number> {
   for (const decoder of decoders) measure(decoder, WARM_UP_MS / decoders.length);
   const rates = new Map<string, number[]>(decoders.map((decoder) => [decoder.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -242,7 +245,7 @@ function compare(decoders: Decoder[], spanCount: number): Map<string, number> {
   }
   const spansPerSecond = new Map([...rates].map(([name, values]) => [name, median(values)]));
   for (const [name, rate] of spansPerSecond) {
-    console.log(`${name.padEnd(40)} ${(rate / 1e6).toFixed(2).padStart(6)} M spans/s`);
+    console.log(`${name.padEnd(40)} ${(rate / 1e6).toFixed(2).padStart(6)} M ${items}/s`);
   }
   return spansPerSecond;
 }
@@ -279,6 +282,62 @@ function main(): void {
   const protobufjsRate = Math.max(protobufRates.get(protobufjs8.name)!, protobufRates.get(protobufjs7.name)!);
   console.log(`ours: protobuf decoding is ${(oursRate / jsonRates.get(oursJson.name)!).toFixed(2)}x JSON decoding`);
   console.log(`decode speedup vs protobufjs: ${(oursRate / protobufjsRate).toFixed(2)}x`);
+
+  const logPayloads = Array.from({ length: PAYLOADS }, (_, index) => Buffer.from(encodeLogsWithProtobufjs(buildLogsPayload(20260101 + index))));
+  const recordCount = logRecordsOf(decodeLogsRequestProto(logPayloads[0]!).request).length;
+  const averageLogBytes = logPayloads.reduce((sum, payload) => sum + payload.length, 0) / PAYLOADS;
+  console.log(`logs: ${PAYLOADS} requests of ${recordCount} GenAI event and log records, ${(averageLogBytes / 1024).toFixed(0)} KiB each`);
+  const oursLogs = cycling('ours (logs protobuf)', logPayloads, decodeLogsRequestProto);
+  const protobufjsLogs = cycling('protobufjs 8 (logs)', logPayloads, decodeLogsWithProtobufjsOnly);
+  const logRates = compare([oursLogs, protobufjsLogs], recordCount, 'records');
+  console.log(`logs decode speedup vs protobufjs: ${(logRates.get(oursLogs.name)! / logRates.get(protobufjsLogs.name)!).toFixed(2)}x`);
+}
+
+const GENAI_EVENTS = ['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice'];
+
+/** Log records per LLM call span: its GenAI message events and a plain log line. */
+const RECORDS_PER_SPAN = 5;
+
+/**
+ * 2000 log records as an instrumented agent sends them: per LLM call, GenAI message events with bodies and a plain log
+ * line, all with that call's trace and span ids.
+ */
+function buildLogsPayload(seed: number): LogsRequest {
+  const rng = new Rng(seed);
+  const resource = { attributes: new Map<string, AttributeValue>([['service.name', 'travel-agent']]), droppedAttributesCount: 0 };
+  const scope = { name: 'opentelemetry.instrumentation.openai_v2', version: '2.1b0', attributes: new Map(), droppedAttributesCount: 0 };
+  const logRecords: LogRecord[] = [];
+  let time = 1_760_000_000_000_000_000n;
+  let traceId = '';
+  let spanId = '';
+  for (let index = 0; index < TRACES * SPANS_PER_TRACE; index++) {
+    if (index % (RECORDS_PER_SPAN * SPANS_PER_TRACE) === 0) traceId = rng.hex(16);
+    if (index % RECORDS_PER_SPAN === 0) spanId = rng.hex(8);
+    const event = index % RECORDS_PER_SPAN !== RECORDS_PER_SPAN - 1;
+    const eventName = event ? GENAI_EVENTS[index % GENAI_EVENTS.length]! : '';
+    time += BigInt(rng.int(1_000, 50_000_000));
+    logRecords.push({
+      timeUnixNano: time,
+      observedTimeUnixNano: time + 1_000n,
+      severityNumber: event ? 9 : 13,
+      severityText: event ? '' : 'WARN',
+      body: event
+        ? new Map<string, AttributeValue>([
+            ['role', eventName.split('.')[1]!],
+            ['content', `${rng.pick(USER_TURNS)} ${rng.hex(6)}`],
+          ])
+        : `weather API answered in ${rng.int(200, 3000)} ms`,
+      attributes: new Map<string, AttributeValue>(event ? [['gen_ai.system', 'openai']] : [['code.line.number', rng.int(1, 400)]]),
+      droppedAttributesCount: 0,
+      flags: 1,
+      traceId,
+      spanId,
+      eventName,
+      resource,
+      scope,
+    });
+  }
+  return { resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords }] }] };
 }
 
 main();

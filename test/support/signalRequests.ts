@@ -297,6 +297,11 @@ const collector = (
 const ExportLogsServiceRequest = collector.logs.v1.ExportLogsServiceRequest!;
 const ExportMetricsServiceRequest = collector.metrics.v1.ExportMetricsServiceRequest!;
 
+/** protobufjs's decode alone, without conversion to the model (for the decode benchmark). */
+export function decodeLogsWithProtobufjsOnly(bytes: Uint8Array): unknown {
+  return ExportLogsServiceRequest.decode(bytes);
+}
+
 /** An `ExportLogsServiceResponse` as protobufjs reads it, int64s as numbers. */
 export function decodeLogsResponseWithProtobufjs(bytes: Uint8Array): Pb {
   const type = collector.logs.v1.ExportLogsServiceResponse!;

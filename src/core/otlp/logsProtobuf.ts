@@ -3,7 +3,11 @@ import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } fro
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
 import { asBuffer, OtlpProtoReader } from './protobuf';
 import type { LogsDecodeResult } from './types';
-import { logRejectionMessage, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
+import { logRejectionMessage, SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from './wire';
+
+/** Module constants: compiled to CommonJS, each use of an imported binding is a getter call (see protobuf.ts). */
+const TRACE_ID_BYTES = TRACE_ID_SIZE;
+const SPAN_ID_BYTES = SPAN_ID_SIZE;
 
 class LogsRequestReader extends OtlpProtoReader {
   rejectedLogRecords = 0;

@@ -177,6 +177,8 @@ class IdCache {
 
 function hexOf(buf: Buffer, start: number, end: number): string {
   if (end - start === SPAN_ID_BYTES) return spanIdHex(buf, start);
+  // Two halves instead of 16 appends: each log record of an uncorrelated batch can bring a trace id not seen yet.
+  if (end - start === TRACE_ID_BYTES) return spanIdHex(buf, start) + spanIdHex(buf, start + SPAN_ID_BYTES);
   let hex = '';
   for (let i = start; i < end; i++) hex += BYTE_TO_HEX[buf[i]!];
   return hex;
