@@ -3,6 +3,7 @@
  * exporter never sends: undecodable and oversized messages, a gzip bomb, an unknown method.
  */
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -300,6 +301,24 @@ describe('OtlpGrpcReceiver', () => {
   test('answers an unknown method with UNIMPLEMENTED', async () => {
     const unknownMethod = TRACE_EXPORT.replace('Export', 'Import');
     await assertStatus(call(client, protobufRequest([ROOT]), unknownMethod), grpc.status.UNIMPLEMENTED, /Import/);
+    assert.equal(received.length, 0);
+    await assertStillServes();
+  });
+
+  test('an HTTP/1.1 request and garbage bytes on the port are dropped, and it keeps serving', async () => {
+    const http1 = await new Promise<string>((resolve) => {
+      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces' }, (response) => {
+        response.resume();
+        resolve(`answered ${response.statusCode}`);
+      });
+      request.on('error', (error) => resolve(error.message));
+      request.end('{}');
+    });
+    assert.match(http1, /Parse Error/, 'an HTTP/2 server answers no HTTP/1.1');
+    // The server answers a bad connection preface with GOAWAY and ends the connection.
+    const garbage = net.connect(port, '127.0.0.1', () => garbage.write(Buffer.alloc(100, 0xff)));
+    await new Promise((resolve) => garbage.resume().on('end', resolve).on('error', resolve));
+    garbage.destroy();
     assert.equal(received.length, 0);
     await assertStillServes();
   });
