@@ -180,6 +180,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** The receiver port to configure; a free one by default. */
   receiverPort?: number;
+  /** The OTLP/gRPC port to configure; a free one by default. */
+  grpcPort?: number;
 }
 
 export class VsCodeSession {
@@ -205,7 +207,7 @@ export class VsCodeSession {
       const workspace = join(root, 'workspace');
       const receiverPort = options.receiverPort ?? (await freePort());
       // Sessions may run side by side: each gets its own free OTLP/gRPC port rather than the default 4317.
-      const grpcPort = await freePort();
+      const grpcPort = options.grpcPort ?? (await freePort());
       await mkdir(join(userData, 'User'), { recursive: true });
       await cp(FIXTURE_WORKSPACE, workspace, { recursive: true });
       const settings = {

@@ -1,12 +1,12 @@
 /**
- * Another process holds the receiver's port when VS Code starts: the user is told why nothing listens and how to fix
- * it, and Retry works once the port is free.
+ * Another process holds the receiver's port (or only the OTLP/gRPC one) when VS Code starts: the user is told why
+ * nothing (or only OTLP/HTTP) listens and how to fix it, and Retry works once the port is free.
  */
 import assert from 'node:assert/strict';
 import type { Server } from 'node:net';
 import { after, before, describe } from 'node:test';
 import { closeServer, eventually, freePort, occupyPort, STARTUP_TIMEOUT_MS, uiTest, VsCodeSession } from './harness';
-import { postOtlpJson } from './otlp';
+import { createExporter, exportSpans, postOtlpJson, recordAgentTrace } from './otlp';
 
 describe('the receiver port is taken at startup', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
@@ -49,5 +49,50 @@ describe('the receiver port is taken at startup', { timeout: 10 * 60_000 }, () =
       return text?.includes('No traces yet') ? text : undefined;
     });
     assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+});
+
+describe('the OTLP/gRPC port is taken at startup', { timeout: 10 * 60_000 }, () => {
+  let vscode: VsCodeSession;
+  let blocker: Server | undefined;
+  const session = () => vscode;
+
+  before(async () => {
+    const grpcPort = await freePort();
+    blocker = await occupyPort(grpcPort);
+    vscode = await VsCodeSession.start({ name: 'grpc-port-in-use', grpcPort });
+  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+
+  after(async () => {
+    if (blocker?.listening) await closeServer(blocker);
+    await vscode?.stop();
+  });
+
+  uiTest('a notification says so while OTLP/HTTP listens; Retry brings gRPC up', session, async () => {
+    const toast = vscode.notification(`can't listen for OTLP/gRPC on 127.0.0.1:${vscode.grpcPort}`);
+    await toast.waitFor({ timeout: STARTUP_TIMEOUT_MS });
+    const message = await toast.locator('.notification-list-item-message').innerText();
+    assert.match(message, /OTLP\/HTTP still works\): the port is in use/);
+    const buttons = await vscode.notificationButtons(toast);
+    assert.ok(buttons.includes('Use Another Port'), `notification buttons: ${JSON.stringify(buttons)}`);
+    assert.ok(buttons.includes('Retry'), `notification buttons: ${JSON.stringify(buttons)}`);
+    await vscode.waitForReceiver();
+    assert.equal((await postOtlpJson(vscode.receiverPort, '{"resourceSpans":[]}')).status, 200);
+
+    await closeServer(blocker!);
+    await vscode.clickNotificationButton(toast, 'Retry');
+    const recorded = recordAgentTrace({ agentName: 'grpc-after-retry', service: 'grpc-retry-service' });
+    await eventually('an export over gRPC once the port is free', async () => {
+      const exporter = createExporter('grpc', vscode.grpcPort);
+      try {
+        await exportSpans(exporter, recorded.spans);
+        return true;
+      } finally {
+        await exporter.shutdown();
+      }
+    });
+    await vscode.openTracesView();
+    const trace = await vscode.expandTrace(recorded.names.root);
+    assert.equal(trace.label, recorded.names.root);
   });
 });
