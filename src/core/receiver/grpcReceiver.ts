@@ -20,8 +20,6 @@ import {
 } from './options';
 import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal } from './signals';
 
-export const DEFAULT_GRPC_PORT = 4317;
-
 /** Each signal's service, as `package.Service`; its one method is `Export`. */
 const SERVICES: Record<OtlpSignal, string> = {
   traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
@@ -164,7 +162,8 @@ export class OtlpGrpcReceiver {
       result = codec.decodeProto(message);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
-      throw new Rejection(grpc.status.INVALID_ARGUMENT, `The message is not a valid ${codec.requestName}: ${error.message}`);
+      const reason = `The message is not a valid ${codec.requestName}: ${error.message}`;
+      throw new Rejection(grpc.status.INVALID_ARGUMENT, reason);
     }
     const kept = await deliverSignal(this.options, signal, result);
     const partial = partialSuccessOf(signal, result);
