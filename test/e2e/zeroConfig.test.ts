@@ -38,79 +38,84 @@ provider.forceFlush().then(() => provider.shutdown()).then(
 const SCRIPT = 'export-trace.js';
 const LAUNCH_NAME = 'Export a trace';
 
+/** The JSON the script wrote, once it has written it. */
+function scriptOutput(vscode: VsCodeSession, file: string): Promise<Record<string, unknown>> {
+  const path = join(vscode.workspaceFolder, file);
+  return eventually(
+    `${file} from the script`,
+    () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined),
+    60_000,
+  );
+}
+
+async function runWorkbenchCommand(vscode: VsCodeSession, label: string): Promise<void> {
+  const widget = vscode.page.locator('.quick-input-widget');
+  if (await widget.isVisible()) await vscode.page.keyboard.press('Escape');
+  await vscode.page.keyboard.press('F1');
+  const input = widget.locator('.quick-input-box input');
+  await input.waitFor({ timeout: UI_TIMEOUT_MS });
+  await input.fill(`>${label}`);
+  await widget.locator('.monaco-list-row', { hasText: label }).first().click({ timeout: UI_TIMEOUT_MS });
+}
+
+/** Opens a new integrated terminal and types `command` into it once it has the keyboard focus. */
+async function runInNewTerminal(vscode: VsCodeSession, command: string): Promise<void> {
+  await runWorkbenchCommand(vscode, 'Terminal: Create New Terminal');
+  await vscode.page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { classList: { contains(name: string): boolean } } | null } })
+        .document.activeElement?.classList.contains('xterm-helper-textarea') === true,
+    undefined,
+    { timeout: UI_TIMEOUT_MS },
+  );
+  // Shell start-up may still be under way: what is typed waits in the terminal's input until the prompt reads it.
+  await vscode.page.keyboard.type(`${command}\n`);
+}
+
+/** Writes the export script and a launch configuration that runs it into the session's workspace. */
+async function prepareWorkspace(vscode: VsCodeSession): Promise<void> {
+  await writeFile(join(vscode.workspaceFolder, SCRIPT), exportScript());
+  await mkdir(join(vscode.workspaceFolder, '.vscode'), { recursive: true });
+  await writeFile(
+    join(vscode.workspaceFolder, '.vscode', 'launch.json'),
+    JSON.stringify({
+      version: '0.2.0',
+      configurations: [
+        {
+          type: 'node',
+          request: 'launch',
+          name: LAUNCH_NAME,
+          program: '${workspaceFolder}/' + SCRIPT,
+          args: ['zero-config debug run', 'debug-env.json'],
+          cwd: '${workspaceFolder}',
+          env: { APP_MODE: 'e2e', OTEL_SERVICE_NAME: 'mine' },
+        },
+      ],
+    }),
+  );
+}
+
 describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
   before(async () => {
     vscode = await VsCodeSession.start({ name: 'zero-config' });
-    await writeFile(join(vscode.workspaceFolder, SCRIPT), exportScript());
-    await mkdir(join(vscode.workspaceFolder, '.vscode'), { recursive: true });
-    await writeFile(
-      join(vscode.workspaceFolder, '.vscode', 'launch.json'),
-      JSON.stringify({
-        version: '0.2.0',
-        configurations: [
-          {
-            type: 'node',
-            request: 'launch',
-            name: LAUNCH_NAME,
-            program: '${workspaceFolder}/' + SCRIPT,
-            args: ['zero-config debug run', 'debug-env.json'],
-            cwd: '${workspaceFolder}',
-            env: { APP_MODE: 'e2e', OTEL_SERVICE_NAME: 'mine' },
-          },
-        ],
-      }),
-    );
+    await prepareWorkspace(vscode);
   }, { timeout: 3 * STARTUP_TIMEOUT_MS });
 
   after(async () => {
     await vscode?.stop();
   });
 
-  /** The JSON the script wrote, once it has written it. */
-  function scriptOutput(file: string): Promise<Record<string, unknown>> {
-    const path = join(vscode.workspaceFolder, file);
-    return eventually(
-      `${file} from the script`,
-      () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined),
-      60_000,
-    );
-  }
-
-  async function runWorkbenchCommand(label: string): Promise<void> {
-    const widget = vscode.page.locator('.quick-input-widget');
-    if (await widget.isVisible()) await vscode.page.keyboard.press('Escape');
-    await vscode.page.keyboard.press('F1');
-    const input = widget.locator('.quick-input-box input');
-    await input.waitFor({ timeout: UI_TIMEOUT_MS });
-    await input.fill(`>${label}`);
-    await widget.locator('.monaco-list-row', { hasText: label }).first().click({ timeout: UI_TIMEOUT_MS });
-  }
-
-  /** Opens a new integrated terminal and types `command` into it once it has the keyboard focus. */
-  async function runInNewTerminal(command: string): Promise<void> {
-    await runWorkbenchCommand('Terminal: Create New Terminal');
-    await vscode.page.waitForFunction(
-      () =>
-        (globalThis as unknown as { document: { activeElement: { classList: { contains(name: string): boolean } } | null } })
-          .document.activeElement?.classList.contains('xterm-helper-textarea') === true,
-      undefined,
-      { timeout: UI_TIMEOUT_MS },
-    );
-    // Shell start-up may still be under way: what is typed waits in the terminal's input until the prompt reads it.
-    await vscode.page.keyboard.type(`${command}\n`);
-  }
-
   uiTest('a program run in a new terminal sends its trace with no endpoint configured', session, async () => {
     await vscode.waitForReceiver();
     await vscode.openTracesView();
     const welcome = await eventually('the welcome content', () => vscode.welcomeText());
     assert.match(welcome, /Programs you start in a new VS Code terminal send their traces here with no setting/);
-    await runInNewTerminal(`node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
+    await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
 
-    const seen = await scriptOutput('terminal-env.json');
+    const seen = await scriptOutput(vscode, 'terminal-env.json');
     assert.equal(seen.exported, true, JSON.stringify(seen));
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
     assert.equal(seen.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
@@ -122,8 +127,8 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   });
 
   uiTest('an F5 run of an unchanged launch configuration sends its trace; its own env is kept', session, async () => {
-    await runWorkbenchCommand('Debug: Start Debugging');
-    const seen = await scriptOutput('debug-env.json');
+    await runWorkbenchCommand(vscode, 'Debug: Start Debugging');
+    const seen = await scriptOutput(vscode, 'debug-env.json');
     assert.equal(seen.exported, true, JSON.stringify(seen));
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
     assert.equal(seen.OTEL_SERVICE_NAME, 'mine', 'the configuration’s own variables stay');
@@ -157,16 +162,52 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     // The command suggests a port that is free now.
-    const newPort = Number(await eventually('the suggested port', async () => (await input.inputValue()) || undefined));
+    await vscode.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Receiver Port' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const suggested = await eventually('the suggested port', async () => {
+      const value = await input.inputValue();
+      return /^\d+$/.test(value) ? value : undefined;
+    });
+    const newPort = Number(suggested);
     assert.notEqual(newPort, vscode.receiverPort);
     await input.press('Enter');
     await vscode.waitForStatusBar(new RegExp(`127\\.0\\.0\\.1:${newPort}$`));
 
-    await runInNewTerminal(`node ${SCRIPT} "zero-config after port change" port-env.json`);
-    const seen = await scriptOutput('port-env.json');
+    await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config after port change" port-env.json`);
+    const seen = await scriptOutput(vscode, 'port-env.json');
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${newPort}`);
     assert.equal(seen.exported, true, JSON.stringify(seen));
     await vscode.openTracesView();
     await vscode.traceRow('zero-config after port change').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+});
+
+describe('zero-config capture turned off', { timeout: 10 * 60_000 }, () => {
+  let vscode: VsCodeSession;
+  const session = () => vscode;
+
+  before(async () => {
+    vscode = await VsCodeSession.start({
+      name: 'zero-config-off',
+      settings: { 'aiTraceLens.terminal.injectEnvironment': false, 'aiTraceLens.debug.injectEnvironment': false },
+    });
+    await prepareWorkspace(vscode);
+  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  uiTest('with both settings off, neither a terminal nor an F5 run gets the variables', session, async () => {
+    await vscode.waitForReceiver();
+    await vscode.openTracesView();
+    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    assert.match(welcome, /No traces yet/);
+    assert.doesNotMatch(welcome, /new VS Code terminal/);
+    await runInNewTerminal(vscode, `node ${SCRIPT} "terminal run without injection" terminal-env.json`);
+    assert.equal((await scriptOutput(vscode, 'terminal-env.json')).OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+    await runWorkbenchCommand(vscode, 'Debug: Start Debugging');
+    const seen = await scriptOutput(vscode, 'debug-env.json');
+    assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+    assert.equal(seen.OTEL_SERVICE_NAME, 'mine');
   });
 });
