@@ -37,7 +37,7 @@ export function exportVariables(endpoint: string, inherited: Environment): Expor
     {
       name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
       value: endpoint,
-      reason: 'where OpenTelemetry SDKs send traces: the AI Trace Lens receiver (logs and metrics are accepted and dropped)',
+      reason: 'where OpenTelemetry SDKs send traces, logs and metrics: the AI Trace Lens receiver',
     },
   ];
   // Every SDK prefers the per-signal endpoint; one left over from elsewhere would send the traces past the receiver.
