@@ -1,8 +1,9 @@
 /**
  * Serves the flame graph webview the way the host does (dist/webview.js, media/flame.css, the codicons and an inline
  * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
- * answers each `ready` with the `init` message as VS Code delivers it (fetched as binary from this server, see
- * webviewWire.ts), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide
+ * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, fetched from
+ * this server as the page loads, stand for the message the host has serialized; on `ready` they are turned back into
+ * the message and posted, which is the webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide
  * and show (and, as VS Code does, hands it to the page with the page rather than reading storage on each getState).
  */
 import { spawnSync } from 'node:child_process';
@@ -122,7 +123,7 @@ export class FlamePageServer {
 
   private html(traceId: string, initPath: string, options: PageOptions): string {
     const nonce = randomBytes(16).toString('base64');
-    // connect-src lets the stand-in host fetch the init message; the page itself fetches nothing.
+    // connect-src lets the stand-in host fetch the init message's bytes; the page itself fetches nothing.
     const csp =
       options.csp === false
         ? ''
@@ -138,14 +139,14 @@ ${csp}
 <link rel="stylesheet" href="/media/flame.css">
 <script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
+// The host's serialized init message, fetched while the page loads.
+const initBytes = fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer());
 // VS Code hands the page its saved state with the page: getState reads memory, not storage.
 let state = JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null');
 window.acquireVsCodeApi = () => ({
   postMessage: (message) => {
     window.__posted.push(message);
-    if (message.type === 'ready') {
-      fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer()).then(window.__deliver);
-    }
+    if (message.type === 'ready') initBytes.then(window.__deliver);
   },
   getState: () => state,
   setState: (value) => {
