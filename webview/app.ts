@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { TraceSnapshot } from '../src/core/flame/snapshot';
+import { emptySnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
 import type { FromWebview, SpanDetails, ToWebview } from '../src/protocol/messages';
 import { FlameChart } from './chart';
 import { DetailsPanel } from './details';
@@ -44,20 +44,27 @@ export class FlameApp {
   private mode: ChartMode = 'time';
   private nextRequestId = 1;
   private readonly requests = new Map<number, Request>();
-  private readonly initialSelection: { readonly spanId: string | null; readonly requested: boolean };
+  /** The view saved for this trace, restored once the trace arrives; until then nothing is saved over it. */
+  private readonly saved: WebviewState | undefined;
+  private shown = false;
   /** Pending trailing save of a zoom or pan gesture (0 when none), and whether the view moved since the last save. */
   private viewSaveTimer = 0;
   private viewMoved = false;
   /** The details reply of the selected span, kept so that a live update does not fetch it again. */
   private selectedDetails: SpanDetails | undefined;
 
+  /**
+   * Builds the page around a trace of no spans, so that its DOM and layout are done while the host's snapshot is on
+   * its way; `start` shows the trace.
+   */
   constructor(
     private readonly api: VsCodeApi,
     root: HTMLElement,
-    initial: InitialData,
+    traceId: string,
     saved: WebviewState | undefined,
   ) {
-    this.model = new TraceModel(initial.snapshot);
+    this.model = new TraceModel(emptySnapshot(traceId));
+    this.saved = saved !== undefined && saved.traceId === traceId ? saved : undefined;
     this.chart = new FlameChart(this.model, {
       hover: (index, event) => {
         if (index < 0) this.tooltip.hide();
@@ -93,26 +100,23 @@ export class FlameApp {
       this.details.element,
       this.tooltip.element,
     );
-    this.renderTrace();
-
-    const restored = saved !== undefined && saved.traceId === initial.traceId ? saved : undefined;
-    if (restored !== undefined) {
-      this.setMode(restored.mode);
-      this.setSearch(restored.search);
-      if (restored.zoom !== null) this.chart.zoomTo(restored.zoom.x0Ms, restored.zoom.x1Ms);
-    }
-    this.initialSelection = {
-      spanId: initial.selectedSpanId ?? restored?.selectedSpanId ?? null,
-      requested: initial.selectedSpanId !== null,
-    };
     document.addEventListener('keydown', (event) => this.onKey(event));
-    this.chart.requestDraw();
   }
 
-  /** Applies the requested or restored selection (which posts to the host). */
-  start(): void {
-    const { spanId, requested } = this.initialSelection;
-    this.select(this.model.indexOf(spanId), requested);
+  /** Shows the host's first snapshot with the saved view, then the requested or restored selection (posted to the host). */
+  start(initial: InitialData): void {
+    this.model = new TraceModel(initial.snapshot);
+    this.shown = true;
+    this.chart.setModel(this.model);
+    this.renderTrace();
+    const restored = this.saved;
+    if (restored !== undefined) this.setMode(restored.mode);
+    // A search typed while the trace was on its way applies to it too.
+    this.setSearch(restored?.search ?? this.search);
+    if (restored?.zoom) this.chart.zoomTo(restored.zoom.x0Ms, restored.zoom.x1Ms);
+    const spanId = initial.selectedSpanId ?? restored?.selectedSpanId ?? null;
+    this.select(this.model.indexOf(spanId), initial.selectedSpanId !== null);
+    this.chart.requestDraw();
   }
 
   get traceId(): string {
@@ -387,6 +391,7 @@ export class FlameApp {
   }
 
   private saveState(): void {
+    if (!this.shown) return;
     const domain = this.chart.visibleDomain();
     this.api.setState({
       traceId: this.traceId,

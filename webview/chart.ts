@@ -42,6 +42,8 @@ export class FlameChart {
   private width = 0;
   private height = 0;
   private pendingFrame = 0;
+  /** Measure the chart on the next draw: a new trace's header may have changed its height since the last resize. */
+  private remeasure = false;
   /** A range asked for before the chart had a size, applied on the first resize; null means the whole trace. */
   private pendingDomain: [number, number] | null | undefined;
   private readonly hitRange: LevelRange = { first: 0, end: 0 };
@@ -125,6 +127,7 @@ export class FlameChart {
   setModel(model: TraceModel): void {
     const domain = this.visibleDomain();
     this.model = model;
+    this.remeasure = true;
     this.updateExtent();
     if (domain === null) this.resetZoom();
     else this.zoomTo(domain[0], domain[1]);
@@ -277,8 +280,10 @@ export class FlameChart {
   private draw(): void {
     // The first draw measures the chart itself rather than waiting a frame for the ResizeObserver, which reports
     // only after this frame's layout.
-    if (this.width === 0) this.resize();
-    if (this.width === 0 || this.height === 0) return;
+    if (this.width === 0 || this.remeasure) this.resize();
+    this.remeasure = false;
+    // Before the trace arrives there is nothing to draw (a trace has at least one span).
+    if (this.width === 0 || this.height === 0 || this.model.layout.count === 0) return;
     const pixelRatio = window.devicePixelRatio || 1;
     const backingWidth = Math.round(this.width * pixelRatio);
     const backingHeight = Math.round(this.height * pixelRatio);

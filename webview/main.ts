@@ -1,7 +1,7 @@
 /**
  * Entry of the flame graph webview bundle (dist/webview.js). Reads which trace the page shows from the host's inline
- * element, tells the host it listens (`ready`), and builds the chart from the snapshot the host answers with (`init`);
- * later messages go to the app. Uncaught errors go to the extension's log.
+ * element, tells the host it listens (`ready`), builds the page while the host's snapshot is on its way, and shows the
+ * trace when it arrives (`init`); later messages go to the app. Uncaught errors go to the extension's log.
  */
 import type { ToWebview } from '../src/protocol/messages';
 import { FlameApp } from './app';
@@ -47,14 +47,14 @@ function showFatal(reason: string): void {
   root.replaceChildren(element('div', 'fatal', `The flame graph could not be shown: ${reason}`));
 }
 
-let app: FlameApp | undefined;
+let started = false;
 
-/** Before the app exists only the page's trace counts: its `init` builds the app, its removal is said as text. */
-function beforeInit(message: ToWebview): void {
+/** Until the trace is shown only the page's trace counts: its `init` shows it, its removal is said as text. */
+function beforeInit(app: FlameApp, message: ToWebview): void {
   if (message.traceId !== traceId) return;
   if (message.type === 'init') {
-    app = new FlameApp(api, root, message, parseState(api.getState()));
-    app.start();
+    app.start(message);
+    started = true;
   } else if (message.type === 'traceRemoved') {
     showFatal('the trace is no longer held (the traces were cleared or it was evicted).');
   }
@@ -62,21 +62,23 @@ function beforeInit(message: ToWebview): void {
 
 try {
   traceId = readTraceId();
+  let app: FlameApp | undefined;
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (!isToWebview(event.data)) return;
+    if (!isToWebview(event.data) || app === undefined) return;
     try {
-      if (app === undefined) {
-        beforeInit(event.data);
+      if (!started) {
+        beforeInit(app, event.data);
       } else {
         app.handle(event.data);
         traceId = app.traceId;
       }
     } catch (error) {
-      if (app === undefined) showFatal(error instanceof Error ? error.message : String(error));
+      if (!started) showFatal(error instanceof Error ? error.message : String(error));
       report(errorText(error));
     }
   });
   api.postMessage({ type: 'ready', traceId });
+  app = new FlameApp(api, root, traceId, parseState(api.getState()));
 } catch (error) {
   showFatal(error instanceof Error ? error.message : String(error));
   report(errorText(error));

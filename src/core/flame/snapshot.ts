@@ -183,6 +183,41 @@ function narrowIndexes(indexes: Uint32Array, tableSize: number): StringIndexes {
   return tableSize <= 0x10000 ? Uint16Array.from(indexes) : indexes;
 }
 
+/** A trace of no spans: what the webview shows while the host's snapshot is on its way. */
+export function emptySnapshot(traceId: string): TraceSnapshot {
+  const none = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+  const header: TraceHeader = {
+    rootName: '',
+    service: null,
+    startUnixMs: 0,
+    durationMs: 0,
+    spanCount: 0,
+    errorCount: 0,
+    llmCalls: 0,
+    toolCalls: 0,
+    mcpCalls: 0,
+    tokens: none,
+    byModel: [],
+  };
+  const columns: SnapshotColumns = {
+    trueStart: new Float64Array(0),
+    trueDuration: new Float64Array(0),
+    depth: new Uint16Array(0),
+    kind: new Uint8Array(0),
+    flags: new Uint8Array(0),
+    parent: new Int32Array(0),
+    ttft: new Float32Array(0),
+    inputTokens: new Float32Array(0),
+    outputTokens: new Float32Array(0),
+    cachedTokens: new Float32Array(0),
+    tpot: new Float32Array(0),
+    name: new Uint16Array(0),
+    model: new Uint16Array(0),
+    statusMessage: new Uint16Array(0),
+  };
+  return { traceId, version: -1, header, count: 0, totalMs: 0, spanIds: new Uint8Array(0), strings: [], columns };
+}
+
 /** The webview's side of a snapshot: the layout again, plus the per-span numbers only tooltips read. */
 export interface DecodedSnapshot {
   readonly layout: FlameLayout;
