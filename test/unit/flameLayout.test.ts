@@ -11,7 +11,7 @@ import {
   type HostFlameLayout,
   type LevelRange,
 } from '../../src/core/flame/flameLayout';
-import { decodeSnapshot, serializeTrace, spanIdAt, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
+import { decodeSnapshot, emptySnapshot, serializeTrace, spanIdAt, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
 import { tokenLayout } from '../../src/core/flame/tokenLayout';
 import { AI_KINDS } from '../../src/core/semantics/types';
 import { TraceStore } from '../../src/core/store/traceStore';
@@ -543,6 +543,14 @@ describe('trace snapshot', () => {
     const parent = snapshot.columns.parent.slice();
     parent[1] = 3;
     assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, parent } }), /not an earlier span/);
+  });
+
+  test('the empty snapshot the page shows while the trace is on its way decodes to no bars', () => {
+    const decoded = decodeSnapshot(emptySnapshot(DEFAULT_TRACE_ID));
+    assert.equal(decoded.layout.traceId, DEFAULT_TRACE_ID);
+    assert.equal(decoded.layout.count, 0);
+    assert.deepEqual(decoded.layout.levels, []);
+    assert.ok(emptySnapshot(DEFAULT_TRACE_ID).version < serializeTrace(recordOf(spans)).version, 'any real snapshot is newer');
   });
 
   test('header: duration, call counts, errors and tokens by model', () => {
