@@ -545,6 +545,19 @@ describe('trace snapshot', () => {
     assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, parent } }), /not an earlier span/);
   });
 
+  test('rejects a level order that lists a span outside its depth or is not sorted by start', () => {
+    const snapshot = serializeTrace(recordOf(spans));
+    const withOrder = (levelOrder: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, levelOrder } });
+    const outside = snapshot.columns.levelOrder.slice();
+    outside[0] = snapshot.count;
+    assert.throws(() => decodeSnapshot(withOrder(outside)), /level 0 lists 5, not a span of that depth/);
+    // Depth 0 holds the root alone; depth 1 follows it, its first two spans swapped.
+    const swapped = snapshot.columns.levelOrder.slice();
+    [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
+    assert.throws(() => decodeSnapshot(withOrder(swapped)), /level 1 is not sorted by start/);
+    assert.throws(() => decodeSnapshot(withOrder(snapshot.columns.levelOrder.slice(1))), /column levelOrder holds 4 elements/);
+  });
+
   test('the empty snapshot the page shows while the trace is on its way decodes to no bars', () => {
     const decoded = decodeSnapshot(emptySnapshot(DEFAULT_TRACE_ID));
     assert.equal(decoded.layout.traceId, DEFAULT_TRACE_ID);

@@ -224,22 +224,72 @@ export function buildLevels(
     const level = depth[i]!;
     levels[level]![filled[level]!++] = i;
   }
-  const levelMaxEnd = levels.map((level) => {
+  for (const level of levels) {
     if (!isSortedByStart(level, start)) {
       // Array sort is a TimSort, which merges the long ascending runs a level is made of; sorting the Int32Array in
       // place with a comparator was ten times slower on a 100k-span trace.
       level.set(Array.from(level).sort((a, b) => start[a]! - start[b]! || a - b));
     }
-    const maxEnd = new Float64Array(level.length);
-    let running = -Infinity;
-    for (let k = 0; k < level.length; k++) {
-      const index = level[k]!;
-      running = Math.max(running, start[index]! + duration[index]!);
-      maxEnd[k] = running;
+  }
+  return { levels, levelMaxEnd: levels.map((level) => maxEnds(level, start, duration)) };
+}
+
+/** The running maximum of the bars' ends along a level, which `visibleRange` searches. */
+function maxEnds(level: Int32Array, start: Float64Array, duration: Float64Array): Float64Array {
+  const maxEnd = new Float64Array(level.length);
+  let running = -Infinity;
+  for (let k = 0; k < level.length; k++) {
+    const index = level[k]!;
+    running = Math.max(running, start[index]! + duration[index]!);
+    maxEnd[k] = running;
+  }
+  return maxEnd;
+}
+
+/** Every level of `buildLevels` one after the other: what the host sends, so that the page does not sort. */
+export function concatLevels(levels: readonly Int32Array[], count: number): Int32Array {
+  const order = new Int32Array(count);
+  let offset = 0;
+  for (const level of levels) {
+    order.set(level, offset);
+    offset += level.length;
+  }
+  return order;
+}
+
+/**
+ * The levels back from `concatLevels`: views of `order`, one per depth, sized by how many spans each depth holds.
+ * Checks what came over the wire, so that culling cannot read outside the columns or search an unsorted level: throws
+ * a RangeError when an entry is not a span of its depth or a level is not sorted by start.
+ */
+export function levelsFromOrder(
+  order: Int32Array,
+  start: Float64Array,
+  duration: Float64Array,
+  depth: Uint16Array,
+  levelCount: number,
+): { levels: Int32Array[]; levelMaxEnd: Float64Array[] } {
+  const count = depth.length;
+  if (order.length !== count) throw new RangeError(`level order holds ${order.length} spans, expected ${count}`);
+  const sizes = new Int32Array(levelCount);
+  for (let i = 0; i < count; i++) sizes[depth[i]!]!++;
+  const levels: Int32Array[] = [];
+  let offset = 0;
+  for (let level = 0; level < levelCount; level++) {
+    const slice = order.subarray(offset, offset + sizes[level]!);
+    offset += slice.length;
+    let previous = -Infinity;
+    for (let k = 0; k < slice.length; k++) {
+      const index = slice[k]!;
+      if (!(index >= 0 && index < count) || depth[index] !== level) {
+        throw new RangeError(`level ${level} lists ${index}, not a span of that depth`);
+      }
+      if (start[index]! < previous) throw new RangeError(`level ${level} is not sorted by start`);
+      previous = start[index]!;
     }
-    return maxEnd;
-  });
-  return { levels, levelMaxEnd };
+    levels.push(slice);
+  }
+  return { levels, levelMaxEnd: levels.map((level) => maxEnds(level, start, duration)) };
 }
 
 function isSortedByStart(level: Int32Array, start: Float64Array): boolean {

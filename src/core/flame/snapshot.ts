@@ -7,7 +7,7 @@
  */
 import { AI_KINDS } from '../semantics/types';
 import type { ModelTotals, TokenTotals, TraceRecord, TraceSummary } from '../store/types';
-import { buildFlameLayout, buildLevels, clipToParents, ownTokens, type FlameLayout } from './flameLayout';
+import { buildFlameLayout, clipToParents, concatLevels, levelsFromOrder, ownTokens, type FlameLayout } from './flameLayout';
 
 /** The figures of the flame graph's header line. */
 export interface TraceHeader {
@@ -47,9 +47,10 @@ export function traceHeader(summary: TraceSummary): TraceHeader {
 export type StringIndexes = Uint16Array | Uint32Array;
 
 /**
- * One element per span in layout order. What the webview can derive is not sent, which keeps the message smaller:
- * the drawn (clipped) bars and the per-depth levels (the same `clipToParents` and `buildLevels` from the true times),
- * and the per-span token widths (`ownTokens`).
+ * One element per span in layout order (`levelOrder` aside). What the webview derives in one pass is not sent, which
+ * keeps the message smaller: the drawn (clipped) bars (the same `clipToParents` from the true times) and the per-span
+ * token widths (`ownTokens`). The levels' order is sent, since the page would otherwise sort 100k spans before its
+ * first paint.
  */
 export interface SnapshotColumns {
   readonly trueStart: Float64Array;
@@ -70,6 +71,8 @@ export interface SnapshotColumns {
   readonly model: StringIndexes;
   /** '' when the span's status carries no message. */
   readonly statusMessage: StringIndexes;
+  /** The host's `FlameLayout.levels` one after the other (`concatLevels`): span indexes by depth, then by start. */
+  readonly levelOrder: Int32Array;
 }
 
 export interface TraceSnapshot {
@@ -175,6 +178,7 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       name: narrowIndexes(name, table.strings.length),
       model: narrowIndexes(model, table.strings.length),
       statusMessage: narrowIndexes(statusMessage, table.strings.length),
+      levelOrder: concatLevels(layout.levels, count),
     },
   };
 }
@@ -214,6 +218,7 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     name: new Uint16Array(0),
     model: new Uint16Array(0),
     statusMessage: new Uint16Array(0),
+    levelOrder: new Int32Array(0),
   };
   return { traceId, version: -1, header, count: 0, totalMs: 0, spanIds: new Uint8Array(0), strings: [], columns };
 }
@@ -291,7 +296,8 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   for (let i = 0; i < count; i++) tokens[i] = ownTokens(AI_KINDS[kind[i]!] ?? 'other', inputTokens[i]!, outputTokens[i]!);
   const { start, duration } = clipToParents(trueStart, trueDuration, parent, flags);
   const maxDepth = Math.max(0, maxOf(depth));
-  const { levels, levelMaxEnd } = buildLevels(start, duration, depth, count === 0 ? 0 : maxDepth + 1);
+  const levelOrder = column(columns, 'levelOrder', Int32Array, count);
+  const { levels, levelMaxEnd } = levelsFromOrder(levelOrder, start, duration, depth, count === 0 ? 0 : maxDepth + 1);
   const layout: FlameLayout = {
     traceId: snapshot.traceId,
     count,
