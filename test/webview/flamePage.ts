@@ -1,10 +1,12 @@
 /**
  * Serves the flame graph webview the way the host does (dist/webview.js, media/flame.css, the codicons and an inline
  * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
- * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, fetched from
- * this server as the page loads, stand for the message the host has serialized; on `ready` they are turned back into
- * the message and posted, which is the webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide
- * and show (and, as VS Code does, hands it to the page with the page rather than reading storage on each getState).
+ * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, which a worker
+ * standing for the extension host fetches from this server as the page loads, stand for the message the host has
+ * serialized; on `ready` the worker posts them to the page, which turns them back into the message and posts it: the
+ * webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps
+ * it across hide and show (and, as VS Code does, hands it to the page with the page rather than reading storage on
+ * each getState).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +19,7 @@ import { serializeTrace } from '../../src/core/flame/snapshot';
 import type { Span } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { ToWebview } from '../../src/protocol/messages';
-import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage } from './webviewWire';
+import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage, STAND_IN_HOST } from './webviewWire';
 
 export const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/webview.js');
@@ -88,6 +90,11 @@ export class FlamePageServer {
         response.end(init);
         return;
       }
+      if (path === STAND_IN_HOST_PATH) {
+        response.writeHead(200, { 'content-type': 'text/javascript' });
+        response.end(STAND_IN_HOST);
+        return;
+      }
       if (path === '/favicon.ico') {
         response.writeHead(204).end();
         return;
@@ -123,13 +130,13 @@ export class FlamePageServer {
 
   private html(traceId: string, initPath: string, options: PageOptions): string {
     const nonce = randomBytes(16).toString('base64');
-    // connect-src lets the stand-in host fetch the init message's bytes; the page itself fetches nothing.
+    // worker-src and connect-src let the stand-in host run and fetch the init message's bytes; the page fetches nothing.
     const csp =
       options.csp === false
         ? ''
         : `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${this.origin} data:; ` +
           `style-src ${this.origin} 'nonce-${nonce}'; font-src ${this.origin}; script-src 'nonce-${nonce}'; ` +
-          `connect-src ${this.origin};">`;
+          `worker-src ${this.origin}; connect-src ${this.origin};">`;
     return `<!DOCTYPE html>
 <html lang="en" style="${THEME_STYLE}">
 <head>
@@ -139,14 +146,18 @@ ${csp}
 <link rel="stylesheet" href="/media/flame.css">
 <script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
-// The host's serialized init message, fetched while the page loads.
-const initBytes = fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer());
+// The extension host, holding the init message serialized; its bytes come back with when it fetched them.
+const host = new Worker(${JSON.stringify(`${STAND_IN_HOST_PATH}?init=${encodeURIComponent(initPath)}`)});
+host.onmessage = (event) => {
+  window.__initFetched = event.data.fetched;
+  window.__deliver(event.data.body);
+};
 // VS Code hands the page its saved state with the page: getState reads memory, not storage.
 let state = JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null');
 window.acquireVsCodeApi = () => ({
   postMessage: (message) => {
     window.__posted.push(message);
-    if (message.type === 'ready') initBytes.then(window.__deliver);
+    if (message.type === 'ready') host.postMessage('send');
   },
   getState: () => state,
   setState: (value) => {
@@ -164,6 +175,8 @@ window.acquireVsCodeApi = () => ({
 </html>`;
   }
 }
+
+const STAND_IN_HOST_PATH = '/stand-in-host.js';
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/dist/webview.js': { path: 'dist/webview.js', type: 'text/javascript' },

@@ -81,8 +81,10 @@ export function packWireMessage(wire: WireMessage): Buffer {
 
 /**
  * Page-side script: `window.__deliver(body)` unpacks a `packWireMessage` body (an ArrayBuffer), rebuilds the message
- * with its typed arrays viewing the body in place, and posts it to the page without transferring, so that the page
- * pays one copy of the bytes (the structured clone), as a webview does for a message from another process.
+ * with its typed arrays viewing the body in place, and posts it to the page transferring the body, as VS Code's webview
+ * host frame posts a message to the webview with its ArrayBuffers transferred. The body itself reaches the page as a
+ * message from the stand-in host's worker (`STAND_IN_HOST`), so the page pays one copy of the bytes on arrival, as a
+ * webview does for a message from another process.
  */
 export const PAGE_RECEIVER = `
 window.__deliver = (body) => {
@@ -106,5 +108,20 @@ window.__deliver = (body) => {
     const type = globalThis[value.view.type];
     return new type(body, buffer.offset + value.view.byteOffset, value.view.byteLength / type.BYTES_PER_ELEMENT);
   });
-  window.postMessage(message, '*');
+  window.postMessage(message, '*', [body]);
 };`;
+
+/**
+ * The stand-in extension host, a dedicated worker (served at `?init=<path of the packed init message>`): it fetches
+ * the message's bytes as the page loads, off the page's thread as the extension host serializes a message in its own
+ * process, and posts them (copied, not transferred) with the fetch's start and end in epoch milliseconds whenever the
+ * page asks, which it does on 'ready'.
+ */
+export const STAND_IN_HOST = `
+const init = new URL(location.href).searchParams.get('init');
+const bytes = fetch(init).then((response) => response.arrayBuffer());
+onmessage = () => bytes.then((body) => {
+  const entry = performance.getEntriesByType('resource').find((resource) => resource.name.endsWith(init));
+  const epoch = (time) => (entry === undefined ? NaN : performance.timeOrigin + time);
+  postMessage({ body, fetched: { start: epoch(entry?.startTime), end: epoch(entry?.responseEnd) } });
+});`;
