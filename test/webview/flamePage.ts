@@ -19,7 +19,7 @@ import { serializeTrace } from '../../src/core/flame/snapshot';
 import type { Span } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { ToWebview } from '../../src/protocol/messages';
-import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage, STAND_IN_HOST } from './webviewWire';
+import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage, standInHost } from './webviewWire';
 
 export const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/webview.js');
@@ -90,11 +90,6 @@ export class FlamePageServer {
         response.end(init);
         return;
       }
-      if (path === STAND_IN_HOST_PATH) {
-        response.writeHead(200, { 'content-type': 'text/javascript' });
-        response.end(STAND_IN_HOST);
-        return;
-      }
       if (path === '/favicon.ico') {
         response.writeHead(204).end();
         return;
@@ -130,13 +125,14 @@ export class FlamePageServer {
 
   private html(traceId: string, initPath: string, options: PageOptions): string {
     const nonce = randomBytes(16).toString('base64');
-    // worker-src and connect-src let the stand-in host run and fetch the init message's bytes; the page fetches nothing.
+    // worker-src and connect-src let the stand-in host (a worker from a blob, so it starts without a request) run and
+    // fetch the init message's bytes; the page fetches nothing.
     const csp =
       options.csp === false
         ? ''
         : `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${this.origin} data:; ` +
           `style-src ${this.origin} 'nonce-${nonce}'; font-src ${this.origin}; script-src 'nonce-${nonce}'; ` +
-          `worker-src ${this.origin}; connect-src ${this.origin};">`;
+          `worker-src blob:; connect-src ${this.origin};">`;
     return `<!DOCTYPE html>
 <html lang="en" style="${THEME_STYLE}">
 <head>
@@ -147,7 +143,7 @@ ${csp}
 <script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
 // The extension host, holding the init message serialized; its bytes come back with when it fetched them.
-const host = new Worker(${JSON.stringify(`${STAND_IN_HOST_PATH}?init=${encodeURIComponent(initPath)}`)});
+const host = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(standInHost(this.origin + initPath))}], { type: 'text/javascript' })));
 host.onmessage = (event) => {
   window.__initFetched = event.data.fetched;
   window.__deliver(event.data.body);
@@ -175,8 +171,6 @@ window.acquireVsCodeApi = () => ({
 </html>`;
   }
 }
-
-const STAND_IN_HOST_PATH = '/stand-in-host.js';
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/dist/webview.js': { path: 'dist/webview.js', type: 'text/javascript' },

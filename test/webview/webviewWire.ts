@@ -112,16 +112,16 @@ window.__deliver = (body) => {
 };`;
 
 /**
- * The stand-in extension host, a dedicated worker (served at `?init=<path of the packed init message>`): it fetches
- * the message's bytes as the page loads, off the page's thread as the extension host serializes a message in its own
- * process, and posts them (copied, not transferred) with the fetch's start and end in epoch milliseconds whenever the
- * page asks, which it does on 'ready'.
+ * The script of the stand-in extension host, a dedicated worker: it fetches the packed init message at `initUrl` as
+ * the page loads, off the page's thread as the extension host serializes a message in its own process, and posts its
+ * bytes (copied, not transferred) with the fetch's start and end in epoch milliseconds whenever the page asks, which
+ * it does on 'ready'.
  */
-export const STAND_IN_HOST = `
-const init = new URL(location.href).searchParams.get('init');
+export const standInHost = (initUrl: string) => `
+const init = ${JSON.stringify(initUrl)};
 const bytes = fetch(init).then((response) => response.arrayBuffer());
 onmessage = () => bytes.then((body) => {
-  const entry = performance.getEntriesByType('resource').find((resource) => resource.name.endsWith(init));
+  const entry = performance.getEntriesByType('resource').find((resource) => resource.name === init);
   const epoch = (time) => (entry === undefined ? NaN : performance.timeOrigin + time);
   postMessage({ body, fetched: { start: epoch(entry?.startTime), end: epoch(entry?.responseEnd) } });
 });`;
