@@ -47,10 +47,11 @@ export function renderHeader(header: TraceHeader): HTMLElement {
     const models = element('div', 'trace-models');
     for (const totals of header.byModel) {
       const item = element('span', 'model-totals');
-      const tokens = `${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok`;
+      const recorded = totals.inputTokens + totals.outputTokens > 0;
+      const tokens = recorded ? ` · ${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok` : '';
       item.append(
         element('span', 'model-name', totals.model),
-        document.createTextNode(` ${plural(totals.calls, 'call')} · ${tokens}`),
+        document.createTextNode(` ${plural(totals.calls, 'call')}${tokens}`),
       );
       models.append(item);
     }

@@ -277,7 +277,9 @@ export class FlameRenderer {
     const { fitter } = this;
     const figures = llmFigures(frame.model, index);
     if (figures === undefined) return fitter.fit(name, room);
-    for (const candidate of [`${name} · ${figures.full}`, `${name} · ${figures.tokens}`, figures.tokens]) {
+    // A call that recorded no usage has no figures: its bar shows the name alone, not a dangling separator.
+    const withName = [figures.full, figures.tokens].filter((text) => text !== '').map((text) => `${name} · ${text}`);
+    for (const candidate of [...withName, figures.tokens]) {
       if (candidate !== '' && fitter.width(candidate) <= room) return candidate;
     }
     return fitter.fit(name, room);
