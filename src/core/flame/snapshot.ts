@@ -262,8 +262,8 @@ function maxOf(values: StringIndexes): number {
 
 /**
  * Rebuilds the layout from a snapshot without the store. Checks what came over the wire, since the page must not
- * draw from a column of another length: throws a RangeError when a column is missing, of another type or length, or
- * points outside the string table.
+ * draw from a column of another length: throws a RangeError when a column is missing, of another type or length,
+ * points outside the string table, or the level order lists a span outside its depth or out of start order.
  */
 export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const { count, columns } = snapshot;
