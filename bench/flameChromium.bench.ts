@@ -1,10 +1,9 @@
 /**
  * The flame graph webview (production bundle) in headless Chromium on 10k- and 100k-span agent traces: first paint
  * (from the bundle's start to the end of the first frame that drew the chart, split into its phases; it includes the
- * round trip that brings the snapshot: 'ready', then the message's bytes posted to the page by the stand-in host's
- * worker (one copy, as a message from another process), rebuilt and posted to the page with its typed arrays'
- * buffer transferred, as VS Code delivers it; the worker fetches those bytes over loopback while the page loads, as the
- * extension host has them serialized, and a wait for them past 'ready' counts) and the main-thread time of each zoom
+ * round trip that brings the snapshot: 'ready', then the message rebuilt from its bytes and posted to the page with
+ * its typed arrays' buffer transferred, as VS Code delivers it; the stand-in host fetches those bytes over loopback
+ * while the page loads, as the extension host has them serialized, and a wait for them past 'ready' counts) and the main-thread time of each zoom
  * step while wheel-zooming in and out (wheel handler + drawing rAF callback + the frame's style, layout and paint). Medians over
  * several page loads; the baseline is a blank page's canvas making the same number of fillRect, drawImage and fillText
  * calls with no layout, culling or DOM behind them.
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
       console.log(`  first paint from navigation start               ${ms(of((l) => l.firstFrameEnd))}`);
       console.log(`    page received (responseEnd)                   ${ms(of((l) => l.responseEnd))}`);
       console.log(`    HTML parse (no span data in it)               ${ms(of((l) => l.bundleStart - l.responseEnd))}`);
-      console.log(`    stand-in host (worker): the message's bytes over loopback ${ms(of((l) => l.bytesEnd - l.bytesStart))}`);
+      console.log(`    stand-in host: the message's bytes over loopback ${ms(of((l) => l.bytesEnd - l.bytesStart))}`);
       console.log(`      of which after 'ready' (counted below)      ${ms(of((l) => Math.max(0, l.bytesEnd - l.ready)))}`);
       console.log(`  first paint from the bundle's start             ${ms(firstPaint)}`);
       console.log(`    bundle module init (elements, d3)             ${ms(of((l) => l.mainStart - l.bundleStart))}`);

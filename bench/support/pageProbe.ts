@@ -34,7 +34,7 @@ export interface ProbeData {
   /** When the page's listener got the `init` message, and when it returned (app built, first draw requested). */
   readonly initStart: number;
   readonly initEnd: number;
-  /** When the stand-in host's fetch of the init message's bytes started and ended (its worker's resource timing). */
+  /** When the stand-in host's fetch of the init message's bytes started and ended (resource timing). */
   readonly bytesStart: number;
   readonly bytesEnd: number;
   readonly frames: readonly FrameRecord[];
@@ -155,8 +155,8 @@ export function probeScript(counting: boolean): string {
     ready: probe.ready,
     initStart: probe.initStart,
     initEnd: probe.initEnd,
-    bytesStart: (window.__initFetched?.start ?? NaN) - performance.timeOrigin,
-    bytesEnd: (window.__initFetched?.end ?? NaN) - performance.timeOrigin,
+    bytesStart: performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/init'))?.startTime ?? NaN,
+    bytesEnd: performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/init'))?.responseEnd ?? NaN,
     frames: probe.frames,
   });
 })();`;

@@ -1,10 +1,9 @@
 /**
  * Serves the flame graph webview the way the host does (dist/webview.js, media/flame.css, the codicons and an inline
  * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
- * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, which a worker
- * standing for the extension host fetches from this server as the page loads, stand for the message the host has
- * serialized; on `ready` the worker posts them to the page, which turns them back into the message and posts it: the
- * webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps
+ * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, fetched from
+ * this server as the page loads, stand for the message the host has serialized; on `ready` they are turned back into
+ * the message and posted with its buffer transferred, which is the webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps
  * it across hide and show (and, as VS Code does, hands it to the page with the page rather than reading storage on
  * each getState).
  */
@@ -19,7 +18,7 @@ import { serializeTrace } from '../../src/core/flame/snapshot';
 import type { Span } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { ToWebview } from '../../src/protocol/messages';
-import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage, standInHost } from './webviewWire';
+import { packWireMessage, PAGE_RECEIVER, serializeWebviewMessage } from './webviewWire';
 
 export const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/webview.js');
@@ -125,14 +124,13 @@ export class FlamePageServer {
 
   private html(traceId: string, initPath: string, options: PageOptions): string {
     const nonce = randomBytes(16).toString('base64');
-    // worker-src and connect-src let the stand-in host (a worker from a blob, so it starts without a request) run and
-    // fetch the init message's bytes; the page fetches nothing.
+    // connect-src lets the stand-in host fetch the init message's bytes; the page itself fetches nothing.
     const csp =
       options.csp === false
         ? ''
         : `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${this.origin} data:; ` +
           `style-src ${this.origin} 'nonce-${nonce}'; font-src ${this.origin}; script-src 'nonce-${nonce}'; ` +
-          `worker-src blob:; connect-src ${this.origin};">`;
+          `connect-src ${this.origin};">`;
     return `<!DOCTYPE html>
 <html lang="en" style="${THEME_STYLE}">
 <head>
@@ -142,18 +140,15 @@ ${csp}
 <link rel="stylesheet" href="/media/flame.css">
 <script nonce="${nonce}">${PAGE_RECEIVER}
 window.__posted = [];
-// The extension host, holding the init message serialized; its bytes come back with when it fetched them.
-const host = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(standInHost(this.origin + initPath))}], { type: 'text/javascript' })));
-host.onmessage = (event) => {
-  window.__initFetched = event.data.fetched;
-  window.__deliver(event.data.body);
-};
+// The host's serialized init message, fetched while the page loads.
+const initBytes = fetch(${JSON.stringify(initPath)}).then((response) => response.arrayBuffer());
 // VS Code hands the page its saved state with the page: getState reads memory, not storage.
 let state = JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null');
 window.acquireVsCodeApi = () => ({
   postMessage: (message) => {
     window.__posted.push(message);
-    if (message.type === 'ready') host.postMessage('send');
+    // Each 'ready' gets its own copy: the first delivery transfers the bytes away.
+    if (message.type === 'ready') initBytes.then((body) => window.__deliver(body.slice(0)));
   },
   getState: () => state,
   setState: (value) => {

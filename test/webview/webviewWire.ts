@@ -82,9 +82,8 @@ export function packWireMessage(wire: WireMessage): Buffer {
 /**
  * Page-side script: `window.__deliver(body)` unpacks a `packWireMessage` body (an ArrayBuffer), rebuilds the message
  * with its typed arrays viewing the body in place, and posts it to the page transferring the body, as VS Code's webview
- * host frame posts a message to the webview with its ArrayBuffers transferred. The body itself reaches the page as a
- * message from the stand-in host's worker (`STAND_IN_HOST`), so the page pays one copy of the bytes on arrival, as a
- * webview does for a message from another process.
+ * host frame posts a message to the webview with its ArrayBuffers transferred. The page has paid one copy of the bytes
+ * already, receiving the body, as a webview does receiving a message from another process.
  */
 export const PAGE_RECEIVER = `
 window.__deliver = (body) => {
@@ -111,17 +110,3 @@ window.__deliver = (body) => {
   window.postMessage(message, '*', [body]);
 };`;
 
-/**
- * The script of the stand-in extension host, a dedicated worker: it fetches the packed init message at `initUrl` as
- * the page loads, off the page's thread as the extension host serializes a message in its own process, and posts its
- * bytes (copied, not transferred) with the fetch's start and end in epoch milliseconds whenever the page asks, which
- * it does on 'ready'.
- */
-export const standInHost = (initUrl: string) => `
-const init = ${JSON.stringify(initUrl)};
-const bytes = fetch(init).then((response) => response.arrayBuffer());
-onmessage = () => bytes.then((body) => {
-  const entry = performance.getEntriesByType('resource').find((resource) => resource.name === init);
-  const epoch = (time) => (entry === undefined ? NaN : performance.timeOrigin + time);
-  postMessage({ body, fetched: { start: epoch(entry?.startTime), end: epoch(entry?.responseEnd) } });
-});`;
