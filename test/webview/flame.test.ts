@@ -201,6 +201,25 @@ describe('flame graph webview in Chromium', () => {
     await context.close();
   });
 
+  test('a model call that recorded no usage shows no token figures', async () => {
+    const spans = traceSpans().map((span) =>
+      span.spanId === ID.llm
+        ? makeSpan({
+            spanId: ID.llm,
+            parentSpanId: ID.root,
+            name: 'chat gpt-4o',
+            startMs: DEFAULT_START_MS + 100,
+            durationMs: 500,
+            attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+          })
+        : span,
+    );
+    const { context, page } = await open(snapshotOf(spans));
+    assert.equal(await page.locator('.model-totals').textContent(), 'gpt-4o 1 call');
+    assert.doesNotMatch((await page.locator('.trace-header').textContent()) ?? '', /tok/);
+    await context.close();
+  });
+
   test('a long trace name and service stay on one line, cut with an ellipsis, the full text in the title', async () => {
     const service = `checkout-${'very-long-service-name-'.repeat(20)}`;
     const [root, ...rest] = traceSpans();
