@@ -4,11 +4,11 @@
  * (each is read span by span, the worst case), a quarter name it on the root, a quarter on an LLM call below it.
  * Run: node --import tsx bench/sessions.bench.ts
  */
-import { performance } from 'node:perf_hooks';
 import { SessionIndex } from '../src/core/sessions';
 import { TraceStore } from '../src/core/store/traceStore';
 import type { TraceRecord } from '../src/core/store/types';
 import { makeSpan, type PlainAttributes } from '../test/support/spanBuilder';
+import { bestOf } from './support/timing';
 
 const TRACES = 20_000;
 const SPANS_PER_TRACE = 10;
@@ -33,29 +33,18 @@ function fillStore(): TraceStore {
   return store;
 }
 
-/** Best of several rounds, in milliseconds: the minimum is the least disturbed by GC and JIT warm-up. */
-function best(run: () => void): number {
-  let fastest = Infinity;
-  for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
-    run();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
-
 const store = fillStore();
-const listingMs = best(() => {
+const listingMs = bestOf(ROUNDS, () => {
   const starts = new Map<string, bigint>();
   for (const trace of store.traces()) starts.set(trace.summary.traceId, trace.summary.startTimeUnixNano);
 });
-const firstMs = best(() => new SessionIndex().group(store.traces()));
+const firstMs = bestOf(ROUNDS, () => new SessionIndex().group(store.traces()));
 const index = new SessionIndex();
 const sessions = index.group(store.traces()).sessions.size;
-const regroupMs = best(() => index.group(store.traces()));
+const regroupMs = bestOf(ROUNDS, () => index.group(store.traces()));
 // A new span in one trace of each conversation-less kind: only that trace is read again.
 const changed: TraceRecord = store.traces()[0]!;
-const oneChangedMs = best(() => {
+const oneChangedMs = bestOf(ROUNDS, () => {
   store.ingest([makeSpan({ traceId: changed.summary.traceId, parentSpanId: changed.roots[0]!.span.spanId, name: 'step' })]);
   index.group(store.traces());
 });

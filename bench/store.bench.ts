@@ -2,10 +2,10 @@
  * Ingest throughput of the trace store: 200k spans in exporter-sized batches, compared with plain Map insertion
  * and with classification alone (which every ingest pays). Run: node --import tsx bench/store.bench.ts
  */
-import { performance } from 'node:perf_hooks';
 import { SpanKind, StatusCode, type AttributeValue, type Span } from '../src/core/model';
 import { analyzeSpan } from '../src/core/semantics/analyze';
 import { TraceStore } from '../src/core/store/traceStore';
+import { bestOf } from './support/timing';
 
 const SPAN_COUNT = 200_000;
 const SPANS_PER_TRACE = 100;
@@ -78,17 +78,6 @@ function batches(spans: readonly Span[]): Span[][] {
   return result;
 }
 
-/** Best of several rounds, in milliseconds: the minimum is the least disturbed by GC and JIT warm-up. */
-function best(run: () => void): number {
-  let fastest = Infinity;
-  for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
-    run();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
-
 const spans = generateSpans();
 const scenarios: [string, Span[][]][] = [
   ['parents first', batches(spans)],
@@ -97,7 +86,7 @@ const scenarios: [string, Span[][]][] = [
   ['shuffled', batches(shuffled(spans))],
 ];
 
-const mapMs = best(() => {
+const mapMs = bestOf(ROUNDS, () => {
   const map = new Map<string, Span>();
   for (const span of spans) map.set(span.traceId + span.spanId, span);
 });
@@ -111,16 +100,16 @@ const row = (label: string, ms: number, classifyMs?: number) =>
   );
 for (const [label, input] of scenarios) {
   // Classification in the same arrival order, to separate its cost from the store's own.
-  const classifyMs = best(() => {
+  const classifyMs = bestOf(ROUNDS, () => {
     for (const batch of input) for (const span of batch) analyzeSpan(span);
   });
-  const storeMs = best(() => {
+  const storeMs = bestOf(ROUNDS, () => {
     const store = new TraceStore({ maxSpans: SPAN_COUNT });
     for (const batch of input) store.ingest(batch);
   });
   row(`store, ${label}`, storeMs, classifyMs);
 }
-const evictingMs = best(() => {
+const evictingMs = bestOf(ROUNDS, () => {
   const store = new TraceStore({ maxSpans: SPAN_COUNT / 4 });
   for (const batch of scenarios[0]![1]) store.ingest(batch);
 });
