@@ -32,6 +32,7 @@ import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '.
 import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
 import { PAUSED_RETRY_AFTER_SECONDS } from '../../src/core/receiver/options';
 import { decodeResponseProto, protobufRequest, type TestSpan } from '../support/receiverClient';
+import { assertPortInUseThenRetry } from '../support/receiverLifecycle';
 
 const LIMIT = 256 * 1024;
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -445,18 +446,7 @@ describe('OtlpGrpcReceiver lifecycle', () => {
   const options = { host: '127.0.0.1', maxBodyBytes: LIMIT, onTraces() {} };
 
   test('a port in use rejects start() with EADDRINUSE, and a retry succeeds once the port is free', async () => {
-    const first = new OtlpGrpcReceiver({ ...options, port: 0 });
-    const { port } = await first.start();
-    const second = new OtlpGrpcReceiver({ ...options, port });
-    try {
-      await assert.rejects(second.start(), (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE');
-      assert.equal(second.address, undefined);
-      await first.stop();
-      assert.deepEqual(await second.start(), { host: '127.0.0.1', port });
-    } finally {
-      await second.stop();
-      await first.stop();
-    }
+    await assertPortInUseThenRetry((port) => new OtlpGrpcReceiver({ ...options, port }));
   });
 
   test('stop() closes open client connections and frees the port', async () => {

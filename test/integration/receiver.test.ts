@@ -20,6 +20,7 @@ import {
   type TestSpan,
 } from '../support/receiverClient';
 import { makeLogRecord } from '../support/logBuilder';
+import { assertPortInUseThenRetry } from '../support/receiverLifecycle';
 import { decodeLogsResponseWithProtobufjs, encodeLogsWithProtobufjs } from '../support/signalRequests';
 
 const LIMIT = 1024 * 1024;
@@ -421,18 +422,7 @@ describe('OtlpHttpReceiver lifecycle', () => {
   const options = { host: '127.0.0.1', maxBodyBytes: LIMIT, onTraces() {} };
 
   test('a port in use rejects start() with EADDRINUSE, and a retry succeeds once the port is free', async () => {
-    const first = new OtlpHttpReceiver({ ...options, port: 0 });
-    const { port } = await first.start();
-    const second = new OtlpHttpReceiver({ ...options, port });
-    try {
-      await assert.rejects(second.start(), (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE');
-      assert.equal(second.address, undefined);
-      await first.stop();
-      assert.deepEqual(await second.start(), { host: '127.0.0.1', port });
-    } finally {
-      await second.stop();
-      await first.stop();
-    }
+    await assertPortInUseThenRetry((port) => new OtlpHttpReceiver({ ...options, port }));
   });
 
   test('stop() closes idle keep-alive connections and the port is free again', async () => {
