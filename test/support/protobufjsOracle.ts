@@ -18,7 +18,7 @@ interface Long {
 
 type Maybe<T> = T | null | undefined;
 
-interface PbAnyValue {
+export interface PbAnyValue {
   /** The oneof member that is set (a protobufjs virtual property). */
   value?: Maybe<string>;
   stringValue?: Maybe<string>;
@@ -30,7 +30,7 @@ interface PbAnyValue {
   bytesValue?: Maybe<Uint8Array>;
 }
 
-interface PbKeyValue {
+export interface PbKeyValue {
   key?: Maybe<string>;
   value?: Maybe<PbAnyValue>;
 }
@@ -110,7 +110,7 @@ export function bigintOf(value: Maybe<Long | number>): bigint {
   return BigInt(value.toString());
 }
 
-function anyValueOf(value: Maybe<PbAnyValue>): AttributeValue {
+export function anyValueOf(value: Maybe<PbAnyValue>): AttributeValue {
   switch (value?.value) {
     case 'stringValue':
       return value.stringValue ?? '';
@@ -133,7 +133,7 @@ function anyValueOf(value: Maybe<PbAnyValue>): AttributeValue {
   }
 }
 
-function attributesOf(list: Maybe<PbKeyValue[]>): AttributeMap {
+export function attributesOf(list: Maybe<PbKeyValue[]>): AttributeMap {
   const map: AttributeMap = new Map();
   for (const keyValue of list ?? []) map.set(keyValue.key ?? '', anyValueOf(keyValue.value));
   return map;
@@ -215,7 +215,7 @@ function idBytes(id: string | undefined): Uint8Array | undefined {
   return id === undefined ? undefined : Uint8Array.from(Buffer.from(id, 'hex'));
 }
 
-function anyValueObject(value: AttributeValue): object {
+export function anyValueObject(value: AttributeValue): object {
   if (value === null) return {};
   switch (typeof value) {
     case 'string':
@@ -232,7 +232,8 @@ function anyValueObject(value: AttributeValue): object {
   return { kvlistValue: { values: attributesObject(value) } };
 }
 
-function attributesObject(attributes: AttributeMap): object[] {
+/** Attributes as protobufjs `KeyValue` objects for `fromObject` (the logs and metrics helpers use it too). */
+export function attributesObject(attributes: AttributeMap): object[] {
   return [...attributes].map(([key, value]) => ({ key, value: anyValueObject(value) }));
 }
 

@@ -26,6 +26,14 @@ import {
   Rng,
   type MessageSchema,
 } from './randomRequest';
+import {
+  anyValueObject,
+  anyValueOf as protobufjsAnyValue,
+  attributesObject,
+  attributesOf as protobufjsAttributes,
+  type PbAnyValue,
+  type PbKeyValue,
+} from './protobufjsOracle';
 
 // Random requests
 
@@ -312,27 +320,6 @@ function idBytes(hex: string): Uint8Array | undefined {
   return hex === '' ? undefined : Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
-function anyValueObject(value: AttributeValue): object {
-  if (value === null) return {};
-  switch (typeof value) {
-    case 'string':
-      return { stringValue: value };
-    case 'boolean':
-      return { boolValue: value };
-    case 'bigint':
-      return { intValue: value.toString() };
-    case 'number':
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? { intValue: value } : { doubleValue: value };
-  }
-  if (value instanceof Uint8Array) return { bytesValue: value };
-  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValueObject) } };
-  return { kvlistValue: { values: attributesObject(value) } };
-}
-
-function attributesObject(attributes: AttributeMap): object[] {
-  return [...attributes].map(([key, value]) => ({ key, value: anyValueObject(value) }));
-}
-
 function resourceObject(resource: Resource): object {
   return { attributes: attributesObject(resource.attributes), droppedAttributesCount: resource.droppedAttributesCount };
 }
@@ -491,34 +478,9 @@ const big = (value: unknown) => (value === null || value === undefined ? 0n : Bi
 const hex = (value: unknown) => (value ? Buffer.from(value as Uint8Array).toString('hex') : '');
 const optionalNumber = (value: unknown) => (value === null || value === undefined ? undefined : (value as number));
 
-function anyValueOf(value: Pb | null | undefined): AttributeValue {
-  switch (value?.value) {
-    case 'stringValue':
-      return str(value.stringValue);
-    case 'boolValue':
-      return value.boolValue as boolean;
-    case 'intValue': {
-      const int = big(value.intValue);
-      return int >= BigInt(Number.MIN_SAFE_INTEGER) && int <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(int) : int;
-    }
-    case 'doubleValue':
-      return value.doubleValue as number;
-    case 'arrayValue':
-      return list((value.arrayValue as Pb | null)?.values).map(anyValueOf);
-    case 'kvlistValue':
-      return attributesOf((value.kvlistValue as Pb | null)?.values);
-    case 'bytesValue':
-      return Uint8Array.from(value.bytesValue as Uint8Array);
-    default:
-      return null;
-  }
-}
-
-function attributesOf(values: unknown): AttributeMap {
-  const map: AttributeMap = new Map();
-  for (const keyValue of list(values)) map.set(str(keyValue.key), anyValueOf(keyValue.value as Pb | null));
-  return map;
-}
+// The trace oracle's AnyValue reading, for the loosely typed messages here.
+const anyValueOf = (value: unknown): AttributeValue => protobufjsAnyValue(value as PbAnyValue | undefined);
+const attributesOf = (values: unknown): AttributeMap => protobufjsAttributes(values as PbKeyValue[] | undefined);
 
 function resourceOf(json: unknown): Resource {
   const resource = (json ?? {}) as Pb;
@@ -554,7 +516,7 @@ export function decodeLogsWithProtobufjs(bytes: Uint8Array): LogsDecodeResult {
               observedTimeUnixNano: big(record.observedTimeUnixNano),
               severityNumber: num(record.severityNumber),
               severityText: str(record.severityText),
-              body: record.body ? anyValueOf(record.body as Pb) : null,
+              body: record.body ? anyValueOf(record.body) : null,
               attributes: attributesOf(record.attributes),
               droppedAttributesCount: num(record.droppedAttributesCount),
               flags: num(record.flags),
