@@ -18,6 +18,7 @@ import type {
   TraceRequest,
 } from '../../src/core/model';
 import type { TraceDecodeResult } from '../../src/core/otlp/types';
+import { varint } from './protoWriter';
 
 /** mulberry32: small, fast and good enough to make varied test data reproducible from a seed. */
 export class Rng {
@@ -357,17 +358,6 @@ const SUB_MESSAGES: Record<MessageName, Partial<Record<number, MessageName>>> = 
   arrayValue: { 1: 'anyValue' },
   keyValueList: { 1: 'keyValue' },
 };
-
-function varint(value: bigint): number[] {
-  const out: number[] = [];
-  let rest = value;
-  while (rest >= 0x80n) {
-    out.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  out.push(Number(rest));
-  return out;
-}
 
 function readVarint(bytes: Uint8Array, offset: number): [value: bigint, next: number] {
   let value = 0n;

@@ -16,6 +16,7 @@ import {
   encodeWithProtobufjs,
   ExportTraceServiceResponse,
 } from '../support/protobufjsOracle';
+import { bytesField, int, message, tag, text } from '../support/protoWriter';
 import { expectedDecode, injectUnknownFields, randomTraceRequest, Rng } from '../support/randomRequest';
 import { protobufTwinOf } from '../support/writeFixtures';
 
@@ -25,25 +26,6 @@ const FIXTURE_NAMES = ['genai-agent', 'openinference-llm', 'vercel-ai'];
 function fixtureBytes(name: string): Uint8Array {
   return readFileSync(join(FIXTURES, `${name}.pb`));
 }
-
-// A tiny protobuf writer for hand-made (and hand-broken) messages.
-function varint(value: number | bigint): number[] {
-  let rest = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  while (rest >= 0x80n) {
-    out.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  return [...out, Number(rest)];
-}
-const tag = (field: number, wireType: number) => varint((field << 3) | wireType);
-const message = (field: number, ...content: number[][]) => {
-  const bytes = content.flat();
-  return [...tag(field, 2), ...varint(bytes.length), ...bytes];
-};
-const text = (field: number, value: string) => message(field, [...Buffer.from(value)]);
-const bytesField = (field: number, hex: string) => message(field, [...Buffer.from(hex, 'hex')]);
-const int = (field: number, value: number | bigint) => [...tag(field, 0), ...varint(value)];
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';

@@ -8,6 +8,7 @@ import { metricsOf } from '../../src/core/otlp/metricModel';
 import { decodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
 import { decodeMetricsRequestProto } from '../../src/core/otlp/metricsProtobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
+import { bytesField, double, fixed64, message, tag, text } from '../support/protoWriter';
 import { injectUnknownFields, Rng } from '../support/randomRequest';
 import {
   decodeLogsWithProtobufjs,
@@ -21,34 +22,6 @@ import {
   randomLogsRequest,
   randomMetricsRequest,
 } from '../support/signalRequests';
-
-// A tiny protobuf writer for hand-made (and hand-broken) messages.
-function varint(value: number | bigint): number[] {
-  let rest = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  while (rest >= 0x80n) {
-    out.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  return [...out, Number(rest)];
-}
-const tag = (field: number, wireType: number) => varint((field << 3) | wireType);
-const message = (field: number, ...content: number[][]) => {
-  const bytes = content.flat();
-  return [...tag(field, 2), ...varint(bytes.length), ...bytes];
-};
-const text = (field: number, value: string) => message(field, [...Buffer.from(value)]);
-const bytesField = (field: number, hex: string) => message(field, [...Buffer.from(hex, 'hex')]);
-const fixed64 = (field: number, value: bigint) => {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64LE(value);
-  return [...tag(field, 1), ...bytes];
-};
-const double = (field: number, value: number) => {
-  const bytes = Buffer.alloc(8);
-  bytes.writeDoubleLE(value);
-  return [...tag(field, 1), ...bytes];
-};
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';
