@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { buildFlameLayout, forEachDrawable, type FlameAxis } from '../src/core/flame/flameLayout';
 import { decodeSnapshot, serializeTrace } from '../src/core/flame/snapshot';
-import { tokenLayout } from '../src/core/flame/tokenLayout';
+import { ownTokens, tokenLayout } from '../src/core/flame/tokenLayout';
 import { SpanKind, StatusCode, type AttributeValue, type Span } from '../src/core/model';
 import { TraceStore } from '../src/core/store/traceStore';
 import type { TraceRecord } from '../src/core/store/types';
@@ -120,6 +120,8 @@ interface Timings {
   decodeMs: number;
   fullFrameMs: number;
   fullRects: number;
+  barByBarFrameMs: number;
+  barByBarRects: number;
   zoomFrameMs: number;
   zoomRects: number;
 }
@@ -139,13 +141,14 @@ function measure(size: number): Timings {
     sink += buildFlameLayout(record).count;
   });
   const layout = buildFlameLayout(record);
+  const snapshot = serializeTrace(record);
+  const { inputTokens, outputTokens } = decodeSnapshot(snapshot);
   const tokenMs = median(() => {
-    sink += tokenLayout(layout).totalTokens;
+    sink += tokenLayout(layout, ownTokens(layout.kind, inputTokens, outputTokens)).totalTokens;
   });
   const serializeMs = median(() => {
     sink += serializeTrace(record).count;
   });
-  const snapshot = serializeTrace(record);
   const decodeMs = median(() => {
     sink += decodeSnapshot(snapshot).layout.count;
   });
@@ -153,6 +156,12 @@ function measure(size: number): Timings {
   let fullRects = 0;
   const fullFrameMs = median(() => {
     fullRects = cullFrame(layout, levels, 0, layout.totalMs / VIEW_WIDTH_PX);
+  });
+  // The same frame without the level summaries: every bar of the trace is read.
+  const barByBar: FlameAxis = { ...layout, summaries: [] };
+  let barByBarRects = 0;
+  const barByBarFrameMs = median(() => {
+    barByBarRects = cullFrame(barByBar, levels, 0, layout.totalMs / VIEW_WIDTH_PX);
   });
   // Zoomed 50x around the middle bar of the deepest level, where every level has bars.
   const deepest = layout.levels[layout.maxDepth]!;
@@ -167,7 +176,21 @@ function measure(size: number): Timings {
   const wire = serializeWebviewMessage(snapshot);
   const snapshotMb = (wire.json.length + wire.buffers.reduce((sum, bytes) => sum + bytes.byteLength, 0)) / 1e6;
   const depth = layout.maxDepth;
-  return { depth, snapshotMb, baselineMs, layoutMs, tokenMs, serializeMs, decodeMs, fullFrameMs, fullRects, zoomFrameMs, zoomRects };
+  return {
+    depth,
+    snapshotMb,
+    baselineMs,
+    layoutMs,
+    tokenMs,
+    serializeMs,
+    decodeMs,
+    fullFrameMs,
+    fullRects,
+    barByBarFrameMs,
+    barByBarRects,
+    zoomFrameMs,
+    zoomRects,
+  };
 }
 
 measure(10_000); // warm-up: the first size measured would otherwise pay for compilation
@@ -181,5 +204,9 @@ for (const size of SIZES) {
   console.log(`  serializeTrace (with layout)   ${ms(t.serializeMs)}`);
   console.log(`  decodeSnapshot (webview side)  ${ms(t.decodeMs)}`);
   console.log(`  cull frame, whole trace        ${ms(t.fullFrameMs)}  ${t.fullRects} rects at ${VIEW_WIDTH_PX} px`);
+  console.log(
+    `    same, bar by bar (no summary) ${ms(t.barByBarFrameMs)}  ${t.barByBarRects} rects, ` +
+      `${(t.barByBarFrameMs / t.fullFrameMs).toFixed(1)}x the summarized frame`,
+  );
   console.log(`  cull frame, zoomed 50x         ${ms(t.zoomFrameMs)}  ${t.zoomRects} rects`);
 }

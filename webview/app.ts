@@ -204,7 +204,7 @@ export class FlameApp {
 
   private renderTrace(): void {
     this.headerSlot.replaceChildren(renderHeader(this.model.snapshot.header));
-    this.legendSlot.replaceChildren(renderLegend(this.model));
+    this.legendSlot.replaceChildren(renderLegend(this.model.snapshot));
   }
 
   private toolbar(): HTMLElement {

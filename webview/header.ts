@@ -1,11 +1,10 @@
 /** The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. */
 import { FlameFlag } from '../src/core/flame/flameLayout';
-import type { TraceHeader } from '../src/core/flame/snapshot';
+import type { TraceHeader, TraceSnapshot } from '../src/core/flame/snapshot';
 import { formatDuration, formatTokens } from '../src/core/format';
 import { AI_KINDS } from '../src/core/semantics/types';
 import { AI_KIND_LABELS } from '../src/core/spanLabels';
 import { codicon, element } from './dom';
-import type { TraceModel } from './traceModel';
 
 function figure(icon: string, text: string, className = 'figure'): HTMLElement {
   const item = element('span', className);
@@ -61,19 +60,11 @@ export function renderHeader(header: TraceHeader): HTMLElement {
 }
 
 /** One swatch per kind that occurs in the trace, plus the error and orphan marks when some span has them. */
-export function renderLegend(model: TraceModel): HTMLElement {
+export function renderLegend(snapshot: TraceSnapshot): HTMLElement {
   const legend = element('div', 'legend');
   legend.setAttribute('aria-label', 'Legend');
-  // One pass over the columns (a Set of 100k elements, or a closure per span, cost the first paint milliseconds).
-  const { kind: kinds, flags } = model.layout;
-  const present = new Uint8Array(AI_KINDS.length);
-  let anyFlags = 0;
-  for (let i = 0; i < kinds.length; i++) {
-    present[kinds[i]!] = 1;
-    anyFlags |= flags[i]!;
-  }
   for (const [index, kind] of AI_KINDS.entries()) {
-    if (present[index] !== 1) continue;
+    if ((snapshot.presentKinds & (1 << index)) === 0) continue;
     const item = element('span', 'legend-item');
     item.append(element('span', `swatch kind-${kind}`), document.createTextNode(AI_KIND_LABELS[kind]));
     legend.append(item);
@@ -83,7 +74,7 @@ export function renderLegend(model: TraceModel): HTMLElement {
     ['swatch mark-orphan', 'Parent missing', FlameFlag.Orphan],
   ];
   for (const [className, label, flag] of marks) {
-    if ((anyFlags & flag) === 0) continue;
+    if ((snapshot.presentFlags & flag) === 0) continue;
     const item = element('span', 'legend-item');
     item.append(element('span', className), document.createTextNode(label));
     legend.append(item);

@@ -3,8 +3,8 @@
  * the tree moves of keyboard navigation.
  */
 import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
-import { decodeSnapshot, spanIdAt, type DecodedSnapshot, type TraceSnapshot } from '../src/core/flame/snapshot';
-import { tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
+import { decodeSnapshot, spanIdAt, type DecodedSnapshot, type StringIndexes, type TraceSnapshot } from '../src/core/flame/snapshot';
+import { ownTokens, tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
 import { formatTokens } from '../src/core/format';
 import { AI_KINDS, type AiKind } from '../src/core/semantics/types';
 import type { ChartMode } from './vscodeApi';
@@ -41,7 +41,8 @@ export class TraceModel {
 
   /** Token mode's axis, built the first time it is shown. */
   tokenAxis(): TokenAxis {
-    this.tokens ??= tokenLayout(this.layout);
+    const { layout, decoded } = this;
+    this.tokens ??= tokenLayout(layout, ownTokens(layout.kind, decoded.inputTokens, decoded.outputTokens));
     return this.tokens;
   }
 
@@ -59,17 +60,22 @@ export class TraceModel {
   }
 
   name(index: number): string {
-    return this.snapshot.strings[this.snapshot.columns.name[index]!]!;
+    return this.text(this.snapshot.columns.name, index);
   }
 
   /** Response model, else request model, else ''. */
   model(index: number): string {
-    return this.snapshot.strings[this.snapshot.columns.model[index]!]!;
+    return this.text(this.snapshot.columns.model, index);
   }
 
   /** '' when the status has no message. */
   statusMessage(index: number): string {
-    return this.snapshot.strings[this.snapshot.columns.statusMessage[index]!]!;
+    return this.text(this.snapshot.columns.statusMessage, index);
+  }
+
+  /** The text a span's index column points to; '' for an index outside the table, which the host never sends. */
+  private text(column: StringIndexes, index: number): string {
+    return this.snapshot.strings[column[index]!] ?? '';
   }
 
   kindOf(index: number): AiKind {

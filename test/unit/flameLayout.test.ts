@@ -3,16 +3,18 @@ import { describe, test } from 'node:test';
 import { StatusCode, type Span } from '../../src/core/model';
 import {
   FlameFlag,
+  SUMMARY_BUCKETS,
   buildFlameLayout,
   buildLevels,
   forEachDrawable,
+  summarizeLevels,
   visibleRange,
   type FlameAxis,
   type HostFlameLayout,
   type LevelRange,
 } from '../../src/core/flame/flameLayout';
 import { decodeSnapshot, emptySnapshot, serializeTrace, spanIdAt, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
-import { tokenLayout } from '../../src/core/flame/tokenLayout';
+import { ownTokens, tokenLayout } from '../../src/core/flame/tokenLayout';
 import { AI_KINDS } from '../../src/core/semantics/types';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { TraceRecord } from '../../src/core/store/types';
@@ -87,7 +89,6 @@ describe('buildFlameLayout', () => {
     assert.equal(layout.totalMs, 1000);
     assert.equal(AI_KINDS[layout.kind[indexOf(layout, 'a1')]!], 'llm');
     assert.equal(AI_KINDS[layout.kind[indexOf(layout, 'b1')]!], 'tool');
-    assert.deepEqual([...layout.tokens], [0, 0, 150, 0, 0]);
     assert.deepEqual([...layout.levels[1]!], [1, 3]);
   });
 
@@ -219,15 +220,21 @@ function random(seed: number): () => number {
   };
 }
 
-/** A single-level axis from explicit bars (start, duration, kind), for the culling and merging tests. */
-function axisOf(bars: readonly (readonly [number, number, number?])[]): FlameAxis {
+/**
+ * A single-level axis from explicit bars (start, duration, kind, flags), for the culling and merging tests; culled bar
+ * by bar, or through a level summary over `summaryExtent` units when given.
+ */
+function axisOf(bars: readonly (readonly [number, number, number?, number?])[], summaryExtent?: number): FlameAxis {
   const order = bars.map((_, i) => i).sort((a, b) => bars[a]![0] - bars[b]![0] || a - b);
   const start = Float64Array.from(bars, (bar) => bar[0]);
   const duration = Float64Array.from(bars, (bar) => bar[1]);
   const kind = Uint8Array.from(bars, (bar) => bar[2] ?? 0);
+  const flags = Uint8Array.from(bars, (bar) => bar[3] ?? 0);
   let running = -Infinity;
   const maxEnd = Float64Array.from(order, (i) => (running = Math.max(running, start[i]! + duration[i]!)));
-  return { start, duration, kind, levels: [Int32Array.from(order)], levelMaxEnd: [maxEnd] };
+  const levels = [Int32Array.from(order)];
+  const summaries = summaryExtent === undefined ? [null] : summarizeLevels({ start, duration, kind, flags, levels }, summaryExtent);
+  return { start, duration, kind, flags, levels, levelMaxEnd: [maxEnd], summaries };
 }
 
 function randomBars(next: () => number, count: number, span: number, maxDuration: number): [number, number, number][] {
@@ -308,26 +315,23 @@ describe('forEachDrawable', () => {
     ]);
   });
 
-  test('colours a pixel column shared by several kinds with its LLM call, or with an error when flags are given', () => {
+  test('colours a pixel column shared by several kinds with its LLM call, or with an error when it holds one', () => {
     const kindOf = (kind: (typeof AI_KINDS)[number]) => AI_KINDS.indexOf(kind);
-    // Column 3 holds a tool, an agent, an LLM call and another tool, in start order; column 4 a failed chain and an LLM call.
-    const axis = axisOf([
-      [3.0, 0.2, kindOf('tool')],
-      [3.2, 0.1, kindOf('agent')],
-      [3.4, 0.2, kindOf('llm')],
-      [3.7, 0.2, kindOf('tool')],
-      [4.1, 0.1, kindOf('chain')],
-      [4.5, 0.2, kindOf('llm')],
-    ]);
-    const flags = new Uint8Array(6);
-    flags[4] = FlameFlag.Error;
-    const rects = drawables(axis, 0, 1, 10);
+    // Column 3 holds a tool, an agent, an LLM call and another tool, in start order; column 4 a chain and an LLM call.
+    const bars: [number, number, number, number][] = [
+      [3.0, 0.2, kindOf('tool'), 0],
+      [3.2, 0.1, kindOf('agent'), 0],
+      [3.4, 0.2, kindOf('llm'), 0],
+      [3.7, 0.2, kindOf('tool'), 0],
+      [4.1, 0.1, kindOf('chain'), 0],
+      [4.5, 0.2, kindOf('llm'), 0],
+    ];
+    const rects = drawables(axisOf(bars), 0, 1, 10);
     assert.deepEqual(rects, [{ index: 2, x: 3, width: 2, merged: 6 }], 'both columns show their LLM call, merged');
-    assert.equal(AI_KINDS[axis.kind[rects[0]!.index]!], 'llm');
+    assert.equal(AI_KINDS[bars[rects[0]!.index]![2]], 'llm');
 
-    const withErrors: Rect[] = [];
-    forEachDrawable(axis, 0, 0, 1, 10, (index, x, width, merged) => withErrors.push({ index, x, width, merged }), flags);
-    assert.deepEqual(withErrors, [
+    bars[4]![3] = FlameFlag.Error;
+    assert.deepEqual(drawables(axisOf(bars), 0, 1, 10), [
       { index: 2, x: 3, width: 1, merged: 4 },
       { index: 4, x: 4, width: 1, merged: 2 },
     ]);
@@ -399,21 +403,98 @@ describe('forEachDrawable', () => {
   });
 });
 
+describe('level summaries', () => {
+  const kindOf = (kind: (typeof AI_KINDS)[number]) => AI_KINDS.indexOf(kind);
+
+  test('keep per bucket the bar that colours it (an error, then an LLM call, then the earliest) and list wide bars', () => {
+    const bars: [number, number, number, number][] = [];
+    // Bucket 0 of a 4096-unit axis: a tool, an LLM call and a failed agent; bucket 5: two tools; a bar 3 buckets wide.
+    bars.push([0.1, 0.2, kindOf('tool'), 0], [0.4, 0.2, kindOf('llm'), 0], [0.7, 0.2, kindOf('agent'), FlameFlag.Error]);
+    bars.push([5.1, 0.1, kindOf('tool'), 0], [5.5, 0.1, kindOf('tool'), 0], [10, 3, kindOf('chain'), 0]);
+    while (bars.length < SUMMARY_BUCKETS) bars.push([100 + bars.length * 0.5, 0.25, kindOf('other'), 0]);
+    const summary = axisOf(bars, SUMMARY_BUCKETS).summaries[0]!;
+    assert.equal(summary.bucketUnits, 1);
+    assert.deepEqual([summary.best[0], summary.count[0]], [2, 3], 'the error colours its bucket');
+    assert.deepEqual([summary.best[5], summary.count[5]], [3, 2], 'the earliest of equal rank');
+    assert.equal(summary.best[1], -1);
+    assert.deepEqual([...summary.wide], [5]);
+    assert.deepEqual([...summary.wideMaxEnd], [13]);
+    const counted = summary.count.reduce((sum, count) => sum + count, 0);
+    assert.equal(counted + summary.wide.length, bars.length, 'every bar is in a bucket or in the wide list');
+  });
+
+  test('are left out for levels of fewer bars than buckets, and for an axis of no width', () => {
+    const bars = Array.from({ length: SUMMARY_BUCKETS - 1 }, (_, i): [number, number] => [i, 0.5]);
+    assert.deepEqual(axisOf(bars, SUMMARY_BUCKETS).summaries, [null]);
+    assert.deepEqual(axisOf([...bars, [0, 0]], 0).summaries, [null]);
+    assert.notEqual(axisOf([...bars, [0, 0]], SUMMARY_BUCKETS).summaries[0], null);
+  });
+
+  /** The look (kind × 2 + error) of each whole pixel column the rectangles cover, -1 where none does. */
+  function raster(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
+    const looks = new Int16Array(width).fill(-1);
+    forEachDrawable(axis, 0, x0, unitsPerPx, width, (index, x, rectWidth) => {
+      const look = axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
+      for (let p = Math.max(0, Math.floor(x)); p < Math.min(width, Math.ceil(x + Math.max(rectWidth, 1))); p++) looks[p] = look;
+    });
+    return looks;
+  }
+
+  test('draw a zoomed-out level as bar-by-bar culling does, give or take a pixel, and are not used zoomed in', () => {
+    const next = random(11);
+    const extent = 100_000;
+    for (let round = 0; round < 10; round++) {
+      const bars: [number, number, number, number][] = [];
+      for (let at = next() * 5; at < extent; at += next() * (round + 1) * 4) {
+        const wide = next() < 0.01;
+        bars.push([at, wide ? next() * 2000 : next() * 10, Math.floor(next() * 8), next() < 0.02 ? FlameFlag.Error : 0]);
+      }
+      const summarized = axisOf(bars, extent);
+      assert.notEqual(summarized.summaries[0], null, `round ${round}: ${bars.length} bars`);
+      const barByBar = axisOf(bars);
+      const width = 800 + Math.floor(next() * 800);
+      const bucketUnits = extent / SUMMARY_BUCKETS;
+      for (const unitsPerPx of [extent / width, bucketUnits * (1 + next() * 3), bucketUnits]) {
+        const x0 = next() * (extent - unitsPerPx * width);
+        const exact = raster(barByBar, x0, unitsPerPx, width);
+        const read = raster(summarized, x0, unitsPerPx, width);
+        const near = (looks: Int16Array, p: number, pick: (look: number) => boolean) =>
+          [p - 1, p, p + 1].some((q) => q >= 0 && q < width && pick(looks[q]!));
+        for (let p = 0; p < width; p++) {
+          const where = `round ${round}, ${unitsPerPx.toFixed(2)} units/px, pixel ${p}`;
+          if (exact[p]! >= 0) assert.ok(near(read, p, (look) => look >= 0), `${where}: a bar is missing`);
+          if (read[p]! >= 0) assert.ok(near(exact, p, (look) => look >= 0), `${where}: a bar is made up`);
+          if (exact[p]! >= 0 && exact[p]! % 2 === 1) assert.ok(near(read, p, (look) => look % 2 === 1), `${where}: an error is hidden`);
+        }
+      }
+      // Zoomed in past a bucket a pixel, the summary is not read: the rectangles are the bar-by-bar ones exactly.
+      const zoomedIn = bucketUnits / 2;
+      const x0 = next() * extent * 0.9;
+      assert.deepEqual(drawables(summarized, x0, zoomedIn, 1000), drawables(barByBar, x0, zoomedIn, 1000));
+    }
+  });
+});
+
 describe('tokenLayout', () => {
+  /** The token axis of a record, as the webview builds it from the snapshot. */
+  function tokenAxisOf(record: TraceRecord) {
+    const { layout, inputTokens, outputTokens } = decodeSnapshot(serializeTrace(record));
+    return tokenLayout(layout, ownTokens(layout.kind, inputTokens, outputTokens));
+  }
+
   test('sizes LLM bars by tokens and parents by their descendants, without double-counting wrappers', () => {
-    const layout = buildFlameLayout(
-      recordOf([
-        span('agent', undefined, 0, 1000),
-        span('plan', 'agent', 10, 100, chat('gpt-4o', 100, 50)),
-        span('tool', 'agent', 200, 300, TOOL),
-        span('lookup', 'tool', 210, 50),
-        span('summary', 'tool', 300, 100, chat('gpt-4o-mini', 250, 50)),
-        // A wrapper reporting the usage of the call inside it, as the Vercel AI SDK does.
-        span('gen', 'agent', 600, 300, chat('claude', 150, 50)),
-        span('doGen', 'gen', 610, 280, chat('claude', 150, 50)),
-      ]),
-    );
-    const tokens = tokenLayout(layout);
+    const record = recordOf([
+      span('agent', undefined, 0, 1000),
+      span('plan', 'agent', 10, 100, chat('gpt-4o', 100, 50)),
+      span('tool', 'agent', 200, 300, TOOL),
+      span('lookup', 'tool', 210, 50),
+      span('summary', 'tool', 300, 100, chat('gpt-4o-mini', 250, 50)),
+      // A wrapper reporting the usage of the call inside it, as the Vercel AI SDK does.
+      span('gen', 'agent', 600, 300, chat('claude', 150, 50)),
+      span('doGen', 'gen', 610, 280, chat('claude', 150, 50)),
+    ]);
+    const layout = buildFlameLayout(record);
+    const tokens = tokenAxisOf(record);
     const at = (label: string) => [tokens.start[indexOf(layout, label)], tokens.duration[indexOf(layout, label)]];
     assert.deepEqual(at('agent'), [0, 650]);
     assert.deepEqual(at('plan'), [0, 150]);
@@ -428,10 +509,9 @@ describe('tokenLayout', () => {
   });
 
   test('places roots side by side and draws through forEachDrawable', () => {
-    const layout = buildFlameLayout(
+    const tokens = tokenAxisOf(
       recordOf([span('first', undefined, 0, 10, chat('m', 30, 10)), span('second', undefined, 5, 10, chat('m', 50, 10))]),
     );
-    const tokens = tokenLayout(layout);
     assert.equal(tokens.totalTokens, 100);
     const rects: number[][] = [];
     forEachDrawable(tokens, 0, 0, 1, 100, (index, x, width) => rects.push([index, x, width]));
@@ -501,11 +581,12 @@ describe('trace snapshot', () => {
     const layout = buildFlameLayout(record);
     const snapshot = delivered(serializeTrace(record));
     const decoded = decodeSnapshot(snapshot);
-    for (const key of ['start', 'duration', 'trueStart', 'trueDuration', 'depth', 'kind', 'flags', 'parent', 'ttft', 'tokens'] as const) {
+    for (const key of ['start', 'duration', 'trueStart', 'trueDuration', 'depth', 'kind', 'flags', 'parent', 'ttft'] as const) {
       assert.deepEqual(decoded.layout[key], layout[key], key);
     }
     assert.deepEqual(decoded.layout.levels, layout.levels);
     assert.deepEqual(decoded.layout.levelMaxEnd, layout.levelMaxEnd);
+    assert.deepEqual(decoded.layout.summaries, [null, null, null], 'levels this small are culled bar by bar');
     assert.deepEqual(
       Array.from({ length: layout.count }, (_, i) => spanIdAt(snapshot.spanIds, i)),
       layout.spanIds,
@@ -514,11 +595,35 @@ describe('trace snapshot', () => {
     const late = indexOf(layout, 'late');
     assert.ok(decoded.layout.flags[late]! & FlameFlag.Clipped);
     assert.equal(decoded.layout.duration[late], 50);
+    assert.equal(decoded.layout.trueDuration[late], 200, 'a clipped span keeps its own duration');
+    assert.deepEqual([...snapshot.columns.clipped], [late], 'only clipped spans send their own range');
+    const kinds = AI_KINDS.filter((_, kind) => snapshot.presentKinds & (1 << kind));
+    assert.deepEqual(kinds, AI_KINDS.filter((_, kind) => layout.kind.includes(kind)), 'the legend lists the kinds present');
+    assert.ok(kinds.includes('mcp') && kinds.includes('llm'));
+    assert.equal(snapshot.presentFlags, FlameFlag.Error | FlameFlag.Clipped, 'one span failed, one was clipped');
     const llm = indexOf(layout, 'llm');
     assert.equal(decoded.inputTokens[llm], 1200);
     assert.equal(decoded.outputTokens[llm], 300);
     assert.equal(decoded.cachedTokens[llm], 1000);
     assert.ok(Number.isNaN(decoded.inputTokens[indexOf(layout, 'tool')]));
+  });
+
+  test('carries the level summaries of a large trace to the page', () => {
+    const children = Array.from({ length: SUMMARY_BUCKETS + 100 }, (_, i) =>
+      span(`c${i}`, 'root', i * 0.2, i % 50 === 0 ? 30 : 0.1, i % 3 === 0 ? chat('gpt-4o', 1, 1) : TOOL),
+    );
+    const record = recordOf([span('root', undefined, 0, 2000), ...children]);
+    const layout = buildFlameLayout(record);
+    assert.equal(layout.summaries[0], null);
+    assert.notEqual(layout.summaries[1], null);
+    const decoded = decodeSnapshot(delivered(serializeTrace(record)));
+    assert.deepEqual(decoded.layout.summaries, layout.summaries);
+    const draw = (axis: FlameAxis) => {
+      const rects: Rect[] = [];
+      forEachDrawable(axis, 1, 0, layout.totalMs / 1000, 1000, (index, x, width, merged) => rects.push({ index, x, width, merged }));
+      return rects;
+    };
+    assert.deepEqual(draw(decoded.layout), draw(layout));
   });
 
   test('carries the labels and tooltips text per span, each distinct text once', () => {
@@ -530,32 +635,32 @@ describe('trace snapshot', () => {
     assert.equal(new Set(snapshot.strings).size, snapshot.strings.length);
   });
 
-  test('rejects a column of the wrong length or type, and text indexes outside the table', () => {
+  test('rejects a column of the wrong length or type', () => {
     const snapshot = serializeTrace(recordOf(spans));
-    const broken = { ...snapshot, columns: { ...snapshot.columns, flags: snapshot.columns.flags.slice(0, 4) } };
-    assert.throws(() => decodeSnapshot(broken), /column flags holds 4 elements, expected 5/);
-    const retyped = { ...snapshot, columns: { ...snapshot.columns, depth: new Float64Array(snapshot.count) } };
-    assert.throws(() => decodeSnapshot(retyped as unknown as TraceSnapshot), /column depth holds no Uint16Array/);
-    const name = snapshot.columns.name.slice();
-    name[2] = snapshot.strings.length;
-    assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, name } }), /column name points outside/);
+    const withColumn = (key: keyof TraceSnapshot['columns'], value: unknown) =>
+      ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } }) as TraceSnapshot;
+    assert.throws(() => decodeSnapshot(withColumn('flags', snapshot.columns.flags.slice(0, 4))), /column flags holds 4 elements, expected 5/);
+    assert.throws(() => decodeSnapshot(withColumn('depth', new Float64Array(snapshot.count))), /column depth holds no Uint16Array/);
+    assert.throws(() => decodeSnapshot(withColumn('name', new Float32Array(snapshot.count))), /column name holds no string indexes/);
     assert.throws(() => decodeSnapshot({ ...snapshot, spanIds: snapshot.spanIds.slice(1) }), RangeError);
-    const parent = snapshot.columns.parent.slice();
-    parent[1] = 3;
-    assert.throws(() => decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, parent } }), /not an earlier span/);
+    assert.throws(() => decodeSnapshot(withColumn('clippedTrueStart', new Float64Array(0))), /column clippedTrueStart holds 0 elements, expected 1/);
+    assert.throws(() => decodeSnapshot(withColumn('levelOrder', snapshot.columns.levelOrder.slice(1))), /column levelOrder holds 4 elements/);
   });
 
-  test('rejects a level order that lists a span outside its depth or is not sorted by start', () => {
+  test('rejects level and summary sizes that do not add up to the columns', () => {
     const snapshot = serializeTrace(recordOf(spans));
-    const withOrder = (levelOrder: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, levelOrder } });
-    const outside = snapshot.columns.levelOrder.slice();
-    outside[0] = snapshot.count;
-    assert.throws(() => decodeSnapshot(withOrder(outside)), /level 0 lists 5, not a span of that depth/);
-    // Depth 0 holds the root alone; depth 1 follows it, its first two spans swapped.
-    const swapped = snapshot.columns.levelOrder.slice();
-    [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
-    assert.throws(() => decodeSnapshot(withOrder(swapped)), /level 1 is not sorted by start/);
-    assert.throws(() => decodeSnapshot(withOrder(snapshot.columns.levelOrder.slice(1))), /column levelOrder holds 4 elements/);
+    const withColumn = (key: keyof TraceSnapshot['columns'], value: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } });
+    assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 3, 0))), /the levels hold other than 5 spans/);
+    assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 5, -1))), /column levelSizes holds the size -1/);
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', Int32Array.of(-1, -1))), /column summaryWideSizes holds 2 elements, expected 3/);
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', Int32Array.of(-1, 0, -1))), /column summaryBest holds 0 elements, expected 4096/);
+  });
+
+  test('a text index outside the table reads as no text rather than failing the page', () => {
+    const snapshot = serializeTrace(recordOf(spans));
+    const name = snapshot.columns.name.slice();
+    name[2] = snapshot.strings.length;
+    assert.equal(decodeSnapshot({ ...snapshot, columns: { ...snapshot.columns, name } }).layout.count, 5);
   });
 
   test('the empty snapshot the page shows while the trace is on its way decodes to no bars', () => {

@@ -151,7 +151,7 @@ export class FlameRenderer {
     const lastRow = Math.min(axis.levels.length - 1, Math.floor((frame.scrollTop + height) / ROW_HEIGHT));
     for (let depth = firstRow; depth <= lastRow; depth++) {
       this.currentDepth = depth;
-      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect, frame.model.layout.flags);
+      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
     }
     this.fillBars(frame, firstRow, lastRow - firstRow + 1);
     this.outline(frame);

@@ -32,9 +32,36 @@ export interface FlameAxis {
   readonly duration: Float64Array;
   /** Index into `AI_KINDS`; a pixel column of sub-pixel bars takes the colour of its best-ranked kind (`KIND_RANK`). */
   readonly kind: Uint8Array;
+  /** `FlameFlag` bits: a pixel column holding a failed bar is drawn as that bar. */
+  readonly flags: Uint8Array;
   readonly levels: readonly Int32Array[];
   readonly levelMaxEnd: readonly Float64Array[];
+  /** Per depth, the level's bars at a fixed resolution (`summarizeLevels`), or null for a level culled bar by bar. */
+  readonly summaries: readonly (LevelSummary | null)[];
 }
+
+/**
+ * A level at `SUMMARY_BUCKETS` buckets across the axis, for views zoomed out so far that a pixel holds many bars: a
+ * frame then reads the buckets in view instead of every bar, so that its cost follows the pixels, not the spans. Bars
+ * narrower than a bucket are kept per bucket (the one that colours it and how many); wider ones are listed as they
+ * are, and are few, since the bars of one level rarely overlap.
+ */
+export interface LevelSummary {
+  /** Axis units per bucket: bucket b covers [b, b + 1) × bucketUnits. */
+  readonly bucketUnits: number;
+  /** Per bucket, the best-ranked bar narrower than a bucket that starts in it (an error first, then `KIND_RANK`, then the earliest); -1 when none. */
+  readonly best: Int32Array;
+  /** Per bucket, how many bars narrower than a bucket start in it. */
+  readonly count: Int32Array;
+  /** The bars a bucket wide or wider, in start order, and their running largest end (as `levelMaxEnd`). */
+  readonly wide: Int32Array;
+  readonly wideMaxEnd: Float64Array;
+}
+
+/** Buckets per level summary: a frame reads them instead of the bars while a bucket is at most a pixel wide. */
+export const SUMMARY_BUCKETS = 4096;
+/** Levels of fewer bars are culled bar by bar, which costs no more than reading the buckets. */
+const SUMMARY_MIN_BARS = SUMMARY_BUCKETS;
 
 export interface FlameLayout extends FlameAxis {
   readonly traceId: string;
@@ -47,14 +74,10 @@ export interface FlameLayout extends FlameAxis {
   readonly trueStart: Float64Array;
   readonly trueDuration: Float64Array;
   readonly depth: Uint16Array;
-  /** `FlameFlag` bits. */
-  readonly flags: Uint8Array;
   /** Index of the parent span, -1 for roots and orphans. */
   readonly parent: Int32Array;
   /** Time to first token in ms from the span start; NaN when the span has none. */
   readonly ttft: Float32Array;
-  /** Input + output tokens of llm and embedding spans, 0 for every other kind (wrappers repeat their calls' usage). */
-  readonly tokens: Float64Array;
   readonly maxDepth: number;
   /** End of the latest span, ms from the trace start. */
   readonly totalMs: number;
@@ -79,7 +102,6 @@ export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[]
   const flags = new Uint8Array(count);
   const parent = new Int32Array(count);
   const ttft = new Float32Array(count);
-  const tokens = new Float64Array(count);
   const spanIds: string[] = new Array<string>(count);
 
   // Pre-order means a node's parent is on the stack of open ancestors; popping to it gives the parent's index
@@ -127,12 +149,12 @@ export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[]
       ttft[i] = NaN;
     }
     flags[i] = flag;
-    tokens[i] = ownTokens(ai.kind, ai.inputTokens ?? NaN, ai.outputTokens ?? NaN);
     spanIds[i] = span.spanId;
   }
 
   const { start, duration } = clipToParents(trueStart, trueDuration, parent, flags);
   const { levels, levelMaxEnd } = buildLevels(start, duration, depth, count === 0 ? 0 : maxDepth + 1);
+  const summaries = summarizeLevels({ start, duration, kind, flags, levels }, totalMs);
   return {
     traceId: record.summary.traceId,
     count,
@@ -146,25 +168,19 @@ export function buildFlameLayout(record: TraceRecord, nodes: readonly SpanNode[]
     flags,
     parent,
     ttft,
-    tokens,
     maxDepth,
     totalMs,
     levels,
     levelMaxEnd,
+    summaries,
   };
-}
-
-/** `FlameLayout.tokens` of one span; a count it does not report (NaN) counts as 0. */
-export function ownTokens(kind: AiKind, input: number, output: number): number {
-  return kind === 'llm' || kind === 'embedding' ? (input || 0) + (output || 0) : 0;
 }
 
 /**
  * The drawn bars: each span's range clamped into its parent's drawn range, so that a child that starts early or ends
  * late (clock skew between services, or a span kept open past its parent) stays under it. A child wholly outside its
  * parent becomes a zero-width bar at the nearer edge. Sets `FlameFlag.Clipped` where a range changed. Parents precede
- * their children (pre-order), so one pass suffices. Shared with the webview, which rebuilds the bars from the true
- * times rather than receiving both.
+ * their children (pre-order), so one pass suffices.
  */
 export function clipToParents(
   trueStart: Float64Array,
@@ -246,50 +262,26 @@ function maxEnds(level: Int32Array, start: Float64Array, duration: Float64Array)
   return maxEnd;
 }
 
-/** Every level of `buildLevels` one after the other: what the host sends, so that the page does not sort. */
-export function concatLevels(levels: readonly Int32Array[], count: number): Int32Array {
-  const order = new Int32Array(count);
+/** Per-level arrays one after the other: how the host sends levels, so that the page neither sorts nor scans. */
+export function concatLevels<T extends Int32Array | Float64Array>(levels: readonly T[], make: (length: number) => T): T {
+  const all = make(levels.reduce((sum, level) => sum + level.length, 0));
   let offset = 0;
   for (const level of levels) {
-    order.set(level, offset);
+    all.set(level, offset);
     offset += level.length;
   }
-  return order;
+  return all;
 }
 
-/**
- * The levels back from `concatLevels`: views of `order`, one per depth, sized by how many spans each depth holds.
- * Checks what came over the wire, so that culling cannot read outside the columns or search an unsorted level: throws
- * a RangeError when an entry is not a span of its depth or a level is not sorted by start.
- */
-export function levelsFromOrder(
-  order: Int32Array,
-  start: Float64Array,
-  duration: Float64Array,
-  depth: Uint16Array,
-  levelCount: number,
-): { levels: Int32Array[]; levelMaxEnd: Float64Array[] } {
-  const count = depth.length;
-  if (order.length !== count) throw new RangeError(`level order holds ${order.length} spans, expected ${count}`);
-  const sizes = new Int32Array(levelCount);
-  for (let i = 0; i < count; i++) sizes[depth[i]!]!++;
-  const levels: Int32Array[] = [];
+/** Views of `concatenated`, one per level of `sizes`, as `concatLevels` laid them out. */
+export function splitLevels<T extends Int32Array | Float64Array>(concatenated: T, sizes: Int32Array): T[] {
+  const parts: T[] = [];
   let offset = 0;
-  for (let level = 0; level < levelCount; level++) {
-    const slice = order.subarray(offset, offset + sizes[level]!);
-    offset += slice.length;
-    let previous = -Infinity;
-    for (let k = 0; k < slice.length; k++) {
-      const index = slice[k]!;
-      if (!(index >= 0 && index < count) || depth[index] !== level) {
-        throw new RangeError(`level ${level} lists ${index}, not a span of that depth`);
-      }
-      if (start[index]! < previous) throw new RangeError(`level ${level} is not sorted by start`);
-      previous = start[index]!;
-    }
-    levels.push(slice);
+  for (const size of sizes) {
+    parts.push(concatenated.subarray(offset, offset + size) as T);
+    offset += size;
   }
-  return { levels, levelMaxEnd: levels.map((level) => maxEnds(level, start, duration)) };
+  return parts;
 }
 
 function isSortedByStart(level: Int32Array, start: Float64Array): boolean {
@@ -315,19 +307,23 @@ export function visibleRange(axis: FlameAxis, depth: number, from: number, to: n
     out.first = out.end = 0;
     return out;
   }
-  const maxEnd = axis.levelMaxEnd[depth]!;
+  return rangeOf(level, axis.levelMaxEnd[depth]!, axis.start, from, to, out);
+}
+
+/** `visibleRange` over any list of bars in start order with its running largest end. */
+function rangeOf(bars: Int32Array, maxEnd: Float64Array, start: Float64Array, from: number, to: number, out: LevelRange): LevelRange {
   let low = 0;
-  let high = level.length;
+  let high = bars.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
     if (maxEnd[middle]! < from) low = middle + 1;
     else high = middle;
   }
   out.first = low;
-  high = level.length;
+  high = bars.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (axis.start[level[middle]!]! <= to) low = middle + 1;
+    if (start[bars[middle]!]! <= to) low = middle + 1;
     else high = middle;
   }
   out.end = low;
@@ -349,6 +345,44 @@ const KIND_RANK = Uint8Array.from(AI_KINDS, (kind) =>
   ['llm', 'embedding', 'tool', 'mcp', 'retriever', 'agent', 'chain', 'other'].indexOf(kind),
 );
 
+/** A bar's rank for colouring a pixel column, lower first: an error, then its kind's `KIND_RANK`. */
+function rankOf({ kind, flags }: Pick<FlameAxis, 'kind' | 'flags'>, index: number): number {
+  return flags[index]! & FlameFlag.Error ? 0 : 1 + KIND_RANK[kind[index]!]!;
+}
+
+/**
+ * The summary (`LevelSummary`) of each level of `SUMMARY_MIN_BARS` bars or more, over an axis `extent` units wide;
+ * null for the other levels, and for all of them when the axis has no width.
+ */
+export function summarizeLevels(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, extent: number): (LevelSummary | null)[] {
+  const { start, duration } = axis;
+  const bucketUnits = extent / SUMMARY_BUCKETS;
+  return axis.levels.map((level) => {
+    if (level.length < SUMMARY_MIN_BARS || !(bucketUnits > 0)) return null;
+    const best = new Int32Array(SUMMARY_BUCKETS).fill(-1);
+    const bestRank = new Uint8Array(SUMMARY_BUCKETS);
+    const count = new Int32Array(SUMMARY_BUCKETS);
+    const wide: number[] = [];
+    for (let k = 0; k < level.length; k++) {
+      const index = level[k]!;
+      if (duration[index]! >= bucketUnits) {
+        wide.push(index);
+        continue;
+      }
+      const bucket = Math.min(SUMMARY_BUCKETS - 1, Math.max(0, Math.floor(start[index]! / bucketUnits)));
+      const rank = rankOf(axis, index);
+      // The level is in start order, so the first bar of the best rank is the earliest.
+      if (best[bucket]! < 0 || rank < bestRank[bucket]!) {
+        best[bucket] = index;
+        bestRank[bucket] = rank;
+      }
+      count[bucket]!++;
+    }
+    const wideBars = Int32Array.from(wide);
+    return { bucketUnits, best, count, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
+  });
+}
+
 /** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
 const scratchRange: LevelRange = { first: 0, end: 0 };
 /** The pixel column being filled by sub-pixel bars: its best-ranked bar and how many bars it holds. */
@@ -365,9 +399,9 @@ function flushRun(draw: DrawableCallback): void {
 }
 
 /** Ends the current column: it extends the run when it touches it and looks the same, or starts a new run. */
-function closeColumn(draw: DrawableCallback, kind: Uint8Array, flags: Uint8Array | undefined): void {
+function closeColumn(draw: DrawableCallback, axis: FlameAxis): void {
   const index = column.index;
-  const look = kind[index]! * 2 + (flags !== undefined && flags[index]! & FlameFlag.Error ? 1 : 0);
+  const look = axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
   if (run.index >= 0 && run.right === column.at && run.look === look) {
     run.right++;
     run.count += column.count;
@@ -383,12 +417,55 @@ function closeColumn(draw: DrawableCallback, kind: Uint8Array, flags: Uint8Array
 }
 
 /**
+ * Takes the next bar in start order, `[left, right)` in viewport pixels, or a bucket of `count` sub-pixel bars that
+ * `index` colours: a bar of a pixel or more is drawn as it is; narrower ones join the pixel column where they start.
+ */
+function visit(axis: FlameAxis, index: number, left: number, right: number, count: number, draw: DrawableCallback): void {
+  // Overlapping bars that ended left of the viewport are not excluded by the binary search.
+  if (right < 0) return;
+  if (right - left >= 1) {
+    // Rectangles stay in start order (the renderer's labels stop where the next bar of the row begins).
+    if (column.index >= 0) closeColumn(draw, axis);
+    if (run.index >= 0) flushRun(draw);
+    draw(index, left, right - left, 1);
+    run.drawn++;
+    if (right > run.paintedUntil) run.paintedUntil = right;
+    return;
+  }
+  // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
+  // painted edge is not.
+  if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) return;
+  // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
+  const at = Math.max(Math.floor(left), run.freeColumn);
+  if (at !== column.at || column.index < 0) {
+    if (column.index >= 0) closeColumn(draw, axis);
+    column.at = at;
+    column.count = 0;
+  }
+  const rank = rankOf(axis, index);
+  if (column.index < 0 || rank < column.rank) {
+    column.index = index;
+    column.rank = rank;
+  }
+  column.count += count;
+}
+
+function visitBar(axis: FlameAxis, index: number, x0: number, unitsPerPx: number, draw: DrawableCallback): void {
+  const left = (axis.start[index]! - x0) / unitsPerPx;
+  visit(axis, index, left, left + axis.duration[index]! / unitsPerPx, 1, draw);
+}
+
+/**
  * Calls `draw` for the rectangles of one level in the viewport that starts at `x0` (axis units) and is `viewWidthPx`
  * wide at `unitsPerPx`, in start order. Bars at least a pixel wide are drawn exactly as they are. Narrower bars
  * (zero-duration ones included) fall into the pixel column where they start, and each column gets one rectangle in
- * the colour of its best-ranked bar: an error (when `flags` is given) first, then by kind (`KIND_RANK`), the earliest
- * on a tie. Adjacent columns of the same colour share one rectangle, and a narrow bar under a wide one is skipped,
- * so that sub-pixel bars cost at most one rectangle per pixel column however many spans and kinds a level holds.
+ * the colour of its best-ranked bar: an error first, then by kind (`KIND_RANK`), the earliest on a tie. Adjacent
+ * columns of the same colour share one rectangle, and a narrow bar under a wide one is skipped, so that sub-pixel
+ * bars cost at most one rectangle per pixel column however many spans and kinds a level holds.
+ *
+ * While a bucket of the level's summary is no wider than a pixel, the buckets in view stand for their sub-pixel bars,
+ * each placed where its colouring bar starts: the frame then reads at most `SUMMARY_BUCKETS` buckets, not every bar.
+ * The picture differs from the bar-by-bar one only where a bucket's bars straddle two pixel columns, by one pixel.
  * Returns the number of rectangles.
  */
 export function forEachDrawable(
@@ -398,50 +475,45 @@ export function forEachDrawable(
   unitsPerPx: number,
   viewWidthPx: number,
   draw: DrawableCallback,
-  flags?: Uint8Array,
 ): number {
   const level = axis.levels[depth];
   if (level === undefined) return 0;
-  const { start, duration, kind } = axis;
-  const range = visibleRange(axis, depth, x0, x0 + viewWidthPx * unitsPerPx, scratchRange);
+  const to = x0 + viewWidthPx * unitsPerPx;
   column.index = -1;
   run.index = -1;
   run.drawn = 0;
   run.paintedUntil = -Infinity;
   run.freeColumn = 0;
-  for (let k = range.first; k < range.end; k++) {
-    const index = level[k]!;
-    const left = (start[index]! - x0) / unitsPerPx;
-    const right = left + duration[index]! / unitsPerPx;
-    // Overlapping bars that ended left of the viewport are not excluded by the binary search.
-    if (right < 0) continue;
-    if (right - left >= 1) {
-      // Rectangles stay in start order (the renderer's labels stop where the next bar of the row begins).
-      if (column.index >= 0) closeColumn(draw, kind, flags);
-      if (run.index >= 0) flushRun(draw);
-      draw(index, left, right - left, 1);
-      run.drawn++;
-      if (right > run.paintedUntil) run.paintedUntil = right;
-      continue;
-    }
-    // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
-    // painted edge is not.
-    if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) continue;
-    // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
-    const at = Math.max(Math.floor(left), run.freeColumn);
-    if (at !== column.at || column.index < 0) {
-      if (column.index >= 0) closeColumn(draw, kind, flags);
-      column.at = at;
-      column.count = 0;
-    }
-    const rank = flags !== undefined && flags[index]! & FlameFlag.Error ? 0 : 1 + KIND_RANK[kind[index]!]!;
-    if (column.index < 0 || rank < column.rank) {
-      column.index = index;
-      column.rank = rank;
-    }
-    column.count++;
+  const summary = axis.summaries[depth];
+  if (summary !== null && summary !== undefined && unitsPerPx >= summary.bucketUnits) {
+    visitSummary(axis, summary, x0, to, unitsPerPx, draw);
+  } else {
+    const range = visibleRange(axis, depth, x0, to, scratchRange);
+    for (let k = range.first; k < range.end; k++) visitBar(axis, level[k]!, x0, unitsPerPx, draw);
   }
-  if (column.index >= 0) closeColumn(draw, kind, flags);
+  if (column.index >= 0) closeColumn(draw, axis);
   if (run.index >= 0) flushRun(draw);
   return run.drawn;
+}
+
+/** The summary's wide bars and non-empty buckets in view, merged in start order. */
+function visitSummary(axis: FlameAxis, summary: LevelSummary, x0: number, to: number, unitsPerPx: number, draw: DrawableCallback): void {
+  const { start, duration } = axis;
+  const { best, count, wide, bucketUnits } = summary;
+  const range = rangeOf(wide, summary.wideMaxEnd, start, x0, to, scratchRange);
+  let k = range.first;
+  let bucket = Math.max(0, Math.floor(x0 / bucketUnits));
+  const lastBucket = Math.min(SUMMARY_BUCKETS - 1, Math.floor(to / bucketUnits));
+  for (;;) {
+    while (bucket <= lastBucket && best[bucket]! < 0) bucket++;
+    const bucketLeft = bucket <= lastBucket;
+    if (!bucketLeft && k >= range.end) return;
+    if (k < range.end && (!bucketLeft || !(start[best[bucket]!]! < start[wide[k]!]!))) {
+      visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
+    } else {
+      const index = best[bucket]!;
+      const left = (start[index]! - x0) / unitsPerPx;
+      visit(axis, index, left, left + duration[index]! / unitsPerPx, count[bucket++]!, draw);
+    }
+  }
 }

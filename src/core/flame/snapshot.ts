@@ -5,9 +5,16 @@
  * the typed arrays' bytes as binary rather than as JSON. Span names repeat (`chat gpt-4o` thousands of times), so the
  * string table keeps the text part small. Colours are not in it: the webview takes them from the active theme.
  */
-import { AI_KINDS } from '../semantics/types';
 import type { ModelTotals, TokenTotals, TraceRecord, TraceSummary } from '../store/types';
-import { buildFlameLayout, clipToParents, concatLevels, levelsFromOrder, ownTokens, type FlameLayout } from './flameLayout';
+import {
+  buildFlameLayout,
+  concatLevels,
+  FlameFlag,
+  splitLevels,
+  SUMMARY_BUCKETS,
+  type FlameLayout,
+  type LevelSummary,
+} from './flameLayout';
 
 /** The figures of the flame graph's header line. */
 export interface TraceHeader {
@@ -47,14 +54,21 @@ export function traceHeader(summary: TraceSummary): TraceHeader {
 export type StringIndexes = Uint16Array | Uint32Array;
 
 /**
- * One element per span in layout order (`levelOrder` aside). What the webview derives in one pass is not sent, which
- * keeps the message smaller: the drawn (clipped) bars (the same `clipToParents` from the true times) and the per-span
- * token widths (`ownTokens`). The levels' order is sent, since the page would otherwise sort 100k spans before its
- * first paint.
+ * The layout as the page draws it, so that the page does no per-span work before its first paint: the drawn (clipped)
+ * bars, the levels in order with their running ends, and the level summaries. The per-span columns hold one element
+ * per span in layout order; the per-level ones are each level's array one after the other (`concatLevels`).
  */
 export interface SnapshotColumns {
-  readonly trueStart: Float64Array;
-  readonly trueDuration: Float64Array;
+  /** Drawn start and duration in ms (`FlameLayout.start` and `duration`). */
+  readonly start: Float64Array;
+  readonly duration: Float64Array;
+  /**
+   * The spans drawn clipped into their parent (`FlameFlag.Clipped`), with their own start and duration; every other
+   * span's own range is the drawn one.
+   */
+  readonly clipped: Int32Array;
+  readonly clippedTrueStart: Float64Array;
+  readonly clippedTrueDuration: Float64Array;
   readonly depth: Uint16Array;
   readonly kind: Uint8Array;
   readonly flags: Uint8Array;
@@ -71,8 +85,18 @@ export interface SnapshotColumns {
   readonly model: StringIndexes;
   /** '' when the span's status carries no message. */
   readonly statusMessage: StringIndexes;
-  /** The host's `FlameLayout.levels` one after the other (`concatLevels`): span indexes by depth, then by start. */
+  /** How many spans each depth holds: the lengths of the levels in `levelOrder` and `levelMaxEnd`. */
+  readonly levelSizes: Int32Array;
+  /** `FlameLayout.levels`: span indexes by depth, then by start. */
   readonly levelOrder: Int32Array;
+  readonly levelMaxEnd: Float64Array;
+  /** Per depth, the number of wide bars of its `LevelSummary`, or -1 for a level without one. */
+  readonly summaryWideSizes: Int32Array;
+  /** The summarized levels' `best` and `count`, `SUMMARY_BUCKETS` per level, and their `wide` and `wideMaxEnd`. */
+  readonly summaryBest: Int32Array;
+  readonly summaryCount: Int32Array;
+  readonly summaryWide: Int32Array;
+  readonly summaryWideMaxEnd: Float64Array;
 }
 
 export interface TraceSnapshot {
@@ -89,17 +113,27 @@ export interface TraceSnapshot {
   readonly spanIds: Uint8Array;
   /** The distinct texts the `name`, `model` and `statusMessage` columns point into. */
   readonly strings: readonly string[];
+  /** What the legend lists: bit i set when a span is of kind `AI_KINDS[i]`, and every `FlameFlag` some span has. */
+  readonly presentKinds: number;
+  readonly presentFlags: number;
   readonly columns: SnapshotColumns;
 }
 
 export const SPAN_ID_BYTES = 8;
+
+/** The value of one hex digit's character code. */
+function hexDigit(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87;
+}
 
 /** Each span id's hex digits as bytes; an id of another form (no receiver stores one) would come back changed. */
 function spanIdBytes(spanIds: readonly string[]): Uint8Array {
   const bytes = new Uint8Array(spanIds.length * SPAN_ID_BYTES);
   for (let i = 0; i < spanIds.length; i++) {
     const id = spanIds[i]!;
-    for (let b = 0; b < SPAN_ID_BYTES; b++) bytes[i * SPAN_ID_BYTES + b] = parseInt(id.slice(2 * b, 2 * b + 2), 16);
+    for (let b = 0; b < SPAN_ID_BYTES; b++) {
+      bytes[i * SPAN_ID_BYTES + b] = (hexDigit(id.charCodeAt(2 * b)) << 4) | hexDigit(id.charCodeAt(2 * b + 1));
+    }
   }
   return bytes;
 }
@@ -145,8 +179,12 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
   const outputTokens = new Float32Array(count);
   const cachedTokens = new Float32Array(count);
   const tpot = new Float32Array(count);
+  let presentKinds = 0;
+  let presentFlags = 0;
   for (let i = 0; i < count; i++) {
     const { span, ai } = nodes[i]!;
+    presentKinds |= 1 << layout.kind[i]!;
+    presentFlags |= layout.flags[i]!;
     name[i] = table.index(span.name);
     model[i] = table.index(ai.responseModel ?? ai.requestModel ?? '');
     statusMessage[i] = table.index(span.status.message);
@@ -155,6 +193,11 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
     cachedTokens[i] = optional(ai.cachedTokens);
     tpot[i] = optional(ai.tpotMs);
   }
+  const clipped: number[] = [];
+  for (let i = 0; i < count; i++) if (layout.flags[i]! & FlameFlag.Clipped) clipped.push(i);
+  const summarized = layout.summaries.filter((summary): summary is LevelSummary => summary !== null);
+  const int32s = (length: number) => new Int32Array(length);
+  const float64s = (length: number) => new Float64Array(length);
   return {
     traceId: layout.traceId,
     version: record.summary.version,
@@ -163,9 +206,14 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
     totalMs: layout.totalMs,
     spanIds: spanIdBytes(layout.spanIds),
     strings: table.strings,
+    presentKinds,
+    presentFlags,
     columns: {
-      trueStart: layout.trueStart,
-      trueDuration: layout.trueDuration,
+      start: layout.start,
+      duration: layout.duration,
+      clipped: Int32Array.from(clipped),
+      clippedTrueStart: Float64Array.from(clipped, (i) => layout.trueStart[i]!),
+      clippedTrueDuration: Float64Array.from(clipped, (i) => layout.trueDuration[i]!),
       depth: layout.depth,
       kind: layout.kind,
       flags: layout.flags,
@@ -178,7 +226,14 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       name: narrowIndexes(name, table.strings.length),
       model: narrowIndexes(model, table.strings.length),
       statusMessage: narrowIndexes(statusMessage, table.strings.length),
-      levelOrder: concatLevels(layout.levels, count),
+      levelSizes: Int32Array.from(layout.levels, (level) => level.length),
+      levelOrder: concatLevels(layout.levels, int32s),
+      levelMaxEnd: concatLevels(layout.levelMaxEnd, float64s),
+      summaryWideSizes: Int32Array.from(layout.summaries, (summary) => (summary === null ? -1 : summary.wide.length)),
+      summaryBest: concatLevels(summarized.map((summary) => summary.best), int32s),
+      summaryCount: concatLevels(summarized.map((summary) => summary.count), int32s),
+      summaryWide: concatLevels(summarized.map((summary) => summary.wide), int32s),
+      summaryWideMaxEnd: concatLevels(summarized.map((summary) => summary.wideMaxEnd), float64s),
     },
   };
 }
@@ -204,8 +259,11 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     byModel: [],
   };
   const columns: SnapshotColumns = {
-    trueStart: new Float64Array(0),
-    trueDuration: new Float64Array(0),
+    start: new Float64Array(0),
+    duration: new Float64Array(0),
+    clipped: new Int32Array(0),
+    clippedTrueStart: new Float64Array(0),
+    clippedTrueDuration: new Float64Array(0),
     depth: new Uint16Array(0),
     kind: new Uint8Array(0),
     flags: new Uint8Array(0),
@@ -218,9 +276,27 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     name: new Uint16Array(0),
     model: new Uint16Array(0),
     statusMessage: new Uint16Array(0),
+    levelSizes: new Int32Array(0),
     levelOrder: new Int32Array(0),
+    levelMaxEnd: new Float64Array(0),
+    summaryWideSizes: new Int32Array(0),
+    summaryBest: new Int32Array(0),
+    summaryCount: new Int32Array(0),
+    summaryWide: new Int32Array(0),
+    summaryWideMaxEnd: new Float64Array(0),
   };
-  return { traceId, version: -1, header, count: 0, totalMs: 0, spanIds: new Uint8Array(0), strings: [], columns };
+  return {
+    traceId,
+    version: -1,
+    header,
+    count: 0,
+    totalMs: 0,
+    spanIds: new Uint8Array(0),
+    strings: [],
+    presentKinds: 0,
+    presentFlags: 0,
+    columns,
+  };
 }
 
 /** The webview's side of a snapshot: the layout again, plus the per-span numbers only tooltips read. */
@@ -236,34 +312,46 @@ type ColumnType =
   | Float64ArrayConstructor
   | Float32ArrayConstructor
   | Int32ArrayConstructor
-  | Uint32ArrayConstructor
   | Uint16ArrayConstructor
   | Uint8ArrayConstructor;
 
-/** The column as a `type` of `length` elements; a RangeError names the column when it is not one. */
-function column<T extends ColumnType>(columns: SnapshotColumns, key: keyof SnapshotColumns, type: T, length: number): InstanceType<T> {
+/** The column as a `type` of `length` elements (of any length when undefined); a RangeError names the column when it is not one. */
+function column<T extends ColumnType>(
+  columns: SnapshotColumns,
+  key: keyof SnapshotColumns,
+  type: T,
+  length: number | undefined,
+): InstanceType<T> {
   const value: unknown = columns[key];
   if (!(value instanceof type)) throw new RangeError(`column ${key} holds no ${type.name}`);
-  if (value.length !== length) throw new RangeError(`column ${key} holds ${value.length} elements, expected ${length}`);
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`column ${key} holds ${value.length} elements, expected ${length}`);
+  }
   return value as InstanceType<T>;
 }
 
-function indexColumn(columns: SnapshotColumns, key: 'name' | 'model' | 'statusMessage', length: number): StringIndexes {
+function indexColumn(columns: SnapshotColumns, key: 'name' | 'model' | 'statusMessage', length: number): void {
   const value: unknown = columns[key];
-  return value instanceof Uint16Array ? column(columns, key, Uint16Array, length) : column(columns, key, Uint32Array, length);
+  if (!(value instanceof Uint16Array || value instanceof Uint32Array)) throw new RangeError(`column ${key} holds no string indexes`);
+  if (value.length !== length) throw new RangeError(`column ${key} holds ${value.length} elements, expected ${length}`);
 }
 
-/** Largest value of an index column; -1 when empty. */
-function maxOf(values: StringIndexes): number {
-  let max = -1;
-  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
-  return max;
+/** The sum of `sizes`, throwing a RangeError that names `key` when one is negative (-1 allowed with `allowNone`). */
+function total(sizes: Int32Array, key: keyof SnapshotColumns, allowNone = false): number {
+  let sum = 0;
+  for (const size of sizes) {
+    if (size < (allowNone ? -1 : 0)) throw new RangeError(`column ${key} holds the size ${size}`);
+    if (size > 0) sum += size;
+  }
+  return sum;
 }
 
 /**
- * Rebuilds the layout from a snapshot without the store. Checks what came over the wire, since the page must not
- * draw from a column of another length: throws a RangeError when a column is missing, of another type or length,
- * points outside the string table, or the level order lists a span outside its depth or out of start order.
+ * Rebuilds the layout from a snapshot without the store, in time that does not grow with the spans (the page's first
+ * paint waits for it): it copies two columns and makes views of the others. It checks what the page's reads depend
+ * on, the type and length of every column, and throws a RangeError when one is wrong. The values are the host's
+ * layout and are not checked again: an index out of range reads `undefined` from a typed array, never other memory,
+ * and at worst draws a wrong bar.
  */
 export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const { count, columns } = snapshot;
@@ -275,29 +363,48 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   if (!Array.isArray(snapshot.strings) || !snapshot.strings.every((text) => typeof text === 'string')) {
     throw new RangeError('the string table is not a list of strings');
   }
-  for (const key of ['name', 'model', 'statusMessage'] as const) {
-    if (maxOf(indexColumn(columns, key, count)) >= snapshot.strings.length) {
-      throw new RangeError(`column ${key} points outside the string table`);
-    }
+  for (const key of ['name', 'model', 'statusMessage'] as const) indexColumn(columns, key, count);
+  const start = column(columns, 'start', Float64Array, count);
+  const duration = column(columns, 'duration', Float64Array, count);
+  const clipped = column(columns, 'clipped', Int32Array, undefined);
+  const clippedTrueStart = column(columns, 'clippedTrueStart', Float64Array, clipped.length);
+  const clippedTrueDuration = column(columns, 'clippedTrueDuration', Float64Array, clipped.length);
+  // Clipping is rare: without it the drawn ranges are the spans' own, and 100k-element copies are not free.
+  const trueStart = clipped.length === 0 ? start : start.slice();
+  const trueDuration = clipped.length === 0 ? duration : duration.slice();
+  for (let k = 0; k < clipped.length; k++) {
+    trueStart[clipped[k]!] = clippedTrueStart[k]!;
+    trueDuration[clipped[k]!] = clippedTrueDuration[k]!;
   }
-  const trueStart = column(columns, 'trueStart', Float64Array, count);
-  const trueDuration = column(columns, 'trueDuration', Float64Array, count);
-  const parent = column(columns, 'parent', Int32Array, count);
-  const flags = column(columns, 'flags', Uint8Array, count);
-  const depth = column(columns, 'depth', Uint16Array, count);
-  // A parent after its child would read an unclipped range, or one out of bounds.
-  for (let i = 0; i < count; i++) {
-    if (parent[i]! >= i || parent[i]! < -1) throw new RangeError(`span ${i} has parent ${parent[i]}, not an earlier span`);
-  }
-  const kind = column(columns, 'kind', Uint8Array, count);
-  const inputTokens = column(columns, 'inputTokens', Float32Array, count);
-  const outputTokens = column(columns, 'outputTokens', Float32Array, count);
-  const tokens = new Float64Array(count);
-  for (let i = 0; i < count; i++) tokens[i] = ownTokens(AI_KINDS[kind[i]!] ?? 'other', inputTokens[i]!, outputTokens[i]!);
-  const { start, duration } = clipToParents(trueStart, trueDuration, parent, flags);
-  const maxDepth = Math.max(0, maxOf(depth));
-  const levelOrder = column(columns, 'levelOrder', Int32Array, count);
-  const { levels, levelMaxEnd } = levelsFromOrder(levelOrder, start, duration, depth, count === 0 ? 0 : maxDepth + 1);
+
+  const levelSizes = column(columns, 'levelSizes', Int32Array, undefined);
+  if (total(levelSizes, 'levelSizes') !== count) throw new RangeError(`the levels hold other than ${count} spans`);
+  const levelCount = levelSizes.length;
+  const levels = splitLevels(column(columns, 'levelOrder', Int32Array, count), levelSizes);
+  const levelMaxEnd = splitLevels(column(columns, 'levelMaxEnd', Float64Array, count), levelSizes);
+  const wideSizes = column(columns, 'summaryWideSizes', Int32Array, levelCount);
+  const wideCount = total(wideSizes, 'summaryWideSizes', true);
+  const bucketCount = wideSizes.filter((size) => size >= 0).length * SUMMARY_BUCKETS;
+  const best = column(columns, 'summaryBest', Int32Array, bucketCount);
+  const bucketCounts = column(columns, 'summaryCount', Int32Array, bucketCount);
+  const wide = column(columns, 'summaryWide', Int32Array, wideCount);
+  const wideMaxEnd = column(columns, 'summaryWideMaxEnd', Float64Array, wideCount);
+  const bucketUnits = snapshot.totalMs / SUMMARY_BUCKETS;
+  let bucketOffset = 0;
+  let wideOffset = 0;
+  const summaries = Array.from(wideSizes, (size): LevelSummary | null => {
+    if (size < 0) return null;
+    const buckets = [bucketOffset, (bucketOffset += SUMMARY_BUCKETS)] as const;
+    const bars = [wideOffset, (wideOffset += size)] as const;
+    return {
+      bucketUnits,
+      best: best.subarray(...buckets),
+      count: bucketCounts.subarray(...buckets),
+      wide: wide.subarray(...bars),
+      wideMaxEnd: wideMaxEnd.subarray(...bars),
+    };
+  });
+
   const layout: FlameLayout = {
     traceId: snapshot.traceId,
     count,
@@ -305,21 +412,21 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
     duration,
     trueStart,
     trueDuration,
-    depth,
-    kind,
-    flags,
-    parent,
+    depth: column(columns, 'depth', Uint16Array, count),
+    kind: column(columns, 'kind', Uint8Array, count),
+    flags: column(columns, 'flags', Uint8Array, count),
+    parent: column(columns, 'parent', Int32Array, count),
     ttft: column(columns, 'ttft', Float32Array, count),
-    tokens,
-    maxDepth,
+    maxDepth: Math.max(0, levelCount - 1),
     totalMs: snapshot.totalMs,
     levels,
     levelMaxEnd,
+    summaries,
   };
   return {
     layout,
-    inputTokens,
-    outputTokens,
+    inputTokens: column(columns, 'inputTokens', Float32Array, count),
+    outputTokens: column(columns, 'outputTokens', Float32Array, count),
     cachedTokens: column(columns, 'cachedTokens', Float32Array, count),
     tpot: column(columns, 'tpot', Float32Array, count),
   };

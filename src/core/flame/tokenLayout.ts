@@ -7,7 +7,8 @@
  * repeated usage is not counted twice. Children are laid side by side from their parent's left edge in start order,
  * and spans without tokens have zero width and are left out of the levels.
  */
-import { buildLevels, type FlameAxis, type FlameLayout } from './flameLayout';
+import { AI_KINDS } from '../semantics/types';
+import { buildLevels, summarizeLevels, type FlameAxis, type FlameLayout } from './flameLayout';
 
 export interface TokenAxis extends FlameAxis {
   /** Left edge in tokens from the left of the chart. */
@@ -18,8 +19,24 @@ export interface TokenAxis extends FlameAxis {
   readonly totalTokens: number;
 }
 
-export function tokenLayout(layout: FlameLayout): TokenAxis {
-  const { count, parent, tokens, depth } = layout;
+const LLM = AI_KINDS.indexOf('llm');
+const EMBEDDING = AI_KINDS.indexOf('embedding');
+
+/**
+ * Each span's own tokens: input + output of llm and embedding spans (a count not reported counts as 0), 0 for every
+ * other kind, since wrappers repeat their calls' usage.
+ */
+export function ownTokens(kind: Uint8Array, inputTokens: Float32Array, outputTokens: Float32Array): Float64Array {
+  const tokens = new Float64Array(kind.length);
+  for (let i = 0; i < kind.length; i++) {
+    if (kind[i] === LLM || kind[i] === EMBEDDING) tokens[i] = (inputTokens[i]! || 0) + (outputTokens[i]! || 0);
+  }
+  return tokens;
+}
+
+/** `tokens` is `ownTokens` of the layout's spans. */
+export function tokenLayout(layout: FlameLayout, tokens: Float64Array): TokenAxis {
+  const { count, parent, depth } = layout;
   const width = new Float64Array(count);
   const childSum = new Float64Array(count);
   // Reverse pre-order visits every child before its parent.
@@ -47,5 +64,7 @@ export function tokenLayout(layout: FlameLayout): TokenAxis {
   }
 
   const { levels, levelMaxEnd } = buildLevels(x, width, depth, count === 0 ? 0 : layout.maxDepth + 1, true);
-  return { start: x, duration: width, kind: layout.kind, levels, levelMaxEnd, totalTokens: rootCursor };
+  const { kind, flags } = layout;
+  const summaries = summarizeLevels({ start: x, duration: width, kind, flags, levels }, rootCursor);
+  return { start: x, duration: width, kind, flags, levels, levelMaxEnd, summaries, totalTokens: rootCursor };
 }
