@@ -11,6 +11,8 @@ import { spansOf } from './core/model';
 import { encodeTraceRequestJson } from './core/otlp/json';
 import { logRecordsOf } from './core/otlp/logModel';
 import { encodeLogsRequestJson } from './core/otlp/logsJson';
+import { dataPointCount, metricsOf } from './core/otlp/metricModel';
+import { encodeMetricsRequestJson } from './core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
 import { DEFAULT_PORT, OtlpHttpReceiver } from './core/receiver/httpReceiver';
 import { DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, type ReceiverLog } from './core/receiver/options';
@@ -20,16 +22,19 @@ import { renderSummaryText, summarizeStore } from './core/summarize';
 
 const USAGE = `Usage:
   ai-trace-lens summarize FILE... [--json]
-      Reads OTLP trace exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span
-      tree, or with --json one JSON document: {"traces":[...]}, oldest trace first, spans parents first. Log
-      requests in OTLP JSON (as serve --out records them) are joined to their spans: each span's logCount and the
-      conversation in its transcript.
+      Reads saved OTLP exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span tree,
+      or with --json one JSON document: {"traces":[...],"metricDataPoints":N}, oldest trace first, spans parents
+      first. Logs requests are joined to their spans: each span's logCount and the conversation in its transcript.
+      Metrics requests are counted, not summarized (metricDataPoints). A JSON request is a logs or metrics request
+      when its first key is resourceLogs or resourceMetrics. A protobuf file holds one request and does not name its
+      signal: it is read as the first of traces, logs and metrics that yields a span with a start time, a log record
+      with a time, or a data point with a time; failing that, as the first that decodes (an empty request is traces).
   ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
-      Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or deflate) until SIGINT or SIGTERM, and
-      with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT" first, then "listening grpc://HOST:PORT".
-      --out appends each trace and logs request to FILE as one OTLP JSON line, written to disk before the exporter
-      gets its response. Defaults: 127.0.0.1, port ${DEFAULT_PORT} (0 picks a free port; --grpc-port 0 too),
-      ${DEFAULT_MAX_BODY_BYTES} bytes.
+      Receives OTLP/HTTP traces, logs and metrics (POST /v1/traces, /v1/logs, /v1/metrics: protobuf or JSON, gzip or
+      deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
+      first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
+      OTLP JSON line, written to disk before the exporter gets its response; summarize reads that file back.
+      Defaults: 127.0.0.1, port ${DEFAULT_PORT} (0 picks a free port; --grpc-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
   ai-trace-lens --help
 `;
 
@@ -67,6 +72,7 @@ async function summarize(args: string[]): Promise<number> {
   if (positionals.length === 0) throw usageError('summarize needs at least one file.');
   const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
   const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
+  let metricDataPoints = 0;
   let failed = false;
   const report = (message: string) => {
     failed = true;
@@ -74,7 +80,7 @@ async function summarize(args: string[]): Promise<number> {
   };
   for (const path of positionals) {
     try {
-      const { requests, logRequests, problems } = await readOtlpFile(path);
+      const { requests, logRequests, metricRequests, problems } = await readOtlpFile(path);
       problems.forEach(report);
       for (const result of requests) {
         if (result.rejectedSpans > 0) report(`${path}: ${result.rejectedSpans} spans skipped: ${result.rejectionMessage}`);
@@ -84,12 +90,17 @@ async function summarize(args: string[]): Promise<number> {
         if (result.rejectedLogRecords > 0) report(`${path}: ${result.rejectionMessage}`);
         logs.add(logRecordsOf(result.request));
       }
+      for (const result of metricRequests) {
+        if (result.rejectedDataPoints > 0) report(`${path}: ${result.rejectionMessage}`);
+        for (const metric of metricsOf(result.request)) metricDataPoints += dataPointCount(metric);
+      }
     } catch (error) {
       // OtlpFileError messages already start with the path.
       report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
     }
   }
-  process.stdout.write(values.json ? `${JSON.stringify(summarizeStore(store, logs), null, 2)}\n` : renderSummaryText(store));
+  const summary = values.json ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n` : undefined;
+  process.stdout.write(summary ?? renderSummaryText(store));
   return failed ? 1 : 0;
 }
 
@@ -126,6 +137,7 @@ async function serve(args: string[]): Promise<number> {
     log: stderrLog,
     onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
     onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
+    onMetrics: (result) => out?.append(encodeMetricsRequestJson(result.request)),
   };
   const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [
     { scheme: 'http', receiver: new OtlpHttpReceiver(options) },

@@ -1,15 +1,20 @@
 /**
  * Reads saved OTLP exports, whatever their shape, detected from the content rather than the file name:
  * gzip (1f 8b) is inflated first; text starting with `{` is one OTLP JSON document or JSON Lines (one request per
- * line, as the Collector's file exporter and `ai-trace-lens serve --out` write); anything else is a protobuf trace
- * request. A JSON request is a logs or metrics request when its first key is `resourceLogs` or `resourceMetrics`
- * (both writers put it first), else a trace request.
+ * line, as the Collector's file exporter and `ai-trace-lens serve --out` write); anything else is one protobuf request
+ * (see `addProtobufRequest` for how its signal is told). A JSON request is a logs or metrics request when its first key
+ * is `resourceLogs` or `resourceMetrics` (both writers put it first), else a trace request.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { spansOf } from './model';
 import { decodeTraceRequestJson } from './otlp/json';
+import { logRecordsOf } from './otlp/logModel';
 import { decodeLogsRequestJson } from './otlp/logsJson';
+import { decodeLogsRequestProto } from './otlp/logsProtobuf';
+import { metricsOf } from './otlp/metricModel';
 import { decodeMetricsRequestJson } from './otlp/metricsJson';
+import { decodeMetricsRequestProto } from './otlp/metricsProtobuf';
 import { decodeTraceRequestProto } from './otlp/protobuf';
 import { OtlpDecodeError, type LogsDecodeResult, type MetricsDecodeResult, type TraceDecodeResult } from './otlp/types';
 
@@ -52,13 +57,13 @@ export function parseOtlpFile(bytes: Uint8Array, name: string): OtlpFileContents
   const contents: OtlpFileContents = { requests: [], logRequests: [], metricRequests: [], problems: [] };
   const text = jsonText(bytes);
   if (text === undefined) {
-    contents.requests.push(decodeWhole(name, 'protobuf', 'ExportTraceServiceRequest', () => decodeTraceRequestProto(bytes)));
+    addProtobufRequest(contents, bytes, name);
     return contents;
   }
   const lines = text.split('\n');
   if (!isJsonLines(lines)) {
     const signal = jsonSignalOf(text);
-    decodeWhole(name, 'OTLP JSON', REQUEST_NAMES[signal], () => addJsonRequest(contents, signal, text));
+    decodeWholeJson(name, REQUEST_NAMES[signal], () => addJsonRequest(contents, signal, text));
     return contents;
   }
   lines.forEach((line, index) => {
@@ -126,12 +131,76 @@ function addJsonRequest(contents: OtlpFileContents, signal: JsonSignal, text: st
   else contents.requests.push(decodeTraceRequestJson(text));
 }
 
-function decodeWhole<T>(name: string, format: string, requestName: string, decode: () => T): T {
+function decodeWholeJson<T>(name: string, requestName: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {
     if (!(error instanceof OtlpDecodeError)) throw error;
-    const hint = format === 'protobuf' ? ' (the file does not start with "{", so it was read as protobuf)' : '';
-    throw new OtlpFileError(`${name}: not a valid ${format} ${requestName}${hint}: ${error.message}`);
+    throw new OtlpFileError(`${name}: not a valid OTLP JSON ${requestName}: ${error.message}`);
   }
+}
+
+/** One signal's protobuf decode: whether it found a timed item, and how to keep the request. */
+interface ProtobufReading {
+  hasTimedItem: boolean;
+  addTo(contents: OtlpFileContents): void;
+}
+
+/** In the order tried. */
+const PROTOBUF_SIGNALS: ReadonlyArray<(bytes: Uint8Array) => ProtobufReading> = [
+  (bytes) => {
+    const result = decodeTraceRequestProto(bytes);
+    return {
+      hasTimedItem: spansOf(result.request).some((span) => span.startTimeUnixNano > 0n),
+      addTo: (contents) => contents.requests.push(result),
+    };
+  },
+  (bytes) => {
+    const result = decodeLogsRequestProto(bytes);
+    return {
+      hasTimedItem: logRecordsOf(result.request).some((record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n),
+      addTo: (contents) => contents.logRequests.push(result),
+    };
+  },
+  (bytes) => {
+    const result = decodeMetricsRequestProto(bytes);
+    return {
+      hasTimedItem: metricsOf(result.request).some(
+        (metric) => metric.data.type !== 'none' && metric.data.dataPoints.some((point) => point.timeUnixNano > 0n),
+      ),
+      addTo: (contents) => contents.metricRequests.push(result),
+    };
+  },
+];
+
+/**
+ * A protobuf request does not name its signal, and a request of one signal often decodes without error as another
+ * (fields of an unexpected wire type are skipped). What tells them apart is a timed item: a span with valid ids and a
+ * start time, a log record with a time or observed time, a data point of a named metric with a time. Those times are
+ * fixed64 fields at field numbers where the other signals' messages have an id, a name, a varint or a message, so a
+ * request read as the wrong signal yields none (for metrics, tried last, short of control characters in span names or
+ * attribute keys). The request is the first of traces, logs and metrics whose decode has a timed item; failing that
+ * (no items, or only rejected ones) the first that decodes at all, so an empty request is an empty trace request.
+ */
+function addProtobufRequest(contents: OtlpFileContents, bytes: Uint8Array, name: string): void {
+  let fallback: ProtobufReading | undefined;
+  /** When no signal decodes, the trace decoder's reason is the one shown. */
+  let traceError: OtlpDecodeError | undefined;
+  for (const decode of PROTOBUF_SIGNALS) {
+    let reading: ProtobufReading;
+    try {
+      reading = decode(bytes);
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      traceError ??= error;
+      continue;
+    }
+    if (reading.hasTimedItem) return reading.addTo(contents);
+    fallback ??= reading;
+  }
+  if (fallback) return fallback.addTo(contents);
+  throw new OtlpFileError(
+    `${name}: not a valid protobuf ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest ` +
+      `(the file does not start with "{", so it was read as protobuf): ${traceError!.message}`,
+  );
 }

@@ -55,11 +55,18 @@ export interface TraceSummaryJson {
 
 export interface SummaryJson {
   traces: TraceSummaryJson[];
+  /** Data points of the metrics requests read: counted, not summarized. */
+  metricDataPoints: number;
 }
 
-/** `logs`, when given, are joined to their spans. */
-export function summarizeStore(store: TraceStore, logs?: LogStore): SummaryJson {
-  return { traces: chronological(store).map((record) => summarizeTrace(record, logs)) };
+export interface SummaryInputs {
+  /** Joined to their spans. */
+  logs?: LogStore;
+  metricDataPoints?: number;
+}
+
+export function summarizeStore(store: TraceStore, { logs, metricDataPoints = 0 }: SummaryInputs = {}): SummaryJson {
+  return { traces: chronological(store).map((record) => summarizeTrace(record, logs)), metricDataPoints };
 }
 
 /** One block per trace: a header line, the trace id, then the span tree indented by depth. */

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,16 +14,22 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { metricsOf, type MetricsRequest } from '../../src/core/otlp/metricModel';
+import { decodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
 import type { SummaryJson } from '../../src/core/summarize';
@@ -86,6 +94,91 @@ function summarySpans(summary: SummaryJson): Array<[string, string | null, strin
 
 const bySpanId = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : 1);
 
+/**
+ * A chat span and its GenAI events through the real SDKs, each sent on its own: two events while the span is current
+ * (as instrumentations emit them) and a log line without a span. Resolves with the span's id once everything is sent.
+ */
+async function exportChatWithEvents(traceExporter: SpanExporter, logExporter: LogRecordExporter): Promise<string> {
+  const resource = resourceFromAttributes({ 'service.name': 'cli-serve-test' });
+  const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
+  const logs = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(logExporter)] });
+  const llm = traces.getTracer('cli-test').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat' } });
+  const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
+  const current = trace.setSpan(context.active(), llm);
+  logger.emit({ context: current, eventName: 'gen_ai.user.message', body: { content: 'Hi' } });
+  logger.emit({ context: current, eventName: 'gen_ai.choice', body: { index: 0, message: { content: 'Hello!' } } });
+  logger.emit({ body: 'no span was current' });
+  llm.end();
+  await Promise.all([logs.shutdown(), traces.shutdown()]);
+  return llm.spanContext().spanId;
+}
+
+/** The summary of `exportChatWithEvents`: its two events joined to the chat span. */
+function assertChatJoined(summary: SummaryJson, llmSpanId: string): void {
+  assert.equal(summary.traces.length, 1);
+  const [llmSummary] = summary.traces[0]!.spans;
+  assert.equal(llmSummary!.spanId, llmSpanId);
+  assert.equal(llmSummary!.logCount, 2);
+  assert.deepEqual(llmSummary!.transcript, [
+    { role: 'user', text: 'Hi' },
+    { role: 'assistant', text: 'Hello!' },
+  ]);
+}
+
+/** What `recordMetrics` records, as the data points of one request read back: name, attributes, then the figures. */
+const RECORDED_POINTS = [
+  ['app.requests', { route: 'chat' }, 'sum', 7],
+  ['gen_ai.client.operation.duration', { 'gen_ai.request.model': 'gpt-4o' }, 'histogram', [2, 2, 0.5, 1.5]],
+];
+
+/** Records a counter and a histogram through the real metrics SDK; shutting down exports them once (cumulative). */
+async function recordMetrics(exporter: PushMetricExporter, service: string): Promise<void> {
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 })],
+  });
+  const meter = provider.getMeter('cli-test');
+  const requests = meter.createCounter('app.requests');
+  requests.add(3, { route: 'chat' });
+  requests.add(4, { route: 'chat' });
+  const duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's' });
+  duration.record(0.5, { 'gen_ai.request.model': 'gpt-4o' });
+  duration.record(1.5, { 'gen_ai.request.model': 'gpt-4o' });
+  await provider.shutdown();
+}
+
+/** A request's data points in the shape of RECORDED_POINTS, and their start and end times. */
+function recordedPointsOf(request: MetricsRequest): { points: unknown[]; times: Array<[bigint, bigint]> } {
+  const points: unknown[] = [];
+  const times: Array<[bigint, bigint]> = [];
+  for (const metric of metricsOf(request)) {
+    const { data } = metric;
+    if (data.type !== 'sum' && data.type !== 'histogram') throw new Error(`unexpected ${data.type} ${metric.name}`);
+    for (const point of data.dataPoints) {
+      const figures = 'value' in point ? point.value : [point.count, point.sum, point.min, point.max];
+      points.push([metric.name, Object.fromEntries(point.attributes), data.type, figures]);
+      times.push([point.startTimeUnixNano, point.timeUnixNano]);
+    }
+  }
+  return { points, times };
+}
+
+/** An OTLP/HTTP endpoint that keeps each request's raw body by path and answers success, as a capture proxy would. */
+async function startBodyRecorder() {
+  const bodies = new Map<string, Buffer[]>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.set(request.url!, [...(bodies.get(request.url!) ?? []), Buffer.concat(chunks)]);
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 describe('ai-trace-lens summarize', () => {
   let dir: string;
   before(async () => {
@@ -135,6 +228,39 @@ describe('ai-trace-lens summarize', () => {
       summary.traces.map((trace) => trace.traceId),
       byStart.map((trace) => trace.traceId),
     );
+  });
+
+  test('protobuf bodies saved from the exporters, some gzipped: logs join their spans as in JSON; metrics are counted', async () => {
+    const recorder = await startBodyRecorder();
+    let llmSpanId: string;
+    try {
+      llmSpanId = await exportChatWithEvents(
+        new OTLPTraceExporter({ url: `${recorder.base}/v1/traces` }),
+        new OTLPLogExporter({ url: `${recorder.base}/v1/logs` }),
+      );
+      await recordMetrics(new OTLPMetricExporter({ url: `${recorder.base}/v1/metrics` }), 'metrics-body');
+    } finally {
+      await recorder.close();
+    }
+    const files: string[] = [];
+    for (const [path, bodies] of recorder.bodies) {
+      for (const [index, body] of bodies.entries()) {
+        const gzipped = index % 2 === 1;
+        const file = join(dir, `body${path.replaceAll('/', '-')}-${index}.pb${gzipped ? '.gz' : ''}`);
+        await writeFile(file, gzipped ? gzipSync(body) : body);
+        files.push(file);
+      }
+    }
+    assert.deepEqual(
+      [...recorder.bodies].map(([path, bodies]) => [path, bodies.length]).sort(),
+      [['/v1/logs', 3], ['/v1/metrics', 1], ['/v1/traces', 1]],
+      'one request per span, record and metrics export',
+    );
+    const result = await runCli(['summarize', '--json', ...files]);
+    assert.deepEqual([result.code, result.stderr], [0, '']);
+    const summary: SummaryJson = JSON.parse(result.stdout);
+    assertChatJoined(summary, llmSpanId);
+    assert.equal(summary.metricDataPoints, RECORDED_POINTS.length);
   });
 
   test('a bad file among good ones: named on stderr, the good ones still summarized, exit code 1', async () => {
@@ -327,21 +453,10 @@ describe('ai-trace-lens serve', () => {
     let llmSpanId: string;
     let written: string;
     try {
-      const resource = resourceFromAttributes({ 'service.name': 'cli-serve-test' });
-      const traceExporter = new OTLPTraceExporter({ url, timeoutMillis: 60_000 });
-      const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
-      const logExporter = new OTLPLogExporter({ url: url.replace('/v1/traces', '/v1/logs'), timeoutMillis: 60_000 });
-      const logs = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(logExporter)] });
-      // GenAI events emitted while the chat span is current, as instrumentations do, go to /v1/logs.
-      const llm = traces.getTracer('cli-test').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat' } });
-      const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
-      const current = trace.setSpan(context.active(), llm);
-      logger.emit({ context: current, eventName: 'gen_ai.user.message', body: { content: 'Hi' } });
-      logger.emit({ context: current, eventName: 'gen_ai.choice', body: { index: 0, message: { content: 'Hello!' } } });
-      logger.emit({ body: 'no span was current' });
-      llm.end();
-      llmSpanId = llm.spanContext().spanId;
-      await Promise.all([logs.shutdown(), traces.shutdown()]);
+      llmSpanId = await exportChatWithEvents(
+        new OTLPTraceExporter({ url, timeoutMillis: 60_000 }),
+        new OTLPLogExporter({ url: url.replace('/v1/traces', '/v1/logs'), timeoutMillis: 60_000 }),
+      );
       written = await readFile(out, 'utf8');
     } finally {
       child.kill('SIGTERM');
@@ -358,13 +473,47 @@ describe('ai-trace-lens serve', () => {
     await writeFile(snapshot, written);
     const summarized = await runCli(['summarize', '--json', snapshot]);
     assert.equal(summarized.code, 0, summarized.stderr);
-    const [llmSummary] = (JSON.parse(summarized.stdout) as SummaryJson).traces[0]!.spans;
-    assert.equal(llmSummary!.spanId, llmSpanId);
-    assert.equal(llmSummary!.logCount, 2);
-    assert.deepEqual(llmSummary!.transcript, [
-      { role: 'user', text: 'Hi' },
-      { role: 'assistant', text: 'Hello!' },
-    ]);
+    assertChatJoined(JSON.parse(summarized.stdout), llmSpanId);
+  });
+
+  test('--out records metrics requests over HTTP and gRPC, one line each, decoding back to the recorded points', async () => {
+    const out = join(dir, 'received-metrics.jsonl');
+    const { child, result, url, grpcUrl } = await startServe(['--port', '0', '--grpc-port', '0', '--out', out]);
+    assert.ok(grpcUrl);
+    let written: string;
+    try {
+      const metricsUrl = url.replace('/v1/traces', '/v1/metrics');
+      await recordMetrics(new OTLPMetricExporter({ url: metricsUrl, timeoutMillis: 60_000 }), 'metrics-over-http');
+      await recordMetrics(new GrpcMetricExporter({ url: grpcUrl, timeoutMillis: 60_000 }), 'metrics-over-grpc');
+      // Read while the server still runs: the exporters' responses came after the lines were synced.
+      written = await readFile(out, 'utf8');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const ended = await result;
+    assert.equal(ended.code, 0, ended.stderr);
+    // One export each (a retry on a loaded machine would add one).
+    const httpRequests = ended.stderr.match(/POST \/v1\/metrics: 2 data points received \(protobuf/g)?.length ?? 0;
+    const grpcRequests = ended.stderr.match(/gRPC MetricsService\/Export: 2 data points received/g)?.length ?? 0;
+    assert.ok(httpRequests >= 1 && grpcRequests >= 1, ended.stderr);
+    const lines = written.trimEnd().split('\n');
+    assert.equal(lines.length, httpRequests + grpcRequests, 'one line per request');
+    const services = new Set<unknown>();
+    for (const line of lines) {
+      const { request, rejectedDataPoints } = decodeMetricsRequestJson(line);
+      assert.equal(rejectedDataPoints, 0);
+      const { points, times } = recordedPointsOf(request);
+      assert.deepEqual(points, RECORDED_POINTS);
+      for (const [start, end] of times) assert.ok(start > 0n && start <= end, `${start}..${end}`);
+      services.add(request.resourceMetrics[0]!.resource.attributes.get('service.name'));
+    }
+    assert.deepEqual([...services].sort(), ['metrics-over-grpc', 'metrics-over-http']);
+
+    const snapshot = join(dir, 'metrics-at-response-time.jsonl');
+    await writeFile(snapshot, written);
+    const summarized = await runCli(['summarize', '--json', snapshot]);
+    assert.deepEqual([summarized.code, summarized.stderr], [0, '']);
+    assert.deepEqual(JSON.parse(summarized.stdout), { traces: [], metricDataPoints: 2 * lines.length });
   });
 
   test('a gRPC port in use: a message naming the address, exit code 1, the HTTP receiver closed again', async () => {

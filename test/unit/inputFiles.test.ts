@@ -7,8 +7,22 @@ import { gzipSync } from 'node:zlib';
 import { OtlpFileError, parseOtlpFile, readOtlpFile, type OtlpFileContents } from '../../src/core/inputFiles';
 import { spansOf } from '../../src/core/model';
 import { logRecordsOf } from '../../src/core/otlp/logModel';
-import { metricsOf } from '../../src/core/otlp/metricModel';
+import { decodeLogsRequestProto } from '../../src/core/otlp/logsProtobuf';
+import { metricsOf, type MetricsRequest } from '../../src/core/otlp/metricModel';
+import { encodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
+import { makeLogRecord } from '../support/logBuilder';
+import { encodeWithProtobufjs } from '../support/protobufjsOracle';
+import { expectedDecode, randomTraceRequest, Rng } from '../support/randomRequest';
 import { jsonRequest, protobufRequest, type TestSpan } from '../support/receiverClient';
+import {
+  encodeLogsWithProtobufjs,
+  encodeMetricsWithProtobufjs,
+  expectedLogsDecode,
+  expectedMetricsDecode,
+  randomLogsRequest,
+  randomMetricsRequest,
+} from '../support/signalRequests';
+import { makeResource, makeScope } from '../support/spanBuilder';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const span = (spanId: string, name: string): TestSpan => ({ traceId: TRACE_ID, spanId, name });
@@ -82,10 +96,83 @@ describe('parseOtlpFile', () => {
     assert.deepEqual(names(parseOtlpFile(protobufRequest(FIRST), 'traces.pb')), [['first', 'first child']]);
   });
 
+  test('a protobuf request is read as its own signal whenever it holds a timed item, though it may decode as another', () => {
+    const rng = new Rng(21);
+    const read = { traces: 0, logs: 0, metrics: 0 };
+    let metricsDecodingAsLogs = 0;
+    const empty: OtlpFileContents = { requests: [], logRequests: [], metricRequests: [], problems: [] };
+    for (let round = 0; round < 100; round++) {
+      const traces = randomTraceRequest(rng);
+      const expectedTraces = expectedDecode(traces);
+      if (spansOf(expectedTraces.request).some((span) => span.startTimeUnixNano > 0n)) {
+        assert.deepStrictEqual(parseOtlpFile(encodeWithProtobufjs(traces), 't.pb'), { ...empty, requests: [expectedTraces] });
+        read.traces++;
+      }
+      const logs = randomLogsRequest(rng);
+      const expectedLogs = expectedLogsDecode(logs);
+      if (logRecordsOf(expectedLogs.request).some((record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n)) {
+        assert.deepStrictEqual(parseOtlpFile(encodeLogsWithProtobufjs(logs), 'l.pb'), { ...empty, logRequests: [expectedLogs] });
+        read.logs++;
+      }
+      const metrics = randomMetricsRequest(rng);
+      const expectedMetrics = expectedMetricsDecode(metrics);
+      const pointTimes = metricsOf(expectedMetrics.request).flatMap((metric) =>
+        metric.data.type === 'none' ? [] : metric.data.dataPoints.map((point) => point.timeUnixNano),
+      );
+      if (pointTimes.some((time) => time > 0n)) {
+        const bytes = encodeMetricsWithProtobufjs(metrics);
+        assert.deepStrictEqual(parseOtlpFile(bytes, 'm.pb'), { ...empty, metricRequests: [expectedMetrics] });
+        read.metrics++;
+        if (decodesAsLogRecords(bytes)) metricsDecodingAsLogs++;
+      }
+    }
+    assert.ok(read.traces > 50 && read.logs > 30 && read.metrics > 30, JSON.stringify(read));
+    assert.ok(metricsDecodingAsLogs > 5, `${metricsDecodingAsLogs} metrics requests also decode as log records`);
+  });
+
+  test('protobuf logs, gzipped or not: the records and their span ids', () => {
+    const resource = makeResource('chat-app');
+    const scope = makeScope('opentelemetry.instrumentation.openai_v2');
+    const record = { ...makeLogRecord({ traceId: TRACE_ID, spanId: '00000000000000a1', body: 'hi' }), resource, scope };
+    const bytes = encodeLogsWithProtobufjs({
+      resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: [record] }] }],
+    });
+    for (const file of [bytes, gzipSync(bytes)]) {
+      const contents = parseOtlpFile(file, 'logs.pb');
+      assert.deepEqual([contents.requests.length, contents.metricRequests.length], [0, 0]);
+      assert.deepEqual(
+        contents.logRequests.flatMap((result) => logRecordsOf(result.request).map((decoded) => [decoded.traceId, decoded.spanId, decoded.body])),
+        [[TRACE_ID, '00000000000000a1', 'hi']],
+      );
+    }
+  });
+
+  test('protobuf without a timed item is a trace request when it decodes as one: empty, or every span rejected', () => {
+    const emptyRequest = parseOtlpFile(Uint8Array.of(0x0a, 0x00), 'empty-resource.pb');
+    assert.deepEqual([emptyRequest.requests.length, emptyRequest.logRequests.length, emptyRequest.metricRequests.length], [1, 0, 0]);
+    assert.deepEqual(names(emptyRequest), [[]]);
+
+    const rejected = parseOtlpFile(protobufRequest([{ traceId: '01', spanId: '02', name: 'bad ids' }]), 'bad-ids.pb');
+    assert.deepEqual(names(rejected), [[]]);
+    assert.equal(rejected.requests[0]!.rejectedSpans, 1);
+    assert.deepEqual([rejected.logRequests.length, rejected.metricRequests.length], [0, 0]);
+  });
+
   test('gzipped protobuf, JSON and JSON Lines', () => {
     assert.deepEqual(names(parseOtlpFile(gzipSync(protobufRequest(SECOND)), 'a.bin')), [['second']]);
     assert.deepEqual(names(parseOtlpFile(gzipSync(JSON.stringify(jsonRequest(THIRD), null, 1)), 'b.gz')), [['third']]);
     assert.deepEqual(names(parseOtlpFile(gzipSync(`${line(SECOND)}\n${line(THIRD)}\n`), 'c.gz')), [['second'], ['third']]);
+  });
+
+  test('metrics requests as serve --out writes them, as JSON Lines, read back as the requests they were', () => {
+    const rng = new Rng(22);
+    const requests: MetricsRequest[] = Array.from({ length: 60 }, () => expectedMetricsDecode(randomMetricsRequest(rng)).request);
+    const contents = parseText(requests.map(encodeMetricsRequestJson).join('\n'), 'metrics.jsonl');
+    assert.deepEqual(contents.problems, []);
+    assert.deepStrictEqual(
+      contents.metricRequests,
+      requests.map((request) => ({ request, rejectedDataPoints: 0, rejectionMessage: undefined })),
+    );
   });
 
   test('spans the decoder rejects stay counted on their request', () => {
@@ -98,7 +185,10 @@ describe('parseOtlpFile', () => {
     const cases: Array<[Uint8Array, RegExp]> = [
       [Buffer.alloc(0), /^empty\.pb: the file is empty$/],
       [gzipSync(Buffer.alloc(0)), /^empty\.pb: the file is empty$/],
-      [Buffer.from('hello, not OTLP'), /^empty\.pb: not a valid protobuf ExportTraceServiceRequest \(the file does not start with "\{", so it was read as protobuf\): \S/],
+      [
+        Buffer.from('hello, not OTLP'),
+        /^empty\.pb: not a valid protobuf ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest \(the file does not start with "\{", so it was read as protobuf\): Invalid OTLP protobuf ExportTraceServiceRequest: /,
+      ],
       [Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]), /^empty\.pb: looks gzipped but does not inflate: /],
       [Buffer.from('{\n  "resourceSpans": [\n'), /^empty\.pb: not a valid OTLP JSON ExportTraceServiceRequest: \S/],
     ];
@@ -111,6 +201,15 @@ describe('parseOtlpFile', () => {
     }
   });
 });
+
+/** Whether the bytes decode without error as a logs request with at least one record. */
+function decodesAsLogRecords(bytes: Uint8Array): boolean {
+  try {
+    return logRecordsOf(decodeLogsRequestProto(bytes).request).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 describe('readOtlpFile', () => {
   let dir: string;

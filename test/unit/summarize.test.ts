@@ -143,8 +143,10 @@ describe('summarizeStore', () => {
     assert.deepEqual(tool.code, { file: 'src/tools/weather.ts', line: null, function: 'getWeather' });
   });
 
-  test('an empty store has no traces', () => {
-    assert.deepEqual(summarizeStore(new TraceStore({ maxSpans: 10 })), { traces: [] });
+  test('an empty store has no traces; the metric data points read are passed through', () => {
+    const empty = new TraceStore({ maxSpans: 10 });
+    assert.deepEqual(summarizeStore(empty), { traces: [], metricDataPoints: 0 });
+    assert.deepEqual(summarizeStore(empty, { metricDataPoints: 12 }), { traces: [], metricDataPoints: 12 });
   });
 });
 

@@ -1,9 +1,18 @@
 /**
  * OTLP/JSON metrics: decoding into the metric model on the trace decoder's JSON rules (hex ids, 64-bit integers as
- * strings or numbers, enums as integers, unknown keys ignored).
+ * strings or numbers, enums as integers, unknown keys ignored), and an encoding of a decoded request (for `serve --out`).
  */
 import type { AttributeMap, InstrumentationScope, Resource } from '../model';
-import { decodeJsonText, isMissing, OtlpJsonReader, type JsonObject } from './json';
+import {
+  attributesJson,
+  decodeJsonText,
+  isMissing,
+  OtlpJsonReader,
+  resourceJson,
+  scopeJson,
+  withDefaultsOmitted,
+  type JsonObject,
+} from './json';
 import {
   dataPointCount,
   type Exemplar,
@@ -250,5 +259,174 @@ export function decodeMetricsRequestJson(text: string): MetricsDecodeResult {
     const request = decoder.request(root);
     const rejected = decoder.rejectedDataPoints;
     return { request, rejectedDataPoints: rejected, rejectionMessage: dataPointRejectionMessage(rejected) };
+  });
+}
+
+// Encoding. Defaults are omitted, as proto3 JSON does; 64-bit counts are decimal strings; non-finite doubles are
+// "NaN", "Infinity" and "-Infinity", and -0 is "-0" so that it survives.
+
+function doubleJson(value: number): number | string {
+  if (Object.is(value, -0)) return '-0';
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/** A field whose presence matters (a histogram's `optional double` sum, min, max): written even when 0. */
+function optionalDoubleJson(key: string, value: number | undefined): JsonObject {
+  return value === undefined ? {} : { [key]: doubleJson(value) };
+}
+
+function pointCommonJson(point: PointCommon): [string, unknown][] {
+  return [
+    ['attributes', attributesJson(point.attributes)],
+    ['startTimeUnixNano', point.startTimeUnixNano],
+    ['timeUnixNano', point.timeUnixNano],
+    ['flags', point.flags],
+  ];
+}
+
+function exemplarsJson(exemplars: Exemplar[]): JsonObject[] {
+  return exemplars.map((exemplar) =>
+    withDefaultsOmitted([
+      ['filteredAttributes', attributesJson(exemplar.filteredAttributes)],
+      ['timeUnixNano', exemplar.timeUnixNano],
+      ['asDouble', doubleJson(exemplar.value)],
+      ['traceId', exemplar.traceId],
+      ['spanId', exemplar.spanId],
+    ]),
+  );
+}
+
+/** The model keeps one number per value, so an `asInt` is written back as `asDouble`. */
+function numberPointJson(point: NumberDataPoint): JsonObject {
+  return withDefaultsOmitted([
+    ...pointCommonJson(point),
+    ['asDouble', doubleJson(point.value)],
+    ['exemplars', exemplarsJson(point.exemplars)],
+  ]);
+}
+
+const countsJson = (counts: number[]) => counts.map((count) => BigInt(count).toString());
+
+function histogramPointJson(point: HistogramDataPoint): JsonObject {
+  return {
+    ...withDefaultsOmitted([
+      ...pointCommonJson(point),
+      ['count', BigInt(point.count)],
+      ['bucketCounts', countsJson(point.bucketCounts)],
+      ['explicitBounds', point.explicitBounds.map(doubleJson)],
+      ['exemplars', exemplarsJson(point.exemplars)],
+    ]),
+    ...optionalDoubleJson('sum', point.sum),
+    ...optionalDoubleJson('min', point.min),
+    ...optionalDoubleJson('max', point.max),
+  };
+}
+
+function bucketsJson(buckets: ExponentialBuckets): JsonObject {
+  return withDefaultsOmitted([
+    ['offset', buckets.offset],
+    ['bucketCounts', countsJson(buckets.bucketCounts)],
+  ]);
+}
+
+function exponentialPointJson(point: ExponentialHistogramDataPoint): JsonObject {
+  return {
+    ...withDefaultsOmitted([
+      ...pointCommonJson(point),
+      ['count', BigInt(point.count)],
+      ['scale', point.scale],
+      ['zeroCount', BigInt(point.zeroCount)],
+      ['positive', bucketsJson(point.positive)],
+      ['negative', bucketsJson(point.negative)],
+      ['zeroThreshold', doubleJson(point.zeroThreshold)],
+      ['exemplars', exemplarsJson(point.exemplars)],
+    ]),
+    ...optionalDoubleJson('sum', point.sum),
+    ...optionalDoubleJson('min', point.min),
+    ...optionalDoubleJson('max', point.max),
+  };
+}
+
+function summaryPointJson(point: SummaryDataPoint): JsonObject {
+  return withDefaultsOmitted([
+    ...pointCommonJson(point),
+    ['count', BigInt(point.count)],
+    ['sum', doubleJson(point.sum)],
+    [
+      'quantileValues',
+      point.quantileValues.map(({ quantile, value }) =>
+        withDefaultsOmitted([
+          ['quantile', doubleJson(quantile)],
+          ['value', doubleJson(value)],
+        ]),
+      ),
+    ],
+  ]);
+}
+
+/** The `data` oneof as its one JSON key, or nothing when it is not set. */
+function dataJson(data: MetricData): JsonObject {
+  switch (data.type) {
+    case 'gauge':
+      return { gauge: { dataPoints: data.dataPoints.map(numberPointJson) } };
+    case 'sum':
+      return {
+        sum: withDefaultsOmitted([
+          ['dataPoints', data.dataPoints.map(numberPointJson)],
+          ['aggregationTemporality', data.aggregationTemporality],
+          ['isMonotonic', data.isMonotonic],
+        ]),
+      };
+    case 'histogram':
+      return {
+        histogram: withDefaultsOmitted([
+          ['dataPoints', data.dataPoints.map(histogramPointJson)],
+          ['aggregationTemporality', data.aggregationTemporality],
+        ]),
+      };
+    case 'exponentialHistogram':
+      return {
+        exponentialHistogram: withDefaultsOmitted([
+          ['dataPoints', data.dataPoints.map(exponentialPointJson)],
+          ['aggregationTemporality', data.aggregationTemporality],
+        ]),
+      };
+    case 'summary':
+      return { summary: { dataPoints: data.dataPoints.map(summaryPointJson) } };
+    case 'none':
+      return {};
+  }
+}
+
+function metricJson(metric: Metric): JsonObject {
+  return {
+    ...withDefaultsOmitted([
+      ['name', metric.name],
+      ['description', metric.description],
+      ['unit', metric.unit],
+    ]),
+    ...dataJson(metric.data),
+  };
+}
+
+/** One line of OTLP/JSON for a decoded request; `decodeMetricsRequestJson` gives the same request back. */
+export function encodeMetricsRequestJson(request: MetricsRequest): string {
+  return JSON.stringify({
+    resourceMetrics: request.resourceMetrics.map((resourceMetrics) =>
+      withDefaultsOmitted([
+        ['resource', resourceJson(resourceMetrics.resource)],
+        [
+          'scopeMetrics',
+          resourceMetrics.scopeMetrics.map((scopeMetrics) =>
+            withDefaultsOmitted([
+              ['scope', scopeJson(scopeMetrics.scope)],
+              ['metrics', scopeMetrics.metrics.map(metricJson)],
+              ['schemaUrl', scopeMetrics.schemaUrl],
+            ]),
+          ),
+        ],
+        ['schemaUrl', resourceMetrics.schemaUrl],
+      ]),
+    ),
   });
 }
