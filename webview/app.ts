@@ -36,9 +36,12 @@ export class FlameApp {
   private readonly headerSlot = element('div', 'header-slot');
   private readonly legendSlot = element('div', 'legend-slot');
   private readonly banner = element('div', 'banner');
-  private readonly searchField = document.createElement('vscode-textfield');
+  private readonly toolbar = element('div', 'toolbar');
   private readonly matchCount = element('span', 'match-count');
-  private readonly modeGroup = document.createElement('vscode-radio-group');
+  /** The toolbar's controls, built after the trace's first frame (see `addControls`). */
+  private controls:
+    | { readonly searchField: HTMLElementTagNameMap['vscode-textfield']; readonly modeGroup: HTMLElementTagNameMap['vscode-radio-group'] }
+    | undefined;
   private selected = -1;
   private search = '';
   private mode: ChartMode = 'time';
@@ -92,10 +95,12 @@ export class FlameApp {
     });
     this.banner.hidden = true;
     this.banner.setAttribute('role', 'status');
+    this.matchCount.setAttribute('aria-live', 'polite');
+    this.toolbar.append(this.matchCount, this.legendSlot);
     root.replaceChildren(
       this.headerSlot,
       this.banner,
-      this.toolbar(),
+      this.toolbar,
       this.chart.element,
       this.details.element,
       this.tooltip.element,
@@ -111,12 +116,13 @@ export class FlameApp {
     this.renderTrace();
     const restored = this.saved;
     if (restored !== undefined) this.setMode(restored.mode);
-    // A search typed while the trace was on its way applies to it too.
-    this.setSearch(restored?.search ?? this.search);
+    this.setSearch(restored?.search ?? '');
     if (restored?.zoom) this.chart.zoomTo(restored.zoom.x0Ms, restored.zoom.x1Ms);
     const spanId = initial.selectedSpanId ?? restored?.selectedSpanId ?? null;
     this.select(this.model.indexOf(spanId), initial.selectedSpanId !== null);
     this.chart.requestDraw();
+    // After the frame that draws the trace: a callback queued now runs after the chart's in the same frame.
+    requestAnimationFrame(() => setTimeout(() => this.addControls()));
   }
 
   get traceId(): string {
@@ -207,20 +213,25 @@ export class FlameApp {
     this.legendSlot.replaceChildren(renderLegend(this.model.snapshot));
   }
 
-  private toolbar(): HTMLElement {
-    const bar = element('div', 'toolbar');
-    this.searchField.placeholder = 'Search spans, models, tools';
-    this.searchField.setAttribute('aria-label', 'Search spans');
+  /**
+   * Adds the search field, the bar-width switch and Reset Zoom to the toolbar. Their web components cost the page's
+   * first paint some 50 ms to create, style and lay out, so the chart is drawn first.
+   */
+  private addControls(): void {
+    const searchField = document.createElement('vscode-textfield');
+    searchField.placeholder = 'Search spans, models, tools';
+    searchField.setAttribute('aria-label', 'Search spans');
+    searchField.value = this.search;
     const searchIcon = codicon('search');
     searchIcon.slot = 'content-before';
-    this.searchField.append(searchIcon);
-    this.searchField.addEventListener('input', () => this.setSearch(this.searchField.value));
-    this.searchField.addEventListener('keydown', (event) => {
+    searchField.append(searchIcon);
+    searchField.addEventListener('input', () => this.setSearch(searchField.value));
+    searchField.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.selectNextMatch();
       else if (event.key === 'Escape') this.setSearch('');
     });
-    this.matchCount.setAttribute('aria-live', 'polite');
 
+    const modeGroup = document.createElement('vscode-radio-group');
     for (const [value, label] of [
       ['time', 'Time'],
       ['tokens', 'Tokens'],
@@ -230,10 +241,10 @@ export class FlameApp {
       radio.setAttribute('value', value);
       radio.setAttribute('label', label);
       radio.checked = value === this.mode;
-      this.modeGroup.append(radio);
+      modeGroup.append(radio);
     }
-    this.modeGroup.title = 'Bar width: time, or tokens (where do the tokens go?)';
-    this.modeGroup.addEventListener('change', (event) => {
+    modeGroup.title = 'Bar width: time, or tokens (where do the tokens go?)';
+    modeGroup.addEventListener('change', (event) => {
       const target = event.target as HTMLElement & { value?: string; checked?: boolean };
       if (target.checked && (target.value === 'time' || target.value === 'tokens')) this.setMode(target.value);
     });
@@ -244,20 +255,22 @@ export class FlameApp {
     reset.textContent = 'Reset Zoom';
     reset.title = 'Show the whole trace (or double-click an empty area)';
     reset.addEventListener('click', () => this.chart.resetZoom());
-    bar.append(this.searchField, this.matchCount, this.modeGroup, reset, this.legendSlot);
-    return bar;
+    this.matchCount.before(searchField);
+    this.matchCount.after(modeGroup, reset);
+    this.controls = { searchField, modeGroup };
   }
 
   private setMode(mode: ChartMode): void {
     this.mode = mode;
-    for (const radio of this.modeGroup.querySelectorAll('vscode-radio')) radio.checked = radio.value === mode;
+    for (const radio of this.controls?.modeGroup.querySelectorAll('vscode-radio') ?? []) radio.checked = radio.value === mode;
     this.chart.setMode(mode);
     this.saveState();
   }
 
   private setSearch(query: string): void {
     this.search = query;
-    if (this.searchField.value !== query) this.searchField.value = query;
+    const searchField = this.controls?.searchField;
+    if (searchField !== undefined && searchField.value !== query) searchField.value = query;
     this.chart.matches = this.model.matches(query);
     this.updateMatchCount();
     this.chart.requestDraw();

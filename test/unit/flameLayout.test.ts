@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { StatusCode, type Span } from '../../src/core/model';
 import {
   FlameFlag,
-  SUMMARY_BUCKETS,
+  SUMMARY_RESOLUTIONS,
   buildFlameLayout,
   buildLevels,
   forEachDrawable,
@@ -12,6 +12,7 @@ import {
   type FlameAxis,
   type HostFlameLayout,
   type LevelRange,
+  type LevelSummary,
 } from '../../src/core/flame/flameLayout';
 import { decodeSnapshot, emptySnapshot, serializeTrace, spanIdAt, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
 import { ownTokens, tokenLayout } from '../../src/core/flame/tokenLayout';
@@ -233,7 +234,7 @@ function axisOf(bars: readonly (readonly [number, number, number?, number?])[], 
   let running = -Infinity;
   const maxEnd = Float64Array.from(order, (i) => (running = Math.max(running, start[i]! + duration[i]!)));
   const levels = [Int32Array.from(order)];
-  const summaries = summaryExtent === undefined ? [null] : summarizeLevels({ start, duration, kind, flags, levels }, summaryExtent);
+  const summaries = summaryExtent === undefined ? [[]] : summarizeLevels({ start, duration, kind, flags, levels }, summaryExtent);
   return { start, duration, kind, flags, levels, levelMaxEnd: [maxEnd], summaries };
 }
 
@@ -405,37 +406,49 @@ describe('forEachDrawable', () => {
 
 describe('level summaries', () => {
   const kindOf = (kind: (typeof AI_KINDS)[number]) => AI_KINDS.indexOf(kind);
+  const FINEST = SUMMARY_RESOLUTIONS[0];
 
   test('keep per bucket the bar that colours it (an error, then an LLM call, then the earliest) and list wide bars', () => {
     const bars: [number, number, number, number][] = [];
-    // Bucket 0 of a 4096-unit axis: a tool, an LLM call and a failed agent; bucket 5: two tools; a bar 3 buckets wide.
+    // Bucket 0 of the finest summary: a tool, an LLM call and a failed agent; bucket 5: two tools; a bar 3 buckets wide.
     bars.push([0.1, 0.2, kindOf('tool'), 0], [0.4, 0.2, kindOf('llm'), 0], [0.7, 0.2, kindOf('agent'), FlameFlag.Error]);
     bars.push([5.1, 0.1, kindOf('tool'), 0], [5.5, 0.1, kindOf('tool'), 0], [10, 3, kindOf('chain'), 0]);
-    while (bars.length < SUMMARY_BUCKETS) bars.push([100 + bars.length * 0.5, 0.25, kindOf('other'), 0]);
-    const summary = axisOf(bars, SUMMARY_BUCKETS).summaries[0]!;
-    assert.equal(summary.bucketUnits, 1);
-    assert.deepEqual([summary.best[0], summary.count[0]], [2, 3], 'the error colours its bucket');
-    assert.deepEqual([summary.best[5], summary.count[5]], [3, 2], 'the earliest of equal rank');
-    assert.equal(summary.best[1], -1);
-    assert.deepEqual([...summary.wide], [5]);
-    assert.deepEqual([...summary.wideMaxEnd], [13]);
-    const counted = summary.count.reduce((sum, count) => sum + count, 0);
-    assert.equal(counted + summary.wide.length, bars.length, 'every bar is in a bucket or in the wide list');
+    while (bars.length < FINEST) bars.push([100 + bars.length * 0.5, 0.25, kindOf('other'), 0]);
+    const summaries = axisOf(bars, FINEST).summaries[0]!;
+    assert.deepEqual(
+      summaries.map((summary) => [summary.best.length, summary.bucketUnits]),
+      SUMMARY_RESOLUTIONS.map((buckets) => [buckets, FINEST / buckets]),
+      'one summary per resolution, finest first',
+    );
+    const [finest, half] = summaries as [LevelSummary, LevelSummary];
+    assert.deepEqual([finest.best[0], finest.count[0]], [2, 3], 'the error colours its bucket');
+    assert.deepEqual([finest.best[5], finest.count[5]], [3, 2], 'the earliest of equal rank');
+    assert.equal(finest.best[1], -1);
+    assert.deepEqual([...finest.wide], [5]);
+    assert.deepEqual([...finest.wideMaxEnd], [13]);
+    assert.deepEqual([half.best[2], half.count[2]], [3, 2], 'buckets 4 and 5 make bucket 2 of the next');
+    for (const summary of summaries) {
+      const counted = summary.count.reduce((sum, count) => sum + count, 0);
+      assert.equal(counted + summary.wide.length, bars.length, 'every bar is in a bucket or in the wide list');
+    }
   });
 
-  test('are left out for levels of fewer bars than buckets, and for an axis of no width', () => {
-    const bars = Array.from({ length: SUMMARY_BUCKETS - 1 }, (_, i): [number, number] => [i, 0.5]);
-    assert.deepEqual(axisOf(bars, SUMMARY_BUCKETS).summaries, [null]);
-    assert.deepEqual(axisOf([...bars, [0, 0]], 0).summaries, [null]);
-    assert.notEqual(axisOf([...bars, [0, 0]], SUMMARY_BUCKETS).summaries[0], null);
+  test('are left out for levels of fewer bars than the finest has buckets, and for an axis of no width', () => {
+    const bars = Array.from({ length: FINEST - 1 }, (_, i): [number, number] => [i, 0.5]);
+    assert.deepEqual(axisOf(bars, FINEST).summaries, [[]]);
+    assert.deepEqual(axisOf([...bars, [0, 0]], 0).summaries, [[]]);
+    assert.equal(axisOf([...bars, [0, 0]], FINEST).summaries[0]!.length, SUMMARY_RESOLUTIONS.length);
   });
 
-  /** The look (kind × 2 + error) of each whole pixel column the rectangles cover, -1 where none does. */
+  /**
+   * The look (kind × 2 + error) of each whole pixel column the rectangles cover, -1 where none does; one column more
+   * than the view, where a bucket's bars may land a pixel late.
+   */
   function raster(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
-    const looks = new Int16Array(width).fill(-1);
+    const looks = new Int16Array(width + 1).fill(-1);
     forEachDrawable(axis, 0, x0, unitsPerPx, width, (index, x, rectWidth) => {
       const look = axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
-      for (let p = Math.max(0, Math.floor(x)); p < Math.min(width, Math.ceil(x + Math.max(rectWidth, 1))); p++) looks[p] = look;
+      for (let p = Math.max(0, Math.floor(x)); p < Math.min(width + 1, Math.ceil(x + Math.max(rectWidth, 1))); p++) looks[p] = look;
     });
     return looks;
   }
@@ -450,16 +463,17 @@ describe('level summaries', () => {
         bars.push([at, wide ? next() * 2000 : next() * 10, Math.floor(next() * 8), next() < 0.02 ? FlameFlag.Error : 0]);
       }
       const summarized = axisOf(bars, extent);
-      assert.notEqual(summarized.summaries[0], null, `round ${round}: ${bars.length} bars`);
+      assert.equal(summarized.summaries[0]!.length, SUMMARY_RESOLUTIONS.length, `round ${round}: ${bars.length} bars`);
       const barByBar = axisOf(bars);
-      const width = 800 + Math.floor(next() * 800);
-      const bucketUnits = extent / SUMMARY_BUCKETS;
-      for (const unitsPerPx of [extent / width, bucketUnits * (1 + next() * 3), bucketUnits]) {
+      const width = 400 + Math.floor(next() * 1200);
+      const finestUnits = extent / FINEST;
+      // The whole axis, then zooms that read each resolution, the finest at exactly a pixel per bucket.
+      for (const unitsPerPx of [extent / width, finestUnits * (1 + next() * 7), finestUnits]) {
         const x0 = next() * (extent - unitsPerPx * width);
         const exact = raster(barByBar, x0, unitsPerPx, width);
         const read = raster(summarized, x0, unitsPerPx, width);
         const near = (looks: Int16Array, p: number, pick: (look: number) => boolean) =>
-          [p - 1, p, p + 1].some((q) => q >= 0 && q < width && pick(looks[q]!));
+          [p - 1, p, p + 1].some((q) => q >= 0 && q <= width && pick(looks[q]!));
         for (let p = 0; p < width; p++) {
           const where = `round ${round}, ${unitsPerPx.toFixed(2)} units/px, pixel ${p}`;
           if (exact[p]! >= 0) assert.ok(near(read, p, (look) => look >= 0), `${where}: a bar is missing`);
@@ -467,8 +481,8 @@ describe('level summaries', () => {
           if (exact[p]! >= 0 && exact[p]! % 2 === 1) assert.ok(near(read, p, (look) => look % 2 === 1), `${where}: an error is hidden`);
         }
       }
-      // Zoomed in past a bucket a pixel, the summary is not read: the rectangles are the bar-by-bar ones exactly.
-      const zoomedIn = bucketUnits / 2;
+      // Zoomed in past a bucket a pixel, no summary is read: the rectangles are the bar-by-bar ones exactly.
+      const zoomedIn = finestUnits / 2;
       const x0 = next() * extent * 0.9;
       assert.deepEqual(drawables(summarized, x0, zoomedIn, 1000), drawables(barByBar, x0, zoomedIn, 1000));
     }
@@ -586,7 +600,7 @@ describe('trace snapshot', () => {
     }
     assert.deepEqual(decoded.layout.levels, layout.levels);
     assert.deepEqual(decoded.layout.levelMaxEnd, layout.levelMaxEnd);
-    assert.deepEqual(decoded.layout.summaries, [null, null, null], 'levels this small are culled bar by bar');
+    assert.deepEqual(decoded.layout.summaries, [[], [], []], 'levels this small are culled bar by bar');
     assert.deepEqual(
       Array.from({ length: layout.count }, (_, i) => spanIdAt(snapshot.spanIds, i)),
       layout.spanIds,
@@ -609,13 +623,13 @@ describe('trace snapshot', () => {
   });
 
   test('carries the level summaries of a large trace to the page', () => {
-    const children = Array.from({ length: SUMMARY_BUCKETS + 100 }, (_, i) =>
+    const children = Array.from({ length: SUMMARY_RESOLUTIONS[0] + 100 }, (_, i) =>
       span(`c${i}`, 'root', i * 0.2, i % 50 === 0 ? 30 : 0.1, i % 3 === 0 ? chat('gpt-4o', 1, 1) : TOOL),
     );
     const record = recordOf([span('root', undefined, 0, 2000), ...children]);
     const layout = buildFlameLayout(record);
-    assert.equal(layout.summaries[0], null);
-    assert.notEqual(layout.summaries[1], null);
+    assert.equal(layout.summaries[0]!.length, 0);
+    assert.equal(layout.summaries[1]!.length, SUMMARY_RESOLUTIONS.length);
     const decoded = decodeSnapshot(delivered(serializeTrace(record)));
     assert.deepEqual(decoded.layout.summaries, layout.summaries);
     const draw = (axis: FlameAxis) => {
@@ -652,8 +666,11 @@ describe('trace snapshot', () => {
     const withColumn = (key: keyof TraceSnapshot['columns'], value: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } });
     assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 3, 0))), /the levels hold other than 5 spans/);
     assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 5, -1))), /column levelSizes holds the size -1/);
-    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', Int32Array.of(-1, -1))), /column summaryWideSizes holds 2 elements, expected 3/);
-    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', Int32Array.of(-1, 0, -1))), /column summaryBest holds 0 elements, expected 4096/);
+    const none = () => new Int32Array(3 * SUMMARY_RESOLUTIONS.length).fill(-1);
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', none().subarray(1))), /column summaryWideSizes holds 8 elements, expected 9/);
+    const one = none();
+    one[3] = 0;
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', one)), /column summaryBest holds 0 elements, expected 4096/);
   });
 
   test('a text index outside the table reads as no text rather than failing the page', () => {

@@ -2,10 +2,10 @@
  * Serves the flame graph webview the way the host does (dist/webview.js, media/flame.css, the codicons and an inline
  * element naming the trace), with a stand-in for `acquireVsCodeApi` that records posted messages in `window.__posted`,
  * answers each `ready` with the `init` message as VS Code delivers it (see webviewWire.ts: its bytes, fetched from
- * this server as the page loads, stand for the message the host has serialized; on `ready` they are turned back into
- * the message and posted with its buffer transferred, which is the webview's share of the work), and keeps the state in sessionStorage so that it survives a reload, as VS Code keeps
- * it across hide and show (and, as VS Code does, hands it to the page with the page rather than reading storage on
- * each getState).
+ * this server before the bundle starts, stand for the message the host has serialized; on `ready` they are turned
+ * back into the message and posted with its buffer transferred, which is the webview's share of the work), and keeps
+ * the state in sessionStorage so that it survives a reload, as VS Code keeps it across hide and show (and, as VS Code
+ * does, hands it to the page with the page rather than reading storage on each getState).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -161,7 +161,16 @@ window.acquireVsCodeApi = () => ({
 <body class="vscode-dark">
 <div id="app"></div>
 <script type="application/json" id="ai-trace-lens-init" nonce="${nonce}">${JSON.stringify({ traceId })}</script>
-<script nonce="${nonce}" src="/dist/webview.js"></script>
+<script nonce="${nonce}">
+// The bundle starts once the host's answer is at hand, as the extension host has it ready when the page asks: what
+// the page then takes to show the trace is its own work, not the time these bytes take over loopback.
+initBytes.then(() => {
+  const bundle = document.createElement('script');
+  bundle.nonce = ${JSON.stringify(nonce)};
+  bundle.src = '/dist/webview.js';
+  document.body.append(bundle);
+});
+</script>
 </body>
 </html>`;
   }

@@ -36,12 +36,15 @@ export interface FlameAxis {
   readonly flags: Uint8Array;
   readonly levels: readonly Int32Array[];
   readonly levelMaxEnd: readonly Float64Array[];
-  /** Per depth, the level's bars at a fixed resolution (`summarizeLevels`), or null for a level culled bar by bar. */
-  readonly summaries: readonly (LevelSummary | null)[];
+  /**
+   * Per depth, the level's bars at each of `SUMMARY_RESOLUTIONS` (`summarizeLevels`), finest first; none for a level
+   * culled bar by bar.
+   */
+  readonly summaries: readonly (readonly LevelSummary[])[];
 }
 
 /**
- * A level at `SUMMARY_BUCKETS` buckets across the axis, for views zoomed out so far that a pixel holds many bars: a
+ * A level at a fixed number of buckets across the axis, for views zoomed out so far that a pixel holds many bars: a
  * frame then reads the buckets in view instead of every bar, so that its cost follows the pixels, not the spans. Bars
  * narrower than a bucket are kept per bucket (the one that colours it and how many); wider ones are listed as they
  * are, and are few, since the bars of one level rarely overlap.
@@ -49,19 +52,26 @@ export interface FlameAxis {
 export interface LevelSummary {
   /** Axis units per bucket: bucket b covers [b, b + 1) × bucketUnits. */
   readonly bucketUnits: number;
+  /** One element per bucket. */
   /** Per bucket, the best-ranked bar narrower than a bucket that starts in it (an error first, then `KIND_RANK`, then the earliest); -1 when none. */
   readonly best: Int32Array;
-  /** Per bucket, how many bars narrower than a bucket start in it. */
+  /** Per bucket, the rank of `best` (`rankOf`). */
+  readonly rank: Uint8Array;
+  /** Per bucket, how many bars narrower than a bucket start in it, and the latest end among them. */
   readonly count: Int32Array;
+  readonly end: Float64Array;
   /** The bars a bucket wide or wider, in start order, and their running largest end (as `levelMaxEnd`). */
   readonly wide: Int32Array;
   readonly wideMaxEnd: Float64Array;
 }
 
-/** Buckets per level summary: a frame reads them instead of the bars while a bucket is at most a pixel wide. */
-export const SUMMARY_BUCKETS = 4096;
+/**
+ * Buckets per level summary, finest first. A frame reads the coarsest whose buckets are at most a pixel wide, two
+ * buckets a pixel at most, as long as the chart is no wider than the finest.
+ */
+export const SUMMARY_RESOLUTIONS = [4096, 2048, 1024] as const;
 /** Levels of fewer bars are culled bar by bar, which costs no more than reading the buckets. */
-const SUMMARY_MIN_BARS = SUMMARY_BUCKETS;
+const SUMMARY_MIN_BARS = SUMMARY_RESOLUTIONS[0];
 
 export interface FlameLayout extends FlameAxis {
   readonly traceId: string;
@@ -263,7 +273,7 @@ function maxEnds(level: Int32Array, start: Float64Array, duration: Float64Array)
 }
 
 /** Per-level arrays one after the other: how the host sends levels, so that the page neither sorts nor scans. */
-export function concatLevels<T extends Int32Array | Float64Array>(levels: readonly T[], make: (length: number) => T): T {
+export function concatLevels<T extends Uint8Array | Int32Array | Float64Array>(levels: readonly T[], make: (length: number) => T): T {
   const all = make(levels.reduce((sum, level) => sum + level.length, 0));
   let offset = 0;
   for (const level of levels) {
@@ -274,7 +284,7 @@ export function concatLevels<T extends Int32Array | Float64Array>(levels: readon
 }
 
 /** Views of `concatenated`, one per level of `sizes`, as `concatLevels` laid them out. */
-export function splitLevels<T extends Int32Array | Float64Array>(concatenated: T, sizes: Int32Array): T[] {
+export function splitLevels<T extends Uint8Array | Int32Array | Float64Array>(concatenated: T, sizes: Int32Array): T[] {
   const parts: T[] = [];
   let offset = 0;
   for (const size of sizes) {
@@ -351,36 +361,39 @@ function rankOf({ kind, flags }: Pick<FlameAxis, 'kind' | 'flags'>, index: numbe
 }
 
 /**
- * The summary (`LevelSummary`) of each level of `SUMMARY_MIN_BARS` bars or more, over an axis `extent` units wide;
- * null for the other levels, and for all of them when the axis has no width.
+ * The summaries (`LevelSummary`) of each level of `SUMMARY_MIN_BARS` bars or more, one per `SUMMARY_RESOLUTIONS`,
+ * over an axis `extent` units wide; none for the other levels, and for all of them when the axis has no width.
  */
-export function summarizeLevels(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, extent: number): (LevelSummary | null)[] {
+export function summarizeLevels(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, extent: number): LevelSummary[][] {
+  return axis.levels.map((level) =>
+    level.length < SUMMARY_MIN_BARS || !(extent > 0) ? [] : SUMMARY_RESOLUTIONS.map((buckets) => summarize(axis, level, extent / buckets, buckets)),
+  );
+}
+
+function summarize(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, level: Int32Array, bucketUnits: number, buckets: number): LevelSummary {
   const { start, duration } = axis;
-  const bucketUnits = extent / SUMMARY_BUCKETS;
-  return axis.levels.map((level) => {
-    if (level.length < SUMMARY_MIN_BARS || !(bucketUnits > 0)) return null;
-    const best = new Int32Array(SUMMARY_BUCKETS).fill(-1);
-    const bestRank = new Uint8Array(SUMMARY_BUCKETS);
-    const count = new Int32Array(SUMMARY_BUCKETS);
-    const wide: number[] = [];
-    for (let k = 0; k < level.length; k++) {
-      const index = level[k]!;
-      if (duration[index]! >= bucketUnits) {
-        wide.push(index);
-        continue;
-      }
-      const bucket = Math.min(SUMMARY_BUCKETS - 1, Math.max(0, Math.floor(start[index]! / bucketUnits)));
-      const rank = rankOf(axis, index);
-      // The level is in start order, so the first bar of the best rank is the earliest.
-      if (best[bucket]! < 0 || rank < bestRank[bucket]!) {
-        best[bucket] = index;
-        bestRank[bucket] = rank;
-      }
-      count[bucket]!++;
+  const best = new Int32Array(buckets).fill(-1);
+  const rank = new Uint8Array(buckets);
+  const count = new Int32Array(buckets);
+  const end = new Float64Array(buckets);
+  const wide: number[] = [];
+  for (let k = 0; k < level.length; k++) {
+    const index = level[k]!;
+    if (duration[index]! >= bucketUnits) {
+      wide.push(index);
+      continue;
     }
-    const wideBars = Int32Array.from(wide);
-    return { bucketUnits, best, count, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
-  });
+    const bucket = Math.min(buckets - 1, Math.max(0, Math.floor(start[index]! / bucketUnits)));
+    const barRank = rankOf(axis, index);
+    // The level is in start order, so the first bar of the best rank is the earliest.
+    if (best[bucket]! < 0 || barRank < rank[bucket]!) {
+      best[bucket] = index;
+      rank[bucket] = barRank;
+    }
+    if (count[bucket]!++ === 0 || start[index]! + duration[index]! > end[bucket]!) end[bucket] = start[index]! + duration[index]!;
+  }
+  const wideBars = Int32Array.from(wide);
+  return { bucketUnits, best, rank, count, end, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
 }
 
 /** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
@@ -417,10 +430,18 @@ function closeColumn(draw: DrawableCallback, axis: FlameAxis): void {
 }
 
 /**
- * Takes the next bar in start order, `[left, right)` in viewport pixels, or a bucket of `count` sub-pixel bars that
- * `index` colours: a bar of a pixel or more is drawn as it is; narrower ones join the pixel column where they start.
+ * Whether a sub-pixel bar `[left, right)` lies under a wide bar already drawn, or inside a column drawn before a wide
+ * bar interrupted it; a zero-duration bar on the painted edge does not.
  */
-function visit(axis: FlameAxis, index: number, left: number, right: number, count: number, draw: DrawableCallback): void {
+function isHidden(left: number, right: number): boolean {
+  return right < run.paintedUntil || (right === run.paintedUntil && left < right);
+}
+
+/**
+ * Takes the next bar in start order, `[left, right)` in viewport pixels: a bar of a pixel or more is drawn as it is;
+ * a narrower one joins the pixel column where it starts, unless a wide bar hides it.
+ */
+function visit(axis: FlameAxis, index: number, left: number, right: number, draw: DrawableCallback): void {
   // Overlapping bars that ended left of the viewport are not excluded by the binary search.
   if (right < 0) return;
   if (right - left >= 1) {
@@ -432,9 +453,11 @@ function visit(axis: FlameAxis, index: number, left: number, right: number, coun
     if (right > run.paintedUntil) run.paintedUntil = right;
     return;
   }
-  // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
-  // painted edge is not.
-  if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) return;
+  if (!isHidden(left, right)) joinColumn(axis, index, left, 1, draw);
+}
+
+/** Adds `count` sub-pixel bars starting at `left`, coloured by `index`, to the pixel column where they start. */
+function joinColumn(axis: FlameAxis, index: number, left: number, count: number, draw: DrawableCallback): void {
   // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
   const at = Math.max(Math.floor(left), run.freeColumn);
   if (at !== column.at || column.index < 0) {
@@ -452,7 +475,7 @@ function visit(axis: FlameAxis, index: number, left: number, right: number, coun
 
 function visitBar(axis: FlameAxis, index: number, x0: number, unitsPerPx: number, draw: DrawableCallback): void {
   const left = (axis.start[index]! - x0) / unitsPerPx;
-  visit(axis, index, left, left + axis.duration[index]! / unitsPerPx, 1, draw);
+  visit(axis, index, left, left + axis.duration[index]! / unitsPerPx, draw);
 }
 
 /**
@@ -463,8 +486,9 @@ function visitBar(axis: FlameAxis, index: number, x0: number, unitsPerPx: number
  * columns of the same colour share one rectangle, and a narrow bar under a wide one is skipped, so that sub-pixel
  * bars cost at most one rectangle per pixel column however many spans and kinds a level holds.
  *
- * While a bucket of the level's summary is no wider than a pixel, the buckets in view stand for their sub-pixel bars,
- * each placed where its colouring bar starts: the frame then reads at most `SUMMARY_BUCKETS` buckets, not every bar.
+ * While a bucket of one of the level's summaries is no wider than a pixel, the buckets in view stand for their
+ * sub-pixel bars, each placed where its colouring bar starts: the frame then reads at most two buckets a pixel, not
+ * every bar.
  * The picture differs from the bar-by-bar one only where a bucket's bars straddle two pixel columns, by one pixel.
  * Returns the number of rectangles.
  */
@@ -484,8 +508,8 @@ export function forEachDrawable(
   run.drawn = 0;
   run.paintedUntil = -Infinity;
   run.freeColumn = 0;
-  const summary = axis.summaries[depth];
-  if (summary !== null && summary !== undefined && unitsPerPx >= summary.bucketUnits) {
+  const summary = coarsestWithin(axis.summaries[depth], unitsPerPx);
+  if (summary !== undefined) {
     visitSummary(axis, summary, x0, to, unitsPerPx, draw);
   } else {
     const range = visibleRange(axis, depth, x0, to, scratchRange);
@@ -496,24 +520,67 @@ export function forEachDrawable(
   return run.drawn;
 }
 
-/** The summary's wide bars and non-empty buckets in view, merged in start order. */
+/** The coarsest summary whose buckets are at most a pixel wide, if any. */
+function coarsestWithin(summaries: readonly LevelSummary[] | undefined, unitsPerPx: number): LevelSummary | undefined {
+  if (summaries === undefined) return undefined;
+  for (let r = summaries.length - 1; r >= 0; r--) if (summaries[r]!.bucketUnits <= unitsPerPx) return summaries[r];
+  return undefined;
+}
+
+/**
+ * The summary's wide bars and non-empty buckets in view, in start order. A bucket is hidden when all its bars end
+ * under a wide bar, so that a failure among them is not lost with the bar that colours the bucket. The visible buckets of one pixel column are
+ * reduced to their best-ranked bar in local variables first, so that the column state sees one entry per column:
+ * this loop runs before the page's code is optimized, on its first paint.
+ */
 function visitSummary(axis: FlameAxis, summary: LevelSummary, x0: number, to: number, unitsPerPx: number, draw: DrawableCallback): void {
   const { start, duration } = axis;
-  const { best, count, wide, bucketUnits } = summary;
+  const { best, rank, count, end, wide, bucketUnits } = summary;
   const range = rangeOf(wide, summary.wideMaxEnd, start, x0, to, scratchRange);
   let k = range.first;
-  let bucket = Math.max(0, Math.floor(x0 / bucketUnits));
-  const lastBucket = Math.min(SUMMARY_BUCKETS - 1, Math.floor(to / bucketUnits));
-  for (;;) {
-    while (bucket <= lastBucket && best[bucket]! < 0) bucket++;
-    const bucketLeft = bucket <= lastBucket;
-    if (!bucketLeft && k >= range.end) return;
-    if (k < range.end && (!bucketLeft || !(start[best[bucket]!]! < start[wide[k]!]!))) {
-      visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
-    } else {
-      const index = best[bucket]!;
-      const left = (start[index]! - x0) / unitsPerPx;
-      visit(axis, index, left, left + duration[index]! / unitsPerPx, count[bucket++]!, draw);
+  let nextWideStart = k < range.end ? start[wide[k]!]! : Infinity;
+  // Wide bars move the painted edge; the columns this loop closes never reach past the bucket being read.
+  let paintedUntil = run.paintedUntil;
+  // The pixel column being reduced: its best-ranked bar, where that bar starts, and how many bars the column holds.
+  let columnAt = NaN;
+  let columnBest = -1;
+  let columnRank = 0;
+  let columnLeft = 0;
+  let columnCount = 0;
+  const lastBucket = Math.min(best.length - 1, Math.floor(to / bucketUnits));
+  for (let bucket = Math.max(0, Math.floor(x0 / bucketUnits)); bucket <= lastBucket; bucket++) {
+    const index = best[bucket]!;
+    if (index < 0) continue;
+    const barStart = start[index]!;
+    if (!(barStart < nextWideStart)) {
+      if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
+      columnBest = -1;
+      columnAt = NaN;
+      while (k < range.end && !(barStart < start[wide[k]!]!)) visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
+      nextWideStart = k < range.end ? start[wide[k]!]! : Infinity;
+      paintedUntil = run.paintedUntil;
     }
+    let left = (barStart - x0) / unitsPerPx;
+    if (left < paintedUntil || left < 0) {
+      const latestEnd = (end[bucket]! - x0) / unitsPerPx;
+      if (latestEnd < 0 || isHidden(left, latestEnd)) continue;
+      // Some of the bucket's bars show, but not the one that colours it: they start where the wide bar ends.
+      if (isHidden(left, left + duration[index]! / unitsPerPx)) left = Math.max(left, paintedUntil);
+    }
+    const at = Math.floor(left);
+    if (at !== columnAt) {
+      if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
+      columnAt = at;
+      columnCount = 0;
+      columnBest = -1;
+    }
+    if (columnBest < 0 || rank[bucket]! < columnRank) {
+      columnBest = index;
+      columnRank = rank[bucket]!;
+      columnLeft = left;
+    }
+    columnCount += count[bucket]!;
   }
+  if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
+  while (k < range.end) visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
 }

@@ -11,7 +11,7 @@ import {
   concatLevels,
   FlameFlag,
   splitLevels,
-  SUMMARY_BUCKETS,
+  SUMMARY_RESOLUTIONS,
   type FlameLayout,
   type LevelSummary,
 } from './flameLayout';
@@ -90,11 +90,16 @@ export interface SnapshotColumns {
   /** `FlameLayout.levels`: span indexes by depth, then by start. */
   readonly levelOrder: Int32Array;
   readonly levelMaxEnd: Float64Array;
-  /** Per depth, the number of wide bars of its `LevelSummary`, or -1 for a level without one. */
+  /**
+   * Per depth, then per `SUMMARY_RESOLUTIONS`, the number of wide bars of that `LevelSummary`, or -1 where the level
+   * has none.
+   */
   readonly summaryWideSizes: Int32Array;
-  /** The summarized levels' `best` and `count`, `SUMMARY_BUCKETS` per level, and their `wide` and `wideMaxEnd`. */
+  /** The summaries' `best`, `rank`, `count` and `end` (as many as their resolution has buckets), `wide` and `wideMaxEnd`, in that order. */
   readonly summaryBest: Int32Array;
+  readonly summaryRank: Uint8Array;
   readonly summaryCount: Int32Array;
+  readonly summaryEnd: Float64Array;
   readonly summaryWide: Int32Array;
   readonly summaryWideMaxEnd: Float64Array;
 }
@@ -195,7 +200,7 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
   }
   const clipped: number[] = [];
   for (let i = 0; i < count; i++) if (layout.flags[i]! & FlameFlag.Clipped) clipped.push(i);
-  const summarized = layout.summaries.filter((summary): summary is LevelSummary => summary !== null);
+  const summarized = layout.summaries.flat();
   const int32s = (length: number) => new Int32Array(length);
   const float64s = (length: number) => new Float64Array(length);
   return {
@@ -229,9 +234,13 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       levelSizes: Int32Array.from(layout.levels, (level) => level.length),
       levelOrder: concatLevels(layout.levels, int32s),
       levelMaxEnd: concatLevels(layout.levelMaxEnd, float64s),
-      summaryWideSizes: Int32Array.from(layout.summaries, (summary) => (summary === null ? -1 : summary.wide.length)),
+      summaryWideSizes: Int32Array.from(
+        layout.summaries.flatMap((summaries) => SUMMARY_RESOLUTIONS.map((_, r) => summaries[r]?.wide.length ?? -1)),
+      ),
       summaryBest: concatLevels(summarized.map((summary) => summary.best), int32s),
+      summaryRank: concatLevels(summarized.map((summary) => summary.rank), (length) => new Uint8Array(length)),
       summaryCount: concatLevels(summarized.map((summary) => summary.count), int32s),
+      summaryEnd: concatLevels(summarized.map((summary) => summary.end), float64s),
       summaryWide: concatLevels(summarized.map((summary) => summary.wide), int32s),
       summaryWideMaxEnd: concatLevels(summarized.map((summary) => summary.wideMaxEnd), float64s),
     },
@@ -281,7 +290,9 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     levelMaxEnd: new Float64Array(0),
     summaryWideSizes: new Int32Array(0),
     summaryBest: new Int32Array(0),
+    summaryRank: new Uint8Array(0),
     summaryCount: new Int32Array(0),
+    summaryEnd: new Float64Array(0),
     summaryWide: new Int32Array(0),
     summaryWideMaxEnd: new Float64Array(0),
   };
@@ -382,27 +393,37 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const levelCount = levelSizes.length;
   const levels = splitLevels(column(columns, 'levelOrder', Int32Array, count), levelSizes);
   const levelMaxEnd = splitLevels(column(columns, 'levelMaxEnd', Float64Array, count), levelSizes);
-  const wideSizes = column(columns, 'summaryWideSizes', Int32Array, levelCount);
+  const resolutions = SUMMARY_RESOLUTIONS.length;
+  const wideSizes = column(columns, 'summaryWideSizes', Int32Array, levelCount * resolutions);
+  let bucketCount = 0;
+  for (let i = 0; i < wideSizes.length; i++) if (wideSizes[i]! >= 0) bucketCount += SUMMARY_RESOLUTIONS[i % resolutions]!;
   const wideCount = total(wideSizes, 'summaryWideSizes', true);
-  const bucketCount = wideSizes.filter((size) => size >= 0).length * SUMMARY_BUCKETS;
   const best = column(columns, 'summaryBest', Int32Array, bucketCount);
+  const bucketRanks = column(columns, 'summaryRank', Uint8Array, bucketCount);
   const bucketCounts = column(columns, 'summaryCount', Int32Array, bucketCount);
+  const bucketEnds = column(columns, 'summaryEnd', Float64Array, bucketCount);
   const wide = column(columns, 'summaryWide', Int32Array, wideCount);
   const wideMaxEnd = column(columns, 'summaryWideMaxEnd', Float64Array, wideCount);
-  const bucketUnits = snapshot.totalMs / SUMMARY_BUCKETS;
   let bucketOffset = 0;
   let wideOffset = 0;
-  const summaries = Array.from(wideSizes, (size): LevelSummary | null => {
-    if (size < 0) return null;
-    const buckets = [bucketOffset, (bucketOffset += SUMMARY_BUCKETS)] as const;
-    const bars = [wideOffset, (wideOffset += size)] as const;
-    return {
-      bucketUnits,
-      best: best.subarray(...buckets),
-      count: bucketCounts.subarray(...buckets),
-      wide: wide.subarray(...bars),
-      wideMaxEnd: wideMaxEnd.subarray(...bars),
-    };
+  const summaries = Array.from({ length: levelCount }, (_, level) => {
+    const summaries: LevelSummary[] = [];
+    SUMMARY_RESOLUTIONS.forEach((buckets, r) => {
+      const size = wideSizes[level * resolutions + r]!;
+      if (size < 0) return;
+      const bucketRange = [bucketOffset, (bucketOffset += buckets)] as const;
+      const wideRange = [wideOffset, (wideOffset += size)] as const;
+      summaries.push({
+        bucketUnits: snapshot.totalMs / buckets,
+        best: best.subarray(...bucketRange),
+        rank: bucketRanks.subarray(...bucketRange),
+        count: bucketCounts.subarray(...bucketRange),
+        end: bucketEnds.subarray(...bucketRange),
+        wide: wide.subarray(...wideRange),
+        wideMaxEnd: wideMaxEnd.subarray(...wideRange),
+      });
+    });
+    return summaries;
   });
 
   const layout: FlameLayout = {
