@@ -6,6 +6,7 @@ import {
   SUMMARY_RESOLUTIONS,
   buildFlameLayout,
   buildLevels,
+  drawSummarized,
   forEachDrawable,
   summarizeLevels,
   visibleRange,
@@ -440,16 +441,39 @@ describe('level summaries', () => {
     assert.equal(axisOf([...bars, [0, 0]], FINEST).summaries[0]!.length, SUMMARY_RESOLUTIONS.length);
   });
 
-  /**
-   * The look (kind × 2 + error) of each whole pixel column the rectangles cover, -1 where none does; one column more
-   * than the view, where a bucket's bars may land a pixel late.
-   */
-  function raster(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
-    const looks = new Int16Array(width + 1).fill(-1);
-    forEachDrawable(axis, 0, x0, unitsPerPx, width, (index, x, rectWidth) => {
-      const look = axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
-      for (let p = Math.max(0, Math.floor(x)); p < Math.min(width + 1, Math.ceil(x + Math.max(rectWidth, 1))); p++) looks[p] = look;
-    });
+  const lookOf = (axis: FlameAxis, index: number) => axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
+
+  /** Paints a rectangle with the look (kind × 2 + error) of its span, its edges rounded to pixels as the renderer does. */
+  function paint(looks: Int16Array, axis: FlameAxis, { index, x, width }: Rect): void {
+    const left = Math.max(0, Math.round(x));
+    const end = Math.min(looks.length, Math.max(left + 1, Math.round(x + width)));
+    for (let p = left; p < end; p++) looks[p] = lookOf(axis, index);
+  }
+
+  /** The look of each pixel column as drawn bar by bar, -1 where nothing is. */
+  function rasterBarByBar(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
+    const looks = new Int16Array(width).fill(-1);
+    for (const rect of drawables(axis, x0, unitsPerPx, width)) paint(looks, axis, rect);
+    return looks;
+  }
+
+  /** The same from a summary, painted as the renderer does: its columns, its rectangles, then its failed columns. */
+  function rasterSummarized(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
+    const columns = new Int32Array(width);
+    const rects: Rect[] = [];
+    const drawn = drawSummarized(axis, 0, x0, unitsPerPx, width, columns, (index, x, rectWidth, merged) =>
+      rects.push({ index, x, width: rectWidth, merged }),
+    );
+    assert.ok(drawn, `a summary applies at ${unitsPerPx} units/px`);
+    assert.ok(rects.every((rect) => rect.width >= 1 && rect.merged === 1), 'rectangles only for bars of a pixel or more');
+    const looks = new Int16Array(width).fill(-1);
+    const paintColumns = (failed: boolean) =>
+      columns.forEach((index, p) => {
+        if (index >= 0 && (axis.flags[index]! & FlameFlag.Error) === (failed ? FlameFlag.Error : 0)) looks[p] = lookOf(axis, index);
+      });
+    paintColumns(false);
+    for (const rect of rects) paint(looks, axis, rect);
+    paintColumns(true);
     return looks;
   }
 
@@ -470,10 +494,10 @@ describe('level summaries', () => {
       // The whole axis, then zooms that read each resolution, the finest at exactly a pixel per bucket.
       for (const unitsPerPx of [extent / width, finestUnits * (1 + next() * 7), finestUnits]) {
         const x0 = next() * (extent - unitsPerPx * width);
-        const exact = raster(barByBar, x0, unitsPerPx, width);
-        const read = raster(summarized, x0, unitsPerPx, width);
+        const exact = rasterBarByBar(barByBar, x0, unitsPerPx, width);
+        const read = rasterSummarized(summarized, x0, unitsPerPx, width);
         const near = (looks: Int16Array, p: number, pick: (look: number) => boolean) =>
-          [p - 1, p, p + 1].some((q) => q >= 0 && q <= width && pick(looks[q]!));
+          [p - 1, p, p + 1].some((q) => q >= 0 && q < width && pick(looks[q]!));
         for (let p = 0; p < width; p++) {
           const where = `round ${round}, ${unitsPerPx.toFixed(2)} units/px, pixel ${p}`;
           if (exact[p]! >= 0) assert.ok(near(read, p, (look) => look >= 0), `${where}: a bar is missing`);
@@ -481,10 +505,10 @@ describe('level summaries', () => {
           if (exact[p]! >= 0 && exact[p]! % 2 === 1) assert.ok(near(read, p, (look) => look % 2 === 1), `${where}: an error is hidden`);
         }
       }
-      // Zoomed in past a bucket a pixel, no summary is read: the rectangles are the bar-by-bar ones exactly.
-      const zoomedIn = finestUnits / 2;
-      const x0 = next() * extent * 0.9;
-      assert.deepEqual(drawables(summarized, x0, zoomedIn, 1000), drawables(barByBar, x0, zoomedIn, 1000));
+      // Zoomed in past a bucket a pixel, no summary applies.
+      const columns = new Int32Array(1000).fill(7);
+      assert.equal(drawSummarized(summarized, 0, next() * extent * 0.9, finestUnits / 2, 1000, columns, () => assert.fail()), false);
+      assert.ok(columns.every((index) => index === 7), 'nothing written');
     }
   });
 });
@@ -624,7 +648,7 @@ describe('trace snapshot', () => {
 
   test('carries the level summaries of a large trace to the page', () => {
     const children = Array.from({ length: SUMMARY_RESOLUTIONS[0] + 100 }, (_, i) =>
-      span(`c${i}`, 'root', i * 0.2, i % 50 === 0 ? 30 : 0.1, i % 3 === 0 ? chat('gpt-4o', 1, 1) : TOOL),
+      span(`c${i}`, 'root', i * 0.2, i % 50 === 0 ? 3 : 0.1, i % 3 === 0 ? chat('gpt-4o', 1, 1) : TOOL),
     );
     const record = recordOf([span('root', undefined, 0, 2000), ...children]);
     const layout = buildFlameLayout(record);
@@ -633,11 +657,18 @@ describe('trace snapshot', () => {
     const decoded = decodeSnapshot(delivered(serializeTrace(record)));
     assert.deepEqual(decoded.layout.summaries, layout.summaries);
     const draw = (axis: FlameAxis) => {
+      const columns = new Int32Array(1000);
       const rects: Rect[] = [];
-      forEachDrawable(axis, 1, 0, layout.totalMs / 1000, 1000, (index, x, width, merged) => rects.push({ index, x, width, merged }));
-      return rects;
+      const drawn = drawSummarized(axis, 1, 0, layout.totalMs / 1000, 1000, columns, (index, x, width, merged) =>
+        rects.push({ index, x, width, merged }),
+      );
+      assert.ok(drawn, 'a summary applies to the whole trace');
+      return { columns, rects };
     };
-    assert.deepEqual(draw(decoded.layout), draw(layout));
+    const drawn = draw(decoded.layout);
+    assert.deepEqual(drawn, draw(layout));
+    assert.ok(drawn.columns.some((index) => index >= 0), 'sub-pixel bars are drawn as columns');
+    assert.ok(drawn.rects.length > 0, 'wide bars as rectangles');
   });
 
   test('carries the labels and tooltips text per span, each distinct text once', () => {

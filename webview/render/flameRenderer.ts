@@ -1,10 +1,11 @@
 /**
  * Draws one frame of the flame chart on a canvas. Bars come from `forEachDrawable` (sub-pixel bars as one rectangle
- * per pixel column at most) into reused typed arrays, are painted by colour bucket into a strip of one pixel row per
- * chart row (`BarStrip`), which is stretched onto the chart with one drawImage per row, and get their outlines, TTFT
- * ticks and labels in separate passes. Nothing is allocated per bar.
+ * per pixel column at most) into reused typed arrays, or for a row zoomed out far enough from `drawSummarized` (its
+ * sub-pixel bars as the span that colours each pixel column, its wider bars as rectangles). They are painted into a
+ * strip of one pixel row per chart row (`BarStrip`), which is stretched onto the chart with one drawImage per row, and
+ * the rectangles get their outlines, TTFT ticks and labels in separate passes. Nothing is allocated per bar.
  */
-import { FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
+import { drawSummarized, FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
 import { formatDuration } from '../../src/core/format';
 import { AI_KINDS } from '../../src/core/semantics/types';
 import type { TraceModel } from '../traceModel';
@@ -18,7 +19,8 @@ const BAR_HEIGHT = ROW_HEIGHT - 2;
 const MIN_LABEL_WIDTH = 24;
 const LABEL_PADDING = 4;
 const TTFT_NOTCH = 4;
-const BUCKETS = AI_KINDS.length * 2;
+/** `ChartColors.barPixels` index of a failed span's colour, as is (then dimmed at + 1). */
+const ERROR_PIXEL = AI_KINDS.length * 2;
 
 export interface Frame {
   readonly model: TraceModel;
@@ -47,8 +49,6 @@ class Rects {
   width = new Float64Array(1024);
   merged = new Int32Array(1024);
   depth = new Int32Array(1024);
-  /** Rectangle positions sorted by colour bucket. */
-  order = new Int32Array(1024);
 
   push(index: number, x: number, width: number, merged: number, depth: number): void {
     if (this.count === this.index.length) this.grow();
@@ -77,7 +77,6 @@ class Rects {
     const depth = new Int32Array(size);
     depth.set(this.depth);
     this.depth = depth;
-    this.order = new Int32Array(size);
   }
 }
 
@@ -126,8 +125,10 @@ export class FlameRenderer {
   private readonly fitter: TextFitter;
   private readonly rects = new Rects();
   private readonly strip = new BarStrip();
-  private readonly bucketStart = new Int32Array(BUCKETS + 1);
-  private readonly bucketNext = new Int32Array(BUCKETS);
+  /** Per row of the frame, the span colouring each pixel column (`drawSummarized`), rows one after the other. */
+  private columns = new Int32Array(0);
+  /** Per row of the frame, 1 when `columns` holds it. */
+  private summarized = new Uint8Array(0);
   private currentDepth = 0;
   /** Bound once: forEachDrawable's callback must not be a new closure per frame. */
   private readonly collect = (index: number, x: number, width: number, merged: number): void =>
@@ -149,11 +150,19 @@ export class FlameRenderer {
     rects.count = 0;
     const firstRow = Math.max(0, Math.floor(frame.scrollTop / ROW_HEIGHT));
     const lastRow = Math.min(axis.levels.length - 1, Math.floor((frame.scrollTop + height) / ROW_HEIGHT));
+    const rowCount = lastRow - firstRow + 1;
+    const columnCount = Math.ceil(width);
+    if (this.columns.length < rowCount * columnCount) this.columns = new Int32Array(rowCount * columnCount);
+    if (this.summarized.length < rowCount) this.summarized = new Uint8Array(rowCount);
     for (let depth = firstRow; depth <= lastRow; depth++) {
       this.currentDepth = depth;
-      forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
+      const row = depth - firstRow;
+      const columns = this.columns.subarray(row * columnCount, (row + 1) * columnCount);
+      const summarized = drawSummarized(axis, depth, frame.x0, frame.unitsPerPx, width, columns, this.collect);
+      this.summarized[row] = summarized ? 1 : 0;
+      if (!summarized) forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
     }
-    this.fillBars(frame, firstRow, lastRow - firstRow + 1);
+    this.fillBars(frame, firstRow, rowCount);
     this.outline(frame);
     if (frame.mode === 'time') this.ttftTicks(frame);
     this.labels(frame);
@@ -166,38 +175,29 @@ export class FlameRenderer {
   }
 
   private fillBars(frame: Frame, firstRow: number, rowCount: number): void {
-    const { context, rects, bucketStart, strip } = this;
+    const { context, rects, strip } = this;
     if (rowCount <= 0) return;
     const { kind } = frame.model.layout;
-    const bucketOf = (k: number): number => {
-      const index = rects.index[k]!;
-      const dimmed = frame.matches !== null && frame.matches[index] === 0 ? 1 : 0;
-      return kind[index]! * 2 + dimmed;
-    };
-    // Counting sort of the rectangles by bucket: bars that overlap are painted in the order fillRect painted them.
-    bucketStart.fill(0);
-    for (let k = 0; k < rects.count; k++) bucketStart[bucketOf(k) + 1]!++;
-    for (let b = 0; b < BUCKETS; b++) bucketStart[b + 1]! += bucketStart[b]!;
-    const next = this.bucketNext;
-    next.set(bucketStart.subarray(0, BUCKETS));
-    for (let k = 0; k < rects.count; k++) rects.order[next[bucketOf(k)]!++] = k;
-
+    const { matches } = frame;
+    const barPixels = frame.colors.barPixels;
     const ratio = frame.pixelRatio;
     const width = Math.round(frame.width * ratio);
     strip.begin(width, rowCount);
     const { pixels, stride } = strip;
-    for (let b = 0; b < BUCKETS; b++) {
-      const color = frame.colors.barPixels[b]!;
-      for (let o = bucketStart[b]!; o < bucketStart[b + 1]!; o++) {
-        const k = rects.order[o]!;
-        const barWidth = rects.width[k]!;
-        // A one-pixel gap keeps touching siblings apart once they are wide enough to spare it.
-        const left = Math.max(0, Math.round(rects.x[k]! * ratio));
-        const right = Math.min(width, Math.max(left + 1, Math.round((rects.x[k]! + (barWidth > 3 ? barWidth - 1 : barWidth)) * ratio)));
-        const row = (rects.depth[k]! - firstRow) * stride;
-        pixels.fill(color, row + left, row + right);
-      }
+    // The summarized rows' columns, then the rectangles, then the columns of failed spans over them: a bar a pixel
+    // wide or more covers the columns it hides, and nothing covers a failure.
+    this.fillColumns(frame, rowCount, false);
+    for (let k = 0; k < rects.count; k++) {
+      const index = rects.index[k]!;
+      const dimmed = matches !== null && matches[index] === 0 ? 1 : 0;
+      const barWidth = rects.width[k]!;
+      // A one-pixel gap keeps touching siblings apart once they are wide enough to spare it.
+      const left = Math.max(0, Math.round(rects.x[k]! * ratio));
+      const right = Math.min(width, Math.max(left + 1, Math.round((rects.x[k]! + (barWidth > 3 ? barWidth - 1 : barWidth)) * ratio)));
+      const row = (rects.depth[k]! - firstRow) * stride;
+      pixels.fill(barPixels[kind[index]! * 2 + dimmed]!, row + left, row + right);
     }
+    this.fillColumns(frame, rowCount, true);
     const image = strip.end(width, rowCount);
     context.save();
     context.setTransform(1, 0, 0, 1, 0, 0);
@@ -208,6 +208,31 @@ export class FlameRenderer {
       context.drawImage(image, 0, row, width, 1, 0, top, width, barHeight);
     }
     context.restore();
+  }
+
+  /**
+   * Paints the summarized rows' columns of failed spans (`failed`) or of the others into the strip. A failed column
+   * takes the error colour: at a pixel wide, an outline would hide its fill anyway.
+   */
+  private fillColumns(frame: Frame, rowCount: number, failed: boolean): void {
+    const { kind, flags } = frame.model.layout;
+    const { matches } = frame;
+    const { pixels, stride } = this.strip;
+    const ratio = frame.pixelRatio;
+    const width = Math.round(frame.width * ratio);
+    const pixelsPerColumn = Math.max(1, Math.round(ratio));
+    const columnCount = Math.ceil(frame.width);
+    for (let row = 0; row < rowCount; row++) {
+      if (this.summarized[row] === 0) continue;
+      for (let at = 0, offset = row * columnCount; at < columnCount; at++) {
+        const index = this.columns[offset + at]!;
+        if (index < 0 || (flags[index]! & FlameFlag.Error) !== (failed ? FlameFlag.Error : 0)) continue;
+        const dimmed = matches !== null && matches[index] === 0 ? 1 : 0;
+        const color = frame.colors.barPixels[(failed ? ERROR_PIXEL : kind[index]! * 2) + dimmed]!;
+        const left = row * stride + Math.round(at * ratio);
+        pixels.fill(color, left, Math.min(row * stride + width, left + pixelsPerColumn));
+      }
+    }
   }
 
   private outline(frame: Frame): void {

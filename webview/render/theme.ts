@@ -11,7 +11,10 @@ export const DIMMED_ALPHA = 0.25;
 export interface ChartColors {
   /** Bar fill per kind, indexed like `AI_KINDS`. */
   readonly kind: readonly string[];
-  /** The same as RGBA pixels for ImageData, two per kind: as is, then dimmed (index kind × 2 + dimmed). */
+  /**
+   * The same as RGBA pixels for ImageData, two per kind: as is, then dimmed (index kind × 2 + dimmed); then the error
+   * colour, as is and dimmed (index `AI_KINDS.length` × 2 + dimmed).
+   */
   readonly barPixels: Uint32Array;
   readonly text: string;
   readonly error: string;
@@ -30,11 +33,12 @@ export function readColors(host: HTMLElement): ChartColors {
     return getComputedStyle(probe).color;
   };
   const kind = AI_KINDS.map((name) => resolve(`--atl-kind-${name}`));
+  const error = resolve('--atl-error');
   const colors: ChartColors = {
     kind,
-    barPixels: barPixels(kind),
+    barPixels: barPixels([...kind, error]),
     text: resolve('--atl-bar-text'),
-    error: resolve('--atl-error'),
+    error,
     orphan: resolve('--atl-orphan'),
     selection: resolve('--atl-selection'),
     ttft: resolve('--atl-ttft'),

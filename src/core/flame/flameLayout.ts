@@ -508,13 +508,8 @@ export function forEachDrawable(
   run.drawn = 0;
   run.paintedUntil = -Infinity;
   run.freeColumn = 0;
-  const summary = coarsestWithin(axis.summaries[depth], unitsPerPx);
-  if (summary !== undefined) {
-    visitSummary(axis, summary, x0, to, unitsPerPx, draw);
-  } else {
-    const range = visibleRange(axis, depth, x0, to, scratchRange);
-    for (let k = range.first; k < range.end; k++) visitBar(axis, level[k]!, x0, unitsPerPx, draw);
-  }
+  const range = visibleRange(axis, depth, x0, to, scratchRange);
+  for (let k = range.first; k < range.end; k++) visitBar(axis, level[k]!, x0, unitsPerPx, draw);
   if (column.index >= 0) closeColumn(draw, axis);
   if (run.index >= 0) flushRun(draw);
   return run.drawn;
@@ -528,59 +523,80 @@ function coarsestWithin(summaries: readonly LevelSummary[] | undefined, unitsPer
 }
 
 /**
- * The summary's wide bars and non-empty buckets in view, in start order. A bucket is hidden when all its bars end
- * under a wide bar, so that a failure among them is not lost with the bar that colours the bucket. The visible buckets of one pixel column are
- * reduced to their best-ranked bar in local variables first, so that the column state sees one entry per column:
- * this loop runs before the page's code is optimized, on its first paint.
+ * Draws one level as `forEachDrawable` does, for a view zoomed out so far that one of its summaries has buckets of at
+ * most a pixel: reads at most two buckets a pixel and the bars wider than a bucket, not every bar. Bars of a pixel or
+ * more go to `draw` as rectangles, in start order. The sub-pixel bars are written into `columns`, one entry per pixel
+ * column of the view: the span that colours the column (an error first, then by kind as in `forEachDrawable`), or -1.
+ * Each bucket stands for its bars where its colouring bar starts, which puts a bar at most one pixel from where
+ * `forEachDrawable` draws it. A bucket whose bars all end under a wide bar is hidden, as such bars are; when only its
+ * colouring bar is, the column is where the wide bar ends. Returns false, and draws and writes nothing, when no
+ * summary applies at this zoom.
  */
-function visitSummary(axis: FlameAxis, summary: LevelSummary, x0: number, to: number, unitsPerPx: number, draw: DrawableCallback): void {
+export function drawSummarized(
+  axis: FlameAxis,
+  depth: number,
+  x0: number,
+  unitsPerPx: number,
+  viewWidthPx: number,
+  columns: Int32Array,
+  draw: DrawableCallback,
+): boolean {
+  const summary = coarsestWithin(axis.summaries[depth], unitsPerPx);
+  if (summary === undefined) return false;
+  const width = Math.min(columns.length, Math.ceil(viewWidthPx));
+  columns.fill(-1, 0, width);
   const { start, duration } = axis;
-  const { best, rank, count, end, wide, bucketUnits } = summary;
+  const { best, rank, end, wide, bucketUnits } = summary;
+  const to = x0 + viewWidthPx * unitsPerPx;
   const range = rangeOf(wide, summary.wideMaxEnd, start, x0, to, scratchRange);
   let k = range.first;
   let nextWideStart = k < range.end ? start[wide[k]!]! : Infinity;
-  // Wide bars move the painted edge; the columns this loop closes never reach past the bucket being read.
-  let paintedUntil = run.paintedUntil;
-  // The pixel column being reduced: its best-ranked bar, where that bar starts, and how many bars the column holds.
-  let columnAt = NaN;
-  let columnBest = -1;
+  let paintedUntil = -Infinity;
+  // The column written last and the rank of its span: columns come mostly in order, so a change is rarely a revisit.
+  let columnAt = -1;
   let columnRank = 0;
-  let columnLeft = 0;
-  let columnCount = 0;
+  const mark = (index: number, left: number, barRank: number): void => {
+    // A bucket at the view's right edge may stand for bars inside it.
+    const at = left < 0 ? 0 : Math.min(width - 1, Math.floor(left));
+    if (at !== columnAt) {
+      columnAt = at;
+      columnRank = columns[at]! < 0 ? 255 : rankOf(axis, columns[at]!);
+    }
+    if (barRank < columnRank) {
+      columns[at] = index;
+      columnRank = barRank;
+    }
+  };
+  const drawWide = (limit: number): void => {
+    while (k < range.end && !(start[wide[k]!]! > limit)) {
+      const index = wide[k++]!;
+      const left = (start[index]! - x0) / unitsPerPx;
+      const right = left + duration[index]! / unitsPerPx;
+      if (right < 0) continue;
+      if (right - left >= 1) {
+        draw(index, left, right - left, 1);
+        if (right > paintedUntil) paintedUntil = right;
+      } else if (!(right < paintedUntil || (right === paintedUntil && left < right))) {
+        mark(index, left, rankOf(axis, index));
+      }
+    }
+    nextWideStart = k < range.end ? start[wide[k]!]! : Infinity;
+  };
   const lastBucket = Math.min(best.length - 1, Math.floor(to / bucketUnits));
   for (let bucket = Math.max(0, Math.floor(x0 / bucketUnits)); bucket <= lastBucket; bucket++) {
     const index = best[bucket]!;
     if (index < 0) continue;
     const barStart = start[index]!;
-    if (!(barStart < nextWideStart)) {
-      if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
-      columnBest = -1;
-      columnAt = NaN;
-      while (k < range.end && !(barStart < start[wide[k]!]!)) visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
-      nextWideStart = k < range.end ? start[wide[k]!]! : Infinity;
-      paintedUntil = run.paintedUntil;
-    }
+    if (!(barStart < nextWideStart)) drawWide(barStart);
     let left = (barStart - x0) / unitsPerPx;
     if (left < paintedUntil || left < 0) {
       const latestEnd = (end[bucket]! - x0) / unitsPerPx;
-      if (latestEnd < 0 || isHidden(left, latestEnd)) continue;
-      // Some of the bucket's bars show, but not the one that colours it: they start where the wide bar ends.
-      if (isHidden(left, left + duration[index]! / unitsPerPx)) left = Math.max(left, paintedUntil);
+      if (latestEnd < 0 || latestEnd < paintedUntil || (latestEnd === paintedUntil && left < latestEnd)) continue;
+      const right = left + duration[index]! / unitsPerPx;
+      if (right < paintedUntil || (right === paintedUntil && left < right)) left = paintedUntil;
     }
-    const at = Math.floor(left);
-    if (at !== columnAt) {
-      if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
-      columnAt = at;
-      columnCount = 0;
-      columnBest = -1;
-    }
-    if (columnBest < 0 || rank[bucket]! < columnRank) {
-      columnBest = index;
-      columnRank = rank[bucket]!;
-      columnLeft = left;
-    }
-    columnCount += count[bucket]!;
+    mark(index, left, rank[bucket]!);
   }
-  if (columnBest >= 0) joinColumn(axis, columnBest, columnLeft, columnCount, draw);
-  while (k < range.end) visitBar(axis, wide[k++]!, x0, unitsPerPx, draw);
+  drawWide(Infinity);
+  return true;
 }
