@@ -118,8 +118,8 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
     const errorTooltip = spanTooltipMarkdown(spanNamed(run.store, 'get_exchange_rate.tool'));
     assert.match(errorTooltip, /Status: \*\*error\*\* · rate service timed out for EUR\\\/JPY/);
 
-    const serverFile = fileURLToPath(new URL('./apps/mcp-server.js', import.meta.url));
-    const source = await readFile(serverFile, 'utf8');
+    const toolsFile = fileURLToPath(new URL('./apps/mcp-tools.js', import.meta.url));
+    const source = await readFile(toolsFile, 'utf8');
     const match = findToolRegistration(source, call.ai.toolName!);
     assert.ok(match);
     assert.equal(match.label, 'tool registration call');
