@@ -102,6 +102,7 @@ class FlamePanel implements vscode.Disposable {
   private pendingSelect: string | undefined;
   private detached = false;
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
+  private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -124,6 +125,11 @@ class FlamePanel implements vscode.Disposable {
       }),
     );
     this.disposables.add(context.store.onDidChange((change) => this.onStoreChange(change)));
+    this.disposables.add(
+      context.logs.onDidChange((change) => {
+        if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
+      }),
+    );
     this.pendingSelect = selectedSpanId;
     this.render();
   }
@@ -148,6 +154,7 @@ class FlamePanel implements vscode.Disposable {
     if (this.detached) return;
     this.detached = true;
     this.updater.dispose();
+    this.logsNotifier.dispose();
     this.disposables.dispose();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
@@ -214,6 +221,11 @@ class FlamePanel implements vscode.Disposable {
     if (change.cleared || change.removed.includes(this.traceId) || change.updated.includes(this.traceId)) {
       this.updater.schedule();
     }
+  }
+
+  /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
+  private notifyLogs(): void {
+    if (this.flamePage && this.ready && this.pageHasTrace) this.post({ type: 'logsChanged', traceId: this.traceId });
   }
 
   /** Brings the page up to the store: an update when the trace changed, `traceRemoved` when it left. */

@@ -146,6 +146,9 @@ export class FlameApp {
       case 'select':
         this.select(this.model.indexOf(message.spanId), true);
         break;
+      case 'logsChanged':
+        if (this.selected >= 0) this.requestDetails(this.selectedId()!);
+        break;
       case 'traceRemoved':
         this.banner.textContent =
           'This trace is no longer in the store (cleared or evicted): the flame graph shows its last state.';

@@ -76,6 +76,8 @@ export type ToWebview =
   | { readonly type: 'select'; readonly traceId: string; readonly spanId: string }
   /** The trace left the store (evicted or cleared). */
   | { readonly type: 'traceRemoved'; readonly traceId: string }
+  /** Log records of the trace arrived or went (they are not in the snapshot): the page asks for its selection's details again. */
+  | { readonly type: 'logsChanged'; readonly traceId: string }
   | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
   | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
 

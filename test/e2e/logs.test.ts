@@ -1,7 +1,7 @@
 /**
  * Logs in a real VS Code: GenAI events and a log line sent by the OTel logs SDK before their span arrives, then the trace;
  * the flame graph's details of the LLM span show the conversation made from those events and the span's logs, hostile
- * log text kept as text.
+ * log text kept as text, and a log sent while they are open.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
@@ -31,7 +31,7 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
     await vscode?.stop();
   });
 
-  uiTest('GenAI log events sent before their span make its conversation; its logs show as text', session, async () => {
+  uiTest('GenAI log events sent before their span make its conversation; its logs show as text, later ones live', session, async () => {
     const resource = resourceFromAttributes({ 'service.name': 'logs-e2e' });
     const memory = new InMemorySpanExporter();
     const tracer = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('e2e');
@@ -42,10 +42,12 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
       { kind: SpanKind.CLIENT, startTime: start + 100, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } },
       trace.setSpan(context.active(), agent),
     );
-    const logs = new LoggerProvider({
-      resource,
-      processors: [new SimpleLogRecordProcessor(new OTLPLogExporter({ url: `http://127.0.0.1:${vscode.receiverPort}/v1/logs` }))],
-    });
+    const newLogger = () =>
+      new LoggerProvider({
+        resource,
+        processors: [new SimpleLogRecordProcessor(new OTLPLogExporter({ url: `http://127.0.0.1:${vscode.receiverPort}/v1/logs` }))],
+      });
+    const logs = newLogger();
     const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
     const current = trace.setSpan(context.active(), llm);
     logger.emit({ context: current, timestamp: start + 200, eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } });
@@ -89,5 +91,13 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
     assert.equal(await frame.locator('img').count(), 0, 'the log text made no <img> element');
     assert.deepEqual((await vscode.xssMarkers()).filter((marker) => marker !== undefined), []);
     await vscode.screenshot('llm-logs');
+
+    // A log of the span that arrives while its details are open shows in them, with no click.
+    const lateLogs = newLogger();
+    lateLogs.getLogger('late').emit({ context: current, timestamp: start + 1_500, severityText: 'INFO', body: 'usage recorded late' });
+    await lateLogs.shutdown();
+    const lateSection = details.locator('.details-section', { has: frame.locator('h3', { hasText: 'Logs (4)' }) });
+    await lateSection.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await lateSection.locator('pre.log-body').nth(3).textContent(), 'usage recorded late');
   });
 });

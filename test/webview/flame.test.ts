@@ -322,6 +322,34 @@ describe('flame graph webview in Chromium', () => {
     await context.close();
   });
 
+  test('logsChanged asks again for the selected span\'s details, whose reply replaces them; without a selection, nothing', async () => {
+    const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.llm });
+    const requests = async () => (await posted(page)).filter((m) => m.type === 'requestSpanDetails');
+    const [first] = await requests();
+    assert.ok(first?.type === 'requestSpanDetails' && first.spanId === ID.llm);
+    const reply = (requestId: number, logs: string[]): ToWebview => ({
+      type: 'spanDetails',
+      traceId: DEFAULT_TRACE_ID,
+      requestId,
+      ok: true,
+      result: { spanId: ID.llm, attributes: [], resource: [], events: [], logs: logs.map((body) => ({ offsetMs: 5, severity: 'INFO', event: '', body, attributes: [] })) },
+    });
+    await send(page, reply(first.requestId, ['first log']));
+    assert.match(await details(page), /Logs \(1\)/);
+
+    await send(page, { type: 'logsChanged', traceId: DEFAULT_TRACE_ID });
+    const [, again] = await requests();
+    assert.ok(again?.type === 'requestSpanDetails' && again.spanId === ID.llm && again.requestId > first.requestId);
+    await send(page, reply(again.requestId, ['first log', 'a later log']));
+    assert.match(await details(page), /Logs \(2\)/);
+    assert.match(await details(page), /a later log/);
+
+    await page.keyboard.press('Escape');
+    await send(page, { type: 'logsChanged', traceId: DEFAULT_TRACE_ID });
+    assert.equal((await requests()).length, 2, 'no selection, no request');
+    await context.close();
+  });
+
   test('a reply for an older request or another trace is dropped', async () => {
     const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.tool });
     const request = (await posted(page)).find((m) => m.type === 'requestSpanDetails');
