@@ -468,14 +468,14 @@ export function withDefaultsOmitted(fields: [string, unknown][]): JsonObject {
   return json;
 }
 
-export function resourceJson(resource: Resource): JsonObject {
+function resourceJson(resource: Resource): JsonObject {
   return withDefaultsOmitted([
     ['attributes', attributesJson(resource.attributes)],
     ['droppedAttributesCount', resource.droppedAttributesCount],
   ]);
 }
 
-export function scopeJson(scope: InstrumentationScope): JsonObject {
+function scopeJson(scope: InstrumentationScope): JsonObject {
   return withDefaultsOmitted([
     ['name', scope.name],
     ['version', scope.version],
@@ -537,21 +537,44 @@ function spanJson(span: Span): JsonObject {
 
 /** One line of OTLP/JSON for a decoded request; `decodeTraceRequestJson` gives the same request back. */
 export function encodeTraceRequestJson(request: TraceRequest): string {
+  const keys = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' };
+  return requestJson(keys, request.resourceSpans, (resource) => resource.scopeSpans, (scope) => scope.spans, spanJson);
+}
+
+/** A signal's field names in OTLP/JSON: `resourceSpans` holds `scopeSpans`, which hold `spans`; logs and metrics alike. */
+export interface RequestKeys {
+  readonly resources: string;
+  readonly scopes: string;
+  readonly items: string;
+}
+
+/** One line of OTLP/JSON for a request of any signal: the resource and scope envelope, each item through `itemJson`. */
+export function requestJson<
+  Resourced extends { readonly resource: Resource; readonly schemaUrl: string },
+  Scoped extends { readonly scope: InstrumentationScope; readonly schemaUrl: string },
+  Item,
+>(
+  keys: RequestKeys,
+  resources: readonly Resourced[],
+  scopesOf: (resourced: Resourced) => readonly Scoped[],
+  itemsOf: (scoped: Scoped) => readonly Item[],
+  itemJson: (item: Item) => JsonObject,
+): string {
   return JSON.stringify({
-    resourceSpans: request.resourceSpans.map((resourceSpans) =>
+    [keys.resources]: resources.map((resourced) =>
       withDefaultsOmitted([
-        ['resource', resourceJson(resourceSpans.resource)],
+        ['resource', resourceJson(resourced.resource)],
         [
-          'scopeSpans',
-          resourceSpans.scopeSpans.map((scopeSpans) =>
+          keys.scopes,
+          scopesOf(resourced).map((scoped) =>
             withDefaultsOmitted([
-              ['scope', scopeJson(scopeSpans.scope)],
-              ['spans', scopeSpans.spans.map(spanJson)],
-              ['schemaUrl', scopeSpans.schemaUrl],
+              ['scope', scopeJson(scoped.scope)],
+              [keys.items, itemsOf(scoped).map((item) => itemJson(item))],
+              ['schemaUrl', scoped.schemaUrl],
             ]),
           ),
         ],
-        ['schemaUrl', resourceSpans.schemaUrl],
+        ['schemaUrl', resourced.schemaUrl],
       ]),
     ),
   });

@@ -8,8 +8,7 @@ import {
   attributesJson,
   decodeJsonText,
   OtlpJsonReader,
-  resourceJson,
-  scopeJson,
+  requestJson,
   withDefaultsOmitted,
   type JsonObject,
 } from './json';
@@ -114,22 +113,6 @@ function logRecordJson(record: LogRecord): JsonObject {
 
 /** One line of OTLP/JSON for a decoded request; `decodeLogsRequestJson` gives the same request back. */
 export function encodeLogsRequestJson(request: LogsRequest): string {
-  return JSON.stringify({
-    resourceLogs: request.resourceLogs.map((resourceLogs) =>
-      withDefaultsOmitted([
-        ['resource', resourceJson(resourceLogs.resource)],
-        [
-          'scopeLogs',
-          resourceLogs.scopeLogs.map((scopeLogs) =>
-            withDefaultsOmitted([
-              ['scope', scopeJson(scopeLogs.scope)],
-              ['logRecords', scopeLogs.logRecords.map(logRecordJson)],
-              ['schemaUrl', scopeLogs.schemaUrl],
-            ]),
-          ),
-        ],
-        ['schemaUrl', resourceLogs.schemaUrl],
-      ]),
-    ),
-  });
+  const keys = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' };
+  return requestJson(keys, request.resourceLogs, (resource) => resource.scopeLogs, (scope) => scope.logRecords, logRecordJson);
 }

@@ -8,8 +8,7 @@ import {
   decodeJsonText,
   isMissing,
   OtlpJsonReader,
-  resourceJson,
-  scopeJson,
+  requestJson,
   withDefaultsOmitted,
   type JsonObject,
 } from './json';
@@ -411,22 +410,6 @@ function metricJson(metric: Metric): JsonObject {
 
 /** One line of OTLP/JSON for a decoded request; `decodeMetricsRequestJson` gives the same request back. */
 export function encodeMetricsRequestJson(request: MetricsRequest): string {
-  return JSON.stringify({
-    resourceMetrics: request.resourceMetrics.map((resourceMetrics) =>
-      withDefaultsOmitted([
-        ['resource', resourceJson(resourceMetrics.resource)],
-        [
-          'scopeMetrics',
-          resourceMetrics.scopeMetrics.map((scopeMetrics) =>
-            withDefaultsOmitted([
-              ['scope', scopeJson(scopeMetrics.scope)],
-              ['metrics', scopeMetrics.metrics.map(metricJson)],
-              ['schemaUrl', scopeMetrics.schemaUrl],
-            ]),
-          ),
-        ],
-        ['schemaUrl', resourceMetrics.schemaUrl],
-      ]),
-    ),
-  });
+  const keys = { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' };
+  return requestJson(keys, request.resourceMetrics, (resource) => resource.scopeMetrics, (scope) => scope.metrics, metricJson);
 }
