@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { StatusCode, type Span } from '../../src/core/model';
 import {
   FlameFlag,
+  SUMMARY_MIN_BARS,
   SUMMARY_RESOLUTIONS,
   buildFlameLayout,
   buildLevels,
@@ -434,8 +435,8 @@ describe('level summaries', () => {
     }
   });
 
-  test('are left out for levels of fewer bars than the finest has buckets, and for an axis of no width', () => {
-    const bars = Array.from({ length: FINEST - 1 }, (_, i): [number, number] => [i, 0.5]);
+  test('are left out for levels of too few bars, and for an axis of no width', () => {
+    const bars = Array.from({ length: SUMMARY_MIN_BARS - 1 }, (_, i): [number, number] => [i, 0.5]);
     assert.deepEqual(axisOf(bars, FINEST).summaries, [[]]);
     assert.deepEqual(axisOf([...bars, [0, 0]], 0).summaries, [[]]);
     assert.equal(axisOf([...bars, [0, 0]], FINEST).summaries[0]!.length, SUMMARY_RESOLUTIONS.length);
@@ -697,11 +698,15 @@ describe('trace snapshot', () => {
     const withColumn = (key: keyof TraceSnapshot['columns'], value: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } });
     assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 3, 0))), /the levels hold other than 5 spans/);
     assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 5, -1))), /column levelSizes holds the size -1/);
-    const none = () => new Int32Array(3 * SUMMARY_RESOLUTIONS.length).fill(-1);
-    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', none().subarray(1))), /column summaryWideSizes holds 8 elements, expected 9/);
+    const sizes = 3 * SUMMARY_RESOLUTIONS.length;
+    const none = () => new Int32Array(sizes).fill(-1);
+    const short = new RegExp(`column summaryWideSizes holds ${sizes - 1} elements, expected ${sizes}`);
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', none().subarray(1))), short);
+    // The finest summary of depth 1, said to be there with no wide bars: its buckets are not.
     const one = none();
-    one[3] = 0;
-    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', one)), /column summaryBest holds 0 elements, expected 4096/);
+    one[SUMMARY_RESOLUTIONS.length] = 0;
+    const missing = new RegExp(`column summaryBest holds 0 elements, expected ${SUMMARY_RESOLUTIONS[0]}`);
+    assert.throws(() => decodeSnapshot(withColumn('summaryWideSizes', one)), missing);
   });
 
   test('a text index outside the table reads as no text rather than failing the page', () => {
