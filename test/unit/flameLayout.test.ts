@@ -423,15 +423,18 @@ describe('level summaries', () => {
       'one summary per resolution, finest first',
     );
     const [finest, half] = summaries as [LevelSummary, LevelSummary];
-    assert.deepEqual([finest.best[0], finest.count[0]], [2, 3], 'the error colours its bucket');
-    assert.deepEqual([finest.best[5], finest.count[5]], [3, 2], 'the earliest of equal rank');
+    assert.deepEqual([finest.best[0], finest.end[0]], [2, 0.7 + 0.2], 'the error colours its bucket, which ends with its last bar');
+    assert.deepEqual([finest.best[5], finest.end[5]], [3, 5.5 + 0.1], 'the earliest of equal rank');
     assert.equal(finest.best[1], -1);
     assert.deepEqual([...finest.wide], [5]);
     assert.deepEqual([...finest.wideMaxEnd], [13]);
-    assert.deepEqual([half.best[2], half.count[2]], [3, 2], 'buckets 4 and 5 make bucket 2 of the next');
+    assert.deepEqual([half.best[2], half.end[2]], [3, 5.5 + 0.1], 'buckets 4 and 5 make bucket 2 of the next');
     for (const summary of summaries) {
-      const counted = summary.count.reduce((sum, count) => sum + count, 0);
-      assert.equal(counted + summary.wide.length, bars.length, 'every bar is in a bucket or in the wide list');
+      bars.forEach(([start, duration], index) => {
+        if (duration >= summary.bucketUnits) return assert.ok(summary.wide.includes(index), `bar ${index} is listed as wide`);
+        const bucket = Math.floor(start / summary.bucketUnits);
+        assert.ok(summary.best[bucket]! >= 0 && summary.end[bucket]! >= start + duration, `bar ${index} is in its bucket`);
+      });
     }
   });
 

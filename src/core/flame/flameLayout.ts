@@ -46,8 +46,8 @@ export interface FlameAxis {
 /**
  * A level at a fixed number of buckets across the axis, for views zoomed out so far that a pixel holds many bars: a
  * frame then reads the buckets in view instead of every bar, so that its cost follows the pixels, not the spans. Bars
- * narrower than a bucket are kept per bucket (the one that colours it and how many); wider ones are listed as they
- * are, and are few, since the bars of one level rarely overlap.
+ * narrower than a bucket are kept per bucket (the one that colours it, and where the last of them ends); wider ones
+ * are listed as they are, and are few, since the bars of one level rarely overlap.
  */
 export interface LevelSummary {
   /** Axis units per bucket: bucket b covers [b, b + 1) × bucketUnits. */
@@ -57,8 +57,7 @@ export interface LevelSummary {
   readonly best: Int32Array;
   /** Per bucket, the rank of `best` (`rankOf`). */
   readonly rank: Uint8Array;
-  /** Per bucket, how many bars narrower than a bucket start in it, and the latest end among them. */
-  readonly count: Int32Array;
+  /** Per bucket, the latest end among the bars narrower than a bucket that start in it. */
   readonly end: Float64Array;
   /** The bars a bucket wide or wider, in start order, and their running largest end (as `levelMaxEnd`). */
   readonly wide: Int32Array;
@@ -375,7 +374,6 @@ function summarize(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, level: In
   const { start, duration } = axis;
   const best = new Int32Array(buckets).fill(-1);
   const rank = new Uint8Array(buckets);
-  const count = new Int32Array(buckets);
   const end = new Float64Array(buckets);
   const wide: number[] = [];
   for (let k = 0; k < level.length; k++) {
@@ -386,15 +384,22 @@ function summarize(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, level: In
     }
     const bucket = Math.min(buckets - 1, Math.max(0, Math.floor(start[index]! / bucketUnits)));
     const barRank = rankOf(axis, index);
+    const barEnd = start[index]! + duration[index]!;
+    if (best[bucket]! < 0) {
+      best[bucket] = index;
+      rank[bucket] = barRank;
+      end[bucket] = barEnd;
+      continue;
+    }
     // The level is in start order, so the first bar of the best rank is the earliest.
-    if (best[bucket]! < 0 || barRank < rank[bucket]!) {
+    if (barRank < rank[bucket]!) {
       best[bucket] = index;
       rank[bucket] = barRank;
     }
-    if (count[bucket]!++ === 0 || start[index]! + duration[index]! > end[bucket]!) end[bucket] = start[index]! + duration[index]!;
+    if (barEnd > end[bucket]!) end[bucket] = barEnd;
   }
   const wideBars = Int32Array.from(wide);
-  return { bucketUnits, best, rank, count, end, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
+  return { bucketUnits, best, rank, end, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
 }
 
 /** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
@@ -454,11 +459,11 @@ function visit(axis: FlameAxis, index: number, left: number, right: number, draw
     if (right > run.paintedUntil) run.paintedUntil = right;
     return;
   }
-  if (!isHidden(left, right)) joinColumn(axis, index, left, 1, draw);
+  if (!isHidden(left, right)) joinColumn(axis, index, left, draw);
 }
 
-/** Adds `count` sub-pixel bars starting at `left`, coloured by `index`, to the pixel column where they start. */
-function joinColumn(axis: FlameAxis, index: number, left: number, count: number, draw: DrawableCallback): void {
+/** Adds a sub-pixel bar starting at `left` to the pixel column where it starts. */
+function joinColumn(axis: FlameAxis, index: number, left: number, draw: DrawableCallback): void {
   // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
   const at = Math.max(Math.floor(left), run.freeColumn);
   if (at !== column.at || column.index < 0) {
@@ -471,7 +476,7 @@ function joinColumn(axis: FlameAxis, index: number, left: number, count: number,
     column.index = index;
     column.rank = rank;
   }
-  column.count += count;
+  column.count++;
 }
 
 function visitBar(axis: FlameAxis, index: number, x0: number, unitsPerPx: number, draw: DrawableCallback): void {

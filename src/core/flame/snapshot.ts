@@ -95,10 +95,9 @@ export interface SnapshotColumns {
    * has none.
    */
   readonly summaryWideSizes: Int32Array;
-  /** The summaries' `best`, `rank`, `count` and `end` (as many as their resolution has buckets), `wide` and `wideMaxEnd`, in that order. */
+  /** The summaries' `best`, `rank` and `end` (as many as their resolution has buckets), `wide` and `wideMaxEnd`, in that order. */
   readonly summaryBest: Int32Array;
   readonly summaryRank: Uint8Array;
-  readonly summaryCount: Int32Array;
   readonly summaryEnd: Float64Array;
   readonly summaryWide: Int32Array;
   readonly summaryWideMaxEnd: Float64Array;
@@ -239,7 +238,6 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       ),
       summaryBest: concatLevels(summarized.map((summary) => summary.best), int32s),
       summaryRank: concatLevels(summarized.map((summary) => summary.rank), (length) => new Uint8Array(length)),
-      summaryCount: concatLevels(summarized.map((summary) => summary.count), int32s),
       summaryEnd: concatLevels(summarized.map((summary) => summary.end), float64s),
       summaryWide: concatLevels(summarized.map((summary) => summary.wide), int32s),
       summaryWideMaxEnd: concatLevels(summarized.map((summary) => summary.wideMaxEnd), float64s),
@@ -291,7 +289,6 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     summaryWideSizes: new Int32Array(0),
     summaryBest: new Int32Array(0),
     summaryRank: new Uint8Array(0),
-    summaryCount: new Int32Array(0),
     summaryEnd: new Float64Array(0),
     summaryWide: new Int32Array(0),
     summaryWideMaxEnd: new Float64Array(0),
@@ -400,7 +397,6 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const wideCount = total(wideSizes, 'summaryWideSizes', true);
   const best = column(columns, 'summaryBest', Int32Array, bucketCount);
   const bucketRanks = column(columns, 'summaryRank', Uint8Array, bucketCount);
-  const bucketCounts = column(columns, 'summaryCount', Int32Array, bucketCount);
   const bucketEnds = column(columns, 'summaryEnd', Float64Array, bucketCount);
   const wide = column(columns, 'summaryWide', Int32Array, wideCount);
   const wideMaxEnd = column(columns, 'summaryWideMaxEnd', Float64Array, wideCount);
@@ -417,7 +413,6 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
         bucketUnits: snapshot.totalMs / buckets,
         best: best.subarray(...bucketRange),
         rank: bucketRanks.subarray(...bucketRange),
-        count: bucketCounts.subarray(...bucketRange),
         end: bucketEnds.subarray(...bucketRange),
         wide: wide.subarray(...wideRange),
         wideMaxEnd: wideMaxEnd.subarray(...wideRange),
