@@ -436,55 +436,6 @@ function closeColumn(draw: DrawableCallback, axis: FlameAxis): void {
 }
 
 /**
- * Whether a sub-pixel bar `[left, right)` lies under a wide bar already drawn, or inside a column drawn before a wide
- * bar interrupted it; a zero-duration bar on the painted edge does not.
- */
-function isHidden(left: number, right: number): boolean {
-  return right < run.paintedUntil || (right === run.paintedUntil && left < right);
-}
-
-/**
- * Takes the next bar in start order, `[left, right)` in viewport pixels: a bar of a pixel or more is drawn as it is;
- * a narrower one joins the pixel column where it starts, unless a wide bar hides it.
- */
-function visit(axis: FlameAxis, index: number, left: number, right: number, draw: DrawableCallback): void {
-  // Overlapping bars that ended left of the viewport are not excluded by the binary search.
-  if (right < 0) return;
-  if (right - left >= 1) {
-    // Rectangles stay in start order (the renderer's labels stop where the next bar of the row begins).
-    if (column.index >= 0) closeColumn(draw, axis);
-    if (run.index >= 0) flushRun(draw);
-    draw(index, left, right - left, 1);
-    run.drawn++;
-    if (right > run.paintedUntil) run.paintedUntil = right;
-    return;
-  }
-  if (!isHidden(left, right)) joinColumn(axis, index, left, draw);
-}
-
-/** Adds a sub-pixel bar starting at `left` to the pixel column where it starts. */
-function joinColumn(axis: FlameAxis, index: number, left: number, draw: DrawableCallback): void {
-  // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
-  const at = Math.max(Math.floor(left), run.freeColumn);
-  if (at !== column.at || column.index < 0) {
-    if (column.index >= 0) closeColumn(draw, axis);
-    column.at = at;
-    column.count = 0;
-  }
-  const rank = rankOf(axis, index);
-  if (column.index < 0 || rank < column.rank) {
-    column.index = index;
-    column.rank = rank;
-  }
-  column.count++;
-}
-
-function visitBar(axis: FlameAxis, index: number, x0: number, unitsPerPx: number, draw: DrawableCallback): void {
-  const left = (axis.start[index]! - x0) / unitsPerPx;
-  visit(axis, index, left, left + axis.duration[index]! / unitsPerPx, draw);
-}
-
-/**
  * Calls `draw` for the rectangles of one level in the viewport that starts at `x0` (axis units) and is `viewWidthPx`
  * wide at `unitsPerPx`, in start order. Bars at least a pixel wide are drawn exactly as they are. Narrower bars
  * (zero-duration ones included) fall into the pixel column where they start, and each column gets one rectangle in
@@ -514,8 +465,40 @@ export function forEachDrawable(
   run.drawn = 0;
   run.paintedUntil = -Infinity;
   run.freeColumn = 0;
+  const { start, duration } = axis;
   const range = visibleRange(axis, depth, x0, to, scratchRange);
-  for (let k = range.first; k < range.end; k++) visitBar(axis, level[k]!, x0, unitsPerPx, draw);
+  for (let k = range.first; k < range.end; k++) {
+    const index = level[k]!;
+    const left = (start[index]! - x0) / unitsPerPx;
+    const right = left + duration[index]! / unitsPerPx;
+    // Overlapping bars that ended left of the viewport are not excluded by the binary search.
+    if (right < 0) continue;
+    if (right - left >= 1) {
+      // Rectangles stay in start order (the renderer's labels stop where the next bar of the row begins).
+      if (column.index >= 0) closeColumn(draw, axis);
+      if (run.index >= 0) flushRun(draw);
+      draw(index, left, right - left, 1);
+      run.drawn++;
+      if (right > run.paintedUntil) run.paintedUntil = right;
+      continue;
+    }
+    // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
+    // painted edge is not.
+    if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) continue;
+    // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
+    const at = Math.max(Math.floor(left), run.freeColumn);
+    if (at !== column.at || column.index < 0) {
+      if (column.index >= 0) closeColumn(draw, axis);
+      column.at = at;
+      column.count = 0;
+    }
+    const rank = rankOf(axis, index);
+    if (column.index < 0 || rank < column.rank) {
+      column.index = index;
+      column.rank = rank;
+    }
+    column.count++;
+  }
   if (column.index >= 0) closeColumn(draw, axis);
   if (run.index >= 0) flushRun(draw);
   return run.drawn;
