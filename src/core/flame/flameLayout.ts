@@ -402,6 +402,14 @@ function summarize(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, level: In
   return { bucketUnits, best, rank, end, wide: wideBars, wideMaxEnd: maxEnds(wideBars, start, duration) };
 }
 
+/**
+ * Whether a sub-pixel bar `[left, right)` ends under the painted edge of the wide bars drawn before it, and is hidden;
+ * a zero-duration bar on the edge is not.
+ */
+function endsUnder(left: number, right: number, paintedUntil: number): boolean {
+  return right < paintedUntil || (right === paintedUntil && left < right);
+}
+
 /** Module-level scratch state, so that a frame allocates nothing (no closures, no result objects). */
 const scratchRange: LevelRange = { first: 0, end: 0 };
 /** The pixel column being filled by sub-pixel bars: its best-ranked bar and how many bars it holds. */
@@ -482,9 +490,8 @@ export function forEachDrawable(
       if (right > run.paintedUntil) run.paintedUntil = right;
       continue;
     }
-    // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it; a zero-duration bar on the
-    // painted edge is not.
-    if (right < run.paintedUntil || (right === run.paintedUntil && left < right)) continue;
+    // Hidden under a wide bar, or inside a column drawn before a wide bar interrupted it.
+    if (endsUnder(left, right, run.paintedUntil)) continue;
     // A column is drawn once: a bar that starts in one already drawn but reaches past it moves to the next.
     const at = Math.max(Math.floor(left), run.freeColumn);
     if (at !== column.at || column.index < 0) {
@@ -565,7 +572,7 @@ export function drawSummarized(
       if (right - left >= 1) {
         draw(index, left, right - left, 1);
         if (right > paintedUntil) paintedUntil = right;
-      } else if (!(right < paintedUntil || (right === paintedUntil && left < right))) {
+      } else if (!endsUnder(left, right, paintedUntil)) {
         mark(index, left, rankOf(axis, index));
       }
     }
@@ -578,11 +585,12 @@ export function drawSummarized(
     const barStart = start[index]!;
     if (!(barStart < nextWideStart)) drawWide(barStart);
     let left = (barStart - x0) / unitsPerPx;
+    // Only a bucket that starts under a wide bar or left of the view can be hidden, wholly or but for some bars.
     if (left < paintedUntil || left < 0) {
       const latestEnd = (end[bucket]! - x0) / unitsPerPx;
-      if (latestEnd < 0 || latestEnd < paintedUntil || (latestEnd === paintedUntil && left < latestEnd)) continue;
-      const right = left + duration[index]! / unitsPerPx;
-      if (right < paintedUntil || (right === paintedUntil && left < right)) left = paintedUntil;
+      if (latestEnd < 0 || endsUnder(left, latestEnd, paintedUntil)) continue;
+      // Some of its bars show, but not the one that colours it: they come out where the wide bar ends.
+      if (endsUnder(left, left + duration[index]! / unitsPerPx, paintedUntil)) left = paintedUntil;
     }
     mark(index, left, rank[bucket]!);
   }
