@@ -2,18 +2,17 @@
  * The chart area: the time (or token) axis, the canvas and its vertical scroller, with d3-zoom for wheel zoom and drag
  * pan along x only, kept inside the trace. Draws are coalesced to one per animation frame.
  */
-import { axisTop } from 'd3-axis';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { visibleRange, type LevelRange } from '../src/core/flame/flameLayout';
 import { formatDuration, formatTokens } from '../src/core/format';
+import { Axis } from './render/axis';
 import { FlameRenderer, ROW_HEIGHT } from './render/flameRenderer';
 import { readColors, watchTheme, type ChartColors } from './render/theme';
 import type { TraceModel } from './traceModel';
 import type { ChartMode } from './vscodeApi';
 
-const AXIS_HEIGHT = 24;
 /** Deepest zoom: a microsecond (or a token) across the view. */
 const MIN_VISIBLE_UNITS = 0.001;
 
@@ -31,7 +30,7 @@ export class FlameChart {
   private readonly canvas: HTMLCanvasElement;
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
-  private readonly axisGroup: SVGGElement;
+  private readonly axis = new Axis();
   private readonly renderer: FlameRenderer;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private readonly base: ScaleLinear<number, number> = scaleLinear();
@@ -58,12 +57,6 @@ export class FlameChart {
   ) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
-    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    svg.classList.add('axis');
-    svg.setAttribute('height', String(AXIS_HEIGHT));
-    this.axisGroup = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-    this.axisGroup.setAttribute('transform', `translate(0,${AXIS_HEIGHT - 1})`);
-    svg.append(this.axisGroup);
     this.scroller = document.createElement('div');
     this.scroller.className = 'chart-scroller';
     this.canvas = document.createElement('canvas');
@@ -73,13 +66,14 @@ export class FlameChart {
     this.canvas.setAttribute('aria-label', 'Flame chart. Arrow keys move between spans, Enter jumps to code.');
     this.spacer = document.createElement('div');
     this.scroller.append(this.canvas, this.spacer);
-    this.element.append(svg, this.scroller);
+    this.element.append(this.axis.element, this.scroller);
 
     this.renderer = new FlameRenderer(this.canvas);
     this.colors = readColors(document.body);
     watchTheme(() => {
       this.colors = readColors(document.body);
       this.font = undefined;
+      this.axis.themeChanged();
       this.requestDraw();
     });
 
@@ -270,7 +264,6 @@ export class FlameChart {
     this.height = height;
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
-    this.element.querySelector('svg')!.setAttribute('width', String(width));
     this.updateExtent();
     if (domain === null) this.resetZoom();
     else this.zoomTo(domain[0], domain[1]);
@@ -308,18 +301,6 @@ export class FlameChart {
       hovered: this.hovered,
     });
     const format = this.mode === 'time' ? formatDuration : (value: number) => `${formatTokens(value)} tok`;
-    const axis = axisTop(scale)
-      .ticks(Math.max(2, Math.floor(this.width / 100)))
-      .tickFormat((value) => (Number(value) === 0 ? '0' : format(Number(value))))
-      .tickSizeOuter(0);
-    const group = select(this.axisGroup).call(axis);
-    // Labels at the edges are anchored inwards so that they are not cut in half.
-    const edge = 30;
-    group
-      .selectAll<SVGTextElement, number>('.tick text')
-      .attr('text-anchor', (value) => {
-        const x = scale(value);
-        return x < edge ? 'start' : x > this.width - edge ? 'end' : 'middle';
-      });
+    this.axis.draw(scale, this.width, pixelRatio, format, this.mode === 'time' ? 'Time axis' : 'Token axis');
   }
 }
