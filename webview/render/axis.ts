@@ -40,10 +40,11 @@ export class Axis {
     const { element, context } = this;
     const backingWidth = Math.round(width * pixelRatio);
     const backingHeight = Math.round(AXIS_HEIGHT * pixelRatio);
-    // The page's style sizes the canvas (media/flame.css); only its backing store follows the chart and pixel ratio.
+    // As wide as the chart's canvas, which a vertical scrollbar may narrow; the page's style gives the height.
     if (element.width !== backingWidth || element.height !== backingHeight) {
       element.width = backingWidth;
       element.height = backingHeight;
+      element.style.width = `${width}px`;
     }
     if (this.style === undefined) {
       const computed = getComputedStyle(element);
