@@ -315,6 +315,13 @@ function histogramPointJson(point: HistogramDataPoint): JsonObject {
       ['explicitBounds', point.explicitBounds.map(doubleJson)],
       ['exemplars', exemplarsJson(point.exemplars)],
     ]),
+    ...statisticsJson(point),
+  };
+}
+
+/** A histogram point's optional sum, min and max. */
+function statisticsJson(point: HistogramDataPoint | ExponentialHistogramDataPoint): JsonObject {
+  return {
     ...optionalDoubleJson('sum', point.sum),
     ...optionalDoubleJson('min', point.min),
     ...optionalDoubleJson('max', point.max),
@@ -340,9 +347,7 @@ function exponentialPointJson(point: ExponentialHistogramDataPoint): JsonObject 
       ['zeroThreshold', doubleJson(point.zeroThreshold)],
       ['exemplars', exemplarsJson(point.exemplars)],
     ]),
-    ...optionalDoubleJson('sum', point.sum),
-    ...optionalDoubleJson('min', point.min),
-    ...optionalDoubleJson('max', point.max),
+    ...statisticsJson(point),
   };
 }
 
