@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startPropagatingTracing } from './mcp-propagation.js';
+import { answerSampling } from './mcp-tools.js';
 
 const { tracer, shutdown } = startPropagatingTracing('mcp-travel-agent');
 if (process.env.PRODUCER_SCENARIO !== 'traceloop-only') {
@@ -29,12 +30,7 @@ const { port } = JSON.parse(portLine);
 
 const client = new clientModule.Client({ name: 'travel-agent', version: '1.0.0' }, { capabilities: { sampling: {} } });
 // The server's plan_trip tool asks this client's model for text (MCP sampling).
-client.setRequestHandler(CreateMessageRequestSchema, () =>
-  tracer.startActiveSpan('answer sampling request', (span) => {
-    span.end();
-    return { model: 'stub-model', role: 'assistant', content: { type: 'text', text: 'Museum, then a walk by the river.' } };
-  }),
-);
+answerSampling(client, CreateMessageRequestSchema, tracer);
 
 const results = {};
 const agentAttributes = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'travel-agent' };

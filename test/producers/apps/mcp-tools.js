@@ -1,7 +1,7 @@
 // The weather MCP server's tools, served over stdio by mcp-server.js and over Streamable HTTP by mcp-http-server.js,
-// the same code on both: what depends on the transport is where plan_trip's sampling request goes (see there).
-// Imports no MCP SDK module and has no side effect: each server applies its instrumentations to the SDK modules it
-// imports, makes its McpServer, then registers these tools on it.
+// the same code on both: what depends on the transport is where plan_trip's sampling request goes (see there); and
+// the clients' answer to that request. Imports no MCP SDK module and has no side effect: each app applies its
+// instrumentations to the SDK modules it imports, makes its McpServer or Client, then passes it here.
 import { SpanStatusCode } from '@opentelemetry/api';
 import { z } from 'zod';
 
@@ -46,5 +46,18 @@ export function registerWeatherTools(server, tracer) {
         span.end();
         throw error;
       }),
+  );
+}
+
+/**
+ * Makes `client` (a Client of the SDK) answer plan_trip's sampling request with a stub model's text, in a span of
+ * `tracer`, the client app's; `requestSchema` is the SDK's CreateMessageRequestSchema.
+ */
+export function answerSampling(client, requestSchema, tracer) {
+  client.setRequestHandler(requestSchema, () =>
+    tracer.startActiveSpan('answer sampling request', (span) => {
+      span.end();
+      return { model: 'stub-model', role: 'assistant', content: { type: 'text', text: 'Museum, then a walk by the river.' } };
+    }),
   );
 }
