@@ -26,6 +26,8 @@ const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 export const STARTUP_TIMEOUT_MS = 90_000;
 /** How long UI expectations wait: the tree and status bar refresh within a second, a loaded machine needs more. */
 export const UI_TIMEOUT_MS = 15_000;
+/** How long an expanded row may stay collapsed (its children loading) before the twistie is clicked again. */
+const EXPAND_RETRY_MS = 2_000;
 const TEST_TIMEOUT_MS = 120_000;
 const SIDE_BAR_WIDTH = 560;
 /** code-server exits by itself when no browser was connected for this long: a safety net if a test process dies. */
@@ -437,19 +439,26 @@ export class VsCodeSession {
 
   /** Waits for the trace row `label`, expands it and returns its subtree as the view shows it. */
   async expandTrace(label: string): Promise<TreeNode> {
-    const row = this.traceRow(label);
-    await row.first().waitFor({ timeout: UI_TIMEOUT_MS });
-    if ((await row.first().getAttribute('aria-expanded')) !== 'true') {
-      await row.first().locator('.monaco-tl-twistie').click();
-    }
-    return this.traceTree(label);
+    const row = this.traceRow(label).first();
+    await row.waitFor({ timeout: UI_TIMEOUT_MS });
+    return this.traceTree(label, row);
   }
 
-  /** The subtree of an expanded trace row, once its rows have rendered. */
-  async traceTree(label: string): Promise<TreeNode> {
+  /**
+   * The subtree of an expanded trace row, once its rows have rendered. With `row`, a collapsed row is expanded, again
+   * if a refresh of the view (a trace arriving while the click lands) collapsed it before its children loaded.
+   */
+  async traceTree(label: string, row?: Locator): Promise<TreeNode> {
+    let lastClick = -Infinity;
     return eventually(`the expanded trace "${label}"`, async () => {
       const trace = nestRows(await this.treeRows()).find((node) => node.level === 1 && node.label === label);
-      return trace?.expanded === true && trace.children.length > 0 ? trace : undefined;
+      if (trace?.expanded === true && trace.children.length > 0) return trace;
+      if (row !== undefined && trace?.expanded === false && Date.now() - lastClick > EXPAND_RETRY_MS) {
+        lastClick = Date.now();
+        await row.locator('.monaco-tl-twistie').click({ timeout: UI_TIMEOUT_MS / 3 });
+      }
+      const state = trace === undefined ? 'no such row' : `expanded: ${trace.expanded}, ${trace.children.length} children`;
+      throw new Error(`the trace row shows ${state}`);
     });
   }
 
