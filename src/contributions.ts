@@ -64,6 +64,8 @@ export const SettingKeys = {
   receiverGrpcPort: 'receiver.grpcPort',
   receiverMaxBodySize: 'receiver.maxBodySize',
   storeMaxSpans: 'store.maxSpans',
+  storeMaxLogRecords: 'store.maxLogRecords',
+  storeMaxMetricPoints: 'store.maxMetricPoints',
   pathMappings: 'pathMappings',
   codeLensEnabled: 'codeLens.enabled',
   terminalInjectEnvironment: 'terminal.injectEnvironment',

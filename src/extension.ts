@@ -18,8 +18,8 @@ import {
 import { isDefaultEndpoint } from './core/endpoint';
 import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
 import type { CodeSettings, ExportSettings, Settings } from './core/settings';
-import { DEFAULT_MAX_LOG_RECORDS, LogStore } from './core/store/logStore';
-import { DEFAULT_MAX_METRIC_POINTS, MetricStore } from './core/store/metricStore';
+import { LogStore } from './core/store/logStore';
+import { MetricStore } from './core/store/metricStore';
 import { TraceStore } from './core/store/traceStore';
 import { DisposableStore } from './disposable';
 import { FlamePanels } from './flamePanel';
@@ -41,9 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
   let codeSettings = loadCodeSettings(log);
   const store = new TraceStore({ maxSpans: settings.maxSpans });
   // Logs go with their trace when it is evicted; logs and metrics both go on Clear Traces.
-  const logs = new LogStore({ maxRecords: DEFAULT_MAX_LOG_RECORDS });
+  const logs = new LogStore({ maxRecords: settings.maxLogRecords });
   disposables.add(logs.followTraces(store));
-  const metrics = new MetricStore({ maxPoints: DEFAULT_MAX_METRIC_POINTS });
+  const metrics = new MetricStore({ maxPoints: settings.maxMetricPoints });
   disposables.add(
     store.onDidChange((change) => {
       if (change.cleared) metrics.clear();
@@ -111,6 +111,8 @@ export function activate(context: vscode.ExtensionContext): void {
       settings = loadSettings(log);
       if (storeChanged) {
         store.setMaxSpans(settings.maxSpans);
+        logs.setMaxRecords(settings.maxLogRecords);
+        metrics.setMaxPoints(settings.maxMetricPoints);
         tracesView.updateHeader();
         statusBar.update();
       }

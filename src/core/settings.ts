@@ -18,6 +18,8 @@ export interface ReceiverSettings {
 export interface Settings {
   receiver: ReceiverSettings;
   maxSpans: number;
+  maxLogRecords: number;
+  maxMetricPoints: number;
 }
 
 /** Settings of jump to code and the CodeLens figures. */
@@ -41,6 +43,8 @@ export const SETTING_DEFAULTS = {
   'receiver.grpcPort': 4317,
   'receiver.maxBodySize': 20,
   'store.maxSpans': 200_000,
+  'store.maxLogRecords': 50_000,
+  'store.maxMetricPoints': 100_000,
   'codeLens.enabled': true,
   'terminal.injectEnvironment': true,
   'debug.injectEnvironment': true,
@@ -51,6 +55,8 @@ export const SETTING_LIMITS = {
   'receiver.grpcPort': { minimum: 0, maximum: 65_535 },
   'receiver.maxBodySize': { minimum: 1, maximum: 1024 },
   'store.maxSpans': { minimum: 1000, maximum: 10_000_000 },
+  'store.maxLogRecords': { minimum: 1000, maximum: 10_000_000 },
+  'store.maxMetricPoints': { minimum: 1000, maximum: 10_000_000 },
 } as const;
 
 const MIB = 1024 * 1024;
@@ -101,6 +107,8 @@ export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unkno
         maxBodyBytes: integer('receiver.maxBodySize') * MIB,
       },
       maxSpans: integer('store.maxSpans'),
+      maxLogRecords: integer('store.maxLogRecords'),
+      maxMetricPoints: integer('store.maxMetricPoints'),
     },
     problems,
   };

@@ -141,6 +141,8 @@ describe('parseSettings', () => {
     assert.deepEqual(settings, {
       receiver: { enabled: true, host: '127.0.0.1', port: 4318, grpcPort: 4317, maxBodyBytes: 20 * 1024 * 1024 },
       maxSpans: 200_000,
+      maxLogRecords: 50_000,
+      maxMetricPoints: 100_000,
     });
   });
 
@@ -152,12 +154,16 @@ describe('parseSettings', () => {
       'receiver.grpcPort': 0,
       'receiver.maxBodySize': 64,
       'store.maxSpans': 5000,
+      'store.maxLogRecords': 2000,
+      'store.maxMetricPoints': 1_000_000,
     };
     const { settings, problems } = parseSettings((key) => values[key]);
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
       receiver: { enabled: false, host: '::1', port: 14318, grpcPort: 0, maxBodyBytes: 64 * 1024 * 1024 },
       maxSpans: 5000,
+      maxLogRecords: 2000,
+      maxMetricPoints: 1_000_000,
     });
   });
 
@@ -169,12 +175,16 @@ describe('parseSettings', () => {
       'receiver.grpcPort': -1,
       'receiver.maxBodySize': 2.5,
       'store.maxSpans': -1,
+      'store.maxLogRecords': 999,
+      'store.maxMetricPoints': '5000',
     };
     const { settings, problems } = parseSettings((key) => values[key]);
     assert.deepEqual(settings, parseSettings(() => undefined).settings);
-    assert.equal(problems.length, 6);
+    assert.equal(problems.length, 8);
     assert.match(problems.join('\n'), /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/);
     assert.match(problems.join('\n'), /aiTraceLens\.receiver\.grpcPort must be an integer from 0 to 65535, got -1; using 4317/);
+    assert.match(problems.join('\n'), /aiTraceLens\.store\.maxLogRecords must be an integer from 1000 to 10000000, got 999; using 50000/);
+    assert.match(problems.join('\n'), /aiTraceLens\.store\.maxMetricPoints must be an integer .*, got "5000"; using 100000/);
   });
 });
 

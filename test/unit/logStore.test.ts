@@ -45,6 +45,24 @@ describe('LogStore', () => {
     assert.deepEqual(bodies(logs.forSpan(TRACE_A, SPAN_2)), [3]);
   });
 
+  test('a lower bound evicts the oldest records at once and names their traces; a higher one keeps what is there', () => {
+    const logs = new LogStore({ maxRecords: 10 });
+    logs.add([TRACE_A, TRACE_B, TRACE_A, TRACE_B].map((traceId, index) => makeLogRecord({ traceId, spanId: SPAN_1, body: index })));
+    const changes: LogStoreChange[] = [];
+    logs.onDidChange((change) => changes.push(change));
+    logs.setMaxRecords(20);
+    assert.deepEqual(changes, [], 'nothing evicted, nothing to tell');
+    logs.setMaxRecords(1);
+    assert.deepEqual(changes, [{ updatedTraces: [TRACE_A, TRACE_B], cleared: false }]);
+    assert.equal(logs.recordCount, 1);
+    assert.equal(logs.evictedRecords, 3);
+    assert.deepEqual(bodies(logs.forSpan(TRACE_B, SPAN_1)), [3]);
+    logs.add([makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1, body: 4 })]);
+    assert.deepEqual(changes[1], { updatedTraces: [TRACE_A, TRACE_B], cleared: false }, 'the add evicted trace B\'s record');
+    assert.throws(() => logs.setMaxRecords(0), RangeError);
+    assert.equal(logs.recordCount, 1, 'a rejected bound changes nothing');
+  });
+
   test('a trace evicted from the trace store takes its records along; clearing the traces clears the logs', () => {
     const traces = new TraceStore({ maxSpans: 1000 });
     const logs = new LogStore({ maxRecords: 100 });

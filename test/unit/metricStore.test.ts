@@ -88,4 +88,18 @@ describe('MetricStore', () => {
     assert.deepEqual(store.names(), []);
     assert.throws(() => new MetricStore({ maxPoints: 0 }), RangeError);
   });
+
+  test('a lower bound evicts the oldest points at once; a higher one lets more in', () => {
+    const store = new MetricStore({ maxPoints: 10 });
+    store.add([metric('gen_ai.a', { type: 'gauge', dataPoints: [0, 1, 2, 3].map((value) => numberPoint(value)) })]);
+    store.setMaxPoints(2);
+    assert.equal(store.pointCount, 2);
+    assert.equal(store.evictedPoints, 2);
+    store.setMaxPoints(3);
+    store.add([metric('gen_ai.b', { type: 'gauge', dataPoints: [numberPoint(4)] })]);
+    const values = (name: string) => store.query({ name }).map((stored) => (stored.point as NumberDataPoint).value);
+    assert.deepEqual([...values('gen_ai.a'), ...values('gen_ai.b')], [2, 3, 4]);
+    assert.throws(() => store.setMaxPoints(-1), RangeError);
+    assert.equal(store.pointCount, 3, 'a rejected bound changes nothing');
+  });
 });

@@ -5,14 +5,14 @@
  * batches are exported independently, so logs often come first); readers join by ids when they ask, so nothing has to
  * be re-linked when the span arrives. Records without a trace id are kept too, apart.
  *
- * Bounds: at most `maxRecords`; beyond, the oldest received are evicted first and counted. A trace's records also go
- * when the trace store evicts that trace (`followTraces`), and all go when it is cleared.
+ * Bounds: at most `maxRecords` (changed with `setMaxRecords`); beyond, the oldest received are evicted first and
+ * counted. A trace's records also go when the trace store evicts that trace (`followTraces`), and all go when it is
+ * cleared.
  */
 import { Emitter, type Disposable, type Event } from '../events';
 import { recordTimeOf, type LogRecord } from '../otlp/logModel';
 import type { StoreChange } from './types';
 
-export const DEFAULT_MAX_LOG_RECORDS = 50_000;
 
 export interface LogStoreOptions {
   maxRecords: number;
@@ -20,7 +20,7 @@ export interface LogStoreOptions {
 
 /** What one add, eviction or clear changed. */
 export interface LogStoreChange {
-  /** Traces that gained records ('' stands for records without a trace). */
+  /** Traces that gained records, or lost some to the bound ('' stands for records without a trace). */
   readonly updatedTraces: readonly string[];
   readonly cleared: boolean;
 }
@@ -51,13 +51,10 @@ export class LogStore {
   private head = 0;
   private live = 0;
   private evicted = 0;
-  private readonly maxRecords: number;
+  private maxRecords: number;
 
   constructor(options: LogStoreOptions) {
-    if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) {
-      throw new RangeError(`maxRecords must be a positive integer, got ${options.maxRecords}`);
-    }
-    this.maxRecords = options.maxRecords;
+    this.maxRecords = checkMaxRecords(options.maxRecords);
   }
 
   get recordCount(): number {
@@ -89,8 +86,16 @@ export class LogStore {
       this.live++;
       updated.add(record.traceId);
     }
-    this.evictToFit();
+    this.evictToFit(updated);
     this.changeEmitter.fire({ updatedTraces: [...updated], cleared: false });
+  }
+
+  /** Changes the bound; a lower one evicts the oldest records at once. */
+  setMaxRecords(maxRecords: number): void {
+    this.maxRecords = checkMaxRecords(maxRecords);
+    const updated = new Set<string>();
+    this.evictToFit(updated);
+    if (updated.size > 0) this.changeEmitter.fire({ updatedTraces: [...updated], cleared: false });
   }
 
   /** The span's records by time (then arrival). */
@@ -143,11 +148,13 @@ export class LogStore {
     });
   }
 
-  private evictToFit(): void {
+  /** Evicts the oldest records past the bound, adding their traces to `updated`. */
+  private evictToFit(updated: Set<string>): void {
     while (this.live > this.maxRecords) {
       const entry = this.queue[this.head++]!;
       if (entry.removed) continue;
       this.removeEntry(entry);
+      updated.add(entry.record.traceId);
       this.evicted++;
     }
     this.compactIfSparse();
@@ -183,4 +190,11 @@ function byTime(records: LogRecord[]): LogRecord[] {
     const timeB = recordTimeOf(b);
     return timeA < timeB ? -1 : timeA > timeB ? 1 : 0;
   });
+}
+
+function checkMaxRecords(maxRecords: number): number {
+  if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+    throw new RangeError(`maxRecords must be a positive integer, got ${maxRecords}`);
+  }
+  return maxRecords;
 }

@@ -18,8 +18,6 @@ import type {
   SummaryDataPoint,
 } from '../otlp/metricModel';
 
-export const DEFAULT_MAX_METRIC_POINTS = 100_000;
-
 /** Name prefixes of the metrics the store keeps. */
 export const KEPT_METRIC_PREFIXES: readonly string[] = ['gen_ai.', 'mcp.', 'llm.', 'vllm:', 'sglang:', 'tgi_'];
 
@@ -67,13 +65,10 @@ export class MetricStore {
   private head = 0;
   private evicted = 0;
   private dropped = 0;
-  private readonly maxPoints: number;
+  private maxPoints: number;
 
   constructor(options: MetricStoreOptions) {
-    if (!Number.isInteger(options.maxPoints) || options.maxPoints < 1) {
-      throw new RangeError(`maxPoints must be a positive integer, got ${options.maxPoints}`);
-    }
-    this.maxPoints = options.maxPoints;
+    this.maxPoints = checkMaxPoints(options.maxPoints);
   }
 
   get pointCount(): number {
@@ -125,6 +120,12 @@ export class MetricStore {
     return result;
   }
 
+  /** Changes the bound; a lower one evicts the oldest points at once. */
+  setMaxPoints(maxPoints: number): void {
+    this.maxPoints = checkMaxPoints(maxPoints);
+    this.evictToFit();
+  }
+
   /** Names of the metrics held, sorted. */
   names(): string[] {
     return [...this.byName.keys()].sort();
@@ -169,4 +170,11 @@ export class MetricStore {
 
 function attributeOf(stored: StoredPoint, key: string): AttributeValue | undefined {
   return stored.point.attributes.get(key) ?? stored.resourceAttributes.get(key);
+}
+
+function checkMaxPoints(maxPoints: number): number {
+  if (!Number.isInteger(maxPoints) || maxPoints < 1) {
+    throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
+  }
+  return maxPoints;
 }
