@@ -16,6 +16,7 @@ import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, TraceRecord } from './core/store/types';
 import type { FlamePanels } from './flamePanel';
 import { addTraceExportToLaunchConfiguration } from './launchConfiguration';
+import { showMetrics } from './metricsDocument';
 import { describeError, type ReceiverController } from './receiverController';
 import { parseSpanDetailsUri, showSpanDetails } from './spanDetails';
 import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
@@ -57,6 +58,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.addTraceExportToLaunchConfiguration]: () => addTraceExportToLaunchConfiguration(receiver),
     [Commands.groupBySession]: () => context.tracesView.setGrouping('session'),
     [Commands.groupByTrace]: () => context.tracesView.setGrouping('trace'),
+    [Commands.showMetrics]: () => showMetrics(),
   };
 
   return Object.entries(handlers).map(([id, handler]) =>
@@ -224,6 +226,7 @@ async function showReceiverActions({ receiver }: CommandContext): Promise<void> 
     { label: '$(debug-restart) Restart Receiver', command: Commands.restartReceiver },
     { label: '$(plug) Change Receiver Port…', command: Commands.changePort },
     { label: '$(clear-all) Clear Traces', command: Commands.clearTraces },
+    { label: '$(graph-line) Show Metrics', command: Commands.showMetrics },
     { label: '$(output) Show Log', command: Commands.showLog },
     { label: '$(settings-gear) Open Settings', command: Commands.openSettings },
   );

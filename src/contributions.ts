@@ -22,6 +22,7 @@ export const Commands = {
   addTraceExportToLaunchConfiguration: 'aiTraceLens.addTraceExportToLaunchConfiguration',
   groupBySession: 'aiTraceLens.groupBySession',
   groupByTrace: 'aiTraceLens.groupByTrace',
+  showMetrics: 'aiTraceLens.showMetrics',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -75,5 +76,7 @@ export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 
 /** URI scheme of the read-only span details documents. */
 export const SPAN_DETAILS_SCHEME = 'ai-trace-lens';
+/** URI scheme of the read-only metrics document. */
+export const METRICS_SCHEME = 'ai-trace-lens-metrics';
 
 export const OUTPUT_CHANNEL_NAME = 'AI Trace Lens';

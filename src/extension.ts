@@ -16,7 +16,7 @@ import {
   readSettings,
 } from './config';
 import { isDefaultEndpoint } from './core/endpoint';
-import { ContextKeys, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
+import { ContextKeys, METRICS_SCHEME, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
 import type { CodeSettings, ExportSettings, Settings } from './core/settings';
 import { LogStore } from './core/store/logStore';
 import { MetricStore } from './core/store/metricStore';
@@ -24,6 +24,7 @@ import { TraceStore } from './core/store/traceStore';
 import { DisposableStore } from './disposable';
 import { FlamePanels } from './flamePanel';
 import { LaunchEnvironmentProvider } from './launchConfiguration';
+import { MetricsDocumentProvider } from './metricsDocument';
 import { ReceiverController } from './receiverController';
 import { SpanDetailsProvider } from './spanDetails';
 import { ReceiverStatusBar } from './statusBar';
@@ -64,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
   const spanDetails = disposables.add(new SpanDetailsProvider(store, logs));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
+  const metricsDocument = disposables.add(new MetricsDocumentProvider(metrics, () => settings.maxMetricPoints));
+  disposables.add(vscode.workspace.registerTextDocumentContentProvider(METRICS_SCHEME, metricsDocument));
   const navigator = disposables.add(new CodeNavigator(() => codeSettings.pathMappings, log));
   const flamePanels = disposables.add(
     new FlamePanels({ extensionUri: context.extensionUri, store, logs, navigator, tracesView, log }),

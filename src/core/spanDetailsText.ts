@@ -272,6 +272,20 @@ function flowArray(values: readonly AttributeValue[]): string | undefined {
   return `[${parts.join(', ')}]`;
 }
 
+/** An attribute value on one line of YAML: strings quoted, maps and arrays in flow style, bytes as base64. */
+export function inlineYaml(value: AttributeValue): string {
+  if (typeof value === 'string') return quoted(value);
+  if (value instanceof Map) {
+    const entries = [...value].map(([key, item]) => `${yamlKey(key)}: ${inlineYaml(item)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  if (Array.isArray(value)) return `[${value.map(inlineYaml).join(', ')}]`;
+  if (value instanceof Uint8Array) {
+    return `!!binary "${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
+  }
+  return scalarText(value);
+}
+
 function scalarText(value: number | bigint | boolean | null | Uint8Array): string {
   if (value === null) return 'null';
   if (value instanceof Uint8Array) return bytesText(value);
@@ -305,13 +319,13 @@ function parseJsonContainer(text: string): object | undefined {
 }
 
 /** Keys made of the usual attribute-name characters stay bare; anything else is quoted. */
-function yamlKey(key: string): string {
+export function yamlKey(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.\-/]*$/.test(key) ? key : quoted(key);
 }
 
-function quoted(text: string): string;
-function quoted(text: string | undefined): string | undefined;
-function quoted(text: string | undefined): string | undefined {
+export function quoted(text: string): string;
+export function quoted(text: string | undefined): string | undefined;
+export function quoted(text: string | undefined): string | undefined {
   // JSON leaves U+2028/U+2029 raw; editors treat them as line breaks.
   return text === undefined ? undefined : JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }

@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { parse } from 'yaml';
 import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
 import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
 
@@ -122,5 +126,48 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
     const welcome = await eventually('the welcome content', () => vscode.welcomeText());
     assert.match(welcome, /No traces yet/);
+  });
+
+  uiTest('Show Metrics lists the AI metrics an app exports, updated while open', session, async () => {
+    await vscode.runCommand('aiTraceLens.showMetrics');
+    assert.match(await vscode.editorText('AI Metrics'), /^# No AI metrics received yet\./);
+
+    /** One run of an app: its own start time, one export when it shuts down. */
+    const runApp = async (durations: number[]) => {
+      const provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': 'metrics-e2e' }),
+        readers: [
+          new PeriodicExportingMetricReader({
+            exporter: new OTLPMetricExporter({ url: `http://127.0.0.1:${vscode.receiverPort}/v1/metrics` }),
+            exportIntervalMillis: 60_000,
+          }),
+        ],
+      });
+      const meter = provider.getMeter('opentelemetry.instrumentation.openai_v2');
+      const duration = meter.createHistogram('gen_ai.client.operation.duration', { unit: 's' });
+      for (const seconds of durations) duration.record(seconds, { 'gen_ai.request.model': 'gpt-4o' });
+      meter.createCounter('http.client.request.count').add(1);
+      await provider.shutdown();
+    };
+    type Report = Record<string, { instrument: string; series: { service: string; count: number; sum: string }[] }>;
+    const seriesOnceCounted = (count: number) =>
+      eventually(`the metrics document counting ${count} calls`, async () => {
+        const text = await vscode.editorText('AI Metrics');
+        const report = parse(text) as Report | null;
+        const series = report?.['gen_ai.client.operation.duration']?.series[0];
+        return series?.count === count ? { text, report: report!, series } : undefined;
+      });
+
+    await runApp([0.75, 1.25]);
+    const first = await seriesOnceCounted(2);
+    assert.equal(first.report['gen_ai.client.operation.duration']!.instrument, 'histogram, cumulative');
+    assert.deepEqual([first.series.service, first.series.sum], ['metrics-e2e', '2 s']);
+    assert.match(first.text, /\n# 1 point of other metrics not kept\.\n/);
+    assert.deepEqual(Object.keys(first.report), ['gen_ai.client.operation.duration'], 'the HTTP metric is not listed');
+    // The app runs again: its points add to the first run's, and the open document follows.
+    await runApp([3]);
+    const second = await seriesOnceCounted(3);
+    assert.equal(second.series.sum, '5 s');
+    await vscode.screenshot('metrics');
   });
 });

@@ -8,6 +8,7 @@
  *
  * Bounds: at most `maxPoints` data points; beyond, the oldest received are evicted first and counted.
  */
+import { Emitter, type Event } from '../events';
 import type { AttributeMap, AttributeValue } from '../model';
 import type {
   ExponentialHistogramDataPoint,
@@ -30,6 +31,7 @@ export type DataPoint = NumberDataPoint | HistogramDataPoint | ExponentialHistog
 /** One data point with what identifies its series. */
 export interface StoredPoint {
   readonly name: string;
+  readonly description: string;
   readonly unit: string;
   readonly type: MetricType;
   /** For sums and histograms: 1 delta, 2 cumulative. */
@@ -59,6 +61,10 @@ export interface MetricStoreOptions {
 }
 
 export class MetricStore {
+  private readonly changeEmitter = new Emitter<void>();
+  /** Fires when points were kept, dropped or evicted, and on clear. */
+  readonly onDidChange: Event<void> = this.changeEmitter.event;
+
   private readonly byName = new Map<string, StoredPoint[]>();
   /** Every kept point, oldest first from `head`. */
   private queue: StoredPoint[] = [];
@@ -103,6 +109,7 @@ export class MetricStore {
       for (const point of data.dataPoints) {
         const stored: StoredPoint = {
           name: metric.name,
+          description: metric.description,
           unit: metric.unit,
           type: data.type,
           aggregationTemporality: temporality,
@@ -117,13 +124,14 @@ export class MetricStore {
     }
     this.dropped += result.dropped;
     this.evictToFit();
+    if (result.kept > 0 || result.dropped > 0) this.changeEmitter.fire();
     return result;
   }
 
   /** Changes the bound; a lower one evicts the oldest points at once. */
   setMaxPoints(maxPoints: number): void {
     this.maxPoints = checkMaxPoints(maxPoints);
-    this.evictToFit();
+    if (this.evictToFit() > 0) this.changeEmitter.fire();
   }
 
   /** Names of the metrics held, sorted. */
@@ -148,9 +156,11 @@ export class MetricStore {
     this.head = 0;
     this.evicted = 0;
     this.dropped = 0;
+    this.changeEmitter.fire();
   }
 
-  private evictToFit(): void {
+  /** Evicts the oldest points past the bound; returns how many. */
+  private evictToFit(): number {
     let evictedNow = 0;
     while (this.queue.length - this.head > this.maxPoints) {
       const oldest = this.queue[this.head++]!;
@@ -165,6 +175,7 @@ export class MetricStore {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
+    return evictedNow;
   }
 }
 
