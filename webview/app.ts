@@ -38,6 +38,12 @@ export class FlameApp {
   private readonly banner = element('div', 'banner');
   private readonly toolbar = element('div', 'toolbar');
   private readonly matchCount = element('span', 'match-count');
+  /** Where the controls go once added: sized like them, so adding them after the first paint moves nothing. */
+  private readonly controlSlots = {
+    search: element('span', 'control-slot search-slot'),
+    mode: element('span', 'control-slot mode-slot'),
+    reset: element('span', 'control-slot reset-slot'),
+  };
   /** The toolbar's controls, built after the trace's first frame (see `addControls`). */
   private controls:
     | { readonly searchField: HTMLElementTagNameMap['vscode-textfield']; readonly modeGroup: HTMLElementTagNameMap['vscode-radio-group'] }
@@ -96,7 +102,8 @@ export class FlameApp {
     this.banner.hidden = true;
     this.banner.setAttribute('role', 'status');
     this.matchCount.setAttribute('aria-live', 'polite');
-    this.toolbar.append(this.matchCount, this.legendSlot);
+    const slots = this.controlSlots;
+    this.toolbar.append(slots.search, this.matchCount, slots.mode, slots.reset, this.legendSlot);
     root.replaceChildren(
       this.headerSlot,
       this.banner,
@@ -258,8 +265,9 @@ export class FlameApp {
     reset.textContent = 'Reset Zoom';
     reset.title = 'Show the whole trace (or double-click an empty area)';
     reset.addEventListener('click', () => this.chart.resetZoom());
-    this.matchCount.before(searchField);
-    this.matchCount.after(modeGroup, reset);
+    this.controlSlots.search.append(searchField);
+    this.controlSlots.mode.append(modeGroup);
+    this.controlSlots.reset.append(reset);
     this.controls = { searchField, modeGroup };
   }
 
