@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { CodeNavigator } from './codeNavigation';
+import { showTraceComparison } from './compareTraces';
 import { openSettings, saveReceiverPort } from './config';
 import { Commands, SettingKeys, TRACES_VIEW_ID, type CommandId } from './contributions';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
@@ -59,6 +60,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.groupBySession]: () => context.tracesView.setGrouping('session'),
     [Commands.groupByTrace]: () => context.tracesView.setGrouping('trace'),
     [Commands.showMetrics]: () => showMetrics(),
+    [Commands.compareTraces]: (target, selection) => compareTraces(context, target, selection),
   };
 
   return Object.entries(handlers).map(([id, handler]) =>
@@ -277,7 +279,7 @@ async function openFlameGraph(context: CommandContext, target: unknown): Promise
     else context.flamePanels.open(ids.traceId, ids.spanId);
     return;
   }
-  const trace = await pickTrace(context);
+  const trace = await pickTrace(context.store.traces(), 'Open Flame Graph');
   if (trace !== undefined) context.flamePanels.open(trace.summary.traceId);
 }
 
@@ -285,8 +287,11 @@ interface TracePick extends vscode.QuickPickItem {
   trace: TraceRecord;
 }
 
-async function pickTrace(context: CommandContext): Promise<TraceRecord | undefined> {
-  const traces = context.store.traces();
+async function pickTrace(
+  traces: readonly TraceRecord[],
+  title: string,
+  placeHolder = 'Pick a trace (newest first)',
+): Promise<TraceRecord | undefined> {
   if (traces.length === 0) {
     void vscode.window.showInformationMessage('There are no traces yet.');
     return undefined;
@@ -303,12 +308,34 @@ async function pickTrace(context: CommandContext): Promise<TraceRecord | undefin
       detail: new Date(Number(summary.startTimeUnixNano / 1_000_000n)).toLocaleString(),
     };
   });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Open Flame Graph',
-    placeHolder: 'Pick a trace (newest first)',
-    matchOnDescription: true,
-  });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true });
   return picked?.trace;
+}
+
+/**
+ * Compares two runs in the diff editor: the two traces selected in the view, or the one the command was invoked on
+ * and one picked (runs with the same root span first, as the likely other run of the same code), or two picked.
+ */
+async function compareTraces({ store }: CommandContext, target: unknown, selection: unknown): Promise<void> {
+  const chosen = Array.isArray(selection) && selection.length > 1 ? selection : [target];
+  const traceIds = [...new Set(chosen.filter(isTreeElement).map((element) => element.traceId))];
+  const traces = traceIds.map((traceId) => store.getTrace(traceId)).filter((trace) => trace !== undefined);
+  if (store.traces().length < 2) {
+    void vscode.window.showInformationMessage('Comparing needs two traces: run your app again, then compare the two runs.');
+    return;
+  }
+  const title = 'Compare Traces';
+  const first = traces[0] ?? (await pickTrace(store.traces(), title, 'Pick the first trace (newest first)'));
+  if (first === undefined) return;
+  let second: TraceRecord | undefined = traces[1];
+  if (second === undefined) {
+    const others = store.traces().filter((trace) => trace !== first);
+    const sameRoot = (trace: TraceRecord) => (trace.summary.rootName === first.summary.rootName ? 0 : 1);
+    // Stable: newest first within each group.
+    others.sort((a, b) => sameRoot(a) - sameRoot(b));
+    second = await pickTrace(others, title, `Compare “${first.summary.rootName}” with… (the same root span first)`);
+  }
+  if (second !== undefined) await showTraceComparison(first, second);
 }
 
 async function jumpToCode(context: CommandContext, target: unknown): Promise<void> {

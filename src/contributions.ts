@@ -23,6 +23,7 @@ export const Commands = {
   groupBySession: 'aiTraceLens.groupBySession',
   groupByTrace: 'aiTraceLens.groupByTrace',
   showMetrics: 'aiTraceLens.showMetrics',
+  compareTraces: 'aiTraceLens.compareTraces',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -76,6 +77,8 @@ export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 
 /** URI scheme of the read-only span details documents. */
 export const SPAN_DETAILS_SCHEME = 'ai-trace-lens';
+/** URI scheme of the read-only documents Compare Traces shows side by side. */
+export const COMPARE_SCHEME = 'ai-trace-lens-compare';
 /** URI scheme of the read-only metrics document. */
 export const METRICS_SCHEME = 'ai-trace-lens-metrics';
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { TraceCodeLenses } from './codeLens';
 import { CodeNavigator } from './codeNavigation';
 import { registerCommands } from './commands';
+import { TraceCompareProvider } from './compareTraces';
 import {
   affectsCode,
   affectsExport,
@@ -16,7 +17,7 @@ import {
   readSettings,
 } from './config';
 import { isDefaultEndpoint } from './core/endpoint';
-import { ContextKeys, METRICS_SCHEME, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
+import { COMPARE_SCHEME, ContextKeys, METRICS_SCHEME, OUTPUT_CHANNEL_NAME, SPAN_DETAILS_SCHEME } from './contributions';
 import type { CodeSettings, ExportSettings, Settings } from './core/settings';
 import { LogStore } from './core/store/logStore';
 import { MetricStore } from './core/store/metricStore';
@@ -65,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
   const spanDetails = disposables.add(new SpanDetailsProvider(store, logs));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
+  const comparisons = disposables.add(new TraceCompareProvider(store, logs));
+  disposables.add(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, comparisons));
   const metricsDocument = disposables.add(new MetricsDocumentProvider(metrics, () => settings.maxMetricPoints));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(METRICS_SCHEME, metricsDocument));
   const navigator = disposables.add(new CodeNavigator(() => codeSettings.pathMappings, log));

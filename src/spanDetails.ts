@@ -1,17 +1,15 @@
 /**
  * Read-only span details documents: `ai-trace-lens:/{traceId}/{spanId}/{span name}.yaml`. The name segment is only
  * the tab title; the ids locate the span. Open documents are re-rendered when their trace changes (a span sent
- * again replaces the earlier copy), and say so when their span has left the store.
+ * again replaces the earlier copy), and say so when their span has left the store (see traceDocuments.ts).
  */
 import * as vscode from 'vscode';
 import { SPAN_DETAILS_SCHEME } from './contributions';
-import { Debouncer } from './core/debounce';
 import { renderMissingSpan, renderSpanDetails } from './core/spanDetailsText';
 import type { LogStore } from './core/store/logStore';
 import type { TraceStore } from './core/store/traceStore';
-import type { StoreChange } from './core/store/types';
+import { TraceDocumentProvider } from './traceDocuments';
 
-const REFRESH_DELAY_MS = 200;
 const TITLE_MAX_LENGTH = 60;
 
 export function spanDetailsUri(traceId: string, spanId: string, spanName: string): vscode.Uri {
@@ -26,8 +24,8 @@ export function parseSpanDetailsUri(value: unknown): { traceId: string; spanId: 
 }
 
 /** A file-name-safe tab title: path separators and control characters would split or break it. */
-function titleOf(spanName: string): string {
-  const title = spanName
+export function titleOf(name: string): string {
+  const title = name
     .replace(/[/\\]/g, '∕')
     .replace(/[\u0000-\u001f\u007f:*?"<>|]+/g, ' ')
     .trim();
@@ -35,26 +33,9 @@ function titleOf(spanName: string): string {
   return title.length > TITLE_MAX_LENGTH ? `${title.slice(0, TITLE_MAX_LENGTH - 1)}…` : title;
 }
 
-export class SpanDetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changeEmitter.event;
-
-  private readonly changedTraces = new Set<string>();
-  private everythingChanged = false;
-  private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refreshOpenDocuments());
-  private readonly subscription: vscode.Disposable;
-
-  private readonly logSubscription: vscode.Disposable;
-
-  constructor(
-    private readonly store: TraceStore,
-    private readonly logs: LogStore,
-  ) {
-    this.subscription = store.onDidChange((change) => this.onStoreChange(change));
-    // A span's logs may arrive after it: its document is refreshed like on a span change.
-    this.logSubscription = logs.onDidChange((change) =>
-      this.onStoreChange({ updated: change.updatedTraces, removed: [], cleared: change.cleared }),
-    );
+export class SpanDetailsProvider extends TraceDocumentProvider {
+  constructor(store: TraceStore, logs: LogStore) {
+    super(SPAN_DETAILS_SCHEME, store, logs);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -65,35 +46,9 @@ export class SpanDetailsProvider implements vscode.TextDocumentContentProvider, 
     return renderSpanDetails(node, this.logs.forSpan(ids.traceId, ids.spanId));
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.logSubscription.dispose();
-    this.debouncer.dispose();
-    this.changeEmitter.dispose();
-  }
-
-  private onStoreChange(change: StoreChange): void {
-    if (change.cleared) this.everythingChanged = true;
-    for (const traceId of change.updated) this.changedTraces.add(traceId);
-    for (const traceId of change.removed) this.changedTraces.add(traceId);
-    // Only open documents need refreshing; with none open, store changes cost nothing here.
-    if (vscode.workspace.textDocuments.some((document) => document.uri.scheme === SPAN_DETAILS_SCHEME)) {
-      this.debouncer.schedule();
-    } else {
-      this.changedTraces.clear();
-      this.everythingChanged = false;
-    }
-  }
-
-  private refreshOpenDocuments(): void {
-    for (const document of vscode.workspace.textDocuments) {
-      const ids = parseSpanDetailsUri(document.uri);
-      if (ids !== undefined && (this.everythingChanged || this.changedTraces.has(ids.traceId))) {
-        this.changeEmitter.fire(document.uri);
-      }
-    }
-    this.changedTraces.clear();
-    this.everythingChanged = false;
+  protected tracesOf(uri: vscode.Uri): readonly string[] {
+    const ids = parseSpanDetailsUri(uri);
+    return ids === undefined ? [] : [ids.traceId];
   }
 }
 

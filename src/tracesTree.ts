@@ -400,7 +400,12 @@ export class TracesView implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBySession, grouping === 'session');
     this.provider = this.disposables.add(new TracesTreeProvider(store, grouping));
     this.view = this.disposables.add(
-      vscode.window.createTreeView(TRACES_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
+      vscode.window.createTreeView(TRACES_VIEW_ID, {
+        treeDataProvider: this.provider,
+        showCollapseAll: true,
+        // Two selected traces are what Compare Traces compares.
+        canSelectMany: true,
+      }),
     );
     this.disposables.add(this.provider.onDidRefresh(() => this.updateHeader()));
     this.disposables.add(receiver.onDidChangeState(() => this.updateHeader()));

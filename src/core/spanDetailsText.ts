@@ -340,7 +340,7 @@ function codeLocation(code: { file: string | undefined; line: number | undefined
   return place === '' ? code.function : `${place} (${code.function})`;
 }
 
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 

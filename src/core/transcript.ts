@@ -103,6 +103,11 @@ export function extractInputMessages(span: Span, logs: readonly LogRecord[] = []
   return firstNonEmpty(INPUT_SOURCES, span, contentEventsOf(span, logs));
 }
 
+/** What the model answered: assistant messages, with their tool calls. */
+export function extractOutputMessages(span: Span, logs: readonly LogRecord[] = []): TranscriptMessage[] {
+  return firstNonEmpty(OUTPUT_SOURCES, span, contentEventsOf(span, logs));
+}
+
 function firstNonEmpty(sources: readonly Source[], span: Span, events: readonly ContentEvent[]): TranscriptMessage[] {
   for (const source of sources) {
     const messages = source(span, events);

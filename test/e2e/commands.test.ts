@@ -8,6 +8,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { parse } from 'yaml';
+import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from '../../src/core/demoTrace';
 import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
 import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
 
@@ -170,4 +171,46 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(second.series.sum, '5 s');
     await vscode.screenshot('metrics');
   });
+
+  uiTest('Compare Traces opens two runs selected in the view side by side in the diff editor', session, async () => {
+    // Two runs of the demo agent: the same work, other ids and times.
+    for (const endTimeMs of [Date.now() - 60_000, Date.now()]) {
+      assert.equal((await postOtlpJson(vscode.receiverPort, buildDemoTrace({ endTimeMs }).body)).status, 200);
+    }
+    const demo = DEMO_ROOT_SPAN_NAME;
+    const rows = vscode.traceRow(demo);
+    await eventually('two runs of the demo', async () => ((await rows.count()) === 2 ? true : undefined));
+    await rows.nth(0).click();
+    await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
+    await rows.nth(1).click({ button: 'right' });
+    const diff = vscode.page.locator('.monaco-diff-editor');
+    await eventually('the diff editor', async () => {
+      // The menu ignores a click that comes right after it opened: click until the diff editor shows.
+      const item = vscode.page.locator('.monaco-menu .action-label', { hasText: /^Compare Traces$/ });
+      if (await item.isVisible()) await item.click({ timeout: 1000 });
+      return (await diff.isVisible()) ? true : undefined;
+    });
+    const time = '\\d\\d∶\\d\\d∶\\d\\d';
+    const title = await vscode.page.locator('.tab.active').innerText();
+    assert.match(title, new RegExp(`^${demo} ${time} ↔ ${demo} ${time}$`));
+    const side = (name: 'original' | 'modified') =>
+      eventually(`the ${name} side`, async () => {
+        const text = normalizeLines(await diff.locator(`.editor.${name} .view-lines`).innerText());
+        return text.includes(`${demo} · Agent`) ? text : undefined;
+      });
+    const [earlier, later] = [await side('original'), await side('modified')];
+    const traceLine = (text: string) => text.split('\n').find((line) => line.startsWith('# Trace '));
+    assert.notEqual(traceLine(earlier), traceLine(later), 'each side names its own trace');
+    assert.equal(
+      earlier.slice(earlier.indexOf('duration:')),
+      later.slice(later.indexOf('duration:')),
+      'two runs of the same demo read the same below their headers',
+    );
+    await vscode.screenshot('compare-traces');
+  });
 });
+
+/** The editor's text with its non-breaking spaces (used for rendering) made plain. */
+function normalizeLines(text: string): string {
+  return text.replace(/\u00a0/g, ' ');
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SpanKind } from '../../src/core/model';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
+import { toolCallOf } from '../../src/core/semantics/extract';
 import type { AiSpanInfo } from '../../src/core/semantics/types';
 import { makeSpan, type SpanInit } from '../support/spanBuilder';
 
@@ -930,4 +931,26 @@ describe('code location', () => {
       expected: { code: { file: 'a.py', line: undefined, function: undefined } },
     },
   ]);
+});
+
+describe('tool call arguments and results', () => {
+  const cases: [string, Record<string, string>, string, string][] = [
+    ['OTel GenAI', { 'gen_ai.tool.call.arguments': '{"a":1}', 'gen_ai.tool.call.result': '"ok"' }, '{"a":1}', '"ok"'],
+    ['OpenInference', { 'input.value': '{"a":2}', 'output.value': 'sunny' }, '{"a":2}', 'sunny'],
+    ['OpenLLMetry', { 'traceloop.entity.input': '{"args":[3]}', 'traceloop.entity.output': '4' }, '{"args":[3]}', '4'],
+    ['AI SDK', { 'ai.toolCall.args': '{"a":5}', 'ai.toolCall.result': '{"b":6}' }, '{"a":5}', '{"b":6}'],
+    ['Google ADK', { 'gcp.vertex.agent.tool_call_args': '{"a":7}', 'gcp.vertex.agent.tool_response': '8' }, '{"a":7}', '8'],
+    ['Pydantic AI v2', { tool_arguments: '{"a":9}', tool_response: '10' }, '{"a":9}', '10'],
+  ];
+  for (const [convention, attributes, expectedArguments, expectedResult] of cases) {
+    test(`${convention}: read from the span's attributes`, () => {
+      const call = toolCallOf(makeSpan({ attributes }).attributes);
+      assert.deepEqual(call, { arguments: expectedArguments, result: expectedResult });
+    });
+  }
+
+  test('the OTel GenAI names win over the generic input and output values; absent ones are undefined', () => {
+    const span = makeSpan({ attributes: { 'input.value': 'generic', 'gen_ai.tool.call.arguments': '{"a":1}' } });
+    assert.deepEqual(toolCallOf(span.attributes), { arguments: '{"a":1}', result: undefined });
+  });
 });

@@ -6,7 +6,7 @@
  * cached tokens, and the producers that wrap Anthropic (whose raw `input_tokens` excludes them) add the cache counts
  * themselves (OpenInference, OpenLLMetry). `cachedTokens` is cache reads only.
  */
-import type { AttributeMap, Span } from '../model';
+import type { AttributeMap, AttributeValue, Span } from '../model';
 import { durationNanos, nanosToMillis } from '../model';
 import { readBoolean, readFirst, readNonNegative, readString } from './attributes';
 import type { Classification } from './classify';
@@ -135,6 +135,30 @@ const REALTIME_TTFT_KEY = 'time_to_first_token_ms';
 
 const TOOL_NAME_KEYS = ['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name'];
 const AGENT_NAME_KEYS = ['gen_ai.agent.name', 'agent.name', /* Pydantic AI format v2 */ 'agent_name'];
+
+/** A tool call's arguments and result: OTel GenAI, OpenInference, OpenLLMetry, AI SDK, Google ADK, Pydantic AI v2. */
+const TOOL_ARGUMENTS_KEYS = [
+  'gen_ai.tool.call.arguments',
+  'input.value',
+  'traceloop.entity.input',
+  'ai.toolCall.args',
+  'gcp.vertex.agent.tool_call_args',
+  'tool_arguments',
+];
+const TOOL_RESULT_KEYS = [
+  'gen_ai.tool.call.result',
+  'output.value',
+  'traceloop.entity.output',
+  'ai.toolCall.result',
+  'gcp.vertex.agent.tool_response',
+  'tool_response',
+];
+
+/** The recorded arguments and result of a tool span, as recorded (usually JSON text, sometimes structured). */
+export function toolCallOf(attributes: AttributeMap): { arguments: AttributeValue | undefined; result: AttributeValue | undefined } {
+  const first = (keys: readonly string[]) => readFirst(attributes, keys, (map, key) => map.get(key) ?? undefined);
+  return { arguments: first(TOOL_ARGUMENTS_KEYS), result: first(TOOL_RESULT_KEYS) };
+}
 
 const MCP_TOOL_CALL = 'tools/call ';
 
