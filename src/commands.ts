@@ -313,11 +313,17 @@ async function pickTrace(
 }
 
 /**
- * Compares two runs in the diff editor: the two traces selected in the view, or the one the command was invoked on
- * and one picked (runs with the same root span first, as the likely other run of the same code), or two picked.
+ * Compares two runs in the diff editor: the two traces selected in the view (from its context menu, or the view's
+ * selection when run from the palette), or the one the command was invoked on and one picked (runs with the same
+ * root span first, as the likely other run of the same code), or two picked.
  */
-async function compareTraces({ store }: CommandContext, target: unknown, selection: unknown): Promise<void> {
-  const chosen = Array.isArray(selection) && selection.length > 1 ? selection : [target];
+async function compareTraces({ store, tracesView }: CommandContext, target: unknown, selection: unknown): Promise<void> {
+  const chosen: readonly unknown[] =
+    Array.isArray(selection) && selection.length > 1
+      ? selection
+      : target === undefined
+        ? tracesView.selectedElements
+        : [target];
   const traceIds = [...new Set(chosen.filter(isTreeElement).map((element) => element.traceId))];
   const traces = traceIds.map((traceId) => store.getTrace(traceId)).filter((trace) => trace !== undefined);
   if (store.traces().length < 2) {

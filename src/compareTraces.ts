@@ -21,7 +21,8 @@ export class TraceCompareProvider extends TraceDocumentProvider {
     const traceId = traceIdOf(uri);
     const trace = traceId === undefined ? undefined : this.store.getTrace(traceId);
     if (trace === undefined) {
-      return `# Trace ${traceId ?? uri.path} is no longer held by AI Trace Lens: the traces were cleared, or it was evicted.\n`;
+      const which = traceId ?? uri.path;
+      return `# Trace ${which} is no longer held by AI Trace Lens: the traces were cleared, or it was evicted.\n`;
     }
     return renderTraceForCompare(trace, (span) => this.logs.forSpan(span.traceId, span.spanId));
   }
@@ -37,8 +38,7 @@ function traceIdOf(uri: vscode.Uri): string | undefined {
   return /^[0-9a-f]{32}$/.test(traceId) ? traceId : undefined;
 }
 
-/** The title of one side: the root span's name and the time of day the run started (a ratio sign for the colon,
- * which a document title cannot hold). */
+/** One side's title: the root span's name and the time of day the run started (`∶`, as a title holds no colon). */
 function sideTitle(trace: TraceRecord): string {
   const started = new Date(Number(trace.summary.startTimeUnixNano / 1_000_000n));
   const time = [started.getHours(), started.getMinutes(), started.getSeconds()]

@@ -435,6 +435,11 @@ export class TracesView implements vscode.Disposable {
     await this.workspaceState.update(GROUPING_STATE_KEY, grouping);
   }
 
+  /** The selected trace and span rows. */
+  get selectedElements(): readonly TreeElement[] {
+    return this.view.selection.filter((element) => element.type !== 'session');
+  }
+
   /** The trace of the selected item, if any. */
   get selectedTraceId(): string | undefined {
     const selected = this.view.selection[0];

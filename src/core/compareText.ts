@@ -69,7 +69,9 @@ function writeSpan(lines: string[], node: SpanNode, pad: string, logsOf: (span: 
     field('arguments', valueText(call.arguments));
     field('result', valueText(call.result));
   }
-  if (span.status.code === StatusCode.Error) field('status', span.status.message === '' ? 'error' : `error: ${span.status.message}`);
+  if (span.status.code === StatusCode.Error) {
+    field('status', span.status.message === '' ? 'error' : `error: ${span.status.message}`);
+  }
 
   if (ai.kind === 'llm') {
     const logs = logsOf(span);
