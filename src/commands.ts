@@ -8,7 +8,7 @@ import { showTraceComparison } from './compareTraces';
 import { openSettings, saveReceiverPort } from './config';
 import { Commands, SettingKeys, TRACES_VIEW_ID, type CommandId } from './contributions';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from './core/demoTrace';
-import { displayAddress, exporterEnvironment, findFreePort } from './core/endpoint';
+import { displayAddress, endpointUrl, exporterEnvironment, findFreePort } from './core/endpoint';
 import { describeSpan, formatDuration } from './core/format';
 import { durationNanos, nanosToMillis } from './core/model';
 import { postTraces } from './core/postTraces';
@@ -79,12 +79,23 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 async function copyEndpoint({ receiver }: CommandContext): Promise<void> {
   const endpoint = receiver.endpoint;
   await vscode.env.clipboard.writeText(exporterEnvironment(endpoint));
-  const kind = receiver.state.kind;
+  const { kind, host, grpc } = receiver.state;
   if (kind === 'listening' || kind === 'paused') {
-    void vscode.window.showInformationMessage(
+    // OTLP/HTTP suits every SDK; an app whose exporter only speaks gRPC gets the gRPC receiver's settings on request.
+    const copyGrpc = 'Copy gRPC Settings';
+    const grpcListening = grpc !== undefined && grpc.failure === undefined;
+    const choice = await vscode.window.showInformationMessage(
       `Copied OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf. ` +
         'Set them where your app runs; its traces then appear in the Traces view.',
+      ...(grpcListening ? [copyGrpc] : []),
     );
+    if (choice === copyGrpc && grpc !== undefined) {
+      const grpcEndpoint = endpointUrl(host, grpc.port);
+      await vscode.env.clipboard.writeText(exporterEnvironment(grpcEndpoint, 'grpc'));
+      void vscode.window.showInformationMessage(
+        `Copied OTEL_EXPORTER_OTLP_ENDPOINT=${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc.`,
+      );
+    }
     return;
   }
   const restart = 'Restart Receiver';

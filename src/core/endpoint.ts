@@ -33,7 +33,7 @@ export function displayAddress(host: string, port: number): string {
   return `${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
 }
 
-export type ExporterProtocol = 'http/protobuf' | 'http/json';
+export type ExporterProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 /** The standard OpenTelemetry SDK environment variables that send traces to `endpoint`. */
 export function exporterEnvironment(endpoint: string, protocol: ExporterProtocol = 'http/protobuf'): string {

@@ -99,7 +99,18 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await vscode.runCommand('aiTraceLens.copyEndpoint');
     const copied = await eventually('the clipboard text', async () => (await vscode.readClipboard()) || undefined);
     assert.deepEqual(copied.trim().split('\n'), [endpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf']);
-    await vscode.notification(endpoint).waitFor({ timeout: UI_TIMEOUT_MS });
+    const toast = vscode.notification(endpoint);
+    await toast.waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // For an app whose exporter speaks only gRPC, the notification copies the gRPC receiver's settings instead.
+    await vscode.clickNotificationButton(toast, 'Copy gRPC Settings');
+    const grpcEndpoint = `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${vscode.grpcPort}`;
+    const copiedGrpc = await eventually('the gRPC settings on the clipboard', async () => {
+      const text = await vscode.readClipboard();
+      return text.startsWith(grpcEndpoint) ? text : undefined;
+    });
+    assert.deepEqual(copiedGrpc.trim().split('\n'), [grpcEndpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc']);
+    await vscode.notification(`${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
   uiTest('Pause Receiving makes the receiver answer 503, Resume Receiving 200 again', session, async () => {

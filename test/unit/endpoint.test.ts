@@ -65,6 +65,10 @@ describe('exporterEnvironment', () => {
       'OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4319\nOTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n',
     );
     assert.match(exporterEnvironment('http://[::1]:4318', 'http/json'), /PROTOCOL=http\/json\n$/);
+    assert.equal(
+      exporterEnvironment('http://127.0.0.1:4317', 'grpc'),
+      'OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc\n',
+    );
   });
 });
 
