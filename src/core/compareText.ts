@@ -14,6 +14,8 @@ import type { SpanNode, TraceRecord } from './store/types';
 import { extractInputMessages, extractOutputMessages, type TranscriptMessage } from './transcript';
 
 const INDENT = '  ';
+/** Spans listed at most: a diff of longer texts is slow to render and to read, and a run that large is rarely compared. */
+export const MAX_COMPARED_SPANS = 10_000;
 
 /** `logsOf` gives the log records of a span (GenAI events sent as logs carry its conversation). */
 export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) => readonly LogRecord[]): string {
@@ -36,15 +38,27 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
         tokenText(model.inputTokens, model.outputTokens, model.cachedTokens, model.reasoningTokens),
     );
   }
+  const budget = { spans: MAX_COMPARED_SPANS };
   for (const root of trace.roots) {
     lines.push('');
-    writeSpan(lines, root, '', logsOf);
+    writeSpan(lines, root, '', logsOf, budget);
+  }
+  if (budget.spans < 0) {
+    const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
+    lines.push('', `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${count(MAX_COMPARED_SPANS)}.`);
   }
   lines.push('');
   return lines.join('\n');
 }
 
-function writeSpan(lines: string[], node: SpanNode, pad: string, logsOf: (span: Span) => readonly LogRecord[]): void {
+function writeSpan(
+  lines: string[],
+  node: SpanNode,
+  pad: string,
+  logsOf: (span: Span) => readonly LogRecord[],
+  budget: { spans: number },
+): void {
+  if (--budget.spans < 0) return;
   const { span, ai } = node;
   const orphan = node.orphan ? ' (its parent was not received)' : '';
   lines.push(`${pad}${oneLine(span.name)} · ${AI_KIND_LABELS[ai.kind]}${orphan}`);
@@ -78,7 +92,7 @@ function writeSpan(lines: string[], node: SpanNode, pad: string, logsOf: (span: 
     writeMessages(lines, inner, 'input', extractInputMessages(span, logs));
     writeMessages(lines, inner, 'output', extractOutputMessages(span, logs));
   }
-  for (const child of node.children) writeSpan(lines, child, inner, logsOf);
+  for (const child of node.children) writeSpan(lines, child, inner, logsOf, budget);
 }
 
 function writeMessages(lines: string[], pad: string, title: string, messages: readonly TranscriptMessage[]): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { renderTraceForCompare } from '../../src/core/compareText';
+import { MAX_COMPARED_SPANS, renderTraceForCompare } from '../../src/core/compareText';
 import { buildDemoTrace } from '../../src/core/demoTrace';
 import { spansOf, StatusCode } from '../../src/core/model';
 import { decodeTraceRequestJson } from '../../src/core/otlp/json';
@@ -144,5 +144,20 @@ describe('trace text for comparing runs', () => {
     const text = renderTraceForCompare(store.getTrace(traceId)!, (span) => (span.spanId === llm.spanId ? logs : []));
     assert.match(text, /\nchat model · LLM call\n/);
     assert.match(text, /\n {2}input:\n {4}user: Hello\?\n/);
+  });
+
+  test('a very large trace lists its first spans and says how many are left out', () => {
+    const traceId = 'd'.repeat(32);
+    const root = makeSpan({ traceId, name: 'batch', durationMs: 60_000 });
+    const children = Array.from({ length: MAX_COMPARED_SPANS + 4 }, (_, index) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, name: `step ${index}`, startMs: DEFAULT_START_MS + index }),
+    );
+    const store = new TraceStore({ maxSpans: MAX_COMPARED_SPANS * 2 });
+    store.ingest([root, ...children]);
+    const lines = renderTraceForCompare(store.getTrace(traceId)!, NO_LOGS).split('\n');
+    assert.equal(lines.filter((line) => / · Span$/.test(line)).length, MAX_COMPARED_SPANS);
+    assert.ok(lines.includes(`  step ${MAX_COMPARED_SPANS - 2} · Span`), 'the last listed step');
+    assert.ok(!lines.includes(`  step ${MAX_COMPARED_SPANS - 1} · Span`), 'the first step left out');
+    assert.equal(lines.at(-2), '# … and 5 more spans: a comparison lists the first 10,000.');
   });
 });
