@@ -7,11 +7,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { OtlpFileError, readOtlpFile } from './core/inputFiles';
-import { spansOf } from './core/model';
 import { encodeTraceRequestJson } from './core/otlp/json';
-import { logRecordsOf } from './core/otlp/logModel';
 import { encodeLogsRequestJson } from './core/otlp/logsJson';
-import { dataPointCount, metricsOf } from './core/otlp/metricModel';
 import { encodeMetricsRequestJson } from './core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
 import { DEFAULT_PORT, OtlpHttpReceiver } from './core/receiver/httpReceiver';
@@ -19,6 +16,7 @@ import { DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, type ReceiverLog } fr
 import { LogStore } from './core/store/logStore';
 import { TraceStore } from './core/store/traceStore';
 import { renderSummaryText, summarizeStore } from './core/summarize';
+import { loadOtlpFile } from './core/traceFile';
 
 const USAGE = `Usage:
   ai-trace-lens summarize FILE... [--json]
@@ -80,20 +78,9 @@ async function summarize(args: string[]): Promise<number> {
   };
   for (const path of positionals) {
     try {
-      const { requests, logRequests, metricRequests, problems } = await readOtlpFile(path);
-      problems.forEach(report);
-      for (const result of requests) {
-        if (result.rejectedSpans > 0) report(`${path}: ${result.rejectedSpans} spans skipped: ${result.rejectionMessage}`);
-        store.ingest(spansOf(result.request));
-      }
-      for (const result of logRequests) {
-        if (result.rejectedLogRecords > 0) report(`${path}: ${result.rejectionMessage}`);
-        logs.add(logRecordsOf(result.request));
-      }
-      for (const result of metricRequests) {
-        if (result.rejectedDataPoints > 0) report(`${path}: ${result.rejectionMessage}`);
-        for (const metric of metricsOf(result.request)) metricDataPoints += dataPointCount(metric);
-      }
+      const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs });
+      loaded.problems.forEach(report);
+      metricDataPoints += loaded.metricDataPoints;
     } catch (error) {
       // OtlpFileError messages already start with the path.
       report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);

@@ -13,6 +13,8 @@ import { describeSpan, formatDuration } from './core/format';
 import { durationNanos, nanosToMillis } from './core/model';
 import { postTraces } from './core/postTraces';
 import { SETTING_LIMITS, type Settings } from './core/settings';
+import type { LogStore } from './core/store/logStore';
+import type { MetricStore } from './core/store/metricStore';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, TraceRecord } from './core/store/types';
 import type { FlamePanels } from './flamePanel';
@@ -20,10 +22,13 @@ import { addTraceExportToLaunchConfiguration } from './launchConfiguration';
 import { showMetrics } from './metricsDocument';
 import { describeError, type ReceiverController } from './receiverController';
 import { parseSpanDetailsUri, showSpanDetails } from './spanDetails';
+import { openTraceFiles, saveTrace } from './traceFiles';
 import { isTreeElement, rootSpanOf, spanIcon, type TracesView } from './tracesTree';
 
 export interface CommandContext {
   store: TraceStore;
+  logs: LogStore;
+  metrics: MetricStore;
   receiver: ReceiverController;
   tracesView: TracesView;
   log: vscode.LogOutputChannel;
@@ -61,6 +66,8 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     [Commands.groupByTrace]: () => context.tracesView.setGrouping('trace'),
     [Commands.showMetrics]: () => showMetrics(),
     [Commands.compareTraces]: (target, selection) => compareTraces(context, target, selection),
+    [Commands.openTraceFile]: (target, selection) => openTraceFiles(context, fileUris(target, selection)),
+    [Commands.saveTrace]: (target) => saveTraceCommand(context, target),
   };
 
   return Object.entries(handlers).map(([id, handler]) =>
@@ -262,6 +269,7 @@ async function copyId(target: unknown): Promise<void> {
 }
 
 const GONE_MESSAGE = 'That span is no longer held: the traces were cleared or it was evicted.';
+const GONE_TRACE_MESSAGE = 'That trace is no longer held: the traces were cleared or it was evicted.';
 
 /** The span a command was invoked on: a tree item (a trace row stands for its root span) or a span details document. */
 function targetSpan(context: CommandContext, target: unknown): SpanNode | undefined | 'gone' {
@@ -353,6 +361,24 @@ async function compareTraces({ store, tracesView }: CommandContext, target: unkn
     second = await pickTrace(others, title, `Compare “${first.summary.rootName}” with… (the same root span first)`);
   }
   if (second !== undefined) await showTraceComparison(first, second);
+}
+
+/** The files an Explorer context menu passes (the clicked one, or all selected); undefined from the palette. */
+function fileUris(target: unknown, selection: unknown): vscode.Uri[] | undefined {
+  if (Array.isArray(selection) && selection.every((item) => item instanceof vscode.Uri)) return selection;
+  return target instanceof vscode.Uri ? [target] : undefined;
+}
+
+/** Saves the trace of a tree row, or one picked from the palette. */
+async function saveTraceCommand(context: CommandContext, target: unknown): Promise<void> {
+  if (!isTreeElement(target)) {
+    const picked = await pickTrace(context.store.traces(), 'Save Trace As');
+    if (picked !== undefined) await saveTrace(context, picked);
+    return;
+  }
+  const trace = context.store.getTrace(target.traceId);
+  if (trace === undefined) void vscode.window.showWarningMessage(GONE_TRACE_MESSAGE);
+  else await saveTrace(context, trace);
 }
 
 async function jumpToCode(context: CommandContext, target: unknown): Promise<void> {

@@ -24,6 +24,8 @@ export const Commands = {
   groupByTrace: 'aiTraceLens.groupByTrace',
   showMetrics: 'aiTraceLens.showMetrics',
   compareTraces: 'aiTraceLens.compareTraces',
+  openTraceFile: 'aiTraceLens.openTraceFile',
+  saveTrace: 'aiTraceLens.saveTrace',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

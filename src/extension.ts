@@ -88,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   for (const command of registerCommands({
     store,
+    logs,
+    metrics,
     receiver: controller,
     tracesView,
     log,

@@ -3,12 +3,18 @@
  * the command palette, each checked on the real UI and the real receiver.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { parse } from 'yaml';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from '../../src/core/demoTrace';
+import { parseOtlpFile } from '../../src/core/inputFiles';
+import { LogStore } from '../../src/core/store/logStore';
+import { TraceStore } from '../../src/core/store/traceStore';
+import { loadOtlpFile } from '../../src/core/traceFile';
 import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
 import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
 
@@ -193,14 +199,9 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await eventually('two runs of the demo', async () => ((await rows.count()) === 2 ? true : undefined));
     await rows.nth(0).click();
     await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
-    await rows.nth(1).click({ button: 'right' });
+    await vscode.runContextMenuEntry(rows.nth(1), 'Compare Traces');
     const diff = vscode.page.locator('.monaco-diff-editor');
-    await eventually('the diff editor', async () => {
-      // The menu ignores a click that comes right after it opened: click until the diff editor shows.
-      const item = vscode.page.locator('.monaco-menu .action-label', { hasText: /^Compare Traces$/ });
-      if (await item.isVisible()) await item.click({ timeout: 1000 });
-      return (await diff.isVisible()) ? true : undefined;
-    });
+    await diff.waitFor({ timeout: UI_TIMEOUT_MS });
     const time = '\\d\\d∶\\d\\d∶\\d\\d';
     const title = await vscode.page.locator('.tab.active').innerText();
     assert.match(title, new RegExp(`^${demo} ${time} ↔ ${demo} ${time}$`));
@@ -218,6 +219,34 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
       'two runs of the same demo read the same below their headers',
     );
     await vscode.screenshot('compare-traces');
+  });
+
+  uiTest('Save Trace As… writes a trace file that Open Trace File… brings back after Clear Traces', session, async () => {
+    const saved = join(vscode.workspaceFolder, 'saved-run.jsonl');
+    await vscode.runContextMenuEntry(vscode.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
+    await vscode.answerFileDialog(saved);
+    await vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./).waitFor({ timeout: UI_TIMEOUT_MS });
+    const loaded = loadOtlpFile(parseOtlpFile(await readFile(saved), saved), saved, {
+      traces: new TraceStore({ maxSpans: 100 }),
+      logs: new LogStore({ maxRecords: 100 }),
+    });
+    assert.equal(loaded.spans, 9);
+    assert.deepEqual(loaded.problems, []);
+
+    await vscode.runCommand('aiTraceLens.clearTraces');
+    await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
+    await vscode.runCommand('aiTraceLens.openTraceFile');
+    await vscode.answerFileDialog(saved);
+    await vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.').waitFor({ timeout: UI_TIMEOUT_MS });
+    const trace = await vscode.traceTree(DEMO_ROOT_SPAN_NAME);
+    assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace is shown expanded');
+    assert.equal((await vscode.traceRows()).length, 1);
+
+    // A .jsonl file in the Explorer opens from its context menu too.
+    await vscode.runCommand('aiTraceLens.clearTraces');
+    await vscode.runContextMenuEntry(await vscode.explorerRow('saved-run.jsonl'), 'Open Trace File…');
+    await vscode.traceTree(DEMO_ROOT_SPAN_NAME);
+    assert.equal((await vscode.traceRows()).length, 1);
   });
 });
 

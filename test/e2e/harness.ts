@@ -333,6 +333,46 @@ export class VsCodeSession {
     await entry.first().click();
   }
 
+  /** The Explorer's row of the workspace file `name` (at the top level), once the Explorer shows it. */
+  async explorerRow(name: string): Promise<Locator> {
+    await this.page.keyboard.press('ControlOrMeta+Shift+E');
+    const row = this.page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) });
+    await row.first().waitFor({ timeout: UI_TIMEOUT_MS });
+    return row.first();
+  }
+
+  /** Right-clicks `target` and runs the entry `label` of the context menu that opens. */
+  async runContextMenuEntry(target: Locator, label: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+    await entry.waitFor({ timeout: UI_TIMEOUT_MS });
+    // The menu ignores a click that comes right after it opened: click until it closes.
+    await eventually(`the context menu entry "${label}" to run`, async () => {
+      if (await entry.isVisible()) await entry.click({ timeout: 1000 }).catch(() => undefined);
+      return (await entry.isVisible()) ? undefined : true;
+    });
+  }
+
+  /**
+   * Answers the file dialog a command opened: code-server shows VS Code's own dialog, a quick input holding a path,
+   * which takes the typed path on Enter.
+   */
+  async answerFileDialog(path: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: UI_TIMEOUT_MS });
+    // The dialog fills in its default path once it has read the folder: typing before that would be overwritten.
+    await eventually('the file dialog to show its default path', async () => ((await input.inputValue()) ? true : undefined));
+    await input.fill(path);
+    await eventually(`the file dialog to hold ${path}`, async () => {
+      if ((await input.inputValue()) === path) return true;
+      await input.fill(path);
+      return undefined;
+    });
+    await input.press('Enter');
+  }
+
   /** Waits for the quick pick titled `title` (a command asking the user to choose) and returns its entries. */
   async quickPickLabels(title: string): Promise<string[]> {
     const widget = this.page.locator('.quick-input-widget');

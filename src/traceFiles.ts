@@ -1,0 +1,99 @@
+/**
+ * Open Trace File… and Save Trace As…: traces to and from OTLP files (see core/traceFile.ts), through VS Code's file
+ * system, so they work on remote and virtual workspaces too.
+ */
+import * as vscode from 'vscode';
+import { plural } from './core/format';
+import { OtlpFileError, parseOtlpFile } from './core/inputFiles';
+import type { LogStore } from './core/store/logStore';
+import type { MetricStore } from './core/store/metricStore';
+import type { TraceStore } from './core/store/traceStore';
+import type { TraceRecord } from './core/store/types';
+import { loadOtlpFile, traceFileText } from './core/traceFile';
+import { titleOf } from './spanDetails';
+import type { TracesView } from './tracesTree';
+
+export interface TraceFileContext {
+  store: TraceStore;
+  logs: LogStore;
+  metrics: MetricStore;
+  tracesView: TracesView;
+  log: vscode.LogOutputChannel;
+}
+
+const OTLP_FILE_FILTERS = { 'OTLP exports (JSON, JSON Lines, protobuf, gzip)': ['jsonl', 'json', 'pb', 'bin', 'gz'] };
+
+/** Loads the files (`uris`, or those picked) into the stores and shows the newest trace they hold. */
+export async function openTraceFiles(context: TraceFileContext, uris: readonly vscode.Uri[] | undefined): Promise<void> {
+  const files =
+    uris ??
+    (await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Open Traces',
+      title: 'Open Trace File',
+      filters: { ...OTLP_FILE_FILTERS, 'All files': ['*'] },
+    }));
+  if (files === undefined || files.length === 0) return;
+  const { store, logs, metrics, log } = context;
+  const opened: string[] = [];
+  const traceIds: string[] = [];
+  let problems = 0;
+  for (const uri of files) {
+    const name = vscode.workspace.asRelativePath(uri);
+    let loaded;
+    try {
+      loaded = loadOtlpFile(parseOtlpFile(await vscode.workspace.fs.readFile(uri), name), name, {
+        traces: store,
+        logs,
+        metrics,
+      });
+    } catch (error) {
+      const message = error instanceof OtlpFileError ? error.message : `${name}: ${(error as Error).message}`;
+      log.error(`Open Trace File: ${message}`);
+      void vscode.window.showErrorMessage(`AI Trace Lens could not open ${message}`);
+      continue;
+    }
+    for (const problem of loaded.problems) log.warn(`Open Trace File: ${problem}`);
+    problems += loaded.problems.length;
+    traceIds.push(...loaded.traceIds);
+    const parts = [plural(loaded.traceIds.length, 'trace'), plural(loaded.spans, 'span')];
+    if (loaded.logRecords > 0) parts.push(plural(loaded.logRecords, 'log record'));
+    if (loaded.metricDataPoints > 0) parts.push(plural(loaded.metricDataPoints, 'metric data point'));
+    opened.push(`${name}: ${parts.join(', ')}`);
+  }
+  if (opened.length === 0) return;
+  const newest = traceIds
+    .map((traceId) => store.getTrace(traceId))
+    .filter((trace) => trace !== undefined)
+    .sort((a, b) => (a.summary.startTimeUnixNano > b.summary.startTimeUnixNano ? -1 : 1))[0];
+  if (newest !== undefined) await context.tracesView.revealTrace(newest.summary.traceId);
+  const skipped = problems > 0 ? ` ${plural(problems, 'part')} could not be read: see the log.` : '';
+  const showLog = 'Show Log';
+  const message = `Opened ${opened.join('; ')}.${skipped}`;
+  if (problems === 0) {
+    void vscode.window.showInformationMessage(message);
+  } else if ((await vscode.window.showWarningMessage(message, showLog)) === showLog) {
+    log.show();
+  }
+}
+
+/** Saves the trace and its logs as OTLP JSON Lines where the user picks, by default in the workspace. */
+export async function saveTrace(context: TraceFileContext, trace: TraceRecord): Promise<void> {
+  const { summary } = trace;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const fileName = `${titleOf(summary.rootName || summary.traceId)}.jsonl`;
+  const target = await vscode.window.showSaveDialog({
+    title: 'Save Trace As',
+    saveLabel: 'Save Trace',
+    defaultUri: folder === undefined ? undefined : vscode.Uri.joinPath(folder, fileName),
+    filters: { 'OTLP JSON Lines': ['jsonl'] },
+  });
+  if (target === undefined) return;
+  const spans = trace.spans().map((node) => node.span);
+  const logs = context.logs.forTrace(summary.traceId);
+  await vscode.workspace.fs.writeFile(target, Buffer.from(traceFileText(spans, logs), 'utf8'));
+  const saved = plural(spans.length, 'span') + (logs.length > 0 ? ` and ${plural(logs.length, 'log record')}` : '');
+  void vscode.window.showInformationMessage(
+    `Saved ${saved} to ${vscode.workspace.asRelativePath(target)}. Open Trace File reads it back.`,
+  );
+}
