@@ -365,7 +365,9 @@ async function compareTraces({ store, tracesView }: CommandContext, target: unkn
 
 /** The files an Explorer context menu passes (the clicked one, or all selected); undefined from the palette. */
 function fileUris(target: unknown, selection: unknown): vscode.Uri[] | undefined {
-  if (Array.isArray(selection) && selection.every((item) => item instanceof vscode.Uri)) return selection;
+  if (Array.isArray(selection) && selection.length > 0 && selection.every((item) => item instanceof vscode.Uri)) {
+    return selection;
+  }
   return target instanceof vscode.Uri ? [target] : undefined;
 }
 
