@@ -155,7 +155,10 @@ const TOOL_RESULT_KEYS = [
 ];
 
 /** The recorded arguments and result of a tool span, as recorded (usually JSON text, sometimes structured). */
-export function toolCallOf(attributes: AttributeMap): { arguments: AttributeValue | undefined; result: AttributeValue | undefined } {
+export function toolCallOf(attributes: AttributeMap): {
+  arguments: AttributeValue | undefined;
+  result: AttributeValue | undefined;
+} {
   const first = (keys: readonly string[]) => readFirst(attributes, keys, (map, key) => map.get(key) ?? undefined);
   return { arguments: first(TOOL_ARGUMENTS_KEYS), result: first(TOOL_RESULT_KEYS) };
 }

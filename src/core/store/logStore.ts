@@ -11,6 +11,7 @@
  */
 import { Emitter, type Disposable, type Event } from '../events';
 import { recordTimeOf, type LogRecord } from '../otlp/logModel';
+import { checkBound } from './bound';
 import type { StoreChange } from './types';
 
 
@@ -54,7 +55,7 @@ export class LogStore {
   private maxRecords: number;
 
   constructor(options: LogStoreOptions) {
-    this.maxRecords = checkMaxRecords(options.maxRecords);
+    this.maxRecords = checkBound('maxRecords', options.maxRecords);
   }
 
   get recordCount(): number {
@@ -92,7 +93,7 @@ export class LogStore {
 
   /** Changes the bound; a lower one evicts the oldest records at once. */
   setMaxRecords(maxRecords: number): void {
-    this.maxRecords = checkMaxRecords(maxRecords);
+    this.maxRecords = checkBound('maxRecords', maxRecords);
     const updated = new Set<string>();
     this.evictToFit(updated);
     if (updated.size > 0) this.changeEmitter.fire({ updatedTraces: [...updated], cleared: false });
@@ -190,11 +191,4 @@ function byTime(records: LogRecord[]): LogRecord[] {
     const timeB = recordTimeOf(b);
     return timeA < timeB ? -1 : timeA > timeB ? 1 : 0;
   });
-}
-
-function checkMaxRecords(maxRecords: number): number {
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) {
-    throw new RangeError(`maxRecords must be a positive integer, got ${maxRecords}`);
-  }
-  return maxRecords;
 }

@@ -18,6 +18,7 @@ import type {
   NumberDataPoint,
   SummaryDataPoint,
 } from '../otlp/metricModel';
+import { checkBound } from './bound';
 
 /** Name prefixes of the metrics the store keeps. */
 export const KEPT_METRIC_PREFIXES: readonly string[] = ['gen_ai.', 'mcp.', 'llm.', 'vllm:', 'sglang:', 'tgi_'];
@@ -74,7 +75,7 @@ export class MetricStore {
   private maxPoints: number;
 
   constructor(options: MetricStoreOptions) {
-    this.maxPoints = checkMaxPoints(options.maxPoints);
+    this.maxPoints = checkBound('maxPoints', options.maxPoints);
   }
 
   get pointCount(): number {
@@ -130,7 +131,7 @@ export class MetricStore {
 
   /** Changes the bound; a lower one evicts the oldest points at once. */
   setMaxPoints(maxPoints: number): void {
-    this.maxPoints = checkMaxPoints(maxPoints);
+    this.maxPoints = checkBound('maxPoints', maxPoints);
     if (this.evictToFit() > 0) this.changeEmitter.fire();
   }
 
@@ -181,11 +182,4 @@ export class MetricStore {
 
 function attributeOf(stored: StoredPoint, key: string): AttributeValue | undefined {
   return stored.point.attributes.get(key) ?? stored.resourceAttributes.get(key);
-}
-
-function checkMaxPoints(maxPoints: number): number {
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) {
-    throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
-  }
-  return maxPoints;
 }

@@ -15,6 +15,7 @@ import { Emitter, type Event } from '../events';
 import { StatusCode, nanosToMillis, serviceNameOf, type Span } from '../model';
 import { analyzeSpan } from '../semantics/analyze';
 import { AI_KINDS, type AiKind, type AiSpanInfo } from '../semantics/types';
+import { checkBound } from './bound';
 import type { IngestResult, ModelTotals, SpanNode, StoreChange, TraceRecord, TraceSummary } from './types';
 
 export interface TraceStoreOptions {
@@ -346,13 +347,6 @@ function isAncestorOrSelf(candidate: StoredSpan, node: StoredSpan): boolean {
   return false;
 }
 
-function checkMaxSpans(maxSpans: number): number {
-  if (!Number.isSafeInteger(maxSpans) || maxSpans < 1) {
-    throw new RangeError(`maxSpans must be a positive integer, got ${maxSpans}`);
-  }
-  return maxSpans;
-}
-
 /** Newest first by start time; equal starts by trace id so the order is stable across refreshes. */
 function compareTraces(a: StoredTrace, b: StoredTrace): number {
   const startA = a.summary.startTimeUnixNano;
@@ -375,7 +369,7 @@ export class TraceStore {
   private sorted: StoredTrace[] | undefined;
 
   constructor(options: TraceStoreOptions) {
-    this.maxSpans = checkMaxSpans(options.maxSpans);
+    this.maxSpans = checkBound('maxSpans', options.maxSpans);
   }
 
   get spanCount(): number {
@@ -443,7 +437,7 @@ export class TraceStore {
   }
 
   setMaxSpans(maxSpans: number): void {
-    this.maxSpans = checkMaxSpans(maxSpans);
+    this.maxSpans = checkBound('maxSpans', maxSpans);
     const removed = this.evictToFit();
     if (removed.length > 0) this.changeEmitter.fire({ updated: [], removed, cleared: false });
   }
