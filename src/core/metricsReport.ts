@@ -66,14 +66,15 @@ export function renderMetricsReport(store: MetricStore, maxPoints: number): stri
 }
 
 function writeMetric(lines: string[], name: string, points: readonly StoredPoint[]): void {
-  // A name sent with two instrument types (two SDKs disagreeing) is listed once per type.
-  for (const [, typed] of groupBy(points, (stored) => `${stored.type}/${stored.aggregationTemporality}`)) {
+  // A name sent as two instruments (two SDKs disagreeing) is listed once for each, under keys that stay unique.
+  const instruments = groupBy(points, instrumentText);
+  for (const [instrument, typed] of instruments) {
     const latest = typed[typed.length - 1]!;
     // Not every export repeats the description.
     const description = typed.reduce((found, stored) => stored.description || found, '');
-    lines.push('', `${yamlKey(name)}:`);
+    lines.push('', `${yamlKey(instruments.size > 1 ? `${name} (${instrument})` : name)}:`);
     if (description !== '') lines.push(`${INDENT}description: ${quoted(description)}`);
-    lines.push(`${INDENT}instrument: ${instrumentText(latest)}`);
+    lines.push(`${INDENT}instrument: ${instrument}`);
     if (latest.unit !== '') lines.push(`${INDENT}unit: ${quoted(latest.unit)}`);
     lines.push(`${INDENT}series:`);
     const series = [...groupBy(typed, seriesKey)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -192,6 +192,21 @@ describe('metrics report', () => {
     assert.equal(evil.series[0]!.last, `2 ms"\n${hostile}`);
   });
 
+  test('a name sent as two instruments is listed once for each, and the document stays valid YAML', () => {
+    const store = new MetricStore({ maxPoints: 100 });
+    store.add([
+      metric('gen_ai.server.request.duration', 's', { type: 'gauge', dataPoints: [numberPoint(1, 1n)] }),
+      metric('gen_ai.server.request.duration', 's', { type: 'sum', aggregationTemporality: 2, isMonotonic: true, dataPoints: [numberPoint(4, 2n)] }),
+    ]);
+    assert.deepEqual(
+      Object.entries(report(store)).map(([key, value]) => [key, value.instrument]),
+      [
+        ['gen_ai.server.request.duration (gauge)', 'gauge'],
+        ['gen_ai.server.request.duration (sum, cumulative)', 'sum, cumulative'],
+      ],
+    );
+  });
+
   test('the header counts metrics, points, evictions and the limit', () => {
     const store = new MetricStore({ maxPoints: 2 });
     store.add([metric('gen_ai.a', 's', { type: 'gauge', dataPoints: [1, 2, 3].map((value) => numberPoint(value, 1n)) })]);
