@@ -26,7 +26,7 @@ const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 export const STARTUP_TIMEOUT_MS = 90_000;
 /** How long UI expectations wait: the tree and status bar refresh within a second, a loaded machine needs more. */
 export const UI_TIMEOUT_MS = 15_000;
-/** How long an expanded row may stay collapsed (its children loading) before the twistie is clicked again. */
+/** How long a trace row may stay collapsed after a click on its twistie (children loading) before another click. */
 const EXPAND_RETRY_MS = 2_000;
 const TEST_TIMEOUT_MS = 120_000;
 const SIDE_BAR_WIDTH = 560;
