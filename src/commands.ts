@@ -345,16 +345,17 @@ async function compareTraces({ store, tracesView }: CommandContext, target: unkn
         : [target];
   const traceIds = [...new Set(chosen.filter(isTreeElement).map((element) => element.traceId))];
   const traces = traceIds.map((traceId) => store.getTrace(traceId)).filter((trace) => trace !== undefined);
-  if (store.traces().length < 2) {
+  const held = store.traces();
+  if (held.length < 2) {
     void vscode.window.showInformationMessage('Comparing needs two traces: run your app again, then compare the two runs.');
     return;
   }
   const title = 'Compare Traces';
-  const first = traces[0] ?? (await pickTrace(store.traces(), title, 'Pick the first trace (newest first)'));
+  const first = traces[0] ?? (await pickTrace(held, title, 'Pick the first trace (newest first)'));
   if (first === undefined) return;
   let second: TraceRecord | undefined = traces[1];
   if (second === undefined) {
-    const others = store.traces().filter((trace) => trace !== first);
+    const others = held.filter((trace) => trace !== first);
     const sameRoot = (trace: TraceRecord) => (trace.summary.rootName === first.summary.rootName ? 0 : 1);
     // Stable: newest first within each group.
     others.sort((a, b) => sameRoot(a) - sameRoot(b));

@@ -36,7 +36,7 @@ export async function openTraceFiles(context: TraceFileContext, uris: readonly v
   if (files === undefined || files.length === 0) return;
   const { store, logs, metrics, log } = context;
   const opened: string[] = [];
-  const traceIds: string[] = [];
+  const traceIds = new Set<string>();
   let problems = 0;
   for (const uri of files) {
     const name = vscode.workspace.asRelativePath(uri);
@@ -55,17 +55,15 @@ export async function openTraceFiles(context: TraceFileContext, uris: readonly v
     }
     for (const problem of loaded.problems) log.warn(`Open Trace File: ${problem}`);
     problems += loaded.problems.length;
-    traceIds.push(...loaded.traceIds);
+    for (const traceId of loaded.traceIds) traceIds.add(traceId);
     const parts = [plural(loaded.traceIds.length, 'trace'), plural(loaded.spans, 'span')];
     if (loaded.logRecords > 0) parts.push(plural(loaded.logRecords, 'log record'));
     if (loaded.metricDataPoints > 0) parts.push(plural(loaded.metricDataPoints, 'metric data point'));
     opened.push(`${name}: ${parts.join(', ')}`);
   }
   if (opened.length === 0) return;
-  const newest = traceIds
-    .map((traceId) => store.getTrace(traceId))
-    .filter((trace) => trace !== undefined)
-    .sort((a, b) => (a.summary.startTimeUnixNano > b.summary.startTimeUnixNano ? -1 : 1))[0];
+  // The store lists traces newest first.
+  const newest = store.traces().find((trace) => traceIds.has(trace.summary.traceId));
   if (newest !== undefined) await context.tracesView.revealTrace(newest.summary.traceId);
   const skipped = problems > 0 ? ` ${plural(problems, 'part')} could not be read: see the log.` : '';
   const showLog = 'Show Log';
