@@ -224,8 +224,7 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
   uiTest('Save Trace As… writes a trace file that Open Trace File… brings back after Clear Traces', session, async () => {
     const saved = join(vscode.workspaceFolder, 'saved-run.jsonl');
     await vscode.runContextMenuEntry(vscode.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
-    await vscode.answerFileDialog(saved);
-    await vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./).waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.answerFileDialog(saved, vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./));
     const loaded = loadOtlpFile(parseOtlpFile(await readFile(saved), saved), saved, {
       traces: new TraceStore({ maxSpans: 100 }),
       logs: new LogStore({ maxRecords: 100 }),
@@ -236,16 +235,16 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await vscode.runCommand('aiTraceLens.clearTraces');
     await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
     await vscode.runCommand('aiTraceLens.openTraceFile');
-    await vscode.answerFileDialog(saved);
-    await vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.').waitFor({ timeout: UI_TIMEOUT_MS });
-    const trace = await vscode.traceTree(DEMO_ROOT_SPAN_NAME);
-    assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace is shown expanded');
+    await vscode.answerFileDialog(saved, vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.'));
+    // The opened trace is revealed expanded; a refresh of the view can collapse it again, which expandTrace undoes.
+    const trace = await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
+    assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace holds the saved spans');
     assert.equal((await vscode.traceRows()).length, 1);
 
     // A .jsonl file in the Explorer opens from its context menu too.
     await vscode.runCommand('aiTraceLens.clearTraces');
     await vscode.runContextMenuEntry(await vscode.explorerRow('saved-run.jsonl'), 'Open Trace File…');
-    await vscode.traceTree(DEMO_ROOT_SPAN_NAME);
+    await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
     assert.equal((await vscode.traceRows()).length, 1);
   });
 });

@@ -356,21 +356,23 @@ export class VsCodeSession {
   }
 
   /**
-   * Answers the file dialog a command opened: code-server shows VS Code's own dialog, a quick input holding a path,
-   * which takes the typed path on Enter.
+   * Answers the file dialog a command opened with `path`, until `answered` (what the command does with the file)
+   * shows: code-server shows VS Code's own dialog, a quick input holding a path, which takes the typed path on Enter.
    */
-  async answerFileDialog(path: string): Promise<void> {
+  async answerFileDialog(path: string, answered: Locator): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     // The dialog fills in its default path once it has read the folder: typing before that would be overwritten.
     await eventually('the file dialog to show its default path', async () => ((await input.inputValue()) ? true : undefined));
-    await input.fill(path);
-    await eventually(`the file dialog to hold ${path}`, async () => {
-      if ((await input.inputValue()) === path) return true;
-      await input.fill(path);
+    // It can still put its folder back while it lists it, and then answers Enter with "Please select a file" (its
+    // input hides for a moment meanwhile): type the path and press Enter until the command has the file.
+    await eventually(`the file dialog to take ${path}`, async () => {
+      if (await answered.isVisible()) return true;
+      if (!(await input.isVisible())) return undefined;
+      if ((await input.inputValue()) !== path) await input.fill(path);
+      else await input.press('Enter');
       return undefined;
     });
-    await input.press('Enter');
   }
 
   /** Waits for the quick pick titled `title` (a command asking the user to choose) and returns its entries. */
