@@ -131,7 +131,12 @@ function buildPayload(seed: number): TraceRequest {
     ]),
     droppedAttributesCount: 0,
   };
-  const scope = { name: 'opentelemetry.instrumentation.openai_agents', version: '0.1.0', attributes: new Map(), droppedAttributesCount: 0 };
+  const scope = {
+    name: 'opentelemetry.instrumentation.openai_agents',
+    version: '0.1.0',
+    attributes: new Map(),
+    droppedAttributesCount: 0,
+  };
   const spans: Span[] = [];
   let time = 1_760_000_000_000_000_000n;
   for (let trace = 0; trace < TRACES; trace++) {
@@ -148,7 +153,13 @@ function buildPayload(seed: number): TraceRequest {
         traceState: '',
         flags: 257,
         name:
-          role === 'agent' ? 'invoke_agent TravelPlanner' : role === 'llm' ? 'chat gpt-4o' : role === 'tool' ? 'execute_tool get_weather' : 'tools/call get_weather',
+          role === 'agent'
+            ? 'invoke_agent TravelPlanner'
+            : role === 'llm'
+              ? 'chat gpt-4o'
+              : role === 'tool'
+                ? 'execute_tool get_weather'
+                : 'tools/call get_weather',
         kind: role === 'llm' || role === 'mcp' ? 3 : 1,
         startTimeUnixNano: start,
         endTimeUnixNano: start + BigInt(rng.int(10_000_000, 2_000_000_000)),
@@ -171,7 +182,10 @@ function buildPayload(seed: number): TraceRequest {
                 attributes: new Map([
                   ['exception.type', 'mcp.shared.exceptions.McpError'],
                   ['exception.message', 'Request timed out'],
-                  ['exception.stacktrace', 'Traceback (most recent call last):\n  File "tools.py", line 58\n'.repeat(6)],
+                  [
+                    'exception.stacktrace',
+                    'Traceback (most recent call last):\n  File "tools.py", line 58\n'.repeat(6),
+                  ],
                 ]),
                 droppedAttributesCount: 0,
               },
@@ -252,12 +266,16 @@ function compare(decoders: Decoder[], spanCount: number, items = 'spans'): Map<s
 
 function main(): void {
   // Only the encoded bodies stay alive, so that the heap holds the same little for every decoder.
-  const payloads = Array.from({ length: PAYLOADS }, (_, index) => Buffer.from(encodeWithProtobufjs(buildPayload(20250101 + index))));
+  const payloads = Array.from({ length: PAYLOADS }, (_, index) =>
+    Buffer.from(encodeWithProtobufjs(buildPayload(20250101 + index))),
+  );
   const spanCount = spansOf(decodeTraceRequestProto(payloads[0]!).request).length;
   const averageBytes = payloads.reduce((sum, payload) => sum + payload.length, 0) / PAYLOADS;
   const legacyRequest = (
     legacyProtobufRoot as unknown as {
-      opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(b: Uint8Array): unknown } } } } } };
+      opentelemetry: {
+        proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(b: Uint8Array): unknown } } } } };
+      };
     }
   ).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
   if (!collectGarbage) console.log('(run with node --expose-gc for a collected heap before every round)');
@@ -267,7 +285,9 @@ function main(): void {
   );
 
   const ours = cycling('ours (protobuf)', payloads, decodeTraceRequestProto);
-  const protobufjs8 = cycling('protobufjs 8 (otlp-transformer 0.212)', payloads, (bytes) => ExportTraceServiceRequest.decode(bytes));
+  const protobufjs8 = cycling('protobufjs 8 (otlp-transformer 0.212)', payloads, (bytes) =>
+    ExportTraceServiceRequest.decode(bytes),
+  );
   const protobufjs7 = cycling('protobufjs 7 (otlp-transformer 0.52)', payloads, (bytes) => legacyRequest.decode(bytes));
   const protobufRates = compare([ours, protobufjs8, protobufjs7], spanCount);
 
@@ -283,17 +303,29 @@ function main(): void {
   console.log(`ours: protobuf decoding is ${(oursRate / jsonRates.get(oursJson.name)!).toFixed(2)}x JSON decoding`);
   console.log(`decode speedup vs protobufjs: ${(oursRate / protobufjsRate).toFixed(2)}x`);
 
-  const logPayloads = Array.from({ length: PAYLOADS }, (_, index) => Buffer.from(encodeLogsWithProtobufjs(buildLogsPayload(20260101 + index))));
+  const logPayloads = Array.from({ length: PAYLOADS }, (_, index) =>
+    Buffer.from(encodeLogsWithProtobufjs(buildLogsPayload(20260101 + index))),
+  );
   const recordCount = logRecordsOf(decodeLogsRequestProto(logPayloads[0]!).request).length;
   const averageLogBytes = logPayloads.reduce((sum, payload) => sum + payload.length, 0) / PAYLOADS;
-  console.log(`logs: ${PAYLOADS} requests of ${recordCount} GenAI event and log records, ${(averageLogBytes / 1024).toFixed(0)} KiB each`);
+  console.log(
+    `logs: ${PAYLOADS} requests of ${recordCount} GenAI event and log records, ${(averageLogBytes / 1024).toFixed(0)} KiB each`,
+  );
   const oursLogs = cycling('ours (logs protobuf)', logPayloads, decodeLogsRequestProto);
   const protobufjsLogs = cycling('protobufjs 8 (logs)', logPayloads, decodeLogsWithProtobufjsOnly);
   const logRates = compare([oursLogs, protobufjsLogs], recordCount, 'records');
-  console.log(`logs decode speedup vs protobufjs: ${(logRates.get(oursLogs.name)! / logRates.get(protobufjsLogs.name)!).toFixed(2)}x`);
+  console.log(
+    `logs decode speedup vs protobufjs: ${(logRates.get(oursLogs.name)! / logRates.get(protobufjsLogs.name)!).toFixed(2)}x`,
+  );
 }
 
-const GENAI_EVENTS = ['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice'];
+const GENAI_EVENTS = [
+  'gen_ai.system.message',
+  'gen_ai.user.message',
+  'gen_ai.assistant.message',
+  'gen_ai.tool.message',
+  'gen_ai.choice',
+];
 
 /** Log records per LLM call span: its GenAI message events and a plain log line. */
 const RECORDS_PER_SPAN = 5;
@@ -304,8 +336,16 @@ const RECORDS_PER_SPAN = 5;
  */
 function buildLogsPayload(seed: number): LogsRequest {
   const rng = new Rng(seed);
-  const resource = { attributes: new Map<string, AttributeValue>([['service.name', 'travel-agent']]), droppedAttributesCount: 0 };
-  const scope = { name: 'opentelemetry.instrumentation.openai_v2', version: '2.1b0', attributes: new Map(), droppedAttributesCount: 0 };
+  const resource = {
+    attributes: new Map<string, AttributeValue>([['service.name', 'travel-agent']]),
+    droppedAttributesCount: 0,
+  };
+  const scope = {
+    name: 'opentelemetry.instrumentation.openai_v2',
+    version: '2.1b0',
+    attributes: new Map(),
+    droppedAttributesCount: 0,
+  };
   const logRecords: LogRecord[] = [];
   let time = 1_760_000_000_000_000_000n;
   let traceId = '';
@@ -327,7 +367,9 @@ function buildLogsPayload(seed: number): LogsRequest {
             ['content', `${rng.pick(USER_TURNS)} ${rng.hex(6)}`],
           ])
         : `weather API answered in ${rng.int(200, 3000)} ms`,
-      attributes: new Map<string, AttributeValue>(event ? [['gen_ai.system', 'openai']] : [['code.line.number', rng.int(1, 400)]]),
+      attributes: new Map<string, AttributeValue>(
+        event ? [['gen_ai.system', 'openai']] : [['code.line.number', rng.int(1, 400)]],
+      ),
       droppedAttributesCount: 0,
       flags: 1,
       traceId,

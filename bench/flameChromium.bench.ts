@@ -157,7 +157,11 @@ async function countCalls(browser: Browser, bundle: string, url: string) {
       font,
       canvas,
       first: { rects: first.fillRect + first.strokeRect, images: first.drawImage, texts: first.fillText },
-      zoom: { rects: mean((f) => f.fillRect + f.strokeRect), images: mean((f) => f.drawImage), texts: mean((f) => f.fillText) },
+      zoom: {
+        rects: mean((f) => f.fillRect + f.strokeRect),
+        images: mean((f) => f.drawImage),
+        texts: mean((f) => f.fillText),
+      },
     };
   } finally {
     await page.context().close();
@@ -185,7 +189,13 @@ async function main(): Promise<void> {
   await server.start();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   const summary = new Map<number, { firstPaint: number; zoomP95: number; serializeMs: number }>();
   try {
@@ -233,8 +243,12 @@ async function main(): Promise<void> {
       console.log(`    'ready' to init received (page, rebuild, post) ${ms(of((l) => l.initStart - l.ready))}`);
       console.log(`    init: check + layout + DOM                    ${ms(of((l) => l.initEnd - l.initStart))}`);
       console.log(`    wait for the drawing frame (style, resize)    ${ms(of((l) => l.firstDrawStart - l.initEnd))}`);
-      console.log(`    draw (rAF callback)                           ${ms(of((l) => l.firstDrawEnd - l.firstDrawStart))}`);
-      console.log(`    rendering after the draw (axis, paint)        ${ms(of((l) => l.firstFrameEnd - l.firstDrawEnd))}`);
+      console.log(
+        `    draw (rAF callback)                           ${ms(of((l) => l.firstDrawEnd - l.firstDrawStart))}`,
+      );
+      console.log(
+        `    rendering after the draw (axis, paint)        ${ms(of((l) => l.firstFrameEnd - l.firstDrawEnd))}`,
+      );
       console.log(
         `  first frame ${ms(firstFrame).trim()} vs plain canvas, same ${calls.first.rects} rects + ${calls.first.images} bar rows + ` +
           `${calls.first.texts} labels: ` +

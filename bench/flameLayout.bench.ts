@@ -18,7 +18,10 @@ const VIEW_WIDTH_PX = 1200;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const EPOCH_NS = 1_767_225_600_000_000_000n;
 
-const resource = { attributes: new Map<string, AttributeValue>([['service.name', 'bench']]), droppedAttributesCount: 0 };
+const resource = {
+  attributes: new Map<string, AttributeValue>([['service.name', 'bench']]),
+  droppedAttributesCount: 0,
+};
 const scope = { name: 'bench', version: '1', attributes: new Map<string, AttributeValue>(), droppedAttributesCount: 0 };
 
 function seeded(seed: number): () => number {
@@ -79,7 +82,12 @@ function generateTrace(count: number): Span[] {
       const start = Math.max(0, c * slot + overlap + slot * 0.05);
       const duration = slot * 0.9 + overrun;
       spans.push(
-        makeSpan(spans.length, parent, parent.startTimeUnixNano + BigInt(Math.round(start)), BigInt(Math.round(duration))),
+        makeSpan(
+          spans.length,
+          parent,
+          parent.startTimeUnixNano + BigInt(Math.round(start)),
+          BigInt(Math.round(duration)),
+        ),
       );
     }
   }
@@ -205,13 +213,19 @@ measure(10_000); // warm-up: the first size measured would otherwise pay for com
 console.log(`median of ${ROUNDS} rounds; baseline = record.spans() pre-order walk of the same store`);
 for (const size of SIZES) {
   const t = measure(size);
-  console.log(`\n${size / 1000}k spans: depth ${t.depth}, snapshot ${t.snapshotMb.toFixed(1)} MB as posted (JSON + binary)`);
+  console.log(
+    `\n${size / 1000}k spans: depth ${t.depth}, snapshot ${t.snapshotMb.toFixed(1)} MB as posted (JSON + binary)`,
+  );
   console.log(`  pre-order walk (baseline)      ${ms(t.baselineMs)}`);
-  console.log(`  buildFlameLayout               ${ms(t.layoutMs)}  ${(t.layoutMs / t.baselineMs).toFixed(1)}x baseline`);
+  console.log(
+    `  buildFlameLayout               ${ms(t.layoutMs)}  ${(t.layoutMs / t.baselineMs).toFixed(1)}x baseline`,
+  );
   console.log(`  tokenLayout                    ${ms(t.tokenMs)}`);
   console.log(`  serializeTrace (with layout)   ${ms(t.serializeMs)}`);
   console.log(`  decodeSnapshot (webview side)  ${ms(t.decodeMs)}`);
-  console.log(`  cull frame, whole trace        ${ms(t.fullFrameMs)}  ${t.fullRects} rects + summarized columns at ${VIEW_WIDTH_PX} px`);
+  console.log(
+    `  cull frame, whole trace        ${ms(t.fullFrameMs)}  ${t.fullRects} rects + summarized columns at ${VIEW_WIDTH_PX} px`,
+  );
   console.log(
     `    same, bar by bar (no summary) ${ms(t.barByBarFrameMs)}  ${t.barByBarRects} rects, ` +
       `${(t.barByBarFrameMs / t.fullFrameMs).toFixed(1)}x the summarized frame`,

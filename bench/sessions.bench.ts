@@ -21,12 +21,23 @@ function fillStore(): TraceStore {
   for (let t = 0; t < TRACES; t++) {
     const traceId = t.toString(16).padStart(32, '0');
     const session: PlainAttributes = { 'gen_ai.conversation.id': `conversation-${t % CONVERSATIONS}` };
-    const root = makeSpan({ traceId, name: 'invoke_agent', startMs: start + t * 1000, attributes: t % 4 === 1 ? session : {} });
+    const root = makeSpan({
+      traceId,
+      name: 'invoke_agent',
+      startMs: start + t * 1000,
+      attributes: t % 4 === 1 ? session : {},
+    });
     const spans = [root];
     for (let i = 1; i < SPANS_PER_TRACE; i++) {
-      const llm: PlainAttributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 20 };
+      const llm: PlainAttributes = {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.usage.input_tokens': 100,
+        'gen_ai.usage.output_tokens': 20,
+      };
       const attributes = t % 4 === 3 && i === SPANS_PER_TRACE - 1 ? { ...llm, ...session } : llm;
-      spans.push(makeSpan({ traceId, parentSpanId: root.spanId, name: 'chat', startMs: start + t * 1000 + i, attributes }));
+      spans.push(
+        makeSpan({ traceId, parentSpanId: root.spanId, name: 'chat', startMs: start + t * 1000 + i, attributes }),
+      );
     }
     store.ingest(spans);
   }
@@ -45,14 +56,18 @@ const regroupMs = bestOf(ROUNDS, () => index.group(store.traces()));
 // A new span in one trace of each conversation-less kind: only that trace is read again.
 const changed: TraceRecord = store.traces()[0]!;
 const oneChangedMs = bestOf(ROUNDS, () => {
-  store.ingest([makeSpan({ traceId: changed.summary.traceId, parentSpanId: changed.roots[0]!.span.spanId, name: 'step' })]);
+  store.ingest([
+    makeSpan({ traceId: changed.summary.traceId, parentSpanId: changed.roots[0]!.span.spanId, name: 'step' }),
+  ]);
   index.group(store.traces());
 });
 
 console.log(`${store.spanCount} spans, ${store.traceCount} traces, ${sessions} sessions, best of ${ROUNDS}`);
 console.log(`baseline: listing the traces for a root refresh ${listingMs.toFixed(1)} ms`);
 const row = (label: string, ms: number) =>
-  console.log(`${label.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / listingMs).toFixed(1).padStart(5)}x listing`);
+  console.log(
+    `${label.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / listingMs).toFixed(1).padStart(5)}x listing`,
+  );
 row('first grouping (every trace read)', firstMs);
 row('regrouping, nothing changed', regroupMs);
 row('regrouping after one trace changed', oneChangedMs);

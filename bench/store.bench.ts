@@ -12,7 +12,10 @@ const SPANS_PER_TRACE = 100;
 const BATCH_SIZE = 512;
 const ROUNDS = 5;
 
-const resource = { attributes: new Map<string, AttributeValue>([['service.name', 'bench']]), droppedAttributesCount: 0 };
+const resource = {
+  attributes: new Map<string, AttributeValue>([['service.name', 'bench']]),
+  droppedAttributesCount: 0,
+};
 const scope = { name: 'bench', version: '1', attributes: new Map<string, AttributeValue>(), droppedAttributesCount: 0 };
 
 function hex(value: number, width: number): string {
@@ -95,7 +98,9 @@ console.log(`baseline: Map insertion ${mapMs.toFixed(1)} ms`);
 const row = (label: string, ms: number, classifyMs?: number) =>
   console.log(
     `${label.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / mapMs).toFixed(1).padStart(5)}x Map  ` +
-      `${Math.round(SPAN_COUNT / (ms / 1000)).toLocaleString('en-US').padStart(9)} spans/s` +
+      `${Math.round(SPAN_COUNT / (ms / 1000))
+        .toLocaleString('en-US')
+        .padStart(9)} spans/s` +
       (classifyMs === undefined ? '' : `  (analyzeSpan alone: ${(classifyMs / mapMs).toFixed(1)}x Map)`),
   );
 for (const [label, input] of scenarios) {

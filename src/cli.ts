@@ -86,7 +86,9 @@ async function summarize(args: string[]): Promise<number> {
       report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
     }
   }
-  const summary = values.json ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n` : undefined;
+  const summary = values.json
+    ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n`
+    : undefined;
   process.stdout.write(summary ?? renderSummaryText(store));
   return failed ? 1 : 0;
 }
@@ -197,7 +199,13 @@ function parseOptions<T>(parse: () => T): T {
   }
 }
 
-function integerOption(name: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+function integerOption(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+) {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
@@ -220,7 +228,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`ai-trace-lens: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
       process.exitCode = error.exitCode;
     } else {
-      process.stderr.write(`ai-trace-lens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `ai-trace-lens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   },

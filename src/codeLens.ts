@@ -143,7 +143,9 @@ class LocationIndex {
     let changed = false;
     for (const traceId of traces) changed = this.indexTrace(traceId) || changed;
     if (changed) this.onDidChange();
-    this.resolvePending().catch((error: unknown) => this.log.error(`CodeLens: resolving spans failed: ${describeError(error)}`));
+    this.resolvePending().catch((error: unknown) =>
+      this.log.error(`CodeLens: resolving spans failed: ${describeError(error)}`),
+    );
   }
 
   /** Re-adds the trace's calls at their resolved places; queues signatures not resolved yet. Whether anything changed. */
@@ -264,7 +266,9 @@ export class TraceCodeLenses implements vscode.CodeLensProvider, vscode.HoverPro
       return;
     }
     const disposables = new DisposableStore();
-    const index = disposables.add(new LocationIndex(this.store, this.navigator, this.log, () => this.refresher.schedule()));
+    const index = disposables.add(
+      new LocationIndex(this.store, this.navigator, this.log, () => this.refresher.schedule()),
+    );
     disposables.add(this.store.onDidChange((change) => index.onStoreChange(change)));
     disposables.add(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this));
     disposables.add(vscode.languages.registerHoverProvider({ scheme: 'file' }, this));

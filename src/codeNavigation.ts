@@ -33,8 +33,33 @@ const SYMBOL_TIMEOUT_MS = 3000;
 const HIGHLIGHT_MS = 1500;
 
 const SEARCHED_EXTENSIONS = [
-  'py', 'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'mts', 'cts', 'java', 'kt', 'go', 'cs', 'rb', 'rs', 'php', 'swift',
-  'scala', 'md', 'txt', 'prompt', 'yaml', 'yml', 'toml', 'json', 'jinja', 'j2',
+  'py',
+  'ts',
+  'tsx',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'mts',
+  'cts',
+  'java',
+  'kt',
+  'go',
+  'cs',
+  'rb',
+  'rs',
+  'php',
+  'swift',
+  'scala',
+  'md',
+  'txt',
+  'prompt',
+  'yaml',
+  'yml',
+  'toml',
+  'json',
+  'jinja',
+  'j2',
 ];
 const SOURCE_GLOB = `**/*.{${SEARCHED_EXTENSIONS.join(',')}}`;
 const ALWAYS_EXCLUDED = [
@@ -46,7 +71,6 @@ const ALWAYS_EXCLUDED = [
   '**/venv/**',
   '**/__pycache__/**',
 ];
-
 
 /** The glob of files.exclude and search.exclude entries that are switched on (conditional entries are skipped). */
 function userExcludes(): string[] {
@@ -174,7 +198,13 @@ export class VsCodeWorkspaceAccess implements WorkspaceAccess {
 }
 
 /** Appends the 1-based positions of `literal` in `text`, counting lines only up to each match. */
-function collectMatches(text: string, literal: string, file: string, maxResults: number, results: SourcePosition[]): void {
+function collectMatches(
+  text: string,
+  literal: string,
+  file: string,
+  maxResults: number,
+  results: SourcePosition[],
+): void {
   let line = 1;
   let lineStart = 0;
   let at = text.indexOf(literal);
@@ -232,8 +262,13 @@ export class CodeNavigator implements vscode.Disposable {
       );
       if (location !== undefined) {
         await this.open(location, options.viewColumn);
-        this.log.info(`Jump to code: ${location.file}:${location.line} found by ${ruleLabel(location.rule)} (${location.detail})`);
-        vscode.window.setStatusBarMessage(`$(go-to-file) Found by ${ruleLabel(location.rule)}: ${location.detail}`, 6000);
+        this.log.info(
+          `Jump to code: ${location.file}:${location.line} found by ${ruleLabel(location.rule)} (${location.detail})`,
+        );
+        vscode.window.setStatusBarMessage(
+          `$(go-to-file) Found by ${ruleLabel(location.rule)}: ${location.detail}`,
+          6000,
+        );
         const relative = vscode.workspace.asRelativePath(location.file, false);
         return { found: true, rule: location.rule, file: relative, line: location.line };
       }

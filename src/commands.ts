@@ -136,8 +136,13 @@ async function showDetails(context: CommandContext, target: unknown, options: un
     if (choice === send) await vscode.commands.executeCommand(Commands.sendDemoTrace);
     return;
   }
-  const node = await pickSpan(trace, `Span details: ${trace.summary.rootName}`, 'Pick a span to show its attributes, events and resource');
-  if (node !== undefined) await showSpanDetails(node.span.traceId, node.span.spanId, node.span.name, { preserveFocus: false });
+  const node = await pickSpan(
+    trace,
+    `Span details: ${trace.summary.rootName}`,
+    'Pick a span to show its attributes, events and resource',
+  );
+  if (node !== undefined)
+    await showSpanDetails(node.span.traceId, node.span.spanId, node.span.name, { preserveFocus: false });
 }
 
 interface SpanPick extends vscode.QuickPickItem {
@@ -193,7 +198,10 @@ async function sendDemoTrace({ receiver, tracesView }: CommandContext): Promise<
     throw new Error(`The receiver refused the demo trace: HTTP ${response.status} ${response.body.slice(0, 300)}`);
   }
   await tracesView.revealTrace(demo.traceId);
-  vscode.window.setStatusBarMessage(`$(check) Demo trace "${DEMO_ROOT_SPAN_NAME}" received (${demo.spanCount} spans)`, 4000);
+  vscode.window.setStatusBarMessage(
+    `$(check) Demo trace "${DEMO_ROOT_SPAN_NAME}" received (${demo.spanCount} spans)`,
+    4000,
+  );
 }
 
 /** Changes the OTLP/HTTP port, or the OTLP/gRPC one when `protocol` is 'grpc' (from the gRPC start failure). */
@@ -202,7 +210,9 @@ async function changePort({ receiver, settings }: CommandContext, protocol: unkn
   const { host, port: httpPort, grpcPort } = settings().receiver;
   const configured = grpc ? grpcPort : httpPort;
   const { minimum, maximum } = SETTING_LIMITS['receiver.port'];
-  const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter((port) => port <= maximum);
+  const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter(
+    (port) => port <= maximum,
+  );
   const suggestion = await findFreePort(host, nearby).catch(() => configured);
   const value = await vscode.window.showInputBox({
     title: grpc ? 'AI Trace Lens: OTLP/gRPC Receiver Port' : 'AI Trace Lens: Receiver Port',
@@ -234,8 +244,10 @@ interface ActionPick extends vscode.QuickPickItem {
 async function showReceiverActions({ receiver }: CommandContext): Promise<void> {
   const state = receiver.state;
   const actions: ActionPick[] = [{ label: '$(list-tree) Show Traces', command: `${TRACES_VIEW_ID}.focus` }];
-  if (state.kind === 'listening') actions.push({ label: '$(debug-pause) Pause Receiving', command: Commands.pauseReceiving });
-  if (state.kind === 'paused') actions.push({ label: '$(debug-start) Resume Receiving', command: Commands.resumeReceiving });
+  if (state.kind === 'listening')
+    actions.push({ label: '$(debug-pause) Pause Receiving', command: Commands.pauseReceiving });
+  if (state.kind === 'paused')
+    actions.push({ label: '$(debug-start) Resume Receiving', command: Commands.resumeReceiving });
   actions.push(
     {
       label: '$(copy) Copy Endpoint Settings',
@@ -317,7 +329,10 @@ async function pickTrace(
   }
   const items: TracePick[] = traces.map((trace) => {
     const { summary } = trace;
-    const parts = [formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`];
+    const parts = [
+      formatDuration(summary.durationMs),
+      `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
+    ];
     if (summary.service !== undefined) parts.unshift(summary.service);
     if (summary.errorCount > 0) parts.push(summary.errorCount === 1 ? '1 error' : `${summary.errorCount} errors`);
     return {
@@ -336,7 +351,11 @@ async function pickTrace(
  * selection when run from the palette), or the one the command was invoked on and one picked (runs with the same
  * root span first, as the likely other run of the same code), or two picked.
  */
-async function compareTraces({ store, tracesView }: CommandContext, target: unknown, selection: unknown): Promise<void> {
+async function compareTraces(
+  { store, tracesView }: CommandContext,
+  target: unknown,
+  selection: unknown,
+): Promise<void> {
   const chosen: readonly unknown[] =
     Array.isArray(selection) && selection.length > 1
       ? selection
@@ -347,7 +366,9 @@ async function compareTraces({ store, tracesView }: CommandContext, target: unkn
   const traces = traceIds.map((traceId) => store.getTrace(traceId)).filter((trace) => trace !== undefined);
   const held = store.traces();
   if (held.length < 2) {
-    void vscode.window.showInformationMessage('Comparing needs two traces: run your app again, then compare the two runs.');
+    void vscode.window.showInformationMessage(
+      'Comparing needs two traces: run your app again, then compare the two runs.',
+    );
     return;
   }
   const title = 'Compare Traces';
@@ -398,7 +419,11 @@ async function jumpToCode(context: CommandContext, target: unknown): Promise<voi
       void vscode.window.showInformationMessage('There are no traces yet.');
       return;
     }
-    node = await pickSpan(trace, `Jump to Code: ${trace.summary.rootName}`, 'Pick a span to open the code that made it');
+    node = await pickSpan(
+      trace,
+      `Jump to Code: ${trace.summary.rootName}`,
+      'Pick a span to open the code that made it',
+    );
     if (node === undefined) return;
   }
   // From the tree the code opens where the user works; from a details document, beside it rather than over it.

@@ -62,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
   setReceiverContext();
   disposables.add(controller.onDidChangeState(setReceiverContext));
 
-  const tracesView = disposables.add(new TracesView(store, controller, () => settings.maxSpans, context.workspaceState));
+  const tracesView = disposables.add(
+    new TracesView(store, controller, () => settings.maxSpans, context.workspaceState),
+  );
   const statusBar = disposables.add(new ReceiverStatusBar(store, controller, () => settings.maxSpans));
   const spanDetails = disposables.add(new SpanDetailsProvider(store, logs));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
@@ -111,7 +113,8 @@ export function activate(context: vscode.ExtensionContext): void {
         const previous = codeSettings;
         codeSettings = loadCodeSettings(log);
         codeLenses.setEnabled(codeSettings.codeLensEnabled);
-        if (JSON.stringify(previous.pathMappings) !== JSON.stringify(codeSettings.pathMappings)) codeLenses.invalidate();
+        if (JSON.stringify(previous.pathMappings) !== JSON.stringify(codeSettings.pathMappings))
+          codeLenses.invalidate();
       }
       const receiverChanged = affectsReceiver(event);
       const storeChanged = affectsStore(event);

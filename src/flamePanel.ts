@@ -183,9 +183,11 @@ class FlamePanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const { extensionUri } = this.context;
     const nonce = randomBytes(16).toString('base64');
-    const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+    const asset = (...segments: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
     const styles = [asset('dist', 'codicons', 'codicon.css'), asset('media', 'flame.css')];
-    if (existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css').fsPath)) styles.push(asset('dist', 'webview.css'));
+    if (existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css').fsPath))
+      styles.push(asset('dist', 'webview.css'));
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data:`,
@@ -347,7 +349,9 @@ class FlamePanel implements vscode.Disposable {
   private codeColumn(toSide: boolean): vscode.ViewColumn {
     if (toSide) return vscode.ViewColumn.Beside;
     const own = this.panel.viewColumn;
-    const code = vscode.window.visibleTextEditors.find((editor) => editor.viewColumn !== undefined && editor.viewColumn !== own);
+    const code = vscode.window.visibleTextEditors.find(
+      (editor) => editor.viewColumn !== undefined && editor.viewColumn !== own,
+    );
     return code?.viewColumn ?? vscode.ViewColumn.Beside;
   }
 }

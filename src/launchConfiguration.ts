@@ -83,7 +83,9 @@ export async function addTraceExportToLaunchConfiguration(receiver: ReceiverCont
   if (chosen?.name !== pick.label) throw new Error(`launch.json changed: "${pick.label}" is no longer where it was.`);
   const env = mergeLaunchEnvironment(chosen.env, variables);
   if (env === undefined) throw new Error(`The "env" of "${pick.label}" in launch.json is not an object.`);
-  const updated = configurations.map((configuration, index) => (index === pick.index ? { ...chosen, env } : configuration));
+  const updated = configurations.map((configuration, index) =>
+    index === pick.index ? { ...chosen, env } : configuration,
+  );
   await vscode.workspace
     .getConfiguration('launch', pick.folder.uri)
     .update('configurations', updated, vscode.ConfigurationTarget.WorkspaceFolder);
@@ -95,6 +97,8 @@ export async function addTraceExportToLaunchConfiguration(receiver: ReceiverCont
 
 /** The configurations of the folder's own launch.json (not user or workspace-file ones, which this does not edit). */
 function launchConfigurations(folder: vscode.WorkspaceFolder): unknown[] {
-  const value = vscode.workspace.getConfiguration('launch', folder.uri).inspect<unknown>('configurations')?.workspaceFolderValue;
+  const value = vscode.workspace
+    .getConfiguration('launch', folder.uri)
+    .inspect<unknown>('configurations')?.workspaceFolderValue;
   return Array.isArray(value) ? value : [];
 }

@@ -89,7 +89,8 @@ export class ReceiverController implements vscode.Disposable {
     if (this.grpcReceiver !== undefined) this.grpcReceiver.paused = paused;
     this.log.info(paused ? 'Receiving paused: exporters are told to retry later.' : 'Receiving resumed.');
     const kind = this.current.kind;
-    if (kind === 'listening' || kind === 'paused') this.setState({ ...this.current, kind: paused ? 'paused' : 'listening' });
+    if (kind === 'listening' || kind === 'paused')
+      this.setState({ ...this.current, kind: paused ? 'paused' : 'listening' });
   }
 
   /** After the user picks a port: if the next start binds it, a message gives the new endpoint to configure. */
@@ -235,7 +236,8 @@ export class ReceiverController implements vscode.Disposable {
 }
 
 function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return undefined;
 }
 

@@ -70,7 +70,8 @@ export async function showSpanDetails(
   const document = await vscode.workspace.openTextDocument(spanDetailsUri(traceId, spanId, spanName));
   const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === SPAN_DETAILS_SCHEME);
   await vscode.window.showTextDocument(document, {
-    viewColumn: shown?.viewColumn ?? (vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active),
+    viewColumn:
+      shown?.viewColumn ?? (vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active),
     preserveFocus: options.preserveFocus,
     preview: true,
   });

@@ -54,14 +54,14 @@ export class ReceiverStatusBar implements vscode.Disposable {
       const grpc = state.grpc;
       if (grpc?.failure) {
         lines.push(`OTLP/gRPC not listening on ${displayAddress(state.host, grpc.port)}: ${grpc.failure.reason}`);
-      }
-      else if (grpc) lines.push(`gRPC endpoint: ${endpointUrl(state.host, grpc.port)} (OTLP/gRPC)`);
+      } else if (grpc) lines.push(`gRPC endpoint: ${endpointUrl(state.host, grpc.port)} (OTLP/gRPC)`);
     }
     lines.push(
       `${count(store.traceCount, 'trace')} · ${count(store.spanCount, 'span')} ` +
         `(limit ${this.maxSpans().toLocaleString('en-US')} spans)`,
     );
-    if (store.evictedTraces > 0) lines.push(`${count(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
+    if (store.evictedTraces > 0)
+      lines.push(`${count(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
     lines.push('Click for receiver actions');
     // appendText escapes: the failure reason comes from the OS and the host from settings.
     const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');
@@ -100,7 +100,8 @@ const STATE_VIEWS: Record<ReceiverState['kind'], StateView> = {
   failed: {
     icon: '$(error)',
     text: () => 'OTLP not listening',
-    sentence: (address, state) => `not listening on ${address}: ${state.failure?.reason ?? 'the receiver failed to start'}`,
+    sentence: (address, state) =>
+      `not listening on ${address}: ${state.failure?.reason ?? 'the receiver failed to start'}`,
     background: 'statusBarItem.errorBackground',
   },
   stopped: {

@@ -24,7 +24,10 @@ export interface TraceFileContext {
 const OTLP_FILE_FILTERS = { 'OTLP exports (JSON, JSON Lines, protobuf, gzip)': ['jsonl', 'json', 'pb', 'bin', 'gz'] };
 
 /** Loads the files (`uris`, or those picked) into the stores and shows the newest trace they hold. */
-export async function openTraceFiles(context: TraceFileContext, uris: readonly vscode.Uri[] | undefined): Promise<void> {
+export async function openTraceFiles(
+  context: TraceFileContext,
+  uris: readonly vscode.Uri[] | undefined,
+): Promise<void> {
   const files =
     uris ??
     (await vscode.window.showOpenDialog({

@@ -14,7 +14,13 @@ import { displayAddress } from './core/endpoint';
 import { describeSpan, formatDuration, formatTokens } from './core/format';
 import { durationNanos, nanosToMillis, StatusCode } from './core/model';
 import type { AiKind } from './core/semantics/types';
-import { describeSession, SessionIndex, type SessionEntry, type SessionGroup, type SessionGrouping } from './core/sessions';
+import {
+  describeSession,
+  SessionIndex,
+  type SessionEntry,
+  type SessionGroup,
+  type SessionGrouping,
+} from './core/sessions';
 import { AI_KIND_LABELS } from './core/spanLabels';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, StoreChange, TraceRecord, TraceSummary } from './core/store/types';
@@ -115,9 +121,12 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
       const { entries, sessions } = this.currentGrouping();
       this.listedEntries = entries.map(entryKey);
       // Conversations whose traces were all evicted or cleared let go of their element.
-      for (const sessionId of this.sessionElements.keys()) if (!sessions.has(sessionId)) this.sessionElements.delete(sessionId);
+      for (const sessionId of this.sessionElements.keys())
+        if (!sessions.has(sessionId)) this.sessionElements.delete(sessionId);
       return entries.map((entry) =>
-        entry.type === 'session' ? this.sessionElement(entry.group.sessionId) : this.traceElement(entry.trace.summary.traceId),
+        entry.type === 'session'
+          ? this.sessionElement(entry.group.sessionId)
+          : this.traceElement(entry.trace.summary.traceId),
       );
     }
     if (element.type === 'session') {
@@ -251,7 +260,9 @@ class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>, vscode
     if (!root && this.mode === 'session') {
       // A changed trace refreshes its session (totals, turn order); a new or moved entry at the top reorders the list.
       const entries = this.currentGrouping().entries;
-      root = entries.length !== this.listedEntries.length || entries.some((entry, i) => entryKey(entry) !== this.listedEntries[i]);
+      root =
+        entries.length !== this.listedEntries.length ||
+        entries.some((entry, i) => entryKey(entry) !== this.listedEntries[i]);
       if (!root) targets.push(...this.sessionTargets());
     } else if (!root) {
       for (const traceId of this.changedTraces) {
@@ -362,7 +373,8 @@ function goneItem(element: ViewElement): vscode.TreeItem {
 
 /** The span's kind icon, or the error icon when the span failed. */
 export function spanIcon(node: SpanNode): vscode.ThemeIcon {
-  if (node.span.status.code === StatusCode.Error) return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  if (node.span.status.code === StatusCode.Error)
+    return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   return kindIcon(node.ai.kind, false);
 }
 

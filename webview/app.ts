@@ -46,7 +46,10 @@ export class FlameApp {
   };
   /** The toolbar's controls, built after the trace's first frame (see `addControls`). */
   private controls:
-    | { readonly searchField: HTMLElementTagNameMap['vscode-textfield']; readonly modeGroup: HTMLElementTagNameMap['vscode-radio-group'] }
+    | {
+        readonly searchField: HTMLElementTagNameMap['vscode-textfield'];
+        readonly modeGroup: HTMLElementTagNameMap['vscode-radio-group'];
+      }
     | undefined;
   private selected = -1;
   private search = '';
@@ -96,7 +99,8 @@ export class FlameApp {
     this.details = new DetailsPanel({
       jumpToCode: (toSide) => this.jumpToCode(toSide),
       openSpanDetails: () => {
-        if (this.selected >= 0) this.post({ type: 'openSpanDetails', traceId: this.traceId, spanId: this.selectedId()! });
+        if (this.selected >= 0)
+          this.post({ type: 'openSpanDetails', traceId: this.traceId, spanId: this.selectedId()! });
       },
     });
     this.banner.hidden = true;
@@ -273,7 +277,8 @@ export class FlameApp {
 
   private setMode(mode: ChartMode): void {
     this.mode = mode;
-    for (const radio of this.controls?.modeGroup.querySelectorAll('vscode-radio') ?? []) radio.checked = radio.value === mode;
+    for (const radio of this.controls?.modeGroup.querySelectorAll('vscode-radio') ?? [])
+      radio.checked = radio.value === mode;
     this.chart.setMode(mode);
     this.saveState();
   }

@@ -16,7 +16,9 @@ export class Tooltip {
   }
 
   show(model: TraceModel, index: number, clientX: number, clientY: number): void {
-    this.element.replaceChildren(...spanLines(model, index).map(([className, text]) => element('div', className, text)));
+    this.element.replaceChildren(
+      ...spanLines(model, index).map(([className, text]) => element('div', className, text)),
+    );
     this.element.hidden = false;
     // Keep it inside the window: flip to the other side of the pointer near the right and bottom edges.
     const { offsetWidth: width, offsetHeight: height } = this.element;
@@ -50,6 +52,7 @@ export function spanLines(model: TraceModel, index: number): [string, string][] 
     lines.push(['tooltip-error', message === '' ? 'Error' : `Error: ${message}`]);
   }
   if (model.has(index, FlameFlag.Orphan)) lines.push(['tooltip-note', 'Parent span not received: shown as a root']);
-  if (model.has(index, FlameFlag.Clipped)) lines.push(['tooltip-note', 'Outside its parent’s time range: drawn clipped']);
+  if (model.has(index, FlameFlag.Clipped))
+    lines.push(['tooltip-note', 'Outside its parent’s time range: drawn clipped']);
   return lines;
 }

@@ -3,7 +3,13 @@
  * the tree moves of keyboard navigation.
  */
 import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
-import { decodeSnapshot, spanIdAt, type DecodedSnapshot, type StringIndexes, type TraceSnapshot } from '../src/core/flame/snapshot';
+import {
+  decodeSnapshot,
+  spanIdAt,
+  type DecodedSnapshot,
+  type StringIndexes,
+  type TraceSnapshot,
+} from '../src/core/flame/snapshot';
 import { ownTokens, tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
 import { formatTokens } from '../src/core/format';
 import { AI_KINDS, type AiKind } from '../src/core/semantics/types';

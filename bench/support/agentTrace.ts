@@ -11,7 +11,10 @@ const MAX_AGENT_DEPTH = 5;
 const MODELS = ['gpt-4o', 'claude-sonnet-4', 'gpt-4o-mini', 'gemini-2.5-pro'];
 const TOOLS = ['search_docs', 'read_file', 'run_tests', 'get_weather', 'query_db', 'fetch_url'];
 
-const resource = { attributes: new Map<string, AttributeValue>([['service.name', 'bench-agent']]), droppedAttributesCount: 0 };
+const resource = {
+  attributes: new Map<string, AttributeValue>([['service.name', 'bench-agent']]),
+  droppedAttributesCount: 0,
+};
 const scope = { name: 'bench', version: '1', attributes: new Map<string, AttributeValue>(), droppedAttributesCount: 0 };
 
 function seeded(seed: number): () => number {
@@ -29,7 +32,13 @@ export function generateAgentTrace(count: number): Span[] {
   const room = () => spans.length < count;
 
   /** Adds a span now (pre-order) and fixes its end once its children are known. */
-  const open = (name: string, kind: SpanKind, parent: Span | undefined, startMs: number, attributes: [string, AttributeValue][]) => {
+  const open = (
+    name: string,
+    kind: SpanKind,
+    parent: Span | undefined,
+    startMs: number,
+    attributes: [string, AttributeValue][],
+  ) => {
     const span: Span = {
       traceId: AGENT_TRACE_ID,
       spanId: (spans.length + 1).toString(16).padStart(16, '0'),
@@ -65,7 +74,10 @@ export function generateAgentTrace(count: number): Span[] {
     const output = Math.round(between(20, 1500));
     const llm = open(`chat ${model}`, SpanKind.Client, parent, startMs, [
       ['gen_ai.operation.name', 'chat'],
-      ['gen_ai.provider.name', model.startsWith('claude') ? 'anthropic' : model.startsWith('gemini') ? 'gcp.gemini' : 'openai'],
+      [
+        'gen_ai.provider.name',
+        model.startsWith('claude') ? 'anthropic' : model.startsWith('gemini') ? 'gcp.gemini' : 'openai',
+      ],
       ['gen_ai.request.model', model],
       ['gen_ai.response.model', model],
       ['gen_ai.request.stream', true],
@@ -98,7 +110,9 @@ export function generateAgentTrace(count: number): Span[] {
           ['gen_ai.tool.name', tool],
         ]);
         const subAgent = agentDepth < MAX_AGENT_DEPTH && random() < 0.5;
-        const serverEnd = subAgent ? agent(server, startMs + 4, agentDepth + 1, 2 + Math.floor(random() * 4)) : startMs + between(20, 800);
+        const serverEnd = subAgent
+          ? agent(server, startMs + 4, agentDepth + 1, 2 + Math.floor(random() * 4))
+          : startMs + between(20, 800);
         endMs = close(server, serverEnd) + between(1, 10);
       }
       return close(client, endMs);

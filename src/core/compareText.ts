@@ -30,7 +30,9 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
   ];
   const { tokens } = summary;
   if (summary.byModel.length > 0) {
-    lines.push(`tokens: ${tokenText(tokens.inputTokens, tokens.outputTokens, tokens.cachedTokens, tokens.reasoningTokens)}`);
+    lines.push(
+      `tokens: ${tokenText(tokens.inputTokens, tokens.outputTokens, tokens.cachedTokens, tokens.reasoningTokens)}`,
+    );
   }
   for (const model of summary.byModel) {
     lines.push(
@@ -45,7 +47,10 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
   }
   if (budget.spans < 0) {
     const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
-    lines.push('', `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${count(MAX_COMPARED_SPANS)}.`);
+    lines.push(
+      '',
+      `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${count(MAX_COMPARED_SPANS)}.`,
+    );
   }
   lines.push('');
   return lines.join('\n');

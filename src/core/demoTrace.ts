@@ -305,8 +305,24 @@ export function buildDemoTrace(options: DemoTraceOptions = {}): DemoTrace {
 
   const request = {
     resourceSpans: [
-      resourceSpans(DEMO_SERVICE_NAME, '1.4.0', 'python', { name: 'opentelemetry.instrumentation.genai', version: '0.3.0' }, agentSpans, traceId, startNs),
-      resourceSpans('weather-mcp-server', '0.9.2', 'nodejs', { name: 'mcp-server', version: '1.2.0' }, serverSpans, traceId, startNs),
+      resourceSpans(
+        DEMO_SERVICE_NAME,
+        '1.4.0',
+        'python',
+        { name: 'opentelemetry.instrumentation.genai', version: '0.3.0' },
+        agentSpans,
+        traceId,
+        startNs,
+      ),
+      resourceSpans(
+        'weather-mcp-server',
+        '0.9.2',
+        'nodejs',
+        { name: 'mcp-server', version: '1.2.0' },
+        serverSpans,
+        traceId,
+        startNs,
+      ),
     ],
   };
   return { body: JSON.stringify(request), traceId, spanCount: agentSpans.length + serverSpans.length };

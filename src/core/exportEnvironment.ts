@@ -57,11 +57,14 @@ export function exportVariables(endpoint: string, inherited: Environment): Expor
   }
   if (!isSet(inherited.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT)) {
     // Under the latest GenAI conventions the switch names where content goes; `true` would be read as "no content".
-    const latest = (inherited[STABILITY_OPT_IN] ?? '').split(',').some((entry) => entry.trim() === LATEST_GENAI_CONVENTIONS);
+    const latest = (inherited[STABILITY_OPT_IN] ?? '')
+      .split(',')
+      .some((entry) => entry.trim() === LATEST_GENAI_CONVENTIONS);
     variables.push({
       name: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
       value: latest ? 'SPAN_ONLY' : 'true',
-      reason: 'OpenTelemetry GenAI instrumentations (e.g. OpenAI, Google ADK) record prompts and answers only when asked',
+      reason:
+        'OpenTelemetry GenAI instrumentations (e.g. OpenAI, Google ADK) record prompts and answers only when asked',
     });
   }
   if (!isSet(inherited.SEMANTICKERNEL_EXPERIMENTAL_GENAI_ENABLE_OTEL_DIAGNOSTICS_SENSITIVE)) {
@@ -85,7 +88,10 @@ export interface ReceiverAddress {
  * The variables for the receiver in `receiver`, or undefined unless it is bound: a receiver that failed or is off may
  * leave its port to another program, and one still starting has not said which port it got.
  */
-export function receiverExportVariables(receiver: ReceiverAddress, inherited: Environment): ExportVariable[] | undefined {
+export function receiverExportVariables(
+  receiver: ReceiverAddress,
+  inherited: Environment,
+): ExportVariable[] | undefined {
   if (receiver.kind !== 'listening' && receiver.kind !== 'paused') return undefined;
   return exportVariables(endpointUrl(receiver.host, receiver.port), inherited);
 }

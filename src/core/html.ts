@@ -5,7 +5,10 @@
 
 /** JSON that can sit inside a `<script>` element: no `</script>`, no `<!--`, and no JS line terminators. */
 export function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Escapes text for an HTML text node or a quoted attribute value. */

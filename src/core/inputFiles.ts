@@ -158,7 +158,9 @@ const PROTOBUF_SIGNALS: ReadonlyArray<(bytes: Uint8Array) => ProtobufReading> = 
   (bytes) => {
     const result = decodeLogsRequestProto(bytes);
     return {
-      hasTimedItem: logRecordsOf(result.request).some((record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n),
+      hasTimedItem: logRecordsOf(result.request).some(
+        (record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n,
+      ),
       addTo: (contents) => contents.logRequests.push(result),
     };
   },

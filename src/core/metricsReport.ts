@@ -155,7 +155,8 @@ export function runTotals(points: readonly StoredPoint[]): StoredPoint[] {
   for (const stored of points) {
     const run = stored.point.startTimeUnixNano;
     const previous = latestByRun.get(run);
-    if (previous === undefined || stored.point.timeUnixNano >= previous.point.timeUnixNano) latestByRun.set(run, stored);
+    if (previous === undefined || stored.point.timeUnixNano >= previous.point.timeUnixNano)
+      latestByRun.set(run, stored);
   }
   return [...latestByRun.values()];
 }
@@ -181,7 +182,9 @@ export function distributionOf(points: readonly HistogramPoint[]): Distribution 
       const layout = point.explicitBounds.join(' ');
       let sums = explicit.get(layout);
       if (!sums) explicit.set(layout, (sums = { bounds: point.explicitBounds, counts: [] }));
-      point.bucketCounts.forEach((bucketCount, index) => (sums.counts[index] = (sums.counts[index] ?? 0) + bucketCount));
+      point.bucketCounts.forEach(
+        (bucketCount, index) => (sums.counts[index] = (sums.counts[index] ?? 0) + bucketCount),
+      );
     } else {
       let sums = exponential.get(point.scale);
       if (!sums) exponential.set(point.scale, (sums = { zeroCount: 0, zeroThreshold: 0, buckets: new Map() }));
@@ -275,7 +278,10 @@ function valueText(value: number, unit: string): string {
   if (unit === 'ms') return formatDuration(value);
   const number = Number.isInteger(value)
     ? value.toLocaleString('en-US')
-    : value.toLocaleString('en-US', Math.abs(value) < 1 ? { maximumSignificantDigits: 3 } : { maximumFractionDigits: 2 });
+    : value.toLocaleString(
+        'en-US',
+        Math.abs(value) < 1 ? { maximumSignificantDigits: 3 } : { maximumFractionDigits: 2 },
+      );
   const annotation = /^\{(.+)\}$/.exec(unit)?.[1];
   const suffix = annotation === 'token' || annotation === 'tokens' ? 'tok' : (annotation ?? (unit === '1' ? '' : unit));
   if (suffix === '') return number;

@@ -5,15 +5,7 @@
  */
 
 /** An OTLP AnyValue. Integers outside the safe range stay bigint; an AnyValue with no value set is null. */
-export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | bigint
-  | Uint8Array
-  | null
-  | AttributeValue[]
-  | AttributeMap;
+export type AttributeValue = string | number | boolean | bigint | Uint8Array | null | AttributeValue[] | AttributeMap;
 
 export type AttributeMap = Map<string, AttributeValue>;
 

@@ -178,7 +178,8 @@ export class SessionIndex {
 /** `3 turns · 2.8k→340 tok · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s` (first start to last end). */
 export function describeSession(group: SessionGroup): string {
   const parts = [plural(group.traces.length, 'turn')];
-  const tokens = group.inputTokens + group.outputTokens > 0 ? formatTokenFlow(group.inputTokens, group.outputTokens) : undefined;
+  const tokens =
+    group.inputTokens + group.outputTokens > 0 ? formatTokenFlow(group.inputTokens, group.outputTokens) : undefined;
   if (tokens !== undefined) parts.push(tokens);
   if (group.llmCalls > 0) parts.push(plural(group.llmCalls, 'LLM call'));
   if (group.toolCalls > 0) parts.push(plural(group.toolCalls, 'tool call'));

@@ -87,14 +87,18 @@ export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unkno
   let enabled: boolean = SETTING_DEFAULTS['receiver.enabled'];
   if (typeof enabledValue === 'boolean') enabled = enabledValue;
   else if (enabledValue !== undefined && enabledValue !== null) {
-    problems.push(`aiTraceLens.receiver.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`);
+    problems.push(
+      `aiTraceLens.receiver.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`,
+    );
   }
 
   const hostValue = get('receiver.host');
   let host: string = SETTING_DEFAULTS['receiver.host'];
   if (typeof hostValue === 'string' && hostValue.trim() !== '') host = hostValue.trim();
   else if (hostValue !== undefined && hostValue !== null && hostValue !== '') {
-    problems.push(`aiTraceLens.receiver.host must be a host name or IP address, got ${JSON.stringify(hostValue)}; using ${host}.`);
+    problems.push(
+      `aiTraceLens.receiver.host must be a host name or IP address, got ${JSON.stringify(hostValue)}; using ${host}.`,
+    );
   }
 
   return {
@@ -136,7 +140,10 @@ export function parseCodeSettings(get: (key: 'pathMappings' | 'codeLens.enabled'
   const mappings = get('pathMappings');
   if (Array.isArray(mappings)) {
     mappings.forEach((entry: unknown, index) => {
-      const { from, to } = (typeof entry === 'object' && entry !== null ? entry : {}) as { from?: unknown; to?: unknown };
+      const { from, to } = (typeof entry === 'object' && entry !== null ? entry : {}) as {
+        from?: unknown;
+        to?: unknown;
+      };
       if (typeof from === 'string' && from.trim() !== '' && typeof to === 'string' && to.trim() !== '') {
         pathMappings.push({ from: from.trim(), to: to.trim() });
       } else {
@@ -147,14 +154,18 @@ export function parseCodeSettings(get: (key: 'pathMappings' | 'codeLens.enabled'
       }
     });
   } else if (mappings !== undefined && mappings !== null) {
-    problems.push(`aiTraceLens.pathMappings must be an array of {"from", "to"} pairs, got ${JSON.stringify(mappings)}; ignoring it.`);
+    problems.push(
+      `aiTraceLens.pathMappings must be an array of {"from", "to"} pairs, got ${JSON.stringify(mappings)}; ignoring it.`,
+    );
   }
 
   const enabledValue = get('codeLens.enabled');
   let codeLensEnabled: boolean = SETTING_DEFAULTS['codeLens.enabled'];
   if (typeof enabledValue === 'boolean') codeLensEnabled = enabledValue;
   else if (enabledValue !== undefined && enabledValue !== null) {
-    problems.push(`aiTraceLens.codeLens.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`);
+    problems.push(
+      `aiTraceLens.codeLens.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`,
+    );
   }
   return { settings: { pathMappings, codeLensEnabled }, problems };
 }
@@ -177,5 +188,8 @@ export function parseExportSettings(
     }
     return SETTING_DEFAULTS[key];
   };
-  return { settings: { terminal: flag('terminal.injectEnvironment'), debug: flag('debug.injectEnvironment') }, problems };
+  return {
+    settings: { terminal: flag('terminal.injectEnvironment'), debug: flag('debug.injectEnvironment') },
+    problems,
+  };
 }

@@ -263,7 +263,8 @@ function flowArray(values: readonly AttributeValue[]): string | undefined {
   let width = 2;
   for (const value of values) {
     if (value instanceof Map || Array.isArray(value) || value instanceof Uint8Array) return undefined;
-    if (typeof value === 'string' && (value.includes('\n') || parseJsonContainer(value) !== undefined)) return undefined;
+    if (typeof value === 'string' && (value.includes('\n') || parseJsonContainer(value) !== undefined))
+      return undefined;
     const text = typeof value === 'string' ? quoted(value) : scalarText(value);
     width += text.length + 2;
     if (width > FLOW_WIDTH) return undefined;
@@ -327,14 +328,22 @@ export function quoted(text: string): string;
 export function quoted(text: string | undefined): string | undefined;
 export function quoted(text: string | undefined): string | undefined {
   // JSON leaves U+2028/U+2029 raw; editors treat them as line breaks.
-  return text === undefined ? undefined : JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return text === undefined
+    ? undefined
+    : JSON.stringify(text)
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
 }
 
 function numberText(value: number | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
-function codeLocation(code: { file: string | undefined; line: number | undefined; function: string | undefined }): string {
+function codeLocation(code: {
+  file: string | undefined;
+  line: number | undefined;
+  function: string | undefined;
+}): string {
   const place = code.file === undefined ? '' : code.line === undefined ? code.file : `${code.file}:${code.line}`;
   if (code.function === undefined) return place;
   return place === '' ? code.function : `${place} (${code.function})`;

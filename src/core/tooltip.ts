@@ -41,7 +41,10 @@ export function spanTooltipMarkdown(node: SpanNode): string {
   if (ai.toolName !== undefined) facts.push(`Tool: ${escapeMarkdown(ai.toolName)}`);
   const model = ai.responseModel ?? ai.requestModel;
   if (model !== undefined) {
-    const requested = ai.requestModel !== undefined && ai.requestModel !== model ? ` (requested ${escapeMarkdown(ai.requestModel)})` : '';
+    const requested =
+      ai.requestModel !== undefined && ai.requestModel !== model
+        ? ` (requested ${escapeMarkdown(ai.requestModel)})`
+        : '';
     const provider = ai.provider !== undefined ? ` · ${escapeMarkdown(ai.provider)}` : '';
     facts.push(`Model: ${escapeMarkdown(model)}${requested}${provider}`);
   } else if (ai.provider !== undefined) {
@@ -73,7 +76,9 @@ export function traceTooltipMarkdown(summary: TraceSummary): string {
   if (summary.service !== undefined) heading.push(`Service: ${escapeMarkdown(summary.service)}`);
 
   const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n)).toLocaleString();
-  const facts = [`Started ${escapeMarkdown(started)} · ${formatDuration(summary.durationMs)} · ${plural(summary.spanCount, 'span')}`];
+  const facts = [
+    `Started ${escapeMarkdown(started)} · ${formatDuration(summary.durationMs)} · ${plural(summary.spanCount, 'span')}`,
+  ];
   if (summary.errorCount > 0) facts.push(`**${plural(summary.errorCount, 'error')}**`);
   const calls = callsLine(summary.callCounts);
   if (calls !== undefined) facts.push(calls);
@@ -119,6 +124,7 @@ function tokenLine(
   if (input === undefined && output === undefined) return undefined;
   const parts: string[] = [];
   if (input !== undefined) parts.push(`${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
-  if (output !== undefined) parts.push(`${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
+  if (output !== undefined)
+    parts.push(`${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
   return parts.join(' → ');
 }

@@ -292,7 +292,12 @@ function openAiToolCalls(value: Plain | undefined): TranscriptToolCall[] {
  * Flattened messages: Traceloop `gen_ai.prompt.0.role`/`.content`/`.tool_call_id`/`.tool_calls.0.name`/`.arguments`,
  * OpenInference `llm.input_messages.0.message.role`/`.content`/`.tool_call_id`/`.tool_calls.0.tool_call.function.name`.
  */
-function indexed(attributes: AttributeMap, prefix: string, infix: string, fallback: TranscriptRole = 'user'): TranscriptMessage[] {
+function indexed(
+  attributes: AttributeMap,
+  prefix: string,
+  infix: string,
+  fallback: TranscriptRole = 'user',
+): TranscriptMessage[] {
   const messages: TranscriptMessage[] = [];
   const openInference = infix !== '';
   for (let index = 0; ; index++) {

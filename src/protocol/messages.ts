@@ -96,7 +96,12 @@ export type FromWebview =
       readonly toSide: boolean;
       readonly requestId: number;
     }
-  | { readonly type: 'requestSpanDetails'; readonly traceId: string; readonly spanId: string; readonly requestId: number }
+  | {
+      readonly type: 'requestSpanDetails';
+      readonly traceId: string;
+      readonly spanId: string;
+      readonly requestId: number;
+    }
   /** An uncaught error in the webview, for the extension's log. */
   | { readonly type: 'reportError'; readonly traceId: string; readonly message: string };
 
@@ -120,7 +125,9 @@ const isText: FieldCheck = (value) => typeof value === 'string' && value.length 
 
 /** One check per field of each message, typed so that a field added to `FromWebview` and not here fails to compile. */
 type Schema = {
-  readonly [T in FromWebviewType]: { readonly [K in Exclude<keyof Extract<FromWebview, { type: T }>, 'type'>]-?: FieldCheck };
+  readonly [T in FromWebviewType]: {
+    readonly [K in Exclude<keyof Extract<FromWebview, { type: T }>, 'type'>]-?: FieldCheck;
+  };
 };
 
 const SCHEMA: Schema = {

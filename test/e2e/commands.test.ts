@@ -22,9 +22,12 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({ name: 'commands' });
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'commands' });
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();
@@ -116,7 +119,9 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
       return text.startsWith(grpcEndpoint) ? text : undefined;
     });
     assert.deepEqual(copiedGrpc.trim().split('\n'), [grpcEndpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc']);
-    await vscode.notification(`${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode
+      .notification(`${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc`)
+      .waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
   uiTest('Pause Receiving makes the receiver answer 503, Resume Receiving 200 again', session, async () => {
@@ -221,32 +226,36 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await vscode.screenshot('compare-traces');
   });
 
-  uiTest('Save Trace As… writes a trace file that Open Trace File… brings back after Clear Traces', session, async () => {
-    const saved = join(vscode.workspaceFolder, 'saved-run.jsonl');
-    await vscode.runContextMenuEntry(vscode.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
-    await vscode.answerFileDialog(saved, vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./));
-    const loaded = loadOtlpFile(parseOtlpFile(await readFile(saved), saved), saved, {
-      traces: new TraceStore({ maxSpans: 100 }),
-      logs: new LogStore({ maxRecords: 100 }),
-    });
-    assert.equal(loaded.spans, 9);
-    assert.deepEqual(loaded.problems, []);
+  uiTest(
+    'Save Trace As… writes a trace file that Open Trace File… brings back after Clear Traces',
+    session,
+    async () => {
+      const saved = join(vscode.workspaceFolder, 'saved-run.jsonl');
+      await vscode.runContextMenuEntry(vscode.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
+      await vscode.answerFileDialog(saved, vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./));
+      const loaded = loadOtlpFile(parseOtlpFile(await readFile(saved), saved), saved, {
+        traces: new TraceStore({ maxSpans: 100 }),
+        logs: new LogStore({ maxRecords: 100 }),
+      });
+      assert.equal(loaded.spans, 9);
+      assert.deepEqual(loaded.problems, []);
 
-    await vscode.runCommand('aiTraceLens.clearTraces');
-    await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
-    await vscode.runCommand('aiTraceLens.openTraceFile');
-    await vscode.answerFileDialog(saved, vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.'));
-    // The opened trace is revealed expanded; a refresh of the view can collapse it again, which expandTrace undoes.
-    const trace = await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
-    assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace holds the saved spans');
-    assert.equal((await vscode.traceRows()).length, 1);
+      await vscode.runCommand('aiTraceLens.clearTraces');
+      await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
+      await vscode.runCommand('aiTraceLens.openTraceFile');
+      await vscode.answerFileDialog(saved, vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.'));
+      // The opened trace is revealed expanded; a refresh of the view can collapse it again, which expandTrace undoes.
+      const trace = await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
+      assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace holds the saved spans');
+      assert.equal((await vscode.traceRows()).length, 1);
 
-    // A .jsonl file in the Explorer opens from its context menu too.
-    await vscode.runCommand('aiTraceLens.clearTraces');
-    await vscode.runContextMenuEntry(await vscode.explorerRow('saved-run.jsonl'), 'Open Trace File…');
-    await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
-    assert.equal((await vscode.traceRows()).length, 1);
-  });
+      // A .jsonl file in the Explorer opens from its context menu too.
+      await vscode.runCommand('aiTraceLens.clearTraces');
+      await vscode.runContextMenuEntry(await vscode.explorerRow('saved-run.jsonl'), 'Open Trace File…');
+      await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
+      assert.equal((await vscode.traceRows()).length, 1);
+    },
+  );
 });
 
 /** The editor's text with its non-breaking spaces (used for rendering) made plain. */

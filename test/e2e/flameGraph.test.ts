@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { SpanKind, TraceFlags, context, trace, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import type { Frame } from 'playwright-core';
 import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
 import { createExporter, exportSpans } from './otlp';
@@ -39,7 +44,11 @@ interface FlameTrace {
  * `invoke_agent {agent}` (3 s, recorded at `agentFile` line run_agent) → streaming `chat gpt-4o` (1.8 s, 1200→345
  * tokens, TTFT 420 ms, recorded at `/app/agent.py` line call_model) and `execute_tool get_weather`; sent by the SDK.
  */
-function recordFlameTrace(agent: string, agentFile: string, extra: { llmName?: string; attributes?: Attributes } = {}): FlameTrace {
+function recordFlameTrace(
+  agent: string,
+  agentFile: string,
+  extra: { llmName?: string; attributes?: Attributes } = {},
+): FlameTrace {
   const { tracer, memory } = recorder();
   const start = Date.now() - 5_000;
   const root = `invoke_agent ${agent}`;
@@ -79,7 +88,10 @@ function recordFlameTrace(agent: string, agentFile: string, extra: { llmName?: s
   llm.end(start + 1_900);
   const tool = tracer.startSpan(
     'execute_tool get_weather',
-    { startTime: start + 2_000, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' } },
+    {
+      startTime: start + 2_000,
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' },
+    },
     parent,
   );
   tool.end(start + 2_500);
@@ -143,53 +155,66 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     return vscode.flameFrame(root);
   }
 
-  before(async () => {
-    vscode = await VsCodeSession.start({
-      name: 'flame-graph',
-      settings: { 'aiTraceLens.pathMappings': [{ from: '/app', to: '.' }] },
-    });
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({
+        name: 'flame-graph',
+        settings: { 'aiTraceLens.pathMappings': [{ from: '/app', to: '.' }] },
+      });
+      await vscode.waitForReceiver();
+      await vscode.openTracesView();
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();
   });
 
-  uiTest('the flame graph opens from the Traces view beside the editor, with its header and a drawn chart', session, async () => {
-    await vscode.openFile(AGENT_FILE);
-    const recorded = recordFlameTrace('flame-bot', join(vscode.workspaceFolder, AGENT_FILE));
-    await send(recorded);
-    sentTraces++;
-    firstTrace = recorded;
+  uiTest(
+    'the flame graph opens from the Traces view beside the editor, with its header and a drawn chart',
+    session,
+    async () => {
+      await vscode.openFile(AGENT_FILE);
+      const recorded = recordFlameTrace('flame-bot', join(vscode.workspaceFolder, AGENT_FILE));
+      await send(recorded);
+      sentTraces++;
+      firstTrace = recorded;
 
-    const frame = await openFromTree(recorded.root);
-    const tab = vscode.page.locator('.tab', { hasText: `Flame: ${recorded.root}` });
-    await tab.first().waitFor({ timeout: UI_TIMEOUT_MS });
-    const codeGroup = await vscode.editorGroup(AGENT_FILE).first().boundingBox();
-    const flameGroup = await vscode.editorGroup(`Flame: ${recorded.root}`).first().boundingBox();
-    assert.ok(codeGroup !== null && flameGroup !== null, 'the code and the flame graph are both visible');
-    assert.ok(flameGroup.x >= codeGroup.x + codeGroup.width - 1, 'the flame graph opened in the column right of the code');
+      const frame = await openFromTree(recorded.root);
+      const tab = vscode.page.locator('.tab', { hasText: `Flame: ${recorded.root}` });
+      await tab.first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const codeGroup = await vscode.editorGroup(AGENT_FILE).first().boundingBox();
+      const flameGroup = await vscode.editorGroup(`Flame: ${recorded.root}`).first().boundingBox();
+      assert.ok(codeGroup !== null && flameGroup !== null, 'the code and the flame graph are both visible');
+      assert.ok(
+        flameGroup.x >= codeGroup.x + codeGroup.width - 1,
+        'the flame graph opened in the column right of the code',
+      );
 
-    const figures = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
-    for (const expected of ['3 s', '3 spans', '1 LLM call', '1 tool call', '1.2k→345 tok']) {
-      assert.ok(figures.includes(expected), `header figures "${figures}" include "${expected}"`);
-    }
-    assert.match(await frame.locator('.trace-models').innerText(), /gpt-4o\s+1 call · 1\.2k→345 tok/);
-    const ink = await eventually('a painted flame chart', async () => {
-      const measured = await vscode.canvasInk(frame);
-      return measured.painted > 1000 && measured.colors >= 3 ? measured : undefined;
-    });
-    assert.ok(ink.colors >= 3, `bars in several colours (${ink.colors})`);
-    await vscode.screenshot('flame-graph');
-  });
+      const figures = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
+      for (const expected of ['3 s', '3 spans', '1 LLM call', '1 tool call', '1.2k→345 tok']) {
+        assert.ok(figures.includes(expected), `header figures "${figures}" include "${expected}"`);
+      }
+      assert.match(await frame.locator('.trace-models').innerText(), /gpt-4o\s+1 call · 1\.2k→345 tok/);
+      const ink = await eventually('a painted flame chart', async () => {
+        const measured = await vscode.canvasInk(frame);
+        return measured.painted > 1000 && measured.colors >= 3 ? measured : undefined;
+      });
+      assert.ok(ink.colors >= 3, `bars in several colours (${ink.colors})`);
+      await vscode.screenshot('flame-graph');
+    },
+  );
 
   uiTest('a click on the LLM bar shows its tokens and TTFT in the details', session, async () => {
     const frame = await vscode.flameFrame('invoke_agent flame-bot');
     // The LLM call covers 0.1 s to 1.9 s of the 3 s trace: a third of the way across is inside it.
     const bar = await vscode.hoverFlameBar(frame, LLM_NAME, 1 / 3);
     assert.ok(bar.lines.includes('1.2k → 345 tokens'), `tooltip: ${JSON.stringify(bar.lines)}`);
-    assert.ok(bar.lines.some((line) => line.startsWith('TTFT 420 ms')), `tooltip: ${JSON.stringify(bar.lines)}`);
+    assert.ok(
+      bar.lines.some((line) => line.startsWith('TTFT 420 ms')),
+      `tooltip: ${JSON.stringify(bar.lines)}`,
+    );
 
     await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
     const details = frame.locator('.details');
@@ -201,7 +226,9 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     assert.equal(summary.get('Time to first token'), '420 ms');
     assert.equal(summary.get('Duration'), '1.8 s');
     // The host's reply fills the attributes.
-    await details.locator('.attributes th', { hasText: 'gen_ai.usage.input_tokens' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await details
+      .locator('.attributes th', { hasText: 'gen_ai.usage.input_tokens' })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await vscode.screenshot('llm-selected');
   });
 
@@ -222,23 +249,27 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     assert.equal(await status.innerText(), `Opened ${AGENT_FILE}:${CALL_MODEL_LINE} — found by path mapping`);
   });
 
-  uiTest('the Jump to Code button on the root span opens run_agent, found by its code attributes', session, async () => {
-    const frame = await vscode.flameFrame('invoke_agent flame-bot');
-    // Up from the LLM call to its parent, the agent span.
-    await frame.locator('canvas.chart-canvas').press('ArrowUp');
-    await frame.locator('.details-name', { hasText: 'invoke_agent flame-bot' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await frame.locator('.details-actions vscode-button', { hasText: 'Jump to Code' }).click();
+  uiTest(
+    'the Jump to Code button on the root span opens run_agent, found by its code attributes',
+    session,
+    async () => {
+      const frame = await vscode.flameFrame('invoke_agent flame-bot');
+      // Up from the LLM call to its parent, the agent span.
+      await frame.locator('canvas.chart-canvas').press('ArrowUp');
+      await frame.locator('.details-name', { hasText: 'invoke_agent flame-bot' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await frame.locator('.details-actions vscode-button', { hasText: 'Jump to Code' }).click();
 
-    await eventually(`the cursor on line ${RUN_AGENT_LINE}`, async () =>
-      (await vscode.cursorLine()) === RUN_AGENT_LINE ? true : undefined,
-    );
-    const status = (await vscode.flameFrame('invoke_agent flame-bot')).locator('.jump-status');
-    await eventually('the jump outcome in the flame graph', async () =>
-      (await status.innerText()).includes('found by') ? true : undefined,
-    );
-    assert.equal(await status.innerText(), `Opened ${AGENT_FILE}:${RUN_AGENT_LINE} — found by code attributes`);
-    await vscode.screenshot('jumped-to-code');
-  });
+      await eventually(`the cursor on line ${RUN_AGENT_LINE}`, async () =>
+        (await vscode.cursorLine()) === RUN_AGENT_LINE ? true : undefined,
+      );
+      const status = (await vscode.flameFrame('invoke_agent flame-bot')).locator('.jump-status');
+      await eventually('the jump outcome in the flame graph', async () =>
+        (await status.innerText()).includes('found by') ? true : undefined,
+      );
+      assert.equal(await status.innerText(), `Opened ${AGENT_FILE}:${RUN_AGENT_LINE} — found by code attributes`);
+      await vscode.screenshot('jumped-to-code');
+    },
+  );
 
   uiTest('the CodeLens above call_model counts the calls of every trace sent', session, async () => {
     for (const agent of ['flame-bot-2', 'flame-bot-3']) {
@@ -255,7 +286,9 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(lenses, [expected], 'one lens above call_model');
     assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'def run_agent'), ['AI Trace Lens: 3 calls · p50 3 s']);
     // The tool spans carry no code attributes: they resolve to the tool's definition by its name.
-    assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'def get_weather'), ['AI Trace Lens: 3 calls · p50 500 ms']);
+    assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'def get_weather'), [
+      'AI Trace Lens: 3 calls · p50 500 ms',
+    ]);
     assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'SYSTEM_PROMPT ='), [], 'no lens where no span points');
     await vscode.screenshot('codelens');
 
@@ -267,70 +300,86 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     assert.equal((await detailsSummary(frame)).get('Time to first token'), '420 ms');
   });
 
-  uiTest('span text with HTML and script stays text in the flame graph, and no script of it runs', session, async () => {
-    const recorded = recordFlameTrace(IMG_PAYLOAD, join(vscode.workspaceFolder, AGENT_FILE), {
-      llmName: `chat ${SCRIPT_PAYLOAD}`,
-      attributes: { 'xss.img': IMG_PAYLOAD, 'xss.script': SCRIPT_PAYLOAD },
-    });
-    await send(recorded);
+  uiTest(
+    'span text with HTML and script stays text in the flame graph, and no script of it runs',
+    session,
+    async () => {
+      const recorded = recordFlameTrace(IMG_PAYLOAD, join(vscode.workspaceFolder, AGENT_FILE), {
+        llmName: `chat ${SCRIPT_PAYLOAD}`,
+        attributes: { 'xss.img': IMG_PAYLOAD, 'xss.script': SCRIPT_PAYLOAD },
+      });
+      await send(recorded);
 
-    const frame = await openFromTree(recorded.root);
-    assert.equal(await frame.locator('.trace-header .trace-name').textContent(), recorded.root);
-    const bar = await vscode.hoverFlameBar(frame, `chat ${SCRIPT_PAYLOAD}`, 1 / 3);
-    assert.equal(bar.lines[0], `chat ${SCRIPT_PAYLOAD}`);
-    await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
-    const details = frame.locator('.details');
-    assert.equal(await details.locator('.details-name').textContent(), `chat ${SCRIPT_PAYLOAD}`);
-    const attributes = await eventually('the attributes of the hostile span', async () => {
-      const rows = await attributeRows(frame);
-      return rows.has('xss.img') ? rows : undefined;
-    });
-    assert.equal(attributes.get('xss.img'), IMG_PAYLOAD);
-    assert.equal(attributes.get('xss.script'), SCRIPT_PAYLOAD);
+      const frame = await openFromTree(recorded.root);
+      assert.equal(await frame.locator('.trace-header .trace-name').textContent(), recorded.root);
+      const bar = await vscode.hoverFlameBar(frame, `chat ${SCRIPT_PAYLOAD}`, 1 / 3);
+      assert.equal(bar.lines[0], `chat ${SCRIPT_PAYLOAD}`);
+      await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
+      const details = frame.locator('.details');
+      assert.equal(await details.locator('.details-name').textContent(), `chat ${SCRIPT_PAYLOAD}`);
+      const attributes = await eventually('the attributes of the hostile span', async () => {
+        const rows = await attributeRows(frame);
+        return rows.has('xss.img') ? rows : undefined;
+      });
+      assert.equal(attributes.get('xss.img'), IMG_PAYLOAD);
+      assert.equal(attributes.get('xss.script'), SCRIPT_PAYLOAD);
 
-    assert.equal(await frame.locator('img').count(), 0, 'no <img> element in the flame graph');
-    assert.equal(await frame.locator('body script').count(), 2, 'only the page’s own two scripts');
-    const markers = await vscode.xssMarkers();
-    assert.ok(markers.length > 2, 'the workbench and the webview frames were checked');
-    assert.deepEqual(markers.filter((marker) => marker !== undefined), [], 'window.__xss is undefined in every frame');
-    await vscode.screenshot('flame-xss-literal');
-  });
+      assert.equal(await frame.locator('img').count(), 0, 'no <img> element in the flame graph');
+      assert.equal(await frame.locator('body script').count(), 2, 'only the page’s own two scripts');
+      const markers = await vscode.xssMarkers();
+      assert.ok(markers.length > 2, 'the workbench and the webview frames were checked');
+      assert.deepEqual(
+        markers.filter((marker) => marker !== undefined),
+        [],
+        'window.__xss is undefined in every frame',
+      );
+      await vscode.screenshot('flame-xss-literal');
+    },
+  );
 
-  uiTest('a flame graph hidden and shown again keeps selection and search, and shows spans arriving later', session, async () => {
-    assert.ok(firstTrace !== undefined, 'the first test sent the trace');
-    const title = `Flame: ${firstTrace.root}`;
-    await vscode.page.locator('.tab', { hasText: title }).first().click();
-    let frame = await vscode.flameFrame(firstTrace.root);
-    await frame.locator('canvas.chart-canvas').press('ArrowUp');
-    await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await frame.locator('vscode-textfield input').fill('get_weather');
-    assert.equal(await frame.locator('.match-count').innerText(), '1 match');
+  uiTest(
+    'a flame graph hidden and shown again keeps selection and search, and shows spans arriving later',
+    session,
+    async () => {
+      assert.ok(firstTrace !== undefined, 'the first test sent the trace');
+      const title = `Flame: ${firstTrace.root}`;
+      await vscode.page.locator('.tab', { hasText: title }).first().click();
+      let frame = await vscode.flameFrame(firstTrace.root);
+      await frame.locator('canvas.chart-canvas').press('ArrowUp');
+      await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await frame.locator('vscode-textfield input').fill('get_weather');
+      assert.equal(await frame.locator('.match-count').innerText(), '1 match');
 
-    // Another editor over it in its group destroys the hidden page; showing the tab again reloads it. (Not agent.py:
-    // an editor visible in another group is activated there rather than opened here.)
-    await vscode.openFile('README.md');
-    const hidden = frame;
-    await eventually('the hidden flame graph page to be destroyed', () => (hidden.isDetached() ? true : undefined));
-    await vscode.page.locator('.tab', { hasText: title }).first().click();
-    frame = await vscode.flameFrame(firstTrace.root);
-    await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.equal(await frame.locator('vscode-textfield input').inputValue(), 'get_weather', 'the search was restored');
-    assert.equal(await frame.locator('.match-count').innerText(), '1 match');
+      // Another editor over it in its group destroys the hidden page; showing the tab again reloads it. (Not agent.py:
+      // an editor visible in another group is activated there rather than opened here.)
+      await vscode.openFile('README.md');
+      const hidden = frame;
+      await eventually('the hidden flame graph page to be destroyed', () => (hidden.isDetached() ? true : undefined));
+      await vscode.page.locator('.tab', { hasText: title }).first().click();
+      frame = await vscode.flameFrame(firstTrace.root);
+      await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(
+        await frame.locator('vscode-textfield input').inputValue(),
+        'get_weather',
+        'the search was restored',
+      );
+      assert.equal(await frame.locator('.match-count').innerText(), '1 match');
 
-    const exporter = createExporter('json', vscode.receiverPort);
-    await exportSpans(exporter, recordLateLlmCall(firstTrace));
-    await exporter.shutdown();
-    const figures = await eventually('the late LLM call in the header', async () => {
-      const text = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
-      return text.includes('2 LLM calls') ? text : undefined;
-    });
-    assert.ok(figures.includes('4 spans'), figures);
-    assert.ok(figures.includes('1.5k→395 tok'), figures);
-    assert.equal(await frame.locator('.details-name').innerText(), firstTrace.root, 'the selection stayed');
-    assert.equal(await frame.locator('.match-count').innerText(), '1 match', 'the search stayed');
-    const bar = await vscode.hoverFlameBar(frame, 'chat gpt-4o-mini', 2.7 / 3);
-    assert.ok(bar.lines.includes('300 → 50 tokens'), `tooltip: ${JSON.stringify(bar.lines)}`);
-  });
+      const exporter = createExporter('json', vscode.receiverPort);
+      await exportSpans(exporter, recordLateLlmCall(firstTrace));
+      await exporter.shutdown();
+      const figures = await eventually('the late LLM call in the header', async () => {
+        const text = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
+        return text.includes('2 LLM calls') ? text : undefined;
+      });
+      assert.ok(figures.includes('4 spans'), figures);
+      assert.ok(figures.includes('1.5k→395 tok'), figures);
+      assert.equal(await frame.locator('.details-name').innerText(), firstTrace.root, 'the selection stayed');
+      assert.equal(await frame.locator('.match-count').innerText(), '1 match', 'the search stayed');
+      const bar = await vscode.hoverFlameBar(frame, 'chat gpt-4o-mini', 2.7 / 3);
+      assert.ok(bar.lines.includes('300 → 50 tokens'), `tooltip: ${JSON.stringify(bar.lines)}`);
+    },
+  );
 });
 
 /** The details panel's summary table as label → value. */
@@ -344,8 +393,10 @@ async function attributeRows(frame: Frame): Promise<Map<string, string>> {
 }
 
 async function tableRows(frame: Frame, selector: string): Promise<Map<string, string>> {
-  const rows = await frame.locator(selector).evaluateAll((elements) =>
-    elements.map((row) => [row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']),
-  );
+  const rows = await frame
+    .locator(selector)
+    .evaluateAll((elements) =>
+      elements.map((row) => [row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']),
+    );
   return new Map(rows.map(([key, value]) => [key!, value!]));
 }

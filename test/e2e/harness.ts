@@ -363,7 +363,9 @@ export class VsCodeSession {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     // The dialog fills in its default path once it has read the folder: typing before that would be overwritten.
-    await eventually('the file dialog to show its default path', async () => ((await input.inputValue()) ? true : undefined));
+    await eventually('the file dialog to show its default path', async () =>
+      (await input.inputValue()) ? true : undefined,
+    );
     // It can still put its folder back while it lists it, and then answers Enter with "Please select a file" (its
     // input hides for a moment meanwhile): type the path and press Enter until the command has the file.
     await eventually(`the file dialog to take ${path}`, async () => {
@@ -499,7 +501,8 @@ export class VsCodeSession {
         lastClick = Date.now();
         await row.locator('.monaco-tl-twistie').click({ timeout: UI_TIMEOUT_MS / 3 });
       }
-      const state = trace === undefined ? 'no such row' : `expanded: ${trace.expanded}, ${trace.children.length} children`;
+      const state =
+        trace === undefined ? 'no such row' : `expanded: ${trace.expanded}, ${trace.children.length} children`;
       throw new Error(`the trace row shows ${state}`);
     });
   }
@@ -575,10 +578,12 @@ export class VsCodeSession {
 
   /** The editor group whose active tab's title contains `title`. */
   editorGroup(title: string): Locator {
-    return this.page
-      .locator('.editor-group-container')
-      // Not `.label-name` alone: VS Code 1.139 shows a file's extension in a separate `.label-suffix`.
-      .filter({ has: this.page.locator('.tab.active', { hasText: title }) });
+    return (
+      this.page
+        .locator('.editor-group-container')
+        // Not `.label-name` alone: VS Code 1.139 shows a file's extension in a separate `.label-suffix`.
+        .filter({ has: this.page.locator('.tab.active', { hasText: title }) })
+    );
   }
 
   /**
@@ -681,7 +686,9 @@ export class VsCodeSession {
       const element = canvas as {
         width: number;
         height: number;
-        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
       };
       const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
       const colors = new Set<number>();
@@ -699,7 +706,11 @@ export class VsCodeSession {
    * Moves the pointer down the flame chart at `xFraction` of its width and returns the first position whose tooltip
    * title is `spanName`, with the tooltip's lines: the chart exposes no model, so bars are found the way a user finds them.
    */
-  async hoverFlameBar(frame: Frame, spanName: string, xFraction: number): Promise<{ x: number; y: number; lines: string[] }> {
+  async hoverFlameBar(
+    frame: Frame,
+    spanName: string,
+    xFraction: number,
+  ): Promise<{ x: number; y: number; lines: string[] }> {
     const canvas = frame.locator('canvas.chart-canvas');
     const box = await canvas.boundingBox();
     if (box === null) throw new Error('The flame chart canvas is not visible');

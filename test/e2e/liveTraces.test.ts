@@ -16,7 +16,11 @@ function assertAgentTree(trace: TreeNode, names: AgentTraceNames): void {
   assert.ok(trace.icons.includes('codicon-robot'), `trace icon: ${trace.icons.join(' ')}`);
   assert.equal(trace.description, `${names.service} · 3 s · 1.5k tok`, 'trace: service, duration, tokens');
 
-  assert.deepEqual(trace.children.map((node) => node.label), [names.root], 'one root span');
+  assert.deepEqual(
+    trace.children.map((node) => node.label),
+    [names.root],
+    'one root span',
+  );
   const agent = trace.children[0]!;
   assert.ok(agent.icons.includes('codicon-robot'), `agent icon: ${agent.icons.join(' ')}`);
   assert.deepEqual(
@@ -32,7 +36,11 @@ function assertAgentTree(trace: TreeNode, names: AgentTraceNames): void {
 
   assert.ok(tool.icons.includes('codicon-tools'), `tool icon: ${tool.icons.join(' ')}`);
   assert.equal(tool.description, 'get_weather · 510 ms');
-  assert.deepEqual(tool.children.map((node) => node.label), [names.mcp], 'the MCP call runs under the tool');
+  assert.deepEqual(
+    tool.children.map((node) => node.label),
+    [names.mcp],
+    'the MCP call runs under the tool',
+  );
   assert.ok(tool.children[0]!.icons.includes('codicon-plug'), `MCP icon: ${tool.children[0]!.icons.join(' ')}`);
   assert.equal(tool.children[0]!.description, 'get_weather · 490 ms');
 }
@@ -41,11 +49,14 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({ name: 'live-traces' });
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'live-traces' });
+      await vscode.waitForReceiver();
+      await vscode.openTracesView();
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();

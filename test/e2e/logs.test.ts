@@ -21,83 +21,116 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({ name: 'logs' });
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'logs' });
+      await vscode.waitForReceiver();
+      await vscode.openTracesView();
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();
   });
 
-  uiTest('GenAI log events sent before their span make its conversation; its logs show as text, later ones live', session, async () => {
-    const resource = resourceFromAttributes({ 'service.name': 'logs-e2e' });
-    const memory = new InMemorySpanExporter();
-    const tracer = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('e2e');
-    const start = Date.now() - 5_000;
-    const agent = tracer.startSpan(ROOT, { startTime: start, attributes: { 'gen_ai.operation.name': 'invoke_agent' } });
-    const llm = tracer.startSpan(
-      LLM_NAME,
-      { kind: SpanKind.CLIENT, startTime: start + 100, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } },
-      trace.setSpan(context.active(), agent),
-    );
-    const newLogger = () =>
-      new LoggerProvider({
-        resource,
-        processors: [new SimpleLogRecordProcessor(new OTLPLogExporter({ url: `http://127.0.0.1:${vscode.receiverPort}/v1/logs` }))],
+  uiTest(
+    'GenAI log events sent before their span make its conversation; its logs show as text, later ones live',
+    session,
+    async () => {
+      const resource = resourceFromAttributes({ 'service.name': 'logs-e2e' });
+      const memory = new InMemorySpanExporter();
+      const tracer = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer(
+        'e2e',
+      );
+      const start = Date.now() - 5_000;
+      const agent = tracer.startSpan(ROOT, {
+        startTime: start,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
       });
-    const logs = newLogger();
-    const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
-    const current = trace.setSpan(context.active(), llm);
-    logger.emit({ context: current, timestamp: start + 200, eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } });
-    logger.emit({ context: current, timestamp: start + 300, severityText: 'WARN', body: HOSTILE_LOG });
-    logger.emit({
-      context: current,
-      timestamp: start + 400,
-      eventName: 'gen_ai.choice',
-      body: { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Rainy, 14 °C.' } },
-    });
-    await logs.shutdown();
-    llm.end(start + 1_900);
-    agent.end(start + 3_000);
-    const exporter = createExporter('protobuf', vscode.receiverPort);
-    await exportSpans(exporter, memory.getFinishedSpans().slice());
-    await exporter.shutdown();
+      const llm = tracer.startSpan(
+        LLM_NAME,
+        {
+          kind: SpanKind.CLIENT,
+          startTime: start + 100,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+        },
+        trace.setSpan(context.active(), agent),
+      );
+      const newLogger = () =>
+        new LoggerProvider({
+          resource,
+          processors: [
+            new SimpleLogRecordProcessor(
+              new OTLPLogExporter({ url: `http://127.0.0.1:${vscode.receiverPort}/v1/logs` }),
+            ),
+          ],
+        });
+      const logs = newLogger();
+      const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
+      const current = trace.setSpan(context.active(), llm);
+      logger.emit({
+        context: current,
+        timestamp: start + 200,
+        eventName: 'gen_ai.user.message',
+        body: { content: 'Weather in Paris?' },
+      });
+      logger.emit({ context: current, timestamp: start + 300, severityText: 'WARN', body: HOSTILE_LOG });
+      logger.emit({
+        context: current,
+        timestamp: start + 400,
+        eventName: 'gen_ai.choice',
+        body: { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Rainy, 14 °C.' } },
+      });
+      await logs.shutdown();
+      llm.end(start + 1_900);
+      agent.end(start + 3_000);
+      const exporter = createExporter('protobuf', vscode.receiverPort);
+      await exportSpans(exporter, memory.getFinishedSpans().slice());
+      await exporter.shutdown();
 
-    const row = vscode.traceRow(ROOT).first();
-    await row.waitFor({ timeout: UI_TIMEOUT_MS });
-    await row.hover();
-    await row.locator('.action-label[aria-label^="Open Flame Graph"]').click({ timeout: UI_TIMEOUT_MS });
-    const frame = await vscode.flameFrame(ROOT);
-    // The LLM call covers 0.1 s to 1.9 s of the 3 s trace.
-    const bar = await vscode.hoverFlameBar(frame, LLM_NAME, 1 / 3);
-    await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
-    const details = frame.locator('.details');
-    await details.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const row = vscode.traceRow(ROOT).first();
+      await row.waitFor({ timeout: UI_TIMEOUT_MS });
+      await row.hover();
+      await row.locator('.action-label[aria-label^="Open Flame Graph"]').click({ timeout: UI_TIMEOUT_MS });
+      const frame = await vscode.flameFrame(ROOT);
+      // The LLM call covers 0.1 s to 1.9 s of the 3 s trace.
+      const bar = await vscode.hoverFlameBar(frame, LLM_NAME, 1 / 3);
+      await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
+      const details = frame.locator('.details');
+      await details.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
 
-    const conversation = details.locator('.transcript .message');
-    await conversation.first().waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.deepEqual(await conversation.locator('.message-text').allTextContents(), ['Weather in Paris?', 'Rainy, 14 °C.']);
-    const logSection = details.locator('.details-section', { has: frame.locator('h3', { hasText: 'Logs (3)' }) });
-    const names = await logSection.locator('.event-name').allTextContents();
-    // Severity (only the log line set one) and event name, then the offset from the span start.
-    assert.deepEqual(
-      names.map((name) => name.split(' · ')[0]),
-      ['gen_ai.user.message', 'WARN', 'gen_ai.choice'],
-    );
-    assert.ok(names[0]!.endsWith(' · +100 ms'), names[0]);
-    assert.equal(await logSection.locator('pre.log-body').nth(1).textContent(), HOSTILE_LOG);
-    assert.equal(await frame.locator('img').count(), 0, 'the log text made no <img> element');
-    assert.deepEqual((await vscode.xssMarkers()).filter((marker) => marker !== undefined), []);
-    await vscode.screenshot('llm-logs');
+      const conversation = details.locator('.transcript .message');
+      await conversation.first().waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.deepEqual(await conversation.locator('.message-text').allTextContents(), [
+        'Weather in Paris?',
+        'Rainy, 14 °C.',
+      ]);
+      const logSection = details.locator('.details-section', { has: frame.locator('h3', { hasText: 'Logs (3)' }) });
+      const names = await logSection.locator('.event-name').allTextContents();
+      // Severity (only the log line set one) and event name, then the offset from the span start.
+      assert.deepEqual(
+        names.map((name) => name.split(' · ')[0]),
+        ['gen_ai.user.message', 'WARN', 'gen_ai.choice'],
+      );
+      assert.ok(names[0]!.endsWith(' · +100 ms'), names[0]);
+      assert.equal(await logSection.locator('pre.log-body').nth(1).textContent(), HOSTILE_LOG);
+      assert.equal(await frame.locator('img').count(), 0, 'the log text made no <img> element');
+      assert.deepEqual(
+        (await vscode.xssMarkers()).filter((marker) => marker !== undefined),
+        [],
+      );
+      await vscode.screenshot('llm-logs');
 
-    // A log of the span that arrives while its details are open shows in them, with no click.
-    const lateLogs = newLogger();
-    lateLogs.getLogger('late').emit({ context: current, timestamp: start + 1_500, severityText: 'INFO', body: 'usage recorded late' });
-    await lateLogs.shutdown();
-    const lateSection = details.locator('.details-section', { has: frame.locator('h3', { hasText: 'Logs (4)' }) });
-    await lateSection.waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.equal(await lateSection.locator('pre.log-body').nth(3).textContent(), 'usage recorded late');
-  });
+      // A log of the span that arrives while its details are open shows in them, with no click.
+      const lateLogs = newLogger();
+      lateLogs
+        .getLogger('late')
+        .emit({ context: current, timestamp: start + 1_500, severityText: 'INFO', body: 'usage recorded late' });
+      await lateLogs.shutdown();
+      const lateSection = details.locator('.details-section', { has: frame.locator('h3', { hasText: 'Logs (4)' }) });
+      await lateSection.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(await lateSection.locator('pre.log-body').nth(3).textContent(), 'usage recorded late');
+    },
+  );
 });

@@ -13,11 +13,14 @@ describe('the receiver port is taken at startup', { timeout: 10 * 60_000 }, () =
   let blocker: Server | undefined;
   const session = () => vscode;
 
-  before(async () => {
-    const port = await freePort();
-    blocker = await occupyPort(port);
-    vscode = await VsCodeSession.start({ name: 'port-in-use', receiverPort: port });
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      const port = await freePort();
+      blocker = await occupyPort(port);
+      vscode = await VsCodeSession.start({ name: 'port-in-use', receiverPort: port });
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     if (blocker?.listening) await closeServer(blocker);
@@ -57,11 +60,14 @@ describe('the OTLP/gRPC port is taken at startup', { timeout: 10 * 60_000 }, () 
   let blocker: Server | undefined;
   const session = () => vscode;
 
-  before(async () => {
-    const grpcPort = await freePort();
-    blocker = await occupyPort(grpcPort);
-    vscode = await VsCodeSession.start({ name: 'grpc-port-in-use', grpcPort });
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      const grpcPort = await freePort();
+      blocker = await occupyPort(grpcPort);
+      vscode = await VsCodeSession.start({ name: 'grpc-port-in-use', grpcPort });
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     if (blocker?.listening) await closeServer(blocker);

@@ -13,9 +13,12 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({ name: 'sessions' });
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'sessions' });
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();
@@ -23,7 +26,10 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
 
   /** Clicks a button of the view's title bar (the side bar's, while the view is alone in its container). */
   async function clickTitleAction(title: string): Promise<void> {
-    await vscode.page.locator(`.part.sidebar .action-label[aria-label^="${title}"]`).first().click({ timeout: UI_TIMEOUT_MS });
+    await vscode.page
+      .locator(`.part.sidebar .action-label[aria-label^="${title}"]`)
+      .first()
+      .click({ timeout: UI_TIMEOUT_MS });
   }
 
   function topRows(): Promise<TreeRow[]> {
@@ -40,7 +46,11 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
       service: 'chat-app',
       extraAttributes: { 'gen_ai.conversation.id': CONVERSATION },
     });
-    const second = recordAgentTrace({ agentName: 'turn-two', service: 'chat-app', extraAttributes: { 'session.id': CONVERSATION } });
+    const second = recordAgentTrace({
+      agentName: 'turn-two',
+      service: 'chat-app',
+      extraAttributes: { 'session.id': CONVERSATION },
+    });
     const lone = recordAgentTrace({ agentName: 'one-off', service: 'script' });
     for (const recorded of [first, second, lone]) await exportSpans(exporter, recorded.spans);
     await exporter.shutdown();
@@ -56,7 +66,10 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     });
     const conversation = rows.find((row) => row.label === CONVERSATION)!;
     const tokens = `${(2 * LLM_USAGE.inputTokens) / 1000}k→${2 * LLM_USAGE.outputTokens} tok`;
-    assert.match(conversation.description, new RegExp(`^2 turns · ${tokens} · 2 LLM calls · 2 tool calls · [\\d.]+ s$`));
+    assert.match(
+      conversation.description,
+      new RegExp(`^2 turns · ${tokens} · 2 LLM calls · 2 tool calls · [\\d.]+ s$`),
+    );
     assert.ok(conversation.icons.includes('codicon-comment-discussion'), conversation.icons.join(' '));
 
     // Expanding it lists the turns, oldest first.
@@ -72,7 +85,11 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     await vscode.screenshot('by-session');
 
     // A new turn of the conversation updates the session's totals live.
-    const third = recordAgentTrace({ agentName: 'turn-three', service: 'chat-app', extraAttributes: { 'gen_ai.conversation.id': CONVERSATION } });
+    const third = recordAgentTrace({
+      agentName: 'turn-three',
+      service: 'chat-app',
+      extraAttributes: { 'gen_ai.conversation.id': CONVERSATION },
+    });
     const again = createExporter('json', vscode.receiverPort);
     await exportSpans(again, third.spans);
     await again.shutdown();
@@ -90,7 +107,8 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
 
   uiTest('the grouping is kept for the workspace across a window reload', session, async () => {
     await clickTitleAction('Group by Session');
-    const ungroupButton = () => vscode.page.locator('.part.sidebar .action-label[aria-label^="List Traces One by One"]').first();
+    const ungroupButton = () =>
+      vscode.page.locator('.part.sidebar .action-label[aria-label^="List Traces One by One"]').first();
     await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
     // A marker in the page tells the reloaded workbench from the old one.
     const marker = () => vscode.page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true);
@@ -98,8 +116,15 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     await vscode.page.keyboard.press('F1');
     const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
     await input.fill('>Developer: Reload Window');
-    await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().click();
-    await eventually('the reloaded page', async () => ((await marker().catch(() => true)) ? undefined : true), STARTUP_TIMEOUT_MS);
+    await vscode.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' })
+      .first()
+      .click();
+    await eventually(
+      'the reloaded page',
+      async () => ((await marker().catch(() => true)) ? undefined : true),
+      STARTUP_TIMEOUT_MS,
+    );
     await vscode.page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
     await vscode.waitForReceiver();
     await vscode.openTracesView();

@@ -63,8 +63,11 @@ async function runInNewTerminal(vscode: VsCodeSession, command: string): Promise
   await runWorkbenchCommand(vscode, 'Terminal: Create New Terminal');
   await vscode.page.waitForFunction(
     () =>
-      (globalThis as unknown as { document: { activeElement: { classList: { contains(name: string): boolean } } | null } })
-        .document.activeElement?.classList.contains('xterm-helper-textarea') === true,
+      (
+        globalThis as unknown as {
+          document: { activeElement: { classList: { contains(name: string): boolean } } | null };
+        }
+      ).document.activeElement?.classList.contains('xterm-helper-textarea') === true,
     undefined,
     { timeout: UI_TIMEOUT_MS },
   );
@@ -99,10 +102,13 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({ name: 'zero-config' });
-    await prepareWorkspace(vscode);
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'zero-config' });
+      await prepareWorkspace(vscode);
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();
@@ -137,32 +143,38 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     await vscode.traceRow('zero-config debug run').first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
-  uiTest('Add Trace Export to Launch Configuration writes the variables into launch.json, keeping its env', session, async () => {
-    await vscode.runCommand('aiTraceLens.addTraceExportToLaunchConfiguration');
-    const labels = await vscode.quickPickLabels('Add Trace Export to Launch Configuration');
-    assert.deepEqual(labels, [LAUNCH_NAME]);
-    await vscode.pickQuickPickEntry(LAUNCH_NAME);
-    const launchPath = join(vscode.workspaceFolder, '.vscode', 'launch.json');
-    const env = await eventually('the env written to launch.json', () => {
-      const text = readFileSync(launchPath, 'utf8');
-      const launch = JSON.parse(text) as { configurations: { name: string; env?: Record<string, string> }[] };
-      const configuration = launch.configurations.find((candidate) => candidate.name === LAUNCH_NAME);
-      return configuration?.env?.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : configuration.env;
-    });
-    assert.deepEqual(
-      { APP_MODE: env.APP_MODE, OTEL_SERVICE_NAME: env.OTEL_SERVICE_NAME },
-      { APP_MODE: 'e2e', OTEL_SERVICE_NAME: 'mine' },
-    );
-    assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
-    assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
-  });
+  uiTest(
+    'Add Trace Export to Launch Configuration writes the variables into launch.json, keeping its env',
+    session,
+    async () => {
+      await vscode.runCommand('aiTraceLens.addTraceExportToLaunchConfiguration');
+      const labels = await vscode.quickPickLabels('Add Trace Export to Launch Configuration');
+      assert.deepEqual(labels, [LAUNCH_NAME]);
+      await vscode.pickQuickPickEntry(LAUNCH_NAME);
+      const launchPath = join(vscode.workspaceFolder, '.vscode', 'launch.json');
+      const env = await eventually('the env written to launch.json', () => {
+        const text = readFileSync(launchPath, 'utf8');
+        const launch = JSON.parse(text) as { configurations: { name: string; env?: Record<string, string> }[] };
+        const configuration = launch.configurations.find((candidate) => candidate.name === LAUNCH_NAME);
+        return configuration?.env?.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : configuration.env;
+      });
+      assert.deepEqual(
+        { APP_MODE: env.APP_MODE, OTEL_SERVICE_NAME: env.OTEL_SERVICE_NAME },
+        { APP_MODE: 'e2e', OTEL_SERVICE_NAME: 'mine' },
+      );
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
+      assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+    },
+  );
 
   uiTest('after a port change, a new terminal sends to the new port', session, async () => {
     await vscode.runCommand('aiTraceLens.changePort');
     const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     // The command suggests a port that is free now.
-    await vscode.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Receiver Port' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Receiver Port' })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     const suggested = await eventually('the suggested port', async () => {
       const value = await input.inputValue();
       return /^\d+$/.test(value) ? value : undefined;
@@ -185,13 +197,16 @@ describe('zero-config capture turned off', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
 
-  before(async () => {
-    vscode = await VsCodeSession.start({
-      name: 'zero-config-off',
-      settings: { 'aiTraceLens.terminal.injectEnvironment': false, 'aiTraceLens.debug.injectEnvironment': false },
-    });
-    await prepareWorkspace(vscode);
-  }, { timeout: 3 * STARTUP_TIMEOUT_MS });
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({
+        name: 'zero-config-off',
+        settings: { 'aiTraceLens.terminal.injectEnvironment': false, 'aiTraceLens.debug.injectEnvironment': false },
+      });
+      await prepareWorkspace(vscode);
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
 
   after(async () => {
     await vscode?.stop();

@@ -84,12 +84,17 @@ async function fixtureTrace(path: string): Promise<{ traceId: string; start: big
   const spans = request.resourceSpans.flatMap((resource: { scopeSpans: Array<{ spans: unknown[] }> }) =>
     resource.scopeSpans.flatMap((scope) => scope.spans),
   ) as Array<{ traceId: string; startTimeUnixNano: string }>;
-  const start = spans.reduce((min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min), BigInt(spans[0].startTimeUnixNano));
+  const start = spans.reduce(
+    (min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min),
+    BigInt(spans[0].startTimeUnixNano),
+  );
   return { traceId: spans[0].traceId.toLowerCase(), start };
 }
 
 function summarySpans(summary: SummaryJson): Array<[string, string | null, string]> {
-  return summary.traces.flatMap((trace) => trace.spans.map((span) => [span.spanId, span.parentSpanId, span.name] as [string, string | null, string]));
+  return summary.traces.flatMap((trace) =>
+    trace.spans.map((span) => [span.spanId, span.parentSpanId, span.name] as [string, string | null, string]),
+  );
 }
 
 const bySpanId = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : 1);
@@ -102,7 +107,9 @@ async function exportChatWithEvents(traceExporter: SpanExporter, logExporter: Lo
   const resource = resourceFromAttributes({ 'service.name': 'cli-serve-test' });
   const traces = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traceExporter)] });
   const logs = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor(logExporter)] });
-  const llm = traces.getTracer('cli-test').startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat' } });
+  const llm = traces
+    .getTracer('cli-test')
+    .startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat' } });
   const logger = logs.getLogger('opentelemetry.instrumentation.openai_v2');
   const current = trace.setSpan(context.active(), llm);
   logger.emit({ context: current, eventName: 'gen_ai.user.message', body: { content: 'Hi' } });
@@ -253,7 +260,11 @@ describe('ai-trace-lens summarize', () => {
     }
     assert.deepEqual(
       [...recorder.bodies].map(([path, bodies]) => [path, bodies.length]).sort(),
-      [['/v1/logs', 3], ['/v1/metrics', 1], ['/v1/traces', 1]],
+      [
+        ['/v1/logs', 3],
+        ['/v1/metrics', 1],
+        ['/v1/traces', 1],
+      ],
       'one request per span, record and metrics export',
     );
     const result = await runCli(['summarize', '--json', ...files]);
@@ -300,7 +311,13 @@ describe('ai-trace-lens summarize', () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage:\n {2}ai-trace-lens summarize FILE\.\.\. \[--json\]/);
-    for (const args of [['summarize', '--jsno', AGENT_JSON], ['summarize'], ['serve', '--port', 'http'], ['frobnicate'], []]) {
+    for (const args of [
+      ['summarize', '--jsno', AGENT_JSON],
+      ['summarize'],
+      ['serve', '--port', 'http'],
+      ['frobnicate'],
+      [],
+    ]) {
       const result = await runCli(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /^ai-trace-lens: .+\n\nUsage:/, args.join(' '));
@@ -338,14 +355,13 @@ describe('ai-trace-lens serve', () => {
     const exporter = new (grpc ? GrpcTraceExporter : OTLPTraceExporter)({ url, timeoutMillis: 60_000 });
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'cli-serve-test' }),
-      spanProcessors: [
-        new SimpleSpanProcessor(exporter),
-        new SimpleSpanProcessor(memory),
-      ],
+      spanProcessors: [new SimpleSpanProcessor(exporter), new SimpleSpanProcessor(memory)],
     });
     try {
       const tracer = provider.getTracer('cli-test');
-      const agent = tracer.startSpan('invoke_agent helper', { attributes: { 'gen_ai.operation.name': 'invoke_agent' } });
+      const agent = tracer.startSpan('invoke_agent helper', {
+        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
+      });
       const llm = tracer.startSpan(
         'chat gpt-4o-mini',
         {

@@ -96,7 +96,11 @@ describe('fake model server', () => {
       tools: TOOLS,
       messages: [
         { role: 'user', content: 'Find otel' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'found' },
       ],
     });

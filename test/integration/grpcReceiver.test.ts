@@ -71,7 +71,11 @@ const rpcTypes = protobuf.Root.fromJSON({
   nested: {
     Any: { fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
     Status: {
-      fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } },
+      fields: {
+        code: { type: 'int32', id: 1 },
+        message: { type: 'string', id: 2 },
+        details: { rule: 'repeated', type: 'Any', id: 3 },
+      },
     },
     Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
     RetryInfo: { fields: { retry_delay: { type: 'Duration', id: 1 } } },
@@ -82,7 +86,9 @@ const rpcTypes = protobuf.Root.fromJSON({
 function retryDelayOf(error: grpc.ServiceError): number {
   const [details] = error.metadata.get('grpc-status-details-bin');
   assert.ok(Buffer.isBuffer(details), 'the status carries details');
-  const status = rpcTypes.lookupType('Status').toObject(rpcTypes.lookupType('Status').decode(details), { longs: Number });
+  const status = rpcTypes
+    .lookupType('Status')
+    .toObject(rpcTypes.lookupType('Status').decode(details), { longs: Number });
   assert.equal(status.code, grpc.status.UNAVAILABLE);
   assert.equal(status.details.length, 1);
   assert.equal(status.details[0].type_url, 'type.googleapis.com/google.rpc.RetryInfo');
@@ -150,7 +156,11 @@ interface ExportRun {
   sdkSpans: ReadableSpan[];
 }
 
-async function exportAgentTrace(url: string, compression: CompressionAlgorithm, prompt = 'plan a trip'): Promise<ExportRun> {
+async function exportAgentTrace(
+  url: string,
+  compression: CompressionAlgorithm,
+  prompt = 'plan a trip',
+): Promise<ExportRun> {
   const results: ExportResult[] = [];
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -189,7 +199,11 @@ describe('OtlpGrpcReceiver', () => {
         if (failure) throw failure;
         received.push(result);
       },
-      log: { info: (line) => infos.push(line), warn: (line) => warnings.push(line), error: (line) => warnings.push(line) },
+      log: {
+        info: (line) => infos.push(line),
+        warn: (line) => warnings.push(line),
+        error: (line) => warnings.push(line),
+      },
     });
     ({ port } = await receiver.start());
     client = rawClient(port);
@@ -210,13 +224,19 @@ describe('OtlpGrpcReceiver', () => {
   async function assertStillServes(): Promise<void> {
     const response = await call(client, protobufRequest([ROOT]));
     assert.equal(response.length, 0, 'an empty ExportTraceServiceResponse');
-    assert.deepEqual(spansOf(received.at(-1)!.request).map((span) => span.spanId), [ROOT.spanId]);
+    assert.deepEqual(
+      spansOf(received.at(-1)!.request).map((span) => span.spanId),
+      [ROOT.spanId],
+    );
   }
 
   for (const compression of [CompressionAlgorithm.NONE, CompressionAlgorithm.GZIP]) {
     test(`the OTel gRPC trace exporter, compression ${compression}: every span arrives intact`, async () => {
       const { results, sdkSpans } = await exportAgentTrace(`http://127.0.0.1:${port}`, compression);
-      assert.deepEqual(results.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+      assert.deepEqual(
+        results.map((result) => result.code),
+        [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS],
+      );
       const stored = received.flatMap((result) => spansOf(result.request));
       assert.equal(stored.length, 2);
       for (const sdk of sdkSpans) {
@@ -234,7 +254,11 @@ describe('OtlpGrpcReceiver', () => {
         assert.equal(span.resource.attributes.get('service.name'), 'grpc-travel-agent');
         assert.equal(span.scope.name, 'grpc-test');
       }
-      assert.equal(infos.filter((line) => /TraceService\/Export: 1 spans received/.test(line)).length, 2, infos.join('\n'));
+      assert.equal(
+        infos.filter((line) => /TraceService\/Export: 1 spans received/.test(line)).length,
+        2,
+        infos.join('\n'),
+      );
       assert.deepEqual(warnings, []);
     });
   }
@@ -254,7 +278,9 @@ describe('OtlpGrpcReceiver', () => {
     }
     assert.ok(sent.none > prompt.length, `uncompressed: ${sent.none} bytes`);
     assert.ok(sent.gzip < prompt.length / 10, `gzip: ${sent.gzip} bytes`);
-    const prompts = received.flatMap((result) => spansOf(result.request)).map((span) => span.attributes.get('gen_ai.prompt'));
+    const prompts = received
+      .flatMap((result) => spansOf(result.request))
+      .map((span) => span.attributes.get('gen_ai.prompt'));
     assert.equal(prompts.length, 4);
     assert.equal(prompts.filter((value) => value === prompt).length, 2, 'both LLM spans carry the whole prompt');
   });
@@ -265,12 +291,19 @@ describe('OtlpGrpcReceiver', () => {
     assert.equal(partial.rejectedSpans, '1');
     assert.equal(partial.errorMessage, received[0].rejectionMessage);
     assert.ok(partial.errorMessage.length > 0);
-    assert.deepEqual(spansOf(received[0].request).map((span) => span.spanId), [ROOT.spanId]);
+    assert.deepEqual(
+      spansOf(received[0].request).map((span) => span.spanId),
+      [ROOT.spanId],
+    );
   });
 
   test('refuses an undecodable message with INVALID_ARGUMENT saying why, and keeps serving', async () => {
     const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
-    await assertStatus(call(client, garbage), grpc.status.INVALID_ARGUMENT, /not a valid ExportTraceServiceRequest: .*byte/);
+    await assertStatus(
+      call(client, garbage),
+      grpc.status.INVALID_ARGUMENT,
+      /not a valid ExportTraceServiceRequest: .*byte/,
+    );
     assert.equal(received.length, 0);
     assert.match(warnings.join('\n'), /INVALID_ARGUMENT/);
     await assertStillServes();
@@ -350,11 +383,17 @@ describe('OtlpGrpcReceiver', () => {
 
   test('without log and metric handlers, the OTel gRPC log and metric exporters succeed and the data is dropped', async () => {
     const { logResults } = await exportLogsAndMetrics(`http://127.0.0.1:${port}`);
-    assert.deepEqual(logResults.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    assert.deepEqual(
+      logResults.map((result) => result.code),
+      [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS],
+    );
     assert.equal(received.length, 0);
     assert.deepEqual(warnings, []);
     assert.equal(infos.filter((line) => line.includes('LogsService/Export: logs are accepted and dropped')).length, 1);
-    assert.equal(infos.filter((line) => line.includes('MetricsService/Export: metrics are accepted and dropped')).length, 1);
+    assert.equal(
+      infos.filter((line) => line.includes('MetricsService/Export: metrics are accepted and dropped')).length,
+      1,
+    );
   });
 });
 
@@ -376,14 +415,24 @@ async function exportLogsAndMetrics(url: string): Promise<{ logResults: ExportRe
     ],
   });
   const logger = loggerProvider.getLogger('grpc-test');
-  logger.emit({ body: 'first', severityNumber: SeverityNumber.INFO, attributes: { 'event.name': 'gen_ai.user.message' } });
+  logger.emit({
+    body: 'first',
+    severityNumber: SeverityNumber.INFO,
+    attributes: { 'event.name': 'gen_ai.user.message' },
+  });
   logger.emit({ body: 'second', severityNumber: SeverityNumber.ERROR });
   await loggerProvider.forceFlush();
   await loggerProvider.shutdown();
 
-  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url }), exportIntervalMillis: 60_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url }),
+    exportIntervalMillis: 60_000,
+  });
   const meterProvider = new MeterProvider({ readers: [reader] });
-  meterProvider.getMeter('grpc-test').createCounter('gen_ai.client.requests').add(3, { 'gen_ai.request.model': 'gpt-4o' });
+  meterProvider
+    .getMeter('grpc-test')
+    .createCounter('gen_ai.client.requests')
+    .add(3, { 'gen_ai.request.model': 'gpt-4o' });
   await meterProvider.forceFlush();
   await meterProvider.shutdown();
   return { logResults };
@@ -411,7 +460,10 @@ describe('OtlpGrpcReceiver with log and metric handlers', () => {
 
   test('the OTel gRPC log and metric exporters’ records reach their handlers', async () => {
     const { logResults } = await exportLogsAndMetrics(`http://127.0.0.1:${port}`);
-    assert.deepEqual(logResults.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    assert.deepEqual(
+      logResults.map((result) => result.code),
+      [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS],
+    );
     const records = logs.flatMap((result) => logRecordsOf(result.request));
     assert.deepEqual(
       records.map((record) => [record.body, record.severityNumber, eventNameOf(record)]),
@@ -421,11 +473,14 @@ describe('OtlpGrpcReceiver with log and metric handlers', () => {
       ],
     );
     assert.equal(records[0].resource.attributes.get('service.name'), 'grpc-travel-agent');
-    const counter = metrics.flatMap((result) => metricsOf(result.request)).find((m) => m.name === 'gen_ai.client.requests');
+    const counter = metrics
+      .flatMap((result) => metricsOf(result.request))
+      .find((m) => m.name === 'gen_ai.client.requests');
     assert.ok(counter, 'the counter arrived');
     assert.equal(counter.data.type, 'sum');
     assert.deepEqual(
-      counter.data.type === 'sum' && counter.data.dataPoints.map((point) => [point.value, Object.fromEntries(point.attributes)]),
+      counter.data.type === 'sum' &&
+        counter.data.dataPoints.map((point) => [point.value, Object.fromEntries(point.attributes)]),
       [[3, { 'gen_ai.request.model': 'gpt-4o' }]],
     );
   });

@@ -29,7 +29,12 @@ const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 const ROOT: TestSpan = { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'invoke_agent planner' };
-const CHILD: TestSpan = { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b173', parentSpanId: ROOT.spanId, name: 'chat gpt-4o' };
+const CHILD: TestSpan = {
+  traceId: TRACE_ID,
+  spanId: 'eee19b7ec3c1b173',
+  parentSpanId: ROOT.spanId,
+  name: 'chat gpt-4o',
+};
 /** An 8-byte trace id: the decoders reject the span and report it in partial_success. */
 const BAD_ID: TestSpan = { traceId: '0102030405060708', spanId: '0000000000000001', name: 'bad ids' };
 
@@ -138,7 +143,13 @@ describe('OtlpHttpReceiver', () => {
         body: zlib.gzipSync(jsonBody([CHILD])),
       });
       assert.equal(json.status, 200);
-      assert.deepEqual(received.map(spanIds), [[ROOT.spanId], [ROOT.spanId], [ROOT.spanId], [ROOT.spanId], [CHILD.spanId]]);
+      assert.deepEqual(received.map(spanIds), [
+        [ROOT.spanId],
+        [ROOT.spanId],
+        [ROOT.spanId],
+        [ROOT.spanId],
+        [CHILD.spanId],
+      ]);
     });
 
     test('reports spans the decoder rejected as partial_success, in protobuf', async () => {
@@ -163,7 +174,11 @@ describe('OtlpHttpReceiver', () => {
 
     test('logs and metrics with an empty response in the request encoding, without storing them', async () => {
       for (const path of ['/v1/logs', '/v1/metrics']) {
-        const protobuf = await send(port, { path, headers: { ...PROTOBUF, 'Content-Encoding': 'gzip' }, body: zlib.gzipSync(Buffer.alloc(0)) });
+        const protobuf = await send(port, {
+          path,
+          headers: { ...PROTOBUF, 'Content-Encoding': 'gzip' },
+          body: zlib.gzipSync(Buffer.alloc(0)),
+        });
         assert.equal(protobuf.status, 200, path);
         assert.equal(protobuf.headers['content-type'], 'application/x-protobuf');
         assert.equal(protobuf.body.length, 0);
@@ -189,7 +204,9 @@ describe('OtlpHttpReceiver', () => {
           continued = true;
           request.end(jsonBody([ROOT]));
         });
-        request.on('response', (response) => readResponse(response).then((body) => resolve({ continued, response: body })));
+        request.on('response', (response) =>
+          readResponse(response).then((body) => resolve({ continued, response: body })),
+        );
         request.on('error', reject);
         request.flushHeaders();
       });
@@ -297,7 +314,13 @@ describe('OtlpHttpReceiver', () => {
       let sent = 0;
       const response = await new Promise<RawResponse>((resolve, reject) => {
         let answered = false;
-        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: JSON_TYPE });
+        const request = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/traces',
+          headers: JSON_TYPE,
+        });
         request.on('response', (incoming) => {
           answered = true;
           readResponse(incoming).then(resolve, reject);
@@ -500,9 +523,20 @@ describe('OtlpHttpReceiver logs and metrics', () => {
 
   const SPAN_ID = 'eee19b7ec3c1b174';
   const logsRequest = (records: LogRecord[]): LogsRequest => ({
-    resourceLogs: [{ resource: records[0]!.resource, schemaUrl: '', scopeLogs: [{ scope: records[0]!.scope, schemaUrl: '', logRecords: records }] }],
+    resourceLogs: [
+      {
+        resource: records[0]!.resource,
+        schemaUrl: '',
+        scopeLogs: [{ scope: records[0]!.scope, schemaUrl: '', logRecords: records }],
+      },
+    ],
   });
-  const userMessage = makeLogRecord({ traceId: TRACE_ID, spanId: SPAN_ID, eventName: 'gen_ai.user.message', body: { content: 'Hi' } });
+  const userMessage = makeLogRecord({
+    traceId: TRACE_ID,
+    spanId: SPAN_ID,
+    eventName: 'gen_ai.user.message',
+    body: { content: 'Hi' },
+  });
   const badIds = makeLogRecord({ traceId: TRACE_ID.slice(0, 8), spanId: SPAN_ID });
   const METRICS_JSON = JSON.stringify({
     resourceMetrics: [
@@ -560,7 +594,11 @@ describe('OtlpHttpReceiver logs and metrics', () => {
         errorMessage: '1 log record rejected: trace_id must be 16 bytes and span_id 8 bytes when set',
       },
     });
-    const json = await send(port, { path: '/v1/logs', headers: JSON_TYPE, body: encodeLogsRequestJson(logsRequest([userMessage])) });
+    const json = await send(port, {
+      path: '/v1/logs',
+      headers: JSON_TYPE,
+      body: encodeLogsRequestJson(logsRequest([userMessage])),
+    });
     assert.equal(json.status, 200);
     assert.deepEqual(JSON.parse(json.body.toString('utf8')), {});
     assert.deepEqual(
@@ -576,16 +614,29 @@ describe('OtlpHttpReceiver logs and metrics', () => {
     assert.deepEqual(JSON.parse(response.body.toString('utf8')), {
       partialSuccess: { rejectedDataPoints: '2', errorMessage: '2 data points rejected: their metric has no name' },
     });
-    assert.deepEqual(metrics.map((result) => metricsOf(result.request).map((metric) => metric.name)), [['gen_ai.client.operation.duration']]);
+    assert.deepEqual(
+      metrics.map((result) => metricsOf(result.request).map((metric) => metric.name)),
+      [['gen_ai.client.operation.duration']],
+    );
   });
 
-  test('the traces\' refusals: 400 naming the request type, 415, 413, 503 while paused, 500 when storing fails', async () => {
-    const undecodable = await send(port, { path: '/v1/logs', headers: PROTOBUF, body: Buffer.from([0x0a, 0x10, 0x01]) });
+  test("the traces' refusals: 400 naming the request type, 415, 413, 503 while paused, 500 when storing fails", async () => {
+    const undecodable = await send(port, {
+      path: '/v1/logs',
+      headers: PROTOBUF,
+      body: Buffer.from([0x0a, 0x10, 0x01]),
+    });
     assert.equal(undecodable.status, 400);
-    assert.match(decodeStatusProto(undecodable.body).message, /not a valid ExportLogsServiceRequest: .*length 16 runs past/);
+    assert.match(
+      decodeStatusProto(undecodable.body).message,
+      /not a valid ExportLogsServiceRequest: .*length 16 runs past/,
+    );
     const badJson = await send(port, { path: '/v1/metrics', headers: JSON_TYPE, body: '{"resourceMetrics":{}}' });
     assert.equal(badJson.status, 400);
-    assert.match(JSON.parse(badJson.body.toString('utf8')).message, /not a valid ExportMetricsServiceRequest: .*resourceMetrics: expected an array/);
+    assert.match(
+      JSON.parse(badJson.body.toString('utf8')).message,
+      /not a valid ExportMetricsServiceRequest: .*resourceMetrics: expected an array/,
+    );
     const unsupported = await send(port, { path: '/v1/logs', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
     assert.equal(unsupported.status, 415);
     const tooLarge = await send(port, { path: '/v1/metrics', headers: JSON_TYPE, body: ' '.repeat(64 * 1024 + 1) });
@@ -601,11 +652,19 @@ describe('OtlpHttpReceiver logs and metrics', () => {
       receiver.paused = false;
     }
     failNext = new Error('disk full');
-    const failed = await send(port, { path: '/v1/logs', headers: JSON_TYPE, body: encodeLogsRequestJson(logsRequest([userMessage])) });
+    const failed = await send(port, {
+      path: '/v1/logs',
+      headers: JSON_TYPE,
+      body: encodeLogsRequestJson(logsRequest([userMessage])),
+    });
     assert.equal(failed.status, 500);
     assert.match(JSON.parse(failed.body.toString('utf8')).message, /could not be stored: disk full/);
     assert.equal(logs.length + metrics.length, 0);
-    const again = await send(port, { path: '/v1/logs', headers: JSON_TYPE, body: encodeLogsRequestJson(logsRequest([userMessage])) });
+    const again = await send(port, {
+      path: '/v1/logs',
+      headers: JSON_TYPE,
+      body: encodeLogsRequestJson(logsRequest([userMessage])),
+    });
     assert.equal(again.status, 200);
     assert.equal(logs.length, 1);
   });

@@ -36,10 +36,28 @@ function at(nanos: number): HrTime {
 /** The chat span's GenAI events (OTel GenAI 1.28–1.36, as instrumentation-openai-v2 emits them), then a plain log line. */
 function emitChatEvents(provider: LoggerProvider): void {
   const logger = provider.getLogger('opentelemetry.instrumentation.openai_v2', '2.1b0');
-  const spanContext = trace.setSpanContext(context.active(), { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED });
-  const common = { context: spanContext, severityNumber: SeverityNumber.INFO, attributes: { 'gen_ai.system': 'openai' } };
-  logger.emit({ ...common, timestamp: at(100), eventName: 'gen_ai.system.message', body: { content: 'You are a travel agent.' } });
-  logger.emit({ ...common, timestamp: at(200), eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } });
+  const spanContext = trace.setSpanContext(context.active(), {
+    traceId: TRACE_ID,
+    spanId: SPAN_ID,
+    traceFlags: TraceFlags.SAMPLED,
+  });
+  const common = {
+    context: spanContext,
+    severityNumber: SeverityNumber.INFO,
+    attributes: { 'gen_ai.system': 'openai' },
+  };
+  logger.emit({
+    ...common,
+    timestamp: at(100),
+    eventName: 'gen_ai.system.message',
+    body: { content: 'You are a travel agent.' },
+  });
+  logger.emit({
+    ...common,
+    timestamp: at(200),
+    eventName: 'gen_ai.user.message',
+    body: { content: 'Weather in Paris?' },
+  });
   logger.emit({
     ...common,
     timestamp: at(300),
@@ -84,7 +102,10 @@ describe('OTel logs and metrics exporters → receiver → stores', () => {
   after(() => receiver.stop());
 
   const exporters: [string, () => LogRecordExporter][] = [
-    ['protobuf, gzip', () => new ProtobufLogExporter({ url: `${base}/v1/logs`, compression: CompressionAlgorithm.GZIP })],
+    [
+      'protobuf, gzip',
+      () => new ProtobufLogExporter({ url: `${base}/v1/logs`, compression: CompressionAlgorithm.GZIP }),
+    ],
     ['json', () => new JsonLogExporter({ url: `${base}/v1/logs` })],
   ];
 
@@ -99,7 +120,10 @@ describe('OTel logs and metrics exporters → receiver → stores', () => {
       emitChatEvents(provider);
       await provider.forceFlush();
       await provider.shutdown();
-      assert.ok(formats.some((line) => line.startsWith(`POST /v1/logs: 4 log records received (${format}`)), formats.join('\n'));
+      assert.ok(
+        formats.some((line) => line.startsWith(`POST /v1/logs: 4 log records received (${format}`)),
+        formats.join('\n'),
+      );
 
       const records = logs.forSpan(TRACE_ID, SPAN_ID);
       assert.equal(records.length, 4);
@@ -114,7 +138,10 @@ describe('OTel logs and metrics exporters → receiver → stores', () => {
       assert.equal(user!.scope.name, 'opentelemetry.instrumentation.openai_v2');
       assert.equal(user!.flags, TraceFlags.SAMPLED);
       assert.equal(choice!.eventName, 'gen_ai.choice');
-      assert.deepEqual([warning!.severityText, warning!.body, warning!.eventName], ['WARN', 'weather API answered slowly', '']);
+      assert.deepEqual(
+        [warning!.severityText, warning!.body, warning!.eventName],
+        ['WARN', 'weather API answered slowly', ''],
+      );
       assert.equal(warning!.attributes.get('code.line.number'), 42);
 
       // The span arrives after its logs.
@@ -150,7 +177,10 @@ describe('OTel logs and metrics exporters → receiver → stores', () => {
     // Shutting down collects and exports once (a flush before it would export the cumulative points twice).
     await provider.shutdown();
 
-    const [gpt] = metrics.query({ name: 'gen_ai.client.operation.duration', attributes: { 'gen_ai.request.model': 'gpt-4o' } });
+    const [gpt] = metrics.query({
+      name: 'gen_ai.client.operation.duration',
+      attributes: { 'gen_ai.request.model': 'gpt-4o' },
+    });
     assert.equal(gpt!.type, 'histogram');
     assert.equal(gpt!.unit, 's');
     assert.equal(gpt!.aggregationTemporality, 2);
@@ -158,8 +188,14 @@ describe('OTel logs and metrics exporters → receiver → stores', () => {
     const point = gpt!.point as HistogramDataPoint;
     assert.deepEqual([point.count, point.sum, point.min, point.max], [2, 2, 0.75, 1.25]);
     assert.equal(point.bucketCounts.length, point.explicitBounds.length + 1);
-    assert.equal(point.bucketCounts.reduce((sum, count) => sum + count, 0), 2);
-    const [output] = metrics.query({ name: 'gen_ai.client.token.usage', attributes: { 'gen_ai.token.type': 'output' } });
+    assert.equal(
+      point.bucketCounts.reduce((sum, count) => sum + count, 0),
+      2,
+    );
+    const [output] = metrics.query({
+      name: 'gen_ai.client.token.usage',
+      attributes: { 'gen_ai.token.type': 'output' },
+    });
     assert.equal((output!.point as HistogramDataPoint).sum, 80);
     assert.equal(metrics.query({ name: 'gen_ai.client.operation.duration' }).length, 2);
     assert.deepEqual(metrics.names(), ['gen_ai.client.operation.duration', 'gen_ai.client.token.usage']);

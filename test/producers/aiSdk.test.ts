@@ -113,10 +113,16 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     assert.equal(ai.outputTokens, run.model.options.usage.completionTokens);
     // The SDK's own measurement, in seconds, read as milliseconds.
     assert.equal(ai.ttftMs, Number(chat!.span.attributes.get('gen_ai.client.operation.time_to_first_chunk')) * 1000);
-    assert.ok(ai.ttftMs! >= MODEL.firstChunkDelayMs!, `TTFT ${ai.ttftMs} ms vs the server's ${MODEL.firstChunkDelayMs} ms delay`);
+    assert.ok(
+      ai.ttftMs! >= MODEL.firstChunkDelayMs!,
+      `TTFT ${ai.ttftMs} ms vs the server's ${MODEL.firstChunkDelayMs} ms delay`,
+    );
     // The first chunk, not the last: the server sleeps between the chunks that follow it.
     const { chunkCount, chunkDelayMs } = run.model.options;
-    assert.ok(durationMs(chat!) - ai.ttftMs! >= chunkCount * chunkDelayMs, `TTFT ${ai.ttftMs} ms of ${durationMs(chat!)} ms`);
+    assert.ok(
+      durationMs(chat!) - ai.ttftMs! >= chunkCount * chunkDelayMs,
+      `TTFT ${ai.ttftMs} ms of ${durationMs(chat!)} ms`,
+    );
     // The decode time (span end minus first chunk) over the tokens after the first.
     const expectedTpot = (durationMs(chat!) - ai.ttftMs!) / (ai.outputTokens! - 1);
     assert.ok(Math.abs(ai.tpotMs! - expectedTpot) < 1e-6, `TPOT ${ai.tpotMs} vs ${expectedTpot}`);
@@ -210,7 +216,9 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     assert.equal(record.summary.callCounts.llm, 2);
     assert.equal(output.recoveredSteps, 2);
     // The model was shown the error as the tool's result.
-    const toolResults = run.model.requests.filter((request) => JSON.stringify(request.body).includes('weather service unavailable'));
+    const toolResults = run.model.requests.filter((request) =>
+      JSON.stringify(request.body).includes('weather service unavailable'),
+    );
     assert.equal(toolResults.length, 1);
   });
 
@@ -227,9 +235,14 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
       ]);
       assert.equal(record.summary.callCounts.embedding, 1);
       assert.equal(record.summary.tokens.inputTokens, run.model.options.usage.promptTokens);
-      assert.deepEqual(record.summary.byModel.map(({ model, calls }) => ({ model, calls })), [{ model: EMBEDDING_MODEL, calls: 1 }]);
+      assert.deepEqual(
+        record.summary.byModel.map(({ model, calls }) => ({ model, calls })),
+        [{ model: EMBEDDING_MODEL, calls: 1 }],
+      );
     }
-    const embeddingInputs = run.model.requests.filter((request) => request.path === '/v1/embeddings').map((request) => request.body.input);
+    const embeddingInputs = run.model.requests
+      .filter((request) => request.path === '/v1/embeddings')
+      .map((request) => request.body.input);
     assert.deepEqual(embeddingInputs, [['Paris'], ['Paris', 'Lyon', 'Nice']]);
     assert.equal(output.embeddingLength, run.model.options.embeddingDimensions);
     assert.equal(output.embeddings, 3);

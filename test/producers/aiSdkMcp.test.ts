@@ -76,7 +76,10 @@ describe('ai SDK agent calling an MCP tool', () => {
     // The ai SDK stamps its spans in whole milliseconds (new Date(timestamp)), the OTel SDK the MCP span finer: within
     // the millisecond the tool span ends in, the MCP span's end reads later. Compared at the coarser clock's precision.
     const millis = (nanos: bigint) => nanos / 1_000_000n;
-    assert.ok(millis(mcpCall.span.endTimeUnixNano) <= millis(tool.span.endTimeUnixNano), 'the MCP call ends within the tool call');
+    assert.ok(
+      millis(mcpCall.span.endTimeUnixNano) <= millis(tool.span.endTimeUnixNano),
+      'the MCP call ends within the tool call',
+    );
     assert.deepEqual(withTraceloop.output, { steps: 2, toolResult: TOOL_ANSWER });
   });
 

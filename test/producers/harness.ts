@@ -74,7 +74,8 @@ export async function runProducer(options: ProducerRunOptions): Promise<Producer
       store.ingest(spansOf(result.request));
     },
     onLogs: (result) => {
-      if (result.rejectedLogRecords > 0) problems.push(`${result.rejectedLogRecords} log records rejected: ${result.rejectionMessage}`);
+      if (result.rejectedLogRecords > 0)
+        problems.push(`${result.rejectedLogRecords} log records rejected: ${result.rejectionMessage}`);
       logs.push(...logRecordsOf(result.request));
     },
     log: { info() {}, warn: (line) => problems.push(line), error: (line) => problems.push(line) },
@@ -99,7 +100,10 @@ export async function runProducer(options: ProducerRunOptions): Promise<Producer
   }
 }
 
-async function runApp(options: ProducerRunOptions, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+async function runApp(
+  options: ProducerRunOptions,
+  env: Record<string, string>,
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await run(NODE_22, [join(PRODUCERS_DIR, 'apps', options.app)], {
       cwd: PRODUCERS_DIR,
@@ -112,7 +116,9 @@ async function runApp(options: ProducerRunOptions, env: Record<string, string>):
     // execFile's message holds the command and its stderr.
     const failed = error as Error & { stdout?: string; killed?: boolean };
     const timedOut = failed.killed ? ` (killed after ${APP_TIMEOUT_MS} ms)` : '';
-    throw new Error(`${options.app} (${options.scenario ?? 'no scenario'}) failed${timedOut}: ${failed.message}\n${failed.stdout ?? ''}`);
+    throw new Error(
+      `${options.app} (${options.scenario ?? 'no scenario'}) failed${timedOut}: ${failed.message}\n${failed.stdout ?? ''}`,
+    );
   }
 }
 
@@ -155,7 +161,11 @@ export function scenarioSpans(store: TraceStore, name: string): SpanNode[] {
 /** The one span of `kind` among `nodes`. */
 export function onlyOfKind(nodes: readonly SpanNode[], kind: SpanNode['ai']['kind']): SpanNode {
   const matches = nodes.filter((node) => node.ai.kind === kind);
-  assert.equal(matches.length, 1, `one ${kind} span among ${nodes.map((node) => `${node.span.name} (${node.ai.kind})`).join(', ')}`);
+  assert.equal(
+    matches.length,
+    1,
+    `one ${kind} span among ${nodes.map((node) => `${node.span.name} (${node.ai.kind})`).join(', ')}`,
+  );
   return matches[0]!;
 }
 
@@ -169,7 +179,10 @@ export function assertRunsInOrder(nodes: readonly SpanNode[]): void {
   for (let index = 1; index < nodes.length; index++) {
     const previous = nodes[index - 1]!.span;
     const next = nodes[index]!.span;
-    assert.ok(next.startTimeUnixNano + millisecond >= previous.endTimeUnixNano, `${next.name} starts after ${previous.name} ends`);
+    assert.ok(
+      next.startTimeUnixNano + millisecond >= previous.endTimeUnixNano,
+      `${next.name} starts after ${previous.name} ends`,
+    );
   }
 }
 

@@ -12,7 +12,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { StatusCode, durationNanos, nanosToMillis } from '../../src/core/model';
-import { assertCliAgrees, assertRunsInOrder, onlyOfKind, runProducer, scenarioSpans, spanNamed, type ProducerRun } from './harness';
+import {
+  assertCliAgrees,
+  assertRunsInOrder,
+  onlyOfKind,
+  runProducer,
+  scenarioSpans,
+  spanNamed,
+  type ProducerRun,
+} from './harness';
 import { CHAT_MODEL, CLOCK_SLACK_MS, MODEL_OPTIONS, REFUSAL, STREAM_MIN_MS, assertAppResults } from './openaiScenarios';
 
 const USAGE = MODEL_OPTIONS.usage!;
@@ -114,6 +122,21 @@ describe('LangChain + @arizeai/openinference-instrumentation-langchain', () => {
   test('the CLI reads the same exports into the same summary', async () => {
     const cli = await assertCliAgrees(run);
     const kinds = cli.traces.flatMap((trace) => trace.spans.map((span) => span.kind)).sort();
-    assert.deepEqual(kinds, ['chain', 'llm', 'llm', 'llm', 'llm', 'llm', 'llm', 'other', 'other', 'other', 'other', 'other', 'other', 'tool']);
+    assert.deepEqual(kinds, [
+      'chain',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'tool',
+    ]);
   });
 });

@@ -42,9 +42,10 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
     assert.equal(traces.length, 1);
     const spans = traces[0]!.spans();
     assert.deepEqual(new Set(spans.map((node) => serviceNameOf(node.span))), new Set([CLIENT_SERVICE, SERVER_SERVICE]));
-    assert.deepEqual(spans.filter((node) => node.orphan || node.parent === undefined).map((node) => node.span.name), [
-      'invoke_agent travel-agent',
-    ]);
+    assert.deepEqual(
+      spans.filter((node) => node.orphan || node.parent === undefined).map((node) => node.span.name),
+      ['invoke_agent travel-agent'],
+    );
   });
 
   test('the session and every request are MCP spans under the agent, tool calls named by their tool', () => {
@@ -105,7 +106,10 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
     assert.equal(handler.span.status.code, StatusCode.Error);
     assert.equal(handler.span.events[0]!.name, 'exception');
     const summary = run.store.traces()[0]!.summary;
-    assert.equal(summary.errorCount, allSpans(run.store).filter((node) => node.span.status.code === StatusCode.Error).length);
+    assert.equal(
+      summary.errorCount,
+      allSpans(run.store).filter((node) => node.span.status.code === StatusCode.Error).length,
+    );
     assert.equal(summary.errorCount, 2);
   });
 
@@ -129,6 +133,9 @@ describe('MCP SDK over stdio, OpenLLMetry + OpenInference MCP instrumentations',
 
   test('the CLI reads the same exports into the same summary', async () => {
     const cli = await assertCliAgrees(run);
-    assert.deepEqual(cli.traces[0]!.spans.flatMap((span) => (span.toolName === null ? [] : [span.toolName])), TOOL_CALLS);
+    assert.deepEqual(
+      cli.traces[0]!.spans.flatMap((span) => (span.toolName === null ? [] : [span.toolName])),
+      TOOL_CALLS,
+    );
   });
 });

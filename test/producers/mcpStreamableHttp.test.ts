@@ -59,7 +59,12 @@ describe('MCP SDK over Streamable HTTP, OpenLLMetry + OpenInference MCP instrume
   test("with OpenInference, the server's spans join the client's trace under the calls that caused them", () => {
     const traces = propagating.store.traces();
     assert.equal(traces.length, 1);
-    assert.deepEqual(allSpans(propagating.store).filter((node) => node.orphan).map((node) => node.span.name), []);
+    assert.deepEqual(
+      allSpans(propagating.store)
+        .filter((node) => node.orphan)
+        .map((node) => node.span.name),
+      [],
+    );
     assert.deepEqual(shape(traces[0]!.roots[0]!), [
       `agent invoke_agent travel-agent (${CLIENT_SERVICE})`,
       `  mcp mcp.client.session (${CLIENT_SERVICE})`,
@@ -85,7 +90,10 @@ describe('MCP SDK over Streamable HTTP, OpenLLMetry + OpenInference MCP instrume
       assert.equal(request.ai.convention, 'traceloop', request.span.name);
       assert.equal(request.span.kind, SpanKind.Client, request.span.name);
     }
-    assert.deepEqual(session.children.map((request) => request.ai.toolName), [undefined, undefined, ...TOOL_CALLS]);
+    assert.deepEqual(
+      session.children.map((request) => request.ai.toolName),
+      [undefined, undefined, ...TOOL_CALLS],
+    );
     const sampling = spanNamed(propagating.store, 'sampling/createMessage.mcp');
     assert.equal(sampling.span.kind, SpanKind.Server);
     assert.equal(sampling.ai.convention, 'traceloop');
@@ -128,7 +136,10 @@ describe('MCP SDK over Streamable HTTP, OpenLLMetry + OpenInference MCP instrume
       [`other fetch forecast (${SERVER_SERVICE})`],
       [`other fetch rate (${SERVER_SERVICE})`],
     ]);
-    assert.deepEqual(allSpans(traceloopOnly.store).filter((node) => node.orphan), []);
+    assert.deepEqual(
+      allSpans(traceloopOnly.store).filter((node) => node.orphan),
+      [],
+    );
     // The client call still reports the tool's failure; the server's error is counted in its own trace.
     assert.deepEqual(spanNamed(traceloopOnly.store, 'get_exchange_rate.tool').span.status, {
       code: StatusCode.Error,

@@ -10,7 +10,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { StatusCode, durationNanos, nanosToMillis } from '../../src/core/model';
-import { assertCliAgrees, assertRunsInOrder, onlyOfKind, runProducer, scenarioSpans, spanNamed, type ProducerRun } from './harness';
+import {
+  assertCliAgrees,
+  assertRunsInOrder,
+  onlyOfKind,
+  runProducer,
+  scenarioSpans,
+  spanNamed,
+  type ProducerRun,
+} from './harness';
 import {
   CHAT_MODEL,
   CLOCK_SLACK_MS,
@@ -102,6 +110,19 @@ describe('openai + @arizeai/openinference-instrumentation-openai', () => {
   test('the CLI reads the same exports into the same summary', async () => {
     const cli = await assertCliAgrees(run);
     const kinds = cli.traces.flatMap((trace) => trace.spans.map((span) => span.kind)).sort();
-    assert.deepEqual(kinds, ['agent', 'embedding', 'llm', 'llm', 'llm', 'llm', 'other', 'other', 'other', 'other', 'other', 'tool']);
+    assert.deepEqual(kinds, [
+      'agent',
+      'embedding',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'tool',
+    ]);
   });
 });

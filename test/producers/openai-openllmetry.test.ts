@@ -10,7 +10,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { durationNanos, nanosToMillis } from '../../src/core/model';
-import { assertCliAgrees, assertRunsInOrder, onlyOfKind, runProducer, scenarioSpans, spanNamed, type ProducerRun } from './harness';
+import {
+  assertCliAgrees,
+  assertRunsInOrder,
+  onlyOfKind,
+  runProducer,
+  scenarioSpans,
+  spanNamed,
+  type ProducerRun,
+} from './harness';
 import {
   CHAT_MODEL,
   CLOCK_SLACK_MS,
@@ -44,7 +52,10 @@ describe('openai + @traceloop/instrumentation-openai', () => {
     assert.equal(llm.ai.outputTokens, USAGE.completionTokens);
     assert.equal(llm.ai.cachedTokens, undefined);
     const input = JSON.parse(String(llm.span.attributes.get('gen_ai.input.messages'))) as { role: string }[];
-    assert.deepEqual(input.map((message) => message.role), ['system', 'user']);
+    assert.deepEqual(
+      input.map((message) => message.role),
+      ['system', 'user'],
+    );
   });
 
   test('a streamed completion covers the stream, with the response model but no usage, streaming flag or TTFT', () => {
@@ -86,9 +97,14 @@ describe('openai + @traceloop/instrumentation-openai', () => {
     assert.deepEqual(scenarioSpans(run.store, 'failure'), []);
     assert.deepEqual(
       run.model.requests.map((request) => request.path),
-      ['chat/completions', 'chat/completions', 'chat/completions', 'chat/completions', 'embeddings', 'chat/completions'].map(
-        (path) => `/v1/${path}`,
-      ),
+      [
+        'chat/completions',
+        'chat/completions',
+        'chat/completions',
+        'chat/completions',
+        'embeddings',
+        'chat/completions',
+      ].map((path) => `/v1/${path}`),
     );
   });
 

@@ -12,7 +12,15 @@ import { StatusCode, durationNanos, nanosToMillis, type AttributeValue } from '.
 import { eventNameOf } from '../../src/core/otlp/logModel';
 import type { SpanNode } from '../../src/core/store/types';
 import { DEFAULT_ANSWER } from '../support/fakeModelServer';
-import { assertCliAgrees, assertRunsInOrder, onlyOfKind, runProducer, scenarioSpans, spanNamed, type ProducerRun } from './harness';
+import {
+  assertCliAgrees,
+  assertRunsInOrder,
+  onlyOfKind,
+  runProducer,
+  scenarioSpans,
+  spanNamed,
+  type ProducerRun,
+} from './harness';
 import {
   CHAT_MODEL,
   CLOCK_SLACK_MS,
@@ -28,7 +36,9 @@ const USAGE = MODEL_OPTIONS.usage!;
 
 /** A log body as plain JSON: OTLP key-value lists decode to Maps. */
 function plain(value: AttributeValue): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Map ? Object.fromEntries(inner) : inner)));
+  return JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Map ? Object.fromEntries(inner) : inner)),
+  );
 }
 
 describe('openai + @opentelemetry/instrumentation-openai', () => {
@@ -86,7 +96,10 @@ describe('openai + @opentelemetry/instrumentation-openai', () => {
     assertRunsInOrder([toolCalling!, tool, answering!]);
     // The fake server saw the tool result in the second call's conversation.
     const secondCall = run.model.requests[3]!.body.messages as { role: string }[];
-    assert.deepEqual(secondCall.map((message) => message.role), ['user', 'assistant', 'tool']);
+    assert.deepEqual(
+      secondCall.map((message) => message.role),
+      ['user', 'assistant', 'tool'],
+    );
     // Agent spans repeat nothing; the trace sums its two model calls.
     const trace = run.store.getTrace(agent.span.traceId)!.summary;
     assert.equal(trace.tokens.inputTokens, 2 * USAGE.promptTokens);
@@ -142,6 +155,20 @@ describe('openai + @opentelemetry/instrumentation-openai', () => {
   test('the CLI reads the same exports into the same summary', async () => {
     const cli = await assertCliAgrees(run);
     const kinds = cli.traces.flatMap((trace) => trace.spans.map((span) => span.kind)).sort();
-    assert.deepEqual(kinds, ['agent', 'embedding', 'llm', 'llm', 'llm', 'llm', 'llm', 'other', 'other', 'other', 'other', 'other', 'tool']);
+    assert.deepEqual(kinds, [
+      'agent',
+      'embedding',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'llm',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'tool',
+    ]);
   });
 });

@@ -221,7 +221,12 @@ export class FakeModelServer {
             role: 'assistant',
             content: null,
             tool_calls: [
-              { index: 0, id: `call_fake_${call}`, type: 'function', function: { name, arguments: args.slice(0, half) } },
+              {
+                index: 0,
+                id: `call_fake_${call}`,
+                type: 'function',
+                function: { name, arguments: args.slice(0, half) },
+              },
             ],
           },
           null,

@@ -120,7 +120,9 @@ export function randomInt(rng: Rng): number | bigint {
       return rng.pick([INT64_MIN, INT64_MAX, 2n ** 53n, -(2n ** 53n), 2n ** 53n + 1n]);
     case 4: {
       const value = BigInt.asIntN(64, rng.uint64());
-      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(value)
+        : value;
     }
     default:
       return rng.int(-(2 ** 40), 2 ** 40);

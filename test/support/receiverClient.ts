@@ -57,9 +57,11 @@ interface MessageType {
 }
 
 // The generated code's typings only say `Root`; these are the two messages the tests use.
-const traceService = (root as unknown as {
-  opentelemetry: { proto: { collector: { trace: { v1: Record<string, MessageType> } } } };
-}).opentelemetry.proto.collector.trace.v1;
+const traceService = (
+  root as unknown as {
+    opentelemetry: { proto: { collector: { trace: { v1: Record<string, MessageType> } } } };
+  }
+).opentelemetry.proto.collector.trace.v1;
 
 /** Encodes a protobufjs-shaped ExportTraceServiceRequest object (ids as Uint8Array, times as decimal strings). */
 function encodeRequestProto(request: object): Uint8Array {

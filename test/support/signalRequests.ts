@@ -7,13 +7,7 @@
 import protobufRoot from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } from '../../src/core/model';
 import type { LogRecord, LogsRequest } from '../../src/core/otlp/logModel';
-import type {
-  Exemplar,
-  ExponentialBuckets,
-  Metric,
-  MetricData,
-  MetricsRequest,
-} from '../../src/core/otlp/metricModel';
+import type { Exemplar, ExponentialBuckets, Metric, MetricData, MetricsRequest } from '../../src/core/otlp/metricModel';
 import type { LogsDecodeResult, MetricsDecodeResult } from '../../src/core/otlp/types';
 import {
   randomAnyValue,
@@ -161,7 +155,10 @@ function pointCommon(rng: Rng) {
 }
 
 function randomBuckets(rng: Rng): ExponentialBuckets {
-  return { offset: rng.int(-100, 100), bucketCounts: Array.from({ length: rng.int(0, 5) }, () => randomCountValue(rng)) };
+  return {
+    offset: rng.int(-100, 100),
+    bucketCounts: Array.from({ length: rng.int(0, 5) }, () => randomCountValue(rng)),
+  };
 }
 
 function randomData(rng: Rng): MetricData {
@@ -175,7 +172,12 @@ function randomData(rng: Rng): MetricData {
     case 0:
       return { type: 'gauge', dataPoints: points(numberPoint) };
     case 1:
-      return { type: 'sum', aggregationTemporality: rng.int(0, 2), isMonotonic: rng.chance(0.5), dataPoints: points(numberPoint) };
+      return {
+        type: 'sum',
+        aggregationTemporality: rng.int(0, 2),
+        isMonotonic: rng.chance(0.5),
+        dataPoints: points(numberPoint),
+      };
     case 2:
       return {
         type: 'histogram',
@@ -219,7 +221,10 @@ function randomData(rng: Rng): MetricData {
           ...pointCommon(rng),
           count: randomCountValue(rng),
           sum: randomDouble(rng),
-          quantileValues: Array.from({ length: rng.int(0, 3) }, () => ({ quantile: rng.next(), value: randomDouble(rng) })),
+          quantileValues: Array.from({ length: rng.int(0, 3) }, () => ({
+            quantile: rng.next(),
+            value: randomDouble(rng),
+          })),
         })),
       };
     default:
@@ -242,17 +247,14 @@ export function randomMetricsRequest(rng: Rng): MetricsRequest {
           return {
             scope,
             schemaUrl: rng.chance(0.3) ? 'https://opentelemetry.io/schemas/1.28.0' : '',
-            metrics: Array.from(
-              { length: rng.int(0, 4) },
-              (): Metric => ({
-                name: rng.chance(0.7) ? rng.pick(METRIC_NAMES) : randomString(rng, 30),
-                description: rng.chance(0.5) ? randomString(rng) : '',
-                unit: rng.pick(['', 's', '{token}', 'ms']),
-                data: randomData(rng),
-                resource,
-                scope,
-              }),
-            ),
+            metrics: Array.from({ length: rng.int(0, 4) }, (): Metric => ({
+              name: rng.chance(0.7) ? rng.pick(METRIC_NAMES) : randomString(rng, 30),
+              description: rng.chance(0.5) ? randomString(rng) : '',
+              unit: rng.pick(['', 's', '{token}', 'ms']),
+              data: randomData(rng),
+              resource,
+              scope,
+            })),
           };
         }),
       };
@@ -380,7 +382,12 @@ function optional(key: string, value: number | undefined): object {
 }
 
 function dataObject(data: MetricData): object {
-  const common = (point: { attributes: AttributeMap; startTimeUnixNano: bigint; timeUnixNano: bigint; flags: number }) => ({
+  const common = (point: {
+    attributes: AttributeMap;
+    startTimeUnixNano: bigint;
+    timeUnixNano: bigint;
+    flags: number;
+  }) => ({
     attributes: attributesObject(point.attributes),
     startTimeUnixNano: point.startTimeUnixNano.toString(),
     timeUnixNano: point.timeUnixNano.toString(),
@@ -484,7 +491,10 @@ const attributesOf = (values: unknown): AttributeMap => protobufjsAttributes(val
 
 function resourceOf(json: unknown): Resource {
   const resource = (json ?? {}) as Pb;
-  return { attributes: attributesOf(resource.attributes), droppedAttributesCount: num(resource.droppedAttributesCount) };
+  return {
+    attributes: attributesOf(resource.attributes),
+    droppedAttributesCount: num(resource.droppedAttributesCount),
+  };
 }
 
 function scopeOf(json: unknown): InstrumentationScope {

@@ -69,7 +69,7 @@ describe('layer boundaries', () => {
         "const b = import('./lazy');",
         "import './side-effect';",
         "// import nothing from 'commented-out';",
-        "const text = 'not an import from \"vscode\"';",
+        'const text = \'not an import from "vscode"\';',
       ].join('\n'),
     );
     assert.deepEqual(specifiers, ['vscode', '../extension', './x', 'node:fs', './lazy', './side-effect']);

@@ -20,8 +20,16 @@ function demoRun(endTimeMs: number): TraceRecord {
 }
 
 /** One agent run: an LLM call that answers `answer` and asks for the weather in `city`, then that tool call. */
-function agentRun(traceId: string, options: { answer: string; city: string; toolMs: number; toolError?: string }): TraceRecord {
-  const root = makeSpan({ traceId, name: 'invoke_agent planner', durationMs: 3000, attributes: { 'gen_ai.operation.name': 'invoke_agent' } });
+function agentRun(
+  traceId: string,
+  options: { answer: string; city: string; toolMs: number; toolError?: string },
+): TraceRecord {
+  const root = makeSpan({
+    traceId,
+    name: 'invoke_agent planner',
+    durationMs: 3000,
+    attributes: { 'gen_ai.operation.name': 'invoke_agent' },
+  });
   const args = JSON.stringify({ city: options.city });
   const store = new TraceStore({ maxSpans: 1000 });
   store.ingest([
@@ -37,7 +45,9 @@ function agentRun(traceId: string, options: { answer: string; city: string; tool
         'gen_ai.request.model': 'gpt-4o',
         'gen_ai.usage.input_tokens': 1200,
         'gen_ai.usage.output_tokens': 80,
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Plan my day.\nI like museums.' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'user', parts: [{ type: 'text', content: 'Plan my day.\nI like museums.' }] },
+        ]),
         'gen_ai.output.messages': JSON.stringify([
           {
             role: 'assistant',
@@ -57,7 +67,11 @@ function agentRun(traceId: string, options: { answer: string; city: string; tool
       startMs: DEFAULT_START_MS + 1400,
       durationMs: options.toolMs,
       // Formatting of recorded JSON differs between runs without meaning anything.
-      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.arguments': ` ${args.replace(':', ': ')}` },
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.arguments': ` ${args.replace(':', ': ')}`,
+      },
       status: options.toolError === undefined ? undefined : { code: StatusCode.Error, message: options.toolError },
     }),
   ]);
@@ -77,7 +91,10 @@ describe('trace text for comparing runs', () => {
     const second = renderTraceForCompare(demoRun(Date.UTC(2026, 10, 30, 17, 30)), NO_LOGS);
     const { removed, added } = changedLines(first, second);
     assert.equal(removed.length, 2, `removed: ${JSON.stringify(removed)}`);
-    assert.ok(removed.every((line) => line.startsWith('# ')), `removed: ${JSON.stringify(removed)}`);
+    assert.ok(
+      removed.every((line) => line.startsWith('# ')),
+      `removed: ${JSON.stringify(removed)}`,
+    );
     assert.equal(added.length, 2, `added: ${JSON.stringify(added)}`);
     assert.match(first, /\n {4}output:\n {6}assistant calls get_weather\(\{"city":"Lisbon","date":"Friday"\}\)\n/);
     assert.match(first, /\n {4}status: error: exchange-rate service did not answer within 1000 ms\n/);
@@ -85,7 +102,12 @@ describe('trace text for comparing runs', () => {
 
   test('a different answer, other tool arguments, a slower tool and a failure are the lines that differ', () => {
     const usual = agentRun('a'.repeat(32), { answer: 'Visit the Louvre.', city: 'Paris', toolMs: 300 });
-    const odd = agentRun('b'.repeat(32), { answer: 'Visit the Prado.', city: 'Madrid', toolMs: 900, toolError: 'timed out' });
+    const odd = agentRun('b'.repeat(32), {
+      answer: 'Visit the Prado.',
+      city: 'Madrid',
+      toolMs: 900,
+      toolError: 'timed out',
+    });
     const text = renderTraceForCompare(usual, NO_LOGS);
     assert.equal(
       text.slice(text.indexOf('\n\n') + 2),

@@ -35,7 +35,9 @@ interface Manifest {
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     views: Record<string, { id: string; icon?: string }[]>;
     viewsWelcome: { view: string; when: string; contents: string }[];
-    configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string }> };
+    configuration: {
+      properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string }>;
+    };
   };
 }
 
@@ -87,7 +89,10 @@ describe('package.json contributions', () => {
       for (const [, value] of when.matchAll(/viewItem == ([\w.]+)/g)) assert.ok(itemContexts.has(value!), value);
       for (const [, pattern] of when.matchAll(/viewItem =~ \/(.+?)\/(?:\s|$)/g)) {
         const matcher = new RegExp(pattern!);
-        assert.ok([...itemContexts].some((value) => matcher.test(value)), `${pattern} matches no tree item`);
+        assert.ok(
+          [...itemContexts].some((value) => matcher.test(value)),
+          `${pattern} matches no tree item`,
+        );
       }
       for (const [, view] of when.matchAll(/view == ([\w.]+)/g)) assert.equal(view, TRACES_VIEW_ID);
     }
@@ -96,7 +101,11 @@ describe('package.json contributions', () => {
         [...welcome.when.matchAll(/receiverState == (\w+)/g)].map((match) => match[1]),
       ),
     );
-    assert.deepEqual([...welcomeStates].sort(), [...RECEIVER_STATE_KINDS].sort(), 'every receiver state has welcome text');
+    assert.deepEqual(
+      [...welcomeStates].sort(),
+      [...RECEIVER_STATE_KINDS].sort(),
+      'every receiver state has welcome text',
+    );
   });
 
   test('the view container and view use the ids the code uses, with an existing icon', () => {
@@ -120,7 +129,12 @@ describe('package.json contributions', () => {
   test('settings match the code: keys, defaults and limits', () => {
     const properties = contributes.configuration.properties;
     const declared = Object.keys(properties).sort();
-    assert.deepEqual(declared, Object.values(SettingKeys).map((key) => `${CONFIG_SECTION}.${key}`).sort());
+    assert.deepEqual(
+      declared,
+      Object.values(SettingKeys)
+        .map((key) => `${CONFIG_SECTION}.${key}`)
+        .sort(),
+    );
     for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
@@ -181,16 +195,31 @@ describe('parseSettings', () => {
     const { settings, problems } = parseSettings((key) => values[key]);
     assert.deepEqual(settings, parseSettings(() => undefined).settings);
     assert.equal(problems.length, 8);
-    assert.match(problems.join('\n'), /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/);
-    assert.match(problems.join('\n'), /aiTraceLens\.receiver\.grpcPort must be an integer from 0 to 65535, got -1; using 4317/);
-    assert.match(problems.join('\n'), /aiTraceLens\.store\.maxLogRecords must be an integer from 1000 to 10000000, got 999; using 50000/);
-    assert.match(problems.join('\n'), /aiTraceLens\.store\.maxMetricPoints must be an integer .*, got "5000"; using 100000/);
+    assert.match(
+      problems.join('\n'),
+      /aiTraceLens\.receiver\.port must be an integer from 1 to 65535, got 70000; using 4318/,
+    );
+    assert.match(
+      problems.join('\n'),
+      /aiTraceLens\.receiver\.grpcPort must be an integer from 0 to 65535, got -1; using 4317/,
+    );
+    assert.match(
+      problems.join('\n'),
+      /aiTraceLens\.store\.maxLogRecords must be an integer from 1000 to 10000000, got 999; using 50000/,
+    );
+    assert.match(
+      problems.join('\n'),
+      /aiTraceLens\.store\.maxMetricPoints must be an integer .*, got "5000"; using 100000/,
+    );
   });
 });
 
 describe('parseCodeSettings', () => {
   test('defaults to no mappings and CodeLens on', () => {
-    assert.deepEqual(parseCodeSettings(() => undefined), { settings: { pathMappings: [], codeLensEnabled: true }, problems: [] });
+    assert.deepEqual(
+      parseCodeSettings(() => undefined),
+      { settings: { pathMappings: [], codeLensEnabled: true }, problems: [] },
+    );
   });
 
   test('keeps valid mappings, trimmed, and names each invalid entry', () => {

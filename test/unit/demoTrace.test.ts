@@ -31,7 +31,10 @@ describe('buildDemoTrace', () => {
     assert.equal(trace.roots[0]!.span.name, DEMO_ROOT_SPAN_NAME);
     assert.equal(trace.summary.rootName, DEMO_ROOT_SPAN_NAME);
     assert.equal(trace.summary.service, DEMO_SERVICE_NAME);
-    assert.ok(trace.spans().every((node) => !node.orphan), 'no span waits for a parent');
+    assert.ok(
+      trace.spans().every((node) => !node.orphan),
+      'no span waits for a parent',
+    );
     const services = new Set(trace.spans().map((node) => node.span.resource.attributes.get('service.name')));
     assert.deepEqual([...services].sort(), [DEMO_SERVICE_NAME, 'weather-mcp-server']);
   });

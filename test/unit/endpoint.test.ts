@@ -53,8 +53,10 @@ describe('isDefaultEndpoint', () => {
 
 describe('isLoopbackHost', () => {
   test('accepts only addresses other machines cannot reach', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]']) assert.ok(isLoopbackHost(host), host);
-    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.com', '128.0.0.1']) assert.ok(!isLoopbackHost(host), host);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]'])
+      assert.ok(isLoopbackHost(host), host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.com', '128.0.0.1'])
+      assert.ok(!isLoopbackHost(host), host);
   });
 });
 

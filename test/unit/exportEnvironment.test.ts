@@ -29,7 +29,12 @@ describe('exportVariables', () => {
 
   test('never switches on exporters or changes the semantic convention version', () => {
     const names = exportVariables(ENDPOINT, {}).map((variable) => variable.name);
-    for (const name of ['OTEL_TRACES_EXPORTER', 'OTEL_LOGS_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_SEMCONV_STABILITY_OPT_IN']) {
+    for (const name of [
+      'OTEL_TRACES_EXPORTER',
+      'OTEL_LOGS_EXPORTER',
+      'OTEL_METRICS_EXPORTER',
+      'OTEL_SEMCONV_STABILITY_OPT_IN',
+    ]) {
       assert.ok(!names.includes(name), name);
     }
   });
@@ -48,8 +53,14 @@ describe('exportVariables', () => {
   });
 
   test('keeps an inherited HTTP protocol, replaces gRPC (the receiver speaks HTTP)', () => {
-    assert.equal(asRecord(exportVariables(ENDPOINT, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).OTEL_EXPORTER_OTLP_PROTOCOL, undefined);
-    assert.equal(asRecord(exportVariables(ENDPOINT, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+    assert.equal(
+      asRecord(exportVariables(ENDPOINT, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).OTEL_EXPORTER_OTLP_PROTOCOL,
+      undefined,
+    );
+    assert.equal(
+      asRecord(exportVariables(ENDPOINT, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).OTEL_EXPORTER_OTLP_PROTOCOL,
+      'http/protobuf',
+    );
   });
 
   test('a content switch the user set (even to off) is left alone', () => {
@@ -73,11 +84,13 @@ describe('exportVariables', () => {
 describe('receiverExportVariables', () => {
   test('follow the bound address while listening or paused; a wildcard bind is reached through loopback', () => {
     assert.equal(
-      asRecord(receiverExportVariables({ kind: 'listening', host: '127.0.0.1', port: 4319 }, {})!).OTEL_EXPORTER_OTLP_ENDPOINT,
+      asRecord(receiverExportVariables({ kind: 'listening', host: '127.0.0.1', port: 4319 }, {})!)
+        .OTEL_EXPORTER_OTLP_ENDPOINT,
       'http://127.0.0.1:4319',
     );
     assert.equal(
-      asRecord(receiverExportVariables({ kind: 'paused', host: '0.0.0.0', port: 50123 }, {})!).OTEL_EXPORTER_OTLP_ENDPOINT,
+      asRecord(receiverExportVariables({ kind: 'paused', host: '0.0.0.0', port: 50123 }, {})!)
+        .OTEL_EXPORTER_OTLP_ENDPOINT,
       'http://127.0.0.1:50123',
     );
   });
@@ -106,7 +119,11 @@ describe('mergeLaunchEnvironment', () => {
   });
 
   test("keeps every key of the configuration's env, whose values win (null included)", () => {
-    const env = { API_KEY: 'k', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://mine:4318', OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: null };
+    const env = {
+      API_KEY: 'k',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://mine:4318',
+      OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: null,
+    };
     const merged = mergeLaunchEnvironment(env, variables)!;
     assert.equal(merged.API_KEY, 'k');
     assert.equal(merged.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://mine:4318');
@@ -129,7 +146,10 @@ describe('mergeLaunchEnvironment', () => {
 
 describe('parseExportSettings', () => {
   test('both on by default; a non-boolean value is reported and falls back to on', () => {
-    assert.deepEqual(parseExportSettings(() => undefined), { settings: { terminal: true, debug: true }, problems: [] });
+    assert.deepEqual(
+      parseExportSettings(() => undefined),
+      { settings: { terminal: true, debug: true }, problems: [] },
+    );
     const values: Record<string, unknown> = { 'terminal.injectEnvironment': false, 'debug.injectEnvironment': 'no' };
     const { settings, problems } = parseExportSettings((key) => values[key]);
     assert.deepEqual(settings, { terminal: false, debug: true });

@@ -16,7 +16,14 @@ import {
   type LevelRange,
   type LevelSummary,
 } from '../../src/core/flame/flameLayout';
-import { decodeSnapshot, emptySnapshot, serializeTrace, spanIdAt, traceHeader, type TraceSnapshot } from '../../src/core/flame/snapshot';
+import {
+  decodeSnapshot,
+  emptySnapshot,
+  serializeTrace,
+  spanIdAt,
+  traceHeader,
+  type TraceSnapshot,
+} from '../../src/core/flame/snapshot';
 import { ownTokens, tokenLayout } from '../../src/core/flame/tokenLayout';
 import { AI_KINDS } from '../../src/core/semantics/types';
 import { TraceStore } from '../../src/core/store/traceStore';
@@ -42,7 +49,13 @@ function id(label: string): string {
   return Buffer.from(label).toString('hex').padStart(16, '0').slice(-16);
 }
 
-function span(label: string, parent: string | undefined, startMs: number, durationMs: number, attributes: PlainAttributes = {}): Span {
+function span(
+  label: string,
+  parent: string | undefined,
+  startMs: number,
+  durationMs: number,
+  attributes: PlainAttributes = {},
+): Span {
   return makeSpan({
     name: label,
     spanId: id(label),
@@ -236,7 +249,8 @@ function axisOf(bars: readonly (readonly [number, number, number?, number?])[], 
   let running = -Infinity;
   const maxEnd = Float64Array.from(order, (i) => (running = Math.max(running, start[i]! + duration[i]!)));
   const levels = [Int32Array.from(order)];
-  const summaries = summaryExtent === undefined ? [[]] : summarizeLevels({ start, duration, kind, flags, levels }, summaryExtent);
+  const summaries =
+    summaryExtent === undefined ? [[]] : summarizeLevels({ start, duration, kind, flags, levels }, summaryExtent);
   return { start, duration, kind, flags, levels, levelMaxEnd: [maxEnd], summaries };
 }
 
@@ -294,7 +308,16 @@ function drawables(axis: FlameAxis, x0: number, unitsPerPx: number, viewWidthPx:
 
 describe('forEachDrawable', () => {
   test('draws bars of a pixel or more at their exact position', () => {
-    const rects = drawables(axisOf([[10, 20], [40, 5], [500, 10]]), 0, 2, 100);
+    const rects = drawables(
+      axisOf([
+        [10, 20],
+        [40, 5],
+        [500, 10],
+      ]),
+      0,
+      2,
+      100,
+    );
     assert.deepEqual(rects, [
       { index: 0, x: 5, width: 10, merged: 1 },
       { index: 1, x: 20, width: 2.5, merged: 1 },
@@ -359,7 +382,16 @@ describe('forEachDrawable', () => {
     );
   });
   test('skips bars left of the viewport, including overlapped ones the search cannot exclude', () => {
-    const rects = drawables(axisOf([[0, 1000], [10, 5], [20, 200]]), 100, 1, 50);
+    const rects = drawables(
+      axisOf([
+        [0, 1000],
+        [10, 5],
+        [20, 200],
+      ]),
+      100,
+      1,
+      50,
+    );
     assert.deepEqual(
       rects.map((rect) => rect.index),
       [0, 2],
@@ -400,7 +432,8 @@ describe('forEachDrawable', () => {
       assert.ok(narrow.length <= width + 1, `${narrow.length} narrow rectangles for ${width} px`);
       for (let n = 0; n < narrow.length; n++) {
         assert.ok(Number.isInteger(narrow[n]!.x) && Number.isInteger(narrow[n]!.width) && narrow[n]!.width >= 1);
-        if (n > 0) assert.ok(narrow[n]!.x >= narrow[n - 1]!.x + narrow[n - 1]!.width, `round ${round}: columns overlap`);
+        if (n > 0)
+          assert.ok(narrow[n]!.x >= narrow[n - 1]!.x + narrow[n - 1]!.width, `round ${round}: columns overlap`);
       }
     }
   });
@@ -413,7 +446,11 @@ describe('level summaries', () => {
   test('keep per bucket the bar that colours it (an error, then an LLM call, then the earliest) and list wide bars', () => {
     const bars: [number, number, number, number][] = [];
     // Bucket 0 of the finest summary: a tool, an LLM call and a failed agent; bucket 5: two tools; a bar 3 buckets wide.
-    bars.push([0.1, 0.2, kindOf('tool'), 0], [0.4, 0.2, kindOf('llm'), 0], [0.7, 0.2, kindOf('agent'), FlameFlag.Error]);
+    bars.push(
+      [0.1, 0.2, kindOf('tool'), 0],
+      [0.4, 0.2, kindOf('llm'), 0],
+      [0.7, 0.2, kindOf('agent'), FlameFlag.Error],
+    );
     bars.push([5.1, 0.1, kindOf('tool'), 0], [5.5, 0.1, kindOf('tool'), 0], [10, 3, kindOf('chain'), 0]);
     while (bars.length < FINEST) bars.push([100 + bars.length * 0.5, 0.25, kindOf('other'), 0]);
     const summaries = axisOf(bars, FINEST).summaries[0]!;
@@ -423,7 +460,11 @@ describe('level summaries', () => {
       'one summary per resolution, finest first',
     );
     const [finest, half] = summaries as [LevelSummary, LevelSummary];
-    assert.deepEqual([finest.best[0], finest.end[0]], [2, 0.7 + 0.2], 'the error colours its bucket, which ends with its last bar');
+    assert.deepEqual(
+      [finest.best[0], finest.end[0]],
+      [2, 0.7 + 0.2],
+      'the error colours its bucket, which ends with its last bar',
+    );
     assert.deepEqual([finest.best[5], finest.end[5]], [3, 5.5 + 0.1], 'the earliest of equal rank');
     assert.equal(finest.best[1], -1);
     assert.deepEqual([...finest.wide], [5]);
@@ -431,9 +472,13 @@ describe('level summaries', () => {
     assert.deepEqual([half.best[2], half.end[2]], [3, 5.5 + 0.1], 'buckets 4 and 5 make bucket 2 of the next');
     for (const summary of summaries) {
       bars.forEach(([start, duration], index) => {
-        if (duration >= summary.bucketUnits) return assert.ok(summary.wide.includes(index), `bar ${index} is listed as wide`);
+        if (duration >= summary.bucketUnits)
+          return assert.ok(summary.wide.includes(index), `bar ${index} is listed as wide`);
         const bucket = Math.floor(start / summary.bucketUnits);
-        assert.ok(summary.best[bucket]! >= 0 && summary.end[bucket]! >= start + duration, `bar ${index} is in its bucket`);
+        assert.ok(
+          summary.best[bucket]! >= 0 && summary.end[bucket]! >= start + duration,
+          `bar ${index} is in its bucket`,
+        );
       });
     }
   });
@@ -445,7 +490,8 @@ describe('level summaries', () => {
     assert.equal(axisOf([...bars, [0, 0]], FINEST).summaries[0]!.length, SUMMARY_RESOLUTIONS.length);
   });
 
-  const lookOf = (axis: FlameAxis, index: number) => axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
+  const lookOf = (axis: FlameAxis, index: number) =>
+    axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
 
   /** Paints a rectangle with the look (kind × 2 + error) of its span, its edges rounded to pixels as the renderer does. */
   function paint(looks: Int16Array, axis: FlameAxis, { index, x, width }: Rect): void {
@@ -469,11 +515,15 @@ describe('level summaries', () => {
       rects.push({ index, x, width: rectWidth, merged }),
     );
     assert.ok(drawn, `a summary applies at ${unitsPerPx} units/px`);
-    assert.ok(rects.every((rect) => rect.width >= 1 && rect.merged === 1), 'rectangles only for bars of a pixel or more');
+    assert.ok(
+      rects.every((rect) => rect.width >= 1 && rect.merged === 1),
+      'rectangles only for bars of a pixel or more',
+    );
     const looks = new Int16Array(width).fill(-1);
     const paintColumns = (failed: boolean) =>
       columns.forEach((index, p) => {
-        if (index >= 0 && (axis.flags[index]! & FlameFlag.Error) === (failed ? FlameFlag.Error : 0)) looks[p] = lookOf(axis, index);
+        if (index >= 0 && (axis.flags[index]! & FlameFlag.Error) === (failed ? FlameFlag.Error : 0))
+          looks[p] = lookOf(axis, index);
       });
     paintColumns(false);
     for (const rect of rects) paint(looks, axis, rect);
@@ -488,7 +538,12 @@ describe('level summaries', () => {
       const bars: [number, number, number, number][] = [];
       for (let at = next() * 5; at < extent; at += next() * (round + 1) * 4) {
         const wide = next() < 0.01;
-        bars.push([at, wide ? next() * 2000 : next() * 10, Math.floor(next() * 8), next() < 0.02 ? FlameFlag.Error : 0]);
+        bars.push([
+          at,
+          wide ? next() * 2000 : next() * 10,
+          Math.floor(next() * 8),
+          next() < 0.02 ? FlameFlag.Error : 0,
+        ]);
       }
       const summarized = axisOf(bars, extent);
       assert.equal(summarized.summaries[0]!.length, SUMMARY_RESOLUTIONS.length, `round ${round}: ${bars.length} bars`);
@@ -504,16 +559,34 @@ describe('level summaries', () => {
           [p - 1, p, p + 1].some((q) => q >= 0 && q < width && pick(looks[q]!));
         for (let p = 0; p < width; p++) {
           const where = `round ${round}, ${unitsPerPx.toFixed(2)} units/px, pixel ${p}`;
-          if (exact[p]! >= 0) assert.ok(near(read, p, (look) => look >= 0), `${where}: a bar is missing`);
+          if (exact[p]! >= 0)
+            assert.ok(
+              near(read, p, (look) => look >= 0),
+              `${where}: a bar is missing`,
+            );
           // A bucket across the right edge is drawn on the last pixel, though its bars may all lie past it.
-          if (read[p]! >= 0 && p < width - 1) assert.ok(near(exact, p, (look) => look >= 0), `${where}: a bar is made up`);
-          if (exact[p]! >= 0 && exact[p]! % 2 === 1) assert.ok(near(read, p, (look) => look % 2 === 1), `${where}: an error is hidden`);
+          if (read[p]! >= 0 && p < width - 1)
+            assert.ok(
+              near(exact, p, (look) => look >= 0),
+              `${where}: a bar is made up`,
+            );
+          if (exact[p]! >= 0 && exact[p]! % 2 === 1)
+            assert.ok(
+              near(read, p, (look) => look % 2 === 1),
+              `${where}: an error is hidden`,
+            );
         }
       }
       // Zoomed in past a bucket a pixel, no summary applies.
       const columns = new Int32Array(1000).fill(7);
-      assert.equal(drawSummarized(summarized, 0, next() * extent * 0.9, finestUnits / 2, 1000, columns, () => assert.fail()), false);
-      assert.ok(columns.every((index) => index === 7), 'nothing written');
+      assert.equal(
+        drawSummarized(summarized, 0, next() * extent * 0.9, finestUnits / 2, 1000, columns, () => assert.fail()),
+        false,
+      );
+      assert.ok(
+        columns.every((index) => index === 7),
+        'nothing written',
+      );
     }
   });
 });
@@ -553,7 +626,10 @@ describe('tokenLayout', () => {
 
   test('places roots side by side and draws through forEachDrawable', () => {
     const tokens = tokenAxisOf(
-      recordOf([span('first', undefined, 0, 10, chat('m', 30, 10)), span('second', undefined, 5, 10, chat('m', 50, 10))]),
+      recordOf([
+        span('first', undefined, 0, 10, chat('m', 30, 10)),
+        span('second', undefined, 5, 10, chat('m', 50, 10)),
+      ]),
     );
     assert.equal(tokens.totalTokens, 100);
     const rects: number[][] = [];
@@ -607,12 +683,23 @@ describe('trace snapshot', () => {
     hasNoBigintOrMap(snapshot);
     assert.deepEqual(structuredClone(snapshot), snapshot);
     const wire = serializeWebviewMessage(snapshot);
-    assert.equal(wire.buffers.length, Object.keys(snapshot.columns).length + 1, 'one binary buffer per column and the ids');
+    assert.equal(
+      wire.buffers.length,
+      Object.keys(snapshot.columns).length + 1,
+      'one binary buffer per column and the ids',
+    );
     assert.deepEqual(delivered(snapshot), snapshot);
 
     // 500 more spans of one name and model add nothing per span to the JSON part.
     const repeated = Array.from({ length: 500 }, (_, i) =>
-      makeSpan({ spanId: id(`r${i}`), parentSpanId: id('root'), name: 'chat', startMs: T0 + i, durationMs: 1, attributes: chat('gpt-4o', 1, 1) }),
+      makeSpan({
+        spanId: id(`r${i}`),
+        parentSpanId: id('root'),
+        name: 'chat',
+        startMs: T0 + i,
+        durationMs: 1,
+        attributes: chat('gpt-4o', 1, 1),
+      }),
     );
     const grown = serializeWebviewMessage(serializeTrace(recordOf([...spans, ...repeated])));
     const perSpan = (grown.json.length - wire.json.length) / repeated.length;
@@ -624,7 +711,17 @@ describe('trace snapshot', () => {
     const layout = buildFlameLayout(record);
     const snapshot = delivered(serializeTrace(record));
     const decoded = decodeSnapshot(snapshot);
-    for (const key of ['start', 'duration', 'trueStart', 'trueDuration', 'depth', 'kind', 'flags', 'parent', 'ttft'] as const) {
+    for (const key of [
+      'start',
+      'duration',
+      'trueStart',
+      'trueDuration',
+      'depth',
+      'kind',
+      'flags',
+      'parent',
+      'ttft',
+    ] as const) {
       assert.deepEqual(decoded.layout[key], layout[key], key);
     }
     assert.deepEqual(decoded.layout.levels, layout.levels);
@@ -641,7 +738,11 @@ describe('trace snapshot', () => {
     assert.equal(decoded.layout.trueDuration[late], 200, 'a clipped span keeps its own duration');
     assert.deepEqual([...snapshot.columns.clipped], [late], 'only clipped spans send their own range');
     const kinds = AI_KINDS.filter((_, kind) => snapshot.presentKinds & (1 << kind));
-    assert.deepEqual(kinds, AI_KINDS.filter((_, kind) => layout.kind.includes(kind)), 'the legend lists the kinds present');
+    assert.deepEqual(
+      kinds,
+      AI_KINDS.filter((_, kind) => layout.kind.includes(kind)),
+      'the legend lists the kinds present',
+    );
     assert.ok(kinds.includes('mcp') && kinds.includes('llm'));
     assert.equal(snapshot.presentFlags, FlameFlag.Error | FlameFlag.Clipped, 'one span failed, one was clipped');
     const llm = indexOf(layout, 'llm');
@@ -672,7 +773,10 @@ describe('trace snapshot', () => {
     };
     const drawn = draw(decoded.layout);
     assert.deepEqual(drawn, draw(layout));
-    assert.ok(drawn.columns.some((index) => index >= 0), 'sub-pixel bars are drawn as columns');
+    assert.ok(
+      drawn.columns.some((index) => index >= 0),
+      'sub-pixel bars are drawn as columns',
+    );
     assert.ok(drawn.rects.length > 0, 'wide bars as rectangles');
   });
 
@@ -689,19 +793,43 @@ describe('trace snapshot', () => {
     const snapshot = serializeTrace(recordOf(spans));
     const withColumn = (key: keyof TraceSnapshot['columns'], value: unknown) =>
       ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } }) as TraceSnapshot;
-    assert.throws(() => decodeSnapshot(withColumn('flags', snapshot.columns.flags.slice(0, 4))), /column flags holds 4 elements, expected 5/);
-    assert.throws(() => decodeSnapshot(withColumn('depth', new Float64Array(snapshot.count))), /column depth holds no Uint16Array/);
-    assert.throws(() => decodeSnapshot(withColumn('name', new Float32Array(snapshot.count))), /column name holds no string indexes/);
+    assert.throws(
+      () => decodeSnapshot(withColumn('flags', snapshot.columns.flags.slice(0, 4))),
+      /column flags holds 4 elements, expected 5/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('depth', new Float64Array(snapshot.count))),
+      /column depth holds no Uint16Array/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('name', new Float32Array(snapshot.count))),
+      /column name holds no string indexes/,
+    );
     assert.throws(() => decodeSnapshot({ ...snapshot, spanIds: snapshot.spanIds.slice(1) }), RangeError);
-    assert.throws(() => decodeSnapshot(withColumn('clippedTrueStart', new Float64Array(0))), /column clippedTrueStart holds 0 elements, expected 1/);
-    assert.throws(() => decodeSnapshot(withColumn('levelOrder', snapshot.columns.levelOrder.slice(1))), /column levelOrder holds 4 elements/);
+    assert.throws(
+      () => decodeSnapshot(withColumn('clippedTrueStart', new Float64Array(0))),
+      /column clippedTrueStart holds 0 elements, expected 1/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('levelOrder', snapshot.columns.levelOrder.slice(1))),
+      /column levelOrder holds 4 elements/,
+    );
   });
 
   test('rejects level and summary sizes that do not add up to the columns', () => {
     const snapshot = serializeTrace(recordOf(spans));
-    const withColumn = (key: keyof TraceSnapshot['columns'], value: Int32Array) => ({ ...snapshot, columns: { ...snapshot.columns, [key]: value } });
-    assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 3, 0))), /the levels hold other than 5 spans/);
-    assert.throws(() => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 5, -1))), /column levelSizes holds the size -1/);
+    const withColumn = (key: keyof TraceSnapshot['columns'], value: Int32Array) => ({
+      ...snapshot,
+      columns: { ...snapshot.columns, [key]: value },
+    });
+    assert.throws(
+      () => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 3, 0))),
+      /the levels hold other than 5 spans/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('levelSizes', Int32Array.of(1, 5, -1))),
+      /column levelSizes holds the size -1/,
+    );
     const sizes = 3 * SUMMARY_RESOLUTIONS.length;
     const none = () => new Int32Array(sizes).fill(-1);
     const short = new RegExp(`column summaryWideSizes holds ${sizes - 1} elements, expected ${sizes}`);
@@ -725,7 +853,10 @@ describe('trace snapshot', () => {
     assert.equal(decoded.layout.traceId, DEFAULT_TRACE_ID);
     assert.equal(decoded.layout.count, 0);
     assert.deepEqual(decoded.layout.levels, []);
-    assert.ok(emptySnapshot(DEFAULT_TRACE_ID).version < serializeTrace(recordOf(spans)).version, 'any real snapshot is newer');
+    assert.ok(
+      emptySnapshot(DEFAULT_TRACE_ID).version < serializeTrace(recordOf(spans)).version,
+      'any real snapshot is newer',
+    );
   });
 
   test('header: duration, call counts, errors and tokens by model', () => {

@@ -72,15 +72,25 @@ describe('parseOtlpFile', () => {
 
   test('logs and metrics requests are told apart by their first key, in JSON Lines and as whole documents', () => {
     const logsLine = JSON.stringify({
-      resourceLogs: [{ scopeLogs: [{ logRecords: [{ traceId: TRACE_ID, spanId: '00000000000000a1', body: { stringValue: 'hi' } }] }] }],
+      resourceLogs: [
+        {
+          scopeLogs: [{ logRecords: [{ traceId: TRACE_ID, spanId: '00000000000000a1', body: { stringValue: 'hi' } }] }],
+        },
+      ],
     });
-    const metricsLine = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'gen_ai.client.token.usage' }] }] }] });
+    const metricsLine = JSON.stringify({
+      resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'gen_ai.client.token.usage' }] }] }],
+    });
     const contents = parseText(`${line(FIRST)}\n${logsLine}\n${metricsLine}\n{"resourceLogs": 1}\n`, 'mixed.jsonl');
     assert.deepEqual(names(contents), [['first', 'first child']]);
-    assert.deepEqual(contents.logRequests.flatMap((result) => logRecordsOf(result.request).map((record) => record.body)), ['hi']);
-    assert.deepEqual(contents.metricRequests.flatMap((result) => metricsOf(result.request).map((metric) => metric.name)), [
-      'gen_ai.client.token.usage',
-    ]);
+    assert.deepEqual(
+      contents.logRequests.flatMap((result) => logRecordsOf(result.request).map((record) => record.body)),
+      ['hi'],
+    );
+    assert.deepEqual(
+      contents.metricRequests.flatMap((result) => metricsOf(result.request).map((metric) => metric.name)),
+      ['gen_ai.client.token.usage'],
+    );
     assert.equal(contents.problems.length, 1);
     assert.match(contents.problems[0]!, /^mixed\.jsonl line 4: Invalid OTLP JSON: resourceLogs: expected an array/);
 
@@ -105,13 +115,23 @@ describe('parseOtlpFile', () => {
       const traces = randomTraceRequest(rng);
       const expectedTraces = expectedDecode(traces);
       if (spansOf(expectedTraces.request).some((span) => span.startTimeUnixNano > 0n)) {
-        assert.deepStrictEqual(parseOtlpFile(encodeWithProtobufjs(traces), 't.pb'), { ...empty, requests: [expectedTraces] });
+        assert.deepStrictEqual(parseOtlpFile(encodeWithProtobufjs(traces), 't.pb'), {
+          ...empty,
+          requests: [expectedTraces],
+        });
         read.traces++;
       }
       const logs = randomLogsRequest(rng);
       const expectedLogs = expectedLogsDecode(logs);
-      if (logRecordsOf(expectedLogs.request).some((record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n)) {
-        assert.deepStrictEqual(parseOtlpFile(encodeLogsWithProtobufjs(logs), 'l.pb'), { ...empty, logRequests: [expectedLogs] });
+      if (
+        logRecordsOf(expectedLogs.request).some(
+          (record) => record.timeUnixNano > 0n || record.observedTimeUnixNano > 0n,
+        )
+      ) {
+        assert.deepStrictEqual(parseOtlpFile(encodeLogsWithProtobufjs(logs), 'l.pb'), {
+          ...empty,
+          logRequests: [expectedLogs],
+        });
         read.logs++;
       }
       const metrics = randomMetricsRequest(rng);
@@ -141,7 +161,9 @@ describe('parseOtlpFile', () => {
       const contents = parseOtlpFile(file, 'logs.pb');
       assert.deepEqual([contents.requests.length, contents.metricRequests.length], [0, 0]);
       assert.deepEqual(
-        contents.logRequests.flatMap((result) => logRecordsOf(result.request).map((decoded) => [decoded.traceId, decoded.spanId, decoded.body])),
+        contents.logRequests.flatMap((result) =>
+          logRecordsOf(result.request).map((decoded) => [decoded.traceId, decoded.spanId, decoded.body]),
+        ),
         [[TRACE_ID, '00000000000000a1', 'hi']],
       );
     }
@@ -149,7 +171,10 @@ describe('parseOtlpFile', () => {
 
   test('protobuf without a timed item is a trace request when it decodes as one: empty, or every span rejected', () => {
     const emptyRequest = parseOtlpFile(Uint8Array.of(0x0a, 0x00), 'empty-resource.pb');
-    assert.deepEqual([emptyRequest.requests.length, emptyRequest.logRequests.length, emptyRequest.metricRequests.length], [1, 0, 0]);
+    assert.deepEqual(
+      [emptyRequest.requests.length, emptyRequest.logRequests.length, emptyRequest.metricRequests.length],
+      [1, 0, 0],
+    );
     assert.deepEqual(names(emptyRequest), [[]]);
 
     const rejected = parseOtlpFile(protobufRequest([{ traceId: '01', spanId: '02', name: 'bad ids' }]), 'bad-ids.pb');
@@ -161,12 +186,18 @@ describe('parseOtlpFile', () => {
   test('gzipped protobuf, JSON and JSON Lines', () => {
     assert.deepEqual(names(parseOtlpFile(gzipSync(protobufRequest(SECOND)), 'a.bin')), [['second']]);
     assert.deepEqual(names(parseOtlpFile(gzipSync(JSON.stringify(jsonRequest(THIRD), null, 1)), 'b.gz')), [['third']]);
-    assert.deepEqual(names(parseOtlpFile(gzipSync(`${line(SECOND)}\n${line(THIRD)}\n`), 'c.gz')), [['second'], ['third']]);
+    assert.deepEqual(names(parseOtlpFile(gzipSync(`${line(SECOND)}\n${line(THIRD)}\n`), 'c.gz')), [
+      ['second'],
+      ['third'],
+    ]);
   });
 
   test('metrics requests as serve --out writes them, as JSON Lines, read back as the requests they were', () => {
     const rng = new Rng(22);
-    const requests: MetricsRequest[] = Array.from({ length: 60 }, () => expectedMetricsDecode(randomMetricsRequest(rng)).request);
+    const requests: MetricsRequest[] = Array.from(
+      { length: 60 },
+      () => expectedMetricsDecode(randomMetricsRequest(rng)).request,
+    );
     const contents = parseText(requests.map(encodeMetricsRequestJson).join('\n'), 'metrics.jsonl');
     assert.deepEqual(contents.problems, []);
     assert.deepStrictEqual(
@@ -193,11 +224,14 @@ describe('parseOtlpFile', () => {
       [Buffer.from('{\n  "resourceSpans": [\n'), /^empty\.pb: not a valid OTLP JSON ExportTraceServiceRequest: \S/],
     ];
     for (const [bytes, message] of cases) {
-      assert.throws(() => parseOtlpFile(bytes, 'empty.pb'), (error: Error) => {
-        assert.ok(error instanceof OtlpFileError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseOtlpFile(bytes, 'empty.pb'),
+        (error: Error) => {
+          assert.ok(error instanceof OtlpFileError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     }
   });
 });

@@ -60,7 +60,14 @@ describe('locationStats', () => {
   test('counts calls and errors, sums tokens, takes p50 of durations and of reported TTFTs, finds the latest', () => {
     const calls = [
       call({ spanId: '1'.repeat(16), durationMs: 900, ttftMs: 200, inputTokens: 1000, outputTokens: 100 }),
-      call({ spanId: '2'.repeat(16), durationMs: 1500, ttftMs: 250, inputTokens: 200, outputTokens: 100, startUnixMs: DEFAULT_START_MS + 5000 }),
+      call({
+        spanId: '2'.repeat(16),
+        durationMs: 1500,
+        ttftMs: 250,
+        inputTokens: 200,
+        outputTokens: 100,
+        startUnixMs: DEFAULT_START_MS + 5000,
+      }),
       call({ spanId: '3'.repeat(16), durationMs: 1200, error: true, startUnixMs: DEFAULT_START_MS + 1000 }),
     ];
     const stats = locationStats(calls)!;
@@ -70,7 +77,10 @@ describe('locationStats', () => {
     assert.equal(stats.p50TtftMs, 200);
     assert.equal(stats.errors, 1);
     assert.equal(stats.latest.spanId, '2'.repeat(16));
-    assert.equal(formatLocationStats(stats), 'AI Trace Lens: 3 calls · p50 1.2 s · 1.4k tok · TTFT p50 200 ms · 1 error');
+    assert.equal(
+      formatLocationStats(stats),
+      'AI Trace Lens: 3 calls · p50 1.2 s · 1.4k tok · TTFT p50 200 ms · 1 error',
+    );
   });
 
   test('leaves out what no call reported', () => {

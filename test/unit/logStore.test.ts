@@ -47,7 +47,11 @@ describe('LogStore', () => {
 
   test('a lower bound evicts the oldest records at once and names their traces; a higher one keeps what is there', () => {
     const logs = new LogStore({ maxRecords: 10 });
-    logs.add([TRACE_A, TRACE_B, TRACE_A, TRACE_B].map((traceId, index) => makeLogRecord({ traceId, spanId: SPAN_1, body: index })));
+    logs.add(
+      [TRACE_A, TRACE_B, TRACE_A, TRACE_B].map((traceId, index) =>
+        makeLogRecord({ traceId, spanId: SPAN_1, body: index }),
+      ),
+    );
     const changes: LogStoreChange[] = [];
     logs.onDidChange((change) => changes.push(change));
     logs.setMaxRecords(20);
@@ -58,7 +62,11 @@ describe('LogStore', () => {
     assert.equal(logs.evictedRecords, 3);
     assert.deepEqual(bodies(logs.forSpan(TRACE_B, SPAN_1)), [3]);
     logs.add([makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1, body: 4 })]);
-    assert.deepEqual(changes[1], { updatedTraces: [TRACE_A, TRACE_B], cleared: false }, 'the add evicted trace B\'s record');
+    assert.deepEqual(
+      changes[1],
+      { updatedTraces: [TRACE_A, TRACE_B], cleared: false },
+      "the add evicted trace B's record",
+    );
     assert.throws(() => logs.setMaxRecords(0), RangeError);
     assert.equal(logs.recordCount, 1, 'a rejected bound changes nothing');
   });
@@ -68,7 +76,10 @@ describe('LogStore', () => {
     const logs = new LogStore({ maxRecords: 100 });
     const following = logs.followTraces(traces);
     traces.ingest([makeSpan({ traceId: TRACE_A, spanId: SPAN_1 })]);
-    logs.add([makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1 }), makeLogRecord({ traceId: TRACE_B, spanId: SPAN_2 })]);
+    logs.add([
+      makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1 }),
+      makeLogRecord({ traceId: TRACE_B, spanId: SPAN_2 }),
+    ]);
     // 1000 spans of trace B push trace A out.
     traces.ingest(Array.from({ length: 1000 }, () => makeSpan({ traceId: TRACE_B })));
     assert.equal(traces.getTrace(TRACE_A), undefined);
@@ -94,7 +105,9 @@ describe('LogStore', () => {
       if (index === 999) logs.removeTrace(TRACE_A);
     }
     assert.equal(logs.recordCount, 1500);
-    const kept = [...logs.forSpan(TRACE_A, SPAN_1), ...logs.forSpan(TRACE_B, SPAN_1)].map((record) => record.body as number);
+    const kept = [...logs.forSpan(TRACE_A, SPAN_1), ...logs.forSpan(TRACE_B, SPAN_1)].map(
+      (record) => record.body as number,
+    );
     assert.deepEqual(
       kept.sort((a, b) => a - b),
       Array.from({ length: 1500 }, (_, index) => 1500 + index),
@@ -106,7 +119,10 @@ describe('LogStore', () => {
     const logs = new LogStore({ maxRecords: 10 });
     const changes: LogStoreChange[] = [];
     logs.onDidChange((change) => changes.push(change));
-    logs.add([makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1 }), makeLogRecord({ traceId: TRACE_B, spanId: SPAN_1 })]);
+    logs.add([
+      makeLogRecord({ traceId: TRACE_A, spanId: SPAN_1 }),
+      makeLogRecord({ traceId: TRACE_B, spanId: SPAN_1 }),
+    ]);
     logs.add([]);
     logs.clear();
     assert.deepEqual(changes, [

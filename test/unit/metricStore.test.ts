@@ -5,7 +5,14 @@ import { isKeptMetric, MetricStore } from '../../src/core/store/metricStore';
 import { makeResource, makeScope, toAttributeMap, type PlainAttributes } from '../support/spanBuilder';
 
 function numberPoint(value: number, attributes: PlainAttributes = {}, timeUnixNano = 1n): NumberDataPoint {
-  return { attributes: toAttributeMap(attributes), startTimeUnixNano: 0n, timeUnixNano, flags: 0, value, exemplars: [] };
+  return {
+    attributes: toAttributeMap(attributes),
+    startTimeUnixNano: 0n,
+    timeUnixNano,
+    flags: 0,
+    value,
+    exemplars: [],
+  };
 }
 
 function metric(name: string, data: MetricData, serviceName = 'agent'): Metric {
@@ -46,7 +53,11 @@ describe('MetricStore', () => {
     ]);
     assert.deepEqual(result, { kept: 3, dropped: 2 });
     assert.equal(store.droppedPoints, 2);
-    assert.deepEqual(store.names(), ['gen_ai.client.operation.duration', 'mcp.client.operation.duration', 'vllm:num_requests_running']);
+    assert.deepEqual(store.names(), [
+      'gen_ai.client.operation.duration',
+      'mcp.client.operation.duration',
+      'vllm:num_requests_running',
+    ]);
     assert.equal(isKeptMetric('gen_ai.server.time_to_first_token'), true);
     assert.equal(isKeptMetric('process.cpu.time'), false);
   });
@@ -57,13 +68,23 @@ describe('MetricStore', () => {
       histogram('gen_ai.client.operation.duration', 'gpt-4o', 1.2, 10n),
       histogram('gen_ai.client.operation.duration', 'claude-sonnet', 2.5, 20n),
       histogram('gen_ai.client.operation.duration', 'gpt-4o', 0.8, 30n),
-      metric('gen_ai.client.token.usage', { type: 'sum', aggregationTemporality: 1, isMonotonic: true, dataPoints: [numberPoint(5)] }, 'other'),
+      metric(
+        'gen_ai.client.token.usage',
+        { type: 'sum', aggregationTemporality: 1, isMonotonic: true, dataPoints: [numberPoint(5)] },
+        'other',
+      ),
     ]);
     const sums = (points: ReturnType<MetricStore['query']>) =>
       points.map((stored) => (stored.point as { sum?: number }).sum);
-    assert.deepEqual(sums(store.query({ name: 'gen_ai.client.operation.duration', attributes: { 'gen_ai.request.model': 'gpt-4o' } })), [1.2, 0.8]);
+    assert.deepEqual(
+      sums(store.query({ name: 'gen_ai.client.operation.duration', attributes: { 'gen_ai.request.model': 'gpt-4o' } })),
+      [1.2, 0.8],
+    );
     assert.deepEqual(sums(store.query({ name: 'gen_ai.client.operation.duration', sinceUnixNano: 20n })), [2.5, 0.8]);
-    assert.deepEqual(store.query({ name: 'gen_ai.client.operation.duration', attributes: { 'gen_ai.request.model': 'o3' } }), []);
+    assert.deepEqual(
+      store.query({ name: 'gen_ai.client.operation.duration', attributes: { 'gen_ai.request.model': 'o3' } }),
+      [],
+    );
     const [usage] = store.query({ name: 'gen_ai.client.token.usage', attributes: { 'service.name': 'other' } });
     assert.equal(usage!.type, 'sum');
     assert.equal(usage!.aggregationTemporality, 1);

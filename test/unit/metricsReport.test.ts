@@ -20,7 +20,14 @@ function metric(name: string, unit: string, data: MetricData, serviceName = 'age
 }
 
 function numberPoint(value: number, timeUnixNano: bigint, attributes: PlainAttributes = MODEL): NumberDataPoint {
-  return { attributes: toAttributeMap(attributes), startTimeUnixNano: 0n, timeUnixNano, flags: 0, value, exemplars: [] };
+  return {
+    attributes: toAttributeMap(attributes),
+    startTimeUnixNano: 0n,
+    timeUnixNano,
+    flags: 0,
+    value,
+    exemplars: [],
+  };
 }
 
 function histogramPoint(
@@ -60,10 +67,20 @@ describe('metrics report', () => {
 
   test('a cumulative histogram counts the latest point of each run, with percentiles from the buckets', () => {
     const store = new MetricStore({ maxPoints: 100 });
-    const data = (points: HistogramDataPoint[]): MetricData => ({ type: 'histogram', aggregationTemporality: 2, dataPoints: points });
+    const data = (points: HistogramDataPoint[]): MetricData => ({
+      type: 'histogram',
+      aggregationTemporality: 2,
+      dataPoints: points,
+    });
     const name = 'gen_ai.client.operation.duration';
     store.add([
-      metric(name, 's', data([histogramPoint(10n, 20n, [0, 1, 0, 0], { sum: 1.5, min: 1.5, max: 1.5 })]), 'agent', 'GenAI operation duration'),
+      metric(
+        name,
+        's',
+        data([histogramPoint(10n, 20n, [0, 1, 0, 0], { sum: 1.5, min: 1.5, max: 1.5 })]),
+        'agent',
+        'GenAI operation duration',
+      ),
       // The same run later: it replaces the point above.
       metric(name, 's', data([histogramPoint(10n, 30n, [0, 4, 1, 0], { sum: 7.5, min: 1.2, max: 3 })])),
       // The app restarted: a new run adds to the first.
@@ -96,7 +113,8 @@ describe('metrics report', () => {
 
   test('delta counters add up; gauges show the last, lowest and highest value; series are told apart', () => {
     const store = new MetricStore({ maxPoints: 100 });
-    const usage = (value: number, type: string, time: bigint) => numberPoint(value, time, { ...MODEL, 'gen_ai.token.type': type });
+    const usage = (value: number, type: string, time: bigint) =>
+      numberPoint(value, time, { ...MODEL, 'gen_ai.token.type': type });
     store.add([
       metric('gen_ai.client.token.usage', '{token}', {
         type: 'sum',
@@ -104,7 +122,12 @@ describe('metrics report', () => {
         isMonotonic: true,
         dataPoints: [usage(1000, 'input', 1n), usage(250, 'output', 1n), usage(12_500, 'input', 2n)],
       }),
-      metric('vllm:num_requests_running', '', { type: 'gauge', dataPoints: [3, 7, 5].map((value, index) => numberPoint(value, BigInt(index + 1))) }, 'vllm'),
+      metric(
+        'vllm:num_requests_running',
+        '',
+        { type: 'gauge', dataPoints: [3, 7, 5].map((value, index) => numberPoint(value, BigInt(index + 1))) },
+        'vllm',
+      ),
     ]);
     const metrics = report(store);
     assert.deepEqual(
@@ -120,7 +143,12 @@ describe('metrics report', () => {
   });
 
   test('exponential histograms: buckets are powers of the base, with the zero bucket and negative ones', () => {
-    const point = (offset: number, positive: number[], zeroCount: number, negative: number[]): ExponentialHistogramDataPoint => ({
+    const point = (
+      offset: number,
+      positive: number[],
+      zeroCount: number,
+      negative: number[],
+    ): ExponentialHistogramDataPoint => ({
       attributes: new Map(),
       startTimeUnixNano: 0n,
       timeUnixNano: 1n,
@@ -146,14 +174,17 @@ describe('metrics report', () => {
       { lower: 1, upper: 2, count: 1 },
       { lower: 2, upper: 3.5, count: 2 },
     ]);
-    assert.deepEqual([distribution.count, distribution.sum, distribution.min, distribution.max], [5, undefined, -1.5, 3.5]);
+    assert.deepEqual(
+      [distribution.count, distribution.sum, distribution.min, distribution.max],
+      [5, undefined, -1.5, 3.5],
+    );
     assert.equal(estimateQuantile(distribution, 0.2), -1);
     assert.equal(estimateQuantile(distribution, 0.4), 0);
     assert.equal(estimateQuantile(distribution, 0.6), 2);
     assert.equal(estimateQuantile(distribution, 0.8), 2.75);
   });
 
-  test('summaries: counts and sums of every run add up, the quantiles are the latest run\'s', () => {
+  test("summaries: counts and sums of every run add up, the quantiles are the latest run's", () => {
     const store = new MetricStore({ maxPoints: 100 });
     const summary = (run: bigint, time: bigint, count: number, sum: number, p50: number): SummaryDataPoint => ({
       attributes: new Map(),
@@ -168,12 +199,24 @@ describe('metrics report', () => {
       ],
     });
     store.add([
-      metric('llm.request.latency', 'ms', { type: 'summary', dataPoints: [summary(1n, 2n, 4, 1000, 200), summary(1n, 3n, 10, 3000, 250)] }),
+      metric('llm.request.latency', 'ms', {
+        type: 'summary',
+        dataPoints: [summary(1n, 2n, 4, 1000, 200), summary(1n, 3n, 10, 3000, 250)],
+      }),
       metric('llm.request.latency', 'ms', { type: 'summary', dataPoints: [summary(5n, 6n, 2, 900, 400)] }),
     ]);
     const series = report(store)['llm.request.latency']!.series;
     assert.deepEqual(series, [
-      { service: 'agent', attributes: {}, count: 12, sum: '3.9 s', mean: '325 ms', p50: '400 ms', p99: '1.2 s', time: '1970-01-01T00:00:00.000000006Z' },
+      {
+        service: 'agent',
+        attributes: {},
+        count: 12,
+        sum: '3.9 s',
+        mean: '325 ms',
+        p50: '400 ms',
+        p99: '1.2 s',
+        time: '1970-01-01T00:00:00.000000006Z',
+      },
     ]);
   });
 
@@ -181,7 +224,13 @@ describe('metrics report', () => {
     const store = new MetricStore({ maxPoints: 100 });
     const hostile = 'x"\n- injected: true # ';
     store.add([
-      metric('gen_ai.evil: {a}', `ms"\n${hostile}`, { type: 'gauge', dataPoints: [numberPoint(2, 1n, { [hostile]: hostile })] }, hostile, hostile),
+      metric(
+        'gen_ai.evil: {a}',
+        `ms"\n${hostile}`,
+        { type: 'gauge', dataPoints: [numberPoint(2, 1n, { [hostile]: hostile })] },
+        hostile,
+        hostile,
+      ),
     ]);
     const metrics = report(store);
     const evil = metrics['gen_ai.evil: {a}']!;
@@ -196,7 +245,12 @@ describe('metrics report', () => {
     const store = new MetricStore({ maxPoints: 100 });
     store.add([
       metric('gen_ai.server.request.duration', 's', { type: 'gauge', dataPoints: [numberPoint(1, 1n)] }),
-      metric('gen_ai.server.request.duration', 's', { type: 'sum', aggregationTemporality: 2, isMonotonic: true, dataPoints: [numberPoint(4, 2n)] }),
+      metric('gen_ai.server.request.duration', 's', {
+        type: 'sum',
+        aggregationTemporality: 2,
+        isMonotonic: true,
+        dataPoints: [numberPoint(4, 2n)],
+      }),
     ]);
     assert.deepEqual(
       Object.entries(report(store)).map(([key, value]) => [key, value.instrument]),
@@ -209,10 +263,15 @@ describe('metrics report', () => {
 
   test('the header counts metrics, points, evictions and the limit', () => {
     const store = new MetricStore({ maxPoints: 2 });
-    store.add([metric('gen_ai.a', 's', { type: 'gauge', dataPoints: [1, 2, 3].map((value) => numberPoint(value, 1n)) })]);
+    store.add([
+      metric('gen_ai.a', 's', { type: 'gauge', dataPoints: [1, 2, 3].map((value) => numberPoint(value, 1n)) }),
+    ]);
     const text = renderMetricsReport(store, 2);
     assert.match(text, /^# AI metrics received by AI Trace Lens/);
-    assert.match(text, /\n# 1 metric, 2 data points kept, 1 older ones evicted\.\n# At most 2 points are kept \(aiTraceLens\.store\.maxMetricPoints\)\.\n/);
+    assert.match(
+      text,
+      /\n# 1 metric, 2 data points kept, 1 older ones evicted\.\n# At most 2 points are kept \(aiTraceLens\.store\.maxMetricPoints\)\.\n/,
+    );
     assert.doesNotMatch(text, /not kept/, 'every point was an AI metric');
   });
 });

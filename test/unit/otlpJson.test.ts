@@ -54,7 +54,12 @@ function variantOf(json: unknown, rng: Rng): unknown {
   for (const [key, value] of Object.entries(json)) {
     if (typeof value === 'string' && /^(traceId|spanId|parentSpanId)$/.test(key) && rng.chance(0.5)) {
       variant[key] = value.toUpperCase();
-    } else if (typeof value === 'string' && /UnixNano$|^intValue$/.test(key) && Number.isSafeInteger(Number(value)) && rng.chance(0.5)) {
+    } else if (
+      typeof value === 'string' &&
+      /UnixNano$|^intValue$/.test(key) &&
+      Number.isSafeInteger(Number(value)) &&
+      rng.chance(0.5)
+    ) {
       variant[key] = Number(value);
     } else if (typeof value === 'number' && (key === 'kind' || key === 'code') && rng.chance(0.5)) {
       variant[key] = String(value);
@@ -74,7 +79,11 @@ describe('decodeTraceRequestJson', () => {
   });
 
   test('ids are case-insensitive hex and come out lower-case', () => {
-    const span = spanWith({ traceId: TRACE_ID.toUpperCase(), spanId: 'EeE19B7ec3c1b174', parentSpanId: 'ABCDEF0123456789' });
+    const span = spanWith({
+      traceId: TRACE_ID.toUpperCase(),
+      spanId: 'EeE19B7ec3c1b174',
+      parentSpanId: 'ABCDEF0123456789',
+    });
     assert.equal(span.traceId, TRACE_ID);
     assert.equal(span.spanId, SPAN_ID);
     assert.equal(span.parentSpanId, 'abcdef0123456789');
@@ -100,7 +109,10 @@ describe('decodeTraceRequestJson', () => {
         { traceId: TRACE_ID, spanId: SPAN_ID, links: [{ traceId: 'not hex', spanId: SPAN_ID }] },
       ]),
     );
-    assert.deepEqual(spansOf(result.request).map((span) => span.name), ['kept']);
+    assert.deepEqual(
+      spansOf(result.request).map((span) => span.name),
+      ['kept'],
+    );
     assert.equal(result.rejectedSpans, 7);
     assert.equal(result.rejectionMessage, '7 spans rejected: invalid trace_id or span_id');
   });
@@ -116,7 +128,10 @@ describe('decodeTraceRequestJson', () => {
       '"startTimeUnixNano":1760000000000000001',
     );
     assert.equal(onlySpan(text).startTimeUnixNano, 1760000000000000001n);
-    assert.equal(onlySpan(text.replace('1760000000000000001', '18446744073709551615')).startTimeUnixNano, 2n ** 64n - 1n);
+    assert.equal(
+      onlySpan(text.replace('1760000000000000001', '18446744073709551615')).startTimeUnixNano,
+      2n ** 64n - 1n,
+    );
   });
 
   test('quoting long integer literals for exactness leaves strings and fractions alone', () => {
@@ -179,7 +194,11 @@ describe('decodeTraceRequestJson', () => {
     assert.equal(attributeOf({ boolValue: false }), false);
     assert.deepStrictEqual(attributeOf({ bytesValue: '3q2+7w==' }), Uint8Array.from([0xde, 0xad, 0xbe, 0xef]));
     assert.deepStrictEqual(attributeOf({ bytesValue: '3q2-7w' }), Uint8Array.from([0xde, 0xad, 0xbe, 0xef]));
-    assert.deepStrictEqual(attributeOf({ arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, {}] } }), ['a', 1, null]);
+    assert.deepStrictEqual(attributeOf({ arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, {}] } }), [
+      'a',
+      1,
+      null,
+    ]);
     assert.deepStrictEqual(attributeOf({ arrayValue: {} }), []);
     assert.deepStrictEqual(
       attributeOf({ kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }, { key: 'none' }] } }),
@@ -204,7 +223,9 @@ describe('decodeTraceRequestJson', () => {
     const { request } = decodeTraceRequestJson(
       JSON.stringify({
         extra: true,
-        resourceSpans: [{ unknown: 1, scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, future: { a: 1 } }] }] }],
+        resourceSpans: [
+          { unknown: 1, scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, future: { a: 1 } }] }] },
+        ],
       }),
     );
     const span = spansOf(request)[0]!;
@@ -245,7 +266,11 @@ describe('decodeTraceRequestJson', () => {
       const decoded = decodeTraceRequestJson(json);
       assert.deepStrictEqual(decoded.request, expected.request, `seed ${seed}`);
       assert.equal(decoded.rejectedSpans, 0);
-      assert.deepStrictEqual(decodeTraceRequestJson(JSON.stringify(variantOf(JSON.parse(json), rng))).request, expected.request, `seed ${seed} variant`);
+      assert.deepStrictEqual(
+        decodeTraceRequestJson(JSON.stringify(variantOf(JSON.parse(json), rng))).request,
+        expected.request,
+        `seed ${seed} variant`,
+      );
     }
   });
 
@@ -265,25 +290,65 @@ describe('decodeTraceRequestJson', () => {
       'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].startTimeUnixNano: expected an unsigned 64-bit integer',
     );
     assertDecodeError(
-      spans({ attributes: [{ key: 'a', value: { stringValue: 'x' } }, { key: 'b', value: { intValue: 1.5 } }] }),
+      spans({
+        attributes: [
+          { key: 'a', value: { stringValue: 'x' } },
+          { key: 'b', value: { intValue: 1.5 } },
+        ],
+      }),
       'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].attributes[1].value.intValue: expected a 64-bit integer (number or decimal string)',
     );
     assertDecodeError(
-      spans({ attributes: [{ key: 'a', value: { arrayValue: { values: [{ kvlistValue: { values: [{ key: 'k', value: { boolValue: 'yes' } }] } }] } } }] }),
+      spans({
+        attributes: [
+          {
+            key: 'a',
+            value: {
+              arrayValue: { values: [{ kvlistValue: { values: [{ key: 'k', value: { boolValue: 'yes' } }] } }] },
+            },
+          },
+        ],
+      }),
       'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].attributes[0].value.arrayValue.values[0].kvlistValue.values[0].value.boolValue: expected true or false',
     );
-    assertDecodeError(spans({ name: 5 }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].name: expected a string');
-    assertDecodeError(spans({ kind: 'client' }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].kind: expected an integer enum value');
-    assertDecodeError(spans({ status: { code: 1.5 } }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].status.code: expected an integer enum value');
-    assertDecodeError(spans({ events: {} }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].events: expected an array');
-    assertDecodeError(spans({ droppedAttributesCount: -1 }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].droppedAttributesCount: expected an unsigned 32-bit integer');
-    assertDecodeError(spans({ attributes: [{ key: 'b', value: { bytesValue: 'not base64!' } }] }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].attributes[0].value.bytesValue: expected a base64 string');
     assertDecodeError(
-      JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: 'travel-agent' }] } }] }),
+      spans({ name: 5 }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].name: expected a string',
+    );
+    assertDecodeError(
+      spans({ kind: 'client' }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].kind: expected an integer enum value',
+    );
+    assertDecodeError(
+      spans({ status: { code: 1.5 } }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].status.code: expected an integer enum value',
+    );
+    assertDecodeError(
+      spans({ events: {} }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].events: expected an array',
+    );
+    assertDecodeError(
+      spans({ droppedAttributesCount: -1 }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].droppedAttributesCount: expected an unsigned 32-bit integer',
+    );
+    assertDecodeError(
+      spans({ attributes: [{ key: 'b', value: { bytesValue: 'not base64!' } }] }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[1].spans[3].attributes[0].value.bytesValue: expected a base64 string',
+    );
+    assertDecodeError(
+      JSON.stringify({
+        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: 'travel-agent' }] } }],
+      }),
       'Invalid OTLP JSON: resourceSpans[0].resource.attributes[0].value: expected an AnyValue object',
     );
-    assertDecodeError(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: [] }] }] }), 'Invalid OTLP JSON: resourceSpans[0].scopeSpans[0].scope: expected an object');
-    assertDecodeError(JSON.stringify({ resourceSpans: [null] }), 'Invalid OTLP JSON: resourceSpans[0]: expected an object');
+    assertDecodeError(
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: [] }] }] }),
+      'Invalid OTLP JSON: resourceSpans[0].scopeSpans[0].scope: expected an object',
+    );
+    assertDecodeError(
+      JSON.stringify({ resourceSpans: [null] }),
+      'Invalid OTLP JSON: resourceSpans[0]: expected an object',
+    );
     assertDecodeError(JSON.stringify({ resourceSpans: {} }), 'Invalid OTLP JSON: resourceSpans: expected an array');
     assertDecodeError('[]', 'Invalid OTLP JSON: expected an object with "resourceSpans"');
     assertDecodeError('42', 'Invalid OTLP JSON: expected an object with "resourceSpans"');
@@ -291,19 +356,28 @@ describe('decodeTraceRequestJson', () => {
 
   test('text that is not JSON is an OtlpDecodeError', () => {
     for (const text of ['', '{', '{"resourceSpans": [}', 'resourceSpans']) {
-      assert.throws(() => decodeTraceRequestJson(text), (error: unknown) => error instanceof OtlpDecodeError && error.message.startsWith('Invalid OTLP JSON: '));
+      assert.throws(
+        () => decodeTraceRequestJson(text),
+        (error: unknown) => error instanceof OtlpDecodeError && error.message.startsWith('Invalid OTLP JSON: '),
+      );
     }
   });
 
   test('a UTF-8 byte order mark is ignored', () => {
-    assert.equal(spansOf(decodeTraceRequestJson(`\ufeff${requestJson([{ traceId: TRACE_ID, spanId: SPAN_ID }])}`).request).length, 1);
+    assert.equal(
+      spansOf(decodeTraceRequestJson(`\ufeff${requestJson([{ traceId: TRACE_ID, spanId: SPAN_ID }])}`).request).length,
+      1,
+    );
   });
 
   test('deep AnyValue nesting fails cleanly instead of overflowing the stack', () => {
     const depth = 5000;
     const value = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"bottom"}${']}}'.repeat(depth)}`;
     const text = requestJson([{ traceId: TRACE_ID, spanId: SPAN_ID, attributes: [{ key: 'deep', value: null }] }]);
-    assert.throws(() => decodeTraceRequestJson(text.replace('"value":null', `"value":${value}`)), /nested deeper than 64 levels/);
+    assert.throws(
+      () => decodeTraceRequestJson(text.replace('"value":null', `"value":${value}`)),
+      /nested deeper than 64 levels/,
+    );
   });
 });
 
@@ -318,7 +392,9 @@ describe('OTLP/JSON encoding', () => {
     assert.equal(root.startTimeUnixNano, '1760000000000000000');
     assert.equal(root.parentSpanId, undefined);
     const attributes = root.attributes as { key: string; value: unknown }[];
-    assert.deepEqual(attributes.find((attribute) => attribute.key === 'app.session.fingerprint')!.value, { bytesValue: '3q2+7wABAgM=' });
+    assert.deepEqual(attributes.find((attribute) => attribute.key === 'app.session.fingerprint')!.value, {
+      bytesValue: '3q2+7wABAgM=',
+    });
     assert.deepEqual(attributes.find((attribute) => attribute.key === 'code.line.number')!.value, { intValue: '42' });
 
     const special = new Map<string, AttributeValue>([
@@ -332,9 +408,15 @@ describe('OTLP/JSON encoding', () => {
       ['map', new Map([['k', true]])],
     ]);
     const span = { ...spansOf(request)[0]!, attributes: special };
-    const encoded = encodeTraceRequestJson({ resourceSpans: [{ ...request.resourceSpans[0]!, scopeSpans: [{ ...request.resourceSpans[0]!.scopeSpans[0]!, spans: [span] }] }] });
+    const encoded = encodeTraceRequestJson({
+      resourceSpans: [
+        { ...request.resourceSpans[0]!, scopeSpans: [{ ...request.resourceSpans[0]!.scopeSpans[0]!, spans: [span] }] },
+      ],
+    });
     const values = Object.fromEntries(
-      (JSON.parse(encoded).resourceSpans[0].scopeSpans[0].spans[0].attributes as { key: string; value: unknown }[]).map((attribute) => [attribute.key, attribute.value]),
+      (JSON.parse(encoded).resourceSpans[0].scopeSpans[0].spans[0].attributes as { key: string; value: unknown }[]).map(
+        (attribute) => [attribute.key, attribute.value],
+      ),
     );
     assert.deepEqual(values, {
       nan: { doubleValue: 'NaN' },

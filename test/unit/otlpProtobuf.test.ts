@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { spansOf, type AttributeValue, type Span } from '../../src/core/model';
 import { decodeTraceRequestJson } from '../../src/core/otlp/json';
-import {
-  decodeTraceRequestProto,
-  encodeExportResponseProto,
-  encodeStatusProto,
-} from '../../src/core/otlp/protobuf';
+import { decodeTraceRequestProto, encodeExportResponseProto, encodeStatusProto } from '../../src/core/otlp/protobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
 import {
   bigintOf,
@@ -56,7 +52,11 @@ describe('decodeTraceRequestProto', () => {
       const bytes = fixtureBytes(name);
       const decoded = decodeTraceRequestProto(bytes);
       assert.deepStrictEqual(decoded, decodeWithProtobufjs(bytes), name);
-      assert.deepStrictEqual(decoded, decodeTraceRequestJson(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')), name);
+      assert.deepStrictEqual(
+        decoded,
+        decodeTraceRequestJson(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')),
+        name,
+      );
     }
   });
 
@@ -73,10 +73,14 @@ describe('decodeTraceRequestProto', () => {
     assert.equal(rejectionMessage, undefined);
     const spans = spansOf(request);
     const byName = (name: string) => spans.filter((span) => span.name === name);
-    assert.deepEqual(
-      spans.map((span) => span.name).sort(),
-      ['chat gpt-4o', 'chat gpt-4o', 'execute_tool get_weather', 'invoke_agent TravelPlanner', 'tools/call get_weather', 'tools/call get_weather'],
-    );
+    assert.deepEqual(spans.map((span) => span.name).sort(), [
+      'chat gpt-4o',
+      'chat gpt-4o',
+      'execute_tool get_weather',
+      'invoke_agent TravelPlanner',
+      'tools/call get_weather',
+      'tools/call get_weather',
+    ]);
 
     const root = byName('invoke_agent TravelPlanner')[0]!;
     assert.equal(root.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
@@ -85,7 +89,10 @@ describe('decodeTraceRequestProto', () => {
     assert.equal(root.startTimeUnixNano, 1760000000000000000n);
     assert.equal(root.endTimeUnixNano, 1760000004200000000n);
     assert.equal(root.flags, 257);
-    assert.deepEqual(root.attributes.get('app.session.fingerprint'), Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]));
+    assert.deepEqual(
+      root.attributes.get('app.session.fingerprint'),
+      Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]),
+    );
     assert.equal(root.links[0]!.spanId, 'b9c7c989f97918e1');
     assert.equal(root.links[0]!.flags, 257);
 
@@ -99,11 +106,14 @@ describe('decodeTraceRequestProto', () => {
     assert.match(firstChat!.attributes.get('gen_ai.input.messages') as string, /^\[\{"role":"system"/);
 
     const tool = byName('execute_tool get_weather')[0]!;
-    assert.deepEqual(tool.attributes.get('gen_ai.tool.call.arguments'), new Map<string, AttributeValue>([
-      ['city', 'Lisbon'],
-      ['days', 3],
-      ['metric', true],
-    ]));
+    assert.deepEqual(
+      tool.attributes.get('gen_ai.tool.call.arguments'),
+      new Map<string, AttributeValue>([
+        ['city', 'Lisbon'],
+        ['days', 3],
+        ['metric', true],
+      ]),
+    );
 
     const [failedCall, retriedCall] = byName('tools/call get_weather');
     assert.equal(failedCall!.attributes.get('mcp.method.name'), 'tools/call');
@@ -133,7 +143,11 @@ describe('decodeTraceRequestProto', () => {
       const withUnknownFields = injectUnknownFields(bytes, rng);
       assert.ok(withUnknownFields.length > bytes.length || bytes.length === 0);
       assert.deepStrictEqual(decodeTraceRequestProto(withUnknownFields), expected, `seed ${seed} with unknown fields`);
-      assert.deepStrictEqual(decodeWithProtobufjs(withUnknownFields), expected, `seed ${seed} with unknown fields (oracle)`);
+      assert.deepStrictEqual(
+        decodeWithProtobufjs(withUnknownFields),
+        expected,
+        `seed ${seed} with unknown fields (oracle)`,
+      );
     }
   });
 
@@ -154,7 +168,10 @@ describe('decodeTraceRequestProto', () => {
     view.set(bytes);
     new Uint8Array(backing).fill(0xff, 0, 3);
     assert.deepStrictEqual(decodeTraceRequestProto(view), decodeTraceRequestProto(bytes));
-    assert.deepStrictEqual(decodeTraceRequestProto(Buffer.from(backing, 3, bytes.length)), decodeTraceRequestProto(bytes));
+    assert.deepStrictEqual(
+      decodeTraceRequestProto(Buffer.from(backing, 3, bytes.length)),
+      decodeTraceRequestProto(bytes),
+    );
   });
 
   test('an empty body is an empty request', () => {
@@ -178,7 +195,10 @@ describe('decodeTraceRequestProto', () => {
     const result = decodeTraceRequestProto(bytes);
     assert.equal(result.rejectedSpans, 5);
     assert.equal(result.rejectionMessage, '5 spans rejected: invalid trace_id or span_id');
-    assert.deepEqual(spansOf(result.request).map((span) => span.name), ['kept']);
+    assert.deepEqual(
+      spansOf(result.request).map((span) => span.name),
+      ['kept'],
+    );
 
     const one = decodeTraceRequestProto(requestOf(message(2, bytesField(1, TRACE_ID))));
     assert.equal(one.rejectionMessage, '1 span rejected: invalid trace_id or span_id');
@@ -190,7 +210,7 @@ describe('decodeTraceRequestProto', () => {
     assert.equal(onlySpan(requestOf(spanBytes(bytesField(4, 'ABCDEF0123456789')))).parentSpanId, 'abcdef0123456789');
   });
 
-  test('int64 values: numbers while safe, bigints beyond, negatives from two\'s complement', () => {
+  test("int64 values: numbers while safe, bigints beyond, negatives from two's complement", () => {
     const cases: [bigint, AttributeValue][] = [
       [0n, 0],
       [-1n, -1],
@@ -218,7 +238,11 @@ describe('decodeTraceRequestProto', () => {
     assert.equal(attributeOf(double(-2.5)), -2.5);
     assert.ok(Number.isNaN(attributeOf(double(NaN))));
     assert.ok(Object.is(attributeOf(double(-0)), -0));
-    assert.deepStrictEqual(attributeOf(message(5, message(1, text(1, 'a')), message(1, int(3, 2)), message(1))), ['a', 2, null]);
+    assert.deepStrictEqual(attributeOf(message(5, message(1, text(1, 'a')), message(1, int(3, 2)), message(1))), [
+      'a',
+      2,
+      null,
+    ]);
     assert.deepStrictEqual(
       attributeOf(message(6, message(1, text(1, 'k'), message(2, text(1, 'v'))), message(1, text(1, 'empty')))),
       new Map<string, AttributeValue>([
@@ -294,11 +318,27 @@ describe('decodeTraceRequestProto', () => {
   test('malformed input throws OtlpDecodeError saying what is wrong and where', () => {
     const cases: [string, number[], RegExp][] = [
       ['wire type 6', [...tag(1, 6)], /invalid wire type 6 \(field 1\) at byte 0/],
-      ['wire type 7 in a span', [...message(1, message(2, message(2, [...tag(20, 7)])))], /invalid wire type 7 \(field 20\) at byte 6/],
-      ['length beyond the body', [...tag(1, 2), 10, 1, 2], /length 10 runs past the end of its message \(2 bytes left\) at byte 2/],
-      ['length beyond the parent message', [...message(1, [...tag(2, 2), 5]), 0, 0, 0, 0, 0], /length 5 runs past the end/],
+      [
+        'wire type 7 in a span',
+        [...message(1, message(2, message(2, [...tag(20, 7)])))],
+        /invalid wire type 7 \(field 20\) at byte 6/,
+      ],
+      [
+        'length beyond the body',
+        [...tag(1, 2), 10, 1, 2],
+        /length 10 runs past the end of its message \(2 bytes left\) at byte 2/,
+      ],
+      [
+        'length beyond the parent message',
+        [...message(1, [...tag(2, 2), 5]), 0, 0, 0, 0, 0],
+        /length 5 runs past the end/,
+      ],
       ['truncated varint', [...tag(1, 0), 0x80], /truncated varint at byte 1/],
-      ['varint longer than 10 bytes', [...tag(1, 0), ...new Array(10).fill(0xff), 1], /varint longer than 10 bytes at byte 1/],
+      [
+        'varint longer than 10 bytes',
+        [...tag(1, 0), ...new Array(10).fill(0xff), 1],
+        /varint longer than 10 bytes at byte 1/,
+      ],
       ['field number 0', [0x02, 0x00], /invalid field number 0 at byte 0/],
       ['end group without start', [...tag(3, 4)], /end of group 3 without a start at byte 0/],
       ['unterminated group', [...tag(3, 3), ...int(1, 5)], /truncated varint/],
@@ -349,12 +389,17 @@ describe('protobuf responses', () => {
   });
 
   test('partial success carries rejected_spans and error_message', () => {
-    const bytes = encodeExportResponseProto({ rejectedSpans: 3, errorMessage: '3 spans rejected: invalid trace_id or span_id' });
+    const bytes = encodeExportResponseProto({
+      rejectedSpans: 3,
+      errorMessage: '3 spans rejected: invalid trace_id or span_id',
+    });
     const decoded = ExportTraceServiceResponse.decode(bytes).partialSuccess;
     assert.equal(bigintOf(decoded?.rejectedSpans), 3n);
     assert.equal(decoded?.errorMessage, '3 spans rejected: invalid trace_id or span_id');
 
-    const large = ExportTraceServiceResponse.decode(encodeExportResponseProto({ rejectedSpans: 2 ** 40, errorMessage: 'é' }));
+    const large = ExportTraceServiceResponse.decode(
+      encodeExportResponseProto({ rejectedSpans: 2 ** 40, errorMessage: 'é' }),
+    );
     assert.equal(bigintOf(large.partialSuccess?.rejectedSpans), 2n ** 40n);
     assert.equal(large.partialSuccess?.errorMessage, 'é');
   });

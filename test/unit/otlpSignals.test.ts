@@ -68,7 +68,11 @@ describe('decodeLogsRequestProto', () => {
       const decoded = decodeLogsRequestProto(bytes);
       assert.deepStrictEqual(decoded, expectedLogsDecode(request), `round ${round}`);
       assert.deepStrictEqual(decoded, decodeLogsWithProtobufjs(bytes), `round ${round}`);
-      assert.deepStrictEqual(decodeLogsRequestProto(injectUnknownFields(bytes, rng, LOGS_SCHEMA)), decoded, `round ${round}`);
+      assert.deepStrictEqual(
+        decodeLogsRequestProto(injectUnknownFields(bytes, rng, LOGS_SCHEMA)),
+        decoded,
+        `round ${round}`,
+      );
       records += logRecordsOf(decoded.request).length;
       rejected += decoded.rejectedLogRecords;
     }
@@ -104,12 +108,17 @@ describe('decodeLogsRequestProto', () => {
   });
 
   test('ids: empty or all zeros mean uncorrelated, a wrong size rejects the record with a partial success', () => {
-    const zeros = logRecordsOf(decodeLogsRequestProto(logsRequest(bytesField(9, '00'.repeat(16)), bytesField(10, ''))).request);
+    const zeros = logRecordsOf(
+      decodeLogsRequestProto(logsRequest(bytesField(9, '00'.repeat(16)), bytesField(10, ''))).request,
+    );
     assert.deepEqual([zeros[0]!.traceId, zeros[0]!.spanId], ['', '']);
     const result = decodeLogsRequestProto(logsRequest(bytesField(9, TRACE_ID), bytesField(10, 'eee19b7e')));
     assert.equal(logRecordsOf(result.request).length, 0);
     assert.equal(result.rejectedLogRecords, 1);
-    assert.equal(result.rejectionMessage, '1 log record rejected: trace_id must be 16 bytes and span_id 8 bytes when set');
+    assert.equal(
+      result.rejectionMessage,
+      '1 log record rejected: trace_id must be 16 bytes and span_id 8 bytes when set',
+    );
   });
 
   test('the older event.name attribute names the event when field 12 is absent; severity names from numbers', () => {
@@ -127,7 +136,8 @@ describe('decodeLogsRequestProto', () => {
     assert.throws(
       () => decodeLogsRequestProto(Uint8Array.from([...tag(1, 2), 10, 1])),
       (error: unknown) =>
-        error instanceof OtlpDecodeError && /^Invalid OTLP protobuf ExportLogsServiceRequest: length 10 runs past/.test(error.message),
+        error instanceof OtlpDecodeError &&
+        /^Invalid OTLP protobuf ExportLogsServiceRequest: length 10 runs past/.test(error.message),
     );
   });
 
@@ -144,7 +154,11 @@ describe('decodeLogsRequestJson and encodeLogsRequestJson', () => {
     for (let round = 0; round < 100; round++) {
       const expected = expectedLogsDecode(randomLogsRequest(rng));
       const json = encodeLogsRequestJson(expected.request);
-      assert.deepStrictEqual(decodeLogsRequestJson(json), { ...expected, rejectedLogRecords: 0, rejectionMessage: undefined });
+      assert.deepStrictEqual(decodeLogsRequestJson(json), {
+        ...expected,
+        rejectedLogRecords: 0,
+        rejectionMessage: undefined,
+      });
     }
   });
 
@@ -190,7 +204,8 @@ describe('decodeLogsRequestJson and encodeLogsRequestJson', () => {
       () => decodeLogsRequestJson('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":-1}]}]}]}'),
       (error: unknown) =>
         error instanceof OtlpDecodeError &&
-        error.message === 'Invalid OTLP JSON: resourceLogs[0].scopeLogs[0].logRecords[0].timeUnixNano: expected an unsigned 64-bit integer',
+        error.message ===
+          'Invalid OTLP JSON: resourceLogs[0].scopeLogs[0].logRecords[0].timeUnixNano: expected an unsigned 64-bit integer',
     );
     assert.throws(() => decodeLogsRequestJson('[1]'), OtlpDecodeError);
     assert.throws(() => decodeLogsRequestJson('{"resourceLogs":'), OtlpDecodeError);
@@ -208,7 +223,11 @@ describe('decodeMetricsRequestProto', () => {
       const decoded = decodeMetricsRequestProto(bytes);
       assert.deepStrictEqual(decoded, expectedMetricsDecode(request), `round ${round}`);
       assert.deepStrictEqual(decoded, decodeMetricsWithProtobufjs(bytes), `round ${round}`);
-      assert.deepStrictEqual(decodeMetricsRequestProto(injectUnknownFields(bytes, rng, METRICS_SCHEMA)), decoded, `round ${round}`);
+      assert.deepStrictEqual(
+        decodeMetricsRequestProto(injectUnknownFields(bytes, rng, METRICS_SCHEMA)),
+        decoded,
+        `round ${round}`,
+      );
       for (const metric of metricsOf(decoded.request)) types.add(metric.data.type);
       rejected += decoded.rejectedDataPoints;
     }
@@ -219,7 +238,17 @@ describe('decodeMetricsRequestProto', () => {
   test('repeated counts and bounds are read packed and unpacked alike', () => {
     const point = (counts: number[][], bounds: number[][]) =>
       Uint8Array.from(
-        message(1, message(2, message(2, text(1, 'gen_ai.client.token.usage'), message(9, message(1, fixed64(4, 3n), ...counts, ...bounds))))),
+        message(
+          1,
+          message(
+            2,
+            message(
+              2,
+              text(1, 'gen_ai.client.token.usage'),
+              message(9, message(1, fixed64(4, 3n), ...counts, ...bounds)),
+            ),
+          ),
+        ),
       );
     const countBytes = (value: bigint) => fixed64(0, value).slice(1);
     const packed = point(
@@ -277,14 +306,22 @@ describe('decodeMetricsRequestJson', () => {
                     metadata: [{ key: 'ignored', value: {} }],
                   },
                   { name: 'vllm:num_requests_running', gauge: { dataPoints: [{ asDouble: 'NaN' }, { asInt: 3 }] } },
-                  { name: 'calls', sum: { isMonotonic: true, aggregationTemporality: 1, dataPoints: [{ asInt: '5' }] } },
+                  {
+                    name: 'calls',
+                    sum: { isMonotonic: true, aggregationTemporality: 1, dataPoints: [{ asInt: '5' }] },
+                  },
                   {
                     name: 'gen_ai.server.time_to_first_token',
                     exponentialHistogram: {
-                      dataPoints: [{ count: '4', scale: -2, zeroCount: '1', positive: { offset: -3, bucketCounts: ['3'] } }],
+                      dataPoints: [
+                        { count: '4', scale: -2, zeroCount: '1', positive: { offset: -3, bucketCounts: ['3'] } },
+                      ],
                     },
                   },
-                  { name: 'latency', summary: { dataPoints: [{ count: 3, sum: 1.5, quantileValues: [{ quantile: 0.5, value: 0.4 }] }] } },
+                  {
+                    name: 'latency',
+                    summary: { dataPoints: [{ count: 3, sum: 1.5, quantileValues: [{ quantile: 0.5, value: 0.4 }] }] },
+                  },
                   { description: 'no name', gauge: { dataPoints: [{ asInt: 1 }, { asInt: 2 }] } },
                 ],
               },
@@ -303,9 +340,15 @@ describe('decodeMetricsRequestJson', () => {
       [point!.count, point!.sum, point!.bucketCounts, point!.explicitBounds, point!.min, point!.max],
       [2, 1300, [0, 1, 1], [256, 1024], 300, 1000],
     );
-    assert.deepEqual(point!.exemplars.map((exemplar) => [exemplar.value, exemplar.traceId, exemplar.spanId]), [[1000, TRACE_ID, SPAN_ID]]);
+    assert.deepEqual(
+      point!.exemplars.map((exemplar) => [exemplar.value, exemplar.traceId, exemplar.spanId]),
+      [[1000, TRACE_ID, SPAN_ID]],
+    );
     assert.ok(gauge!.data.type === 'gauge');
-    assert.deepEqual(gauge!.data.dataPoints.map((dataPoint) => dataPoint.value), [NaN, 3]);
+    assert.deepEqual(
+      gauge!.data.dataPoints.map((dataPoint) => dataPoint.value),
+      [NaN, 3],
+    );
     assert.ok(sum!.data.type === 'sum' && sum!.data.isMonotonic && sum!.data.aggregationTemporality === 1);
     assert.ok(exponential!.data.type === 'exponentialHistogram');
     assert.deepEqual(exponential!.data.dataPoints[0]!.positive, { offset: -3, bucketCounts: [3] });
@@ -316,20 +359,37 @@ describe('decodeMetricsRequestJson', () => {
 
   test('invalid values throw OtlpDecodeError with their path', () => {
     assert.throws(
-      () => decodeMetricsRequestJson('{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[{"asInt":"1.5"}]}}]}]}]}'),
+      () =>
+        decodeMetricsRequestJson(
+          '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[{"asInt":"1.5"}]}}]}]}]}',
+        ),
       (error: unknown) =>
         error instanceof OtlpDecodeError &&
-        /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.gauge\.dataPoints\[0\]\.asInt: expected a 64-bit integer/.test(error.message),
+        /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.gauge\.dataPoints\[0\]\.asInt: expected a 64-bit integer/.test(
+          error.message,
+        ),
     );
-    assert.throws(() => decodeMetricsRequestJson('{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","histogram":{"dataPoints":[{"bucketCounts":"1"}]}}]}]}]}'), OtlpDecodeError);
+    assert.throws(
+      () =>
+        decodeMetricsRequestJson(
+          '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","histogram":{"dataPoints":[{"bucketCounts":"1"}]}}]}]}]}',
+        ),
+      OtlpDecodeError,
+    );
   });
 });
 
 describe('responses for logs and metrics', () => {
   test('partial success in JSON names the rejected count as each signal does', () => {
     const partial = { rejectedSpans: 2, errorMessage: 'why' };
-    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial, 'logs')), { partialSuccess: { rejectedLogRecords: '2', errorMessage: 'why' } });
-    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial, 'metrics')), { partialSuccess: { rejectedDataPoints: '2', errorMessage: 'why' } });
-    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial)), { partialSuccess: { rejectedSpans: '2', errorMessage: 'why' } });
+    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial, 'logs')), {
+      partialSuccess: { rejectedLogRecords: '2', errorMessage: 'why' },
+    });
+    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial, 'metrics')), {
+      partialSuccess: { rejectedDataPoints: '2', errorMessage: 'why' },
+    });
+    assert.deepEqual(JSON.parse(encodeExportResponseJson(partial)), {
+      partialSuccess: { rejectedSpans: '2', errorMessage: 'why' },
+    });
   });
 });

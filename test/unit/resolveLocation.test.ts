@@ -125,7 +125,9 @@ function lines(count: number, at: Record<number, string>): string {
 
 function brief(location: ResolvedLocation | undefined, workspace: TempWorkspace) {
   if (location === undefined) return undefined;
-  const file = location.file.startsWith(workspace.root + sep) ? location.file.slice(workspace.root.length + 1) : location.file;
+  const file = location.file.startsWith(workspace.root + sep)
+    ? location.file.slice(workspace.root.length + 1)
+    : location.file;
   return { file: file.split(sep).join('/'), line: location.line, column: location.column, rule: location.rule };
 }
 
@@ -143,21 +145,34 @@ describe('rule 1: code attributes', () => {
       },
       workspace,
     );
-    assert.deepEqual(brief(location, workspace), { file: 'ws/src/agent.py', line: 42, column: 9, rule: 'code-attributes' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/src/agent.py',
+      line: 42,
+      column: 9,
+      rule: 'code-attributes',
+    });
     assert.match(location?.detail ?? '', /^code\.file\.path .*agent\.py:42$/);
   });
 
   test('deprecated code.filepath/code.lineno, a path relative to the workspace folder', async () => {
     const workspace = new TempWorkspace({ 'ws/src/agent.py': lines(10, {}) });
     const location = await resolve({ attributes: { 'code.filepath': 'src/agent.py', 'code.lineno': 7 } }, workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/src/agent.py', line: 7, column: undefined, rule: 'code-attributes' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/src/agent.py',
+      line: 7,
+      column: undefined,
+      rule: 'code-attributes',
+    });
     assert.match(location?.detail ?? '', /^code\.filepath src\/agent\.py:7$/);
   });
 
   test('without a line, the function definition in the file; without either, line 1', async () => {
     const workspace = new TempWorkspace({ 'ws/agent.py': lines(30, { 12: 'async def run_tool(name):' }) });
     const file = workspace.path('ws/agent.py');
-    const withFunction = await resolve({ attributes: { 'code.file.path': file, 'code.function': 'run_tool', 'code.namespace': 'agent' } }, workspace);
+    const withFunction = await resolve(
+      { attributes: { 'code.file.path': file, 'code.function': 'run_tool', 'code.namespace': 'agent' } },
+      workspace,
+    );
     assert.equal(withFunction?.line, 12);
     const bare = await resolve({ attributes: { 'code.file.path': file } }, workspace);
     assert.equal(bare?.line, 1);
@@ -180,7 +195,12 @@ describe('rule 2: stack traces', () => {
       { events: [{ name: 'exception', attributes: { 'exception.stacktrace': pythonTraceIn(workspace) } }] },
       workspace,
     );
-    assert.deepEqual(brief(location, workspace), { file: 'ws/src/agent/agent.py', line: 42, column: undefined, rule: 'stack-trace' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/src/agent/agent.py',
+      line: 42,
+      column: undefined,
+      rule: 'stack-trace',
+    });
     assert.match(location?.detail ?? '', /^exception event frame run_tool .*agent\.py:42$/);
   });
 
@@ -192,12 +212,20 @@ describe('rule 2: stack traces', () => {
       `    at async runTool (file://${workspace.path('ws/src/agent.ts')}:42:13)`,
     ].join('\n');
     const location = await resolve({ attributes: { 'code.stacktrace': trace } }, workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/src/agent.ts', line: 42, column: 13, rule: 'stack-trace' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/src/agent.ts',
+      line: 42,
+      column: 13,
+      rule: 'stack-trace',
+    });
   });
 
   test('Java frames by package path among the workspace sources', async () => {
     const workspace = new TempWorkspace({ 'ws/app/src/main/java/com/example/agent/Agent.java': lines(50, {}) });
-    const location = await resolve({ attributes: { 'exception.stacktrace': stacktrace('java-openai.txt') } }, workspace);
+    const location = await resolve(
+      { attributes: { 'exception.stacktrace': stacktrace('java-openai.txt') } },
+      workspace,
+    );
     assert.deepEqual(brief(location, workspace), {
       file: 'ws/app/src/main/java/com/example/agent/Agent.java',
       line: 42,
@@ -217,13 +245,20 @@ describe('rule 3: path mapping', () => {
       workspace,
       [{ from: '/srv/app/', to: workspace.path('checkout') }],
     );
-    assert.deepEqual(brief(location, workspace), { file: 'checkout/agent/tools.py', line: 5, column: undefined, rule: 'path-mapping' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'checkout/agent/tools.py',
+      line: 5,
+      column: undefined,
+      rule: 'path-mapping',
+    });
     assert.match(location?.detail ?? '', /mapping \/srv\/app\/ → /);
   });
 
   test('a relative target is taken in each workspace folder', async () => {
     const workspace = new TempWorkspace({ 'ws2/backend/tools.py': 'x' }, ['ws1', 'ws2']);
-    const location = await resolve({ attributes: { 'code.file.path': '/app/tools.py' } }, workspace, [{ from: '/app', to: 'backend' }]);
+    const location = await resolve({ attributes: { 'code.file.path': '/app/tools.py' } }, workspace, [
+      { from: '/app', to: 'backend' },
+    ]);
     assert.equal(brief(location, workspace)?.file, 'ws2/backend/tools.py');
   });
 
@@ -233,22 +268,46 @@ describe('rule 3: path mapping', () => {
       'ws/agent/agent.py': lines(60, {}),
       'ws/.venv/lib/python3.12/site-packages/openai/_base_client.py': lines(1100, {}),
     });
-    const location = await resolve({ attributes: { 'exception.stacktrace': stacktrace('python-openai.txt') } }, workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/src/agent/agent.py', line: 42, column: undefined, rule: 'path-mapping' });
-    assert.match(location?.detail ?? '', /^exception\.stacktrace frame run_tool \/app\/src\/agent\/agent\.py:42 re-based onto /);
+    const location = await resolve(
+      { attributes: { 'exception.stacktrace': stacktrace('python-openai.txt') } },
+      workspace,
+    );
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/src/agent/agent.py',
+      line: 42,
+      column: undefined,
+      rule: 'path-mapping',
+    });
+    assert.match(
+      location?.detail ?? '',
+      /^exception\.stacktrace frame run_tool \/app\/src\/agent\/agent\.py:42 re-based onto /,
+    );
   });
 
   test('Windows paths from a .NET trace onto a Linux workspace', async () => {
     const workspace = new TempWorkspace({ 'ws/Agent/Tools/WeatherTool.cs': lines(50, {}) });
-    const location = await resolve({ attributes: { 'exception.stacktrace': stacktrace('dotnet-openai.txt') } }, workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/Agent/Tools/WeatherTool.cs', line: 42, column: undefined, rule: 'path-mapping' });
+    const location = await resolve(
+      { attributes: { 'exception.stacktrace': stacktrace('dotnet-openai.txt') } },
+      workspace,
+    );
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/Agent/Tools/WeatherTool.cs',
+      line: 42,
+      column: undefined,
+      rule: 'path-mapping',
+    });
   });
 
   test('a tail naming exactly one workspace file, when re-basing fails; an ambiguous tail is not taken', async () => {
     const unique = new TempWorkspace({ 'ws/python/services/bot/agent.py': lines(10, {}) });
     const span = { attributes: { 'code.file.path': '/srv/build/services/bot/agent.py', 'code.line.number': 3 } };
     const location = await resolve(span, unique);
-    assert.deepEqual(brief(location, unique), { file: 'ws/python/services/bot/agent.py', line: 3, column: undefined, rule: 'path-mapping' });
+    assert.deepEqual(brief(location, unique), {
+      file: 'ws/python/services/bot/agent.py',
+      line: 3,
+      column: undefined,
+      rule: 'path-mapping',
+    });
     assert.match(location?.detail ?? '', /found as …\/services\/bot\/agent\.py$/);
 
     const ambiguous = new TempWorkspace({ 'ws/a/bot/agent.py': 'x', 'ws/b/bot/agent.py': 'x' });
@@ -266,10 +325,20 @@ describe('rule 3: path mapping', () => {
       ],
     );
     assert.deepEqual(
-      mappedPaths('file:///C:/build/src/a%20b.ts', [{ from: 'c:\\BUILD', to: '/home/me/proj' }], folders).map((c) => c.path),
-      ['/home/me/proj/src/a b.ts', '/home/me/proj/build/src/a b.ts', '/home/me/proj/src/a b.ts', '/home/me/proj/a b.ts'],
+      mappedPaths('file:///C:/build/src/a%20b.ts', [{ from: 'c:\\BUILD', to: '/home/me/proj' }], folders).map(
+        (c) => c.path,
+      ),
+      [
+        '/home/me/proj/src/a b.ts',
+        '/home/me/proj/build/src/a b.ts',
+        '/home/me/proj/src/a b.ts',
+        '/home/me/proj/a b.ts',
+      ],
     );
-    assert.deepEqual(mappedPaths('//wsl.localhost/Ubuntu/home/me/x.py', [], [])[0], { path: '/home/me/x.py', how: 'WSL path' });
+    assert.deepEqual(mappedPaths('//wsl.localhost/Ubuntu/home/me/x.py', [], [])[0], {
+      path: '/home/me/x.py',
+      how: 'WSL path',
+    });
     // A prefix only matches whole path elements.
     assert.equal(mappedPaths('/application/x.py', [{ from: '/app', to: '/elsewhere' }], []).length, 0);
     assert.equal(slashPath('file://server/share/x.py'), '//server/share/x.py');
@@ -289,10 +358,22 @@ describe('rule 4: workspace symbols', () => {
   test('the function of the innermost application frame when its file is nowhere', async () => {
     // Moved since the trace was recorded: neither re-basing nor a tail search finds it.
     const workspace = new TempWorkspace({ 'ws/pkg/weather/weather.go': lines(50, {}) });
-    workspace.declareSymbol('Call', 'Weather', { file: workspace.path('ws/pkg/weather/weather.go'), line: 40, column: undefined });
+    workspace.declareSymbol('Call', 'Weather', {
+      file: workspace.path('ws/pkg/weather/weather.go'),
+      line: 40,
+      column: undefined,
+    });
     const location = await resolve({ attributes: { 'exception.stacktrace': stacktrace('go-panic.txt') } }, workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/pkg/weather/weather.go', line: 40, column: undefined, rule: 'symbol' });
-    assert.equal(location?.detail, 'workspace symbol Weather.Call (from github.com/example/agent/internal/tools.(*Weather).Call)');
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/pkg/weather/weather.go',
+      line: 40,
+      column: undefined,
+      rule: 'symbol',
+    });
+    assert.equal(
+      location?.detail,
+      'workspace symbol Weather.Call (from github.com/example/agent/internal/tools.(*Weather).Call)',
+    );
   });
 
   test('symbolQuery: last element and its container; anonymous and generated names give none', () => {
@@ -300,7 +381,8 @@ describe('rule 4: workspace symbols', () => {
     assert.deepEqual(symbolQuery('Agent::run'), { name: 'run', container: 'Agent' });
     assert.deepEqual(symbolQuery('run_tool'), { name: 'run_tool', container: undefined });
     assert.deepEqual(symbolQuery('main.(*Queue[...]).Push'), { name: 'Push', container: 'Queue' });
-    for (const name of ['<module>', 'Object.<anonymous>', 'main.main.func1', '']) assert.equal(symbolQuery(name), undefined, name);
+    for (const name of ['<module>', 'Object.<anonymous>', 'main.main.func1', ''])
+      assert.equal(symbolQuery(name), undefined, name);
   });
 });
 
@@ -321,10 +403,18 @@ describe('rule 5: tool registrations', () => {
       ].join('\n'),
     });
     const location = await resolve(
-      { name: 'tools/call get_weather', attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' } },
+      {
+        name: 'tools/call get_weather',
+        attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' },
+      },
       workspace,
     );
-    assert.deepEqual(brief(location, workspace), { file: 'ws/server.ts', line: 3, column: 14, rule: 'tool-registration' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/server.ts',
+      line: 3,
+      column: 14,
+      rule: 'tool-registration',
+    });
     assert.equal(location?.detail, 'tool registration call of tool "get_weather"');
   });
 
@@ -334,7 +424,12 @@ describe('rule 5: tool registrations', () => {
       'ws/server.py': lines(5, { 4: '    if name == "get_weather":' }),
     });
     const location = await resolve(toolSpan('get_weather'), workspace);
-    assert.deepEqual(brief(location, workspace), { file: 'ws/server.py', line: 4, column: 17, rule: 'tool-registration' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/server.py',
+      line: 4,
+      column: 17,
+      rule: 'tool-registration',
+    });
     assert.equal(location?.detail, 'mention of tool "get_weather"');
   });
 
@@ -343,21 +438,42 @@ describe('rule 5: tool registrations', () => {
       ['server.registerTool("get_weather", {', 'get_weather', { line: 1, rank: 0, label: 'tool registration call' }],
       ["registerTool('get_weather', handler)", 'get_weather', { line: 1, rank: 0, label: 'tool registration call' }],
       [
-        ['@mcp.tool(', '    description="Forecast: next 3 days",', ')', 'async def get_weather(city: str) -> str:'].join('\n'),
+        [
+          '@mcp.tool(',
+          '    description="Forecast: next 3 days",',
+          ')',
+          'async def get_weather(city: str) -> str:',
+        ].join('\n'),
         'get_weather',
         { line: 4, rank: 0, label: 'decorated tool function' },
       ],
-      [['@function_tool', 'def get_weather(city: str):'].join('\n'), 'get_weather', { line: 2, rank: 0, label: 'decorated tool function' }],
+      [
+        ['@function_tool', 'def get_weather(city: str):'].join('\n'),
+        'get_weather',
+        { line: 2, rank: 0, label: 'decorated tool function' },
+      ],
       ['@tool("get-weather")\ndef weather(city):', 'get-weather', { line: 1, rank: 0, label: 'tool decorator' }],
       [
         ['const result = await generateText({', '  tools: {', '    get_weather: tool({'].join('\n'),
         'get_weather',
         { line: 3, rank: 0, label: 'tool({…}) keyed by name' },
       ],
-      ["  'get-weather': tool({ description: 'x' }),", 'get-weather', { line: 1, rank: 0, label: 'tool({…}) keyed by name' }],
+      [
+        "  'get-weather': tool({ description: 'x' }),",
+        'get-weather',
+        { line: 1, rank: 0, label: 'tool({…}) keyed by name' },
+      ],
       ['[McpServerTool(Name = "get_weather")]', 'get_weather', { line: 1, rank: 0, label: 'tool attribute' }],
-      ["const weather = tool(fetchWeather, { name: 'get_weather', schema })", 'get_weather', { line: 1, rank: 1, label: 'tool definition naming it' }],
-      ['{"type": "function", "function": {"name": "get_weather"}}', 'get_weather', { line: 1, rank: 1, label: 'tool definition naming it' }],
+      [
+        "const weather = tool(fetchWeather, { name: 'get_weather', schema })",
+        'get_weather',
+        { line: 1, rank: 1, label: 'tool definition naming it' },
+      ],
+      [
+        '{"type": "function", "function": {"name": "get_weather"}}',
+        'get_weather',
+        { line: 1, rank: 1, label: 'tool definition naming it' },
+      ],
       ['def get_weather(city):\n    pass', 'get_weather', { line: 1, rank: 2, label: 'function of the same name' }],
     ];
     for (const [text, name, expected] of cases) {
@@ -395,12 +511,19 @@ describe('rule 6: prompt text', () => {
         attributes: {
           'gen_ai.operation.name': 'chat',
           'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: SYSTEM_PROMPT }]),
-          'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Will it rain in Lyon tomorrow?' }] }]),
+          'gen_ai.input.messages': JSON.stringify([
+            { role: 'user', parts: [{ type: 'text', content: 'Will it rain in Lyon tomorrow?' }] },
+          ]),
         },
       },
       workspace,
     );
-    assert.deepEqual(brief(location, workspace), { file: 'ws/agent/prompts.py', line: 4, column: 1, rule: 'prompt-text' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/agent/prompts.py',
+      line: 4,
+      column: 1,
+      rule: 'prompt-text',
+    });
     assert.equal(
       location?.detail,
       'system prompt text "Always give temperatures in Celsius and mention rain chances."',
@@ -408,7 +531,9 @@ describe('rule 6: prompt text', () => {
   });
 
   test('the first user message when the system prompt is nowhere; structured attribute values', async () => {
-    const workspace = new TempWorkspace({ 'ws/eval/cases.yaml': '- input: Summarise the incident report for the on-call team\n' });
+    const workspace = new TempWorkspace({
+      'ws/eval/cases.yaml': '- input: Summarise the incident report for the on-call team\n',
+    });
     const location = await resolve(
       {
         name: 'chat',
@@ -422,21 +547,40 @@ describe('rule 6: prompt text', () => {
       },
       workspace,
     );
-    assert.deepEqual(brief(location, workspace), { file: 'ws/eval/cases.yaml', line: 1, column: 10, rule: 'prompt-text' });
+    assert.deepEqual(brief(location, workspace), {
+      file: 'ws/eval/cases.yaml',
+      line: 1,
+      column: 10,
+      rule: 'prompt-text',
+    });
     assert.match(location?.detail ?? '', /^first user message text "[^"]+"$/);
   });
 
   test('tool spans do not search prompts, LLM spans do not search tool names', async () => {
-    const workspace = new TempWorkspace({ 'ws/a.py': 'server.tool("You are Skyline, a weather assistant for travellers.")' });
+    const workspace = new TempWorkspace({
+      'ws/a.py': 'server.tool("You are Skyline, a weather assistant for travellers.")',
+    });
     const llm = await resolve(
-      { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.tool.name': 'x', 'gen_ai.system_instructions': SYSTEM_PROMPT } },
+      {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.tool.name': 'x',
+          'gen_ai.system_instructions': SYSTEM_PROMPT,
+        },
+      },
       workspace,
     );
     assert.equal(llm?.rule, 'prompt-text');
     assert.ok(!workspace.calls.includes('searchText x'));
 
     const tool = await resolve(
-      { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'absent_tool', 'gen_ai.system_instructions': SYSTEM_PROMPT } },
+      {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'absent_tool',
+          'gen_ai.system_instructions': SYSTEM_PROMPT,
+        },
+      },
       workspace,
     );
     assert.equal(tool, undefined);
@@ -469,15 +613,27 @@ describe('rule 6: prompt text', () => {
         {
           'ai.prompt.messages': JSON.stringify([
             { role: 'system', content: 'Vercel system' },
-            { role: 'user', content: [{ type: 'text', text: 'Vercel question' }, { type: 'image', image: 'data:...' }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Vercel question' },
+                { type: 'image', image: 'data:...' },
+              ],
+            },
           ]),
         },
         ['system: Vercel system', 'user: Vercel question'],
       ],
-      [{ 'ai.prompt': JSON.stringify({ system: 'Wrapper system', prompt: 'Wrapper prompt' }) }, ['system: Wrapper system', 'user: Wrapper prompt']],
+      [
+        { 'ai.prompt': JSON.stringify({ system: 'Wrapper system', prompt: 'Wrapper prompt' }) },
+        ['system: Wrapper system', 'user: Wrapper prompt'],
+      ],
       [{ 'gen_ai.prompt': 'A bare prompt string' }, ['user: A bare prompt string']],
       [{ 'gen_ai.prompt': '[not json' }, ['user: [not json']],
-      [{ 'gen_ai.prompt': JSON.stringify([{ role: 'developer', content: 'OpenAI developer message' }]) }, ['system: OpenAI developer message']],
+      [
+        { 'gen_ai.prompt': JSON.stringify([{ role: 'developer', content: 'OpenAI developer message' }]) },
+        ['system: OpenAI developer message'],
+      ],
     ];
     for (const [attributes, expected] of cases) {
       const texts = promptTexts(makeSpan({ attributes: attributes as SpanInit['attributes'] }));
@@ -509,13 +665,21 @@ describe('rule 6: prompt text', () => {
 
 describe('precedence', () => {
   test('code attributes over a stack trace, a stack trace over mapping, mapping over symbols', async () => {
-    const workspace = new TempWorkspace({ 'ws/a.py': lines(10, {}), 'ws/b.py': lines(10, {}), 'ws/c.py': lines(10, {}) });
+    const workspace = new TempWorkspace({
+      'ws/a.py': lines(10, {}),
+      'ws/b.py': lines(10, {}),
+      'ws/c.py': lines(10, {}),
+    });
     workspace.declareSymbol('handler', undefined, { file: workspace.path('ws/c.py'), line: 3, column: undefined });
     const trace = `Traceback (most recent call last):\n  File "${workspace.path('ws/b.py')}", line 2, in handler`;
-    const codeAndTrace = { attributes: { 'code.file.path': workspace.path('ws/a.py'), 'code.line.number': 1, 'exception.stacktrace': trace } };
+    const codeAndTrace = {
+      attributes: { 'code.file.path': workspace.path('ws/a.py'), 'code.line.number': 1, 'exception.stacktrace': trace },
+    };
     assert.equal((await resolve(codeAndTrace, workspace))?.rule, 'code-attributes');
 
-    const mappedCodeAndTrace = { attributes: { 'code.file.path': '/app/a.py', 'code.line.number': 1, 'exception.stacktrace': trace } };
+    const mappedCodeAndTrace = {
+      attributes: { 'code.file.path': '/app/a.py', 'code.line.number': 1, 'exception.stacktrace': trace },
+    };
     assert.deepEqual(brief(await resolve(mappedCodeAndTrace, workspace), workspace), {
       file: 'ws/b.py',
       line: 2,
@@ -527,14 +691,28 @@ describe('precedence', () => {
     assert.equal((await resolve(mappedAndSymbol, workspace))?.rule, 'path-mapping');
 
     const symbolOnly = { attributes: { 'code.file.path': '/app/missing.py', 'code.function.name': 'handler' } };
-    assert.deepEqual(brief(await resolve(symbolOnly, workspace), workspace), { file: 'ws/c.py', line: 3, column: undefined, rule: 'symbol' });
+    assert.deepEqual(brief(await resolve(symbolOnly, workspace), workspace), {
+      file: 'ws/c.py',
+      line: 3,
+      column: undefined,
+      rule: 'symbol',
+    });
   });
 
   test('symbols before tool registrations', async () => {
-    const workspace = new TempWorkspace({ 'ws/server.ts': 'server.tool("get_weather", h)', 'ws/impl.ts': lines(9, {}) });
+    const workspace = new TempWorkspace({
+      'ws/server.ts': 'server.tool("get_weather", h)',
+      'ws/impl.ts': lines(9, {}),
+    });
     workspace.declareSymbol('fetchForecast', undefined, { file: workspace.path('ws/impl.ts'), line: 5, column: 3 });
     const location = await resolve(
-      { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'code.function.name': 'fetchForecast' } },
+      {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'get_weather',
+          'code.function.name': 'fetchForecast',
+        },
+      },
       workspace,
     );
     assert.equal(location?.rule, 'symbol');

@@ -82,7 +82,11 @@ describe('OTel GenAI semantic conventions', () => {
     {
       title: 'deprecated gen_ai.system members are renamed to their provider.name spelling',
       span: {
-        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'az.ai.openai', 'gen_ai.request.model': 'gpt-4o' },
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.system': 'az.ai.openai',
+          'gen_ai.request.model': 'gpt-4o',
+        },
       },
       expected: { kind: 'llm', provider: 'azure.ai.openai' },
     },
@@ -103,7 +107,12 @@ describe('OTel GenAI semantic conventions', () => {
           'gen_ai.usage.input_tokens': 16,
         },
       },
-      expected: { kind: 'embedding', convention: 'otel-genai', requestModel: 'text-embedding-3-small', inputTokens: 16 },
+      expected: {
+        kind: 'embedding',
+        convention: 'otel-genai',
+        requestModel: 'text-embedding-3-small',
+        inputTokens: 16,
+      },
     },
     {
       title: 'invoke_agent is an agent even though it carries aggregated usage',
@@ -236,7 +245,11 @@ describe('MCP', () => {
       title: 'an INTERNAL execute_tool span merged with MCP attributes is an MCP call',
       span: {
         name: 'execute_tool search',
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'mcp.method.name': 'tools/call' },
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'search',
+          'mcp.method.name': 'tools/call',
+        },
       },
       expected: { kind: 'mcp', convention: 'otel-mcp', toolName: 'search' },
     },
@@ -294,7 +307,10 @@ describe('MCP', () => {
     },
     {
       title: 'OpenLLMetry FastMCP server span',
-      span: { name: 'mcp.server', attributes: { 'traceloop.span.kind': 'server', 'traceloop.entity.name': 'mcp.server' } },
+      span: {
+        name: 'mcp.server',
+        attributes: { 'traceloop.span.kind': 'server', 'traceloop.entity.name': 'mcp.server' },
+      },
       expected: { kind: 'mcp', convention: 'traceloop' },
     },
   ]);
@@ -350,9 +366,18 @@ describe('OpenInference', () => {
       title: 'EMBEDDING span uses embedding.model_name',
       span: {
         name: 'CreateEmbeddings',
-        attributes: { 'openinference.span.kind': 'EMBEDDING', 'embedding.model_name': 'text-embedding-3-small', 'llm.token_count.prompt': 8 },
+        attributes: {
+          'openinference.span.kind': 'EMBEDDING',
+          'embedding.model_name': 'text-embedding-3-small',
+          'llm.token_count.prompt': 8,
+        },
       },
-      expected: { kind: 'embedding', convention: 'openinference', requestModel: 'text-embedding-3-small', inputTokens: 8 },
+      expected: {
+        kind: 'embedding',
+        convention: 'openinference',
+        requestModel: 'text-embedding-3-small',
+        inputTokens: 8,
+      },
     },
     {
       title: 'TOOL span',
@@ -374,13 +399,11 @@ describe('OpenInference', () => {
       span: { attributes: { 'openinference.span.kind': 'RERANKER', 'reranker.model_name': 'rerank-english-v3.0' } },
       expected: { kind: 'retriever', requestModel: 'rerank-english-v3.0' },
     },
-    ...['CHAIN', 'PROMPT', 'GUARDRAIL', 'EVALUATOR', 'DECISION'].map(
-      (value): Case => ({
-        title: `${value} is a chain step`,
-        span: { attributes: { 'openinference.span.kind': value } },
-        expected: { kind: 'chain', convention: 'openinference' },
-      }),
-    ),
+    ...['CHAIN', 'PROMPT', 'GUARDRAIL', 'EVALUATOR', 'DECISION'].map((value): Case => ({
+      title: `${value} is a chain step`,
+      span: { attributes: { 'openinference.span.kind': value } },
+      expected: { kind: 'chain', convention: 'openinference' },
+    })),
     {
       title: 'kind values are matched case-insensitively',
       span: { attributes: { 'openinference.span.kind': 'llm' } },
@@ -395,7 +418,11 @@ describe('LangSmith OTel export', () => {
       title: 'a retriever run is a retriever although its operation name says embeddings',
       span: {
         name: 'VectorStoreRetriever',
-        attributes: { 'langsmith.span.kind': 'retriever', 'gen_ai.operation.name': 'embeddings', 'gen_ai.system': 'langchain' },
+        attributes: {
+          'langsmith.span.kind': 'retriever',
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.system': 'langchain',
+        },
       },
       expected: { kind: 'retriever', convention: 'otel-genai', provider: undefined },
     },
@@ -422,7 +449,14 @@ describe('LangSmith OTel export', () => {
           'langsmith.request.streaming': false,
         },
       },
-      expected: { kind: 'llm', convention: 'otel-genai', provider: 'openai', inputTokens: 30, outputTokens: 12, streaming: false },
+      expected: {
+        kind: 'llm',
+        convention: 'otel-genai',
+        provider: 'openai',
+        inputTokens: 30,
+        outputTokens: 12,
+        streaming: false,
+      },
     },
   ]);
 });
@@ -523,23 +557,36 @@ describe('OpenLLMetry / Traceloop', () => {
       title: '@workflow decorator',
       span: {
         name: 'joke_generator.workflow',
-        attributes: { 'traceloop.span.kind': 'workflow', 'traceloop.entity.name': 'joke_generator', 'traceloop.workflow.name': 'joke_generator' },
+        attributes: {
+          'traceloop.span.kind': 'workflow',
+          'traceloop.entity.name': 'joke_generator',
+          'traceloop.workflow.name': 'joke_generator',
+        },
       },
       expected: { kind: 'chain', convention: 'traceloop', agentName: undefined, toolName: undefined },
     },
     {
       title: '@task decorator',
-      span: { name: 'create_joke.task', attributes: { 'traceloop.span.kind': 'task', 'traceloop.entity.name': 'create_joke' } },
+      span: {
+        name: 'create_joke.task',
+        attributes: { 'traceloop.span.kind': 'task', 'traceloop.entity.name': 'create_joke' },
+      },
       expected: { kind: 'chain', convention: 'traceloop' },
     },
     {
       title: '@agent decorator names the agent',
-      span: { name: 'researcher.agent', attributes: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'researcher' } },
+      span: {
+        name: 'researcher.agent',
+        attributes: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'researcher' },
+      },
       expected: { kind: 'agent', convention: 'traceloop', agentName: 'researcher' },
     },
     {
       title: '@tool decorator names the tool',
-      span: { name: 'web_search.tool', attributes: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'web_search' } },
+      span: {
+        name: 'web_search.tool',
+        attributes: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'web_search' },
+      },
       expected: { kind: 'tool', convention: 'traceloop', toolName: 'web_search' },
     },
     {
@@ -668,7 +715,11 @@ describe('Vercel AI SDK, legacy ai.* spans', () => {
       span: {
         name: 'ai.embedMany',
         scopeName: 'ai',
-        attributes: { 'ai.operationId': 'ai.embedMany', 'ai.model.id': 'text-embedding-3-small', 'ai.usage.tokens': 64 },
+        attributes: {
+          'ai.operationId': 'ai.embedMany',
+          'ai.model.id': 'text-embedding-3-small',
+          'ai.usage.tokens': 64,
+        },
       },
       expected: { kind: 'chain', convention: 'vercel-ai', inputTokens: 64 },
     },
@@ -677,7 +728,11 @@ describe('Vercel AI SDK, legacy ai.* spans', () => {
       span: {
         name: 'ai.embedMany.doEmbed',
         scopeName: 'ai',
-        attributes: { 'ai.operationId': 'ai.embedMany.doEmbed', 'ai.model.id': 'text-embedding-3-small', 'ai.usage.tokens': 64 },
+        attributes: {
+          'ai.operationId': 'ai.embedMany.doEmbed',
+          'ai.model.id': 'text-embedding-3-small',
+          'ai.usage.tokens': 64,
+        },
       },
       expected: { kind: 'embedding', convention: 'vercel-ai', inputTokens: 64 },
     },
@@ -687,7 +742,7 @@ describe('Vercel AI SDK, legacy ai.* spans', () => {
       expected: { kind: 'chain', convention: 'vercel-ai' },
     },
     {
-      title: 'the span name identifies the operation when the tracer is the SDK\'s',
+      title: "the span name identifies the operation when the tracer is the SDK's",
       span: { name: 'ai.streamText.doStream', scopeName: 'ai', attributes: { 'ai.model.id': 'gpt-4o' } },
       expected: { kind: 'llm', convention: 'vercel-ai', streaming: true },
     },
@@ -738,14 +793,25 @@ describe('Vercel AI SDK v7 GenAI spans', () => {
           'gen_ai.usage.cache_read.input_tokens': 0,
         },
       },
-      expected: { kind: 'llm', convention: 'otel-genai', provider: 'openai', inputTokens: 1000, outputTokens: 150, cachedTokens: 0 },
+      expected: {
+        kind: 'llm',
+        convention: 'otel-genai',
+        provider: 'openai',
+        inputTokens: 1000,
+        outputTokens: 150,
+        cachedTokens: 0,
+      },
     },
     {
       title: 'execute_tool',
       span: {
         name: 'execute_tool weather',
         scopeName: 'ai',
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'weather', 'gen_ai.tool.type': 'function' },
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'weather',
+          'gen_ai.tool.type': 'function',
+        },
       },
       expected: { kind: 'tool', toolName: 'weather' },
     },
@@ -781,7 +847,12 @@ describe('Vercel AI SDK v7 GenAI spans', () => {
           'gen_ai.usage.input_tokens': 57,
         },
       },
-      expected: { kind: 'embedding', convention: 'otel-genai', requestModel: 'text-embedding-3-small', inputTokens: 57 },
+      expected: {
+        kind: 'embedding',
+        convention: 'otel-genai',
+        requestModel: 'text-embedding-3-small',
+        inputTokens: 57,
+      },
     },
     {
       title: "another library's embeddings span without usage is still an embedding call",
@@ -800,7 +871,13 @@ describe('precedence when several conventions are present', () => {
   runCases([
     {
       title: 'OpenInference kind beats gen_ai.operation.name',
-      span: { attributes: { 'openinference.span.kind': 'CHAIN', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } },
+      span: {
+        attributes: {
+          'openinference.span.kind': 'CHAIN',
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o',
+        },
+      },
       expected: { kind: 'chain', convention: 'openinference' },
     },
     {
@@ -808,7 +885,11 @@ describe('precedence when several conventions are present', () => {
       span: {
         name: 'ai.generateText',
         scopeName: 'ai',
-        attributes: { 'openinference.span.kind': 'AGENT', 'ai.operationId': 'ai.generateText', 'ai.telemetry.functionId': 'fn' },
+        attributes: {
+          'openinference.span.kind': 'AGENT',
+          'ai.operationId': 'ai.generateText',
+          'ai.telemetry.functionId': 'fn',
+        },
       },
       expected: { kind: 'agent', convention: 'openinference', agentName: 'fn', streaming: false },
     },
@@ -829,12 +910,20 @@ describe('precedence when several conventions are present', () => {
     },
     {
       title: 'MCP method beats execute_tool',
-      span: { attributes: { 'gen_ai.operation.name': 'execute_tool', 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 't' } },
+      span: {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'mcp.method.name': 'tools/call',
+          'gen_ai.tool.name': 't',
+        },
+      },
       expected: { kind: 'mcp', convention: 'otel-mcp' },
     },
     {
       title: 'gen_ai.operation.name beats traceloop.span.kind',
-      span: { attributes: { 'gen_ai.operation.name': 'execute_tool', 'traceloop.span.kind': 'task', 'gen_ai.tool.name': 't' } },
+      span: {
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'traceloop.span.kind': 'task', 'gen_ai.tool.name': 't' },
+      },
       expected: { kind: 'tool', convention: 'otel-genai' },
     },
     {
@@ -939,7 +1028,12 @@ describe('tool call arguments and results', () => {
     ['OpenInference', { 'input.value': '{"a":2}', 'output.value': 'sunny' }, '{"a":2}', 'sunny'],
     ['OpenLLMetry', { 'traceloop.entity.input': '{"args":[3]}', 'traceloop.entity.output': '4' }, '{"args":[3]}', '4'],
     ['AI SDK', { 'ai.toolCall.args': '{"a":5}', 'ai.toolCall.result': '{"b":6}' }, '{"a":5}', '{"b":6}'],
-    ['Google ADK', { 'gcp.vertex.agent.tool_call_args': '{"a":7}', 'gcp.vertex.agent.tool_response': '8' }, '{"a":7}', '8'],
+    [
+      'Google ADK',
+      { 'gcp.vertex.agent.tool_call_args': '{"a":7}', 'gcp.vertex.agent.tool_response': '8' },
+      '{"a":7}',
+      '8',
+    ],
     ['Pydantic AI v2', { tool_arguments: '{"a":9}', tool_response: '10' }, '{"a":9}', '10'],
   ];
   for (const [convention, attributes, expectedArguments, expectedResult] of cases) {

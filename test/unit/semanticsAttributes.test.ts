@@ -113,13 +113,17 @@ describe('garbage values in real spans', () => {
   });
 
   test('a kind attribute that is not a string is ignored', () => {
-    const info = analyzeSpan(makeSpan({ attributes: { 'openinference.span.kind': 1, 'gen_ai.operation.name': 'embeddings' } }));
+    const info = analyzeSpan(
+      makeSpan({ attributes: { 'openinference.span.kind': 1, 'gen_ai.operation.name': 'embeddings' } }),
+    );
     assert.equal(info.kind, 'embedding');
     assert.equal(info.convention, 'otel-genai');
   });
 
   test('attribute values named like Object.prototype members do not classify', () => {
-    const info = analyzeSpan(makeSpan({ attributes: { 'gen_ai.operation.name': 'constructor', 'traceloop.span.kind': 'toString' } }));
+    const info = analyzeSpan(
+      makeSpan({ attributes: { 'gen_ai.operation.name': 'constructor', 'traceloop.span.kind': 'toString' } }),
+    );
     assert.equal(info.kind, 'other');
   });
 });

@@ -44,7 +44,10 @@ describe('TTFT sources, in the order of section (c)', () => {
   });
 
   test('the response attribute wins over the client one', () => {
-    const info = chat({ 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.client.operation.time_to_first_chunk': 0.9 });
+    const info = chat({
+      'gen_ai.response.time_to_first_chunk': 0.1,
+      'gen_ai.client.operation.time_to_first_chunk': 0.9,
+    });
     assertMs(info.ttftMs, 100);
   });
 
@@ -64,7 +67,10 @@ describe('TTFT sources, in the order of section (c)', () => {
   });
 
   test('an attribute wins over first-chunk events (AI SDK v7 legacy adds the event at step end)', () => {
-    const info = doStream({ 'ai.response.msToFirstChunk': 200 }, { events: [{ name: 'ai.stream.firstChunk', offsetMs: 900 }] });
+    const info = doStream(
+      { 'ai.response.msToFirstChunk': 200 },
+      { events: [{ name: 'ai.stream.firstChunk', offsetMs: 900 }] },
+    );
     assertMs(info.ttftMs, 200);
   });
 
@@ -136,9 +142,12 @@ describe('TTFT sources, in the order of section (c)', () => {
   });
 
   test('a garbage TTFT attribute falls through to the next source', () => {
-    const info = chat({ 'gen_ai.response.time_to_first_chunk': -1, 'gen_ai.client.operation.time_to_first_chunk': 'soon' }, {
-      events: [{ name: 'First Token Stream Event', offsetMs: 80 }],
-    });
+    const info = chat(
+      { 'gen_ai.response.time_to_first_chunk': -1, 'gen_ai.client.operation.time_to_first_chunk': 'soon' },
+      {
+        events: [{ name: 'First Token Stream Event', offsetMs: 80 }],
+      },
+    );
     assertMs(info.ttftMs, 80);
   });
 });
@@ -195,7 +204,10 @@ describe('no TTFT', () => {
 
 describe('TPOT = decode time / (output tokens − 1)', () => {
   test('from a TTFT attribute: span end minus first token', () => {
-    const info = chat({ 'gen_ai.response.time_to_first_chunk': 0.25, 'gen_ai.usage.output_tokens': 101 }, { durationMs: 1250 });
+    const info = chat(
+      { 'gen_ai.response.time_to_first_chunk': 0.25, 'gen_ai.usage.output_tokens': 101 },
+      { durationMs: 1250 },
+    );
     assertMs(info.tpotMs, (1250 - 250) / 100);
   });
 
@@ -236,7 +248,10 @@ describe('TPOT = decode time / (output tokens − 1)', () => {
   });
 
   test('one output token has no decode phase', () => {
-    assert.equal(chat({ 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.usage.output_tokens': 1 }).tpotMs, undefined);
+    assert.equal(
+      chat({ 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.usage.output_tokens': 1 }).tpotMs,
+      undefined,
+    );
   });
 
   test('unknown output tokens give no TPOT (streams often omit usage)', () => {
@@ -246,7 +261,11 @@ describe('TPOT = decode time / (output tokens − 1)', () => {
   });
 
   test('a first token after the finish gives no TPOT', () => {
-    const info = doStream({ 'ai.response.msToFirstChunk': 500, 'ai.response.msToFinish': 400, 'ai.usage.outputTokens': 10 });
+    const info = doStream({
+      'ai.response.msToFirstChunk': 500,
+      'ai.response.msToFinish': 400,
+      'ai.usage.outputTokens': 10,
+    });
     assertMs(info.ttftMs, 500);
     assert.equal(info.tpotMs, undefined);
   });

@@ -84,7 +84,12 @@ describe('sessionIdOfTrace', () => {
   test('the root span wins over its descendants', () => {
     const store = new TraceStore({ maxSpans: 1000 });
     const spans = turn('t1', T0, { session: { 'gen_ai.conversation.id': 'from-root' } });
-    const tool = makeSpan({ traceId: 't1', parentSpanId: spans[0]!.spanId, startMs: T0 + 700, attributes: { 'session.id': 'from-tool' } });
+    const tool = makeSpan({
+      traceId: 't1',
+      parentSpanId: spans[0]!.spanId,
+      startMs: T0 + 700,
+      attributes: { 'session.id': 'from-tool' },
+    });
     store.ingest([...spans, tool]);
     assert.equal(sessionIdOfTrace(store.getTrace('t1')!), 'from-root');
   });
@@ -92,7 +97,12 @@ describe('sessionIdOfTrace', () => {
   test('every top-level span (an orphan too) is read before any descendant', () => {
     const store = new TraceStore({ maxSpans: 1000 });
     const spans = turn('t1', T0, { session: { 'session.id': 'from-llm' }, sessionOn: 'llm' });
-    const orphan = makeSpan({ traceId: 't1', parentSpanId: 'ffffffffffffffff', startMs: T0 + 2000, attributes: { 'session.id': 'from-orphan' } });
+    const orphan = makeSpan({
+      traceId: 't1',
+      parentSpanId: 'ffffffffffffffff',
+      startMs: T0 + 2000,
+      attributes: { 'session.id': 'from-orphan' },
+    });
     store.ingest([...spans, orphan]);
     assert.equal(store.getTrace('t1')!.roots.length, 2);
     assert.equal(sessionIdOfTrace(store.getTrace('t1')!), 'from-orphan');
@@ -124,11 +134,17 @@ describe('SessionIndex', () => {
     const grouping = new SessionIndex().group(store.traces());
 
     assert.deepEqual(
-      grouping.entries.map((entry) => (entry.type === 'session' ? `session ${entry.group.sessionId}` : `trace ${entry.trace.summary.traceId}`)),
+      grouping.entries.map((entry) =>
+        entry.type === 'session' ? `session ${entry.group.sessionId}` : `trace ${entry.trace.summary.traceId}`,
+      ),
       ['session conv-a', 'session conv-b', 'trace lone'],
     );
     const convA = grouping.sessions.get('conv-a')!;
-    assert.deepEqual(convA.traces.map((trace) => trace.summary.traceId), ['a1', 'a2'], 'turns oldest first');
+    assert.deepEqual(
+      convA.traces.map((trace) => trace.summary.traceId),
+      ['a1', 'a2'],
+      'turns oldest first',
+    );
     assert.equal(convA.inputTokens, 200);
     assert.equal(convA.outputTokens, 40);
     assert.equal(convA.llmCalls, 2);
@@ -138,7 +154,10 @@ describe('SessionIndex', () => {
     assert.equal(grouping.sessionOf('a2'), 'conv-a');
     assert.equal(grouping.sessionOf('lone'), undefined);
     assert.equal(describeSession(convA), '2 turns · 200→40 tok · 2 LLM calls · 2 tool calls · 1 error · 1 min 1 s');
-    assert.equal(describeSession(grouping.sessions.get('conv-b')!), '1 turn · 100→20 tok · 1 LLM call · 1 tool call · 1 s');
+    assert.equal(
+      describeSession(grouping.sessions.get('conv-b')!),
+      '1 turn · 100→20 tok · 1 LLM call · 1 tool call · 1 s',
+    );
   });
 
   test('a span that brings a session id later moves its trace into the session on the next grouping', () => {
@@ -149,7 +168,10 @@ describe('SessionIndex', () => {
     assert.equal(index.group(store.traces()).sessions.size, 0);
     store.ingest([{ ...llm!, attributes: new Map([['session.id', 'late']]) }]);
     const grouping = index.group(store.traces());
-    assert.deepEqual(grouping.sessions.get('late')?.traces.map((trace) => trace.summary.traceId), ['t1']);
+    assert.deepEqual(
+      grouping.sessions.get('late')?.traces.map((trace) => trace.summary.traceId),
+      ['t1'],
+    );
   });
 
   test('an unchanged trace is not searched again', () => {
@@ -159,7 +181,9 @@ describe('SessionIndex', () => {
     index.group(store.traces());
     // Reading the spans again would find no session now: a cached id proves the trace was not re-read.
     const trace = store.getTrace('t1')!;
-    const grouping = index.group([{ ...trace, summary: trace.summary, roots: [], spans: () => [], getSpan: () => undefined }]);
+    const grouping = index.group([
+      { ...trace, summary: trace.summary, roots: [], spans: () => [], getSpan: () => undefined },
+    ]);
     assert.equal(grouping.sessionOf('t1'), 's');
   });
 });

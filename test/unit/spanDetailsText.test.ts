@@ -35,7 +35,12 @@ function makeSpan(overrides: Partial<Span> = {}): Span {
     droppedLinksCount: 0,
     status: { code: StatusCode.Unset, message: '' },
     resource: { attributes: new Map([['service.name', 'travel-app']]), droppedAttributesCount: 0 },
-    scope: { name: 'opentelemetry.instrumentation.openai', version: '0.3.0', attributes: new Map(), droppedAttributesCount: 0 },
+    scope: {
+      name: 'opentelemetry.instrumentation.openai',
+      version: '0.3.0',
+      attributes: new Map(),
+      droppedAttributesCount: 0,
+    },
     ...overrides,
   };
 }
@@ -67,7 +72,9 @@ function node(span: Span, ai: Partial<AiSpanInfo> = {}, orphan = false): SpanNod
 /** The lines of one top-level section (`attributes:` … up to the next blank line). */
 function section(text: string, name: string): string[] {
   const lines = text.split('\n');
-  const start = lines.findIndex((line) => line === `${name}:` || line.startsWith(`${name}: `) || line.startsWith(`${name}:  #`));
+  const start = lines.findIndex(
+    (line) => line === `${name}:` || line.startsWith(`${name}: `) || line.startsWith(`${name}:  #`),
+  );
   assert.ok(start >= 0, `section ${name} in:\n${text}`);
   const end = lines.indexOf('', start);
   return lines.slice(start, end === -1 ? undefined : end);
@@ -158,21 +165,27 @@ describe('renderSpanDetails', () => {
 
   test('pretty-prints strings that hold JSON objects or arrays', () => {
     const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]);
-    assert.deepEqual(renderAttributes([['gen_ai.input.messages', messages], ['not.json', '{oops']]), [
-      '  gen_ai.input.messages:  # JSON string, shown parsed',
-      '    [',
-      '      {',
-      '        "role": "user",',
-      '        "parts": [',
-      '          {',
-      '            "type": "text",',
-      '            "content": "Hi"',
-      '          }',
-      '        ]',
-      '      }',
-      '    ]',
-      '  not.json: "{oops"',
-    ]);
+    assert.deepEqual(
+      renderAttributes([
+        ['gen_ai.input.messages', messages],
+        ['not.json', '{oops'],
+      ]),
+      [
+        '  gen_ai.input.messages:  # JSON string, shown parsed',
+        '    [',
+        '      {',
+        '        "role": "user",',
+        '        "parts": [',
+        '          {',
+        '            "type": "text",',
+        '            "content": "Hi"',
+        '          }',
+        '        ]',
+        '      }',
+        '    ]',
+        '  not.json: "{oops"',
+      ],
+    );
   });
 
   test('keeps multi-line text readable as a literal block', () => {
@@ -248,8 +261,18 @@ describe('renderSpanDetails', () => {
   test('shows events in time order relative to the span start, with their attributes', () => {
     const span = makeSpan({
       events: [
-        { name: 'exception', timeUnixNano: START + 900_000_000n, attributes: new Map([['exception.type', 'TimeoutError']]), droppedAttributesCount: 0 },
-        { name: 'First Token Stream Event', timeUnixNano: START + 210_000_000n, attributes: new Map(), droppedAttributesCount: 0 },
+        {
+          name: 'exception',
+          timeUnixNano: START + 900_000_000n,
+          attributes: new Map([['exception.type', 'TimeoutError']]),
+          droppedAttributesCount: 0,
+        },
+        {
+          name: 'First Token Stream Event',
+          timeUnixNano: START + 210_000_000n,
+          attributes: new Map(),
+          droppedAttributesCount: 0,
+        },
       ],
       droppedEventsCount: 2,
     });
@@ -286,7 +309,11 @@ describe('renderSpanDetails', () => {
       '      link.kind: "transport"',
     ]);
     assert.deepEqual(section(text, 'resource'), ['resource:', '  attributes:  # 1', '    service.name: "travel-app"']);
-    assert.deepEqual(section(text, 'scope'), ['scope:', '  name: "opentelemetry.instrumentation.openai"', '  version: "0.3.0"']);
+    assert.deepEqual(section(text, 'scope'), [
+      'scope:',
+      '  name: "opentelemetry.instrumentation.openai"',
+      '  version: "0.3.0"',
+    ]);
     assert.equal(section(renderSpanDetails(node(makeSpan())), 'events')[0], 'events: []');
   });
 
@@ -311,16 +338,30 @@ describe('attributeValueText', () => {
     assert.equal(attributeValueText('{"a":1}'), '{\n  "a": 1\n}');
     assert.equal(attributeValueText(12345678901234567890n), '12345678901234567890');
     assert.equal(attributeValueText(['x', 2, true]), '["x", 2, true]');
-    assert.equal(attributeValueText(new Map<string, AttributeValue>([['k', 'v'], ['n', [new Map([['a', 1]])]]])), 'k: "v"\nn:\n  -\n    a: 1');
+    assert.equal(
+      attributeValueText(
+        new Map<string, AttributeValue>([
+          ['k', 'v'],
+          ['n', [new Map([['a', 1]])]],
+        ]),
+      ),
+      'k: "v"\nn:\n  -\n    a: 1',
+    );
     assert.match(attributeValueText(new Uint8Array([1, 2])), /^!!binary "AQI=" {2}# 2 bytes, hex 0102$/);
   });
 
   test('displayAttributes sorts by key', () => {
-    const attributes = new Map<string, AttributeValue>([['b', 1], ['a', null]]);
-    assert.deepEqual(displayAttributes(attributes), [['a', 'null'], ['b', '1']]);
+    const attributes = new Map<string, AttributeValue>([
+      ['b', 1],
+      ['a', null],
+    ]);
+    assert.deepEqual(displayAttributes(attributes), [
+      ['a', 'null'],
+      ['b', '1'],
+    ]);
   });
 
-  test('lists the span\'s log records with time, severity, event name, body and attributes, as YAML text', () => {
+  test("lists the span's log records with time, severity, event name, body and attributes, as YAML text", () => {
     const startMs = Number(START / 1_000_000n);
     const logs = [
       makeLogRecord({
@@ -328,7 +369,12 @@ describe('attributeValueText', () => {
         eventName: 'gen_ai.user.message',
         body: { content: 'Hi <script>alert(1)</script>' },
       }),
-      makeLogRecord({ timeMs: startMs + 40, severityNumber: 17, body: 'tool failed\nretrying', attributes: { 'code.line.number': 42 } }),
+      makeLogRecord({
+        timeMs: startMs + 40,
+        severityNumber: 17,
+        body: 'tool failed\nretrying',
+        attributes: { 'code.line.number': 42 },
+      }),
     ];
     assert.deepEqual(section(renderSpanDetails(node(makeSpan()), logs), 'logs'), [
       'logs:  # 2, times from span start',

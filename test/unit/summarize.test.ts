@@ -67,7 +67,12 @@ function agentTraceStore(): TraceStore {
     }),
   ]);
   store.ingest([
-    makeSpan({ traceId: EARLIER_TRACE, spanId: '0000000000000001', name: 'earlier', startMs: DEFAULT_START_MS - 60_000 }),
+    makeSpan({
+      traceId: EARLIER_TRACE,
+      spanId: '0000000000000001',
+      name: 'earlier',
+      startMs: DEFAULT_START_MS - 60_000,
+    }),
   ]);
   return store;
 }
@@ -90,13 +95,38 @@ describe('summarizeStore', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(summary)), summary);
     const trace = summary.traces[1];
     assert.deepEqual(Object.keys(trace), [
-      'traceId', 'rootName', 'service', 'durationMs', 'spanCount', 'errorCount', 'inputTokens', 'outputTokens', 'spans',
+      'traceId',
+      'rootName',
+      'service',
+      'durationMs',
+      'spanCount',
+      'errorCount',
+      'inputTokens',
+      'outputTokens',
+      'spans',
     ]);
     for (const span of trace.spans) {
       assert.deepEqual(Object.keys(span), [
-        'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'status', 'durationMs', 'requestModel', 'responseModel',
-        'inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens', 'streaming', 'ttftMs', 'tpotMs', 'toolName',
-        'code', 'logCount', 'transcript',
+        'traceId',
+        'spanId',
+        'parentSpanId',
+        'name',
+        'kind',
+        'status',
+        'durationMs',
+        'requestModel',
+        'responseModel',
+        'inputTokens',
+        'outputTokens',
+        'cachedTokens',
+        'reasoningTokens',
+        'streaming',
+        'ttftMs',
+        'tpotMs',
+        'toolName',
+        'code',
+        'logCount',
+        'transcript',
       ]);
     }
   });
@@ -117,10 +147,7 @@ describe('summarizeStore', () => {
     assert.equal(agent.parentSpanId, null);
     assert.equal(llm.parentSpanId, agent.spanId);
     assert.equal(orphan.parentSpanId, '00000000000000ff', 'an orphan keeps the id of its missing parent');
-    assert.deepEqual(
-      [agent.kind, llm.kind, tool.kind, orphan.kind],
-      ['agent', 'llm', 'tool', 'other'],
-    );
+    assert.deepEqual([agent.kind, llm.kind, tool.kind, orphan.kind], ['agent', 'llm', 'tool', 'other']);
     assert.deepEqual([agent.status, tool.status, orphan.status], ['ok', 'error', 'unset']);
     assert.equal(llm.durationMs, 1200.5);
     assert.equal(llm.traceId, AGENT_TRACE);

@@ -99,7 +99,13 @@ describe('spanTooltipMarkdown', () => {
     const text = spanTooltipMarkdown(
       node(
         span({ name: '<b>tool</b>', parentSpanId: '00f067aa0ba902b7' }),
-        ai({ kind: 'tool', toolName: '[x](http://e)', requestModel: undefined, responseModel: undefined, provider: undefined }),
+        ai({
+          kind: 'tool',
+          toolName: '[x](http://e)',
+          requestModel: undefined,
+          responseModel: undefined,
+          provider: undefined,
+        }),
         true,
       ),
     );
@@ -124,7 +130,14 @@ describe('traceTooltipMarkdown', () => {
       tokens: { inputTokens: 2704, outputTokens: 157, cachedTokens: 2304, reasoningTokens: 0 },
       byModel: [
         { model: 'gpt-4o', calls: 2, inputTokens: 2680, outputTokens: 157, cachedTokens: 2304, reasoningTokens: 0 },
-        { model: 'text-embedding-3-small', calls: 1, inputTokens: 24, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 },
+        {
+          model: 'text-embedding-3-small',
+          calls: 1,
+          inputTokens: 24,
+          outputTokens: 0,
+          cachedTokens: 0,
+          reasoningTokens: 0,
+        },
       ],
       callCounts: { llm: 2, embedding: 1, agent: 1, tool: 2, mcp: 2, retriever: 1, chain: 0, other: 0 },
       version: 1,

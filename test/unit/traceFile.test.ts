@@ -11,7 +11,11 @@ import { loadOtlpFile, traceFileText } from '../../src/core/traceFile';
 import { makeLogRecord } from '../support/logBuilder';
 
 function stores() {
-  return { traces: new TraceStore({ maxSpans: 1000 }), logs: new LogStore({ maxRecords: 1000 }), metrics: new MetricStore({ maxPoints: 10 }) };
+  return {
+    traces: new TraceStore({ maxSpans: 1000 }),
+    logs: new LogStore({ maxRecords: 1000 }),
+    metrics: new MetricStore({ maxPoints: 10 }),
+  };
 }
 
 describe('trace files', () => {
@@ -26,13 +30,30 @@ describe('trace files', () => {
     const text = traceFileText(spans, logs);
     assert.equal(text.split('\n').length, 3, 'a trace line, a logs line and the final newline');
     // The demo's MCP server span comes from another service: two resources in the file.
-    assert.equal(JSON.parse(text.split('\n')[0]!).resourceSpans.length, new Set(spans.map((span) => span.resource)).size);
+    assert.equal(
+      JSON.parse(text.split('\n')[0]!).resourceSpans.length,
+      new Set(spans.map((span) => span.resource)).size,
+    );
 
     const target = stores();
     const loaded = loadOtlpFile(parseOtlpFile(Buffer.from(text), 'run.jsonl'), 'run.jsonl', target);
-    assert.deepEqual(loaded, { traceIds: [demo.traceId], spans: spans.length, logRecords: 2, metricDataPoints: 0, problems: [] });
+    assert.deepEqual(loaded, {
+      traceIds: [demo.traceId],
+      spans: spans.length,
+      logRecords: 2,
+      metricDataPoints: 0,
+      problems: [],
+    });
     const byId = (list: readonly { spanId: string }[]) => [...list].sort((a, b) => (a.spanId < b.spanId ? -1 : 1));
-    assert.deepEqual(byId(target.traces.getTrace(demo.traceId)!.spans().map((node) => node.span)), byId(spans));
+    assert.deepEqual(
+      byId(
+        target.traces
+          .getTrace(demo.traceId)!
+          .spans()
+          .map((node) => node.span),
+      ),
+      byId(spans),
+    );
     assert.deepEqual(target.logs.forSpan(demo.traceId, spanId), logs);
   });
 

@@ -199,7 +199,14 @@ describe('TraceStore duplicates', () => {
   test('a retried span replaces the old copy without double counting', () => {
     const store = new TraceStore({ maxSpans: 1000 });
     const llm = (input: number) =>
-      makeTestSpan({ id: 'chat1', parent: 'root', start: 10, end: 40, error: true, attributes: chatAttributes('gpt-4o', input, 5) });
+      makeTestSpan({
+        id: 'chat1',
+        parent: 'root',
+        start: 10,
+        end: 40,
+        error: true,
+        attributes: chatAttributes('gpt-4o', input, 5),
+      });
     store.ingest([...agentTrace().filter((span) => span.spanId !== 'chat1'), llm(100)]);
     const result = store.ingest([llm(100), llm(120)]);
     assert.deepEqual(result, { accepted: 2, duplicates: 2 });
@@ -222,7 +229,10 @@ describe('TraceStore duplicates', () => {
     store.ingest(agentTrace());
     store.ingest([makeTestSpan({ id: 'tool', parent: 'root', start: 5, end: 90 })]);
     const trace = store.getTrace('t1')!;
-    assert.equal(dumpTree(trace), ['invoke_agent planner', '  tool', '    retry', '    chat2', '  usage', '  chat1'].join('\n'));
+    assert.equal(
+      dumpTree(trace),
+      ['invoke_agent planner', '  tool', '    retry', '    chat2', '  usage', '  chat1'].join('\n'),
+    );
     const tool = trace.getSpan('tool')!;
     assert.ok(tool.children.every((child) => child.parent === tool));
     assert.equal(tool.span.startTimeUnixNano, 5n * MS);
@@ -233,13 +243,19 @@ describe('TraceStore duplicates', () => {
     store.ingest(agentTrace());
     store.ingest([makeTestSpan({ id: 'chat1', parent: 'tool', start: 10, end: 40 })]);
     const trace = store.getTrace('t1')!;
-    assert.equal(dumpTree(trace), ['invoke_agent planner', '  usage', '  tool', '    chat1', '    retry', '    chat2'].join('\n'));
+    assert.equal(
+      dumpTree(trace),
+      ['invoke_agent planner', '  usage', '  tool', '    chat1', '    retry', '    chat2'].join('\n'),
+    );
     assert.equal(trace.getSpan('root')!.children.length, 2);
   });
 
   test('replacing the earliest span recomputes the trace start, end and name', () => {
     const store = new TraceStore({ maxSpans: 1000 });
-    store.ingest([makeTestSpan({ id: 'a', name: 'first', start: 0, end: 500 }), makeTestSpan({ id: 'b', parent: 'a', start: 20, end: 30 })]);
+    store.ingest([
+      makeTestSpan({ id: 'a', name: 'first', start: 0, end: 500 }),
+      makeTestSpan({ id: 'b', parent: 'a', start: 20, end: 30 }),
+    ]);
     store.ingest([makeTestSpan({ id: 'a', name: 'renamed', start: 10, end: 40 })]);
     const summary = store.getTrace('t1')!.summary;
     assert.equal(summary.startTimeUnixNano, 10n * MS);
@@ -278,9 +294,18 @@ describe('TraceStore summaries', () => {
         id: 'e1',
         parent: 'agent',
         start: 3,
-        attributes: { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 50 },
+        attributes: {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.request.model': 'text-embedding-3-small',
+          'gen_ai.usage.input_tokens': 50,
+        },
       }),
-      makeTestSpan({ id: 'c3', parent: 'agent', start: 4, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.output_tokens': 7 } }),
+      makeTestSpan({
+        id: 'c3',
+        parent: 'agent',
+        start: 4,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.output_tokens': 7 },
+      }),
     ]);
     const summary = store.getTrace('t1')!.summary;
     assert.deepEqual(summary.tokens, { inputTokens: 350, outputTokens: 67, cachedTokens: 0, reasoningTokens: 0 });
@@ -472,7 +497,9 @@ describe('TraceStore property: arrival order does not matter', () => {
           // parent; starts collide on purpose.
           const roll = random();
           const parent = i === 0 || roll < 0.05 ? undefined : roll < 0.08 ? `lost-${id}` : ids[pick(ids.length)];
-          spans.push(makeTestSpan({ trace, id, parent, start: pick(50), attributes: chatAttributes('m', 1 + pick(9), 1) }));
+          spans.push(
+            makeTestSpan({ trace, id, parent, start: pick(50), attributes: chatAttributes('m', 1 + pick(9), 1) }),
+          );
           expectedParent.set(`${trace}/${id}`, parent);
           ids.push(id);
         }
@@ -489,7 +516,7 @@ describe('TraceStore property: arrival order does not matter', () => {
 
       const store = new TraceStore({ maxSpans: 100_000 });
       let duplicates = 0;
-      for (let i = 0; i < arrivals.length; ) {
+      for (let i = 0; i < arrivals.length;) {
         const size = 1 + pick(60);
         duplicates += store.ingest(arrivals.slice(i, i + size)).duplicates;
         i += size;
@@ -514,7 +541,8 @@ describe('TraceStore property: arrival order does not matter', () => {
           for (let i = 1; i < node.children.length; i++) {
             const [a, b] = [node.children[i - 1]!.span, node.children[i]!.span];
             assert.ok(
-              a.startTimeUnixNano < b.startTimeUnixNano || (a.startTimeUnixNano === b.startTimeUnixNano && a.spanId < b.spanId),
+              a.startTimeUnixNano < b.startTimeUnixNano ||
+                (a.startTimeUnixNano === b.startTimeUnixNano && a.spanId < b.spanId),
               `seed ${seed}: children of ${key} out of order`,
             );
           }

@@ -11,7 +11,10 @@ describe('extractTranscript', () => {
         'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'You are a travel agent.' }]),
         'gen_ai.input.messages': JSON.stringify([
           { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
-          { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }],
+          },
           { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', result: 'rainy, 57°F' }] },
         ]),
         'gen_ai.output.messages': JSON.stringify([
@@ -46,7 +49,11 @@ describe('extractTranscript', () => {
       },
     });
     assert.deepEqual(extractTranscript(span), [
-      { role: 'assistant', text: 'Sunny in Paris.', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      {
+        role: 'assistant',
+        text: 'Sunny in Paris.',
+        toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      },
       { role: 'tool', text: '{"forecast":"sunny"}', toolCallId: 'call_3' },
     ]);
   });
@@ -113,11 +120,19 @@ describe('extractTranscript', () => {
         'ai.prompt.messages': JSON.stringify([
           { role: 'system', content: 'Sys' },
           { role: 'user', content: [{ type: 'text', text: 'Go' }] },
-          { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't1', toolName: 'lookup', input: { id: 3 } }] },
-          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', toolName: 'lookup', output: { found: true } }] },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool-call', toolCallId: 't1', toolName: 'lookup', input: { id: 3 } }],
+          },
+          {
+            role: 'tool',
+            content: [{ type: 'tool-result', toolCallId: 't1', toolName: 'lookup', output: { found: true } }],
+          },
         ]),
         'ai.response.text': 'Done',
-        'ai.response.toolCalls': JSON.stringify([{ toolCallType: 'function', toolCallId: 't2', toolName: 'save', args: '{"a":1}' }]),
+        'ai.response.toolCalls': JSON.stringify([
+          { toolCallType: 'function', toolCallId: 't2', toolName: 'save', args: '{"a":1}' },
+        ]),
       },
     });
     assert.deepEqual(extractTranscript(span), [
@@ -166,8 +181,15 @@ describe('extractTranscript', () => {
 
   test('each side is read from the first source only, so a conversation recorded twice shows once', () => {
     const span = makeSpan({
-      attributes: { 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'A' }] }]) },
-      events: [{ name: 'gen_ai.content.prompt', attributes: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'A' }]) } }],
+      attributes: {
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'A' }] }]),
+      },
+      events: [
+        {
+          name: 'gen_ai.content.prompt',
+          attributes: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'A' }]) },
+        },
+      ],
     });
     assert.deepEqual(extractTranscript(span), [{ role: 'user', text: 'A' }]);
   });
@@ -208,10 +230,17 @@ describe('extractTranscript from GenAI events sent as log records', () => {
     { eventName: 'gen_ai.user.message', body: { content: 'Weather in Paris?' } },
     {
       eventName: 'gen_ai.assistant.message',
-      body: { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      body: {
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        ],
+      },
     },
     { eventName: 'gen_ai.tool.message', body: { content: 'rainy, 57°F', id: 'call_1' } },
-    { eventName: 'gen_ai.choice', body: { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'It is rainy.' } } },
+    {
+      eventName: 'gen_ai.choice',
+      body: { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'It is rainy.' } },
+    },
   ];
   const EXPECTED = [
     { role: 'system', text: 'You are a travel agent.' },
@@ -282,7 +311,9 @@ describe('extractTranscript from GenAI events sent as log records', () => {
   test('content on the span itself wins over the same conversation in its logs, so it is shown once', () => {
     const span = makeSpan({
       attributes: {
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'From the span' }] }]),
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'user', parts: [{ type: 'text', content: 'From the span' }] },
+        ]),
       },
     });
     const logs = [makeLogRecord({ eventName: 'gen_ai.user.message', body: { content: 'From a log' } })];
@@ -290,7 +321,10 @@ describe('extractTranscript from GenAI events sent as log records', () => {
   });
 
   test('other logs and events are no conversation', () => {
-    const logs = [makeLogRecord({ body: 'GET /weather 200' }), makeLogRecord({ eventName: 'gen_ai.evaluation.result' })];
+    const logs = [
+      makeLogRecord({ body: 'GET /weather 200' }),
+      makeLogRecord({ eventName: 'gen_ai.evaluation.result' }),
+    ];
     assert.deepEqual(extractTranscript(makeSpan({ events: [{ name: 'exception' }] }), logs), []);
   });
 });

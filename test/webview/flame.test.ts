@@ -312,7 +312,10 @@ describe('flame graph webview in Chromium', () => {
       ok: true,
       result: {
         spanId: ID.llm,
-        attributes: [['gen_ai.request.model', 'gpt-4o'], ['gen_ai.request.temperature', '0.2']],
+        attributes: [
+          ['gen_ai.request.model', 'gpt-4o'],
+          ['gen_ai.request.temperature', '0.2'],
+        ],
         resource: [['service.name', 'planner-service']],
         events: [{ name: 'gen_ai.choice', offsetMs: 240, attributes: [['index', '0']] }],
         transcript: [
@@ -330,7 +333,7 @@ describe('flame graph webview in Chromium', () => {
     await context.close();
   });
 
-  test('logsChanged asks again for the selected span\'s details, whose reply replaces them; without a selection, nothing', async () => {
+  test("logsChanged asks again for the selected span's details, whose reply replaces them; without a selection, nothing", async () => {
     const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.llm });
     const requests = async () => (await posted(page)).filter((m) => m.type === 'requestSpanDetails');
     const [first] = await requests();
@@ -340,7 +343,13 @@ describe('flame graph webview in Chromium', () => {
       traceId: DEFAULT_TRACE_ID,
       requestId,
       ok: true,
-      result: { spanId: ID.llm, attributes: [], resource: [], events: [], logs: logs.map((body) => ({ offsetMs: 5, severity: 'INFO', event: '', body, attributes: [] })) },
+      result: {
+        spanId: ID.llm,
+        attributes: [],
+        resource: [],
+        events: [],
+        logs: logs.map((body) => ({ offsetMs: 5, severity: 'INFO', event: '', body, attributes: [] })),
+      },
     });
     await send(page, reply(first.requestId, ['first log']));
     assert.match(await details(page), /Logs \(1\)/);
@@ -402,8 +411,7 @@ describe('flame graph webview in Chromium', () => {
 
   test('arrow keys move to the parent, first child and siblings; Escape clears the selection', async () => {
     const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.llm });
-    const selections = async () =>
-      (await posted(page)).flatMap((m) => (m.type === 'selectSpan' ? [m.spanId] : []));
+    const selections = async () => (await posted(page)).flatMap((m) => (m.type === 'selectSpan' ? [m.spanId] : []));
     await page.locator('canvas.chart-canvas').focus();
     for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown']) await page.keyboard.press(key);
     assert.deepEqual(await selections(), [ID.llm, ID.tool, ID.xss, ID.tool, ID.root, ID.llm]);
@@ -478,7 +486,11 @@ describe('flame graph webview in Chromium', () => {
     assert.ok(newer.version > SNAPSHOT.version || newer.count > SNAPSHOT.count);
     const versioned = { ...newer, version: SNAPSHOT.version + 1 };
     await send(page, { type: 'update', traceId: 'ffffffffffffffffffffffffffffffff', snapshot: versioned });
-    await send(page, { type: 'update', traceId: DEFAULT_TRACE_ID, snapshot: { ...versioned, version: SNAPSHOT.version } });
+    await send(page, {
+      type: 'update',
+      traceId: DEFAULT_TRACE_ID,
+      snapshot: { ...versioned, version: SNAPSHOT.version },
+    });
     assert.match((await page.locator('.trace-header').textContent()) ?? '', /4 spans/);
 
     await send(page, { type: 'update', traceId: DEFAULT_TRACE_ID, snapshot: versioned });
@@ -490,7 +502,11 @@ describe('flame graph webview in Chromium', () => {
 
   test('a malformed update is reported to the host, not thrown away silently', async () => {
     const { context, page } = await open(SNAPSHOT);
-    const broken = { ...SNAPSHOT, version: SNAPSHOT.version + 1, columns: { ...SNAPSHOT.columns, depth: new Uint16Array(2) } };
+    const broken = {
+      ...SNAPSHOT,
+      version: SNAPSHOT.version + 1,
+      columns: { ...SNAPSHOT.columns, depth: new Uint16Array(2) },
+    };
     await send(page, { type: 'update', traceId: DEFAULT_TRACE_ID, snapshot: broken });
     const report = (await posted(page)).find((m) => m.type === 'reportError');
     assert.ok(report?.type === 'reportError');
@@ -518,7 +534,8 @@ describe('flame graph webview in Chromium', () => {
     await page.mouse.dblclick(box.x + x, box.y + y + 6);
     await settle(page);
     // The tool span (650–850 ms) with a 5% margin on each side.
-    const toolZoom = (state: SavedState) => state.zoom !== null && Math.abs(state.zoom.x0Ms - 640) < 1 && Math.abs(state.zoom.x1Ms - 860) < 1;
+    const toolZoom = (state: SavedState) =>
+      state.zoom !== null && Math.abs(state.zoom.x0Ms - 640) < 1 && Math.abs(state.zoom.x1Ms - 860) < 1;
     const zoomed = await savedStateWhen(page, toolZoom);
     assert.ok(toolZoom(zoomed), JSON.stringify(zoomed.zoom));
     // Its bar now spans most of the width.

@@ -116,7 +116,12 @@ export class FlamePageServer {
   /** Registers a page showing `snapshot` and returns its URL. */
   page(snapshot: TraceSnapshot, options: PageOptions = {}): string {
     const path = `/flame-${this.pages.size}`;
-    const init: ToWebview = { type: 'init', traceId: snapshot.traceId, snapshot, selectedSpanId: options.selectedSpanId ?? null };
+    const init: ToWebview = {
+      type: 'init',
+      traceId: snapshot.traceId,
+      snapshot,
+      selectedSpanId: options.selectedSpanId ?? null,
+    };
     this.inits.set(`${path}/init`, packWireMessage(serializeWebviewMessage(init)));
     this.pages.set(path, this.html(snapshot.traceId, `${path}/init`, options));
     return this.origin + path;

@@ -49,8 +49,13 @@ export function serializeWebviewMessage(message: unknown): WireMessage {
 export function deserializeWebviewMessage(wire: WireMessage): unknown {
   const buffers = wire.buffers.map((bytes) => bytes.slice().buffer);
   return JSON.parse(wire.json, (_key, value: unknown) => {
-    const reference = value as { $$vscode_array_buffer_reference$$?: boolean; index: number; view?: { type: string; byteOffset: number; byteLength: number } };
-    if (typeof value !== 'object' || value === null || reference.$$vscode_array_buffer_reference$$ !== true) return value;
+    const reference = value as {
+      $$vscode_array_buffer_reference$$?: boolean;
+      index: number;
+      view?: { type: string; byteOffset: number; byteLength: number };
+    };
+    if (typeof value !== 'object' || value === null || reference.$$vscode_array_buffer_reference$$ !== true)
+      return value;
     const buffer = buffers[reference.index]!;
     if (reference.view === undefined) return buffer;
     const type = TYPED_ARRAYS.find((constructor) => constructor.name === reference.view!.type)!;
@@ -109,4 +114,3 @@ window.__deliver = (body) => {
   });
   window.postMessage(message, '*', [body]);
 };`;
-

@@ -36,7 +36,13 @@ export class Axis {
    * Draws `scale` with about a tick per 100 pixels across `width` CSS pixels, each label from `format` (0 stays `0`);
    * `name` starts the accessible name.
    */
-  draw(scale: ScaleLinear<number, number>, width: number, pixelRatio: number, format: (value: number) => string, name: string): void {
+  draw(
+    scale: ScaleLinear<number, number>,
+    width: number,
+    pixelRatio: number,
+    format: (value: number) => string,
+    name: string,
+  ): void {
     const { element, context } = this;
     const backingWidth = Math.round(width * pixelRatio);
     const backingHeight = Math.round(AXIS_HEIGHT * pixelRatio);

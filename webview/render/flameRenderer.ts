@@ -193,7 +193,10 @@ export class FlameRenderer {
       const barWidth = rects.width[k]!;
       // A one-pixel gap keeps touching siblings apart once they are wide enough to spare it.
       const left = Math.max(0, Math.round(rects.x[k]! * ratio));
-      const right = Math.min(width, Math.max(left + 1, Math.round((rects.x[k]! + (barWidth > 3 ? barWidth - 1 : barWidth)) * ratio)));
+      const right = Math.min(
+        width,
+        Math.max(left + 1, Math.round((rects.x[k]! + (barWidth > 3 ? barWidth - 1 : barWidth)) * ratio)),
+      );
       const row = (rects.depth[k]! - firstRow) * stride;
       pixels.fill(barPixels[kind[index]! * 2 + dimmed]!, row + left, row + right);
     }
@@ -329,6 +332,8 @@ export function llmFigures(model: TraceModel, index: number): { tokens: string; 
   if (!model.isLlm(index)) return undefined;
   const tokens = model.tokenFlow(index) ?? '';
   const perToken = model.decoded.tpot[index]!;
-  const full = Number.isNaN(perToken) ? tokens : [tokens, `TPOT ${formatDuration(perToken)}`].filter(Boolean).join(' · ');
+  const full = Number.isNaN(perToken)
+    ? tokens
+    : [tokens, `TPOT ${formatDuration(perToken)}`].filter(Boolean).join(' · ');
   return { tokens, full };
 }

@@ -83,10 +83,7 @@ export function median(values: readonly number[]): number {
 
 /** `AI Trace Lens: 12 calls · p50 1.2 s · 1.4k tok · TTFT p50 210 ms · 1 error`; parts without data are left out. */
 export function formatLocationStats(stats: LocationStats): string {
-  const parts = [
-    stats.calls === 1 ? '1 call' : `${stats.calls} calls`,
-    `p50 ${formatDuration(stats.p50DurationMs)}`,
-  ];
+  const parts = [stats.calls === 1 ? '1 call' : `${stats.calls} calls`, `p50 ${formatDuration(stats.p50DurationMs)}`];
   if (stats.tokens > 0) parts.push(`${formatTokens(stats.tokens)} tok`);
   if (stats.p50TtftMs !== undefined) parts.push(`TTFT p50 ${formatDuration(stats.p50TtftMs)}`);
   if (stats.errors > 0) parts.push(stats.errors === 1 ? '1 error' : `${stats.errors} errors`);
@@ -105,7 +102,11 @@ export function recentCallsMarkdown(
   const recent = [...calls].sort((a, b) => b.startUnixMs - a.startUnixMs).slice(0, limit);
   const heading = `**AI Trace Lens**: last ${recent.length === 1 ? 'call' : `${recent.length} calls`} of ${calls.length}`;
   const lines = recent.map((call) => {
-    const parts = [escapeMarkdown(formatTime(call.startUnixMs)), escapeMarkdown(call.name), formatDuration(call.durationMs)];
+    const parts = [
+      escapeMarkdown(formatTime(call.startUnixMs)),
+      escapeMarkdown(call.name),
+      formatDuration(call.durationMs),
+    ];
     const tokens = formatTokenFlow(call.inputTokens, call.outputTokens);
     if (tokens !== undefined) parts.push(escapeMarkdown(tokens));
     if (call.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(call.ttftMs)}`);

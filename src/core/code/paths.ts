@@ -70,7 +70,11 @@ export function pathSegments(slashed: string): string[] {
  * path re-based onto each workspace folder, longest suffix first (`/app/src/agent.py` → `<folder>/app/src/agent.py`,
  * `<folder>/src/agent.py`, `<folder>/agent.py`).
  */
-export function mappedPaths(recorded: string, mappings: readonly PathMapping[], folders: readonly string[]): MappedPath[] {
+export function mappedPaths(
+  recorded: string,
+  mappings: readonly PathMapping[],
+  folders: readonly string[],
+): MappedPath[] {
   const slashed = slashPath(recorded);
   const candidates: MappedPath[] = [];
   for (const mapping of mappings) {

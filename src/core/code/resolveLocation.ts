@@ -241,7 +241,11 @@ async function located(
   return { file, line, ...(recorded.column === undefined ? {} : { column: recorded.column }), rule, detail };
 }
 
-async function definitionLine(file: string, fn: string | undefined, workspace: WorkspaceAccess): Promise<number | undefined> {
+async function definitionLine(
+  file: string,
+  fn: string | undefined,
+  workspace: WorkspaceAccess,
+): Promise<number | undefined> {
   const name = fn === undefined ? undefined : symbolQuery(fn)?.name;
   if (name === undefined) return undefined;
   const text = await readTextOrUndefined(workspace, file);
@@ -308,7 +312,10 @@ async function fromToolRegistration(ai: AiSpanInfo, workspace: WorkspaceAccess):
     const match = text === undefined ? undefined : findToolRegistration(text, ai.toolName);
     if (match === undefined || (best !== undefined && best.rank <= match.rank)) continue;
     const detail = `${match.label} of tool "${ai.toolName}"`;
-    best = { location: { file, line: match.line, column: match.column, rule: 'tool-registration', detail }, rank: match.rank };
+    best = {
+      location: { file, line: match.line, column: match.column, rule: 'tool-registration', detail },
+      rank: match.rank,
+    };
     if (match.rank === 0) break;
   }
   return best?.location;

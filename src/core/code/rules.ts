@@ -1,6 +1,7 @@
 /** The rules that resolve a span to source, and their names in the UI ("found by stack trace"). */
 
-export type ResolutionRule = 'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
+export type ResolutionRule =
+  'code-attributes' | 'stack-trace' | 'path-mapping' | 'symbol' | 'tool-registration' | 'prompt-text';
 
 const RULE_LABELS: Record<ResolutionRule, string> = {
   'code-attributes': 'code attributes',

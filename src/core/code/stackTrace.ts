@@ -49,9 +49,7 @@ export function parseStackTrace(text: string): StackFrame[] {
 }
 
 function parseLine(line: string, previousLine: string): StackFrame | undefined {
-  return (
-    pythonFrame(line) ?? goFrame(line, previousLine) ?? dotnetFrame(line) ?? javaFrame(line) ?? nodeFrame(line)
-  );
+  return pythonFrame(line) ?? goFrame(line, previousLine) ?? dotnetFrame(line) ?? javaFrame(line) ?? nodeFrame(line);
 }
 
 function pythonFrame(line: string): StackFrame | undefined {
@@ -193,7 +191,16 @@ const GO_ROOT_SOURCE = /[\\/](?:go(?:-?\d[\d.]*)?|libexec)[\\/]src[\\/]/i;
 /** The platform, plus frameworks whose frames fill server stacks between the user's own (Spring, Netty, OkHttp, gRPC). */
 const JAVA_LIBRARY_PACKAGES = [
   ...['java.', 'javax.', 'jakarta.', 'jdk.', 'sun.', 'com.sun.', 'kotlin.', 'kotlinx.', 'scala.'],
-  ...['org.springframework.', 'org.apache.', 'io.netty.', 'reactor.', 'okhttp3.', 'okio.', 'io.grpc.', 'com.fasterxml.'],
+  ...[
+    'org.springframework.',
+    'org.apache.',
+    'io.netty.',
+    'reactor.',
+    'okhttp3.',
+    'okio.',
+    'io.grpc.',
+    'com.fasterxml.',
+  ],
 ];
 const DOTNET_PLATFORM = /^(?:System|Microsoft)\./;
 

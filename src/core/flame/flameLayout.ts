@@ -273,7 +273,10 @@ function maxEnds(level: Int32Array, start: Float64Array, duration: Float64Array)
 }
 
 /** Per-level arrays one after the other: how the host sends levels, so that the page neither sorts nor scans. */
-export function concatLevels<T extends Uint8Array | Int32Array | Float64Array>(levels: readonly T[], make: (length: number) => T): T {
+export function concatLevels<T extends Uint8Array | Int32Array | Float64Array>(
+  levels: readonly T[],
+  make: (length: number) => T,
+): T {
   const all = make(levels.reduce((sum, level) => sum + level.length, 0));
   let offset = 0;
   for (const level of levels) {
@@ -321,7 +324,14 @@ export function visibleRange(axis: FlameAxis, depth: number, from: number, to: n
 }
 
 /** `visibleRange` over any list of bars in start order with its running largest end. */
-function rangeOf(bars: Int32Array, maxEnd: Float64Array, start: Float64Array, from: number, to: number, out: LevelRange): LevelRange {
+function rangeOf(
+  bars: Int32Array,
+  maxEnd: Float64Array,
+  start: Float64Array,
+  from: number,
+  to: number,
+  out: LevelRange,
+): LevelRange {
   let low = 0;
   let high = bars.length;
   while (low < high) {
@@ -366,11 +376,18 @@ function rankOf({ kind, flags }: Pick<FlameAxis, 'kind' | 'flags'>, index: numbe
  */
 export function summarizeLevels(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, extent: number): LevelSummary[][] {
   return axis.levels.map((level) =>
-    level.length < SUMMARY_MIN_BARS || !(extent > 0) ? [] : SUMMARY_RESOLUTIONS.map((buckets) => summarize(axis, level, extent / buckets, buckets)),
+    level.length < SUMMARY_MIN_BARS || !(extent > 0)
+      ? []
+      : SUMMARY_RESOLUTIONS.map((buckets) => summarize(axis, level, extent / buckets, buckets)),
   );
 }
 
-function summarize(axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>, level: Int32Array, bucketUnits: number, buckets: number): LevelSummary {
+function summarize(
+  axis: Omit<FlameAxis, 'levelMaxEnd' | 'summaries'>,
+  level: Int32Array,
+  bucketUnits: number,
+  buckets: number,
+): LevelSummary {
   const { start, duration } = axis;
   const best = new Int32Array(buckets).fill(-1);
   const rank = new Uint8Array(buckets);

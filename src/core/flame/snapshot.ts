@@ -236,11 +236,26 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       summaryWideSizes: Int32Array.from(
         layout.summaries.flatMap((summaries) => SUMMARY_RESOLUTIONS.map((_, r) => summaries[r]?.wide.length ?? -1)),
       ),
-      summaryBest: concatLevels(summarized.map((summary) => summary.best), int32s),
-      summaryRank: concatLevels(summarized.map((summary) => summary.rank), (length) => new Uint8Array(length)),
-      summaryEnd: concatLevels(summarized.map((summary) => summary.end), float64s),
-      summaryWide: concatLevels(summarized.map((summary) => summary.wide), int32s),
-      summaryWideMaxEnd: concatLevels(summarized.map((summary) => summary.wideMaxEnd), float64s),
+      summaryBest: concatLevels(
+        summarized.map((summary) => summary.best),
+        int32s,
+      ),
+      summaryRank: concatLevels(
+        summarized.map((summary) => summary.rank),
+        (length) => new Uint8Array(length),
+      ),
+      summaryEnd: concatLevels(
+        summarized.map((summary) => summary.end),
+        float64s,
+      ),
+      summaryWide: concatLevels(
+        summarized.map((summary) => summary.wide),
+        int32s,
+      ),
+      summaryWideMaxEnd: concatLevels(
+        summarized.map((summary) => summary.wideMaxEnd),
+        float64s,
+      ),
     },
   };
 }
@@ -340,7 +355,8 @@ function column<T extends ColumnType>(
 
 function indexColumn(columns: SnapshotColumns, key: 'name' | 'model' | 'statusMessage', length: number): void {
   const value: unknown = columns[key];
-  if (!(value instanceof Uint16Array || value instanceof Uint32Array)) throw new RangeError(`column ${key} holds no string indexes`);
+  if (!(value instanceof Uint16Array || value instanceof Uint32Array))
+    throw new RangeError(`column ${key} holds no string indexes`);
   if (value.length !== length) throw new RangeError(`column ${key} holds ${value.length} elements, expected ${length}`);
 }
 
@@ -366,7 +382,9 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`span count ${String(count)} is not a count`);
   if (typeof columns !== 'object' || columns === null) throw new RangeError('the snapshot has no columns');
   if (!(snapshot.spanIds instanceof Uint8Array) || snapshot.spanIds.length !== count * SPAN_ID_BYTES) {
-    throw new RangeError(`span id column holds ${String(snapshot.spanIds?.length)} bytes, expected ${count} × ${SPAN_ID_BYTES}`);
+    throw new RangeError(
+      `span id column holds ${String(snapshot.spanIds?.length)} bytes, expected ${count} × ${SPAN_ID_BYTES}`,
+    );
   }
   if (!Array.isArray(snapshot.strings) || !snapshot.strings.every((text) => typeof text === 'string')) {
     throw new RangeError('the string table is not a list of strings');
@@ -393,7 +411,8 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
   const resolutions = SUMMARY_RESOLUTIONS.length;
   const wideSizes = column(columns, 'summaryWideSizes', Int32Array, levelCount * resolutions);
   let bucketCount = 0;
-  for (let i = 0; i < wideSizes.length; i++) if (wideSizes[i]! >= 0) bucketCount += SUMMARY_RESOLUTIONS[i % resolutions]!;
+  for (let i = 0; i < wideSizes.length; i++)
+    if (wideSizes[i]! >= 0) bucketCount += SUMMARY_RESOLUTIONS[i % resolutions]!;
   const wideCount = total(wideSizes, 'summaryWideSizes', true);
   const best = column(columns, 'summaryBest', Int32Array, bucketCount);
   const bucketRanks = column(columns, 'summaryRank', Uint8Array, bucketCount);

@@ -213,7 +213,9 @@ export abstract class OtlpJsonReader {
     } else if (typeof json === 'string' && SIGNED_DIGITS.test(json)) {
       const value = BigInt(json);
       if (value >= INT64_MIN && value <= INT64_MAX) {
-        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(value)
+          : value;
       }
     }
     throw this.error('expected a 64-bit integer (number or decimal string)', key);
@@ -272,7 +274,12 @@ export abstract class OtlpJsonReader {
    * Decodes each item of the array `owner[key]` (missing means empty), leaving out undefined results. Items must be
    * objects unless `anyItems` (AnyValues, which may be null).
    */
-  protected list<T>(owner: JsonObject, key: string, decode: (item: JsonObject) => T | undefined, anyItems = false): T[] {
+  protected list<T>(
+    owner: JsonObject,
+    key: string,
+    decode: (item: JsonObject) => T | undefined,
+    anyItems = false,
+  ): T[] {
     const json = owner[key];
     if (isMissing(json)) return [];
     if (!Array.isArray(json)) throw this.error('expected an array', key);
@@ -303,7 +310,9 @@ class JsonTraceDecoder extends OtlpJsonReader {
   rejectedSpans = 0;
 
   request(root: unknown): TraceRequest {
-    return { resourceSpans: this.list(this.root(root, 'resourceSpans'), 'resourceSpans', (item) => this.resourceSpans(item)) };
+    return {
+      resourceSpans: this.list(this.root(root, 'resourceSpans'), 'resourceSpans', (item) => this.resourceSpans(item)),
+    };
   }
 
   private resourceSpans(item: JsonObject): ResourceSpans {
@@ -446,7 +455,8 @@ export function anyValueJson(value: AttributeValue): JsonObject {
       if (Number.isSafeInteger(value)) return { intValue: String(value) };
       return { doubleValue: Number.isFinite(value) ? value : String(value) };
   }
-  if (value instanceof Uint8Array) return { bytesValue: Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64') };
+  if (value instanceof Uint8Array)
+    return { bytesValue: Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64') };
   if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValueJson) } };
   return { kvlistValue: { values: attributesJson(value) } };
 }
@@ -462,7 +472,11 @@ export function withDefaultsOmitted(fields: [string, unknown][]): JsonObject {
   const json: JsonObject = {};
   for (const [key, value] of fields) {
     const isDefault =
-      value === undefined || value === '' || value === 0 || value === 0n || (Array.isArray(value) && value.length === 0);
+      value === undefined ||
+      value === '' ||
+      value === 0 ||
+      value === 0n ||
+      (Array.isArray(value) && value.length === 0);
     if (!isDefault) json[key] = typeof value === 'bigint' ? value.toString() : value;
   }
   return json;
@@ -538,7 +552,13 @@ function spanJson(span: Span): JsonObject {
 /** One line of OTLP/JSON for a decoded request; `decodeTraceRequestJson` gives the same request back. */
 export function encodeTraceRequestJson(request: TraceRequest): string {
   const keys = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' };
-  return requestJson(keys, request.resourceSpans, (resource) => resource.scopeSpans, (scope) => scope.spans, spanJson);
+  return requestJson(
+    keys,
+    request.resourceSpans,
+    (resource) => resource.scopeSpans,
+    (scope) => scope.spans,
+    spanJson,
+  );
 }
 
 /** A signal's field names in OTLP/JSON: `resourceSpans` holds `scopeSpans`, which hold `spans`; logs and metrics alike. */
@@ -587,7 +607,10 @@ const REJECTED_KEYS = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', met
  * `Export{Trace,Logs,Metrics}ServiceResponse` as JSON: `{}` on full success. The rejected count is an int64, hence a
  * string, under the signal's own name.
  */
-export function encodeExportResponseJson(partial?: PartialSuccess, signal: keyof typeof REJECTED_KEYS = 'traces'): string {
+export function encodeExportResponseJson(
+  partial?: PartialSuccess,
+  signal: keyof typeof REJECTED_KEYS = 'traces',
+): string {
   if (!partial) return '{}';
   return JSON.stringify({
     partialSuccess: { [REJECTED_KEYS[signal]]: String(partial.rejectedSpans), errorMessage: partial.errorMessage },

@@ -18,8 +18,32 @@ import { isValidHexId, logRejectionMessage, normalizeHexId, SPAN_ID_BYTES, TRACE
 
 /** Older exporters send enum names; accepting them costs nothing. */
 const SEVERITY_NUMBER_NAMES: ReadonlyMap<string, number> = new Map(
-  ['UNSPECIFIED', 'TRACE', 'TRACE2', 'TRACE3', 'TRACE4', 'DEBUG', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'INFO', 'INFO2', 'INFO3',
-    'INFO4', 'WARN', 'WARN2', 'WARN3', 'WARN4', 'ERROR', 'ERROR2', 'ERROR3', 'ERROR4', 'FATAL', 'FATAL2', 'FATAL3', 'FATAL4',
+  [
+    'UNSPECIFIED',
+    'TRACE',
+    'TRACE2',
+    'TRACE3',
+    'TRACE4',
+    'DEBUG',
+    'DEBUG2',
+    'DEBUG3',
+    'DEBUG4',
+    'INFO',
+    'INFO2',
+    'INFO3',
+    'INFO4',
+    'WARN',
+    'WARN2',
+    'WARN3',
+    'WARN4',
+    'ERROR',
+    'ERROR2',
+    'ERROR3',
+    'ERROR4',
+    'FATAL',
+    'FATAL2',
+    'FATAL3',
+    'FATAL4',
   ].map((name, number) => [`SEVERITY_NUMBER_${name}`, number]),
 );
 
@@ -27,7 +51,9 @@ class JsonLogsDecoder extends OtlpJsonReader {
   rejectedLogRecords = 0;
 
   request(root: unknown): LogsRequest {
-    return { resourceLogs: this.list(this.root(root, 'resourceLogs'), 'resourceLogs', (item) => this.resourceLogs(item)) };
+    return {
+      resourceLogs: this.list(this.root(root, 'resourceLogs'), 'resourceLogs', (item) => this.resourceLogs(item)),
+    };
   }
 
   private resourceLogs(item: JsonObject): ResourceLogs {
@@ -114,5 +140,11 @@ function logRecordJson(record: LogRecord): JsonObject {
 /** One line of OTLP/JSON for a decoded request; `decodeLogsRequestJson` gives the same request back. */
 export function encodeLogsRequestJson(request: LogsRequest): string {
   const keys = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' };
-  return requestJson(keys, request.resourceLogs, (resource) => resource.scopeLogs, (scope) => scope.logRecords, logRecordJson);
+  return requestJson(
+    keys,
+    request.resourceLogs,
+    (resource) => resource.scopeLogs,
+    (scope) => scope.logRecords,
+    logRecordJson,
+  );
 }

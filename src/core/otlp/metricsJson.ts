@@ -222,7 +222,8 @@ class JsonMetricsDecoder extends OtlpJsonReader {
     const json = item[key];
     if (isMissing(json)) return 0;
     const value = typeof json === 'string' && /^-?\d+$/.test(json) ? Number(json) : json;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) return value;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff)
+      return value;
     throw this.error('expected a signed 32-bit integer', key);
   }
 
@@ -416,5 +417,11 @@ function metricJson(metric: Metric): JsonObject {
 /** One line of OTLP/JSON for a decoded request; `decodeMetricsRequestJson` gives the same request back. */
 export function encodeMetricsRequestJson(request: MetricsRequest): string {
   const keys = { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' };
-  return requestJson(keys, request.resourceMetrics, (resource) => resource.scopeMetrics, (scope) => scope.metrics, metricJson);
+  return requestJson(
+    keys,
+    request.resourceMetrics,
+    (resource) => resource.scopeMetrics,
+    (scope) => scope.metrics,
+    metricJson,
+  );
 }

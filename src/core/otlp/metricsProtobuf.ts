@@ -97,7 +97,11 @@ class MetricsRequestReader extends OtlpProtoReader {
   }
 
   /** A Gauge or a Sum (a Gauge has only field 1). */
-  private numberPoints(end: number): { aggregationTemporality: number; isMonotonic: boolean; dataPoints: NumberDataPoint[] } {
+  private numberPoints(end: number): {
+    aggregationTemporality: number;
+    isMonotonic: boolean;
+    dataPoints: NumberDataPoint[];
+  } {
     const dataPoints: NumberDataPoint[] = [];
     let aggregationTemporality = 0;
     let isMonotonic = false;

@@ -466,7 +466,10 @@ export abstract class OtlpProtoReader {
     const length = this.varint32(end);
     const contentEnd = this.pos + length;
     if (contentEnd > end) {
-      throw this.malformed(`length ${length} runs past the end of its message (${end - this.pos} bytes left)`, this.pos);
+      throw this.malformed(
+        `length ${length} runs past the end of its message (${end - this.pos} bytes left)`,
+        this.pos,
+      );
     }
     return contentEnd;
   }
@@ -544,7 +547,8 @@ export abstract class OtlpProtoReader {
       const tag = this.tag(end);
       const wireType = tag & 7;
       if (wireType === WIRE_END_GROUP) {
-        if (tag >>> 3 !== field) throw this.malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagStart(tag));
+        if (tag >>> 3 !== field)
+          throw this.malformed(`group ${field} ended by the end tag of ${tag >>> 3}`, this.tagStart(tag));
         return;
       }
       if (wireType === WIRE_START_GROUP) this.skipGroup(tag >>> 3, end, depth + 1);

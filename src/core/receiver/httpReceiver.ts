@@ -208,7 +208,8 @@ export class OtlpHttpReceiver {
     try {
       return await inflate(raw, coding, this.options.maxBodyBytes);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw this.tooLarge('exceeds it once inflated');
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw this.tooLarge('exceeds it once inflated');
       throw new Rejection(400, `The ${coding} body could not be inflated: ${(error as Error).message}.`);
     }
   }
@@ -330,7 +331,12 @@ function send(response: http.ServerResponse, status: number, contentType: string
   response.end(body);
 }
 
-function sendResponse(response: http.ServerResponse, encoding: Encoding, signal: Signal, partial?: PartialSuccess): void {
+function sendResponse(
+  response: http.ServerResponse,
+  encoding: Encoding,
+  signal: Signal,
+  partial?: PartialSuccess,
+): void {
   const body = encoding === 'json' ? encodeExportResponseJson(partial, signal) : encodeExportResponseProto(partial);
   send(response, 200, CONTENT_TYPES[encoding], body);
 }

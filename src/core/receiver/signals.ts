@@ -62,7 +62,10 @@ export const SIGNAL_CODECS: { readonly [S in OtlpSignal]: SignalCodec<SignalResu
 };
 
 /** What to answer a decoded request with: undefined on full success. */
-export function partialSuccessOf<S extends OtlpSignal>(signal: S, result: SignalResults[S]): PartialSuccess | undefined {
+export function partialSuccessOf<S extends OtlpSignal>(
+  signal: S,
+  result: SignalResults[S],
+): PartialSuccess | undefined {
   const rejected = SIGNAL_CODECS[signal].rejected(result);
   return rejected > 0 ? { rejectedSpans: rejected, errorMessage: result.rejectionMessage ?? '' } : undefined;
 }

@@ -80,7 +80,15 @@ const openInference = byAttributeValue(
 const langSmith = byAttributeValue(
   'otel-genai',
   'langsmith.span.kind',
-  { llm: 'llm', embedding: 'embedding', tool: 'tool', retriever: 'retriever', chain: 'chain', parser: 'chain', prompt: 'chain' },
+  {
+    llm: 'llm',
+    embedding: 'embedding',
+    tool: 'tool',
+    retriever: 'retriever',
+    chain: 'chain',
+    parser: 'chain',
+    prompt: 'chain',
+  },
   { normalize: toLower, unknownValue: 'chain' },
 );
 

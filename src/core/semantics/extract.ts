@@ -100,7 +100,12 @@ const PROVIDER_SOURCES: readonly { key: string; normalize: (value: string) => st
   { key: 'llm.vendor', normalize: asProvider },
 ];
 
-const STREAMING_FLAG_KEYS = ['gen_ai.request.stream', 'gen_ai.is_streaming', 'llm.is_streaming', 'langsmith.request.streaming'];
+const STREAMING_FLAG_KEYS = [
+  'gen_ai.request.stream',
+  'gen_ai.is_streaming',
+  'llm.is_streaming',
+  'langsmith.request.streaming',
+];
 
 /**
  * OpenInference has no streaming flag: the request's `stream` parameter is inside the JSON text of

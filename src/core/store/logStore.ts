@@ -14,7 +14,6 @@ import { recordTimeOf, type LogRecord } from '../otlp/logModel';
 import { checkBound } from './bound';
 import type { StoreChange } from './types';
 
-
 export interface LogStoreOptions {
   maxRecords: number;
 }

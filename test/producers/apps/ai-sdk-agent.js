@@ -36,7 +36,11 @@ const generated = await generateText({
 });
 results.generateText = generated.text;
 
-const streamed = streamText({ model, prompt: 'Stream me the capital of France.', experimental_telemetry: telemetry('stream-answer') });
+const streamed = streamText({
+  model,
+  prompt: 'Stream me the capital of France.',
+  experimental_telemetry: telemetry('stream-answer'),
+});
 results.streamText = await streamed.text;
 
 const agent = await generateText({
@@ -80,12 +84,21 @@ results.recoveredSteps = recovered.steps.length;
 const embedder = openai.embeddingModel('text-embedding-3-small');
 const single = await embed({ model: embedder, value: 'Paris', experimental_telemetry: telemetry('embed-one') });
 results.embeddingLength = single.embedding.length;
-const many = await embedMany({ model: embedder, values: ['Paris', 'Lyon', 'Nice'], experimental_telemetry: telemetry('embed-many') });
+const many = await embedMany({
+  model: embedder,
+  values: ['Paris', 'Lyon', 'Nice'],
+  experimental_telemetry: telemetry('embed-many'),
+});
 results.embeddings = many.embeddings.length;
 
 try {
   // The model server fails requests that carry this marker.
-  await generateText({ model, prompt: 'FAIL_ME please', maxRetries: 0, experimental_telemetry: telemetry('failing-call') });
+  await generateText({
+    model,
+    prompt: 'FAIL_ME please',
+    maxRetries: 0,
+    experimental_telemetry: telemetry('failing-call'),
+  });
 } catch (error) {
   results.error = error.message;
 }

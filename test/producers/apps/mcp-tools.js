@@ -57,7 +57,11 @@ export function answerSampling(client, requestSchema, tracer) {
   client.setRequestHandler(requestSchema, () =>
     tracer.startActiveSpan('answer sampling request', (span) => {
       span.end();
-      return { model: 'stub-model', role: 'assistant', content: { type: 'text', text: 'Museum, then a walk by the river.' } };
+      return {
+        model: 'stub-model',
+        role: 'assistant',
+        content: { type: 'text', text: 'Museum, then a walk by the river.' },
+      };
     }),
   );
 }

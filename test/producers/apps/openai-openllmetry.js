@@ -4,7 +4,9 @@ import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
 import { runOpenAiScenarios } from './openai-scenarios.js';
 import { startTracing } from './openai-tracing.js';
 
-const { tracer, shutdown } = startTracing('openai-openllmetry-app', [new OpenAIInstrumentation({ traceContent: true })]);
+const { tracer, shutdown } = startTracing('openai-openllmetry-app', [
+  new OpenAIInstrumentation({ traceContent: true }),
+]);
 const results = await runOpenAiScenarios({
   tracer,
   agentAttributes: (name) => ({ 'traceloop.span.kind': 'agent', 'traceloop.entity.name': name }),

@@ -61,26 +61,30 @@ export async function runOpenAiScenarios({ tracer, agentAttributes, toolAttribut
   });
 
   await scenario('agent', () =>
-    tracer.startActiveSpan('invoke_agent weather-agent', { attributes: agentAttributes('weather-agent') }, async (agent) => {
-      try {
-        const messages = [{ role: 'user', content: 'What is the weather in Paris?' }];
-        const first = await client.chat.completions.create({ model: CHAT_MODEL, messages, tools: [WEATHER_TOOL] });
-        const call = first.choices[0].message.tool_calls[0];
-        const toolResult = tracer.startActiveSpan(
-          `execute_tool ${call.function.name}`,
-          { attributes: toolAttributes(call.function.name, call.id, call.function.arguments) },
-          (tool) => {
-            tool.end();
-            return TOOL_RESULT;
-          },
-        );
-        messages.push(first.choices[0].message, { role: 'tool', tool_call_id: call.id, content: toolResult });
-        const second = await client.chat.completions.create({ model: CHAT_MODEL, messages, tools: [WEATHER_TOOL] });
-        return { toolCall: call.function, answer: second.choices[0].message.content };
-      } finally {
-        agent.end();
-      }
-    }),
+    tracer.startActiveSpan(
+      'invoke_agent weather-agent',
+      { attributes: agentAttributes('weather-agent') },
+      async (agent) => {
+        try {
+          const messages = [{ role: 'user', content: 'What is the weather in Paris?' }];
+          const first = await client.chat.completions.create({ model: CHAT_MODEL, messages, tools: [WEATHER_TOOL] });
+          const call = first.choices[0].message.tool_calls[0];
+          const toolResult = tracer.startActiveSpan(
+            `execute_tool ${call.function.name}`,
+            { attributes: toolAttributes(call.function.name, call.id, call.function.arguments) },
+            (tool) => {
+              tool.end();
+              return TOOL_RESULT;
+            },
+          );
+          messages.push(first.choices[0].message, { role: 'tool', tool_call_id: call.id, content: toolResult });
+          const second = await client.chat.completions.create({ model: CHAT_MODEL, messages, tools: [WEATHER_TOOL] });
+          return { toolCall: call.function, answer: second.choices[0].message.content };
+        } finally {
+          agent.end();
+        }
+      },
+    ),
   );
 
   await scenario('embeddings', async () => {
