@@ -86,7 +86,7 @@ function isGzip(bytes: Uint8Array): boolean {
 function jsonText(bytes: Uint8Array): string | undefined {
   const textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let start = textStart;
-  while (start < bytes.length && isJsonSpace(bytes[start])) start++;
+  while (start < bytes.length && isJsonSpace(bytes[start]!)) start++;
   if (bytes[start] !== 0x7b) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset + textStart, bytes.length - textStart).toString('utf8');
 }

@@ -26,8 +26,8 @@ export function slashPath(raw: string): string {
   let path = raw;
   const url = FILE_URL.exec(raw);
   if (url !== null) {
-    const [, host, rest = '/'] = url;
-    const decoded = safeDecode(rest);
+    const host = url[1]!;
+    const decoded = safeDecode(url[2] ?? '/');
     if (host !== '' && host.toLowerCase() !== 'localhost') path = `//${host}${decoded}`;
     else path = /^\/[A-Za-z]:/.test(decoded) ? decoded.slice(1) : decoded;
   }

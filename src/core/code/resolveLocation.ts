@@ -192,7 +192,7 @@ async function firstFrameInWorkspace(
   for (const frame of frames) {
     if (frame.language === 'java') {
       const matches = (await workspace.findFiles(javaSourcePath(frame), JAVA_MATCHES)).sort();
-      if (matches.length > 0) return located(matches[0], frame, workspace, 'stack-trace', frame.origin);
+      if (matches.length > 0) return located(matches[0]!, frame, workspace, 'stack-trace', frame.origin);
       continue;
     }
     const found = await asRecorded(frame, workspace, 'stack-trace', true);
@@ -222,7 +222,7 @@ async function firstMapped(
       const tail = segments.slice(start).join('/');
       const matches = await workspace.findFiles(tail, 2);
       if (matches.length === 1) {
-        return located(matches[0], candidate, workspace, 'path-mapping', `${candidate.origin} found as …/${tail}`);
+        return located(matches[0]!, candidate, workspace, 'path-mapping', `${candidate.origin} found as …/${tail}`);
       }
     }
   }
@@ -331,8 +331,8 @@ async function fromPromptText(node: ResolvableSpan, workspace: WorkspaceAccess):
     for (const piece of distinctivePieces(prompt.text, PROMPT_PIECES_PER_TEXT)) {
       if (searches++ >= PROMPT_SEARCHES) return undefined;
       const hits = await workspace.searchText(piece, { maxResults: PROMPT_SEARCH_RESULTS });
-      if (hits.length === 0) continue;
       const [hit] = hits;
+      if (hit === undefined) continue;
       const where = hits.length === 1 ? '' : ` (first of ${hits.length} matches)`;
       return {
         file: hit.file,

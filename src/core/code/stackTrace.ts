@@ -56,7 +56,7 @@ function pythonFrame(line: string): StackFrame | undefined {
   const match = PYTHON_FRAME.exec(line);
   if (match === null) return undefined;
   const [, file, lineNumber, fn] = match;
-  return { file, line: Number(lineNumber), column: undefined, function: fn, language: 'python' };
+  return { file: file!, line: Number(lineNumber), column: undefined, function: fn, language: 'python' };
 }
 
 /** Go prints `main.(*Agent).run(0xc000010000, {0x4c1234, 0x5})` (or `created by …`) then `\t/app/main.go:42 +0x1d`. */
@@ -66,8 +66,8 @@ function goFrame(line: string, previousLine: string): StackFrame | undefined {
   const [, file, lineNumber] = match;
   const header = previousLine.trim();
   const createdBy = GO_CREATED_BY.exec(header);
-  const fn = createdBy !== null ? createdBy[1] : withoutTrailingArguments(header);
-  return { file, line: Number(lineNumber), column: undefined, function: fn, language: 'go' };
+  const fn = createdBy !== null ? createdBy[1]! : withoutTrailingArguments(header);
+  return { file: file!, line: Number(lineNumber), column: undefined, function: fn, language: 'go' };
 }
 
 function dotnetFrame(line: string): StackFrame | undefined {
@@ -75,10 +75,10 @@ function dotnetFrame(line: string): StackFrame | undefined {
   if (match === null) return undefined;
   const [, method, file, lineNumber] = match;
   return {
-    file,
+    file: file!,
     line: Number(lineNumber),
     column: undefined,
-    function: dotnetMethodName(method),
+    function: dotnetMethodName(method!),
     language: 'dotnet',
   };
 }
@@ -86,13 +86,14 @@ function dotnetFrame(line: string): StackFrame | undefined {
 function javaFrame(line: string): StackFrame | undefined {
   const match = JAVA_FRAME.exec(line);
   if (match === null) return undefined;
-  const source = JAVA_SOURCE.exec(match[2]);
+  const source = JAVA_SOURCE.exec(match[2]!);
   // `(Native Method)` and `(Unknown Source)` name no file.
   if (source === null) return undefined;
   // Java 9+ prefixes the module or class loader: `java.base/java.lang.Thread.run`, `app//com.example.Main.main`.
-  const method = match[1].slice(match[1].lastIndexOf('/') + 1);
+  const qualified = match[1]!;
+  const method = qualified.slice(qualified.lastIndexOf('/') + 1);
   return {
-    file: source[1],
+    file: source[1]!,
     line: source[2] === undefined ? undefined : Number(source[2]),
     column: undefined,
     function: method,
@@ -102,7 +103,7 @@ function javaFrame(line: string): StackFrame | undefined {
 
 function nodeFrame(line: string): StackFrame | undefined {
   const withFunction = NODE_FRAME_WITH_FUNCTION.exec(line);
-  const fn = withFunction === null ? undefined : nodeFunctionName(withFunction[1]);
+  const fn = withFunction === null ? undefined : nodeFunctionName(withFunction[1]!);
   const locationText = withFunction !== null ? withFunction[2] : NODE_FRAME_BARE.exec(line)?.[1];
   if (locationText === undefined) return undefined;
   const location = nodeLocation(locationText);
@@ -119,7 +120,8 @@ function nodeLocation(text: string): Pick<StackFrame, 'file' | 'line' | 'column'
   const match = origin ?? LOCATION.exec(text);
   // `<anonymous>`, `native`, `index 0` (Promise.all) carry no position.
   if (match === null) return undefined;
-  const [, file, line, column] = match;
+  const [, path, line, column] = match;
+  const file = path!;
   return {
     file: file.startsWith('file://') ? slashPath(file) : file,
     line: Number(line),
@@ -164,9 +166,9 @@ function innermostFirst(printed: StackFrame[]): StackFrame[] {
   const ordered: StackFrame[] = [];
   let runStart = 0;
   for (let index = 1; index <= printed.length; index++) {
-    if (index < printed.length && printed[index].language === printed[runStart].language) continue;
+    if (index < printed.length && printed[index]!.language === printed[runStart]!.language) continue;
     const run = printed.slice(runStart, index);
-    ordered.push(...(printed[runStart].language === 'python' ? run.reverse() : run));
+    ordered.push(...(printed[runStart]!.language === 'python' ? run.reverse() : run));
     runStart = index;
   }
   return ordered;
@@ -226,7 +228,7 @@ export function isLibraryFrame(frame: StackFrame): boolean {
 
 /** `runtime.gopanic`, `net/http.(*conn).serve` and the builtin `panic` are standard; `github.com/…` and `main` are not. */
 function isGoStandardPackage(fn: string): boolean {
-  const firstElement = fn.includes('/') ? fn.slice(0, fn.indexOf('/')) : fn.split('.')[0];
+  const firstElement = fn.includes('/') ? fn.slice(0, fn.indexOf('/')) : fn.split('.')[0]!;
   return firstElement !== '' && firstElement !== 'main' && !firstElement.includes('.');
 }
 

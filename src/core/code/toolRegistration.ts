@@ -107,7 +107,7 @@ function decoratorBlockAbove(text: string, index: number): string {
   lines.pop();
   const block: string[] = [];
   for (let i = lines.length - 1; i >= 0 && block.length < DECORATOR_LOOKBACK_LINES; i--) {
-    const line = lines[i];
+    const line = lines[i]!;
     if (line.trim() === '' || /:\s*$/.test(line)) break;
     block.unshift(line);
   }

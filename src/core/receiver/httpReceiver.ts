@@ -41,7 +41,7 @@ const CONTENT_TYPES: Record<Encoding, string> = {
 };
 
 /** google.rpc.Code for each status we send (gRPC's HTTP mapping, as the Collector uses it). */
-const RPC_CODES: Record<number, number> = {
+const RPC_CODES = {
   400: 3, // INVALID_ARGUMENT
   404: 12, // UNIMPLEMENTED
   405: 12,
@@ -49,14 +49,17 @@ const RPC_CODES: Record<number, number> = {
   415: 3,
   500: 13, // INTERNAL
   503: 14, // UNAVAILABLE
-};
+} as const satisfies Record<number, number>;
+
+/** The statuses a request is refused with: each has its google.rpc.Code above. */
+type RejectionStatus = keyof typeof RPC_CODES;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A request the receiver refuses: the status and the message sent back in a google.rpc.Status. */
 class Rejection extends Error {
   constructor(
-    readonly status: number,
+    readonly status: RejectionStatus,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -131,7 +134,7 @@ export class OtlpHttpReceiver {
     response: http.ServerResponse,
     expectsContinue: boolean,
   ): Promise<void> {
-    const path = (request.url ?? '/').split('?', 1)[0];
+    const path = (request.url ?? '/').split('?', 1)[0]!;
     const encoding = MEDIA_TYPES.get(mediaTypeOf(request.headers['content-type']));
     try {
       const { signal, coding } = this.checkHeaders(request, path, encoding);
@@ -265,7 +268,7 @@ function decode<R>(codec: SignalCodec<R>, encoding: Encoding, body: Buffer): R {
 
 /** `application/JSON; charset=utf-8` → `application/json`. */
 function mediaTypeOf(header: string | undefined): string {
-  return (header ?? '').split(';', 1)[0].trim().toLowerCase();
+  return (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 
 type ContentCoding = 'identity' | 'gzip' | 'deflate';
@@ -315,7 +318,7 @@ function inflate(raw: Buffer, coding: 'gzip' | 'deflate', limit: number): Promis
 
 /** RFC 1950: compression method 8 and a header checksum divisible by 31. */
 function hasZlibHeader(bytes: Buffer): boolean {
-  return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
+  return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
 }
 
 function internalError(error: unknown): Rejection {
