@@ -86,9 +86,9 @@ async function fixtureTrace(path: string): Promise<{ traceId: string; start: big
   ) as Array<{ traceId: string; startTimeUnixNano: string }>;
   const start = spans.reduce(
     (min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min),
-    BigInt(spans[0].startTimeUnixNano),
+    BigInt(spans[0]!.startTimeUnixNano),
   );
-  return { traceId: spans[0].traceId.toLowerCase(), start };
+  return { traceId: spans[0]!.traceId.toLowerCase(), start };
 }
 
 function summarySpans(summary: SummaryJson): Array<[string, string | null, string]> {
@@ -201,8 +201,8 @@ describe('ai-trace-lens summarize', () => {
     assert.equal(summary.traces.length, 1);
     const expected = await fixtureSpans(AGENT_JSON);
     assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
-    assert.equal(summary.traces[0].spanCount, expected.length);
-    assert.equal(summary.traces[0].spans[0].parentSpanId, null, 'the root comes first');
+    assert.equal(summary.traces[0]!.spanCount, expected.length);
+    assert.equal(summary.traces[0]!.spans[0]!.parentSpanId, null, 'the root comes first');
   });
 
   test('the protobuf fixture, gzipped or not, summarizes exactly like its JSON twin', async () => {
@@ -302,7 +302,7 @@ describe('ai-trace-lens summarize', () => {
     const expected = await fixtureSpans(AGENT_JSON);
     const lines = result.stdout.trimEnd().split('\n');
     const root = expected.find(([, parent]) => parent === null)!;
-    assert.ok(lines[0].startsWith(`${root[2]} · `), lines[0]);
+    assert.ok(lines[0]!.startsWith(`${root[2]} · `), lines[0]);
     assert.equal(lines.length, 2 + expected.length, 'a header, the trace id, one line per span');
     for (const [, , name] of expected) assert.ok(result.stdout.includes(` ${name} · `), name);
   });
@@ -340,7 +340,7 @@ describe('ai-trace-lens serve', () => {
     });
     lines.close();
     const [first, second] = read;
-    const match = /^listening http:\/\/127\.0\.0\.1:(\d+)$/.exec(first);
+    const match = /^listening http:\/\/127\.0\.0\.1:(\d+)$/.exec(first!);
     assert.ok(match, first);
     const grpcMatch = second === undefined ? undefined : /^listening grpc:\/\/127\.0\.0\.1:(\d+)$/.exec(second);
     if (second !== undefined) assert.ok(grpcMatch, second);
@@ -423,9 +423,9 @@ describe('ai-trace-lens serve', () => {
       span.name,
     ]);
     assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
-    assert.equal(summary.traces[0].service, 'cli-serve-test');
+    assert.equal(summary.traces[0]!.service, 'cli-serve-test');
     assert.deepEqual(
-      summary.traces[0].spans.map((span) => [span.kind, span.inputTokens, span.outputTokens]),
+      summary.traces[0]!.spans.map((span) => [span.kind, span.inputTokens, span.outputTokens]),
       [
         ['agent', null, null],
         ['llm', 10, 3],

@@ -248,7 +248,7 @@ describe('OTel JS SDK exporters → OtlpHttpReceiver', () => {
       for (const line of accepted) assert.ok(line.includes(format), line);
 
       assert.equal(sdkSpans.length, 4);
-      const traceId = sdkSpans[0].spanContext().traceId;
+      const traceId = sdkSpans[0]!.spanContext().traceId;
       const record = store.getTrace(traceId);
       assert.ok(record, 'the trace is in the store');
       assert.equal(store.traceCount, 1);
@@ -274,7 +274,7 @@ describe('OTel JS SDK exporters → OtlpHttpReceiver', () => {
           ['tools/call get_weather', 'execute_tool get_weather'],
         ],
       );
-      const llm = record.spans()[1].ai;
+      const llm = record.spans()[1]!.ai;
       assert.equal(llm.requestModel, 'gpt-4o');
       assert.equal(llm.responseModel, 'gpt-4o-2024-08-06');
       assert.equal(llm.inputTokens, 1200);

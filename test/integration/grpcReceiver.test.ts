@@ -276,8 +276,8 @@ describe('OtlpGrpcReceiver', () => {
         relay.close();
       }
     }
-    assert.ok(sent.none > prompt.length, `uncompressed: ${sent.none} bytes`);
-    assert.ok(sent.gzip < prompt.length / 10, `gzip: ${sent.gzip} bytes`);
+    assert.ok(sent.none! > prompt.length, `uncompressed: ${sent.none} bytes`);
+    assert.ok(sent.gzip! < prompt.length / 10, `gzip: ${sent.gzip} bytes`);
     const prompts = received
       .flatMap((result) => spansOf(result.request))
       .map((span) => span.attributes.get('gen_ai.prompt'));
@@ -289,10 +289,10 @@ describe('OtlpGrpcReceiver', () => {
     const response = decodeResponseProto(await call(client, protobufRequest([ROOT, BAD_ID])));
     const partial = response.partialSuccess as { rejectedSpans: string; errorMessage: string };
     assert.equal(partial.rejectedSpans, '1');
-    assert.equal(partial.errorMessage, received[0].rejectionMessage);
+    assert.equal(partial.errorMessage, received[0]!.rejectionMessage);
     assert.ok(partial.errorMessage.length > 0);
     assert.deepEqual(
-      spansOf(received[0].request).map((span) => span.spanId),
+      spansOf(received[0]!.request).map((span) => span.spanId),
       [ROOT.spanId],
     );
   });
@@ -472,7 +472,7 @@ describe('OtlpGrpcReceiver with log and metric handlers', () => {
         ['second', SeverityNumber.ERROR, ''],
       ],
     );
-    assert.equal(records[0].resource.attributes.get('service.name'), 'grpc-travel-agent');
+    assert.equal(records[0]!.resource.attributes.get('service.name'), 'grpc-travel-agent');
     const counter = metrics
       .flatMap((result) => metricsOf(result.request))
       .find((m) => m.name === 'gen_ai.client.requests');

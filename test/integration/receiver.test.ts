@@ -105,7 +105,7 @@ describe('OtlpHttpReceiver', () => {
       assert.equal(response.headers['content-type'], 'application/x-protobuf');
       assert.equal(response.body.length, 0, 'an ExportTraceServiceResponse without partial_success is empty');
       assert.equal(received.length, 1);
-      const spans = spansOf(received[0].request);
+      const spans = spansOf(received[0]!.request);
       assert.deepEqual(
         spans.map((span) => [span.traceId, span.spanId, span.parentSpanId, span.name]),
         [
@@ -113,7 +113,7 @@ describe('OtlpHttpReceiver', () => {
           [TRACE_ID, CHILD.spanId, ROOT.spanId, CHILD.name],
         ],
       );
-      assert.equal(spans[1].startTimeUnixNano, 1_700_000_000_000_000_001n);
+      assert.equal(spans[1]!.startTimeUnixNano, 1_700_000_000_000_000_001n);
     });
 
     test('JSON whatever the media type case and parameters, answering {}', async () => {
@@ -158,7 +158,7 @@ describe('OtlpHttpReceiver', () => {
       const body = decodeResponseProto(response.body);
       const partial = body.partialSuccess as { rejectedSpans: string; errorMessage: string };
       assert.equal(partial.rejectedSpans, '1');
-      assert.equal(partial.errorMessage, received[0].rejectionMessage);
+      assert.equal(partial.errorMessage, received[0]!.rejectionMessage);
       assert.ok(partial.errorMessage.length > 0);
       assert.deepEqual(spanIds(received[0]), [ROOT.spanId]);
     });
@@ -168,7 +168,7 @@ describe('OtlpHttpReceiver', () => {
       assert.equal(response.status, 200);
       const body = JSON.parse(response.body.toString('utf8'));
       assert.equal(Number(body.partialSuccess.rejectedSpans), 1);
-      assert.equal(body.partialSuccess.errorMessage, received[0].rejectionMessage);
+      assert.equal(body.partialSuccess.errorMessage, received[0]!.rejectionMessage);
       assert.deepEqual(spanIds(received[0]), [CHILD.spanId]);
     });
 

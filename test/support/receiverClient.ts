@@ -59,7 +59,11 @@ interface MessageType {
 // The generated code's typings only say `Root`; these are the two messages the tests use.
 const traceService = (
   root as unknown as {
-    opentelemetry: { proto: { collector: { trace: { v1: Record<string, MessageType> } } } };
+    opentelemetry: {
+      proto: {
+        collector: { trace: { v1: Record<'ExportTraceServiceRequest' | 'ExportTraceServiceResponse', MessageType> } };
+      };
+    };
   }
 ).opentelemetry.proto.collector.trace.v1;
 
@@ -138,7 +142,7 @@ export function jsonRequest(spans: TestSpan[], service = 'receiver-test') {
 /** The same request as `jsonRequest`, protobuf-encoded by protobufjs. */
 export function protobufRequest(spans: TestSpan[], service?: string): Uint8Array {
   const request = jsonRequest(spans, service);
-  for (const span of request.resourceSpans[0].scopeSpans[0].spans as Record<string, unknown>[]) {
+  for (const span of request.resourceSpans[0]!.scopeSpans[0]!.spans as Record<string, unknown>[]) {
     for (const key of ['traceId', 'spanId', 'parentSpanId']) {
       if (typeof span[key] === 'string') span[key] = Buffer.from(span[key] as string, 'hex');
     }

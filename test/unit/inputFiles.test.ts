@@ -61,13 +61,13 @@ describe('parseOtlpFile', () => {
     const contents = parseText(`\n${line(FIRST)}\n{"resourceSpans": [}\n\n${line(THIRD)}\n`, 'export.jsonl');
     assert.deepEqual(names(contents), [['first', 'first child'], ['third']]);
     assert.equal(contents.problems.length, 1);
-    assert.match(contents.problems[0], /^export\.jsonl line 3: \S/);
+    assert.match(contents.problems[0]!, /^export\.jsonl line 3: \S/);
   });
 
   test('JSON Lines whose first line is damaged still yield the lines after it', () => {
     const contents = parseText(`{"resourceSpans": [{"scopeSpans": [\n${line(SECOND)}\n`, 'cut.jsonl');
     assert.deepEqual(names(contents), [['second']]);
-    assert.match(contents.problems[0], /^cut\.jsonl line 1: /);
+    assert.match(contents.problems[0]!, /^cut\.jsonl line 1: /);
   });
 
   test('logs and metrics requests are told apart by their first key, in JSON Lines and as whole documents', () => {
@@ -209,7 +209,7 @@ describe('parseOtlpFile', () => {
   test('spans the decoder rejects stay counted on their request', () => {
     const contents = parseText(line([...SECOND, { traceId: '01', spanId: '02', name: 'bad' }]));
     assert.deepEqual(names(contents), [['second']]);
-    assert.equal(contents.requests[0].rejectedSpans, 1);
+    assert.equal(contents.requests[0]!.rejectedSpans, 1);
   });
 
   test('errors name the file and say what is wrong', () => {

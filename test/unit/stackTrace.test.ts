@@ -108,9 +108,9 @@ describe('Java stacks', () => {
   });
 
   test('the source path keeps the package and drops inner-class suffixes', () => {
-    assert.equal(javaSourcePath(frames[2]), 'com/example/agent/Agent.java');
-    assert.equal(javaSourcePath(frames[0]), 'com/openai/core/handlers/ErrorHandler.kt');
-    const defaultPackage = parseStackTrace('\tat Main.main(Main.java:5)')[0];
+    assert.equal(javaSourcePath(frames[2]!), 'com/example/agent/Agent.java');
+    assert.equal(javaSourcePath(frames[0]!), 'com/openai/core/handlers/ErrorHandler.kt');
+    const defaultPackage = parseStackTrace('\tat Main.main(Main.java:5)')[0]!;
     assert.equal(javaSourcePath(defaultPackage), 'Main.java');
   });
 });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { formatDuration } from '../../src/core/format';
 import { SpanKind, StatusCode } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
-import { renderSummaryText, summarizeStore } from '../../src/core/summarize';
+import { renderSummaryText, summarizeStore, type SpanSummaryJson } from '../../src/core/summarize';
 import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
 
 const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -77,6 +77,9 @@ function agentTraceStore(): TraceStore {
   return store;
 }
 
+/** The agent trace's spans in summary order: agent, llm, tool, orphan. */
+type AgentTraceSpans = [SpanSummaryJson, SpanSummaryJson, SpanSummaryJson, SpanSummaryJson];
+
 describe('summarizeStore', () => {
   test('lists traces oldest first and spans parents first, siblings by start', () => {
     const summary = summarizeStore(agentTraceStore());
@@ -85,7 +88,7 @@ describe('summarizeStore', () => {
       [EARLIER_TRACE, AGENT_TRACE],
     );
     assert.deepEqual(
-      summary.traces[1].spans.map((span) => span.name),
+      summary.traces[1]!.spans.map((span) => span.name),
       ['invoke_agent planner', 'chat gpt-4o', 'execute_tool get_weather', 'late orphan'],
     );
   });
@@ -93,7 +96,7 @@ describe('summarizeStore', () => {
   test('has exactly the documented fields, JSON-safe (no bigint, no undefined)', () => {
     const summary = summarizeStore(agentTraceStore());
     assert.deepEqual(JSON.parse(JSON.stringify(summary)), summary);
-    const trace = summary.traces[1];
+    const trace = summary.traces[1]!;
     assert.deepEqual(Object.keys(trace), [
       'traceId',
       'rootName',
@@ -132,7 +135,7 @@ describe('summarizeStore', () => {
   });
 
   test('trace fields come from the store summary', () => {
-    const trace = summarizeStore(agentTraceStore()).traces[1];
+    const trace = summarizeStore(agentTraceStore()).traces[1]!;
     assert.equal(trace.rootName, 'invoke_agent planner');
     assert.equal(trace.service, 'travel-app');
     assert.equal(trace.durationMs, 3010, 'from the agent start to the orphan end');
@@ -143,7 +146,8 @@ describe('summarizeStore', () => {
   });
 
   test('span fields: ids, parent links, kinds, status, timings, model and token fields', () => {
-    const [agent, llm, tool, orphan] = summarizeStore(agentTraceStore()).traces[1].spans;
+    // The first test checks that the trace has these four spans in this order.
+    const [agent, llm, tool, orphan] = summarizeStore(agentTraceStore()).traces[1]!.spans as AgentTraceSpans;
     assert.equal(agent.parentSpanId, null);
     assert.equal(llm.parentSpanId, agent.spanId);
     assert.equal(orphan.parentSpanId, '00000000000000ff', 'an orphan keeps the id of its missing parent');
@@ -162,7 +166,7 @@ describe('summarizeStore', () => {
   });
 
   test('unknown values are null; code is null without any location, else an object with nulls inside', () => {
-    const [agent, , tool] = summarizeStore(agentTraceStore()).traces[1].spans;
+    const [agent, , tool] = summarizeStore(agentTraceStore()).traces[1]!.spans as AgentTraceSpans;
     for (const field of ['requestModel', 'inputTokens', 'cachedTokens', 'streaming', 'ttftMs', 'toolName'] as const) {
       assert.equal(agent[field], null, field);
     }
@@ -182,8 +186,8 @@ describe('renderSummaryText', () => {
     const text = renderSummaryText(agentTraceStore());
     const blocks = text.trimEnd().split('\n\n');
     assert.equal(blocks.length, 2);
-    assert.match(blocks[0], /^earlier · service test-service · /);
-    const lines = blocks[1].split('\n');
+    assert.match(blocks[0]!, /^earlier · service test-service · /);
+    const lines = blocks[1]!.split('\n');
     assert.equal(
       lines[0],
       `invoke_agent planner · service travel-app · ${formatDuration(3010)} · 4 spans · 1.2k→340 tok · 1 error`,
@@ -193,10 +197,10 @@ describe('renderSummaryText', () => {
     const spanLines = lines.slice(2);
     assert.equal(spanLines.length, 4);
     assert.deepEqual(spanLines.map(indent), [2, 4, 4, 2]);
-    assert.match(spanLines[0], /^ {2}agent +invoke_agent planner · /);
-    assert.match(spanLines[1], /llm +chat gpt-4o · gpt-4o-2024-08-06 · 1\.2 s · 1\.2k→340 tok · TTFT 250 ms$/);
-    assert.match(spanLines[2], /tool +execute_tool get_weather · get_weather · 200 ms {2}\[ERROR timeout\]$/);
-    assert.match(spanLines[3], /late orphan · .*\[parent 00000000000000ff missing\]$/);
+    assert.match(spanLines[0]!, /^ {2}agent +invoke_agent planner · /);
+    assert.match(spanLines[1]!, /llm +chat gpt-4o · gpt-4o-2024-08-06 · 1\.2 s · 1\.2k→340 tok · TTFT 250 ms$/);
+    assert.match(spanLines[2]!, /tool +execute_tool get_weather · get_weather · 200 ms {2}\[ERROR timeout\]$/);
+    assert.match(spanLines[3]!, /late orphan · .*\[parent 00000000000000ff missing\]$/);
   });
 
   test('says so when there is nothing to show', () => {
