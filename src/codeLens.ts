@@ -169,9 +169,9 @@ class LocationIndex {
       }
       if (place === null) continue;
       let lines = this.byFile.get(place.uri);
-      if (lines === undefined) this.byFile.set(place.uri, (lines = new Map()));
+      if (lines === undefined) this.byFile.set(place.uri, (lines = new Map<number, Map<string, LocationCall>>()));
       let calls = lines.get(place.line);
-      if (calls === undefined) lines.set(place.line, (calls = new Map()));
+      if (calls === undefined) lines.set(place.line, (calls = new Map<string, LocationCall>()));
       calls.set(`${traceId}/${node.span.spanId}`, locationCall(node));
       places.add(placeKey(place));
       changed = true;

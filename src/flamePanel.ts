@@ -410,7 +410,7 @@ export class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     this.attach(panel, traceId, spanId);
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const { traceId, selectedSpanId } = (typeof state === 'object' && state !== null ? state : {}) as {
       traceId?: unknown;
       selectedSpanId?: unknown;
@@ -418,10 +418,11 @@ export class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerial
     if (typeof traceId !== 'string' || !TRACE_ID.test(traceId) || this.panels.has(traceId)) {
       // Nothing to show it with (no saved state, or that trace already has a panel).
       panel.dispose();
-      return;
+      return Promise.resolve();
     }
     const spanId = typeof selectedSpanId === 'string' && SPAN_ID.test(selectedSpanId) ? selectedSpanId : undefined;
     this.attach(panel, traceId, spanId);
+    return Promise.resolve();
   }
 
   /** Stops every panel's listeners but leaves the panels open: VS Code restores them after a reload. */

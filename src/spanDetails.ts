@@ -27,6 +27,7 @@ export function parseSpanDetailsUri(value: unknown): { traceId: string; spanId: 
 export function titleOf(name: string): string {
   const title = name
     .replace(/[/\\]/g, '∕')
+    // eslint-disable-next-line no-control-regex -- control characters are among what a file name cannot hold
     .replace(/[\u0000-\u001f\u007f:*?"<>|]+/g, ' ')
     .trim();
   if (title === '') return 'span';

@@ -153,7 +153,7 @@ export class FlameChart {
     const to = Math.min(total, Math.max(x1, from + MIN_VISIBLE_UNITS));
     const k = total / (to - from);
     const transform = zoomIdentity.translate((-k * from * this.width) / total, 0).scale(k);
-    select(this.canvas).call(this.zoomBehavior.transform, transform);
+    select(this.canvas).call((canvas) => this.zoomBehavior.transform(canvas, transform));
   }
 
   resetZoom(): void {
@@ -161,7 +161,7 @@ export class FlameChart {
       this.pendingDomain = null;
       return;
     }
-    select(this.canvas).call(this.zoomBehavior.transform, zoomIdentity);
+    select(this.canvas).call((canvas) => this.zoomBehavior.transform(canvas, zoomIdentity));
   }
 
   /** Zooms to a span with a margin on each side. */

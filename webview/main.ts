@@ -62,7 +62,8 @@ function beforeInit(app: FlameApp, message: ToWebview): void {
 
 try {
   traceId = readTraceId();
-  let app: FlameApp | undefined;
+  // The listener ignores messages while this is undefined: until FlameApp is built, for good if its constructor throws.
+  let app: FlameApp | undefined = undefined;
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (!isToWebview(event.data) || app === undefined) return;
     try {

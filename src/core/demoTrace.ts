@@ -84,9 +84,13 @@ export function buildDemoTrace(options: DemoTraceOptions = {}): DemoTrace {
   const weatherCallId = 'call_' + hex(6);
   const rateCallId = 'call_' + hex(6);
   const sessionId = hex(8);
-  const weatherArguments = JSON.stringify({ city: 'Lisbon', date: 'Friday' });
-  const weatherResult = JSON.stringify({ city: 'Lisbon', forecast: 'sunny', highC: 24, lowC: 16, rainChance: 0.05 });
-  const rateArguments = JSON.stringify({ from: 'USD', to: 'EUR' });
+  // Tool spans carry these as JSON text, the messages' parts as objects.
+  const weatherInput = { city: 'Lisbon', date: 'Friday' };
+  const weatherOutput = { city: 'Lisbon', forecast: 'sunny', highC: 24, lowC: 16, rainChance: 0.05 };
+  const rateInput = { from: 'USD', to: 'EUR' };
+  const weatherArguments = JSON.stringify(weatherInput);
+  const weatherResult = JSON.stringify(weatherOutput);
+  const rateArguments = JSON.stringify(rateInput);
 
   const agentSpans: DemoSpan[] = [
     {
@@ -160,8 +164,8 @@ export function buildDemoTrace(options: DemoTraceOptions = {}): DemoTrace {
           {
             role: 'assistant',
             parts: [
-              { type: 'tool_call', id: weatherCallId, name: 'get_weather', arguments: JSON.parse(weatherArguments) },
-              { type: 'tool_call', id: rateCallId, name: 'get_exchange_rate', arguments: JSON.parse(rateArguments) },
+              { type: 'tool_call', id: weatherCallId, name: 'get_weather', arguments: weatherInput },
+              { type: 'tool_call', id: rateCallId, name: 'get_exchange_rate', arguments: rateInput },
             ],
             finish_reason: 'tool_calls',
           },
@@ -258,14 +262,14 @@ export function buildDemoTrace(options: DemoTraceOptions = {}): DemoTrace {
           {
             role: 'assistant',
             parts: [
-              { type: 'tool_call', id: weatherCallId, name: 'get_weather', arguments: JSON.parse(weatherArguments) },
-              { type: 'tool_call', id: rateCallId, name: 'get_exchange_rate', arguments: JSON.parse(rateArguments) },
+              { type: 'tool_call', id: weatherCallId, name: 'get_weather', arguments: weatherInput },
+              { type: 'tool_call', id: rateCallId, name: 'get_exchange_rate', arguments: rateInput },
             ],
           },
           {
             role: 'tool',
             parts: [
-              { type: 'tool_call_response', id: weatherCallId, response: JSON.parse(weatherResult) },
+              { type: 'tool_call_response', id: weatherCallId, response: weatherOutput },
               { type: 'tool_call_response', id: rateCallId, response: { error: 'TimeoutError' } },
             ],
           },

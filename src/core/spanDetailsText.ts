@@ -245,6 +245,7 @@ function writeString(lines: string[], pad: string, head: string, value: string):
     for (const line of JSON.stringify(json, null, 2).split('\n')) lines.push(`${pad}${INDENT}${line}`);
     return;
   }
+  // eslint-disable-next-line no-control-regex -- a YAML block scalar holds no control character but tab and newline
   if (value.includes('\n') && !/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/.test(value)) {
     // A literal block keeps long text (prompts, stack traces) readable; `+` keeps a trailing newline, `-` adds none.
     const body = value.endsWith('\n') ? value.slice(0, -1) : value;
@@ -350,6 +351,7 @@ function codeLocation(code: {
 }
 
 export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters (newlines among them) are what it takes out
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 

@@ -47,7 +47,7 @@ function groupByOrigin<T extends { readonly resource: Resource; readonly scope: 
   const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
   for (const item of items) {
     let scopes = byResource.get(item.resource);
-    if (!scopes) byResource.set(item.resource, (scopes = new Map()));
+    if (!scopes) byResource.set(item.resource, (scopes = new Map<InstrumentationScope, T[]>()));
     let scoped = scopes.get(item.scope);
     if (!scoped) scopes.set(item.scope, (scoped = []));
     scoped.push(item);

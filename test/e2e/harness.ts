@@ -50,7 +50,7 @@ interface Manifest {
 }
 
 /** The package.json the vsix was built from: titles and names in the UI come from it, never from the tests. */
-const manifest: Manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 /** The label the command palette shows for a contributed command: `Category: Title`. */
@@ -841,8 +841,8 @@ function startCodeServer(root: string, args: string[]): Promise<CodeServer> {
         resolveStart({ child, exited, port: Number(match[1]) });
       }
     };
-    child.stdout!.on('data', onOutput);
-    child.stderr!.on('data', onOutput);
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
     child.once('error', fail);
     child.once('exit', (code, signal) => fail(new Error(`code-server exited early (${code ?? signal})`)));
   });

@@ -64,9 +64,22 @@ function finished(child: ChildProcessWithoutNullStreams): Promise<CliResult> {
 
 const runCli = (args: string[]) => finished(startCli(args));
 
+/** What the tests read of an OTLP JSON fixture. */
+interface FixtureRequest {
+  resourceSpans: Array<{
+    scopeSpans: Array<{
+      spans: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; startTimeUnixNano: string }>;
+    }>;
+  }>;
+}
+
+async function readFixture(path: string): Promise<FixtureRequest> {
+  return JSON.parse(await readFile(path, 'utf8')) as FixtureRequest;
+}
+
 /** The spans of an OTLP JSON fixture, read straight from its JSON: id, lowercase parent id or null, name. */
 async function fixtureSpans(path: string): Promise<Array<[string, string | null, string]>> {
-  const request = JSON.parse(await readFile(path, 'utf8'));
+  const request = await readFixture(path);
   const spans: Array<[string, string | null, string]> = [];
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
@@ -80,10 +93,8 @@ async function fixtureSpans(path: string): Promise<Array<[string, string | null,
 
 /** A one-trace fixture's trace id and earliest start. */
 async function fixtureTrace(path: string): Promise<{ traceId: string; start: bigint }> {
-  const request = JSON.parse(await readFile(path, 'utf8'));
-  const spans = request.resourceSpans.flatMap((resource: { scopeSpans: Array<{ spans: unknown[] }> }) =>
-    resource.scopeSpans.flatMap((scope) => scope.spans),
-  ) as Array<{ traceId: string; startTimeUnixNano: string }>;
+  const request = await readFixture(path);
+  const spans = request.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
   const start = spans.reduce(
     (min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min),
     BigInt(spans[0]!.startTimeUnixNano),
@@ -197,7 +208,7 @@ describe('ai-trace-lens summarize', () => {
     const result = await runCli(['summarize', '--json', AGENT_JSON]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '');
-    const summary: SummaryJson = JSON.parse(result.stdout);
+    const summary = JSON.parse(result.stdout) as SummaryJson;
     assert.equal(summary.traces.length, 1);
     const expected = await fixtureSpans(AGENT_JSON);
     assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
@@ -224,7 +235,7 @@ describe('ai-trace-lens summarize', () => {
     await writeFile(path, `${(await Promise.all(lines)).join('\n')}\n\n`);
     const result = await runCli(['summarize', '--json', path]);
     assert.equal(result.code, 0, result.stderr);
-    const summary: SummaryJson = JSON.parse(result.stdout);
+    const summary = JSON.parse(result.stdout) as SummaryJson;
     assert.equal(summary.traces.length, 2);
     const expected = [...(await fixtureSpans(AGENT_JSON)), ...(await fixtureSpans(join(FIXTURES, 'vercel-ai.json')))];
     assert.deepEqual(summarySpans(summary).sort(bySpanId), expected.sort(bySpanId));
@@ -269,7 +280,7 @@ describe('ai-trace-lens summarize', () => {
     );
     const result = await runCli(['summarize', '--json', ...files]);
     assert.deepEqual([result.code, result.stderr], [0, '']);
-    const summary: SummaryJson = JSON.parse(result.stdout);
+    const summary = JSON.parse(result.stdout) as SummaryJson;
     assertChatJoined(summary, llmSpanId);
     assert.equal(summary.metricDataPoints, RECORDED_POINTS.length);
   });
@@ -282,7 +293,7 @@ describe('ai-trace-lens summarize', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`${escape(bad)}: not a valid protobuf ExportTraceServiceRequest`));
     assert.match(result.stderr, new RegExp(`${escape(missing)}: .*ENOENT`));
-    const summary: SummaryJson = JSON.parse(result.stdout);
+    const summary = JSON.parse(result.stdout) as SummaryJson;
     assert.equal(summary.traces.length, 2, 'both good files are in the output');
   });
 
@@ -416,7 +427,7 @@ describe('ai-trace-lens serve', () => {
     await writeFile(snapshot, written);
     const summarized = await runCli(['summarize', '--json', snapshot]);
     assert.equal(summarized.code, 0, summarized.stderr);
-    const summary: SummaryJson = JSON.parse(summarized.stdout);
+    const summary = JSON.parse(summarized.stdout) as SummaryJson;
     const expected = sdkSpans.map((span): [string, string | null, string] => [
       span.spanContext().spanId,
       span.parentSpanContext?.spanId ?? null,
@@ -460,7 +471,10 @@ describe('ai-trace-lens serve', () => {
       span.parentSpanContext?.spanId ?? null,
       span.name,
     ]);
-    assert.deepEqual(summarySpans(JSON.parse(summarized.stdout)).sort(bySpanId), expected.sort(bySpanId));
+    assert.deepEqual(
+      summarySpans(JSON.parse(summarized.stdout) as SummaryJson).sort(bySpanId),
+      expected.sort(bySpanId),
+    );
   });
 
   test('--out records logs requests too; summarize joins them to their spans: logCount and the transcript', async () => {
@@ -481,7 +495,7 @@ describe('ai-trace-lens serve', () => {
     assert.equal(ended.code, 0, ended.stderr);
     const lines = written.trimEnd().split('\n');
     assert.deepEqual(
-      lines.map((line) => Object.keys(JSON.parse(line))[0]).sort(),
+      lines.map((line) => Object.keys(JSON.parse(line) as object)[0]).sort(),
       ['resourceLogs', 'resourceLogs', 'resourceLogs', 'resourceSpans'],
       'one OTLP JSON request per line, told apart by their top-level key',
     );
@@ -489,7 +503,7 @@ describe('ai-trace-lens serve', () => {
     await writeFile(snapshot, written);
     const summarized = await runCli(['summarize', '--json', snapshot]);
     assert.equal(summarized.code, 0, summarized.stderr);
-    assertChatJoined(JSON.parse(summarized.stdout), llmSpanId);
+    assertChatJoined(JSON.parse(summarized.stdout) as SummaryJson, llmSpanId);
   });
 
   test('--out records metrics requests over HTTP and gRPC, one line each, decoding back to the recorded points', async () => {

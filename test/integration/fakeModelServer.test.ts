@@ -9,6 +9,31 @@ import { DEFAULT_ANSWER, FakeModelServer, splitInto } from '../support/fakeModel
 const USAGE = { promptTokens: 40, completionTokens: 12, cachedTokens: 8 };
 const TOOLS = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
 
+/** What the tests read of OpenAI's response bodies. */
+interface ToolCall {
+  function: { name: string; arguments: string };
+}
+interface ChatCompletion {
+  object: string;
+  model: string;
+  choices: { message: { role: string; content: string | null; tool_calls?: ToolCall[] }; finish_reason: string }[];
+  usage: unknown;
+}
+interface ChatCompletionChunk {
+  model: string;
+  choices: { delta: { content?: string; tool_calls?: ToolCall[] }; finish_reason: string | null }[];
+  usage?: { prompt_tokens_details: { cached_tokens: number } };
+}
+/** `Vector` is `number[]`, or a base64 string for `encoding_format: 'base64'`. */
+interface Embeddings<Vector> {
+  model: string;
+  data: { embedding: Vector }[];
+  usage: unknown;
+}
+interface ErrorBody {
+  error: { type: string };
+}
+
 async function post(server: FakeModelServer, path: string, body: unknown): Promise<Response> {
   return fetch(`${server.baseUrl}${path}`, {
     method: 'POST',
@@ -60,11 +85,11 @@ describe('fake model server', () => {
     });
     const elapsed = performance.now() - sentAt;
     assert.equal(response.status, 200);
-    const body = (await response.json()) as Record<string, any>;
+    const body = (await response.json()) as ChatCompletion;
     assert.equal(body.object, 'chat.completion');
     assert.equal(body.model, 'fake-model-2026-01-01');
-    assert.deepEqual(body.choices[0].message, { role: 'assistant', content: DEFAULT_ANSWER });
-    assert.equal(body.choices[0].finish_reason, 'stop');
+    assert.deepEqual(body.choices[0]!.message, { role: 'assistant', content: DEFAULT_ANSWER });
+    assert.equal(body.choices[0]!.finish_reason, 'stop');
     assert.deepEqual(body.usage, {
       prompt_tokens: 40,
       completion_tokens: 12,
@@ -81,11 +106,11 @@ describe('fake model server', () => {
       tools: TOOLS,
       messages: [{ role: 'user', content: 'Find otel' }],
     });
-    const body = (await response.json()) as Record<string, any>;
-    assert.equal(body.choices[0].finish_reason, 'tool_calls');
-    assert.equal(body.choices[0].message.content, null);
+    const body = (await response.json()) as ChatCompletion;
+    assert.equal(body.choices[0]!.finish_reason, 'tool_calls');
+    assert.equal(body.choices[0]!.message.content, null);
     assert.deepEqual(
-      body.choices[0].message.tool_calls.map((call: any) => call.function),
+      body.choices[0]!.message.tool_calls!.map((call) => call.function),
       [{ name: 'lookup', arguments: '{"query":"otel"}' }],
     );
   });
@@ -104,8 +129,8 @@ describe('fake model server', () => {
         { role: 'tool', tool_call_id: 'c1', content: 'found' },
       ],
     });
-    const body = (await response.json()) as Record<string, any>;
-    assert.equal(body.choices[0].message.content, DEFAULT_ANSWER);
+    const body = (await response.json()) as ChatCompletion;
+    assert.equal(body.choices[0]!.message.content, DEFAULT_ANSWER);
   });
 
   test('streams text chunks with the delays, then a usage chunk when asked, then [DONE]', async () => {
@@ -119,7 +144,7 @@ describe('fake model server', () => {
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
     const events = await readEvents(response, sentAt);
     assert.equal(events.at(-1)!.data, '[DONE]');
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data) as Record<string, any>);
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data) as ChatCompletionChunk);
     const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
     assert.equal(text, DEFAULT_ANSWER);
     // role chunk, three pieces, the finish chunk, the usage chunk
@@ -129,7 +154,7 @@ describe('fake model server', () => {
       [null, null, null, null, 'stop', null],
     );
     assert.deepEqual(chunks[5]!.choices, []);
-    assert.equal(chunks[5]!.usage.prompt_tokens_details.cached_tokens, 8);
+    assert.equal(chunks[5]!.usage!.prompt_tokens_details.cached_tokens, 8);
     assert.ok(chunks.every((chunk) => chunk.model === 'fake-model-2026-01-01'));
     assert.ok(events[0]!.atMs >= 115, `first chunk after ${events[0]!.atMs} ms`);
     // Four 30 ms gaps follow the first content piece.
@@ -145,27 +170,29 @@ describe('fake model server', () => {
       messages: [{ role: 'user', content: 'Find otel' }],
     });
     const events = await readEvents(response, performance.now());
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data) as Record<string, any>);
-    assert.equal(chunks[0]!.choices[0].delta.tool_calls[0].function.name, 'lookup');
-    const args = chunks.map((chunk) => chunk.choices[0].delta.tool_calls?.[0].function.arguments ?? '').join('');
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data) as ChatCompletionChunk);
+    assert.equal(chunks[0]!.choices[0]!.delta.tool_calls![0]!.function.name, 'lookup');
+    const args = chunks.map((chunk) => chunk.choices[0]!.delta.tool_calls?.[0]!.function.arguments ?? '').join('');
     assert.equal(args, '{"query":"otel"}');
-    assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'tool_calls');
+    assert.equal(chunks.at(-1)!.choices[0]!.finish_reason, 'tool_calls');
     assert.ok(chunks.every((chunk) => chunk.usage === undefined));
   });
 
   test('answers embeddings, one vector per input, as floats or base64', async () => {
-    const floats = (await (await post(server, '/embeddings', { model: 'embed', input: ['a', 'b'] })).json()) as any;
+    const floats = (await (
+      await post(server, '/embeddings', { model: 'embed', input: ['a', 'b'] })
+    ).json()) as Embeddings<number[]>;
     assert.equal(floats.data.length, 2);
-    assert.equal(floats.data[1].embedding.length, 8);
+    assert.equal(floats.data[1]!.embedding.length, 8);
     assert.deepEqual(floats.usage, { prompt_tokens: 40, total_tokens: 40 });
     // Embeddings echo the request's model; only chat answers name the configured response model.
     assert.equal(floats.model, 'embed');
     const encoded = (await (
       await post(server, '/embeddings', { model: 'embed', input: 'a', encoding_format: 'base64' })
-    ).json()) as any;
-    const vector = new Float32Array(Uint8Array.from(Buffer.from(encoded.data[0].embedding, 'base64')).buffer);
+    ).json()) as Embeddings<string>;
+    const vector = new Float32Array(Uint8Array.from(Buffer.from(encoded.data[0]!.embedding, 'base64')).buffer);
     assert.equal(vector.length, 8);
-    assert.ok(Math.abs(vector[0]! - floats.data[0].embedding[0]) < 1e-6);
+    assert.ok(Math.abs(vector[0]! - floats.data[0]!.embedding[0]!) < 1e-6);
   });
 
   test('fails the configured call number with a 500 and calls matching the marker with a 400, OpenAI-style', async () => {
@@ -182,7 +209,7 @@ describe('fake model server', () => {
       messages: [{ role: 'user', content: 'PLEASE-FAIL now' }],
     });
     assert.equal(marked.status, 400);
-    assert.equal(((await marked.json()) as any).error.type, 'invalid_request_error');
+    assert.equal(((await marked.json()) as ErrorBody).error.type, 'invalid_request_error');
     const next = await post(server, '/chat/completions', { model: 'fake-model', messages: [] });
     assert.equal(next.status, 200);
   });

@@ -82,18 +82,27 @@ const rpcTypes = protobuf.Root.fromJSON({
   },
 });
 
+/** The messages above as protobufjs's toObject gives them. */
+interface RpcStatus {
+  code: number;
+  details: { type_url: string; value: Uint8Array }[];
+}
+interface RetryInfo {
+  retry_delay: { seconds: number };
+}
+
 /** The retry delay in seconds a `grpc-status-details-bin` trailer asks for. */
 function retryDelayOf(error: grpc.ServiceError): number {
   const [details] = error.metadata.get('grpc-status-details-bin');
   assert.ok(Buffer.isBuffer(details), 'the status carries details');
-  const status = rpcTypes
-    .lookupType('Status')
-    .toObject(rpcTypes.lookupType('Status').decode(details), { longs: Number });
+  const statusType = rpcTypes.lookupType('Status');
+  const status = statusType.toObject(statusType.decode(details), { longs: Number }) as RpcStatus;
   assert.equal(status.code, grpc.status.UNAVAILABLE);
   assert.equal(status.details.length, 1);
-  assert.equal(status.details[0].type_url, 'type.googleapis.com/google.rpc.RetryInfo');
+  assert.equal(status.details[0]!.type_url, 'type.googleapis.com/google.rpc.RetryInfo');
   const retryInfo = rpcTypes.lookupType('RetryInfo');
-  return retryInfo.toObject(retryInfo.decode(status.details[0].value), { longs: Number }).retry_delay.seconds;
+  const delay = retryInfo.toObject(retryInfo.decode(status.details[0]!.value), { longs: Number }) as RetryInfo;
+  return delay.retry_delay.seconds;
 }
 
 /** Records every export result, so a test sees failures the SDK would only log. */
@@ -193,11 +202,12 @@ describe('OtlpGrpcReceiver', () => {
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: LIMIT,
-      onTraces: async (result) => {
+      onTraces: (result) => {
         const failure = failNext;
         failNext = undefined;
-        if (failure) throw failure;
+        if (failure) return Promise.reject(failure);
         received.push(result);
+        return Promise.resolve();
       },
       log: {
         info: (line) => infos.push(line),

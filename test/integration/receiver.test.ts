@@ -40,6 +40,12 @@ const BAD_ID: TestSpan = { traceId: '0102030405060708', spanId: '000000000000000
 
 const jsonBody = (spans: TestSpan[]) => JSON.stringify(jsonRequest(spans));
 
+/** A google.rpc.Status in JSON. */
+interface StatusJson {
+  code: number;
+  message: string;
+}
+
 function spanIds(result: TraceDecodeResult | undefined): string[] {
   return result ? spansOf(result.request).map((span) => span.spanId) : [];
 }
@@ -56,11 +62,12 @@ describe('OtlpHttpReceiver', () => {
       host: '127.0.0.1',
       port: 0,
       maxBodyBytes: LIMIT,
-      onTraces: async (result) => {
+      onTraces: (result) => {
         const failure = failNext;
         failNext = undefined;
-        if (failure) throw failure;
+        if (failure) return Promise.reject(failure);
         received.push(result);
+        return Promise.resolve();
       },
       log: { info() {}, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) },
     });
@@ -85,7 +92,7 @@ describe('OtlpHttpReceiver', () => {
   function assertJsonStatus(response: RawResponse, status: number, code: number, pattern: RegExp) {
     assert.equal(response.status, status);
     assert.equal(response.headers['content-type'], 'application/json');
-    const body = JSON.parse(response.body.toString('utf8'));
+    const body = JSON.parse(response.body.toString('utf8')) as StatusJson;
     assert.equal(body.code, code);
     assert.match(body.message, pattern);
   }
@@ -166,7 +173,9 @@ describe('OtlpHttpReceiver', () => {
     test('reports spans the decoder rejected as partial_success, in JSON', async () => {
       const response = await send(port, { headers: JSON_TYPE, body: jsonBody([BAD_ID, CHILD]) });
       assert.equal(response.status, 200);
-      const body = JSON.parse(response.body.toString('utf8'));
+      const body = JSON.parse(response.body.toString('utf8')) as {
+        partialSuccess: { rejectedSpans: string | number; errorMessage: string };
+      };
       assert.equal(Number(body.partialSuccess.rejectedSpans), 1);
       assert.equal(body.partialSuccess.errorMessage, received[0]!.rejectionMessage);
       assert.deepEqual(spanIds(received[0]), [CHILD.spanId]);
@@ -204,9 +213,9 @@ describe('OtlpHttpReceiver', () => {
           continued = true;
           request.end(jsonBody([ROOT]));
         });
-        request.on('response', (response) =>
-          readResponse(response).then((body) => resolve({ continued, response: body })),
-        );
+        request.on('response', (response) => {
+          readResponse(response).then((body) => resolve({ continued, response: body }), reject);
+        });
         request.on('error', reject);
         request.flushHeaders();
       });
@@ -300,7 +309,9 @@ describe('OtlpHttpReceiver', () => {
           path: '/v1/traces',
           headers: { ...PROTOBUF, 'Content-Length': LIMIT + 1 },
         });
-        request.on('response', (incoming) => readResponse(incoming).then(resolve, reject));
+        request.on('response', (incoming) => {
+          readResponse(incoming).then(resolve, reject);
+        });
         request.on('error', reject);
         // Only the headers are sent: the answer must not depend on the body arriving.
         request.flushHeaders();
@@ -634,7 +645,7 @@ describe('OtlpHttpReceiver logs and metrics', () => {
     const badJson = await send(port, { path: '/v1/metrics', headers: JSON_TYPE, body: '{"resourceMetrics":{}}' });
     assert.equal(badJson.status, 400);
     assert.match(
-      JSON.parse(badJson.body.toString('utf8')).message,
+      (JSON.parse(badJson.body.toString('utf8')) as StatusJson).message,
       /not a valid ExportMetricsServiceRequest: .*resourceMetrics: expected an array/,
     );
     const unsupported = await send(port, { path: '/v1/logs', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
@@ -658,7 +669,7 @@ describe('OtlpHttpReceiver logs and metrics', () => {
       body: encodeLogsRequestJson(logsRequest([userMessage])),
     });
     assert.equal(failed.status, 500);
-    assert.match(JSON.parse(failed.body.toString('utf8')).message, /could not be stored: disk full/);
+    assert.match((JSON.parse(failed.body.toString('utf8')) as StatusJson).message, /could not be stored: disk full/);
     assert.equal(logs.length + metrics.length, 0);
     const again = await send(port, {
       path: '/v1/logs',

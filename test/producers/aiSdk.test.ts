@@ -114,17 +114,17 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     // The SDK's own measurement, in seconds, read as milliseconds.
     assert.equal(ai.ttftMs, Number(chat!.span.attributes.get('gen_ai.client.operation.time_to_first_chunk')) * 1000);
     assert.ok(
-      ai.ttftMs! >= MODEL.firstChunkDelayMs!,
+      ai.ttftMs >= MODEL.firstChunkDelayMs!,
       `TTFT ${ai.ttftMs} ms vs the server's ${MODEL.firstChunkDelayMs} ms delay`,
     );
     // The first chunk, not the last: the server sleeps between the chunks that follow it.
     const { chunkCount, chunkDelayMs } = run.model.options;
     assert.ok(
-      durationMs(chat!) - ai.ttftMs! >= chunkCount * chunkDelayMs,
+      durationMs(chat!) - ai.ttftMs >= chunkCount * chunkDelayMs,
       `TTFT ${ai.ttftMs} ms of ${durationMs(chat!)} ms`,
     );
     // The decode time (span end minus first chunk) over the tokens after the first.
-    const expectedTpot = (durationMs(chat!) - ai.ttftMs!) / (ai.outputTokens! - 1);
+    const expectedTpot = (durationMs(chat!) - ai.ttftMs) / (ai.outputTokens - 1);
     assert.ok(Math.abs(ai.tpotMs! - expectedTpot) < 1e-6, `TPOT ${ai.tpotMs} vs ${expectedTpot}`);
     const streamed = run.model.requests.filter((request) => request.body.stream === true);
     assert.ok(streamed.every((request) => (request.body.stream_options as { include_usage?: boolean }).include_usage));
@@ -157,7 +157,8 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
   test("the loop's conversation: the wrapper's summary splits into the assistant turn and the tool result", () => {
     const record = traceOf(run, 'weather-agent');
     const [tool] = spansOfKind(record, 'tool');
-    const callId = String(tool!.span.attributes.get('gen_ai.tool.call.id'));
+    const callId = tool!.span.attributes.get('gen_ai.tool.call.id');
+    assert.ok(typeof callId === 'string', 'the tool span has its call id');
     const toolCall = { name: 'get_weather', arguments: run.model.options.toolCall.arguments };
     const toolResult = { role: 'tool', text: '{"city":"Paris","forecast":"sunny","celsius":21}', toolCallId: callId };
     assert.deepEqual(extractTranscript(record.roots[0]!.span), [
@@ -274,7 +275,7 @@ describe('Vercel ai SDK 7 + @ai-sdk/otel', () => {
     const source = await readFile(appFile, 'utf8');
     const match = findToolRegistration(source, tool!.ai.toolName!);
     assert.equal(match?.label, 'tool({…}) keyed by name');
-    assert.match(source.split('\n')[match!.line - 1]!, /get_weather: tool\(\{/);
+    assert.match(source.split('\n')[match.line - 1]!, /get_weather: tool\(\{/);
   });
 
   test('the CLI reads the same exports into the same summary', async () => {

@@ -118,6 +118,7 @@ async function runApp(
     const timedOut = failed.killed ? ` (killed after ${APP_TIMEOUT_MS} ms)` : '';
     throw new Error(
       `${options.app} (${options.scenario ?? 'no scenario'}) failed${timedOut}: ${failed.message}\n${failed.stdout ?? ''}`,
+      { cause: error },
     );
   }
 }
@@ -167,6 +168,13 @@ export function onlyOfKind(nodes: readonly SpanNode[], kind: SpanNode['ai']['kin
     `one ${kind} span among ${nodes.map((node) => `${node.span.name} (${node.ai.kind})`).join(', ')}`,
   );
   return matches[0]!;
+}
+
+/** A span's `gen_ai.response.finish_reasons` (a string array) as one string: `tool_calls`, or `stop,length`. */
+export function finishReasonsOf(node: SpanNode): string | undefined {
+  const reasons = node.span.attributes.get('gen_ai.response.finish_reasons');
+  const list = Array.isArray(reasons) ? reasons : [reasons];
+  return list.every((reason) => typeof reason === 'string') ? list.join(',') : undefined;
 }
 
 /**

@@ -13,6 +13,7 @@ import { durationNanos, nanosToMillis } from '../../src/core/model';
 import {
   assertCliAgrees,
   assertRunsInOrder,
+  finishReasonsOf,
   onlyOfKind,
   runProducer,
   scenarioSpans,
@@ -51,7 +52,9 @@ describe('openai + @traceloop/instrumentation-openai', () => {
     assert.equal(llm.ai.inputTokens, USAGE.promptTokens);
     assert.equal(llm.ai.outputTokens, USAGE.completionTokens);
     assert.equal(llm.ai.cachedTokens, undefined);
-    const input = JSON.parse(String(llm.span.attributes.get('gen_ai.input.messages'))) as { role: string }[];
+    const inputMessages = llm.span.attributes.get('gen_ai.input.messages');
+    assert.ok(typeof inputMessages === 'string', 'the input messages are JSON text');
+    const input = JSON.parse(inputMessages) as { role: string }[];
     assert.deepEqual(
       input.map((message) => message.role),
       ['system', 'user'],
@@ -74,11 +77,11 @@ describe('openai + @traceloop/instrumentation-openai', () => {
     assert.equal(agent.ai.convention, 'traceloop');
     assert.equal(agent.ai.agentName, 'weather-agent');
     assert.equal(agent.children.length, 3);
-    const finishReason = (node: (typeof agent.children)[number]) =>
-      node.span.attributes.get('gen_ai.response.finish_reasons')?.toString();
     // OpenLLMetry maps OpenAI's `tool_calls` to the GenAI convention's `tool_call`.
-    const toolCalling = agent.children.find((child) => child.ai.kind === 'llm' && finishReason(child) === 'tool_call');
-    const answering = agent.children.find((child) => child.ai.kind === 'llm' && finishReason(child) === 'stop');
+    const toolCalling = agent.children.find(
+      (child) => child.ai.kind === 'llm' && finishReasonsOf(child) === 'tool_call',
+    );
+    const answering = agent.children.find((child) => child.ai.kind === 'llm' && finishReasonsOf(child) === 'stop');
     const tool = onlyOfKind(agent.children, 'tool');
     assert.equal(tool.ai.toolName, 'get_weather');
     assert.equal(tool.ai.convention, 'traceloop');

@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { StatusCode, durationNanos, nanosToMillis, type AttributeValue } from '../../src/core/model';
+import { StatusCode, durationNanos, nanosToMillis, type AttributeMap, type AttributeValue } from '../../src/core/model';
 import { eventNameOf } from '../../src/core/otlp/logModel';
 import type { SpanNode } from '../../src/core/store/types';
 import { DEFAULT_ANSWER } from '../support/fakeModelServer';
 import {
   assertCliAgrees,
   assertRunsInOrder,
+  finishReasonsOf,
   onlyOfKind,
   runProducer,
   scenarioSpans,
@@ -37,8 +38,10 @@ const USAGE = MODEL_OPTIONS.usage!;
 /** A log body as plain JSON: OTLP key-value lists decode to Maps. */
 function plain(value: AttributeValue): unknown {
   return JSON.parse(
-    JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Map ? Object.fromEntries(inner) : inner)),
-  );
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner instanceof Map ? Object.fromEntries(inner as AttributeMap) : inner,
+    ),
+  ) as unknown;
 }
 
 describe('openai + @opentelemetry/instrumentation-openai', () => {
@@ -87,9 +90,10 @@ describe('openai + @opentelemetry/instrumentation-openai', () => {
     assert.equal(agent.ai.kind, 'agent');
     assert.equal(agent.ai.agentName, 'weather-agent');
     assert.equal(agent.children.length, 3);
-    const finishReason = (node: SpanNode) => node.span.attributes.get('gen_ai.response.finish_reasons')?.toString();
-    const toolCalling = agent.children.find((child) => child.ai.kind === 'llm' && finishReason(child) === 'tool_calls');
-    const answering = agent.children.find((child) => child.ai.kind === 'llm' && finishReason(child) === 'stop');
+    const toolCalling = agent.children.find(
+      (child) => child.ai.kind === 'llm' && finishReasonsOf(child) === 'tool_calls',
+    );
+    const answering = agent.children.find((child) => child.ai.kind === 'llm' && finishReasonsOf(child) === 'stop');
     const tool = onlyOfKind(agent.children, 'tool');
     assert.equal(tool.ai.toolName, 'get_weather');
     assert.equal(tool.span.attributes.get('gen_ai.tool.call.id'), 'call_fake_3');

@@ -31,7 +31,9 @@ export function send(port: number, request: RawRequest): Promise<RawResponse> {
         headers: request.headers,
         agent: request.agent,
       },
-      (response) => readResponse(response).then(resolve, reject),
+      (response) => {
+        readResponse(response).then(resolve, reject);
+      },
     );
     outgoing.on('error', reject);
     outgoing.end(request.body);
@@ -144,7 +146,7 @@ export function protobufRequest(spans: TestSpan[], service?: string): Uint8Array
   const request = jsonRequest(spans, service);
   for (const span of request.resourceSpans[0]!.scopeSpans[0]!.spans as Record<string, unknown>[]) {
     for (const key of ['traceId', 'spanId', 'parentSpanId']) {
-      if (typeof span[key] === 'string') span[key] = Buffer.from(span[key] as string, 'hex');
+      if (typeof span[key] === 'string') span[key] = Buffer.from(span[key], 'hex');
     }
   }
   return encodeRequestProto(request);

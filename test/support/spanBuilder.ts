@@ -72,7 +72,7 @@ function toAttributeValue(value: PlainValue): AttributeValue {
   if (value !== null && typeof value === 'object' && !(value instanceof Map) && !(value instanceof Uint8Array)) {
     return toAttributeMap(value);
   }
-  return value as AttributeValue;
+  return value;
 }
 
 export function makeScope(name = 'test', version = ''): InstrumentationScope {

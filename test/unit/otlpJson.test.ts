@@ -167,7 +167,8 @@ describe('decodeTraceRequestJson', () => {
     assert.equal(span.name, 'digits 12345678901234567890 and "quotes"\\');
     assert.equal(span.endTimeUnixNano, 1760000000000000001n);
     assert.equal(span.attributes.get('12345678901234567890'), '98765432109876543210');
-    assert.equal(span.attributes.get('fraction'), 12345678901234567890.5);
+    // The double nearest the text, as JSON.parse reads it (the literal has more digits than a double holds).
+    assert.equal(span.attributes.get('fraction'), Number('12345678901234567890.5'));
     assert.equal(span.attributes.get('exponent'), 0);
     assert.equal(span.attributes.get('big'), -(2n ** 63n));
   });
@@ -413,10 +414,14 @@ describe('OTLP/JSON encoding', () => {
         { ...request.resourceSpans[0]!, scopeSpans: [{ ...request.resourceSpans[0]!.scopeSpans[0]!, spans: [span] }] },
       ],
     });
+    const reencoded = JSON.parse(encoded) as {
+      resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: unknown }[] }[] }[] }[];
+    };
     const values = Object.fromEntries(
-      (JSON.parse(encoded).resourceSpans[0].scopeSpans[0].spans[0].attributes as { key: string; value: unknown }[]).map(
-        (attribute) => [attribute.key, attribute.value],
-      ),
+      reencoded.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.map((attribute) => [
+        attribute.key,
+        attribute.value,
+      ]),
     );
     assert.deepEqual(values, {
       nan: { doubleValue: 'NaN' },

@@ -336,7 +336,7 @@ describe('decodeTraceRequestProto', () => {
       ['truncated varint', [...tag(1, 0), 0x80], /truncated varint at byte 1/],
       [
         'varint longer than 10 bytes',
-        [...tag(1, 0), ...new Array(10).fill(0xff), 1],
+        [...tag(1, 0), ...new Array<number>(10).fill(0xff), 1],
         /varint longer than 10 bytes at byte 1/,
       ],
       ['field number 0', [0x02, 0x00], /invalid field number 0 at byte 0/],
@@ -359,7 +359,7 @@ describe('decodeTraceRequestProto', () => {
     for (let depth = 0; depth < 200; depth++) nested = message(5, message(1, nested));
     assert.throws(() => attributeOf(nested), /nested deeper than 64 levels/);
 
-    const groups = [...new Array(100).fill(tag(9, 3)).flat()];
+    const groups = [...new Array<number[]>(100).fill(tag(9, 3)).flat()];
     assert.throws(() => decodeTraceRequestProto(Uint8Array.from(groups)), /groups nested deeper than 64 levels/);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -54,34 +55,36 @@ class TempWorkspace implements WorkspaceAccess {
     this.symbols.push({ name, container, at });
   }
 
-  async exists(path: string): Promise<boolean> {
+  exists(path: string): Promise<boolean> {
     this.calls.push(`exists ${path}`);
     try {
-      return statSync(path).isFile();
+      return Promise.resolve(statSync(path).isFile());
     } catch {
-      return false;
+      return Promise.resolve(false);
     }
   }
 
-  async findFiles(relativePath: string, maxResults: number): Promise<string[]> {
+  findFiles(relativePath: string, maxResults: number): Promise<string[]> {
     this.calls.push(`findFiles ${relativePath}`);
     const suffix = sep + relativePath.split('/').join(sep);
-    return this.allFiles()
-      .filter((file) => file.endsWith(suffix))
-      .slice(0, maxResults);
+    return Promise.resolve(
+      this.allFiles()
+        .filter((file) => file.endsWith(suffix))
+        .slice(0, maxResults),
+    );
   }
 
-  async readText(path: string): Promise<string> {
-    return readFileSync(path, 'utf8');
+  readText(path: string): Promise<string> {
+    return readFile(path, 'utf8');
   }
 
-  async findSymbol(name: string, container: string | undefined): Promise<SourcePosition | undefined> {
+  findSymbol(name: string, container: string | undefined): Promise<SourcePosition | undefined> {
     this.calls.push(`findSymbol ${container ?? ''}.${name}`);
     const named = this.symbols.filter((symbol) => symbol.name === name);
-    return (named.find((symbol) => symbol.container === container) ?? named[0])?.at;
+    return Promise.resolve((named.find((symbol) => symbol.container === container) ?? named[0])?.at);
   }
 
-  async searchText(literal: string, options: { maxResults: number }): Promise<SourcePosition[]> {
+  searchText(literal: string, options: { maxResults: number }): Promise<SourcePosition[]> {
     this.calls.push(`searchText ${literal}`);
     const hits: SourcePosition[] = [];
     for (const file of this.allFiles()) {
@@ -92,7 +95,7 @@ class TempWorkspace implements WorkspaceAccess {
           if (column >= 0) hits.push({ file, line: index + 1, column: column + 1 });
         });
     }
-    return hits.slice(0, options.maxResults);
+    return Promise.resolve(hits.slice(0, options.maxResults));
   }
 
   /** Files of the workspace folders, sorted: the order a search would list them in. */

@@ -143,7 +143,7 @@ describe('traceTooltipMarkdown', () => {
       version: 1,
     };
     const text = traceTooltipMarkdown(summary);
-    assert.match(text, /^\*\*invoke\\_agent travel\\-planner\*\*  \nService: travel\\-app\n/);
+    assert.match(text, /^\*\*invoke\\_agent travel\\-planner\*\* {2}\nService: travel\\-app\n/);
     assert.match(text, / · 4\.86 s · 9 spans {2}\n\*\*2 errors\*\*/);
     assert.match(text, /1 agent run · 2 LLM calls · 1 embedding call · 2 tool calls · 2 MCP calls · 1 retrieval/);
     assert.match(text, /Tokens: 2\.7k in \(2\.3k cached\) → 157 out/);

@@ -31,7 +31,7 @@ describe('trace files', () => {
     assert.equal(text.split('\n').length, 3, 'a trace line, a logs line and the final newline');
     // The demo's MCP server span comes from another service: two resources in the file.
     assert.equal(
-      JSON.parse(text.split('\n')[0]!).resourceSpans.length,
+      (JSON.parse(text.split('\n')[0]!) as { resourceSpans: unknown[] }).resourceSpans.length,
       new Set(spans.map((span) => span.resource)).size,
     );
 
