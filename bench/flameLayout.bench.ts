@@ -4,12 +4,15 @@
  * Run: node --import tsx bench/flameLayout.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { buildFlameLayout, drawSummarized, forEachDrawable, type FlameAxis } from '../src/core/flame/flameLayout';
-import { decodeSnapshot, serializeTrace } from '../src/core/flame/snapshot';
-import { ownTokens, tokenLayout } from '../src/core/flame/tokenLayout';
+import { buildFlameLayout } from '../src/core/flame/layout';
+import { serializeTrace } from '../src/core/flame/snapshot';
 import { SpanKind, StatusCode, type AttributeValue, type Span } from '../src/core/model';
 import { TraceStore } from '../src/core/store/traceStore';
 import type { TraceRecord } from '../src/core/store/types';
+import { LevelCuller } from '../src/shared/flame/cull';
+import type { FlameAxis } from '../src/shared/flame/layout';
+import { decodeSnapshot } from '../src/shared/flame/snapshot';
+import { ownTokens, tokenLayout } from '../src/shared/flame/tokenLayout';
 import { serializeWebviewMessage } from '../test/webview/webviewWire';
 
 const SIZES = [10_000, 100_000];
@@ -106,6 +109,7 @@ function median(run: () => void): number {
 }
 
 const columns = new Int32Array(VIEW_WIDTH_PX);
+const culler = new LevelCuller();
 let rects = 0;
 const countRect = (): void => {
   rects++;
@@ -118,8 +122,8 @@ const countRect = (): void => {
 function cullFrame(axis: FlameAxis, levelCount: number, x0: number, unitsPerPx: number, summaries = true): number {
   rects = 0;
   for (let depth = 0; depth < levelCount; depth++) {
-    if (!summaries || !drawSummarized(axis, depth, x0, unitsPerPx, VIEW_WIDTH_PX, columns, countRect)) {
-      forEachDrawable(axis, depth, x0, unitsPerPx, VIEW_WIDTH_PX, countRect);
+    if (!summaries || !culler.drawSummarized(axis, depth, x0, unitsPerPx, VIEW_WIDTH_PX, columns, countRect)) {
+      culler.forEachDrawable(axis, depth, x0, unitsPerPx, VIEW_WIDTH_PX, countRect);
     }
   }
   return rects;

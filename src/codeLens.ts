@@ -17,11 +17,11 @@ import {
 import { promptTexts } from './core/code/promptText';
 import { Debouncer } from './core/debounce';
 import { readString } from './core/semantics/attributes';
-import type { AiKind } from './core/semantics/types';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, StoreChange } from './core/store/types';
 import { DisposableStore } from './disposable';
 import { describeError } from './receiverController';
+import type { AiKind } from './shared/aiKinds';
 import type { SpanElement } from './tracesTree';
 
 const INDEX_DELAY_MS = 300;

@@ -5,7 +5,8 @@
  * them, caching each file's text until its modification time changes.
  */
 import * as vscode from 'vscode';
-import { promptTexts, distinctivePieces } from './core/code/promptText';
+import type { PathMapping } from './core/code/paths';
+import { distinctivePieces, promptTexts } from './core/code/promptText';
 import {
   resolveSpanLocation,
   symbolQuery,
@@ -14,10 +15,9 @@ import {
   type SourcePosition,
   type WorkspaceAccess,
 } from './core/code/resolveLocation';
-import type { PathMapping } from './core/code/paths';
-import { ruleLabel } from './core/code/rules';
-import type { JumpToCodeOutcome } from './protocol/messages';
 import { describeError } from './receiverController';
+import type { JumpToCodeOutcome } from './shared/protocol';
+import { ruleLabel } from './shared/resolutionRules';
 
 /** Files searched for text at most: a huge monorepo is searched partly rather than freezing the host. */
 const MAX_SEARCHED_FILES = 5000;

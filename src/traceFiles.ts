@@ -3,13 +3,13 @@
  * system, so they work on remote and virtual workspaces too.
  */
 import * as vscode from 'vscode';
-import { plural } from './core/format';
 import { OtlpFileError, parseOtlpFile } from './core/inputFiles';
 import type { LogStore } from './core/store/logStore';
 import type { MetricStore } from './core/store/metricStore';
 import type { TraceStore } from './core/store/traceStore';
 import type { TraceRecord } from './core/store/types';
 import { loadOtlpFile, traceFileText } from './core/traceFile';
+import { plural } from './shared/format';
 import { titleOf } from './spanDetails';
 import type { TracesView } from './tracesTree';
 

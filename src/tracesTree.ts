@@ -10,10 +10,9 @@
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, TRACES_VIEW_ID, TreeItemContext } from './contributions';
 import { Debouncer } from './core/debounce';
+import { describeSpan } from './core/describe';
 import { displayAddress } from './core/endpoint';
-import { describeSpan, formatDuration, formatTokens } from './core/format';
 import { durationNanos, nanosToMillis, StatusCode } from './core/model';
-import type { AiKind } from './core/semantics/types';
 import {
   describeSession,
   SessionIndex,
@@ -21,12 +20,13 @@ import {
   type SessionGroup,
   type SessionGrouping,
 } from './core/sessions';
-import { AI_KIND_LABELS } from './core/spanLabels';
 import type { TraceStore } from './core/store/traceStore';
 import type { SpanNode, StoreChange, TraceRecord, TraceSummary } from './core/store/types';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from './core/tooltip';
 import { DisposableStore } from './disposable';
 import type { ReceiverController, ReceiverState } from './receiverController';
+import { AI_KIND_LABELS, type AiKind } from './shared/aiKinds';
+import { formatDuration, formatTokens } from './shared/format';
 
 export interface TraceElement {
   readonly type: 'trace';

@@ -5,8 +5,8 @@
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { visibleRange, type LevelRange } from '../src/core/flame/flameLayout';
-import { formatDuration, formatTokens } from '../src/core/format';
+import { visibleRange, type LevelRange } from '../src/shared/flame/cull';
+import { formatDuration, formatTokens } from '../src/shared/format';
 import { Axis } from './render/axis';
 import { FlameRenderer, ROW_HEIGHT } from './render/flameRenderer';
 import { readColors, watchTheme, type ChartColors } from './render/theme';

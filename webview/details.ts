@@ -3,17 +3,12 @@
  * attributes, events, exceptions and conversation of the `spanDetails` reply. All span data is set as text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { ruleLabel } from '../src/core/code/rules';
-import { FlameFlag } from '../src/core/flame/flameLayout';
-import { formatDuration, formatTokens } from '../src/core/format';
-import { AI_KIND_LABELS } from '../src/core/spanLabels';
-import type {
-  DisplayAttributes,
-  JumpToCodeOutcome,
-  SpanDetails,
-  SpanLog,
-  TranscriptMessage,
-} from '../src/protocol/messages';
+import { AI_KIND_LABELS } from '../src/shared/aiKinds';
+import { FlameFlag } from '../src/shared/flame/layout';
+import { formatDuration, formatTokens } from '../src/shared/format';
+import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../src/shared/protocol';
+import { ruleLabel } from '../src/shared/resolutionRules';
+import type { TranscriptMessage } from '../src/shared/transcript';
 import { codicon, element } from './dom';
 import type { TraceModel } from './traceModel';
 

@@ -1,9 +1,8 @@
 /** The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. */
-import { FlameFlag } from '../src/core/flame/flameLayout';
-import type { TraceHeader, TraceSnapshot } from '../src/core/flame/snapshot';
-import { formatDuration, formatTokens } from '../src/core/format';
-import { AI_KINDS } from '../src/core/semantics/types';
-import { AI_KIND_LABELS } from '../src/core/spanLabels';
+import { AI_KINDS, AI_KIND_LABELS } from '../src/shared/aiKinds';
+import { FlameFlag } from '../src/shared/flame/layout';
+import type { TraceHeader, TraceSnapshot } from '../src/shared/flame/snapshot';
+import { formatDuration, formatTokens } from '../src/shared/format';
 import { codicon, element } from './dom';
 
 function figure(icon: string, text: string, className = 'figure'): HTMLElement {

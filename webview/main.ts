@@ -3,7 +3,7 @@
  * element, tells the host it listens (`ready`), builds the page while the host's snapshot is on its way, and shows the
  * trace when it arrives (`init`); later messages go to the app. Uncaught errors go to the extension's log.
  */
-import type { ToWebview } from '../src/protocol/messages';
+import type { ToWebview } from '../src/shared/protocol';
 import { FlameApp } from './app';
 import { element } from './dom';
 import { parseState, vsCodeApi } from './vscodeApi';

@@ -1,7 +1,7 @@
 /** The hover tooltip: a positioned div whose lines are set as text. */
-import { FlameFlag } from '../src/core/flame/flameLayout';
-import { formatDuration } from '../src/core/format';
-import { AI_KIND_LABELS } from '../src/core/spanLabels';
+import { AI_KIND_LABELS } from '../src/shared/aiKinds';
+import { FlameFlag } from '../src/shared/flame/layout';
+import { formatDuration } from '../src/shared/format';
 import { element } from './dom';
 import type { TraceModel } from './traceModel';
 

@@ -2,17 +2,17 @@
  * One snapshot as the webview uses it: the decoded layout, the token axis (built on first use), span lookup by id, and
  * the tree moves of keyboard navigation.
  */
-import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/core/flame/flameLayout';
+import { AI_KINDS, type AiKind } from '../src/shared/aiKinds';
+import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/shared/flame/layout';
 import {
   decodeSnapshot,
   spanIdAt,
   type DecodedSnapshot,
   type StringIndexes,
   type TraceSnapshot,
-} from '../src/core/flame/snapshot';
-import { ownTokens, tokenLayout, type TokenAxis } from '../src/core/flame/tokenLayout';
-import { formatTokens } from '../src/core/format';
-import { AI_KINDS, type AiKind } from '../src/core/semantics/types';
+} from '../src/shared/flame/snapshot';
+import { ownTokens, tokenLayout, type TokenAxis } from '../src/shared/flame/tokenLayout';
+import { formatTokens } from '../src/shared/format';
 import type { ChartMode } from './vscodeApi';
 
 export class TraceModel {

@@ -1,5 +1,5 @@
 /** The VS Code webview API the page receives, typed with the shared protocol, and the state it persists. */
-import type { FromWebview } from '../src/protocol/messages';
+import type { FromWebview } from '../src/shared/protocol';
 
 export type ChartMode = 'time' | 'tokens';
 

@@ -4,14 +4,15 @@
  * of day are left out and every figure has a line of its own, so that the diff shows what differs and nothing else:
  * a different answer to the same prompt, a tool called with other arguments, a slower call, more tokens.
  */
-import { formatDuration, plural } from './format';
+import { AI_KIND_LABELS } from '../shared/aiKinds';
+import { formatDuration, plural } from '../shared/format';
+import type { TranscriptMessage } from '../shared/transcript';
 import { durationNanos, nanosToMillis, StatusCode, type AttributeValue, type Span } from './model';
 import type { LogRecord } from './otlp/logModel';
 import { toolCallOf } from './semantics/extract';
 import { attributeValueText, isoTime, oneLine } from './spanDetailsText';
-import { AI_KIND_LABELS } from './spanLabels';
 import type { SpanNode, TraceRecord } from './store/types';
-import { extractInputMessages, extractOutputMessages, type TranscriptMessage } from './transcript';
+import { extractInputMessages, extractOutputMessages } from './transcript';
 
 const INDENT = '  ';
 /** Spans listed at most: a diff of longer texts is slow to render and to read, and a run that large is rarely compared. */

@@ -6,15 +6,15 @@
  * latest point of each process run (points that share a start time), so a restarted app adds to its earlier run.
  * Percentiles of histograms are estimated from their buckets, by linear interpolation inside the bucket.
  */
-import { formatDuration, plural } from './format';
+import { formatDuration, plural } from '../shared/format';
 import type { AttributeMap, AttributeValue } from './model';
-import type {
-  ExponentialHistogramDataPoint,
-  HistogramDataPoint,
-  NumberDataPoint,
-  SummaryDataPoint,
+import {
+  AggregationTemporality,
+  type ExponentialHistogramDataPoint,
+  type HistogramDataPoint,
+  type NumberDataPoint,
+  type SummaryDataPoint,
 } from './otlp/metricModel';
-import { AggregationTemporality } from './otlp/metricModel';
 import { inlineYaml, isoTime, quoted, yamlKey } from './spanDetailsText';
 import { KEPT_METRIC_PREFIXES, type MetricStore, type StoredPoint } from './store/metricStore';
 

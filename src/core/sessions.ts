@@ -2,7 +2,7 @@
  * Conversations (sessions, threads): which one a trace belongs to, and what each one adds up to. A chat app makes one
  * trace per turn; grouping the turns by the conversation id their spans carry shows a conversation's cost and errors.
  */
-import { formatDuration, formatTokenFlow, plural } from './format';
+import { formatDuration, formatTokenFlow, plural } from '../shared/format';
 import { nanosToMillis, type AttributeMap, type Span } from './model';
 import type { SpanNode, TraceRecord } from './store/types';
 

@@ -4,7 +4,8 @@
  * string syntax is valid YAML), so no span content can change the document's structure. Attribute strings that hold
  * JSON objects or arrays are shown parsed and pretty-printed (JSON is also YAML flow syntax).
  */
-import { formatDuration } from './format';
+import { AI_KIND_LABELS } from '../shared/aiKinds';
+import { formatDuration } from '../shared/format';
 import {
   durationNanos,
   nanosToMillis,
@@ -16,7 +17,7 @@ import {
   type Span,
 } from './model';
 import { eventNameOf, recordTimeOf, severityLabelOf, type LogRecord } from './otlp/logModel';
-import { AI_KIND_LABELS, CONVENTION_LABELS, spanKindName, statusName } from './spanLabels';
+import { CONVENTION_LABELS, spanKindName, statusName } from './spanLabels';
 import type { SpanNode } from './store/types';
 
 const INDENT = '  ';

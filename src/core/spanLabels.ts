@@ -1,17 +1,6 @@
-/** Human names for the enums shown in tooltips and the span details document. */
+/** Human names for the conventions and OTLP enums shown in tooltips and the span details document. */
 import { SpanKind, StatusCode } from './model';
-import type { AiKind, Convention } from './semantics/types';
-
-export const AI_KIND_LABELS: Record<AiKind, string> = {
-  llm: 'LLM call',
-  embedding: 'Embeddings',
-  agent: 'Agent',
-  tool: 'Tool',
-  mcp: 'MCP',
-  retriever: 'Retriever',
-  chain: 'Chain / workflow',
-  other: 'Span',
-};
+import type { Convention } from './semantics/types';
 
 export const CONVENTION_LABELS: Record<Convention, string> = {
   'otel-genai': 'OpenTelemetry GenAI',

@@ -3,14 +3,16 @@
  * Traces are listed by start time, oldest first, so a file of exports reads in the order things happened.
  * Spans are in pre-order (parents before children, siblings by start time). Unknown values are `null`.
  */
-import { formatDuration, formatTokenFlow, describeSpan } from './format';
+import type { AiKind } from '../shared/aiKinds';
+import { formatDuration, formatTokenFlow } from '../shared/format';
+import type { TranscriptMessage } from '../shared/transcript';
+import { describeSpan } from './describe';
 import { StatusCode, durationNanos, nanosToMillis } from './model';
 import type { LogRecord } from './otlp/logModel';
 import type { LogStore } from './store/logStore';
 import type { TraceStore } from './store/traceStore';
-import { extractTranscript, type TranscriptMessage } from './transcript';
 import type { SpanNode, TraceRecord } from './store/types';
-import type { AiKind } from './semantics/types';
+import { extractTranscript } from './transcript';
 
 export interface SpanSummaryJson {
   traceId: string;

@@ -2,10 +2,10 @@
  * Markdown for the tree's hover tooltips. Everything that comes from a span is escaped, so a span named
  * `<img src=x>` or `**bold**` shows exactly those characters; the host renders the text untrusted and without HTML.
  */
-import { formatDuration, formatTokenFlow, formatTokens, plural } from './format';
+import { AI_KIND_LABELS, type AiKind } from '../shared/aiKinds';
+import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
 import { durationNanos, nanosToMillis, serviceNameOf, StatusCode } from './model';
-import { AI_KIND_LABELS, CONVENTION_LABELS, spanKindName } from './spanLabels';
-import type { AiKind } from './semantics/types';
+import { CONVENTION_LABELS, spanKindName } from './spanLabels';
 import type { SpanNode, TraceSummary } from './store/types';
 
 /** Backslash-escapes every ASCII punctuation character (all are escapable in CommonMark) and flattens line breaks. */

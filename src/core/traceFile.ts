@@ -4,7 +4,7 @@
  * write, so Open Trace File, `ai-trace-lens summarize` and other OTLP tools read it back. Loading puts what any file
  * `parseOtlpFile` reads into the stores.
  */
-import { plural } from './format';
+import { plural } from '../shared/format';
 import type { OtlpFileContents } from './inputFiles';
 import { spansOf, type InstrumentationScope, type Resource, type Span } from './model';
 import { encodeTraceRequestJson } from './otlp/json';

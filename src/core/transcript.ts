@@ -6,25 +6,10 @@
  * GenAI events come as span events or as log records correlated with the span (OTel GenAI 1.28+ sends them to
  * /v1/logs); both are read as one list of `ContentEvent`s, so every event convention has one reader.
  */
+import type { TranscriptMessage, TranscriptRole, TranscriptToolCall } from '../shared/transcript';
 import type { AttributeMap, AttributeValue, Span } from './model';
 import { eventNameOf, recordTimeOf, type LogRecord } from './otlp/logModel';
 import { readString } from './semantics/attributes';
-
-export type TranscriptRole = 'system' | 'user' | 'assistant' | 'tool';
-
-export interface TranscriptToolCall {
-  readonly name: string;
-  /** As recorded: usually a JSON string; structured arguments are shown as JSON. */
-  readonly arguments: string;
-}
-
-export interface TranscriptMessage {
-  readonly role: TranscriptRole;
-  readonly text: string;
-  readonly toolCalls?: readonly TranscriptToolCall[];
-  /** On tool results: the id of the call they answer. */
-  readonly toolCallId?: string;
-}
 
 type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
 type PlainObject = { [key: string]: Plain };

@@ -3,8 +3,6 @@
  * not. An in-memory exporter on the same provider captures the SDK's own ReadableSpans: every field the receiver
  * stores is compared with what the SDK recorded, times to the nanosecond.
  */
-import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
 import { SpanKind as ApiSpanKind, SpanStatusCode, context, trace, type HrTime } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -19,10 +17,12 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { spansOf, type Span } from '../../src/core/model';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
-import type { AiKind } from '../../src/core/semantics/types';
 import { TraceStore } from '../../src/core/store/traceStore';
+import type { AiKind } from '../../src/shared/aiKinds';
 
 const SERVICE = 'travel-planner-service';
 

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { findToolRegistration } from '../../src/core/code/toolRegistration';
-import { describeSpan } from '../../src/core/format';
+import { describeSpan } from '../../src/core/describe';
 import { durationNanos, nanosToMillis, serviceNameOf, SpanKind, StatusCode } from '../../src/core/model';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import type { SpanNode } from '../../src/core/store/types';

@@ -1,10 +1,16 @@
 /**
- * The layer rules, checked on the sources: src/core is plain Node (no `vscode`, not even `import type`, and no host
- * file that would bring it in), webview/ code runs in a browser frame, where neither `vscode` nor host code exists,
- * and src/protocol, the message types both sides share, is a leaf that may import only src/core.
+ * The layer rules (ARCHITECTURE.md), checked on the sources:
+ * - src/shared is browser-safe code the host and the page share: it imports only itself, and compiles without Node's
+ *   or the DOM's types;
+ * - src/core is plain Node: no `vscode`, and only itself and src/shared;
+ * - src/cli, a program of its own, uses only src/core and src/shared;
+ * - the host is src/extension.ts, src/host (what every feature shares) and one folder per feature; a feature imports
+ *   src/host, src/core, src/shared and itself, never another feature, so features talk through services and commands;
+ * - webview/ runs in a browser frame, where neither `vscode` nor Node exists: it imports only src/shared and itself.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, test } from 'node:test';
 import ts from 'typescript';
@@ -12,7 +18,7 @@ import ts from 'typescript';
 const ROOT = resolve(__dirname, '../..');
 const SRC = join(ROOT, 'src');
 const CORE = join(SRC, 'core');
-const PROTOCOL = join(SRC, 'protocol');
+const SHARED = join(SRC, 'shared');
 const WEBVIEW = join(ROOT, 'webview');
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
@@ -34,28 +40,44 @@ function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir + sep);
 }
 
-/** The `src/` host file a relative specifier reaches (outside src/core and src/protocol), if any. */
-function hostFileReached(fromFile: string, specifier: string): string | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  const target = resolve(dirname(fromFile), specifier);
-  const shared = isInside(target, CORE) || isInside(target, PROTOCOL);
-  return isInside(target, SRC) && !shared ? relative(ROOT, target) : undefined;
+interface Rule {
+  /** What a file of the layer may import by a relative path: the folders it may reach. */
+  readonly reach: readonly string[];
+  readonly vscode: boolean;
+  /** Node's built-in modules (`node:fs`, `fs`). */
+  readonly nodeBuiltins: boolean;
+  /** Packages from node_modules. */
+  readonly packages: boolean;
 }
 
-/** One message per forbidden import in `files`. */
-function violations(files: string[], forbidVscode: boolean, forbidHost: boolean): string[] {
+/** One message per import of `file` (whose text is `text`) that `rule` forbids. */
+function violations(file: string, text: string, rule: Rule): string[] {
   const found: string[] = [];
-  for (const file of files) {
-    for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
-      const where = relative(ROOT, file);
-      if (forbidVscode && (specifier === 'vscode' || specifier.startsWith('vscode/'))) {
-        found.push(`${where} imports '${specifier}'`);
+  const where = relative(ROOT, file);
+  for (const specifier of importsOf(text)) {
+    if (specifier.startsWith('.')) {
+      const target = resolve(dirname(file), specifier);
+      if (!rule.reach.some((dir) => isInside(target, dir))) {
+        found.push(`${where} imports ${relative(ROOT, target)} ('${specifier}')`);
       }
-      const host = forbidHost ? hostFileReached(file, specifier) : undefined;
-      if (host !== undefined) found.push(`${where} imports host file ${host} ('${specifier}')`);
+    } else if (specifier === 'vscode' || specifier.startsWith('vscode/')) {
+      if (!rule.vscode) found.push(`${where} imports '${specifier}'`);
+    } else if (isBuiltin(specifier)) {
+      if (!rule.nodeBuiltins) found.push(`${where} imports Node's '${specifier}'`);
+    } else if (!rule.packages) {
+      found.push(`${where} imports the package '${specifier}'`);
     }
   }
   return found;
+}
+
+function checkLayer(dir: string, rule: Rule, minimumFiles = 1): void {
+  const files = sourceFiles(dir);
+  assert.ok(files.length >= minimumFiles, `expected at least ${minimumFiles} sources under ${relative(ROOT, dir)}`);
+  assert.deepEqual(
+    files.flatMap((file) => violations(file, readFileSync(file, 'utf8'), rule)),
+    [],
+  );
 }
 
 describe('layer boundaries', () => {
@@ -73,30 +95,47 @@ describe('layer boundaries', () => {
       ].join('\n'),
     );
     assert.deepEqual(specifiers, ['vscode', '../extension', './x', 'node:fs', './lazy', './side-effect']);
-    assert.equal(hostFileReached(join(CORE, 'store', 'x.ts'), '../../extension'), join('src', 'extension'));
-    assert.equal(hostFileReached(join(CORE, 'store', 'x.ts'), '../model'), undefined);
-    assert.equal(hostFileReached(join(WEBVIEW, 'main.ts'), '../src/tracesTree'), join('src', 'tracesTree'));
-    assert.equal(hostFileReached(join(WEBVIEW, 'main.ts'), '../src/protocol/messages'), undefined);
   });
 
-  test('src/core imports neither vscode nor host files', () => {
-    const files = sourceFiles(CORE);
-    assert.ok(files.length > 10, `expected the core sources under ${CORE}, found ${files.length}`);
-    assert.deepEqual(violations(files, true, true), []);
+  test('each rule reports what it forbids, and nothing else', () => {
+    const file = join(CORE, 'store', 'x.ts');
+    const check = (specifier: string, rule: Rule) => violations(file, `import { y } from '${specifier}';`, rule);
+    const core: Rule = { reach: [CORE, SHARED], vscode: false, nodeBuiltins: true, packages: true };
+    assert.deepEqual(check('../model', core), []);
+    assert.deepEqual(check('../../shared/format', core), []);
+    assert.deepEqual(check('../../extension', core), ["src/core/store/x.ts imports src/extension ('../../extension')"]);
+    assert.deepEqual(check('vscode', core), ["src/core/store/x.ts imports 'vscode'"]);
+    const strict: Rule = { reach: [CORE], vscode: false, nodeBuiltins: false, packages: false };
+    assert.deepEqual(check('fs', strict), ["src/core/store/x.ts imports Node's 'fs'"]);
+    assert.deepEqual(check('node:zlib', strict), ["src/core/store/x.ts imports Node's 'node:zlib'"]);
+    assert.deepEqual(check('d3-scale', strict), ["src/core/store/x.ts imports the package 'd3-scale'"]);
   });
 
-  test('src/protocol imports neither vscode nor host files', () => {
-    const files = sourceFiles(PROTOCOL);
-    assert.ok(files.length > 0, `expected the protocol sources under ${PROTOCOL}`);
-    assert.deepEqual(violations(files, true, true), []);
+  test('src/shared imports only itself: no vscode, no Node module, no package', () => {
+    checkLayer(SHARED, { reach: [SHARED], vscode: false, nodeBuiltins: false, packages: false }, 5);
   });
 
-  test('webview code imports neither vscode nor host files', (t) => {
-    const files = sourceFiles(WEBVIEW);
-    if (files.length === 0) {
-      t.skip('no webview sources yet');
-      return;
-    }
-    assert.deepEqual(violations(files, true, true), []);
+  test("src/shared compiles without Node's types and without the DOM's", () => {
+    const program = ts.createProgram(sourceFiles(SHARED), {
+      lib: ['lib.es2022.d.ts'],
+      types: [],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      strict: true,
+      noEmit: true,
+    });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    assert.deepEqual(problems, []);
+  });
+
+  test('src/core imports only itself and src/shared, never vscode', () => {
+    checkLayer(CORE, { reach: [CORE, SHARED], vscode: false, nodeBuiltins: true, packages: true }, 10);
+  });
+
+  test('webview/ imports only itself and src/shared, never vscode or Node', () => {
+    checkLayer(WEBVIEW, { reach: [WEBVIEW, SHARED], vscode: false, nodeBuiltins: false, packages: true }, 5);
   });
 });

@@ -1,37 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildFlameLayout, type HostFlameLayout } from '../../src/core/flame/layout';
+import { serializeTrace, traceHeader } from '../../src/core/flame/snapshot';
 import { StatusCode, type Span } from '../../src/core/model';
+import { TraceStore } from '../../src/core/store/traceStore';
+import type { TraceRecord } from '../../src/core/store/types';
+import { AI_KINDS } from '../../src/shared/aiKinds';
+import { LevelCuller, visibleRange, type LevelRange } from '../../src/shared/flame/cull';
 import {
   FlameFlag,
   SUMMARY_MIN_BARS,
   SUMMARY_RESOLUTIONS,
-  buildFlameLayout,
   buildLevels,
-  drawSummarized,
-  forEachDrawable,
   summarizeLevels,
-  visibleRange,
   type FlameAxis,
-  type HostFlameLayout,
-  type LevelRange,
   type LevelSummary,
-} from '../../src/core/flame/flameLayout';
-import {
-  decodeSnapshot,
-  emptySnapshot,
-  serializeTrace,
-  spanIdAt,
-  traceHeader,
-  type TraceSnapshot,
-} from '../../src/core/flame/snapshot';
-import { ownTokens, tokenLayout } from '../../src/core/flame/tokenLayout';
-import { AI_KINDS } from '../../src/core/semantics/types';
-import { TraceStore } from '../../src/core/store/traceStore';
-import type { TraceRecord } from '../../src/core/store/types';
+} from '../../src/shared/flame/layout';
+import { decodeSnapshot, emptySnapshot, spanIdAt, type TraceSnapshot } from '../../src/shared/flame/snapshot';
+import { ownTokens, tokenLayout } from '../../src/shared/flame/tokenLayout';
 import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan, type PlainAttributes } from '../support/spanBuilder';
 import { deserializeWebviewMessage, serializeWebviewMessage } from '../webview/webviewWire';
 
 const T0 = DEFAULT_START_MS;
+const culler = new LevelCuller();
 
 function chat(model: string, input: number, output: number): PlainAttributes {
   return {
@@ -299,7 +290,7 @@ interface Rect {
 
 function drawables(axis: FlameAxis, x0: number, unitsPerPx: number, viewWidthPx: number): Rect[] {
   const rects: Rect[] = [];
-  const count = forEachDrawable(axis, 0, x0, unitsPerPx, viewWidthPx, (index, x, width, merged) =>
+  const count = culler.forEachDrawable(axis, 0, x0, unitsPerPx, viewWidthPx, (index, x, width, merged) =>
     rects.push({ index, x, width, merged }),
   );
   assert.equal(count, rects.length);
@@ -511,7 +502,7 @@ describe('level summaries', () => {
   function rasterSummarized(axis: FlameAxis, x0: number, unitsPerPx: number, width: number): Int16Array {
     const columns = new Int32Array(width);
     const rects: Rect[] = [];
-    const drawn = drawSummarized(axis, 0, x0, unitsPerPx, width, columns, (index, x, rectWidth, merged) =>
+    const drawn = culler.drawSummarized(axis, 0, x0, unitsPerPx, width, columns, (index, x, rectWidth, merged) =>
       rects.push({ index, x, width: rectWidth, merged }),
     );
     assert.ok(drawn, `a summary applies at ${unitsPerPx} units/px`);
@@ -580,7 +571,9 @@ describe('level summaries', () => {
       // Zoomed in past a bucket a pixel, no summary applies.
       const columns = new Int32Array(1000).fill(7);
       assert.equal(
-        drawSummarized(summarized, 0, next() * extent * 0.9, finestUnits / 2, 1000, columns, () => assert.fail()),
+        culler.drawSummarized(summarized, 0, next() * extent * 0.9, finestUnits / 2, 1000, columns, () =>
+          assert.fail(),
+        ),
         false,
       );
       assert.ok(
@@ -633,7 +626,7 @@ describe('tokenLayout', () => {
     );
     assert.equal(tokens.totalTokens, 100);
     const rects: number[][] = [];
-    forEachDrawable(tokens, 0, 0, 1, 100, (index, x, width) => rects.push([index, x, width]));
+    culler.forEachDrawable(tokens, 0, 0, 1, 100, (index, x, width) => rects.push([index, x, width]));
     assert.deepEqual(rects, [
       [0, 0, 40],
       [1, 40, 60],
@@ -765,7 +758,7 @@ describe('trace snapshot', () => {
     const draw = (axis: FlameAxis) => {
       const columns = new Int32Array(1000);
       const rects: Rect[] = [];
-      const drawn = drawSummarized(axis, 1, 0, layout.totalMs / 1000, 1000, columns, (index, x, width, merged) =>
+      const drawn = culler.drawSummarized(axis, 1, 0, layout.totalMs / 1000, 1000, columns, (index, x, width, merged) =>
         rects.push({ index, x, width, merged }),
       );
       assert.ok(drawn, 'a summary applies to the whole trace');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_TEXT_LENGTH, parseFromWebview, type FromWebview } from '../../src/protocol/messages';
+import { MAX_TEXT_LENGTH, parseFromWebview, type FromWebview } from '../../src/shared/protocol';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';

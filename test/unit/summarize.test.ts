@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatDuration } from '../../src/core/format';
 import { SpanKind, StatusCode } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { renderSummaryText, summarizeStore, type SpanSummaryJson } from '../../src/core/summarize';
+import { formatDuration } from '../../src/shared/format';
 import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
 
 const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { TraceSnapshot } from '../../src/core/flame/snapshot';
 import { StatusCode } from '../../src/core/model';
-import type { FromWebview, ToWebview } from '../../src/protocol/messages';
+import type { TraceSnapshot } from '../../src/shared/flame/snapshot';
+import type { FromWebview, ToWebview } from '../../src/shared/protocol';
 import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeResource, makeSpan } from '../support/spanBuilder';
 import { ensureBundle, FlamePageServer, snapshotOf, THEME, type PageOptions } from './flamePage';
 import { packWireMessage, serializeWebviewMessage } from './webviewWire';

@@ -5,9 +5,10 @@
  * strip of one pixel row per chart row (`BarStrip`), which is stretched onto the chart with one drawImage per row, and
  * the rectangles get their outlines, TTFT ticks and labels in separate passes. Nothing is allocated per bar.
  */
-import { drawSummarized, FlameFlag, forEachDrawable, type FlameAxis } from '../../src/core/flame/flameLayout';
-import { formatDuration } from '../../src/core/format';
-import { AI_KINDS } from '../../src/core/semantics/types';
+import { AI_KINDS } from '../../src/shared/aiKinds';
+import { LevelCuller } from '../../src/shared/flame/cull';
+import { FlameFlag, type FlameAxis } from '../../src/shared/flame/layout';
+import { formatDuration } from '../../src/shared/format';
 import type { TraceModel } from '../traceModel';
 import type { ChartMode } from '../vscodeApi';
 import { TextFitter } from './textFit';
@@ -125,12 +126,13 @@ export class FlameRenderer {
   private readonly fitter: TextFitter;
   private readonly rects = new Rects();
   private readonly strip = new BarStrip();
+  private readonly culler = new LevelCuller();
   /** Per row of the frame, the span colouring each pixel column (`drawSummarized`), rows one after the other. */
   private columns = new Int32Array(0);
   /** Per row of the frame, 1 when `columns` holds it. */
   private summarized = new Uint8Array(0);
   private currentDepth = 0;
-  /** Bound once: forEachDrawable's callback must not be a new closure per frame. */
+  /** Bound once: the culler's callback must not be a new closure per frame. */
   private readonly collect = (index: number, x: number, width: number, merged: number): void =>
     this.rects.push(index, x, width, merged, this.currentDepth);
 
@@ -158,9 +160,17 @@ export class FlameRenderer {
       this.currentDepth = depth;
       const row = depth - firstRow;
       const columns = this.columns.subarray(row * columnCount, (row + 1) * columnCount);
-      const summarized = drawSummarized(axis, depth, frame.x0, frame.unitsPerPx, width, columns, this.collect);
+      const summarized = this.culler.drawSummarized(
+        axis,
+        depth,
+        frame.x0,
+        frame.unitsPerPx,
+        width,
+        columns,
+        this.collect,
+      );
       this.summarized[row] = summarized ? 1 : 0;
-      if (!summarized) forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
+      if (!summarized) this.culler.forEachDrawable(axis, depth, frame.x0, frame.unitsPerPx, width, this.collect);
     }
     this.fillBars(frame, firstRow, rowCount);
     this.outline(frame);

@@ -3,7 +3,7 @@
  * fallbacks for a page outside VS Code). A canvas cannot use `var()`, so each colour is resolved through a probe
  * element into the rgb() text the canvas understands, and again when the theme changes.
  */
-import { AI_KINDS } from '../../src/core/semantics/types';
+import { AI_KINDS } from '../../src/shared/aiKinds';
 
 /** Opacity of the spans a search does not match. */
 export const DIMMED_ALPHA = 0.25;

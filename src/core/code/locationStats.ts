@@ -3,10 +3,10 @@
  * what it cost in tokens, and how often it failed. Pure aggregation over the spans' calls; the host decides which
  * spans belong to which line.
  */
-import { formatDuration, formatTokenFlow, formatTokens } from '../format';
+import { formatDuration, formatTokenFlow, formatTokens } from '../../shared/format';
 import { durationNanos, nanosToMillis, StatusCode } from '../model';
-import type { ResolvableSpan } from './resolveLocation';
 import { escapeMarkdown } from '../tooltip';
+import type { ResolvableSpan } from './resolveLocation';
 
 /** One span's contribution to a location's figures. */
 export interface LocationCall {

@@ -14,11 +14,17 @@ import { join } from 'node:path';
 import type { AttributeMap, Span } from '../model';
 import { readNonNegative, readString } from '../semantics/attributes';
 import type { AiSpanInfo } from '../semantics/types';
-import type { PathMapping } from './paths';
-import { hostPath, isAbsoluteAnywhere, isInsideFolder, mappedPaths, pathSegments, slashPath } from './paths';
+import {
+  hostPath,
+  isAbsoluteAnywhere,
+  isInsideFolder,
+  mappedPaths,
+  type PathMapping,
+  pathSegments,
+  slashPath,
+} from './paths';
 import { distinctivePieces, promptTexts } from './promptText';
-import type { StackFrame } from './stackTrace';
-import { isLibraryFrame, javaSourcePath, parseStackTrace } from './stackTrace';
+import { isLibraryFrame, javaSourcePath, parseStackTrace, type StackFrame } from './stackTrace';
 import { escapeRegExp, findToolRegistration } from './toolRegistration';
 
 /** 1-based line and column in a workspace file. */
@@ -50,7 +56,7 @@ export interface WorkspaceAccess {
   searchText(literal: string, options: { maxResults: number }): Promise<SourcePosition[]>;
 }
 
-import type { ResolutionRule } from './rules';
+import type { ResolutionRule } from '../../shared/resolutionRules';
 
 export type { ResolutionRule };
 

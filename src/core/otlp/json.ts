@@ -5,6 +5,7 @@
  * OTLP/JSON is the proto3 JSON mapping with OTLP's deviations: ids are case-insensitive hex instead of base64, enums
  * are integers, keys are lowerCamelCase, and unknown keys are ignored. 64-bit integers may be strings or numbers.
  */
+import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type {
   AttributeMap,
   AttributeValue,
@@ -21,7 +22,7 @@ import type {
   TraceRequest,
 } from '../model';
 import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from './types';
-import { isValidHexId, normalizeHexId, rejectionMessage, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
+import { rejectionMessage } from './wire';
 
 export type JsonObject = Record<string, unknown>;
 

@@ -2,6 +2,7 @@
  * OTLP/JSON logs: decoding into the log model on the trace decoder's JSON rules (hex ids, int64 as strings or numbers,
  * enums as integers, unknown keys ignored), and a lossless encoding of a decoded request (for `serve --out`).
  */
+import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { InstrumentationScope, Resource } from '../model';
 import {
   anyValueJson,
@@ -14,7 +15,7 @@ import {
 } from './json';
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
 import type { LogsDecodeResult } from './types';
-import { isValidHexId, logRejectionMessage, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
+import { logRejectionMessage } from './wire';
 
 /** Older exporters send enum names; accepting them costs nothing. */
 const SEVERITY_NUMBER_NAMES: ReadonlyMap<string, number> = new Map(

@@ -1,9 +1,10 @@
 /** OTLP/protobuf logs decoding into the log model, on the shared wire reader of the trace decoder. */
+import { SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from '../../shared/ids';
 import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } from '../model';
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
 import { asBuffer, OtlpProtoReader } from './protobuf';
 import type { LogsDecodeResult } from './types';
-import { logRejectionMessage, SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from './wire';
+import { logRejectionMessage } from './wire';
 
 /** Module constants: compiled to CommonJS, each use of an imported binding is a getter call (see protobuf.ts). */
 const TRACE_ID_BYTES = TRACE_ID_SIZE;

@@ -2,6 +2,7 @@
  * OTLP/JSON metrics: decoding into the metric model on the trace decoder's JSON rules (hex ids, 64-bit integers as
  * strings or numbers, enums as integers, unknown keys ignored), and an encoding of a decoded request (for `serve --out`).
  */
+import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { AttributeMap, InstrumentationScope, Resource } from '../model';
 import {
   attributesJson,
@@ -27,7 +28,7 @@ import {
   type SummaryDataPoint,
 } from './metricModel';
 import type { MetricsDecodeResult } from './types';
-import { dataPointRejectionMessage, isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './wire';
+import { dataPointRejectionMessage } from './wire';
 
 const TEMPORALITY_NAMES: ReadonlyMap<string, number> = new Map([
   ['AGGREGATION_TEMPORALITY_UNSPECIFIED', 0],

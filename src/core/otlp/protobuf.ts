@@ -7,6 +7,7 @@
  * number and wire type), so a known field with an unexpected wire type is skipped like an unknown one, as protoc's
  * parsers do.
  */
+import { SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from '../../shared/ids';
 import type {
   AttributeMap,
   AttributeValue,
@@ -22,7 +23,7 @@ import type {
   TraceRequest,
 } from '../model';
 import { OtlpDecodeError, type PartialSuccess, type TraceDecodeResult } from './types';
-import { rejectionMessage, SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from './wire';
+import { rejectionMessage } from './wire';
 
 /**
  * Module constants rather than the imports themselves: compiled to CommonJS (tsx, the tests, the benchmark), every

@@ -1,24 +1,4 @@
-/** Helpers shared by the protobuf and JSON decoders: ids, the rejection rules and their messages. */
-
-export const TRACE_ID_BYTES = 16;
-export const SPAN_ID_BYTES = 8;
-
-const HEX_DIGITS = /^[0-9a-f]*$/;
-const ZERO_DIGITS = /^0*$/;
-
-/**
- * A JSON id lowercased (OTLP/JSON ids are case-insensitive hex), or undefined when it is not hex of whole bytes.
- * The caller checks the length.
- */
-export function normalizeHexId(id: string): string | undefined {
-  const lower = id.toLowerCase();
-  return lower.length % 2 === 0 && HEX_DIGITS.test(lower) ? lower : undefined;
-}
-
-/** A trace or span id is valid when it has the right length and is not all zeros (the W3C "invalid" id). */
-export function isValidHexId(hex: string, bytes: number): boolean {
-  return hex.length === bytes * 2 && !ZERO_DIGITS.test(hex);
-}
+/** The messages the decoders give for what they reject (`partial_success.error_message`). */
 
 /** `partial_success.error_message` for spans left out because of their ids. */
 export function rejectionMessage(rejectedSpans: number): string | undefined {

@@ -18,9 +18,10 @@
  * `ai.streamObject` are `agent` (an agent loop of provider calls and tool calls), `ai.embed`/`ai.embedMany` are
  * `chain`, v7 `invoke_agent` roots are `agent`, v7 `embeddings` wrappers (the ones without usage) are `chain`.
  */
+import type { AiKind } from '../../shared/aiKinds';
 import type { Span } from '../model';
 import { readNonNegative, readString } from './attributes';
-import type { AiKind, Convention } from './types';
+import type { Convention } from './types';
 
 export interface Classification {
   kind: AiKind;

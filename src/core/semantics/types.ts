@@ -1,7 +1,5 @@
 /** What AI Trace Lens understands of one span, whatever convention produced it. */
-
-export const AI_KINDS = ['llm', 'embedding', 'agent', 'tool', 'mcp', 'retriever', 'chain', 'other'] as const;
-export type AiKind = (typeof AI_KINDS)[number];
+import type { AiKind } from '../../shared/aiKinds';
 
 /** The conventions the classifier recognises, for display ("recognised as OpenInference LLM"). */
 export type Convention = 'otel-genai' | 'otel-mcp' | 'openinference' | 'traceloop' | 'vercel-ai' | 'heuristic';

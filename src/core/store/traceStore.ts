@@ -11,12 +11,14 @@
  * would show a tree with holes that looks complete. Every evicted trace is counted in `evictedTraces` and listed in
  * the change event. `clear()` resets that count: it describes what was lost since the user last started afresh.
  */
+import { AI_KINDS, type AiKind } from '../../shared/aiKinds';
+import type { ModelTotals } from '../../shared/tokens';
 import { Emitter, type Event } from '../events';
 import { StatusCode, nanosToMillis, serviceNameOf, type Span } from '../model';
 import { analyzeSpan } from '../semantics/analyze';
-import { AI_KINDS, type AiKind, type AiSpanInfo } from '../semantics/types';
+import { type AiSpanInfo } from '../semantics/types';
 import { checkBound } from './bound';
-import type { IngestResult, ModelTotals, SpanNode, StoreChange, TraceRecord, TraceSummary } from './types';
+import type { IngestResult, SpanNode, StoreChange, TraceRecord, TraceSummary } from './types';
 
 export interface TraceStoreOptions {
   maxSpans: number;

@@ -1,5 +1,7 @@
+import type { AiKind } from '../../shared/aiKinds';
+import type { ModelTotals, TokenTotals } from '../../shared/tokens';
 import type { Span } from '../model';
-import type { AiKind, AiSpanInfo } from '../semantics/types';
+import type { AiSpanInfo } from '../semantics/types';
 
 /** One span in the store, linked into its trace's tree. */
 export interface SpanNode {
@@ -11,19 +13,6 @@ export interface SpanNode {
   readonly children: SpanNode[];
   /** The span names a parent that has not arrived: it is shown as a root until the parent does. */
   orphan: boolean;
-}
-
-export interface TokenTotals {
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-}
-
-/** Totals summed over `llm` and `embedding` spans only: wrapper spans repeat their children's usage. */
-export interface ModelTotals extends TokenTotals {
-  model: string;
-  calls: number;
 }
 
 export interface TraceSummary {

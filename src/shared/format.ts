@@ -1,5 +1,4 @@
-/** Short display forms shared by the tree view, the status bar and the CLI. */
-import type { AiSpanInfo } from './semantics/types';
+/** Short display forms of durations, counts and tokens, shared by the host, the flame graph page and the CLI. */
 
 /** `850 µs`, `340 ms`, `1.2 s`, `2 min 5 s`. */
 export function formatDuration(ms: number): string {
@@ -31,19 +30,6 @@ export function formatTokenFlow(input: number | undefined, output: number | unde
   if (output === undefined) return `${formatTokens(input!)} tok in`;
   if (input === undefined) return `${formatTokens(output)} tok out`;
   return `${formatTokens(input)}→${formatTokens(output)} tok`;
-}
-
-/** The one-line description of a span: `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`. */
-export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
-  const parts: string[] = [];
-  const model = ai.responseModel ?? ai.requestModel;
-  if (model) parts.push(model);
-  else if (ai.toolName) parts.push(ai.toolName);
-  parts.push(formatDuration(durationMs));
-  const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens);
-  if (tokens) parts.push(tokens);
-  if (ai.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(ai.ttftMs)}`);
-  return parts.join(' · ');
 }
 
 function trimZero(fixed: string): string {

@@ -7,8 +7,8 @@
  * repeated usage is not counted twice. Children are laid side by side from their parent's left edge in start order,
  * and spans without tokens have zero width and are left out of the levels.
  */
-import { AI_KINDS } from '../semantics/types';
-import { buildLevels, summarizeLevels, type FlameAxis, type FlameLayout } from './flameLayout';
+import { AI_KINDS } from '../aiKinds';
+import { buildLevels, summarizeLevels, type FlameAxis, type FlameLayout } from './layout';
 
 export interface TokenAxis extends FlameAxis {
   /** Left edge in tokens from the left of the chart. */

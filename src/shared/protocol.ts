@@ -6,13 +6,11 @@
  * trace. Requests carry a `requestId` that the reply repeats. The host trusts nothing it receives: every message goes
  * through `parseFromWebview`, which checks each field and rejects unknown ones.
  *
- * A leaf module: it imports only types from src/core, so the host and the browser bundle can both include it.
+ * Browser-safe like all of src/shared, so the host and the flame graph page both include it.
  */
-import type { ResolutionRule } from '../core/code/rules';
-import type { TraceSnapshot } from '../core/flame/snapshot';
-import type { TranscriptMessage } from '../core/transcript';
-
-export type { TranscriptMessage, TranscriptRole, TranscriptToolCall } from '../core/transcript';
+import type { TraceSnapshot } from './flame/snapshot';
+import type { ResolutionRule } from './resolutionRules';
+import type { TranscriptMessage } from './transcript';
 
 /** The rule that resolved a span to source, shown in the UI ("found by: stack trace"). */
 export type JumpRule = ResolutionRule;

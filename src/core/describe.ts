@@ -1,0 +1,41 @@
+/** The one-line descriptions of spans and traces that the Traces view, the pickers and the CLI show. */
+import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import type { AiSpanInfo } from './semantics/types';
+import type { TraceSummary } from './store/types';
+
+/** `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`. */
+export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
+  const parts: string[] = [];
+  const model = ai.responseModel ?? ai.requestModel;
+  if (model) parts.push(model);
+  else if (ai.toolName) parts.push(ai.toolName);
+  parts.push(formatDuration(durationMs));
+  const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens);
+  if (tokens) parts.push(tokens);
+  if (ai.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(ai.ttftMs)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * Where a trace is described, each with the figures it needs:
+ * - `row`, a Traces view row: `travel-planner · 4.86 s · 2.8k tok · 1 error` (service, duration, tokens, errors);
+ * - `pick`, a trace picker: `travel-planner · 4.86 s · 12 spans · 1 error`, the span count telling runs apart;
+ * - `report`, the CLI's text summary: `service travel-planner · 4.86 s · 12 spans · 1.3k→61 tok · 1 error`, the
+ *   service named as such and tokens in→out, for a reader without the view's columns.
+ */
+export type TraceDescriptionStyle = 'row' | 'pick' | 'report';
+
+export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyle): string {
+  const parts: string[] = [];
+  if (summary.service) parts.push(style === 'report' ? `service ${summary.service}` : summary.service);
+  parts.push(formatDuration(summary.durationMs));
+  if (style !== 'row') parts.push(plural(summary.spanCount, 'span'));
+  const { inputTokens, outputTokens } = summary.tokens;
+  if (style === 'row' && inputTokens + outputTokens > 0) parts.push(`${formatTokens(inputTokens + outputTokens)} tok`);
+  if (style === 'report') {
+    const flow = formatTokenFlow(inputTokens || undefined, outputTokens || undefined);
+    if (flow) parts.push(flow);
+  }
+  if (summary.errorCount > 0) parts.push(plural(summary.errorCount, 'error'));
+  return parts.join(' · ');
+}
