@@ -27,7 +27,7 @@ const contexts = await Promise.all([
   }),
   esbuild.context({
     ...nodeBundle,
-    entryPoints: ['src/cli.ts'],
+    entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),

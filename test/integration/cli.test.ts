@@ -1,5 +1,5 @@
 /**
- * The CLI as a user runs it: a child process (src/cli.ts through tsx, the same code esbuild bundles into dist/cli.js),
+ * The CLI as a user runs it: a child process (src/cli/main.ts through tsx, the same code esbuild bundles into dist/cli.js),
  * checked through its stdout, stderr and exit code.
  */
 import assert from 'node:assert/strict';
@@ -48,7 +48,7 @@ interface CliResult {
 }
 
 function startCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli.ts'), ...args], { cwd: ROOT_DIR });
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/main.ts'), ...args], { cwd: ROOT_DIR });
 }
 
 function finished(child: ChildProcessWithoutNullStreams): Promise<CliResult> {

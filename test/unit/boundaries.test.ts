@@ -19,6 +19,7 @@ const ROOT = resolve(__dirname, '../..');
 const SRC = join(ROOT, 'src');
 const CORE = join(SRC, 'core');
 const SHARED = join(SRC, 'shared');
+const CLI = join(SRC, 'cli');
 const WEBVIEW = join(ROOT, 'webview');
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
@@ -133,6 +134,10 @@ describe('layer boundaries', () => {
 
   test('src/core imports only itself and src/shared, never vscode', () => {
     checkLayer(CORE, { reach: [CORE, SHARED], vscode: false, nodeBuiltins: true, packages: true }, 10);
+  });
+
+  test('src/cli imports only itself, src/core and src/shared', () => {
+    checkLayer(CLI, { reach: [CLI, CORE, SHARED], vscode: false, nodeBuiltins: true, packages: true });
   });
 
   test('webview/ imports only itself and src/shared, never vscode or Node', () => {

@@ -1,0 +1,46 @@
+/**
+ * `ai-trace-lens`: the extension's core without VS Code, one file per subcommand.
+ *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
+ *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N]   run the OTLP receivers headless
+ * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
+ */
+import { CliError, usageError } from './args';
+import { serve, SERVE_USAGE } from './serve';
+import { summarize, SUMMARIZE_USAGE } from './summarize';
+
+const USAGE = `Usage:
+${SUMMARIZE_USAGE}${SERVE_USAGE}  ai-trace-lens --help
+`;
+
+const COMMANDS: Record<string, (args: string[], help: () => number) => Promise<number>> = { summarize, serve };
+
+function help(): number {
+  process.stdout.write(USAGE);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return help();
+  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run === undefined)
+    throw usageError(command === undefined ? 'No command given.' : `Unknown command "${command}".`);
+  return run(rest, help);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`ai-trace-lens: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(
+        `ai-trace-lens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    }
+  },
+);

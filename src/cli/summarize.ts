@@ -1,0 +1,49 @@
+/** `ai-trace-lens summarize`: saved OTLP exports read into the stores, and each trace printed as its span tree or as JSON. */
+import { parseArgs } from 'node:util';
+import { OtlpFileError, readOtlpFile } from '../core/inputFiles';
+import { LogStore } from '../core/store/logStore';
+import { TraceStore } from '../core/store/traceStore';
+import { renderSummaryText, summarizeStore } from '../core/summarize';
+import { loadOtlpFile } from '../core/traceFile';
+import { HELP_OPTION, parseOptions, usageError } from './args';
+
+export const SUMMARIZE_USAGE = `  ai-trace-lens summarize FILE... [--json]
+      Reads saved OTLP exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span tree,
+      or with --json one JSON document: {"traces":[...],"metricDataPoints":N}, oldest trace first, spans parents
+      first. Logs requests are joined to their spans: each span's logCount and the conversation in its transcript.
+      Metrics requests are counted, not summarized (metricDataPoints). A JSON request is a logs or metrics request
+      when its first key is resourceLogs or resourceMetrics. A protobuf file holds one request and does not name its
+      signal: it is read as the first of traces, logs and metrics that yields a span with a start time, a log record
+      with a time, or a data point with a time; failing that, as the first that decodes (an empty request is traces).
+`;
+
+export async function summarize(args: string[], help: () => number): Promise<number> {
+  const { values, positionals } = parseOptions(() =>
+    parseArgs({ args, options: { json: { type: 'boolean' }, help: HELP_OPTION }, allowPositionals: true }),
+  );
+  if (values.help) return help();
+  if (positionals.length === 0) throw usageError('summarize needs at least one file.');
+  const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
+  const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
+  let metricDataPoints = 0;
+  let failed = false;
+  const report = (message: string) => {
+    failed = true;
+    process.stderr.write(`ai-trace-lens: ${message}\n`);
+  };
+  for (const path of positionals) {
+    try {
+      const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs });
+      loaded.problems.forEach(report);
+      metricDataPoints += loaded.metricDataPoints;
+    } catch (error) {
+      // OtlpFileError messages already start with the path.
+      report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
+    }
+  }
+  const summary = values.json
+    ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n`
+    : undefined;
+  process.stdout.write(summary ?? renderSummaryText(store));
+  return failed ? 1 : 0;
+}
