@@ -4,6 +4,7 @@
  *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N]   run the OTLP receivers headless
  * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
  */
+import { describeErrorWithStack } from '../shared/errors';
 import { CliError, usageError } from './args';
 import { serve, SERVE_USAGE } from './serve';
 import { summarize, SUMMARIZE_USAGE } from './summarize';
@@ -37,9 +38,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`ai-trace-lens: ${error.message}\n${error.exitCode === 2 ? `\n${USAGE}` : ''}`);
       process.exitCode = error.exitCode;
     } else {
-      process.stderr.write(
-        `ai-trace-lens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      process.stderr.write(`ai-trace-lens: ${describeErrorWithStack(error)}\n`);
       process.exitCode = 1;
     }
   },

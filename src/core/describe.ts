@@ -1,4 +1,4 @@
-/** The one-line descriptions of spans and traces that the Traces view, the pickers and the CLI show. */
+/** How spans and traces are named to the user: one-line descriptions (Traces view, pickers, CLI) and file titles. */
 import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
 import type { AiSpanInfo } from './semantics/types';
 import type { TraceSummary } from './store/types';
@@ -38,4 +38,20 @@ export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyl
   }
   if (summary.errorCount > 0) parts.push(plural(summary.errorCount, 'error'));
   return parts.join(' · ');
+}
+
+const TITLE_MAX_LENGTH = 60;
+
+/**
+ * A name as a file-name-safe title, for document tabs and saved files: path separators and control characters would
+ * split or break it.
+ */
+export function fileTitle(name: string): string {
+  const title = name
+    .replace(/[/\\]/g, '∕')
+    // eslint-disable-next-line no-control-regex -- control characters are among what a file name cannot hold
+    .replace(/[\u0000-\u001f\u007f:*?"<>|]+/g, ' ')
+    .trim();
+  if (title === '') return 'span';
+  return title.length > TITLE_MAX_LENGTH ? `${title.slice(0, TITLE_MAX_LENGTH - 1)}…` : title;
 }

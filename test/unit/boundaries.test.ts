@@ -20,6 +20,7 @@ const SRC = join(ROOT, 'src');
 const CORE = join(SRC, 'core');
 const SHARED = join(SRC, 'shared');
 const CLI = join(SRC, 'cli');
+const HOST = join(SRC, 'host');
 const WEBVIEW = join(ROOT, 'webview');
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
@@ -39,6 +40,13 @@ function importsOf(text: string): string[] {
 
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir + sep);
+}
+
+/** The folders under src/ that hold one host feature each. */
+function featureFolders(): string[] {
+  return readdirSync(SRC)
+    .map((name) => join(SRC, name))
+    .filter((path) => statSync(path).isDirectory() && ![CORE, SHARED, CLI, HOST].includes(path));
 }
 
 interface Rule {
@@ -138,6 +146,18 @@ describe('layer boundaries', () => {
 
   test('src/cli imports only itself, src/core and src/shared', () => {
     checkLayer(CLI, { reach: [CLI, CORE, SHARED], vscode: false, nodeBuiltins: true, packages: true });
+  });
+
+  test('src/host imports only itself, src/core and src/shared: no feature', () => {
+    checkLayer(HOST, { reach: [HOST, CORE, SHARED], vscode: true, nodeBuiltins: true, packages: true });
+  });
+
+  test('each feature imports src/host, src/core, src/shared and itself, never another feature', () => {
+    const features = featureFolders();
+    assert.ok(features.length >= 5, `expected the feature folders under src/, found ${features.length}`);
+    for (const feature of features) {
+      checkLayer(feature, { reach: [feature, HOST, CORE, SHARED], vscode: true, nodeBuiltins: true, packages: true });
+    }
   });
 
   test('webview/ imports only itself and src/shared, never vscode or Node', () => {

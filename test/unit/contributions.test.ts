@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { RECEIVER_STATE_KINDS } from '../../src/core/receiver/receiverSupervisor';
+import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
 import {
-  CONFIG_SECTION,
   Commands,
+  CONFIG_SECTION,
   ContextKeys,
   FLAME_GRAPH_VIEW_TYPE,
-  RECEIVER_STATE_KINDS,
   SettingKeys,
   TRACES_VIEW_ID,
   TreeItemContext,
   VIEW_CONTAINER_ID,
-} from '../../src/contributions';
-import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
+} from '../../src/host/contributions';
 
 const ROOT = resolve(__dirname, '../..');
 

@@ -359,3 +359,11 @@ async function readTextOrUndefined(workspace: WorkspaceAccess, file: string): Pr
     return undefined;
   }
 }
+/** What to search for by hand: the tool name, the function name, or a distinctive piece of the prompt. */
+export function manualSearchQuery(node: ResolvableSpan): string | undefined {
+  if (node.ai.toolName !== undefined) return node.ai.toolName;
+  const fn = node.ai.code?.function;
+  if (fn !== undefined) return symbolQuery(fn)?.name ?? fn;
+  const prompt = promptTexts(node.span)[0];
+  return prompt === undefined ? undefined : distinctivePieces(prompt.text, 1)[0];
+}

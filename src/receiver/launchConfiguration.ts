@@ -4,13 +4,14 @@
  * configuration, for runs without the extension or for sharing with the team. The configuration's own `env` wins.
  */
 import * as vscode from 'vscode';
-import { hasExportVariables, mergeLaunchEnvironment, receiverExportVariables } from './core/exportEnvironment';
-import type { ReceiverController } from './receiverController';
+import { hasExportVariables, mergeLaunchEnvironment, receiverExportVariables } from '../core/exportEnvironment';
+import type { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
+import type { SettingsService } from '../host/settings';
 
 export class LaunchEnvironmentProvider implements vscode.DebugConfigurationProvider {
   constructor(
-    private readonly receiver: ReceiverController,
-    private readonly enabled: () => boolean,
+    private readonly receiver: ReceiverSupervisor,
+    private readonly settings: SettingsService,
   ) {}
 
   /** Runs after every other provider and after `${…}` substitution, so the debugger type and `env` are final. */
@@ -19,7 +20,7 @@ export class LaunchEnvironmentProvider implements vscode.DebugConfigurationProvi
     configuration: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration {
     // An attached process already has its environment.
-    if (!this.enabled() || configuration.request !== 'launch') return configuration;
+    if (!this.settings.export.debug || configuration.request !== 'launch') return configuration;
     const variables = receiverExportVariables(this.receiver.state, process.env);
     if (variables === undefined) return configuration;
     const env = mergeLaunchEnvironment(configuration.env, variables);
@@ -35,7 +36,7 @@ interface LaunchPick extends vscode.QuickPickItem {
 const TITLE = 'Add Trace Export to Launch Configuration';
 
 /** Asks for a launch configuration of the workspace's launch.json files and adds the export variables to its `env`. */
-export async function addTraceExportToLaunchConfiguration(receiver: ReceiverController): Promise<void> {
+export async function addTraceExportToLaunchConfiguration(receiver: ReceiverSupervisor): Promise<void> {
   const variables = receiverExportVariables(receiver.state, process.env);
   if (variables === undefined) {
     void vscode.window.showWarningMessage(

@@ -4,45 +4,41 @@
  * while nothing listens, so a terminal never sends to a port some other program may hold.
  */
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, ContextKeys, SettingKeys } from './contributions';
-import { describeExportVariables, receiverExportVariables } from './core/exportEnvironment';
-import type { ReceiverController } from './receiverController';
+import { describeExportVariables, receiverExportVariables } from '../core/exportEnvironment';
+import { CONFIG_SECTION, SettingKeys } from '../host/contributions';
+import { DisposableStore } from '../host/disposable';
+import type { Services } from '../host/services';
 
 export class TerminalEnvironment implements vscode.Disposable {
-  private readonly subscription: vscode.Disposable;
+  private readonly disposables = new DisposableStore();
+  private readonly collection: vscode.GlobalEnvironmentVariableCollection;
   /** What the collection holds, so that an unchanged state does not mark open terminals as stale. */
   private applied = '';
 
-  constructor(
-    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
-    private readonly receiver: ReceiverController,
-    private enabled: boolean,
-  ) {
+  constructor(private readonly services: Services) {
+    this.collection = services.context.environmentVariableCollection;
     // Restored at startup before activation, so terminals VS Code brings back get the variables too.
-    collection.persistent = true;
-    this.subscription = receiver.onDidChangeState(() => this.update());
-    this.update();
-  }
-
-  setEnabled(enabled: boolean): void {
-    this.enabled = enabled;
+    this.collection.persistent = true;
+    this.disposables.add(services.receiver.onDidChangeState(() => this.update()));
+    this.disposables.add(services.settings.onDidChange('export', () => this.update()));
     this.update();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.disposables.dispose();
   }
 
   private update(): void {
-    const state = this.receiver.state;
+    const state = this.services.receiver.state;
+    const enabled = this.services.settings.export.terminal;
     // While (re)starting, the last bound address is kept: a restart on the same port should not churn terminals.
-    if (this.enabled && state.kind === 'starting') return;
-    const variables = this.enabled ? receiverExportVariables(state, process.env) : undefined;
+    if (enabled && state.kind === 'starting') return;
+    const variables = enabled ? receiverExportVariables(state, process.env) : undefined;
     const key = JSON.stringify(variables ?? []);
     if (key === this.applied) return;
     this.applied = key;
     this.collection.clear();
-    void vscode.commands.executeCommand('setContext', ContextKeys.terminalEnvironment, variables !== undefined);
+    this.services.contextKeys.set('terminalEnvironment', variables !== undefined);
     if (variables === undefined) return;
     for (const { name, value } of variables) this.collection.replace(name, value);
     const description = new vscode.MarkdownString(

@@ -3,31 +3,17 @@
  * system, so they work on remote and virtual workspaces too.
  */
 import * as vscode from 'vscode';
-import { OtlpFileError, parseOtlpFile } from './core/inputFiles';
-import type { LogStore } from './core/store/logStore';
-import type { MetricStore } from './core/store/metricStore';
-import type { TraceStore } from './core/store/traceStore';
-import type { TraceRecord } from './core/store/types';
-import { loadOtlpFile, traceFileText } from './core/traceFile';
-import { plural } from './shared/format';
-import { titleOf } from './spanDetails';
-import type { TracesView } from './tracesTree';
-
-export interface TraceFileContext {
-  store: TraceStore;
-  logs: LogStore;
-  metrics: MetricStore;
-  tracesView: TracesView;
-  log: vscode.LogOutputChannel;
-}
+import { fileTitle } from '../core/describe';
+import { OtlpFileError, parseOtlpFile } from '../core/inputFiles';
+import type { TraceRecord } from '../core/store/types';
+import { loadOtlpFile, traceFileText } from '../core/traceFile';
+import type { Services } from '../host/services';
+import { plural } from '../shared/format';
 
 const OTLP_FILE_FILTERS = { 'OTLP exports (JSON, JSON Lines, protobuf, gzip)': ['jsonl', 'json', 'pb', 'bin', 'gz'] };
 
 /** Loads the files (`uris`, or those picked) into the stores and shows the newest trace they hold. */
-export async function openTraceFiles(
-  context: TraceFileContext,
-  uris: readonly vscode.Uri[] | undefined,
-): Promise<void> {
+export async function openTraceFiles(services: Services, uris: readonly vscode.Uri[] | undefined): Promise<void> {
   const files =
     uris ??
     (await vscode.window.showOpenDialog({
@@ -37,7 +23,7 @@ export async function openTraceFiles(
       filters: { ...OTLP_FILE_FILTERS, 'All files': ['*'] },
     }));
   if (files === undefined || files.length === 0) return;
-  const { store, logs, metrics, log } = context;
+  const { store, logs, metrics, log, tracesView } = services;
   const opened: string[] = [];
   const traceIds = new Set<string>();
   let problems = 0;
@@ -67,7 +53,7 @@ export async function openTraceFiles(
   if (opened.length === 0) return;
   // The store lists traces newest first.
   const newest = store.traces().find((trace) => traceIds.has(trace.summary.traceId));
-  if (newest !== undefined) await context.tracesView.revealTrace(newest.summary.traceId);
+  if (newest !== undefined) await tracesView.revealTrace(newest.summary.traceId);
   const skipped = problems > 0 ? ` ${plural(problems, 'part')} could not be read: see the log.` : '';
   const showLog = 'Show Log';
   const message = `Opened ${opened.join('; ')}.${skipped}`;
@@ -79,10 +65,10 @@ export async function openTraceFiles(
 }
 
 /** Saves the trace and its logs as OTLP JSON Lines where the user picks, by default in the workspace. */
-export async function saveTrace(context: TraceFileContext, trace: TraceRecord): Promise<void> {
+export async function saveTrace({ logs }: Services, trace: TraceRecord): Promise<void> {
   const { summary } = trace;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const fileName = `${titleOf(summary.rootName || summary.traceId)}.jsonl`;
+  const fileName = `${fileTitle(summary.rootName || summary.traceId)}.jsonl`;
   const target = await vscode.window.showSaveDialog({
     title: 'Save Trace As',
     saveLabel: 'Save Trace',
@@ -91,9 +77,10 @@ export async function saveTrace(context: TraceFileContext, trace: TraceRecord): 
   });
   if (target === undefined) return;
   const spans = trace.spans().map((node) => node.span);
-  const logs = context.logs.forTrace(summary.traceId);
-  await vscode.workspace.fs.writeFile(target, Buffer.from(traceFileText(spans, logs), 'utf8'));
-  const saved = plural(spans.length, 'span') + (logs.length > 0 ? ` and ${plural(logs.length, 'log record')}` : '');
+  const traceLogs = logs.forTrace(summary.traceId);
+  await vscode.workspace.fs.writeFile(target, Buffer.from(traceFileText(spans, traceLogs), 'utf8'));
+  const saved =
+    plural(spans.length, 'span') + (traceLogs.length > 0 ? ` and ${plural(traceLogs.length, 'log record')}` : '');
   void vscode.window.showInformationMessage(
     `Saved ${saved} to ${vscode.workspace.asRelativePath(target)}. Open Trace File reads it back.`,
   );

@@ -3,10 +3,10 @@
  * again when their trace changes (spans or logs arriving, a span sent again) or leaves the store.
  */
 import * as vscode from 'vscode';
-import { Debouncer } from './core/debounce';
-import type { LogStore } from './core/store/logStore';
-import type { TraceStore } from './core/store/traceStore';
-import type { StoreChange } from './core/store/types';
+import { Debouncer } from '../core/debounce';
+import type { LogStore } from '../core/store/logStore';
+import type { TraceStore } from '../core/store/traceStore';
+import type { StoreChange } from '../core/store/types';
 
 const REFRESH_DELAY_MS = 200;
 

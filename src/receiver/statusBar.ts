@@ -1,11 +1,12 @@
 /** The status bar item: where the receiver listens (or why not), with the store's counts in the tooltip. */
 import * as vscode from 'vscode';
-import { Commands } from './contributions';
-import { Debouncer } from './core/debounce';
-import { displayAddress, endpointUrl } from './core/endpoint';
-import type { TraceStore } from './core/store/traceStore';
-import { DisposableStore } from './disposable';
-import type { ReceiverController, ReceiverState } from './receiverController';
+import { Debouncer } from '../core/debounce';
+import { displayAddress, endpointUrl } from '../core/endpoint';
+import type { ReceiverState } from '../core/receiver/receiverSupervisor';
+import { Commands } from '../host/contributions';
+import { DisposableStore } from '../host/disposable';
+import type { Services } from '../host/services';
+import { plural } from '../shared/format';
 
 const COUNT_REFRESH_DELAY_MS = 500;
 
@@ -14,11 +15,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly debouncer = new Debouncer(COUNT_REFRESH_DELAY_MS, () => this.update());
 
-  constructor(
-    private readonly store: TraceStore,
-    private readonly receiver: ReceiverController,
-    private readonly maxSpans: () => number,
-  ) {
+  constructor(private readonly services: Services) {
+    const { receiver, store, settings } = services;
     this.item = this.disposables.add(
       vscode.window.createStatusBarItem('aiTraceLens.receiver', vscode.StatusBarAlignment.Right, 100),
     );
@@ -27,12 +25,13 @@ export class ReceiverStatusBar implements vscode.Disposable {
     this.disposables.add(this.debouncer);
     this.disposables.add(receiver.onDidChangeState(() => this.update()));
     this.disposables.add(store.onDidChange(() => this.debouncer.schedule()));
+    this.disposables.add(settings.onDidChange('store', () => this.update()));
     this.update();
     this.item.show();
   }
 
-  update(): void {
-    const state = this.receiver.state;
+  private update(): void {
+    const state = this.services.receiver.state;
     const address = displayAddress(state.host, state.port);
     const view = STATE_VIEWS[state.kind];
     this.item.text = `${view.icon} ${view.text(address)}`;
@@ -47,7 +46,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
 
   private tooltip(state: ReceiverState): vscode.MarkdownString {
     const address = displayAddress(state.host, state.port);
-    const store = this.store;
+    const { store, settings } = this.services;
     const lines: string[] = [];
     if (state.kind === 'listening' || state.kind === 'paused') {
       lines.push(`Endpoint: ${endpointUrl(state.host, state.port)} (OTLP/HTTP, protobuf or JSON)`);
@@ -57,11 +56,11 @@ export class ReceiverStatusBar implements vscode.Disposable {
       } else if (grpc) lines.push(`gRPC endpoint: ${endpointUrl(state.host, grpc.port)} (OTLP/gRPC)`);
     }
     lines.push(
-      `${count(store.traceCount, 'trace')} · ${count(store.spanCount, 'span')} ` +
-        `(limit ${this.maxSpans().toLocaleString('en-US')} spans)`,
+      `${plural(store.traceCount, 'trace')} · ${plural(store.spanCount, 'span')} ` +
+        `(limit ${settings.current.maxSpans.toLocaleString('en-US')} spans)`,
     );
     if (store.evictedTraces > 0)
-      lines.push(`${count(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
+      lines.push(`${plural(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
     lines.push('Click for receiver actions');
     // appendText escapes: the failure reason comes from the OS and the host from settings.
     const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');
@@ -111,7 +110,3 @@ const STATE_VIEWS: Record<ReceiverState['kind'], StateView> = {
     background: undefined,
   },
 };
-
-function count(value: number, noun: string): string {
-  return `${value.toLocaleString('en-US')} ${noun}${value === 1 ? '' : 's'}`;
-}

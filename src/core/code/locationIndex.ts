@@ -1,41 +1,30 @@
 /**
- * Trace figures next to the code: a CodeLens above each line that spans resolved to, and a hover with the last few
- * calls. Spans are resolved in the background, one at a time, and only once per distinct origin (the same tool,
- * function, stack or system prompt resolves to the same place however many calls there were), so a busy agent costs a
- * handful of resolutions rather than one per span. Lenses refresh debounced as traces arrive, change and leave.
+ * Where the calls of the traces were made: each span resolved to a line of code, in the background, one at a time,
+ * and only once per distinct origin (the same tool, function, stack or system prompt resolves to the same place
+ * however many calls there were), so a busy agent costs a handful of resolutions rather than one per span. The host's
+ * CodeLens and hover read the calls at each line.
  */
-import * as vscode from 'vscode';
-import type { CodeNavigator } from './codeNavigation';
-import { Commands } from './contributions';
-import {
-  formatLocationStats,
-  locationCall,
-  locationStats,
-  recentCallsMarkdown,
-  type LocationCall,
-} from './core/code/locationStats';
-import { promptTexts } from './core/code/promptText';
-import { Debouncer } from './core/debounce';
-import { readString } from './core/semantics/attributes';
-import type { TraceStore } from './core/store/traceStore';
-import type { SpanNode, StoreChange } from './core/store/types';
-import { DisposableStore } from './disposable';
-import { describeError } from './receiverController';
-import type { AiKind } from './shared/aiKinds';
-import type { SpanElement } from './tracesTree';
+import type { AiKind } from '../../shared/aiKinds';
+import { describeError } from '../../shared/errors';
+import { Debouncer } from '../debounce';
+import type { ReceiverLog } from '../receiver/options';
+import { readString } from '../semantics/attributes';
+import type { TraceStore } from '../store/traceStore';
+import type { SpanNode, StoreChange } from '../store/types';
+import { locationCall, type LocationCall } from './locationStats';
+import { promptTexts } from './promptText';
+import type { ResolvedLocation } from './resolveLocation';
 
 const INDEX_DELAY_MS = 300;
-const LENS_REFRESH_MS = 500;
-const HOVER_CALLS = 5;
 /** Distinct origins waiting to be resolved at most; past it new ones wait until the queue drains. */
 const MAX_PENDING = 2000;
 /** Characters of a stack trace or system prompt that identify an origin. */
 const SIGNATURE_TEXT = 400;
 const AI_KINDS_SHOWN = new Set<AiKind>(['llm', 'embedding', 'agent', 'tool', 'mcp', 'retriever']);
 
-/** A resolved line: `file` as a URI string, 1-based `line`. */
+/** A resolved line: its file by `FileKey`, 1-based `line`. */
 interface Place {
-  readonly uri: string;
+  readonly file: string;
   readonly line: number;
 }
 
@@ -66,17 +55,27 @@ function originSignature(node: SpanNode): string | undefined {
 }
 
 function placeKey(place: Place): string {
-  return `${place.line}\n${place.uri}`;
+  return `${place.line}\n${place.file}`;
 }
 
-class LocationIndex {
+export interface LocationIndexOptions {
+  /** Finds the source of a span; undefined when nothing matches. */
+  resolve(node: SpanNode): Promise<ResolvedLocation | undefined>;
+  /** The key a resolved file is known by, as readers look it up (the host's file URIs). */
+  fileKey(path: string): string;
+  /** Something read or removed changed the calls at some line. */
+  onDidChange(): void;
+  log: Pick<ReceiverLog, 'warn' | 'error'>;
+}
+
+export class LocationIndex {
   /** Origin signature → where it resolved (null: nowhere). */
   private readonly resolved = new Map<string, Place | null>();
   /** Origin signature → one span to resolve it with. */
   private readonly pending = new Map<string, { traceId: string; spanId: string }>();
   /** Traces to index again once a signature resolves. */
   private readonly waitingTraces = new Map<string, Set<string>>();
-  /** URI → line → span key → call. */
+  /** File key → line → span key → call. */
   private readonly byFile = new Map<string, Map<number, Map<string, LocationCall>>>();
   private readonly placesByTrace = new Map<string, Set<string>>();
   private readonly dirtyTraces = new Set<string>();
@@ -90,16 +89,15 @@ class LocationIndex {
 
   constructor(
     private readonly store: TraceStore,
-    private readonly navigator: CodeNavigator,
-    private readonly log: vscode.LogOutputChannel,
-    private readonly onDidChange: () => void,
+    private readonly options: LocationIndexOptions,
   ) {
     for (const trace of store.traces()) this.dirtyTraces.add(trace.summary.traceId);
     this.indexer.schedule();
   }
 
-  callsAt(uri: vscode.Uri): ReadonlyMap<number, ReadonlyMap<string, LocationCall>> | undefined {
-    return this.byFile.get(uri.toString());
+  /** The calls at each line of a file, by its key. */
+  callsAt(file: string): ReadonlyMap<number, ReadonlyMap<string, LocationCall>> | undefined {
+    return this.byFile.get(file);
   }
 
   onStoreChange(change: StoreChange): void {
@@ -107,14 +105,14 @@ class LocationIndex {
       this.byFile.clear();
       this.placesByTrace.clear();
       this.dirtyTraces.clear();
-      this.onDidChange();
+      this.options.onDidChange();
     }
     for (const traceId of change.removed) {
       this.removeTrace(traceId);
       this.dirtyTraces.delete(traceId);
     }
     for (const traceId of change.updated) this.dirtyTraces.add(traceId);
-    if (change.removed.length > 0) this.onDidChange();
+    if (change.removed.length > 0) this.options.onDidChange();
     if (this.dirtyTraces.size > 0) this.indexer.schedule();
   }
 
@@ -122,11 +120,11 @@ class LocationIndex {
    * Forgets resolutions and indexes every trace again: all of them when mappings or folders changed; after a file
    * with figures was saved, those in it (its lines may have moved) and those that found nothing (it may now match).
    */
-  invalidate(uri?: vscode.Uri): void {
-    const target = uri?.toString();
+  invalidate(file?: string): void {
+    const target = file;
     if (target !== undefined && !this.byFile.has(target)) return;
     for (const [signature, place] of this.resolved) {
-      if (target === undefined || place === null || place.uri === target) this.resolved.delete(signature);
+      if (target === undefined || place === null || place.file === target) this.resolved.delete(signature);
     }
     for (const trace of this.store.traces()) this.dirtyTraces.add(trace.summary.traceId);
     this.indexer.schedule();
@@ -142,9 +140,9 @@ class LocationIndex {
     this.dirtyTraces.clear();
     let changed = false;
     for (const traceId of traces) changed = this.indexTrace(traceId) || changed;
-    if (changed) this.onDidChange();
+    if (changed) this.options.onDidChange();
     this.resolvePending().catch((error: unknown) =>
-      this.log.error(`CodeLens: resolving spans failed: ${describeError(error)}`),
+      this.options.log.error(`CodeLens: resolving spans failed: ${describeError(error)}`),
     );
   }
 
@@ -168,8 +166,8 @@ class LocationIndex {
         continue;
       }
       if (place === null) continue;
-      let lines = this.byFile.get(place.uri);
-      if (lines === undefined) this.byFile.set(place.uri, (lines = new Map<number, Map<string, LocationCall>>()));
+      let lines = this.byFile.get(place.file);
+      if (lines === undefined) this.byFile.set(place.file, (lines = new Map<number, Map<string, LocationCall>>()));
       let calls = lines.get(place.line);
       if (calls === undefined) lines.set(place.line, (calls = new Map<string, LocationCall>()));
       calls.set(`${traceId}/${node.span.spanId}`, locationCall(node));
@@ -201,13 +199,13 @@ class LocationIndex {
     for (const key of places) {
       const newline = key.indexOf('\n');
       const line = Number(key.slice(0, newline));
-      const uri = key.slice(newline + 1);
-      const lines = this.byFile.get(uri);
+      const file = key.slice(newline + 1);
+      const lines = this.byFile.get(file);
       const calls = lines?.get(line);
       if (lines === undefined || calls === undefined) continue;
       for (const [spanKey, call] of calls) if (call.traceId === traceId) calls.delete(spanKey);
       if (calls.size === 0) lines.delete(line);
-      if (lines.size === 0) this.byFile.delete(uri);
+      if (lines.size === 0) this.byFile.delete(file);
     }
     return true;
   }
@@ -226,13 +224,13 @@ class LocationIndex {
           this.waitingTraces.delete(signature);
           continue;
         }
-        const location = await this.navigator.resolve(node).catch((error: unknown) => {
-          this.log.warn(`CodeLens: resolving "${node.span.name}" failed: ${describeError(error)}`);
+        const location = await this.options.resolve(node).catch((error: unknown) => {
+          this.options.log.warn(`CodeLens: resolving "${node.span.name}" failed: ${describeError(error)}`);
           return undefined;
         });
         this.resolved.set(
           signature,
-          location === undefined ? null : { uri: vscode.Uri.file(location.file).toString(), line: location.line },
+          location === undefined ? null : { file: this.options.fileKey(location.file), line: location.line },
         );
         for (const waiting of this.waitingTraces.get(signature) ?? []) this.dirtyTraces.add(waiting);
         this.waitingTraces.delete(signature);
@@ -241,86 +239,5 @@ class LocationIndex {
     } finally {
       this.resolving = false;
     }
-  }
-}
-
-/** The CodeLens and hover providers, present only while `aiTraceLens.codeLens.enabled` is on. */
-export class TraceCodeLenses implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.changeEmitter.event;
-  private readonly refresher = new Debouncer(LENS_REFRESH_MS, () => this.changeEmitter.fire());
-  private active: { index: LocationIndex; disposables: DisposableStore } | undefined;
-
-  constructor(
-    private readonly store: TraceStore,
-    private readonly navigator: CodeNavigator,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
-
-  setEnabled(enabled: boolean): void {
-    if (enabled === (this.active !== undefined)) return;
-    if (!enabled) {
-      this.active?.disposables.dispose();
-      this.active = undefined;
-      this.changeEmitter.fire();
-      return;
-    }
-    const disposables = new DisposableStore();
-    const index = disposables.add(
-      new LocationIndex(this.store, this.navigator, this.log, () => this.refresher.schedule()),
-    );
-    disposables.add(this.store.onDidChange((change) => index.onStoreChange(change)));
-    disposables.add(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this));
-    disposables.add(vscode.languages.registerHoverProvider({ scheme: 'file' }, this));
-    disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => index.invalidate()));
-    disposables.add(
-      vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.uri.scheme === 'file') index.invalidate(document.uri);
-      }),
-    );
-    this.active = { index, disposables };
-  }
-
-  /** Path mappings changed: every resolution may differ. */
-  invalidate(): void {
-    this.active?.index.invalidate();
-  }
-
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const lines = this.active?.index.callsAt(document.uri);
-    if (lines === undefined) return [];
-    const lenses: vscode.CodeLens[] = [];
-    for (const [line, calls] of lines) {
-      const stats = locationStats([...calls.values()]);
-      if (stats === undefined || line > document.lineCount) continue;
-      const target: SpanElement = { type: 'span', traceId: stats.latest.traceId, spanId: stats.latest.spanId };
-      lenses.push(
-        new vscode.CodeLens(new vscode.Range(line - 1, 0, line - 1, 0), {
-          title: formatLocationStats(stats),
-          tooltip: 'Open the latest trace of this code in the flame graph',
-          command: Commands.openFlameGraph,
-          arguments: [target],
-        }),
-      );
-    }
-    return lenses;
-  }
-
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const calls = this.active?.index.callsAt(document.uri)?.get(position.line + 1);
-    if (calls === undefined || calls.size === 0) return undefined;
-    const markdown = new vscode.MarkdownString(
-      recentCallsMarkdown([...calls.values()], HOVER_CALLS, (unixMs) => new Date(unixMs).toLocaleString()),
-    );
-    markdown.isTrusted = false;
-    markdown.supportHtml = false;
-    return new vscode.Hover(markdown, document.lineAt(position.line).range);
-  }
-
-  dispose(): void {
-    this.active?.disposables.dispose();
-    this.active = undefined;
-    this.refresher.dispose();
-    this.changeEmitter.dispose();
   }
 }

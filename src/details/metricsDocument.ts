@@ -3,15 +3,15 @@
  * series, re-rendered while it is open as metrics arrive.
  */
 import * as vscode from 'vscode';
-import { METRICS_SCHEME } from './contributions';
-import { Debouncer } from './core/debounce';
-import { renderMetricsReport } from './core/metricsReport';
-import type { MetricStore } from './core/store/metricStore';
+import { Debouncer } from '../core/debounce';
+import { renderMetricsReport } from '../core/metricsReport';
+import type { MetricStore } from '../core/store/metricStore';
+import { METRICS_SCHEME } from '../host/contributions';
+import { METRICS_URI } from '../host/documents';
+import type { SettingsService } from '../host/settings';
 
 /** Metrics come in periodic batches (60 s by default in the OTel SDKs); a refresh per batch is plenty. */
 const REFRESH_DELAY_MS = 500;
-
-export const METRICS_URI = vscode.Uri.from({ scheme: METRICS_SCHEME, path: '/AI Metrics.yaml' });
 
 export class MetricsDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
@@ -21,7 +21,7 @@ export class MetricsDocumentProvider implements vscode.TextDocumentContentProvid
 
   constructor(
     private readonly metrics: MetricStore,
-    private readonly maxPoints: () => number,
+    private readonly settings: SettingsService,
   ) {
     this.subscription = metrics.onDidChange(() => {
       if (vscode.workspace.textDocuments.some((document) => document.uri.scheme === METRICS_SCHEME)) {
@@ -31,7 +31,7 @@ export class MetricsDocumentProvider implements vscode.TextDocumentContentProvid
   }
 
   provideTextDocumentContent(): string {
-    return renderMetricsReport(this.metrics, this.maxPoints());
+    return renderMetricsReport(this.metrics, this.settings.current.maxMetricPoints);
   }
 
   dispose(): void {
@@ -39,9 +39,4 @@ export class MetricsDocumentProvider implements vscode.TextDocumentContentProvid
     this.debouncer.dispose();
     this.changeEmitter.dispose();
   }
-}
-
-export async function showMetrics(): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(METRICS_URI);
-  await vscode.window.showTextDocument(document, { preview: false });
 }

@@ -4,28 +4,50 @@
  * No `vscode` import: the unit tests read this file in plain Node.
  */
 
-export const Commands = {
-  clearTraces: 'aiTraceLens.clearTraces',
+/** Each feature's commands: a feature registers exactly its group (`registerCommands` checks it at compile time). */
+export const ReceiverCommands = {
   pauseReceiving: 'aiTraceLens.pauseReceiving',
   resumeReceiving: 'aiTraceLens.resumeReceiving',
-  copyEndpoint: 'aiTraceLens.copyEndpoint',
-  showSpanDetails: 'aiTraceLens.showSpanDetails',
-  sendDemoTrace: 'aiTraceLens.sendDemoTrace',
   restartReceiver: 'aiTraceLens.restartReceiver',
   changePort: 'aiTraceLens.changePort',
+  copyEndpoint: 'aiTraceLens.copyEndpoint',
+  sendDemoTrace: 'aiTraceLens.sendDemoTrace',
+  showReceiverActions: 'aiTraceLens.showReceiverActions',
   showLog: 'aiTraceLens.showLog',
   openSettings: 'aiTraceLens.openSettings',
-  showReceiverActions: 'aiTraceLens.showReceiverActions',
-  copyId: 'aiTraceLens.copyId',
-  openFlameGraph: 'aiTraceLens.openFlameGraph',
-  jumpToCode: 'aiTraceLens.jumpToCode',
   addTraceExportToLaunchConfiguration: 'aiTraceLens.addTraceExportToLaunchConfiguration',
+} as const;
+
+export const TracesCommands = {
+  clearTraces: 'aiTraceLens.clearTraces',
+  copyId: 'aiTraceLens.copyId',
   groupBySession: 'aiTraceLens.groupBySession',
   groupByTrace: 'aiTraceLens.groupByTrace',
-  showMetrics: 'aiTraceLens.showMetrics',
   compareTraces: 'aiTraceLens.compareTraces',
   openTraceFile: 'aiTraceLens.openTraceFile',
   saveTrace: 'aiTraceLens.saveTrace',
+} as const;
+
+export const DetailsCommands = {
+  showSpanDetails: 'aiTraceLens.showSpanDetails',
+  showMetrics: 'aiTraceLens.showMetrics',
+} as const;
+
+export const FlameCommands = {
+  openFlameGraph: 'aiTraceLens.openFlameGraph',
+} as const;
+
+export const CodeCommands = {
+  jumpToCode: 'aiTraceLens.jumpToCode',
+} as const;
+
+/** Every command, as package.json declares them. */
+export const Commands = {
+  ...ReceiverCommands,
+  ...TracesCommands,
+  ...DetailsCommands,
+  ...FlameCommands,
+  ...CodeCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -34,13 +56,9 @@ export const TRACES_VIEW_ID = 'aiTraceLens.traces';
 /** The flame graph webview panels' type, which also names their activation event for restoring them after a reload. */
 export const FLAME_GRAPH_VIEW_TYPE = 'aiTraceLens.flameGraph';
 
-/** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
-export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
-export type ReceiverStateKind = (typeof RECEIVER_STATE_KINDS)[number];
-
 /** Context keys read by `when` clauses in package.json. */
 export const ContextKeys = {
-  /** One of `RECEIVER_STATE_KINDS`. */
+  /** One of core/receiver/receiverSupervisor.ts's `RECEIVER_STATE_KINDS`. */
   receiverState: 'aiTraceLens.receiverState',
   /** True while the receiver is bound to the default 127.0.0.1:4318, which the static welcome text names. */
   defaultEndpoint: 'aiTraceLens.defaultEndpoint',

@@ -1,0 +1,294 @@
+/**
+ * One flame graph panel, showing one trace. The page's HTML names the trace but carries no span data: the page posts
+ * `ready`, and the host answers with the snapshot in an `init` message, whose typed arrays VS Code sends as binary (a
+ * 100k-span trace inlined as JSON cost the page more to parse than to lay out and draw). Without
+ * `retainContextWhenHidden` a hidden page is destroyed and reloaded from the same HTML when shown, so while hidden
+ * nothing is posted: the reloaded page says `ready` again and gets the latest snapshot. Everything the page sends is
+ * validated.
+ */
+import * as vscode from 'vscode';
+import { Debouncer } from '../core/debounce';
+import { serializeTrace } from '../core/flame/snapshot';
+import { spanDetailsOf } from '../core/flame/spanDetails';
+import type { StoreChange } from '../core/store/types';
+import { DisposableStore } from '../host/disposable';
+import { showSpanDetails } from '../host/documents';
+import type { Services } from '../host/services';
+import { messageHtml, webviewHtml } from '../host/webviewHtml';
+import { describeError } from '../shared/errors';
+import { parseFromWebview, type FromWebview, type ToWebview } from '../shared/protocol';
+
+const UPDATE_DELAY_MS = 150;
+const GONE = 'This span is no longer held: the traces were cleared or its trace was evicted.';
+/** The element the page reads its trace id from (webview/main.ts). */
+const INIT_ELEMENT_ID = 'ai-trace-lens-init';
+
+/**
+ * What the page shows once ready: nothing before its `init`, the trace at `version`, or that the trace left the store
+ * (after showing it, when `initialized`: the page keeps its last state under a banner).
+ */
+type Shown =
+  | { readonly kind: 'nothing' }
+  | { readonly kind: 'trace'; readonly version: number }
+  | { readonly kind: 'removed'; readonly initialized: boolean };
+
+/**
+ * The page the panel holds:
+ * - `missing`: a message that the store lost the trace, with no script; replaced by the flame graph once it is back;
+ * - `loading`: the flame graph loading, or reloading after it was hidden: nothing is posted to it until `ready`;
+ * - `ready`: a visible page that said `ready`. Each `ready` starts a new one, so a reply goes only to the page that
+ *   asked, never to one reloaded meanwhile (whose request ids start again).
+ */
+type PageState = { readonly kind: 'missing' } | { readonly kind: 'loading' } | { readonly kind: 'ready'; shown: Shown };
+
+export function panelTitle(rootName: string): string {
+  return `Flame: ${rootName || '(unnamed trace)'}`;
+}
+
+export class FlamePanel implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDisposeEmitter.event;
+  private page: PageState = { kind: 'loading' };
+  /** A selection to post once the page is ready (with `init`, or as `select`). */
+  private pendingSelect: string | undefined;
+  private detached = false;
+  private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
+  private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly traceId: string,
+    private readonly services: Services,
+    selectedSpanId: string | undefined,
+  ) {
+    const { extensionUri } = services.context;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+    this.disposables.add(
+      panel.onDidChangeViewState(() => {
+        // A hidden page is destroyed; the reloaded one announces itself with `ready`.
+        if (!panel.visible && this.page.kind === 'ready') this.page = { kind: 'loading' };
+      }),
+    );
+    this.disposables.add(services.store.onDidChange((change) => this.onStoreChange(change)));
+    this.disposables.add(
+      services.logs.onDidChange((change) => {
+        if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
+      }),
+    );
+    this.pendingSelect = selectedSpanId;
+    this.render();
+  }
+
+  /** Shows the panel where it is and selects `spanId` in it. */
+  reveal(spanId: string | undefined): void {
+    this.panel.reveal(undefined, false);
+    if (spanId !== undefined) {
+      this.pendingSelect = spanId;
+      this.flushPending();
+    }
+  }
+
+  /** Closes the panel. */
+  dispose(): void {
+    this.detach();
+    this.panel.dispose();
+  }
+
+  /** Stops listening, leaving the panel open (on deactivation, so that a reload restores it). */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.updater.dispose();
+    this.logsNotifier.dispose();
+    this.disposables.dispose();
+    this.onDisposeEmitter.fire();
+    this.onDisposeEmitter.dispose();
+  }
+
+  /** Writes the page: the flame graph, which asks for the trace once loaded, or a message when the store lost it. */
+  private render(): void {
+    const trace = this.services.store.getTrace(this.traceId);
+    if (trace === undefined) {
+      this.page = { kind: 'missing' };
+      this.panel.title = 'Flame: trace not available';
+      this.panel.webview.html = messageHtml(
+        `Trace ${this.traceId} is no longer held by AI Trace Lens: the traces were cleared, the trace was evicted, ` +
+          'or VS Code was reloaded (traces are kept in memory only). This panel shows the flame graph again if the ' +
+          'trace is received again.',
+      );
+      return;
+    }
+    this.page = { kind: 'loading' };
+    this.panel.title = panelTitle(trace.summary.rootName);
+    this.panel.webview.html = webviewHtml({
+      webview: this.panel.webview,
+      extensionUri: this.services.context.extensionUri,
+      title: this.panel.title,
+      styles: [
+        ['dist', 'codicons', 'codicon.css'],
+        ['media', 'flame.css'],
+      ],
+      // @vscode-elements finds the codicon font through the stylesheet with this id.
+      firstStyleId: 'vscode-codicon-stylesheet',
+      script: ['dist', 'webview.js'],
+      data: { id: INIT_ELEMENT_ID, value: { traceId: this.traceId } },
+    });
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    if (change.cleared || change.removed.includes(this.traceId) || change.updated.includes(this.traceId)) {
+      this.updater.schedule();
+    }
+  }
+
+  /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
+  private notifyLogs(): void {
+    if (this.page.kind === 'ready' && hasShownTrace(this.page.shown)) {
+      this.post({ type: 'logsChanged', traceId: this.traceId });
+    }
+  }
+
+  /** Brings the page up to the store: an update when the trace changed, `traceRemoved` when it left. */
+  private syncTrace(): void {
+    const trace = this.services.store.getTrace(this.traceId);
+    if (this.page.kind === 'missing') {
+      if (trace !== undefined) this.render();
+      return;
+    }
+    if (this.page.kind !== 'ready') return;
+    const { shown } = this.page;
+    if (trace === undefined) {
+      if (shown.kind !== 'removed') {
+        this.page.shown = { kind: 'removed', initialized: hasShownTrace(shown) };
+        this.post({ type: 'traceRemoved', traceId: this.traceId });
+      }
+      return;
+    }
+    if (shown.kind === 'trace' && shown.version === trace.summary.version) return;
+    const snapshot = serializeTrace(trace);
+    this.panel.title = panelTitle(trace.summary.rootName);
+    this.page.shown = { kind: 'trace', version: snapshot.version };
+    if (hasShownTrace(shown)) {
+      this.post({ type: 'update', traceId: this.traceId, snapshot });
+      return;
+    }
+    this.post({ type: 'init', traceId: this.traceId, snapshot, selectedSpanId: this.pendingSelect ?? null });
+    this.pendingSelect = undefined;
+  }
+
+  private flushPending(): void {
+    if (this.page.kind !== 'ready') return;
+    this.syncTrace();
+    if (this.pendingSelect !== undefined && this.page.shown.kind !== 'removed') {
+      this.post({ type: 'select', traceId: this.traceId, spanId: this.pendingSelect });
+    }
+    this.pendingSelect = undefined;
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message).then(undefined, (error: unknown) => {
+      this.services.log.warn(`Flame graph: a message to the page was not delivered: ${describeError(error)}`);
+    });
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseFromWebview(raw);
+    if (message === undefined) {
+      this.services.log.warn(`Flame graph: ignored an invalid message from the page: ${describeMessage(raw)}`);
+      return;
+    }
+    if (message.traceId !== this.traceId) return;
+    this.handle(message).catch((error: unknown) => {
+      this.services.log.error(`Flame graph: handling "${message.type}" failed: ${describeError(error)}`);
+    });
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    const { store, logs, navigator, tracesView, log } = this.services;
+    const page = this.page;
+    const reply = (response: ToWebview) => {
+      if (page.kind === 'ready' && this.page === page) this.post(response);
+    };
+    switch (message.type) {
+      case 'ready':
+        if (page.kind === 'missing') return;
+        // A new page (first load, or reloaded after being hidden) shows nothing until its `init`.
+        this.page = this.panel.visible ? { kind: 'ready', shown: { kind: 'nothing' } } : { kind: 'loading' };
+        this.flushPending();
+        return;
+      case 'selectSpan':
+        await tracesView.revealSpan(message.traceId, message.spanId);
+        return;
+      case 'openSpanDetails': {
+        const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
+        if (node === undefined) return;
+        await showSpanDetails(message.traceId, message.spanId, node.span.name, { preserveFocus: false });
+        return;
+      }
+      case 'requestSpanDetails': {
+        const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
+        const { requestId } = message;
+        reply(
+          node === undefined
+            ? { type: 'spanDetails', traceId: this.traceId, requestId, ok: false, error: GONE }
+            : {
+                type: 'spanDetails',
+                traceId: this.traceId,
+                requestId,
+                ok: true,
+                result: spanDetailsOf(node, logs.forSpan(message.traceId, message.spanId)),
+              },
+        );
+        return;
+      }
+      case 'jumpToCode': {
+        const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
+        const { requestId } = message;
+        if (node === undefined) {
+          reply({ type: 'jumpToCodeResult', traceId: this.traceId, requestId, ok: false, error: GONE });
+          return;
+        }
+        const viewColumn = this.codeColumn(message.toSide);
+        const result = await navigator.jumpToSpan(node, { viewColumn, spanName: node.span.name || '(unnamed span)' });
+        reply({ type: 'jumpToCodeResult', traceId: this.traceId, requestId, ok: true, result });
+        return;
+      }
+      case 'reportError':
+        log.warn(`Flame graph page error: ${message.message}`);
+        return;
+    }
+  }
+
+  /**
+   * Where code opens from the panel: beside it on request (Alt), else in the column of a visible editor other than the
+   * panel's (where the code usually is, since the panel opened beside it), else beside.
+   */
+  private codeColumn(toSide: boolean): vscode.ViewColumn {
+    if (toSide) return vscode.ViewColumn.Beside;
+    const own = this.panel.viewColumn;
+    const code = vscode.window.visibleTextEditors.find(
+      (editor) => editor.viewColumn !== undefined && editor.viewColumn !== own,
+    );
+    return code?.viewColumn ?? vscode.ViewColumn.Beside;
+  }
+}
+
+/** Whether the page got its `init`: later snapshots then go as `update`, and the logs it shows can change. */
+function hasShownTrace(shown: Shown): boolean {
+  return shown.kind === 'trace' || (shown.kind === 'removed' && shown.initialized);
+}
+
+function describeMessage(raw: unknown): string {
+  try {
+    return (JSON.stringify(raw) ?? String(raw)).slice(0, 200);
+  } catch {
+    return String(raw).slice(0, 200);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
+ * receivers' supervisor, the code navigator and the Traces view's link. Features get these and nothing of each other.
+ */
+import * as vscode from 'vscode';
+import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
+import { LogStore } from '../core/store/logStore';
+import { MetricStore } from '../core/store/metricStore';
+import { TraceStore } from '../core/store/traceStore';
+import { CodeNavigator } from './codeNavigator';
+import { ContextKeyValues } from './contextKeys';
+import { OUTPUT_CHANNEL_NAME } from './contributions';
+import { DisposableStore } from './disposable';
+import { SettingsService } from './settings';
+import { TracesViewLink } from './tracesViewLink';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly settings: SettingsService;
+  readonly contextKeys: ContextKeyValues;
+  readonly store: TraceStore;
+  /** Log records, joined to their spans by id. */
+  readonly logs: LogStore;
+  readonly metrics: MetricStore;
+  readonly receiver: ReceiverSupervisor;
+  readonly navigator: CodeNavigator;
+  readonly tracesView: TracesViewLink;
+}
+
+/** Makes the services; disposing the returned store stops the receivers and disposes the rest. */
+export function createServices(context: vscode.ExtensionContext): {
+  services: Services;
+  disposable: vscode.Disposable;
+} {
+  const disposables = new DisposableStore();
+  const log = disposables.add(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
+  const settings = disposables.add(new SettingsService(log));
+  const { maxSpans, maxLogRecords, maxMetricPoints } = settings.current;
+  const store = new TraceStore({ maxSpans });
+  // Logs go with their trace when it is evicted; logs and metrics both go on Clear Traces.
+  const logs = new LogStore({ maxRecords: maxLogRecords });
+  disposables.add(logs.followTraces(store));
+  const metrics = new MetricStore({ maxPoints: maxMetricPoints });
+  disposables.add(
+    store.onDidChange((change) => {
+      if (change.cleared) metrics.clear();
+    }),
+  );
+  disposables.add(
+    settings.onDidChange('store', () => {
+      const bounds = settings.current;
+      store.setMaxSpans(bounds.maxSpans);
+      logs.setMaxRecords(bounds.maxLogRecords);
+      metrics.setMaxPoints(bounds.maxMetricPoints);
+    }),
+  );
+  const receiver = disposables.add(
+    new ReceiverSupervisor({ traces: store, logs, metrics }, log, settings.current.receiver),
+  );
+  disposables.add(settings.onDidChange('receiver', () => void receiver.apply(settings.current.receiver)));
+  const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
+  const services: Services = {
+    context,
+    log,
+    settings,
+    contextKeys: new ContextKeyValues(),
+    store,
+    logs,
+    metrics,
+    receiver,
+    navigator,
+    tracesView: new TracesViewLink(store),
+  };
+  return { services, disposable: disposables };
+}

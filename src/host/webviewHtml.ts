@@ -1,0 +1,71 @@
+/**
+ * The HTML of a webview page: a strict Content Security Policy whose scripts and styles need this page's nonce, the
+ * extension's own files only, and text from the outside world only escaped or as inlined JSON data.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { escapeHtml, inlineJson } from '../core/html';
+
+export interface WebviewPage {
+  readonly webview: vscode.Webview;
+  readonly extensionUri: vscode.Uri;
+  readonly title: string;
+  /** Stylesheets, as paths under the extension; the first may be given an element id. */
+  readonly styles: readonly (readonly string[])[];
+  /** The id of the first stylesheet's `<link>`, for scripts that look it up. */
+  readonly firstStyleId?: string;
+  readonly script: readonly string[];
+  /** Data for the script, inlined as JSON in a `<script type="application/json">` with this id. */
+  readonly data: { readonly id: string; readonly value: unknown };
+}
+
+export function webviewHtml(page: WebviewPage): string {
+  const { webview, extensionUri } = page;
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (segments: readonly string[]) =>
+    escapeHtml(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString());
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  const links = page.styles.map((segments, index) => {
+    const id = index === 0 && page.firstStyleId !== undefined ? ` id="${escapeHtml(page.firstStyleId)}"` : '';
+    return `<link rel="stylesheet" nonce="${nonce}" href="${asset(segments)}"${id}>`;
+  });
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp};">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    ...links,
+    `<title>${escapeHtml(page.title)}</title>`,
+    '</head>',
+    '<body>',
+    '<div id="app"></div>',
+    `<script type="application/json" id="${escapeHtml(page.data.id)}" nonce="${nonce}">${inlineJson(page.data.value)}</script>`,
+    `<script nonce="${nonce}" src="${asset(page.script)}"></script>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+/** A page with only a message: no script, nothing loaded. */
+export function messageHtml(message: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none';">`,
+    '</head>',
+    '<body>',
+    `<p>${escapeHtml(message)}</p>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+}

@@ -1,0 +1,41 @@
+/** The Traces view's commands: clearing, grouping, copying ids, comparing runs, and saving and opening trace files. */
+import * as vscode from 'vscode';
+import { parseCommandTarget, targetTrace, warnGone, type CommandTarget } from '../host/commandTarget';
+import { registerCommands } from '../host/commands';
+import { TracesCommands } from '../host/contributions';
+import { pickTrace } from '../host/pickers';
+import type { Services } from '../host/services';
+import { compareTraces } from './compare';
+import { openTraceFiles, saveTrace } from './traceFiles';
+import type { TracesView } from './tracesView';
+
+export function registerTracesCommands(services: Services, view: TracesView): vscode.Disposable {
+  const { store, log } = services;
+  return registerCommands(log, TracesCommands, {
+    clearTraces: () => store.clear(),
+    copyId: (...args) => copyId(parseCommandTarget(args)),
+    groupBySession: () => view.setGrouping('session'),
+    groupByTrace: () => view.setGrouping('trace'),
+    compareTraces: (...args) => compareTraces(services, parseCommandTarget(args)),
+    openTraceFile: (...args) => {
+      const target = parseCommandTarget(args);
+      return openTraceFiles(services, target.kind === 'files' ? target.uris : undefined);
+    },
+    saveTrace: (...args) => saveTraceOf(services, parseCommandTarget(args)),
+  });
+}
+
+async function copyId(target: CommandTarget): Promise<void> {
+  const row = target.kind === 'rows' ? target.rows[0] : undefined;
+  if (row === undefined) return;
+  const [id, noun] = row.type === 'span' ? [row.spanId, 'span'] : [row.traceId, 'trace'];
+  await vscode.env.clipboard.writeText(id);
+  vscode.window.setStatusBarMessage(`$(check) Copied ${noun} id ${id}`, 3000);
+}
+
+/** Saves the trace of a tree row, or one picked from the palette. */
+async function saveTraceOf(services: Services, target: CommandTarget): Promise<void> {
+  const trace = targetTrace(services.store, target) ?? (await pickTrace(services.store.traces(), 'Save Trace As'));
+  if (trace === 'gone') warnGone('trace');
+  else if (trace !== undefined) await saveTrace(services, trace);
+}

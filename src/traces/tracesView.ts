@@ -1,0 +1,100 @@
+/**
+ * The Traces tree view and its header: where the receiver listens, and how many traces were evicted. It is what the
+ * other features see of the Traces view (host/tracesViewLink.ts): its selection, and showing a trace or span.
+ */
+import * as vscode from 'vscode';
+import { displayAddress } from '../core/endpoint';
+import type { ReceiverState } from '../core/receiver/receiverSupervisor';
+import type { TraceViewRow } from '../host/commandTarget';
+import { TRACES_VIEW_ID } from '../host/contributions';
+import { DisposableStore } from '../host/disposable';
+import type { Services } from '../host/services';
+import type { TracesViewPort } from '../host/tracesViewLink';
+import { plural } from '../shared/format';
+import { TracesTreeProvider, type TraceGrouping, type ViewElement } from './treeProvider';
+
+/** workspaceState key of the view's grouping, so a workspace reopens the way it was left. */
+const GROUPING_STATE_KEY = 'aiTraceLens.traces.grouping';
+
+export class TracesView implements TracesViewPort, vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly provider: TracesTreeProvider;
+  private readonly view: vscode.TreeView<ViewElement>;
+
+  constructor(private readonly services: Services) {
+    const { store, receiver, settings, context, contextKeys } = services;
+    const grouping = context.workspaceState.get<TraceGrouping>(GROUPING_STATE_KEY) === 'session' ? 'session' : 'trace';
+    contextKeys.set('groupBySession', grouping === 'session');
+    this.provider = this.disposables.add(new TracesTreeProvider(store, grouping));
+    this.view = this.disposables.add(
+      vscode.window.createTreeView(TRACES_VIEW_ID, {
+        treeDataProvider: this.provider,
+        showCollapseAll: true,
+        // Two selected traces are what Compare Traces compares.
+        canSelectMany: true,
+      }),
+    );
+    this.disposables.add(this.provider.onDidRefresh(() => this.updateHeader()));
+    this.disposables.add(receiver.onDidChangeState(() => this.updateHeader()));
+    this.disposables.add(settings.onDidChange('store', () => this.updateHeader()));
+    this.updateHeader();
+  }
+
+  /** Lists traces one by one, or grouped by conversation; remembered per workspace. */
+  async setGrouping(grouping: TraceGrouping): Promise<void> {
+    this.provider.setGrouping(grouping);
+    this.services.contextKeys.set('groupBySession', grouping === 'session');
+    await this.services.context.workspaceState.update(GROUPING_STATE_KEY, grouping);
+  }
+
+  get selectedRows(): readonly TraceViewRow[] {
+    return this.view.selection.filter((element) => element.type !== 'session');
+  }
+
+  async revealTrace(traceId: string): Promise<void> {
+    this.provider.flush();
+    if (this.services.store.getTrace(traceId) === undefined) return;
+    await vscode.commands.executeCommand(`${TRACES_VIEW_ID}.focus`);
+    await this.view.reveal(this.provider.traceElement(traceId), { select: true, focus: true, expand: 2 });
+  }
+
+  async revealSpan(traceId: string, spanId: string): Promise<void> {
+    if (!this.view.visible) return;
+    this.provider.flush();
+    const node = this.services.store.getTrace(traceId)?.getSpan(spanId);
+    if (node === undefined) return;
+    await this.view.reveal(this.provider.spanElement(node), { select: true, focus: false });
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  /** Where the receiver listens, how many traces the span limit evicted, and whether there are traces at all. */
+  private updateHeader(): void {
+    const { store, receiver, settings, contextKeys } = this.services;
+    this.view.description = receiverDescription(receiver.state);
+    const evicted = store.evictedTraces;
+    this.view.message =
+      evicted === 0
+        ? undefined
+        : `${plural(evicted, 'oldest trace')} evicted ` +
+          `(limit ${settings.current.maxSpans.toLocaleString('en-US')} spans, aiTraceLens.store.maxSpans)`;
+    contextKeys.set('hasTraces', store.traceCount > 0);
+  }
+}
+
+function receiverDescription(state: ReceiverState): string {
+  switch (state.kind) {
+    case 'listening':
+      return displayAddress(state.host, state.port);
+    case 'paused':
+      return 'paused';
+    case 'starting':
+      return 'starting…';
+    case 'failed':
+      return 'not listening';
+    case 'stopped':
+      return 'receiver off';
+  }
+}
