@@ -1,20 +1,20 @@
 /**
- * The flame graph page: header, toolbar, chart, tooltip and details panel for one trace, driven by the host's
- * messages and by the user, with its view state persisted through the VS Code API.
+ * The flame graph page: header, toolbar, chart, tooltip and details panel for one trace, over one view state
+ * (state.ts), driven by the host's messages and by the user, with the view persisted through the VS Code API.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
-import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { emptySnapshot, type TraceSnapshot } from '../src/shared/flame/snapshot';
+import { describeError } from '../src/shared/errors';
 import type { FromWebview, SpanDetails, ToWebview } from '../src/shared/protocol';
-import { FlameChart } from './chart';
-import { DetailsPanel } from './details';
-import { codicon, element } from './dom';
-import { renderHeader, renderLegend } from './header';
-import { Tooltip } from './tooltip';
+import { FlameChart } from './chart/flameChart';
+import { element } from './dom';
+import { DetailsPanel } from './panels/details';
+import { renderHeader } from './panels/header';
+import { Toolbar } from './panels/toolbar';
+import { Tooltip } from './panels/tooltip';
+import { HostRequests } from './rpc';
+import { ViewState } from './state';
 import { TraceModel } from './traceModel';
-import type { ChartMode, VsCodeApi, WebviewState } from './vscodeApi';
+import type { VsCodeApi, WebviewState } from './vscodeApi';
 
 /** The host's `init` message: the page's first snapshot. */
 export interface InitialData {
@@ -26,36 +26,15 @@ export interface InitialData {
 /** How often a zoom or pan gesture persists the view; the last position is saved when the gesture stops. */
 const VIEW_SAVE_INTERVAL_MS = 250;
 
-type Request = { readonly kind: 'details' | 'jump'; readonly spanId: string };
-
 export class FlameApp {
-  private model: TraceModel;
+  private readonly state: ViewState;
+  private readonly requests: HostRequests;
   private readonly chart: FlameChart;
   private readonly tooltip = new Tooltip();
   private readonly details: DetailsPanel;
+  private readonly toolbar: Toolbar;
   private readonly headerSlot = element('div', 'header-slot');
-  private readonly legendSlot = element('div', 'legend-slot');
   private readonly banner = element('div', 'banner');
-  private readonly toolbar = element('div', 'toolbar');
-  private readonly matchCount = element('span', 'match-count');
-  /** Where the controls go once added: sized like them, so adding them after the first paint moves nothing. */
-  private readonly controlSlots = {
-    search: element('span', 'control-slot search-slot'),
-    mode: element('span', 'control-slot mode-slot'),
-    reset: element('span', 'control-slot reset-slot'),
-  };
-  /** The toolbar's controls, built after the trace's first frame (see `addControls`). */
-  private controls:
-    | {
-        readonly searchField: HTMLElementTagNameMap['vscode-textfield'];
-        readonly modeGroup: HTMLElementTagNameMap['vscode-radio-group'];
-      }
-    | undefined;
-  private selected = -1;
-  private search = '';
-  private mode: ChartMode = 'time';
-  private nextRequestId = 1;
-  private readonly requests = new Map<number, Request>();
   /** The view saved for this trace, restored once the trace arrives; until then nothing is saved over it. */
   private readonly saved: WebviewState | undefined;
   private shown = false;
@@ -72,15 +51,16 @@ export class FlameApp {
   constructor(
     private readonly api: VsCodeApi,
     root: HTMLElement,
-    traceId: string,
+    readonly traceId: string,
     saved: WebviewState | undefined,
   ) {
-    this.model = new TraceModel(emptySnapshot(traceId));
+    this.state = new ViewState(new TraceModel(emptySnapshot(traceId)));
+    this.requests = new HostRequests((message) => this.post(message));
     this.saved = saved !== undefined && saved.traceId === traceId ? saved : undefined;
-    this.chart = new FlameChart(this.model, {
+    this.chart = new FlameChart(this.state, {
       hover: (index, event) => {
         if (index < 0) this.tooltip.hide();
-        else this.tooltip.show(this.model, index, event.clientX, event.clientY);
+        else this.tooltip.show(this.state.model, index, event.clientX, event.clientY);
       },
       click: (index) => {
         this.chart.canvasElement.focus();
@@ -96,22 +76,27 @@ export class FlameApp {
         this.saveViewSoon();
       },
     });
-    this.details = new DetailsPanel({
-      jumpToCode: (toSide) => this.jumpToCode(toSide),
+    this.details = new DetailsPanel(this.state, {
+      jumpToCode: (toSide) => void this.jumpToCode(toSide),
       openSpanDetails: () => {
-        if (this.selected >= 0)
-          this.post({ type: 'openSpanDetails', traceId: this.traceId, spanId: this.selectedId()! });
+        const spanId = this.state.selectedSpanId;
+        if (spanId !== null) this.post({ type: 'openSpanDetails', traceId, spanId });
       },
+    });
+    this.toolbar = new Toolbar(this.state, {
+      resetZoom: () => this.chart.resetZoom(),
+      selectNextMatch: () => this.selectNextMatch(),
+    });
+    this.state.onChange((change) => {
+      if (change === 'model') this.headerSlot.replaceChildren(renderHeader(this.state.model.snapshot.header));
+      if (change === 'search' || change === 'mode') this.saveState();
     });
     this.banner.hidden = true;
     this.banner.setAttribute('role', 'status');
-    this.matchCount.setAttribute('aria-live', 'polite');
-    const slots = this.controlSlots;
-    this.toolbar.append(slots.search, this.matchCount, slots.mode, slots.reset, this.legendSlot);
     root.replaceChildren(
       this.headerSlot,
       this.banner,
-      this.toolbar,
+      this.toolbar.element,
       this.chart.element,
       this.details.element,
       this.tooltip.element,
@@ -121,68 +106,47 @@ export class FlameApp {
 
   /** Shows the host's first snapshot with the saved view, then the requested or restored selection (posted to the host). */
   start(initial: InitialData): void {
-    this.model = new TraceModel(initial.snapshot);
+    const { state } = this;
     this.shown = true;
-    this.chart.setModel(this.model);
-    this.renderTrace();
+    state.setModel(new TraceModel(initial.snapshot));
     const restored = this.saved;
-    if (restored !== undefined) this.setMode(restored.mode);
-    this.setSearch(restored?.search ?? '');
+    if (restored !== undefined) state.setMode(restored.mode);
+    state.setSearch(restored?.search ?? '');
     if (restored?.zoom) this.chart.zoomTo(restored.zoom.x0Ms, restored.zoom.x1Ms);
     const spanId = initial.selectedSpanId ?? restored?.selectedSpanId ?? null;
-    this.select(this.model.indexOf(spanId), initial.selectedSpanId !== null);
+    this.select(state.model.indexOf(spanId), initial.selectedSpanId !== null);
     this.chart.requestDraw();
     // After the frame that draws the trace: a callback queued now runs after the chart's in the same frame.
-    requestAnimationFrame(() => setTimeout(() => this.addControls()));
-  }
-
-  get traceId(): string {
-    return this.model.traceId;
+    requestAnimationFrame(() => setTimeout(() => this.toolbar.addControls()));
   }
 
   handle(message: ToWebview): void {
-    if (message.type !== 'init' && message.traceId !== this.traceId) return;
+    if (message.traceId !== this.traceId || this.requests.settle(message)) return;
     switch (message.type) {
       case 'init':
-        if (message.traceId !== this.traceId) {
-          this.replaceTrace(message.snapshot, message.selectedSpanId);
-        } else {
-          this.update(message.snapshot);
-          if (message.selectedSpanId !== null) this.select(this.model.indexOf(message.selectedSpanId), true);
-        }
+        this.update(message.snapshot);
+        if (message.selectedSpanId !== null) this.select(this.state.model.indexOf(message.selectedSpanId), true);
         break;
       case 'update':
         this.update(message.snapshot);
         break;
       case 'select':
-        this.select(this.model.indexOf(message.spanId), true);
+        this.select(this.state.model.indexOf(message.spanId), true);
         break;
-      case 'logsChanged':
-        if (this.selected >= 0) this.requestDetails(this.selectedId()!);
+      case 'logsChanged': {
+        const spanId = this.state.selectedSpanId;
+        if (spanId !== null) void this.requestDetails(spanId);
         break;
+      }
       case 'traceRemoved':
         this.banner.textContent =
           'This trace is no longer in the store (cleared or evicted): the flame graph shows its last state.';
         this.banner.hidden = false;
         break;
-      case 'spanDetails': {
-        const request = this.takeRequest(message.requestId, 'details');
-        if (request === undefined || request.spanId !== this.selectedId()) break;
-        if (message.ok) {
-          this.selectedDetails = message.result;
-          this.details.setDetails(message.result);
-        } else {
-          this.details.setDetailsError(message.error);
-        }
+      case 'spanDetails':
+      case 'jumpToCodeResult':
+        // A reply to a request of an earlier page: nothing asked for it here.
         break;
-      }
-      case 'jumpToCodeResult': {
-        const request = this.takeRequest(message.requestId, 'jump');
-        if (request === undefined || request.spanId !== this.selectedId()) break;
-        if (message.ok) this.details.setJumpOutcome(message.result);
-        else this.details.setJumpError(message.error);
-        break;
-      }
       default:
         assertNever(message);
     }
@@ -190,125 +154,21 @@ export class FlameApp {
 
   /** A newer snapshot of the same trace: zoom, selection, search and mode stay. */
   private update(snapshot: TraceSnapshot): void {
-    if (snapshot.version <= this.model.version) return;
-    const selectedId = this.selectedId();
-    this.model = new TraceModel(snapshot);
-    this.chart.setModel(this.model);
-    this.renderTrace();
-    this.chart.matches = this.model.matches(this.search);
-    this.updateMatchCount();
-    const index = this.model.indexOf(selectedId);
-    this.selected = index;
-    this.chart.selected = index;
-    if (index < 0) {
-      this.details.clear();
-    } else {
-      this.details.show(this.model, index);
-      if (this.selectedDetails !== undefined) this.details.setDetails(this.selectedDetails);
-      else this.requestDetails(selectedId!);
-    }
-    this.chart.requestDraw();
-  }
-
-  /** The panel was reused for another trace: start over with its view. */
-  private replaceTrace(snapshot: TraceSnapshot, selectedSpanId: string | null): void {
-    this.model = new TraceModel(snapshot);
-    this.requests.clear();
-    this.banner.hidden = true;
-    this.chart.setModel(this.model);
-    this.chart.resetZoom();
-    this.renderTrace();
-    this.setSearch(this.search);
-    this.select(this.model.indexOf(selectedSpanId), true);
-  }
-
-  private renderTrace(): void {
-    this.headerSlot.replaceChildren(renderHeader(this.model.snapshot.header));
-    this.legendSlot.replaceChildren(renderLegend(this.model.snapshot));
-  }
-
-  /**
-   * Adds the search field, the bar-width switch and Reset Zoom to the toolbar. Their web components cost the page's
-   * first paint some 50 ms to create, style and lay out, so the chart is drawn first.
-   */
-  private addControls(): void {
-    const searchField = document.createElement('vscode-textfield');
-    searchField.placeholder = 'Search spans, models, tools';
-    searchField.setAttribute('aria-label', 'Search spans');
-    searchField.value = this.search;
-    const searchIcon = codicon('search');
-    searchIcon.slot = 'content-before';
-    searchField.append(searchIcon);
-    searchField.addEventListener('input', () => this.setSearch(searchField.value));
-    searchField.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') this.selectNextMatch();
-      else if (event.key === 'Escape') this.setSearch('');
-    });
-
-    const modeGroup = document.createElement('vscode-radio-group');
-    for (const [value, label] of [
-      ['time', 'Time'],
-      ['tokens', 'Tokens'],
-    ] as const) {
-      const radio = document.createElement('vscode-radio');
-      radio.name = 'mode';
-      radio.setAttribute('value', value);
-      radio.setAttribute('label', label);
-      radio.checked = value === this.mode;
-      modeGroup.append(radio);
-    }
-    modeGroup.title = 'Bar width: time, or tokens (where do the tokens go?)';
-    modeGroup.addEventListener('change', (event) => {
-      const target = event.target as HTMLElement & { value?: string; checked?: boolean };
-      if (target.checked && (target.value === 'time' || target.value === 'tokens')) this.setMode(target.value);
-    });
-
-    const reset = document.createElement('vscode-button');
-    reset.secondary = true;
-    reset.icon = 'zoom-out';
-    reset.textContent = 'Reset Zoom';
-    reset.title = 'Show the whole trace (or double-click an empty area)';
-    reset.addEventListener('click', () => this.chart.resetZoom());
-    this.controlSlots.search.append(searchField);
-    this.controlSlots.mode.append(modeGroup);
-    this.controlSlots.reset.append(reset);
-    this.controls = { searchField, modeGroup };
-  }
-
-  private setMode(mode: ChartMode): void {
-    this.mode = mode;
-    for (const radio of this.controls?.modeGroup.querySelectorAll('vscode-radio') ?? [])
-      radio.checked = radio.value === mode;
-    this.chart.setMode(mode);
-    this.saveState();
-  }
-
-  private setSearch(query: string): void {
-    this.search = query;
-    const searchField = this.controls?.searchField;
-    if (searchField !== undefined && searchField.value !== query) searchField.value = query;
-    this.chart.matches = this.model.matches(query);
-    this.updateMatchCount();
-    this.chart.requestDraw();
-    this.saveState();
-  }
-
-  private updateMatchCount(): void {
-    const matches = this.chart.matches;
-    if (matches === null) {
-      this.matchCount.textContent = '';
-      return;
-    }
-    let count = 0;
-    for (const match of matches) count += match;
-    this.matchCount.textContent = count === 1 ? '1 match' : `${count} matches`;
+    const { state } = this;
+    if (snapshot.version <= state.model.version) return;
+    state.setModel(new TraceModel(snapshot));
+    this.details.show();
+    const spanId = state.selectedSpanId;
+    if (spanId === null) return;
+    if (this.selectedDetails !== undefined) this.details.setDetails(this.selectedDetails);
+    else void this.requestDetails(spanId);
   }
 
   private selectNextMatch(): void {
-    const matches = this.chart.matches;
+    const { matches, selected } = this.state;
     if (matches === null) return;
     for (let step = 1; step <= matches.length; step++) {
-      const index = (this.selected + step + matches.length) % matches.length;
+      const index = (selected + step + matches.length) % matches.length;
       if (matches[index] === 1) {
         this.select(index, true);
         return;
@@ -320,8 +180,7 @@ export class FlameApp {
     const target = event.target as HTMLElement | null;
     // Typing in the search field or pressing a button keeps its own meaning.
     if (target !== null && target !== document.body && target !== this.chart.canvasElement) return;
-    const model = this.model;
-    const current = this.selected;
+    const { model, selected: current } = this.state;
     let next = -2;
     switch (event.key) {
       case 'ArrowUp':
@@ -337,11 +196,11 @@ export class FlameApp {
         next = current < 0 ? 0 : model.siblingOf(current, 1);
         break;
       case 'Enter':
-        if (current >= 0) this.jumpToCode(event.altKey);
+        if (current >= 0) void this.jumpToCode(event.altKey);
         break;
       case 'Escape':
         if (current >= 0) this.select(-1, false);
-        else this.setSearch('');
+        else this.state.setSearch('');
         break;
       default:
         return;
@@ -352,49 +211,42 @@ export class FlameApp {
 
   /** Selects a span (-1 clears) and tells the host; `reveal` scrolls and pans it into view. */
   private select(index: number, reveal: boolean): void {
-    if (index === this.selected && index >= 0) {
-      if (reveal) this.chart.reveal(index);
+    if (!this.state.select(index)) {
+      if (reveal && index >= 0) this.chart.reveal(index);
       return;
     }
-    this.selected = index;
-    this.chart.selected = index;
     this.selectedDetails = undefined;
-    if (index < 0) {
-      this.details.clear();
-    } else {
-      const spanId = this.selectedId()!;
-      this.details.show(this.model, index);
+    this.details.show();
+    const spanId = this.state.selectedSpanId;
+    if (spanId !== null) {
       this.post({ type: 'selectSpan', traceId: this.traceId, spanId });
-      this.requestDetails(spanId);
+      void this.requestDetails(spanId);
       if (reveal) this.chart.reveal(index);
     }
-    this.chart.requestDraw();
     this.saveState();
   }
 
-  private selectedId(): string | null {
-    return this.selected < 0 ? null : this.model.spanId(this.selected);
+  /** Asks the host for the span's attributes, conversation and logs, and shows them if it is still selected. */
+  private async requestDetails(spanId: string): Promise<void> {
+    try {
+      const details = await this.requests.request('requestSpanDetails', { traceId: this.traceId, spanId });
+      if (spanId !== this.state.selectedSpanId) return;
+      this.selectedDetails = details;
+      this.details.setDetails(details);
+    } catch (error) {
+      if (spanId === this.state.selectedSpanId) this.details.setDetailsError(describeError(error));
+    }
   }
 
-  private requestDetails(spanId: string): void {
-    const requestId = this.nextRequestId++;
-    this.requests.set(requestId, { kind: 'details', spanId });
-    this.post({ type: 'requestSpanDetails', traceId: this.traceId, spanId, requestId });
-  }
-
-  private jumpToCode(toSide: boolean): void {
-    const spanId = this.selectedId();
+  private async jumpToCode(toSide: boolean): Promise<void> {
+    const spanId = this.state.selectedSpanId;
     if (spanId === null) return;
-    const requestId = this.nextRequestId++;
-    this.requests.set(requestId, { kind: 'jump', spanId });
-    this.post({ type: 'jumpToCode', traceId: this.traceId, spanId, toSide, requestId });
-  }
-
-  private takeRequest(requestId: number, kind: Request['kind']): Request | undefined {
-    const request = this.requests.get(requestId);
-    if (request === undefined || request.kind !== kind) return undefined;
-    this.requests.delete(requestId);
-    return request;
+    try {
+      const outcome = await this.requests.request('jumpToCode', { traceId: this.traceId, spanId, toSide });
+      if (spanId === this.state.selectedSpanId) this.details.setJumpOutcome(outcome);
+    } catch (error) {
+      if (spanId === this.state.selectedSpanId) this.details.setJumpError(describeError(error));
+    }
   }
 
   private post(message: FromWebview): void {
@@ -424,10 +276,10 @@ export class FlameApp {
     const domain = this.chart.visibleDomain();
     this.api.setState({
       traceId: this.traceId,
-      selectedSpanId: this.selectedId(),
+      selectedSpanId: this.state.selectedSpanId,
       zoom: domain === null ? null : { x0Ms: domain[0], x1Ms: domain[1] },
-      mode: this.mode,
-      search: this.search,
+      mode: this.state.mode,
+      search: this.state.search,
     });
   }
 }

@@ -3,6 +3,7 @@
  * element, tells the host it listens (`ready`), builds the page while the host's snapshot is on its way, and shows the
  * trace when it arrives (`init`); later messages go to the app. Uncaught errors go to the extension's log.
  */
+import { describeErrorWithStack } from '../src/shared/errors';
 import type { ToWebview } from '../src/shared/protocol';
 import { FlameApp } from './app';
 import { element } from './dom';
@@ -15,16 +16,14 @@ const MAX_REPORT_LENGTH = 4096;
 const api = vsCodeApi();
 let traceId = '';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
 function report(message: string): void {
   if (traceId !== '') api.postMessage({ type: 'reportError', traceId, message: message.slice(0, MAX_REPORT_LENGTH) });
 }
 
-window.addEventListener('error', (event) => report(event.error === undefined ? event.message : errorText(event.error)));
-window.addEventListener('unhandledrejection', (event) => report(errorText(event.reason)));
+window.addEventListener('error', (event) =>
+  report(event.error === undefined ? event.message : describeErrorWithStack(event.error)),
+);
+window.addEventListener('unhandledrejection', (event) => report(describeErrorWithStack(event.reason)));
 
 /** The trace id the host wrote into the page. */
 function readTraceId(): string {
@@ -71,16 +70,15 @@ try {
         beforeInit(app, event.data);
       } else {
         app.handle(event.data);
-        traceId = app.traceId;
       }
     } catch (error) {
       if (!started) showFatal(error instanceof Error ? error.message : String(error));
-      report(errorText(error));
+      report(describeErrorWithStack(error));
     }
   });
   api.postMessage({ type: 'ready', traceId });
   app = new FlameApp(api, root, traceId, parseState(api.getState()));
 } catch (error) {
   showFatal(error instanceof Error ? error.message : String(error));
-  report(errorText(error));
+  report(describeErrorWithStack(error));
 }

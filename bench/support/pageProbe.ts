@@ -21,7 +21,7 @@ export interface FrameRecord {
   readonly fillRect: number;
   readonly fillText: number;
   readonly strokeRect: number;
-  /** The bar rows (see BarStrip in webview/render/flameRenderer.ts). */
+  /** The bar rows (see BarStrip in webview/chart/flameRenderer.ts). */
   readonly drawImage: number;
 }
 

@@ -11,9 +11,9 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
-/** `1 error`, `1,200 spans`. */
-export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+/** `1 error`, `1,200 spans`, `3 matches` (with `pluralNoun` for nouns that do not just take an s). */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
 }
 
 /** `950`, `1.4k`, `12k`, `3.1M`. */

@@ -103,6 +103,16 @@ export type FromWebview =
   /** An uncaught error in the webview, for the extension's log. */
   | { readonly type: 'reportError'; readonly traceId: string; readonly message: string };
 
+/** The reply message that answers each request of the page. */
+export const REPLY_TYPES = {
+  requestSpanDetails: 'spanDetails',
+  jumpToCode: 'jumpToCodeResult',
+} as const satisfies Record<Extract<FromWebview, { requestId: number }>['type'], ToWebview['type']>;
+
+export type RequestType = keyof typeof REPLY_TYPES;
+/** What a successful reply to a request of type `T` carries. */
+export type ResultOf<T extends RequestType> = Extract<ToWebview, { type: (typeof REPLY_TYPES)[T]; ok: true }>['result'];
+
 export type ToWebviewType = ToWebview['type'];
 export type FromWebviewType = FromWebview['type'];
 

@@ -3,14 +3,15 @@
  * attributes, events, exceptions and conversation of the `spanDetails` reply. All span data is set as text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { AI_KIND_LABELS } from '../src/shared/aiKinds';
-import { FlameFlag } from '../src/shared/flame/layout';
-import { formatDuration, formatTokens } from '../src/shared/format';
-import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../src/shared/protocol';
-import { ruleLabel } from '../src/shared/resolutionRules';
-import type { TranscriptMessage } from '../src/shared/transcript';
-import { codicon, element } from './dom';
-import type { TraceModel } from './traceModel';
+import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
+import { FlameFlag } from '../../src/shared/flame/layout';
+import { formatDuration, formatTokens } from '../../src/shared/format';
+import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../../src/shared/protocol';
+import { ruleLabel } from '../../src/shared/resolutionRules';
+import type { TranscriptMessage } from '../../src/shared/transcript';
+import { codicon, element } from '../dom';
+import type { ViewState } from '../state';
+import type { TraceModel } from '../traceModel';
 
 const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
   system: 'System',
@@ -28,19 +29,31 @@ export class DetailsPanel {
   readonly element = element('section', 'details');
   private readonly jumpStatus = element('div', 'jump-status');
   private readonly extra = element('div', 'details-extra');
-  spanId: string | null = null;
+  /** The span the jump status line speaks of. */
+  private jumpStatusSpanId: string | null = null;
 
-  constructor(private readonly actions: DetailsActions) {
+  constructor(
+    private readonly state: ViewState,
+    private readonly actions: DetailsActions,
+  ) {
     this.element.setAttribute('aria-label', 'Span details');
     this.element.hidden = true;
     this.jumpStatus.setAttribute('role', 'status');
   }
 
-  /** Shows a span; showing the same span again (a live update) keeps the outcome of its last jump. */
-  show(model: TraceModel, index: number): void {
-    const spanId = model.spanId(index);
-    if (spanId !== this.spanId) this.jumpStatus.textContent = '';
-    this.spanId = spanId;
+  /**
+   * Shows the selected span, or hides when there is none; showing the same span again (a live update) keeps the
+   * outcome of its last jump. Its attributes follow in `setDetails`.
+   */
+  show(): void {
+    const { model, selected: index, selectedSpanId } = this.state;
+    if (selectedSpanId === null) {
+      this.element.hidden = true;
+      this.element.replaceChildren();
+      return;
+    }
+    if (selectedSpanId !== this.jumpStatusSpanId) this.jumpStatus.textContent = '';
+    this.jumpStatusSpanId = selectedSpanId;
     this.element.hidden = false;
     this.extra.replaceChildren(element('div', 'details-loading', 'Loading attributes…'));
     this.element.replaceChildren(
@@ -52,14 +65,8 @@ export class DetailsPanel {
     );
   }
 
-  clear(): void {
-    this.spanId = null;
-    this.element.hidden = true;
-    this.element.replaceChildren();
-  }
-
   setDetails(details: SpanDetails): void {
-    if (details.spanId !== this.spanId) return;
+    if (details.spanId !== this.state.selectedSpanId) return;
     const parts: HTMLElement[] = [];
     if (details.transcript !== undefined && details.transcript.length > 0) parts.push(transcript(details.transcript));
     parts.push(section('Attributes', attributeTable(details.attributes)));

@@ -1,9 +1,9 @@
 /** The hover tooltip: a positioned div whose lines are set as text. */
-import { AI_KIND_LABELS } from '../src/shared/aiKinds';
-import { FlameFlag } from '../src/shared/flame/layout';
-import { formatDuration } from '../src/shared/format';
-import { element } from './dom';
-import type { TraceModel } from './traceModel';
+import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
+import { FlameFlag } from '../../src/shared/flame/layout';
+import { formatDuration } from '../../src/shared/format';
+import { element } from '../dom';
+import type { TraceModel } from '../traceModel';
 
 const OFFSET_PX = 12;
 

@@ -5,13 +5,12 @@
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { visibleRange, type LevelRange } from '../src/shared/flame/cull';
-import { formatDuration, formatTokens } from '../src/shared/format';
-import { Axis } from './render/axis';
-import { FlameRenderer, ROW_HEIGHT } from './render/flameRenderer';
-import { readColors, watchTheme, type ChartColors } from './render/theme';
-import type { TraceModel } from './traceModel';
-import type { ChartMode } from './vscodeApi';
+import { visibleRange, type LevelRange } from '../../src/shared/flame/cull';
+import { formatDuration, formatTokens } from '../../src/shared/format';
+import { Axis } from './axis';
+import { FlameRenderer, ROW_HEIGHT } from './flameRenderer';
+import { readColors, watchTheme, type ChartColors } from './theme';
+import type { ViewState } from '../state';
 
 /** Deepest zoom: a microsecond (or a token) across the view. */
 const MIN_VISIBLE_UNITS = 0.001;
@@ -46,13 +45,11 @@ export class FlameChart {
   /** A range asked for before the chart had a size, applied on the first resize; null means the whole trace. */
   private pendingDomain: [number, number] | null | undefined;
   private readonly hitRange: LevelRange = { first: 0, end: 0 };
-  mode: ChartMode = 'time';
-  selected = -1;
-  hovered = -1;
-  matches: Uint8Array | null = null;
+  /** The span under the pointer, -1 when none. */
+  private hovered = -1;
 
   constructor(
-    private model: TraceModel,
+    private readonly state: ViewState,
     private readonly listener: ChartListener,
   ) {
     this.element = document.createElement('div');
@@ -98,6 +95,11 @@ export class FlameChart {
     this.canvas.addEventListener('dblclick', (event) => this.listener.doubleClick(this.hitTest(event)));
     new ResizeObserver(() => this.resize()).observe(this.scroller);
     this.watchPixelRatio();
+    state.onChange((change) => {
+      if (change === 'model') this.modelChanged();
+      else if (change === 'mode') this.modeChanged();
+      else this.requestDraw();
+    });
   }
 
   /** Redraws at the new resolution when the window moves to a screen with another pixel ratio (or the user zooms). */
@@ -117,10 +119,9 @@ export class FlameChart {
     return this.canvas;
   }
 
-  /** Shows another snapshot of the trace; the visible range stays unless the whole trace was showing, which then grows. */
-  setModel(model: TraceModel): void {
+  /** Another snapshot of the trace: the visible range stays unless the whole trace was showing, which then grows. */
+  private modelChanged(): void {
     const domain = this.visibleDomain();
-    this.model = model;
     this.remeasure = true;
     this.updateExtent();
     if (domain === null) this.resetZoom();
@@ -128,9 +129,8 @@ export class FlameChart {
     this.requestDraw();
   }
 
-  setMode(mode: ChartMode): void {
-    if (mode === this.mode) return;
-    this.mode = mode;
+  /** Bars as wide as time or tokens: another axis, shown whole. */
+  private modeChanged(): void {
     this.updateExtent();
     this.resetZoom();
   }
@@ -148,7 +148,7 @@ export class FlameChart {
       this.pendingDomain = [x0, x1];
       return;
     }
-    const total = this.model.extent(this.mode);
+    const total = this.state.model.extent(this.state.mode);
     const from = Math.max(0, x0);
     const to = Math.min(total, Math.max(x1, from + MIN_VISIBLE_UNITS));
     const k = total / (to - from);
@@ -166,7 +166,7 @@ export class FlameChart {
 
   /** Zooms to a span with a margin on each side. */
   zoomToSpan(index: number): void {
-    const axis = this.model.axis(this.mode);
+    const axis = this.state.model.axis(this.state.mode);
     const start = axis.start[index]!;
     const duration = axis.duration[index]!;
     const margin = Math.max(duration * 0.05, MIN_VISIBLE_UNITS);
@@ -175,13 +175,13 @@ export class FlameChart {
 
   /** Pans so that the span is in view (horizontally and vertically), zooming only when it is wider than the view. */
   reveal(index: number): void {
-    const top = this.model.layout.depth[index]! * ROW_HEIGHT;
+    const top = this.state.model.layout.depth[index]! * ROW_HEIGHT;
     const scroller = this.scroller;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
     else if (top + ROW_HEIGHT > scroller.scrollTop + this.height) scroller.scrollTop = top + ROW_HEIGHT - this.height;
     const domain = this.visibleDomain();
     if (domain === null) return;
-    const axis = this.model.axis(this.mode);
+    const axis = this.state.model.axis(this.state.mode);
     const start = axis.start[index]!;
     const end = start + axis.duration[index]!;
     const [x0, x1] = domain;
@@ -206,7 +206,7 @@ export class FlameChart {
     const x = event.clientX - bounds.left;
     const y = event.clientY - bounds.top + this.scroller.scrollTop;
     const depth = Math.floor(y / ROW_HEIGHT);
-    const axis = this.model.axis(this.mode);
+    const axis = this.state.model.axis(this.state.mode);
     if (depth < 0 || depth >= axis.levels.length) return -1;
     const scale = this.scale();
     const unitsPerPx = this.unitsPerPx();
@@ -236,11 +236,11 @@ export class FlameChart {
   }
 
   private unitsPerPx(): number {
-    return this.model.extent(this.mode) / (this.width * this.transform.k || 1);
+    return this.state.model.extent(this.state.mode) / (this.width * this.transform.k || 1);
   }
 
   private updateExtent(): void {
-    const total = this.model.extent(this.mode);
+    const total = this.state.model.extent(this.state.mode);
     this.base.domain([0, total]).range([0, this.width]);
     const extent: [[number, number], [number, number]] = [
       [0, 0],
@@ -250,7 +250,7 @@ export class FlameChart {
       .extent(extent)
       .translateExtent(extent)
       .scaleExtent([1, Math.max(1, total / MIN_VISIBLE_UNITS)]);
-    this.spacer.style.height = `${Math.max(0, this.model.axis(this.mode).levels.length * ROW_HEIGHT - this.height)}px`;
+    this.spacer.style.height = `${Math.max(0, this.state.model.axis(this.state.mode).levels.length * ROW_HEIGHT - this.height)}px`;
   }
 
   private resize(): void {
@@ -276,7 +276,7 @@ export class FlameChart {
     if (this.width === 0 || this.remeasure) this.resize();
     this.remeasure = false;
     // Before the trace arrives there is nothing to draw (a trace has at least one span).
-    if (this.width === 0 || this.height === 0 || this.model.layout.count === 0) return;
+    if (this.width === 0 || this.height === 0 || this.state.model.layout.count === 0) return;
     const pixelRatio = window.devicePixelRatio || 1;
     const backingWidth = Math.round(this.width * pixelRatio);
     const backingHeight = Math.round(this.height * pixelRatio);
@@ -286,8 +286,8 @@ export class FlameChart {
     }
     const scale = this.scale();
     this.renderer.draw({
-      model: this.model,
-      mode: this.mode,
+      model: this.state.model,
+      mode: this.state.mode,
       x0: scale.domain()[0]!,
       unitsPerPx: this.unitsPerPx(),
       width: this.width,
@@ -296,11 +296,11 @@ export class FlameChart {
       pixelRatio,
       colors: this.colors,
       font: (this.font ??= getComputedStyle(this.canvas).font),
-      matches: this.matches,
-      selected: this.selected,
+      matches: this.state.matches,
+      selected: this.state.selected,
       hovered: this.hovered,
     });
-    const format = this.mode === 'time' ? formatDuration : (value: number) => `${formatTokens(value)} tok`;
-    this.axis.draw(scale, this.width, pixelRatio, format, this.mode === 'time' ? 'Time axis' : 'Token axis');
+    const format = this.state.mode === 'time' ? formatDuration : (value: number) => `${formatTokens(value)} tok`;
+    this.axis.draw(scale, this.width, pixelRatio, format, this.state.mode === 'time' ? 'Time axis' : 'Token axis');
   }
 }

@@ -1,18 +1,14 @@
 /** The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. */
-import { AI_KINDS, AI_KIND_LABELS } from '../src/shared/aiKinds';
-import { FlameFlag } from '../src/shared/flame/layout';
-import type { TraceHeader, TraceSnapshot } from '../src/shared/flame/snapshot';
-import { formatDuration, formatTokens } from '../src/shared/format';
-import { codicon, element } from './dom';
+import { AI_KINDS, AI_KIND_LABELS } from '../../src/shared/aiKinds';
+import { FlameFlag } from '../../src/shared/flame/layout';
+import type { TraceHeader, TraceSnapshot } from '../../src/shared/flame/snapshot';
+import { formatDuration, formatTokens, plural } from '../../src/shared/format';
+import { codicon, element } from '../dom';
 
 function figure(icon: string, text: string, className = 'figure'): HTMLElement {
   const item = element('span', className);
   item.append(codicon(icon), document.createTextNode(text));
   return item;
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 export function renderHeader(header: TraceHeader): HTMLElement {
