@@ -4,9 +4,8 @@
  * Spans are in pre-order (parents before children, siblings by start time). Unknown values are `null`.
  */
 import type { AiKind } from '../shared/aiKinds';
-import { formatDuration, formatTokenFlow } from '../shared/format';
 import type { TranscriptMessage } from '../shared/transcript';
-import { describeSpan } from './describe';
+import { describeSpan, describeTrace } from './describe';
 import { StatusCode, durationNanos, nanosToMillis } from './model';
 import type { LogRecord } from './otlp/logModel';
 import type { LogStore } from './store/logStore';
@@ -137,14 +136,7 @@ function statusName(code: number): SpanSummaryJson['status'] {
 
 function renderTrace(record: TraceRecord): string {
   const { summary } = record;
-  const header = [summary.rootName];
-  if (summary.service) header.push(`service ${summary.service}`);
-  header.push(formatDuration(summary.durationMs), `${summary.spanCount} ${summary.spanCount === 1 ? 'span' : 'spans'}`);
-  const tokens = summary.tokens;
-  const flow = formatTokenFlow(tokens.inputTokens || undefined, tokens.outputTokens || undefined);
-  if (flow) header.push(flow);
-  if (summary.errorCount > 0) header.push(`${summary.errorCount} ${summary.errorCount === 1 ? 'error' : 'errors'}`);
-  const lines = [header.join(' · '), `  trace ${summary.traceId}`];
+  const lines = [`${summary.rootName} · ${describeTrace(summary, 'report')}`, `  trace ${summary.traceId}`];
   for (const root of record.roots) renderSpan(root, 1, lines);
   return lines.join('\n') + '\n';
 }

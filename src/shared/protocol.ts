@@ -9,6 +9,7 @@
  * Browser-safe like all of src/shared, so the host and the flame graph page both include it.
  */
 import type { TraceSnapshot } from './flame/snapshot';
+import { isSpanId, isTraceId } from './ids';
 import type { ResolutionRule } from './resolutionRules';
 import type { TranscriptMessage } from './transcript';
 
@@ -119,14 +120,8 @@ export type FromWebviewType = FromWebview['type'];
 /** Longest text field accepted from the webview. */
 export const MAX_TEXT_LENGTH = 4096;
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const ALL_ZEROS = /^0+$/;
-
 type FieldCheck = (value: unknown) => boolean;
 
-const isTraceId: FieldCheck = (value) => typeof value === 'string' && TRACE_ID.test(value) && !ALL_ZEROS.test(value);
-const isSpanId: FieldCheck = (value) => typeof value === 'string' && SPAN_ID.test(value) && !ALL_ZEROS.test(value);
 const isBoolean: FieldCheck = (value) => typeof value === 'boolean';
 const isRequestId: FieldCheck = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
 const isText: FieldCheck = (value) => typeof value === 'string' && value.length <= MAX_TEXT_LENGTH;
