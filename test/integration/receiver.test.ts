@@ -21,7 +21,7 @@ import {
 } from '../support/receiverClient';
 import { makeLogRecord } from '../support/logBuilder';
 import { assertPortInUseThenRetry } from '../support/receiverLifecycle';
-import { decodeLogsResponseWithProtobufjs, encodeLogsWithProtobufjs } from '../support/signalRequests';
+import { decodeLogsResponseWithProtobufjs, encodeLogsWithProtobufjs } from '../support/signalProtobufjsOracle';
 
 const LIMIT = 1024 * 1024;
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
