@@ -18,7 +18,7 @@ import { ExportTraceServiceRequest, encodeWithProtobufjs } from '../test/support
 import { logRecordsOf, type LogRecord, type LogsRequest } from '../src/core/otlp/logModel';
 import { decodeLogsRequestProto } from '../src/core/otlp/logsProtobuf';
 import { Rng } from '../test/support/randomRequest';
-import { decodeLogsWithProtobufjsOnly, encodeLogsWithProtobufjs } from '../test/support/signalRequests';
+import { decodeLogsWithProtobufjsOnly, encodeLogsWithProtobufjs } from '../test/support/signalProtobufjsOracle';
 
 const TRACES = 50;
 const SPANS_PER_TRACE = 40;

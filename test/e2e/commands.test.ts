@@ -15,7 +15,7 @@ import { parseOtlpFile } from '../../src/core/inputFiles';
 import { LogStore } from '../../src/core/store/logStore';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { loadOtlpFile } from '../../src/core/traceFile';
-import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
+import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
 
 describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
@@ -34,7 +34,7 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
   });
 
   uiTest('after startup: the endpoint in the status bar, a receiver that answers, the welcome', session, async () => {
-    const status = await vscode.waitForReceiver();
+    const status = await vscode.workbench.waitForReceiver();
     assert.match(status, /OTLP/);
 
     const answer = await postOtlpJson(vscode.receiverPort, '{"resourceSpans":[]}');
@@ -42,22 +42,22 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     assert.match(answer.contentType ?? '', /^application\/json/);
     assert.deepEqual(JSON.parse(answer.body), {});
 
-    await vscode.openTracesView();
-    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    await vscode.tree.open();
+    const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /No traces yet/);
     // The session listens on an ephemeral port, so the welcome must not name the default endpoint as the one to set.
     assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT to that address/);
     assert.doesNotMatch(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:4318/);
-    const buttons = await vscode.tracesPane.locator('.welcome-view-content .monaco-button').allInnerTexts();
+    const buttons = await vscode.tree.welcomeButtons();
     assert.ok(buttons.includes('Copy Endpoint Settings'), `welcome buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.includes('Send a Demo Trace'), `welcome buttons: ${JSON.stringify(buttons)}`);
-    assert.deepEqual(await vscode.treeRows(), []);
+    assert.deepEqual(await vscode.tree.rows(), []);
     await vscode.screenshot('welcome');
   });
 
   uiTest('Send a Demo Trace shows the demo agent run, expanded', session, async () => {
-    await vscode.runCommand('aiTraceLens.sendDemoTrace');
-    const trace = await vscode.traceTree('invoke_agent travel-planner');
+    await vscode.palette.run('aiTraceLens.sendDemoTrace');
+    const trace = await vscode.tree.traceTree('invoke_agent travel-planner');
     assert.match(trace.description, /travel-planner-demo/);
     const [root] = trace.children;
     assert.equal(root?.label, 'invoke_agent travel-planner');
@@ -81,20 +81,20 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     await exporter.shutdown();
     const newer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('a newer trace', 'details-service'));
     assert.equal(newer.status, 200);
-    await vscode.traceRow('a newer trace').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.traceRow('a newer trace').first().waitFor({ timeout: UI_TIMEOUT_MS });
     // From the palette, the command offers the spans of the selected trace (here not the newest one).
-    await vscode.traceRow(recorded.names.root).first().click({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.traceRow(recorded.names.root).first().click({ timeout: UI_TIMEOUT_MS });
 
-    await vscode.runCommand('aiTraceLens.showSpanDetails');
-    const labels = await vscode.quickPickLabels(`Span details: ${recorded.names.root}`);
+    await vscode.palette.run('aiTraceLens.showSpanDetails');
+    const labels = await vscode.palette.pickLabels(`Span details: ${recorded.names.root}`);
     assert.deepEqual(
       [...labels].sort(),
       [recorded.names.root, recorded.names.llm, recorded.names.tool, recorded.names.mcp].sort(),
       'the pick lists the spans of the selected trace',
     );
-    await vscode.pickQuickPickEntry(recorded.names.llm);
+    await vscode.palette.pick(recorded.names.llm);
 
-    const text = await vscode.editorText(recorded.names.llm);
+    const text = await vscode.editors.text(recorded.names.llm);
     assert.match(text, /^# chat gpt-4o$/m);
     assert.match(text, /gen_ai\.request\.model: "gpt-4o"/);
     assert.match(text, /gen_ai\.usage\.input_tokens: 1200\b/);
@@ -104,56 +104,59 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
 
   uiTest('Copy Endpoint Settings copies the address the receiver listens on', session, async () => {
     const endpoint = `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${vscode.receiverPort}`;
-    await vscode.writeClipboard('');
-    await vscode.runCommand('aiTraceLens.copyEndpoint');
-    const copied = await eventually('the clipboard text', async () => (await vscode.readClipboard()) || undefined);
+    await vscode.workbench.writeClipboard('');
+    await vscode.palette.run('aiTraceLens.copyEndpoint');
+    const copied = await eventually(
+      'the clipboard text',
+      async () => (await vscode.workbench.readClipboard()) || undefined,
+    );
     assert.deepEqual(copied.trim().split('\n'), [endpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf']);
-    const toast = vscode.notification(endpoint);
+    const toast = vscode.notifications.toast(endpoint);
     await toast.waitFor({ timeout: UI_TIMEOUT_MS });
 
     // For an app whose exporter speaks only gRPC, the notification copies the gRPC receiver's settings instead.
-    await vscode.clickNotificationButton(toast, 'Copy gRPC Settings');
+    await vscode.notifications.clickButton(toast, 'Copy gRPC Settings');
     const grpcEndpoint = `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${vscode.grpcPort}`;
     const copiedGrpc = await eventually('the gRPC settings on the clipboard', async () => {
-      const text = await vscode.readClipboard();
+      const text = await vscode.workbench.readClipboard();
       return text.startsWith(grpcEndpoint) ? text : undefined;
     });
     assert.deepEqual(copiedGrpc.trim().split('\n'), [grpcEndpoint, 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc']);
-    await vscode
-      .notification(`${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc`)
+    await vscode.notifications
+      .toast(`${grpcEndpoint} and OTEL_EXPORTER_OTLP_PROTOCOL=grpc`)
       .waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
   uiTest('Pause Receiving makes the receiver answer 503, Resume Receiving 200 again', session, async () => {
-    await vscode.runCommand('aiTraceLens.pauseReceiving');
-    await vscode.waitForStatusBar(/paused/);
+    await vscode.palette.run('aiTraceLens.pauseReceiving');
+    await vscode.workbench.waitForStatusBar(/paused/);
     const refused = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent while paused', 'pause-check'));
     assert.equal(refused.status, 503);
     await vscode.screenshot('paused');
 
-    await vscode.runCommand('aiTraceLens.resumeReceiving');
-    await vscode.waitForStatusBar(new RegExp(`^OTLP 127\\.0\\.0\\.1:${vscode.receiverPort}$`));
+    await vscode.palette.run('aiTraceLens.resumeReceiving');
+    await vscode.workbench.waitForStatusBar(new RegExp(`^OTLP 127\\.0\\.0\\.1:${vscode.receiverPort}$`));
     const accepted = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent after resuming', 'pause-check'));
     assert.equal(accepted.status, 200);
-    await vscode.traceRow('sent after resuming').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.equal(await vscode.traceRow('sent while paused').count(), 0, 'the refused span was not stored');
+    await vscode.tree.traceRow('sent after resuming').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await vscode.tree.traceRow('sent while paused').count(), 0, 'the refused span was not stored');
   });
 
   uiTest('Clear Traces empties the tree and brings the welcome content back', session, async () => {
     const answer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('about to be cleared', 'clear-check'));
     assert.equal(answer.status, 200);
-    await vscode.traceRow('about to be cleared').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.ok((await vscode.traceRows()).length >= 2, 'earlier tests left traces to clear');
+    await vscode.tree.traceRow('about to be cleared').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok((await vscode.tree.traceRows()).length >= 2, 'earlier tests left traces to clear');
 
-    await vscode.runCommand('aiTraceLens.clearTraces');
-    await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
-    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    await vscode.palette.run('aiTraceLens.clearTraces');
+    await eventually('an empty tree', async () => ((await vscode.tree.rows()).length === 0 ? true : undefined));
+    const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /No traces yet/);
   });
 
   uiTest('Show Metrics lists the AI metrics an app exports, updated while open', session, async () => {
-    await vscode.runCommand('aiTraceLens.showMetrics');
-    assert.match(await vscode.editorText('AI Metrics'), /^# No AI metrics received yet\./);
+    await vscode.palette.run('aiTraceLens.showMetrics');
+    assert.match(await vscode.editors.text('AI Metrics'), /^# No AI metrics received yet\./);
 
     /** One run of an app: its own start time, one export when it shuts down. */
     const runApp = async (durations: number[]) => {
@@ -175,7 +178,7 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     type Report = Record<string, { instrument: string; series: { service: string; count: number; sum: string }[] }>;
     const seriesOnceCounted = (count: number) =>
       eventually(`the metrics document counting ${count} calls`, async () => {
-        const text = await vscode.editorText('AI Metrics');
+        const text = await vscode.editors.text('AI Metrics');
         const report = parse(text) as Report | null;
         const series = report?.['gen_ai.client.operation.duration']?.series[0];
         return series?.count === count ? { text, report: report!, series } : undefined;
@@ -200,15 +203,15 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
       assert.equal((await postOtlpJson(vscode.receiverPort, buildDemoTrace({ endTimeMs }).body)).status, 200);
     }
     const demo = DEMO_ROOT_SPAN_NAME;
-    const rows = vscode.traceRow(demo);
+    const rows = vscode.tree.traceRow(demo);
     await eventually('two runs of the demo', async () => ((await rows.count()) === 2 ? true : undefined));
     await rows.nth(0).click();
     await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
-    await vscode.runContextMenuEntry(rows.nth(1), 'Compare Traces');
-    const diff = vscode.page.locator('.monaco-diff-editor');
+    await vscode.workbench.runContextMenuEntry(rows.nth(1), 'Compare Traces');
+    const diff = vscode.editors.diff;
     await diff.waitFor({ timeout: UI_TIMEOUT_MS });
     const time = '\\d\\d∶\\d\\d∶\\d\\d';
-    const title = await vscode.page.locator('.tab.active').innerText();
+    const title = await vscode.editors.activeTabTitle();
     assert.match(title, new RegExp(`^${demo} ${time} ↔ ${demo} ${time}$`));
     const side = (name: 'original' | 'modified') =>
       eventually(`the ${name} side`, async () => {
@@ -231,8 +234,8 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     session,
     async () => {
       const saved = join(vscode.workspaceFolder, 'saved-run.jsonl');
-      await vscode.runContextMenuEntry(vscode.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
-      await vscode.answerFileDialog(saved, vscode.notification(/^Saved 9 spans to saved-run\.jsonl\./));
+      await vscode.workbench.runContextMenuEntry(vscode.tree.traceRow(DEMO_ROOT_SPAN_NAME).first(), 'Save Trace As…');
+      await vscode.palette.answerFileDialog(saved, vscode.notifications.toast(/^Saved 9 spans to saved-run\.jsonl\./));
       const loaded = loadOtlpFile(parseOtlpFile(await readFile(saved), saved), saved, {
         traces: new TraceStore({ maxSpans: 100 }),
         logs: new LogStore({ maxRecords: 100 }),
@@ -240,20 +243,26 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
       assert.equal(loaded.spans, 9);
       assert.deepEqual(loaded.problems, []);
 
-      await vscode.runCommand('aiTraceLens.clearTraces');
-      await eventually('an empty tree', async () => ((await vscode.treeRows()).length === 0 ? true : undefined));
-      await vscode.runCommand('aiTraceLens.openTraceFile');
-      await vscode.answerFileDialog(saved, vscode.notification('Opened saved-run.jsonl: 1 trace, 9 spans.'));
+      await vscode.palette.run('aiTraceLens.clearTraces');
+      await eventually('an empty tree', async () => ((await vscode.tree.rows()).length === 0 ? true : undefined));
+      await vscode.palette.run('aiTraceLens.openTraceFile');
+      await vscode.palette.answerFileDialog(
+        saved,
+        vscode.notifications.toast('Opened saved-run.jsonl: 1 trace, 9 spans.'),
+      );
       // The opened trace is revealed expanded; a refresh of the view can collapse it again, which expandTrace undoes.
-      const trace = await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
+      const trace = await vscode.tree.expandTrace(DEMO_ROOT_SPAN_NAME);
       assert.equal(trace.children[0]?.label, DEMO_ROOT_SPAN_NAME, 'the opened trace holds the saved spans');
-      assert.equal((await vscode.traceRows()).length, 1);
+      assert.equal((await vscode.tree.traceRows()).length, 1);
 
       // A .jsonl file in the Explorer opens from its context menu too.
-      await vscode.runCommand('aiTraceLens.clearTraces');
-      await vscode.runContextMenuEntry(await vscode.explorerRow('saved-run.jsonl'), 'Open Trace File…');
-      await vscode.expandTrace(DEMO_ROOT_SPAN_NAME);
-      assert.equal((await vscode.traceRows()).length, 1);
+      await vscode.palette.run('aiTraceLens.clearTraces');
+      await vscode.workbench.runContextMenuEntry(
+        await vscode.workbench.explorerRow('saved-run.jsonl'),
+        'Open Trace File…',
+      );
+      await vscode.tree.expandTrace(DEMO_ROOT_SPAN_NAME);
+      assert.equal((await vscode.tree.traceRows()).length, 1);
     },
   );
 });

@@ -16,8 +16,8 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import type { Frame } from 'playwright-core';
-import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
+import type { FlameGraph } from './pages/flameGraph';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 import { createExporter, exportSpans } from './otlp';
 
 const AGENT_FILE = 'agent.py';
@@ -144,15 +144,13 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     const exporter = createExporter('protobuf', vscode.receiverPort);
     await exportSpans(exporter, recorded.spans);
     await exporter.shutdown();
-    await vscode.traceRow(recorded.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.traceRow(recorded.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
   }
 
   /** Opens a trace's flame graph with the inline action of its row in the Traces view. */
-  async function openFromTree(root: string): Promise<Frame> {
-    const row = vscode.traceRow(root).first();
-    await row.hover();
-    await row.locator('.action-label[aria-label^="Open Flame Graph"]').click({ timeout: UI_TIMEOUT_MS });
-    return vscode.flameFrame(root);
+  async function openFromTree(root: string): Promise<FlameGraph> {
+    await vscode.tree.clickRowAction(root, 'Open Flame Graph');
+    return vscode.flameGraph(root);
   }
 
   before(
@@ -161,8 +159,8 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
         name: 'flame-graph',
         settings: { 'aiTraceLens.pathMappings': [{ from: '/app', to: '.' }] },
       });
-      await vscode.waitForReceiver();
-      await vscode.openTracesView();
+      await vscode.workbench.waitForReceiver();
+      await vscode.tree.open();
     },
     { timeout: 3 * STARTUP_TIMEOUT_MS },
   );
@@ -175,30 +173,29 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     'the flame graph opens from the Traces view beside the editor, with its header and a drawn chart',
     session,
     async () => {
-      await vscode.openFile(AGENT_FILE);
+      await vscode.editors.open(AGENT_FILE);
       const recorded = recordFlameTrace('flame-bot', join(vscode.workspaceFolder, AGENT_FILE));
       await send(recorded);
       sentTraces++;
       firstTrace = recorded;
 
-      const frame = await openFromTree(recorded.root);
-      const tab = vscode.page.locator('.tab', { hasText: `Flame: ${recorded.root}` });
-      await tab.first().waitFor({ timeout: UI_TIMEOUT_MS });
-      const codeGroup = await vscode.editorGroup(AGENT_FILE).first().boundingBox();
-      const flameGroup = await vscode.editorGroup(`Flame: ${recorded.root}`).first().boundingBox();
+      const flame = await openFromTree(recorded.root);
+      await vscode.editors.tab(`Flame: ${recorded.root}`).waitFor({ timeout: UI_TIMEOUT_MS });
+      const codeGroup = await vscode.editors.group(AGENT_FILE).first().boundingBox();
+      const flameGroup = await vscode.editors.group(`Flame: ${recorded.root}`).first().boundingBox();
       assert.ok(codeGroup !== null && flameGroup !== null, 'the code and the flame graph are both visible');
       assert.ok(
         flameGroup.x >= codeGroup.x + codeGroup.width - 1,
         'the flame graph opened in the column right of the code',
       );
 
-      const figures = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
+      const figures = await flame.figures();
       for (const expected of ['3 s', '3 spans', '1 LLM call', '1 tool call', '1.2k→345 tok']) {
         assert.ok(figures.includes(expected), `header figures "${figures}" include "${expected}"`);
       }
-      assert.match(await frame.locator('.trace-models').innerText(), /gpt-4o\s+1 call · 1\.2k→345 tok/);
+      assert.match(await flame.frame.locator('.trace-models').innerText(), /gpt-4o\s+1 call · 1\.2k→345 tok/);
       const ink = await eventually('a painted flame chart', async () => {
-        const measured = await vscode.canvasInk(frame);
+        const measured = await flame.ink();
         return measured.painted > 1000 && measured.colors >= 3 ? measured : undefined;
       });
       assert.ok(ink.colors >= 3, `bars in several colours (${ink.colors})`);
@@ -207,42 +204,40 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
   );
 
   uiTest('a click on the LLM bar shows its tokens and TTFT in the details', session, async () => {
-    const frame = await vscode.flameFrame('invoke_agent flame-bot');
+    const flame = await vscode.flameGraph('invoke_agent flame-bot');
     // The LLM call covers 0.1 s to 1.9 s of the 3 s trace: a third of the way across is inside it.
-    const bar = await vscode.hoverFlameBar(frame, LLM_NAME, 1 / 3);
+    const bar = await flame.hoverBar(LLM_NAME, 1 / 3);
     assert.ok(bar.lines.includes('1.2k → 345 tokens'), `tooltip: ${JSON.stringify(bar.lines)}`);
     assert.ok(
       bar.lines.some((line) => line.startsWith('TTFT 420 ms')),
       `tooltip: ${JSON.stringify(bar.lines)}`,
     );
 
-    await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
-    const details = frame.locator('.details');
-    await details.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
-    const summary = await detailsSummary(frame);
+    await flame.click(bar);
+    await flame.waitForSelected(LLM_NAME);
+    const summary = await flame.summary();
     assert.equal(summary.get('Model'), 'gpt-4o');
     assert.equal(summary.get('Input tokens'), '1.2k (1200)');
     assert.equal(summary.get('Output tokens'), '345');
     assert.equal(summary.get('Time to first token'), '420 ms');
     assert.equal(summary.get('Duration'), '1.8 s');
     // The host's reply fills the attributes.
-    await details
+    await flame.details
       .locator('.attributes th', { hasText: 'gen_ai.usage.input_tokens' })
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await vscode.screenshot('llm-selected');
   });
 
   uiTest('Enter on the selected LLM span opens its code through the path mapping, and says so', session, async () => {
-    const frame = await vscode.flameFrame('invoke_agent flame-bot');
-    await frame.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await frame.locator('canvas.chart-canvas').press('Enter');
+    const flame = await vscode.flameGraph('invoke_agent flame-bot');
+    await flame.waitForSelected(LLM_NAME);
+    await flame.canvas.press('Enter');
 
     await eventually(`the cursor on line ${CALL_MODEL_LINE}`, async () =>
-      (await vscode.cursorLine()) === CALL_MODEL_LINE ? true : undefined,
+      (await vscode.editors.cursorLine()) === CALL_MODEL_LINE ? true : undefined,
     );
-    const active = vscode.page.locator('.editor-group-container.active .tab.active');
-    assert.equal(await active.getAttribute('data-resource-name'), AGENT_FILE, 'the fixture file is the active editor');
-    const status = (await vscode.flameFrame('invoke_agent flame-bot')).locator('.jump-status');
+    assert.equal(await vscode.editors.activeFile(), AGENT_FILE, 'the fixture file is the active editor');
+    const status = (await vscode.flameGraph('invoke_agent flame-bot')).jumpStatus;
     await eventually('the jump outcome in the flame graph', async () =>
       (await status.innerText()).includes('found by') ? true : undefined,
     );
@@ -253,16 +248,16 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     'the Jump to Code button on the root span opens run_agent, found by its code attributes',
     session,
     async () => {
-      const frame = await vscode.flameFrame('invoke_agent flame-bot');
+      const flame = await vscode.flameGraph('invoke_agent flame-bot');
       // Up from the LLM call to its parent, the agent span.
-      await frame.locator('canvas.chart-canvas').press('ArrowUp');
-      await frame.locator('.details-name', { hasText: 'invoke_agent flame-bot' }).waitFor({ timeout: UI_TIMEOUT_MS });
-      await frame.locator('.details-actions vscode-button', { hasText: 'Jump to Code' }).click();
+      await flame.canvas.press('ArrowUp');
+      await flame.waitForSelected('invoke_agent flame-bot');
+      await flame.frame.locator('.details-actions vscode-button', { hasText: 'Jump to Code' }).click();
 
       await eventually(`the cursor on line ${RUN_AGENT_LINE}`, async () =>
-        (await vscode.cursorLine()) === RUN_AGENT_LINE ? true : undefined,
+        (await vscode.editors.cursorLine()) === RUN_AGENT_LINE ? true : undefined,
       );
-      const status = (await vscode.flameFrame('invoke_agent flame-bot')).locator('.jump-status');
+      const status = (await vscode.flameGraph('invoke_agent flame-bot')).jumpStatus;
       await eventually('the jump outcome in the flame graph', async () =>
         (await status.innerText()).includes('found by') ? true : undefined,
       );
@@ -280,24 +275,23 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     // Tokens are the total over the calls: 3 × (1200 + 345).
     const expected = 'AI Trace Lens: 3 calls · p50 1.8 s · 4.6k tok · TTFT p50 420 ms';
     const lenses = await eventually(`the CodeLens "${expected}"`, async () => {
-      const found = await vscode.codeLensesAbove(AGENT_FILE, 'def call_model');
+      const found = await vscode.codeLens.above(AGENT_FILE, 'def call_model');
       return found.includes(expected) ? found : undefined;
     });
     assert.deepEqual(lenses, [expected], 'one lens above call_model');
-    assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'def run_agent'), ['AI Trace Lens: 3 calls · p50 3 s']);
+    assert.deepEqual(await vscode.codeLens.above(AGENT_FILE, 'def run_agent'), ['AI Trace Lens: 3 calls · p50 3 s']);
     // The tool spans carry no code attributes: they resolve to the tool's definition by its name.
-    assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'def get_weather'), [
+    assert.deepEqual(await vscode.codeLens.above(AGENT_FILE, 'def get_weather'), [
       'AI Trace Lens: 3 calls · p50 500 ms',
     ]);
-    assert.deepEqual(await vscode.codeLensesAbove(AGENT_FILE, 'SYSTEM_PROMPT ='), [], 'no lens where no span points');
+    assert.deepEqual(await vscode.codeLens.above(AGENT_FILE, 'SYSTEM_PROMPT ='), [], 'no lens where no span points');
     await vscode.screenshot('codelens');
 
     // The lens opens the latest of those traces at the LLM call.
-    const lens = vscode.editorGroup(AGENT_FILE).first().locator('.codelens-decoration a', { hasText: expected });
-    await lens.click();
-    const frame = await vscode.flameFrame('invoke_agent flame-bot-3');
-    await frame.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.equal((await detailsSummary(frame)).get('Time to first token'), '420 ms');
+    await vscode.codeLens.link(AGENT_FILE, expected).click();
+    const flame = await vscode.flameGraph('invoke_agent flame-bot-3');
+    await flame.waitForSelected(LLM_NAME);
+    assert.equal((await flame.summary()).get('Time to first token'), '420 ms');
   });
 
   uiTest(
@@ -310,15 +304,15 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
       });
       await send(recorded);
 
-      const frame = await openFromTree(recorded.root);
+      const flame = await openFromTree(recorded.root);
+      const { frame } = flame;
       assert.equal(await frame.locator('.trace-header .trace-name').textContent(), recorded.root);
-      const bar = await vscode.hoverFlameBar(frame, `chat ${SCRIPT_PAYLOAD}`, 1 / 3);
+      const bar = await flame.hoverBar(`chat ${SCRIPT_PAYLOAD}`, 1 / 3);
       assert.equal(bar.lines[0], `chat ${SCRIPT_PAYLOAD}`);
-      await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
-      const details = frame.locator('.details');
-      assert.equal(await details.locator('.details-name').textContent(), `chat ${SCRIPT_PAYLOAD}`);
+      await flame.click(bar);
+      assert.equal(await flame.details.locator('.details-name').textContent(), `chat ${SCRIPT_PAYLOAD}`);
       const attributes = await eventually('the attributes of the hostile span', async () => {
-        const rows = await attributeRows(frame);
+        const rows = await flame.attributes();
         return rows.has('xss.img') ? rows : undefined;
       });
       assert.equal(attributes.get('xss.img'), IMG_PAYLOAD);
@@ -326,7 +320,7 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
 
       assert.equal(await frame.locator('img').count(), 0, 'no <img> element in the flame graph');
       assert.equal(await frame.locator('body script').count(), 2, 'only the page’s own two scripts');
-      const markers = await vscode.xssMarkers();
+      const markers = await vscode.workbench.xssMarkers();
       assert.ok(markers.length > 2, 'the workbench and the webview frames were checked');
       assert.deepEqual(
         markers.filter((marker) => marker !== undefined),
@@ -343,60 +337,38 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     async () => {
       assert.ok(firstTrace !== undefined, 'the first test sent the trace');
       const title = `Flame: ${firstTrace.root}`;
-      await vscode.page.locator('.tab', { hasText: title }).first().click();
-      let frame = await vscode.flameFrame(firstTrace.root);
-      await frame.locator('canvas.chart-canvas').press('ArrowUp');
-      await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
-      await frame.locator('vscode-textfield input').fill('get_weather');
-      assert.equal(await frame.locator('.match-count').innerText(), '1 match');
+      await vscode.editors.tab(title).click();
+      const flame = await vscode.flameGraph(firstTrace.root);
+      await flame.canvas.press('ArrowUp');
+      await flame.waitForSelected(firstTrace.root);
+      await flame.search.fill('get_weather');
+      assert.equal(await flame.matchCount(), '1 match');
 
       // Another editor over it in its group destroys the hidden page; showing the tab again reloads it. (Not agent.py:
       // an editor visible in another group is activated there rather than opened here.)
-      await vscode.openFile('README.md');
-      const hidden = frame;
-      await eventually('the hidden flame graph page to be destroyed', () => (hidden.isDetached() ? true : undefined));
-      await vscode.page.locator('.tab', { hasText: title }).first().click();
-      frame = await vscode.flameFrame(firstTrace.root);
-      await frame.locator('.details-name', { hasText: firstTrace.root }).waitFor({ timeout: UI_TIMEOUT_MS });
-      assert.equal(
-        await frame.locator('vscode-textfield input').inputValue(),
-        'get_weather',
-        'the search was restored',
+      await vscode.editors.open('README.md');
+      await eventually('the hidden flame graph page to be destroyed', () =>
+        flame.frame.isDetached() ? true : undefined,
       );
-      assert.equal(await frame.locator('.match-count').innerText(), '1 match');
+      await vscode.editors.tab(title).click();
+      const reloaded = await vscode.flameGraph(firstTrace.root);
+      await reloaded.waitForSelected(firstTrace.root);
+      assert.equal(await reloaded.search.inputValue(), 'get_weather', 'the search was restored');
+      assert.equal(await reloaded.matchCount(), '1 match');
 
       const exporter = createExporter('json', vscode.receiverPort);
       await exportSpans(exporter, recordLateLlmCall(firstTrace));
       await exporter.shutdown();
       const figures = await eventually('the late LLM call in the header', async () => {
-        const text = (await frame.locator('.trace-figures').innerText()).replace(/\s+/g, ' ');
+        const text = await reloaded.figures();
         return text.includes('2 LLM calls') ? text : undefined;
       });
       assert.ok(figures.includes('4 spans'), figures);
       assert.ok(figures.includes('1.5k→395 tok'), figures);
-      assert.equal(await frame.locator('.details-name').innerText(), firstTrace.root, 'the selection stayed');
-      assert.equal(await frame.locator('.match-count').innerText(), '1 match', 'the search stayed');
-      const bar = await vscode.hoverFlameBar(frame, 'chat gpt-4o-mini', 2.7 / 3);
+      assert.equal(await reloaded.frame.locator('.details-name').innerText(), firstTrace.root, 'the selection stayed');
+      assert.equal(await reloaded.matchCount(), '1 match', 'the search stayed');
+      const bar = await reloaded.hoverBar('chat gpt-4o-mini', 2.7 / 3);
       assert.ok(bar.lines.includes('300 → 50 tokens'), `tooltip: ${JSON.stringify(bar.lines)}`);
     },
   );
 });
-
-/** The details panel's summary table as label → value. */
-async function detailsSummary(frame: Frame): Promise<Map<string, string>> {
-  return tableRows(frame, '.details .details-summary tr');
-}
-
-/** The attribute table of the details panel (filled by the host's reply) as key → value. */
-async function attributeRows(frame: Frame): Promise<Map<string, string>> {
-  return tableRows(frame, '.details .details-extra .attributes tr');
-}
-
-async function tableRows(frame: Frame, selector: string): Promise<Map<string, string>> {
-  const rows = await frame
-    .locator(selector)
-    .evaluateAll((elements) =>
-      elements.map((row) => [row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']),
-    );
-  return new Map(rows.map(([key, value]) => [key!, value!]));
-}

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, VsCodeSession, type TreeNode } from './harness';
+import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, VsCodeSession, type TreeNode } from './session';
 import { createExporter, exportSpans, recordAgentTrace, type AgentTraceNames, type ExporterKind } from './otlp';
 
 const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
@@ -52,8 +52,8 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
   before(
     async () => {
       vscode = await VsCodeSession.start({ name: 'live-traces' });
-      await vscode.waitForReceiver();
-      await vscode.openTracesView();
+      await vscode.workbench.waitForReceiver();
+      await vscode.tree.open();
     },
     { timeout: 3 * STARTUP_TIMEOUT_MS },
   );
@@ -69,9 +69,9 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
       await exportSpans(exporter, recorded.spans);
       await exporter.shutdown();
 
-      const trace = await vscode.expandTrace(recorded.names.root);
+      const trace = await vscode.tree.expandTrace(recorded.names.root);
       assertAgentTree(trace, recorded.names);
-      assert.equal(await vscode.traceRow(recorded.names.root).count(), 1, 'one row for the trace');
+      assert.equal(await vscode.tree.traceRow(recorded.names.root).count(), 1, 'one row for the trace');
       if (kind === 'protobuf') await vscode.screenshot('agent-trace');
     });
   }
@@ -86,13 +86,13 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
     await exporter.shutdown();
 
     const trace = await eventually('the out-of-order trace with all four spans', async () => {
-      const candidate = await vscode.expandTrace(root);
+      const candidate = await vscode.tree.expandTrace(root);
       const agent = candidate.children[0];
       return agent?.children.length === 2 && findNode(agent.children, mcp) !== undefined ? candidate : undefined;
     });
     assertAgentTree(trace, recorded.names);
-    assert.equal(await vscode.traceRow(root).count(), 1, 'one row for the trace');
-    const orphans = (await vscode.treeRows()).filter((row) => row.description.includes('parent not received'));
+    assert.equal(await vscode.tree.traceRow(root).count(), 1, 'one row for the trace');
+    const orphans = (await vscode.tree.rows()).filter((row) => row.description.includes('parent not received'));
     assert.deepEqual(orphans, [], 'no span is left marked as an orphan');
   });
 
@@ -108,26 +108,26 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
     await exporter.shutdown();
     const { root, tool } = recorded.names;
 
-    const trace = await vscode.expandTrace(root);
+    const trace = await vscode.tree.expandTrace(root);
     assert.equal(trace.label, `invoke_agent ${IMG_PAYLOAD}`);
     assert.match(trace.description, /^svc <img src=x onerror="window\.__xss=1"> · /);
     assert.equal(findNode(trace.children, tool)?.label, `execute_tool ${SCRIPT_PAYLOAD}`);
 
-    const agentRow = vscode.tracesPane.locator('.monaco-list-row[aria-level="2"]').filter({ hasText: root });
-    const tooltip = await vscode.rowTooltip(agentRow.first());
+    const agentRow = vscode.tree.rowsContaining(root, 2);
+    const tooltip = await vscode.tree.rowTooltip(agentRow.first());
     assert.ok(tooltip.text.includes(`invoke_agent ${IMG_PAYLOAD}`), `tooltip text: ${tooltip.text}`);
     assert.ok(tooltip.text.includes(`Agent: ${IMG_PAYLOAD}`), `tooltip text: ${tooltip.text}`);
     assert.doesNotMatch(tooltip.html, /<img|<script/i, 'the tooltip holds no element from the span');
 
     // A click on a span opens its details beside, keeping the focus in the tree.
-    await vscode.tracesPane.locator('.monaco-list-row').filter({ hasText: tool }).first().click();
-    const details = await vscode.editorText('execute_tool');
+    await vscode.tree.rowsContaining(tool).first().click();
+    const details = await vscode.editors.text('execute_tool');
     assert.ok(details.startsWith(`# execute_tool ${SCRIPT_PAYLOAD}\n`), details.slice(0, 300));
     assert.ok(details.includes(`name: ${JSON.stringify(tool)}\n`), 'the name, quoted');
     assert.ok(details.includes(`service: ${JSON.stringify(recorded.names.service)}\n`), 'the service, quoted');
 
     assert.equal(await vscode.page.locator('img[src="x"]').count(), 0, 'no <img src=x> element in the workbench');
-    const markers = await vscode.xssMarkers();
+    const markers = await vscode.workbench.xssMarkers();
     assert.ok(markers.length > 0);
     assert.deepEqual(
       markers.filter((marker) => marker !== undefined),

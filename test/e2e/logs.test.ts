@@ -10,7 +10,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
+import { STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 import { createExporter, exportSpans } from './otlp';
 
 const ROOT = 'invoke_agent log-bot';
@@ -24,8 +24,8 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
   before(
     async () => {
       vscode = await VsCodeSession.start({ name: 'logs' });
-      await vscode.waitForReceiver();
-      await vscode.openTracesView();
+      await vscode.workbench.waitForReceiver();
+      await vscode.tree.open();
     },
     { timeout: 3 * STARTUP_TIMEOUT_MS },
   );
@@ -89,15 +89,12 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
       await exportSpans(exporter, memory.getFinishedSpans().slice());
       await exporter.shutdown();
 
-      const row = vscode.traceRow(ROOT).first();
-      await row.waitFor({ timeout: UI_TIMEOUT_MS });
-      await row.hover();
-      await row.locator('.action-label[aria-label^="Open Flame Graph"]').click({ timeout: UI_TIMEOUT_MS });
-      const frame = await vscode.flameFrame(ROOT);
+      await vscode.tree.traceRow(ROOT).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      await vscode.tree.clickRowAction(ROOT, 'Open Flame Graph');
+      const flame = await vscode.flameGraph(ROOT);
+      const { frame, details } = flame;
       // The LLM call covers 0.1 s to 1.9 s of the 3 s trace.
-      const bar = await vscode.hoverFlameBar(frame, LLM_NAME, 1 / 3);
-      await frame.locator('canvas.chart-canvas').click({ position: { x: bar.x, y: bar.y } });
-      const details = frame.locator('.details');
+      await flame.click(await flame.hoverBar(LLM_NAME, 1 / 3));
       await details.locator('.details-name', { hasText: LLM_NAME }).waitFor({ timeout: UI_TIMEOUT_MS });
 
       const conversation = details.locator('.transcript .message');
@@ -117,7 +114,7 @@ describe('logs joined to their spans', { timeout: 10 * 60_000 }, () => {
       assert.equal(await logSection.locator('pre.log-body').nth(1).textContent(), HOSTILE_LOG);
       assert.equal(await frame.locator('img').count(), 0, 'the log text made no <img> element');
       assert.deepEqual(
-        (await vscode.xssMarkers()).filter((marker) => marker !== undefined),
+        (await vscode.workbench.xssMarkers()).filter((marker) => marker !== undefined),
         [],
       );
       await vscode.screenshot('llm-logs');

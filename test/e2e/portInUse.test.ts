@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:net';
 import { after, before, describe } from 'node:test';
-import { closeServer, eventually, freePort, occupyPort, STARTUP_TIMEOUT_MS, uiTest, VsCodeSession } from './harness';
+import { closeServer, freePort, occupyPort } from './ports';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, VsCodeSession } from './session';
 import { createExporter, exportSpans, postOtlpJson, recordAgentTrace } from './otlp';
 
 describe('the receiver port is taken at startup', { timeout: 10 * 60_000 }, () => {
@@ -28,27 +29,27 @@ describe('the receiver port is taken at startup', { timeout: 10 * 60_000 }, () =
   });
 
   uiTest('a notification says why and offers fixes, the status bar says so, Retry recovers', session, async () => {
-    const toast = vscode.notification(`can't listen on 127.0.0.1:${vscode.receiverPort}`);
+    const toast = vscode.notifications.toast(`can't listen on 127.0.0.1:${vscode.receiverPort}`);
     await toast.waitFor({ timeout: STARTUP_TIMEOUT_MS });
-    assert.match(await toast.locator('.notification-list-item-message').innerText(), /port is in use/);
-    const buttons = await vscode.notificationButtons(toast);
+    assert.match(await vscode.notifications.message(toast), /port is in use/);
+    const buttons = await vscode.notifications.buttons(toast);
     assert.ok(buttons.includes('Use Another Port'), `notification buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.includes('Retry'), `notification buttons: ${JSON.stringify(buttons)}`);
-    await vscode.waitForStatusBar(/not listening/);
+    await vscode.workbench.waitForStatusBar(/not listening/);
 
-    await vscode.openTracesView();
-    const failedWelcome = await eventually('the welcome content', () => vscode.welcomeText());
+    await vscode.tree.open();
+    const failedWelcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(failedWelcome, /not listening/);
     await vscode.screenshot('port-in-use');
 
     await closeServer(blocker!);
-    await vscode.clickNotificationButton(toast, 'Retry');
-    await vscode.waitForReceiver();
+    await vscode.notifications.clickButton(toast, 'Retry');
+    await vscode.workbench.waitForReceiver();
     const answer = await postOtlpJson(vscode.receiverPort, '{"resourceSpans":[]}');
     assert.equal(answer.status, 200);
     assert.deepEqual(JSON.parse(answer.body), {});
     const welcome = await eventually('the welcome content of a listening receiver', async () => {
-      const text = await vscode.welcomeText();
+      const text = await vscode.tree.welcomeText();
       return text?.includes('No traces yet') ? text : undefined;
     });
     assert.match(welcome, /OTEL_EXPORTER_OTLP_ENDPOINT/);
@@ -75,18 +76,18 @@ describe('the OTLP/gRPC port is taken at startup', { timeout: 10 * 60_000 }, () 
   });
 
   uiTest('a notification says so while OTLP/HTTP listens; Retry brings gRPC up', session, async () => {
-    const toast = vscode.notification(`can't listen for OTLP/gRPC on 127.0.0.1:${vscode.grpcPort}`);
+    const toast = vscode.notifications.toast(`can't listen for OTLP/gRPC on 127.0.0.1:${vscode.grpcPort}`);
     await toast.waitFor({ timeout: STARTUP_TIMEOUT_MS });
-    const message = await toast.locator('.notification-list-item-message').innerText();
+    const message = await vscode.notifications.message(toast);
     assert.match(message, /OTLP\/HTTP still works\): the port is in use/);
-    const buttons = await vscode.notificationButtons(toast);
+    const buttons = await vscode.notifications.buttons(toast);
     assert.ok(buttons.includes('Use Another Port'), `notification buttons: ${JSON.stringify(buttons)}`);
     assert.ok(buttons.includes('Retry'), `notification buttons: ${JSON.stringify(buttons)}`);
-    await vscode.waitForReceiver();
+    await vscode.workbench.waitForReceiver();
     assert.equal((await postOtlpJson(vscode.receiverPort, '{"resourceSpans":[]}')).status, 200);
 
     await closeServer(blocker!);
-    await vscode.clickNotificationButton(toast, 'Retry');
+    await vscode.notifications.clickButton(toast, 'Retry');
     const recorded = recordAgentTrace({ agentName: 'grpc-after-retry', service: 'grpc-retry-service' });
     await eventually('an export over gRPC once the port is free', async () => {
       const exporter = createExporter('grpc', vscode.grpcPort);
@@ -97,8 +98,8 @@ describe('the OTLP/gRPC port is taken at startup', { timeout: 10 * 60_000 }, () 
         await exporter.shutdown();
       }
     });
-    await vscode.openTracesView();
-    const trace = await vscode.expandTrace(recorded.names.root);
+    await vscode.tree.open();
+    const trace = await vscode.tree.expandTrace(recorded.names.root);
     assert.equal(trace.label, recorded.names.root);
   });
 });

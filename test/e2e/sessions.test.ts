@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession, type TreeRow } from './harness';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession, type TreeRow } from './session';
 import { createExporter, exportSpans, LLM_USAGE, recordAgentTrace } from './otlp';
 
 const CONVERSATION = 'conv-e2e-7f3a';
@@ -24,21 +24,13 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     await vscode?.stop();
   });
 
-  /** Clicks a button of the view's title bar (the side bar's, while the view is alone in its container). */
-  async function clickTitleAction(title: string): Promise<void> {
-    await vscode.page
-      .locator(`.part.sidebar .action-label[aria-label^="${title}"]`)
-      .first()
-      .click({ timeout: UI_TIMEOUT_MS });
-  }
-
   function topRows(): Promise<TreeRow[]> {
-    return vscode.traceRows();
+    return vscode.tree.traceRows();
   }
 
   uiTest('Group by Session gathers a conversation’s turns under one row with their totals', session, async () => {
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
+    await vscode.workbench.waitForReceiver();
+    await vscode.tree.open();
     const exporter = createExporter('protobuf', vscode.receiverPort);
     // Two turns: one names the conversation the OTel GenAI way, the other the OpenInference way, as mixed stacks do.
     const first = recordAgentTrace({
@@ -54,10 +46,10 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     const lone = recordAgentTrace({ agentName: 'one-off', service: 'script' });
     for (const recorded of [first, second, lone]) await exportSpans(exporter, recorded.spans);
     await exporter.shutdown();
-    await vscode.traceRow(lone.names.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.traceRow(lone.names.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await eventually('three trace rows', async () => ((await topRows()).length === 3 ? true : undefined));
 
-    await clickTitleAction('Group by Session');
+    await vscode.tree.clickTitleAction('Group by Session');
     // The session and the trace without one, newest first: the one-off started last.
     const rows = await eventually('the session row and the lone trace', async () => {
       const current = await topRows();
@@ -73,12 +65,9 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     assert.ok(conversation.icons.includes('codicon-comment-discussion'), conversation.icons.join(' '));
 
     // Expanding it lists the turns, oldest first.
-    await vscode.tracesPane
-      .locator('.monaco-list-row[aria-level="1"]', { hasText: CONVERSATION })
-      .locator('.monaco-tl-twistie')
-      .click();
+    await vscode.tree.rowsContaining(CONVERSATION, 1).locator('.monaco-tl-twistie').click();
     const turns = await eventually('the turns of the session', async () => {
-      const level2 = (await vscode.treeRows()).filter((row) => row.level === 2).map((row) => row.label);
+      const level2 = (await vscode.tree.rows()).filter((row) => row.level === 2).map((row) => row.label);
       return level2.length === 2 ? level2 : undefined;
     });
     assert.deepEqual(turns, [first.names.root, second.names.root]);
@@ -98,7 +87,7 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
       return row?.description.startsWith('3 turns · ') ? true : undefined;
     });
 
-    await clickTitleAction('List Traces One by One');
+    await vscode.tree.clickTitleAction('List Traces One by One');
     await eventually('four trace rows again', async () => {
       const labels = (await topRows()).map((row) => row.label);
       return labels.length === 4 && !labels.includes(CONVERSATION) ? true : undefined;
@@ -106,34 +95,27 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
   });
 
   uiTest('the grouping is kept for the workspace across a window reload', session, async () => {
-    await clickTitleAction('Group by Session');
-    const ungroupButton = () =>
-      vscode.page.locator('.part.sidebar .action-label[aria-label^="List Traces One by One"]').first();
+    await vscode.tree.clickTitleAction('Group by Session');
+    const ungroupButton = () => vscode.tree.titleAction('List Traces One by One');
     await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
     // A marker in the page tells the reloaded workbench from the old one.
     const marker = () => vscode.page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true);
     await vscode.page.evaluate(() => ((globalThis as { beforeReload?: boolean }).beforeReload = true));
-    await vscode.page.keyboard.press('F1');
-    const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
-    await input.fill('>Developer: Reload Window');
-    await vscode.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' })
-      .first()
-      .click();
+    await vscode.palette.runLabel('Developer: Reload Window');
     await eventually(
       'the reloaded page',
       async () => ((await marker().catch(() => true)) ? undefined : true),
       STARTUP_TIMEOUT_MS,
     );
     await vscode.page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
+    await vscode.workbench.waitForReceiver();
+    await vscode.tree.open();
     await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
     // Grouped, a trace without a conversation still shows at the top level.
     const lone = recordAgentTrace({ agentName: 'after-reload', service: 'script' });
     const exporter = createExporter('protobuf', vscode.receiverPort);
     await exportSpans(exporter, lone.spans);
     await exporter.shutdown();
-    await vscode.traceRow(lone.names.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.traceRow(lone.names.root).first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
 });

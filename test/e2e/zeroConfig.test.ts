@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './harness';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 
 /**
  * Exports one span with the SDK's OTLP/protobuf exporter built with no options, so everything comes from the
@@ -48,19 +48,9 @@ function scriptOutput(vscode: VsCodeSession, file: string): Promise<Record<strin
   );
 }
 
-async function runWorkbenchCommand(vscode: VsCodeSession, label: string): Promise<void> {
-  const widget = vscode.page.locator('.quick-input-widget');
-  if (await widget.isVisible()) await vscode.page.keyboard.press('Escape');
-  await vscode.page.keyboard.press('F1');
-  const input = widget.locator('.quick-input-box input');
-  await input.waitFor({ timeout: UI_TIMEOUT_MS });
-  await input.fill(`>${label}`);
-  await widget.locator('.monaco-list-row', { hasText: label }).first().click({ timeout: UI_TIMEOUT_MS });
-}
-
 /** Opens a new integrated terminal and types `command` into it once it has the keyboard focus. */
 async function runInNewTerminal(vscode: VsCodeSession, command: string): Promise<void> {
-  await runWorkbenchCommand(vscode, 'Terminal: Create New Terminal');
+  await vscode.palette.runLabel('Terminal: Create New Terminal');
   await vscode.page.waitForFunction(
     () =>
       (
@@ -115,9 +105,9 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   });
 
   uiTest('a program run in a new terminal sends its trace with no endpoint configured', session, async () => {
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
-    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    await vscode.workbench.waitForReceiver();
+    await vscode.tree.open();
+    const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /Programs you start in a new VS Code terminal send their traces here with no setting/);
     await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
 
@@ -126,31 +116,31 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
     assert.equal(seen.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
     assert.equal(seen.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, 'true');
-    await vscode.traceRow('zero-config terminal run').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    const row = (await vscode.traceRows()).find((candidate) => candidate.label === 'zero-config terminal run');
+    await vscode.tree.traceRow('zero-config terminal run').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const row = (await vscode.tree.traceRows()).find((candidate) => candidate.label === 'zero-config terminal run');
     assert.match(row?.description ?? '', /zero-config-e2e/);
     await vscode.screenshot('terminal-run');
   });
 
   uiTest('an F5 run of an unchanged launch configuration sends its trace; its own env is kept', session, async () => {
-    await runWorkbenchCommand(vscode, 'Debug: Start Debugging');
+    await vscode.palette.runLabel('Debug: Start Debugging');
     const seen = await scriptOutput(vscode, 'debug-env.json');
     assert.equal(seen.exported, true, JSON.stringify(seen));
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${vscode.receiverPort}`);
     assert.equal(seen.OTEL_SERVICE_NAME, 'mine', 'the configuration’s own variables stay');
     // Debugging switches the side bar to Run and Debug.
-    await vscode.openTracesView();
-    await vscode.traceRow('zero-config debug run').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.open();
+    await vscode.tree.traceRow('zero-config debug run').first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
   uiTest(
     'Add Trace Export to Launch Configuration writes the variables into launch.json, keeping its env',
     session,
     async () => {
-      await vscode.runCommand('aiTraceLens.addTraceExportToLaunchConfiguration');
-      const labels = await vscode.quickPickLabels('Add Trace Export to Launch Configuration');
+      await vscode.palette.run('aiTraceLens.addTraceExportToLaunchConfiguration');
+      const labels = await vscode.palette.pickLabels('Add Trace Export to Launch Configuration');
       assert.deepEqual(labels, [LAUNCH_NAME]);
-      await vscode.pickQuickPickEntry(LAUNCH_NAME);
+      await vscode.palette.pick(LAUNCH_NAME);
       const launchPath = join(vscode.workspaceFolder, '.vscode', 'launch.json');
       const env = await eventually('the env written to launch.json', () => {
         const text = readFileSync(launchPath, 'utf8');
@@ -168,13 +158,11 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
   );
 
   uiTest('after a port change, a new terminal sends to the new port', session, async () => {
-    await vscode.runCommand('aiTraceLens.changePort');
-    const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
+    await vscode.palette.run('aiTraceLens.changePort');
+    const { input } = vscode.palette;
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     // The command suggests a port that is free now.
-    await vscode.page
-      .locator('.quick-input-widget .quick-input-title', { hasText: 'Receiver Port' })
-      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.palette.waitForTitle('Receiver Port');
     const suggested = await eventually('the suggested port', async () => {
       const value = await input.inputValue();
       return /^\d+$/.test(value) ? value : undefined;
@@ -182,14 +170,14 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     const newPort = Number(suggested);
     assert.notEqual(newPort, vscode.receiverPort);
     await input.press('Enter');
-    await vscode.waitForStatusBar(new RegExp(`127\\.0\\.0\\.1:${newPort}$`));
+    await vscode.workbench.waitForStatusBar(new RegExp(`127\\.0\\.0\\.1:${newPort}$`));
 
     await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config after port change" port-env.json`);
     const seen = await scriptOutput(vscode, 'port-env.json');
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${newPort}`);
     assert.equal(seen.exported, true, JSON.stringify(seen));
-    await vscode.openTracesView();
-    await vscode.traceRow('zero-config after port change').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.tree.open();
+    await vscode.tree.traceRow('zero-config after port change').first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
 });
 
@@ -213,14 +201,14 @@ describe('zero-config capture turned off', { timeout: 10 * 60_000 }, () => {
   });
 
   uiTest('with both settings off, neither a terminal nor an F5 run gets the variables', session, async () => {
-    await vscode.waitForReceiver();
-    await vscode.openTracesView();
-    const welcome = await eventually('the welcome content', () => vscode.welcomeText());
+    await vscode.workbench.waitForReceiver();
+    await vscode.tree.open();
+    const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /No traces yet/);
     assert.doesNotMatch(welcome, /new VS Code terminal/);
     await runInNewTerminal(vscode, `node ${SCRIPT} "terminal run without injection" terminal-env.json`);
     assert.equal((await scriptOutput(vscode, 'terminal-env.json')).OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
-    await runWorkbenchCommand(vscode, 'Debug: Start Debugging');
+    await vscode.palette.runLabel('Debug: Start Debugging');
     const seen = await scriptOutput(vscode, 'debug-env.json');
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
     assert.equal(seen.OTEL_SERVICE_NAME, 'mine');

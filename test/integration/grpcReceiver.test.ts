@@ -1,5 +1,5 @@
 /**
- * The OTLP/gRPC receiver against the real OpenTelemetry JS gRPC exporters, and a raw grpc-js client for what an
+ * The OTLP/gRPC receiver against the real OpenTelemetry JS gRPC trace exporter, and a raw grpc-js client for what an
  * exporter never sends: undecodable and oversized messages, a gzip bomb, an unknown method.
  */
 import assert from 'node:assert/strict';
@@ -9,15 +9,10 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -26,45 +21,14 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { spansOf } from '../../src/core/model';
-import { eventNameOf, logRecordsOf } from '../../src/core/otlp/logModel';
-import { metricsOf } from '../../src/core/otlp/metricModel';
-import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../../src/core/otlp/types';
+import type { TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpGrpcReceiver } from '../../src/core/receiver/grpcReceiver';
 import { PAUSED_RETRY_AFTER_SECONDS } from '../../src/core/receiver/options';
 import { decodeResponseProto, protobufRequest, type TestSpan } from '../support/receiverClient';
-import { assertPortInUseThenRetry } from '../support/receiverLifecycle';
+import { assertStatus, call, exportLogsAndMetrics, LIMIT, rawClient, ROOT, TRACE_EXPORT } from './grpcReceiverFixtures';
 
-const LIMIT = 256 * 1024;
-const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const LOGS_EXPORT = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
-const TRACE_ID = '5b8efff798038103d269b633813fc60c';
-const ROOT: TestSpan = { traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'invoke_agent planner' };
 /** An 8-byte trace id: the decoder rejects the span and the response reports it in partial_success. */
 const BAD_ID: TestSpan = { traceId: '0102030405060708', spanId: '0000000000000001', name: 'bad ids' };
-
-const identity = (bytes: Buffer) => bytes;
-
-/** A grpc-js client that sends raw bytes, so a test can send what no exporter would. */
-function rawClient(port: number, options: grpc.ClientOptions = {}): grpc.Client {
-  return new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options);
-}
-
-function call(client: grpc.Client, message: Uint8Array, path = TRACE_EXPORT): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(path, identity, identity, Buffer.from(message), (error, response) =>
-      error ? reject(error) : resolve(response!),
-    );
-  });
-}
-
-/** Rejects with the given gRPC status code and a message matching `pattern`. */
-async function assertStatus(promise: Promise<unknown>, code: grpc.status, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: grpc.ServiceError) => {
-    assert.equal(grpc.status[error.code], grpc.status[code], error.details);
-    assert.match(error.details, pattern);
-    return true;
-  });
-}
 
 /** google.rpc.Status with its Any details, and RetryInfo, as protobufjs reads them (an oracle for our encoder). */
 const rpcTypes = protobuf.Root.fromJSON({
@@ -404,155 +368,5 @@ describe('OtlpGrpcReceiver', () => {
       infos.filter((line) => line.includes('MetricsService/Export: metrics are accepted and dropped')).length,
       1,
     );
-  });
-});
-
-/** Emits two log records and one counter data point through the OTel gRPC exporters, and flushes both. */
-async function exportLogsAndMetrics(url: string): Promise<{ logResults: ExportResult[] }> {
-  const logResults: ExportResult[] = [];
-  const logExporter = new OTLPLogExporter({ url });
-  const loggerProvider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'grpc-travel-agent' }),
-    processors: [
-      new SimpleLogRecordProcessor({
-        export: (records, done) =>
-          logExporter.export(records, (result) => {
-            logResults.push(result);
-            done(result);
-          }),
-        shutdown: () => logExporter.shutdown(),
-      }),
-    ],
-  });
-  const logger = loggerProvider.getLogger('grpc-test');
-  logger.emit({
-    body: 'first',
-    severityNumber: SeverityNumber.INFO,
-    attributes: { 'event.name': 'gen_ai.user.message' },
-  });
-  logger.emit({ body: 'second', severityNumber: SeverityNumber.ERROR });
-  await loggerProvider.forceFlush();
-  await loggerProvider.shutdown();
-
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url }),
-    exportIntervalMillis: 60_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  meterProvider
-    .getMeter('grpc-test')
-    .createCounter('gen_ai.client.requests')
-    .add(3, { 'gen_ai.request.model': 'gpt-4o' });
-  await meterProvider.forceFlush();
-  await meterProvider.shutdown();
-  return { logResults };
-}
-
-describe('OtlpGrpcReceiver with log and metric handlers', () => {
-  const logs: LogsDecodeResult[] = [];
-  const metrics: MetricsDecodeResult[] = [];
-  let receiver: OtlpGrpcReceiver;
-  let port: number;
-
-  before(async () => {
-    receiver = new OtlpGrpcReceiver({
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: LIMIT,
-      onTraces: () => assert.fail('no traces are sent'),
-      onLogs: (result) => void logs.push(result),
-      onMetrics: (result) => void metrics.push(result),
-    });
-    ({ port } = await receiver.start());
-  });
-
-  after(() => receiver.stop());
-
-  test('the OTel gRPC log and metric exporters’ records reach their handlers', async () => {
-    const { logResults } = await exportLogsAndMetrics(`http://127.0.0.1:${port}`);
-    assert.deepEqual(
-      logResults.map((result) => result.code),
-      [ExportResultCode.SUCCESS, ExportResultCode.SUCCESS],
-    );
-    const records = logs.flatMap((result) => logRecordsOf(result.request));
-    assert.deepEqual(
-      records.map((record) => [record.body, record.severityNumber, eventNameOf(record)]),
-      [
-        ['first', SeverityNumber.INFO, 'gen_ai.user.message'],
-        ['second', SeverityNumber.ERROR, ''],
-      ],
-    );
-    assert.equal(records[0]!.resource.attributes.get('service.name'), 'grpc-travel-agent');
-    const counter = metrics
-      .flatMap((result) => metricsOf(result.request))
-      .find((m) => m.name === 'gen_ai.client.requests');
-    assert.ok(counter, 'the counter arrived');
-    assert.equal(counter.data.type, 'sum');
-    assert.deepEqual(
-      counter.data.type === 'sum' &&
-        counter.data.dataPoints.map((point) => [point.value, Object.fromEntries(point.attributes)]),
-      [[3, { 'gen_ai.request.model': 'gpt-4o' }]],
-    );
-  });
-
-  test('an undecodable logs message is INVALID_ARGUMENT naming ExportLogsServiceRequest', async () => {
-    const client = rawClient(port);
-    try {
-      const garbage = Buffer.from([0x0a, 0x05, 0x01]);
-      const refused = call(client, garbage, LOGS_EXPORT);
-      await assertStatus(refused, grpc.status.INVALID_ARGUMENT, /not a valid ExportLogsServiceRequest/);
-    } finally {
-      client.close();
-    }
-  });
-});
-
-describe('OtlpGrpcReceiver lifecycle', () => {
-  const options = { host: '127.0.0.1', maxBodyBytes: LIMIT, onTraces() {} };
-
-  test('a port in use rejects start() with EADDRINUSE, and a retry succeeds once the port is free', async () => {
-    await assertPortInUseThenRetry((port) => new OtlpGrpcReceiver({ ...options, port }));
-  });
-
-  test('stop() closes open client connections and frees the port', async () => {
-    const receiver = new OtlpGrpcReceiver({ ...options, port: 0 });
-    const { port } = await receiver.start();
-    const client = rawClient(port);
-    try {
-      assert.equal((await call(client, protobufRequest([ROOT]))).length, 0);
-      await receiver.stop();
-      assert.equal(receiver.address, undefined);
-      await assertStatus(call(client, protobufRequest([ROOT])), grpc.status.UNAVAILABLE, /./);
-      const again = new OtlpGrpcReceiver({ ...options, port });
-      assert.deepEqual(await again.start(), { host: '127.0.0.1', port });
-      await again.stop();
-    } finally {
-      client.close();
-    }
-  });
-
-  test('stop() waits for a running onTraces before resolving', async () => {
-    let finished = false;
-    let release!: () => void;
-    const started = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const receiver = new OtlpGrpcReceiver({
-      ...options,
-      port: 0,
-      onTraces: async () => {
-        release();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        finished = true;
-      },
-    });
-    const { port } = await receiver.start();
-    const client = rawClient(port);
-    const pending = call(client, protobufRequest([ROOT])).catch((error: Error) => error);
-    await started;
-    await receiver.stop();
-    assert.equal(finished, true);
-    await pending;
-    client.close();
   });
 });

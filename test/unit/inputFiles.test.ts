@@ -10,18 +10,13 @@ import { logRecordsOf } from '../../src/core/otlp/logModel';
 import { decodeLogsRequestProto } from '../../src/core/otlp/logsProtobuf';
 import { metricsOf, type MetricsRequest } from '../../src/core/otlp/metricModel';
 import { encodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
+import { expectedLogsDecode, expectedMetricsDecode } from '../support/expectedSignalDecode';
 import { makeLogRecord } from '../support/logBuilder';
 import { encodeWithProtobufjs } from '../support/protobufjsOracle';
 import { expectedDecode, randomTraceRequest, Rng } from '../support/randomRequest';
+import { randomLogsRequest, randomMetricsRequest } from '../support/randomSignalRequest';
 import { jsonRequest, protobufRequest, type TestSpan } from '../support/receiverClient';
-import {
-  encodeLogsWithProtobufjs,
-  encodeMetricsWithProtobufjs,
-  expectedLogsDecode,
-  expectedMetricsDecode,
-  randomLogsRequest,
-  randomMetricsRequest,
-} from '../support/signalRequests';
+import { encodeLogsWithProtobufjs, encodeMetricsWithProtobufjs } from '../support/signalProtobufjsOracle';
 import { makeResource, makeScope } from '../support/spanBuilder';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';

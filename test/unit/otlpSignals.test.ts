@@ -8,20 +8,17 @@ import { metricsOf } from '../../src/core/otlp/metricModel';
 import { decodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
 import { decodeMetricsRequestProto } from '../../src/core/otlp/metricsProtobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
+import { expectedLogsDecode, expectedMetricsDecode } from '../support/expectedSignalDecode';
 import { bytesField, double, fixed64, message, tag, text } from '../support/protoWriter';
 import { injectUnknownFields, Rng } from '../support/randomRequest';
+import { randomLogsRequest, randomMetricsRequest } from '../support/randomSignalRequest';
 import {
   decodeLogsWithProtobufjs,
   decodeMetricsWithProtobufjs,
   encodeLogsWithProtobufjs,
   encodeMetricsWithProtobufjs,
-  expectedLogsDecode,
-  expectedMetricsDecode,
-  LOGS_SCHEMA,
-  METRICS_SCHEMA,
-  randomLogsRequest,
-  randomMetricsRequest,
-} from '../support/signalRequests';
+} from '../support/signalProtobufjsOracle';
+import { LOGS_SCHEMA, METRICS_SCHEMA } from '../support/signalSchemas';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';
