@@ -186,8 +186,7 @@ const ms = (value: number) => `${value.toFixed(1).padStart(7)} ms`;
 
 async function main(): Promise<void> {
   const bundle = buildProductionBundle();
-  const server = new FlamePageServer();
-  await server.start();
+  // The browser first: a Chromium that does not start leaves no server behind to keep the process alive.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -198,8 +197,10 @@ async function main(): Promise<void> {
       '--disable-component-update',
     ],
   });
+  const server = new FlamePageServer();
   const summary = new Map<number, { firstPaint: number; zoomP95: number; serializeMs: number }>();
   try {
+    await server.start();
     console.log(
       `flame webview in headless Chromium (${CHROMIUM}, software canvas), viewport ${VIEWPORT.width}x${VIEWPORT.height}, ` +
         `production bundle; median of ${LOADS} page loads; zoom: ${ZOOM_STEPS} wheel steps in then out, one per frame`,
