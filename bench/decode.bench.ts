@@ -13,7 +13,7 @@
 import legacyProtobufRoot from 'otlp-transformer-protobufjs/build/src/generated/root';
 import { spansOf, type AttributeMap, type AttributeValue, type Span, type TraceRequest } from '../src/core/model';
 import { decodeTraceRequestJson, encodeTraceRequestJson } from '../src/core/otlp/json';
-import { decodeTraceRequestProto } from '../src/core/otlp/protobuf';
+import { decodeTraceRequestProto } from '../src/core/otlp/traceProtobuf';
 import { ExportTraceServiceRequest, encodeWithProtobufjs } from '../test/support/protobufjsOracle';
 import { logRecordsOf, type LogRecord, type LogsRequest } from '../src/core/otlp/logModel';
 import { decodeLogsRequestProto } from '../src/core/otlp/logsProtobuf';

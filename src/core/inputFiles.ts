@@ -15,7 +15,7 @@ import { decodeLogsRequestProto } from './otlp/logsProtobuf';
 import { metricsOf } from './otlp/metricModel';
 import { decodeMetricsRequestJson } from './otlp/metricsJson';
 import { decodeMetricsRequestProto } from './otlp/metricsProtobuf';
-import { decodeTraceRequestProto } from './otlp/protobuf';
+import { decodeTraceRequestProto } from './otlp/traceProtobuf';
 import { OtlpDecodeError, type LogsDecodeResult, type MetricsDecodeResult, type TraceDecodeResult } from './otlp/types';
 
 /** The file could not be read or decoded at all; the message names the file. */

@@ -9,7 +9,7 @@ import {
   encodeStatusJson,
   encodeTraceRequestJson,
 } from '../../src/core/otlp/json';
-import { decodeTraceRequestProto } from '../../src/core/otlp/protobuf';
+import { decodeTraceRequestProto } from '../../src/core/otlp/traceProtobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
 import { encodeWithProtobufjs } from '../support/protobufjsOracle';
 import { expectedDecode, randomTraceRequest, Rng } from '../support/randomRequest';

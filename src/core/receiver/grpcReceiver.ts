@@ -9,7 +9,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
-import { encodeExportResponseProto, encodeRetryStatusProto } from '../otlp/protobuf';
+import { encodeExportResponseProto, encodeRetryStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError } from '../otlp/types';
 import {
   NO_LOG,

@@ -9,7 +9,7 @@ import { dataPointCount, metricsOf } from '../otlp/metricModel';
 import { decodeMetricsRequestJson } from '../otlp/metricsJson';
 import { decodeMetricsRequestProto } from '../otlp/metricsProtobuf';
 import { decodeTraceRequestJson } from '../otlp/json';
-import { decodeTraceRequestProto } from '../otlp/protobuf';
+import { decodeTraceRequestProto } from '../otlp/traceProtobuf';
 import type { LogsDecodeResult, MetricsDecodeResult, PartialSuccess, TraceDecodeResult } from '../otlp/types';
 import { spansOf } from '../model';
 import type { OtlpReceiverOptions } from './options';
