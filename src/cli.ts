@@ -7,7 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { OtlpFileError, readOtlpFile } from './core/inputFiles';
-import { encodeTraceRequestJson } from './core/otlp/json';
+import { encodeTraceRequestJson } from './core/otlp/jsonEncoders';
 import { encodeLogsRequestJson } from './core/otlp/logsJson';
 import { encodeMetricsRequestJson } from './core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';

@@ -8,13 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { spansOf } from './model';
-import { decodeTraceRequestJson } from './otlp/json';
 import { logRecordsOf } from './otlp/logModel';
 import { decodeLogsRequestJson } from './otlp/logsJson';
 import { decodeLogsRequestProto } from './otlp/logsProtobuf';
 import { metricsOf } from './otlp/metricModel';
 import { decodeMetricsRequestJson } from './otlp/metricsJson';
 import { decodeMetricsRequestProto } from './otlp/metricsProtobuf';
+import { decodeTraceRequestJson } from './otlp/traceJson';
 import { decodeTraceRequestProto } from './otlp/traceProtobuf';
 import { OtlpDecodeError, type LogsDecodeResult, type MetricsDecodeResult, type TraceDecodeResult } from './otlp/types';
 

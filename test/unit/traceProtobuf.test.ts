@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { spansOf, type AttributeValue, type Span } from '../../src/core/model';
-import { decodeTraceRequestJson } from '../../src/core/otlp/json';
+import { decodeTraceRequestJson } from '../../src/core/otlp/traceJson';
 import { decodeTraceRequestProto } from '../../src/core/otlp/traceProtobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
 import { decodeWithProtobufjs, encodeWithProtobufjs } from '../support/protobufjsOracle';

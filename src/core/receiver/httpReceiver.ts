@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
-import { encodeExportResponseJson, encodeStatusJson } from '../otlp/json';
+import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
 import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
 import {

@@ -8,7 +8,7 @@ import { decodeLogsRequestProto } from '../otlp/logsProtobuf';
 import { dataPointCount, metricsOf } from '../otlp/metricModel';
 import { decodeMetricsRequestJson } from '../otlp/metricsJson';
 import { decodeMetricsRequestProto } from '../otlp/metricsProtobuf';
-import { decodeTraceRequestJson } from '../otlp/json';
+import { decodeTraceRequestJson } from '../otlp/traceJson';
 import { decodeTraceRequestProto } from '../otlp/traceProtobuf';
 import type { LogsDecodeResult, MetricsDecodeResult, PartialSuccess, TraceDecodeResult } from '../otlp/types';
 import { spansOf } from '../model';
