@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeExportResponseProto, encodeStatusProto } from '../../src/core/otlp/protoResponses';
+import {
+  encodeExportResponseProto,
+  encodeRetryStatusProto,
+  encodeStatusProto,
+} from '../../src/core/otlp/protoResponses';
 import { bigintOf, ExportTraceServiceResponse } from '../support/protobufjsOracle';
+import { int, message, text } from '../support/protoWriter';
 
 describe('protobuf responses', () => {
   test('full success is an empty ExportTraceServiceResponse', () => {
@@ -30,5 +35,14 @@ describe('protobuf responses', () => {
     assert.deepStrictEqual([...encodeStatusProto(3, 'bad ✓')], [0x08, 3, 0x12, 7, ...Buffer.from('bad ✓')]);
     assert.deepStrictEqual([...encodeStatusProto(0, '')], []);
     assert.deepStrictEqual([...encodeStatusProto(400, '')], [0x08, 0x90, 0x03]);
+  });
+
+  test('google.rpc.Status with a RetryInfo detail: an Any holding its retry_delay in seconds', () => {
+    const retryInfo = message(1, int(1, 5)); // retry_delay: Duration {seconds}
+    const detail = message(3, text(1, 'type.googleapis.com/google.rpc.RetryInfo'), message(2, retryInfo));
+    assert.deepStrictEqual(
+      [...encodeRetryStatusProto(14, 'paused', 5)],
+      [...int(1, 14), ...text(2, 'paused'), ...detail],
+    );
   });
 });
