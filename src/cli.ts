@@ -11,8 +11,13 @@ import { encodeTraceRequestJson } from './core/otlp/jsonEncoders';
 import { encodeLogsRequestJson } from './core/otlp/logsJson';
 import { encodeMetricsRequestJson } from './core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from './core/receiver/grpcReceiver';
-import { DEFAULT_PORT, OtlpHttpReceiver } from './core/receiver/httpReceiver';
-import { DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, type ReceiverLog } from './core/receiver/options';
+import { OtlpHttpReceiver } from './core/receiver/httpReceiver';
+import {
+  DEFAULT_HTTP_PORT as DEFAULT_PORT,
+  DEFAULT_MAX_BODY_BYTES,
+  type OtlpReceiverOptions,
+  type ReceiverLog,
+} from './core/receiver/options';
 import { LogStore } from './core/store/logStore';
 import { TraceStore } from './core/store/traceStore';
 import { renderSummaryText, summarizeStore } from './core/summarize';

@@ -23,8 +23,6 @@ import {
 } from './refusals';
 import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal, type SignalCodec } from './signals';
 
-export const DEFAULT_PORT = 4318;
-
 type Signal = OtlpSignal;
 type Encoding = 'protobuf' | 'json';
 
