@@ -12,8 +12,9 @@
  */
 import legacyProtobufRoot from 'otlp-transformer-protobufjs/build/src/generated/root';
 import { spansOf, type AttributeMap, type AttributeValue, type Span, type TraceRequest } from '../src/core/model';
-import { decodeTraceRequestJson, encodeTraceRequestJson } from '../src/core/otlp/json';
-import { decodeTraceRequestProto } from '../src/core/otlp/protobuf';
+import { encodeTraceRequestJson } from '../src/core/otlp/jsonEncoders';
+import { decodeTraceRequestJson } from '../src/core/otlp/traceJson';
+import { decodeTraceRequestProto } from '../src/core/otlp/traceProtobuf';
 import { ExportTraceServiceRequest, encodeWithProtobufjs } from '../test/support/protobufjsOracle';
 import { logRecordsOf, type LogRecord, type LogsRequest } from '../src/core/otlp/logModel';
 import { decodeLogsRequestProto } from '../src/core/otlp/logsProtobuf';

@@ -1,11 +1,17 @@
 /** `ai-trace-lens serve`: the OTLP receivers without VS Code, optionally recording every request to a file. */
 import { parseArgs } from 'node:util';
-import { encodeTraceRequestJson } from '../core/otlp/json';
+import { encodeTraceRequestJson } from '../core/otlp/jsonEncoders';
 import { encodeLogsRequestJson } from '../core/otlp/logsJson';
 import { encodeMetricsRequestJson } from '../core/otlp/metricsJson';
 import { OtlpGrpcReceiver } from '../core/receiver/grpcReceiver';
-import { DEFAULT_PORT, OtlpHttpReceiver } from '../core/receiver/httpReceiver';
-import { DEFAULT_MAX_BODY_BYTES, type OtlpReceiverOptions, type ReceiverLog } from '../core/receiver/options';
+import { OtlpHttpReceiver } from '../core/receiver/httpReceiver';
+import {
+  DEFAULT_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_MAX_BODY_BYTES,
+  type OtlpReceiverOptions,
+  type ReceiverLog,
+} from '../core/receiver/options';
 import { HELP_OPTION, integerOption, parseOptions } from './args';
 import { JsonLinesFile } from './jsonLinesFile';
 
@@ -14,7 +20,7 @@ export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [-
       deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
       first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
       OTLP JSON line, written to disk before the exporter gets its response; summarize reads that file back.
-      Defaults: 127.0.0.1, port ${DEFAULT_PORT} (0 picks a free port; --grpc-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
+      Defaults: ${DEFAULT_HOST}, port ${DEFAULT_HTTP_PORT} (0 picks a free port; --grpc-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
 `;
 
 const stderrLog: ReceiverLog = {
@@ -38,11 +44,11 @@ export async function serve(args: string[], help: () => number): Promise<number>
     }),
   );
   if (values.help) return help();
-  const port = integerOption('--port', values.port, DEFAULT_PORT, 0, 65535);
+  const port = integerOption('--port', values.port, DEFAULT_HTTP_PORT, 0, 65535);
   const grpcPortText = values['grpc-port'];
   const grpcPort = grpcPortText === undefined ? undefined : integerOption('--grpc-port', grpcPortText, 0, 0, 65535);
   const maxBodyBytes = integerOption('--max-body-bytes', values['max-body-bytes'], DEFAULT_MAX_BODY_BYTES, 1);
-  const host = values.host ?? '127.0.0.1';
+  const host = values.host ?? DEFAULT_HOST;
   // Listen for signals before announcing the address: whoever reads that line may signal right away.
   const stopSignal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -1,5 +1,6 @@
 /** Addresses as exporters see them: the URL to configure, and the environment lines that configure it. */
 import { createServer } from 'node:net';
+import { DEFAULT_HOST, DEFAULT_HTTP_PORT } from './receiver/options';
 
 const UNSPECIFIED_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 
@@ -20,7 +21,7 @@ export function endpointUrl(host: string, port: number): string {
 }
 
 /** The endpoint the static welcome text and the README name. */
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318';
+export const DEFAULT_ENDPOINT = endpointUrl(DEFAULT_HOST, DEFAULT_HTTP_PORT);
 
 /** True when exporters reach the receiver at the default endpoint, so the static welcome text is right. */
 export function isDefaultEndpoint(host: string, port: number): boolean {

@@ -8,14 +8,14 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { spansOf } from './model';
-import { decodeTraceRequestJson } from './otlp/json';
 import { logRecordsOf } from './otlp/logModel';
 import { decodeLogsRequestJson } from './otlp/logsJson';
 import { decodeLogsRequestProto } from './otlp/logsProtobuf';
 import { metricsOf } from './otlp/metricModel';
 import { decodeMetricsRequestJson } from './otlp/metricsJson';
 import { decodeMetricsRequestProto } from './otlp/metricsProtobuf';
-import { decodeTraceRequestProto } from './otlp/protobuf';
+import { decodeTraceRequestJson } from './otlp/traceJson';
+import { decodeTraceRequestProto } from './otlp/traceProtobuf';
 import { OtlpDecodeError, type LogsDecodeResult, type MetricsDecodeResult, type TraceDecodeResult } from './otlp/types';
 
 /** The file could not be read or decoded at all; the message names the file. */

@@ -1,4 +1,5 @@
 import type { PathMapping } from './code/paths';
+import { DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES } from './receiver/options';
 
 /**
  * The extension's settings as plain values. VS Code does not enforce the package.json schema on values typed into
@@ -35,13 +36,15 @@ export interface ExportSettings {
   debug: boolean;
 }
 
+const MIB = 1024 * 1024;
+
 /** Defaults, mirrored by package.json (test/unit/contributions.test.ts keeps the two equal). */
 export const SETTING_DEFAULTS = {
   'receiver.enabled': true,
-  'receiver.host': '127.0.0.1',
-  'receiver.port': 4318,
-  'receiver.grpcPort': 4317,
-  'receiver.maxBodySize': 20,
+  'receiver.host': DEFAULT_HOST,
+  'receiver.port': DEFAULT_HTTP_PORT,
+  'receiver.grpcPort': DEFAULT_GRPC_PORT,
+  'receiver.maxBodySize': DEFAULT_MAX_BODY_BYTES / MIB,
   'store.maxSpans': 200_000,
   'store.maxLogRecords': 50_000,
   'store.maxMetricPoints': 100_000,
@@ -58,8 +61,6 @@ export const SETTING_LIMITS = {
   'store.maxLogRecords': { minimum: 1000, maximum: 10_000_000 },
   'store.maxMetricPoints': { minimum: 1000, maximum: 10_000_000 },
 } as const;
-
-const MIB = 1024 * 1024;
 
 export interface ParsedSettings {
   settings: Settings;

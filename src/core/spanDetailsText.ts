@@ -5,7 +5,7 @@
  * JSON objects or arrays are shown parsed and pretty-printed (JSON is also YAML flow syntax).
  */
 import { AI_KIND_LABELS } from '../shared/aiKinds';
-import { formatDuration } from '../shared/format';
+import { formatDuration, plural } from '../shared/format';
 import {
   durationNanos,
   nanosToMillis,
@@ -305,8 +305,7 @@ function bytesText(bytes: Uint8Array): string {
   const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   const hex = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, HEX_BYTES_SHOWN)).toString('hex');
   const more = bytes.byteLength > HEX_BYTES_SHOWN ? '…' : '';
-  const unit = bytes.byteLength === 1 ? 'byte' : 'bytes';
-  return `!!binary "${base64}"  # ${bytes.byteLength} ${unit}${hex === '' ? '' : `, hex ${hex}${more}`}`;
+  return `!!binary "${base64}"  # ${plural(bytes.byteLength, 'byte')}${hex === '' ? '' : `, hex ${hex}${more}`}`;
 }
 
 /** The parsed value when `text` is a JSON object or array; undefined otherwise. */

@@ -7,7 +7,7 @@
 import { plural } from '../shared/format';
 import type { OtlpFileContents } from './inputFiles';
 import { spansOf, type InstrumentationScope, type Resource, type Span } from './model';
-import { encodeTraceRequestJson } from './otlp/json';
+import { encodeTraceRequestJson } from './otlp/jsonEncoders';
 import { logRecordsOf, type LogRecord } from './otlp/logModel';
 import { encodeLogsRequestJson } from './otlp/logsJson';
 import { dataPointCount, metricsOf } from './otlp/metricModel';

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { spansOf } from '../../src/core/model';
 import { logRecordsOf, type LogRecord } from '../../src/core/otlp/logModel';
-import { encodeTraceRequestJson } from '../../src/core/otlp/json';
+import { encodeTraceRequestJson } from '../../src/core/otlp/jsonEncoders';
 import type { TraceDecodeResult } from '../../src/core/otlp/types';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
 import { TraceStore } from '../../src/core/store/traceStore';

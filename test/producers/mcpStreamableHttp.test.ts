@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { serviceNameOf, SpanKind, StatusCode } from '../../src/core/model';
-import { encodeTraceRequestJson } from '../../src/core/otlp/json';
+import { encodeTraceRequestJson } from '../../src/core/otlp/jsonEncoders';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import type { SpanNode } from '../../src/core/store/types';
 import { allSpans, assertCliAgrees, runProducer, spanNamed, type ProducerRun } from './harness';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { MAX_COMPARED_SPANS, renderTraceForCompare } from '../../src/core/compareText';
 import { buildDemoTrace } from '../../src/core/demoTrace';
 import { spansOf, StatusCode } from '../../src/core/model';
-import { decodeTraceRequestJson } from '../../src/core/otlp/json';
+import { decodeTraceRequestJson } from '../../src/core/otlp/traceJson';
 import type { LogRecord } from '../../src/core/otlp/logModel';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { TraceRecord } from '../../src/core/store/types';

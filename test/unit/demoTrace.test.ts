@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME, DEMO_SERVICE_NAME } from '../../src/core/demoTrace';
-import { decodeTraceRequestJson } from '../../src/core/otlp/json';
+import { decodeTraceRequestJson } from '../../src/core/otlp/traceJson';
 import { postTraces } from '../../src/core/postTraces';
 import { OtlpHttpReceiver } from '../../src/core/receiver/httpReceiver';
 import { SpanKind, spansOf, StatusCode } from '../../src/core/model';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BYTE_HEX, isSpanId, isTraceId, isValidHexId, normalizeHexId } from '../../src/shared/ids';
+import { isSpanId, isTraceId, isValidHexId, normalizeHexId, spanIdHexAt } from '../../src/shared/ids';
 
 describe('ids', () => {
   test('a trace or span id is lowercase hex of 16 or 8 bytes, not all zeros', () => {
@@ -23,10 +23,13 @@ describe('ids', () => {
     assert.ok(!isValidHexId('0102', 1));
   });
 
-  test('BYTE_HEX spells every byte in two lowercase digits', () => {
-    assert.equal(BYTE_HEX.length, 256);
-    assert.equal(BYTE_HEX[0], '00');
-    assert.equal(BYTE_HEX[0xab], 'ab');
-    assert.equal(BYTE_HEX.join(''), Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)).toString('hex'));
+  test('spanIdHexAt spells the 8 bytes at an offset in lowercase hex', () => {
+    const bytes = Uint8Array.from([0xff, 0x00, 0x01, 0xab, 0xcd, 0xef, 0x10, 0x99, 0x7f, 0x80]);
+    assert.equal(spanIdHexAt(bytes, 0), 'ff0001abcdef1099');
+    assert.equal(spanIdHexAt(bytes, 2), '01abcdef10997f80');
+    const every = Uint8Array.from({ length: 256 }, (_, byte) => byte);
+    for (let start = 0; start <= 248; start += 8) {
+      assert.equal(spanIdHexAt(every, start), Buffer.from(every.subarray(start, start + 8)).toString('hex'));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeExportResponseJson } from '../../src/core/otlp/json';
+import { encodeExportResponseJson } from '../../src/core/otlp/jsonEncoders';
 import { eventNameOf, logRecordsOf, severityLabelOf } from '../../src/core/otlp/logModel';
 import { decodeLogsRequestJson, encodeLogsRequestJson } from '../../src/core/otlp/logsJson';
 import { decodeLogsRequestProto } from '../../src/core/otlp/logsProtobuf';

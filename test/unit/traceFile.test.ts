@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { buildDemoTrace } from '../../src/core/demoTrace';
 import { parseOtlpFile } from '../../src/core/inputFiles';
 import { spansOf } from '../../src/core/model';
-import { decodeTraceRequestJson } from '../../src/core/otlp/json';
+import { decodeTraceRequestJson } from '../../src/core/otlp/traceJson';
 import { LogStore } from '../../src/core/store/logStore';
 import { MetricStore } from '../../src/core/store/metricStore';
 import { TraceStore } from '../../src/core/store/traceStore';

@@ -3,7 +3,7 @@
  * what it cost in tokens, and how often it failed. Pure aggregation over the spans' calls; the host decides which
  * spans belong to which line.
  */
-import { formatDuration, formatTokenFlow, formatTokens } from '../../shared/format';
+import { formatDuration, formatTokenFlow, formatTokens, plural } from '../../shared/format';
 import { durationNanos, nanosToMillis, StatusCode } from '../model';
 import { escapeMarkdown } from '../tooltip';
 import type { ResolvableSpan } from './resolveLocation';
@@ -83,10 +83,10 @@ export function median(values: readonly number[]): number {
 
 /** `AI Trace Lens: 12 calls · p50 1.2 s · 1.4k tok · TTFT p50 210 ms · 1 error`; parts without data are left out. */
 export function formatLocationStats(stats: LocationStats): string {
-  const parts = [stats.calls === 1 ? '1 call' : `${stats.calls} calls`, `p50 ${formatDuration(stats.p50DurationMs)}`];
+  const parts = [plural(stats.calls, 'call'), `p50 ${formatDuration(stats.p50DurationMs)}`];
   if (stats.tokens > 0) parts.push(`${formatTokens(stats.tokens)} tok`);
   if (stats.p50TtftMs !== undefined) parts.push(`TTFT p50 ${formatDuration(stats.p50TtftMs)}`);
-  if (stats.errors > 0) parts.push(stats.errors === 1 ? '1 error' : `${stats.errors} errors`);
+  if (stats.errors > 0) parts.push(plural(stats.errors, 'error'));
   return `AI Trace Lens: ${parts.join(' · ')}`;
 }
 

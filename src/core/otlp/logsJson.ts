@@ -1,18 +1,11 @@
 /**
- * OTLP/JSON logs: decoding into the log model on the trace decoder's JSON rules (hex ids, int64 as strings or numbers,
- * enums as integers, unknown keys ignored), and a lossless encoding of a decoded request (for `serve --out`).
+ * OTLP/JSON logs: decoding into the log model on the JSON reader every signal shares (hex ids, int64 as strings or
+ * numbers, enums as integers, unknown keys ignored), and a lossless encoding of a decoded request (for `serve --out`).
  */
 import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { InstrumentationScope, Resource } from '../model';
-import {
-  anyValueJson,
-  attributesJson,
-  decodeJsonText,
-  OtlpJsonReader,
-  requestJson,
-  withDefaultsOmitted,
-  type JsonObject,
-} from './json';
+import { anyValueJson, attributesJson, requestJson, withDefaultsOmitted } from './jsonEncoders';
+import { decodeJsonText, OtlpJsonReader, type JsonObject } from './jsonReader';
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
 import type { LogsDecodeResult } from './types';
 import { logRejectionMessage } from './wire';

@@ -1,14 +1,43 @@
-/** OTLP/protobuf logs decoding into the log model, on the shared wire reader of the trace decoder. */
-import { SPAN_ID_BYTES as SPAN_ID_SIZE, TRACE_ID_BYTES as TRACE_ID_SIZE } from '../../shared/ids';
+/** OTLP/protobuf logs decoding into the log model, on the wire reader every signal shares. */
+import * as ids from '../../shared/ids';
 import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } from '../model';
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
-import { asBuffer, OtlpProtoReader } from './protobuf';
+import {
+  asBuffer,
+  fieldTag,
+  OtlpProtoReader,
+  WIRE_FIXED32,
+  WIRE_FIXED64,
+  WIRE_LENGTH,
+  WIRE_VARINT,
+} from './protoReader';
 import type { LogsDecodeResult } from './types';
 import { logRejectionMessage } from './wire';
 
-/** Module constants: compiled to CommonJS, each use of an imported binding is a getter call (see protobuf.ts). */
-const TRACE_ID_BYTES = TRACE_ID_SIZE;
-const SPAN_ID_BYTES = SPAN_ID_SIZE;
+/** Module constants: compiled to CommonJS, each use of an imported binding is a getter call (see protoReader.ts). */
+const TRACE_ID_BYTES = ids.TRACE_ID_BYTES;
+const SPAN_ID_BYTES = ids.SPAN_ID_BYTES;
+
+// opentelemetry/proto/collector/logs/v1/logs_service.proto
+const REQUEST_RESOURCE_LOGS = fieldTag(1, WIRE_LENGTH);
+// opentelemetry/proto/logs/v1/logs.proto
+const RESOURCE_LOGS_RESOURCE = fieldTag(1, WIRE_LENGTH);
+const RESOURCE_LOGS_SCOPE_LOGS = fieldTag(2, WIRE_LENGTH);
+const RESOURCE_LOGS_SCHEMA_URL = fieldTag(3, WIRE_LENGTH);
+const SCOPE_LOGS_SCOPE = fieldTag(1, WIRE_LENGTH);
+const SCOPE_LOGS_LOG_RECORDS = fieldTag(2, WIRE_LENGTH);
+const SCOPE_LOGS_SCHEMA_URL = fieldTag(3, WIRE_LENGTH);
+const LOG_TIME = fieldTag(1, WIRE_FIXED64); // time_unix_nano
+const LOG_SEVERITY_NUMBER = fieldTag(2, WIRE_VARINT);
+const LOG_SEVERITY_TEXT = fieldTag(3, WIRE_LENGTH);
+const LOG_BODY = fieldTag(5, WIRE_LENGTH); // AnyValue
+const LOG_ATTRIBUTES = fieldTag(6, WIRE_LENGTH); // repeated KeyValue
+const LOG_DROPPED_ATTRIBUTES_COUNT = fieldTag(7, WIRE_VARINT);
+const LOG_FLAGS = fieldTag(8, WIRE_FIXED32);
+const LOG_TRACE_ID = fieldTag(9, WIRE_LENGTH); // bytes
+const LOG_SPAN_ID = fieldTag(10, WIRE_LENGTH); // bytes
+const LOG_OBSERVED_TIME = fieldTag(11, WIRE_FIXED64); // observed_time_unix_nano
+const LOG_EVENT_NAME = fieldTag(12, WIRE_LENGTH);
 
 class LogsRequestReader extends OtlpProtoReader {
   rejectedLogRecords = 0;
@@ -22,7 +51,7 @@ class LogsRequestReader extends OtlpProtoReader {
     const resourceLogs: ResourceLogs[] = [];
     while (this.pos < end) {
       const tag = this.tag(end);
-      if (tag === 10) resourceLogs.push(this.resourceLogs(this.messageEnd(end)));
+      if (tag === REQUEST_RESOURCE_LOGS) resourceLogs.push(this.resourceLogs(this.messageEnd(end)));
       else this.skip(tag, end);
     }
     return { resourceLogs };
@@ -34,9 +63,9 @@ class LogsRequestReader extends OtlpProtoReader {
     let schemaUrl = '';
     while (this.pos < end) {
       const tag = this.tag(end);
-      if (tag === 10) this.resource(this.messageEnd(end), resource);
-      else if (tag === 18) scopeLogs.push(this.scopeLogs(this.messageEnd(end), resource));
-      else if (tag === 26) schemaUrl = this.string(end);
+      if (tag === RESOURCE_LOGS_RESOURCE) this.resource(this.messageEnd(end), resource);
+      else if (tag === RESOURCE_LOGS_SCOPE_LOGS) scopeLogs.push(this.scopeLogs(this.messageEnd(end), resource));
+      else if (tag === RESOURCE_LOGS_SCHEMA_URL) schemaUrl = this.string(end);
       else this.skip(tag, end);
     }
     return { resource, schemaUrl, scopeLogs };
@@ -48,11 +77,11 @@ class LogsRequestReader extends OtlpProtoReader {
     let schemaUrl = '';
     while (this.pos < end) {
       const tag = this.tag(end);
-      if (tag === 18) {
+      if (tag === SCOPE_LOGS_LOG_RECORDS) {
         const record = this.logRecord(this.messageEnd(end), resource, scope);
         if (record) logRecords.push(record);
-      } else if (tag === 10) this.scope(this.messageEnd(end), scope);
-      else if (tag === 26) schemaUrl = this.string(end);
+      } else if (tag === SCOPE_LOGS_SCOPE) this.scope(this.messageEnd(end), scope);
+      else if (tag === SCOPE_LOGS_SCHEMA_URL) schemaUrl = this.string(end);
       else this.skip(tag, end);
     }
     return { scope, schemaUrl, logRecords };
@@ -75,43 +104,43 @@ class LogsRequestReader extends OtlpProtoReader {
     while (this.pos < end) {
       const tag = this.tag(end);
       switch (tag) {
-        case 50:
+        case LOG_ATTRIBUTES:
           this.keyValue(this.messageEnd(end), attributes, 0);
           break;
-        case 9:
+        case LOG_TIME:
           timeUnixNano = this.fixed64(end);
           break;
-        case 89:
+        case LOG_OBSERVED_TIME:
           observedTimeUnixNano = this.fixed64(end);
           break;
-        case 16:
+        case LOG_SEVERITY_NUMBER:
           severityNumber = this.varint32(end) | 0;
           break;
-        case 26:
+        case LOG_SEVERITY_TEXT:
           severityText = this.string(end);
           break;
-        case 42:
+        case LOG_BODY:
           body = this.anyValue(this.messageEnd(end), 0);
           break;
-        case 56:
+        case LOG_DROPPED_ATTRIBUTES_COUNT:
           droppedAttributesCount = this.varint32(end);
           break;
-        case 69:
+        case LOG_FLAGS:
           flags = this.fixed32(end);
           break;
-        case 74: {
+        case LOG_TRACE_ID: {
           const idEnd = this.messageEnd(end);
           idsValid &&= this.isOptionalId(idEnd, TRACE_ID_BYTES);
           traceId = this.correlationId(idEnd);
           break;
         }
-        case 82: {
+        case LOG_SPAN_ID: {
           const idEnd = this.messageEnd(end);
           idsValid &&= this.isOptionalId(idEnd, SPAN_ID_BYTES);
           spanId = this.correlationId(idEnd);
           break;
         }
-        case 98:
+        case LOG_EVENT_NAME:
           eventName = this.string(end);
           break;
         default:

@@ -1,18 +1,12 @@
 /**
- * OTLP/JSON metrics: decoding into the metric model on the trace decoder's JSON rules (hex ids, 64-bit integers as
- * strings or numbers, enums as integers, unknown keys ignored), and an encoding of a decoded request (for `serve --out`).
+ * OTLP/JSON metrics: decoding into the metric model on the JSON reader every signal shares (hex ids, 64-bit integers
+ * as strings or numbers, enums as integers, unknown keys ignored), and an encoding of a decoded request (for
+ * `serve --out`).
  */
 import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { AttributeMap, InstrumentationScope, Resource } from '../model';
-import {
-  attributesJson,
-  decodeJsonText,
-  isMissing,
-  OtlpJsonReader,
-  requestJson,
-  withDefaultsOmitted,
-  type JsonObject,
-} from './json';
+import { attributesJson, requestJson, withDefaultsOmitted } from './jsonEncoders';
+import { decodeJsonText, isMissing, OtlpJsonReader, type JsonObject } from './jsonReader';
 import {
   dataPointCount,
   type Exemplar,

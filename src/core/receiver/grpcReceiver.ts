@@ -9,15 +9,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
-import { encodeExportResponseProto, encodeRetryStatusProto } from '../otlp/protobuf';
+import { asBuffer } from '../otlp/protoReader';
+import { encodeExportResponseProto } from '../otlp/protoResponses';
 import { OtlpDecodeError } from '../otlp/types';
-import {
-  NO_LOG,
-  PAUSED_RETRY_AFTER_SECONDS,
-  type OtlpReceiverOptions,
-  type ReceiverAddress,
-  type ReceiverLog,
-} from './options';
+import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
+import { grpcStatusOf, pausedRefusal, refusalOf, RpcCode, undecodable } from './refusals';
 import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal } from './signals';
 
 /** Each signal's service, as `package.Service`; its one method is `Export`. */
@@ -27,8 +23,6 @@ const SERVICES: Record<OtlpSignal, string> = {
   metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
 };
 
-const toBuffer = (bytes: Uint8Array): Buffer =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const identity = (bytes: Buffer): Buffer => bytes;
 
 function exportService(service: string): grpc.ServiceDefinition {
@@ -37,32 +31,12 @@ function exportService(service: string): grpc.ServiceDefinition {
       path: `/${service}/Export`,
       requestStream: false,
       responseStream: false,
-      requestSerialize: toBuffer,
+      requestSerialize: asBuffer,
       requestDeserialize: identity,
-      responseSerialize: toBuffer,
+      responseSerialize: asBuffer,
       responseDeserialize: identity,
     },
   };
-}
-
-/** A call the receiver refuses: a gRPC status code, the message the exporter reports, and trailers to send. */
-class Rejection extends Error {
-  constructor(
-    readonly code: grpc.status,
-    message: string,
-    readonly metadata?: grpc.Metadata,
-  ) {
-    super(message);
-  }
-}
-
-/** UNAVAILABLE is retryable; the RetryInfo detail says when, like HTTP's Retry-After. */
-function pausedRejection(): Rejection {
-  const message = 'The receiver is paused; retry later.';
-  const metadata = new grpc.Metadata();
-  const status = encodeRetryStatusProto(grpc.status.UNAVAILABLE, message, PAUSED_RETRY_AFTER_SECONDS);
-  metadata.set('grpc-status-details-bin', toBuffer(status));
-  return new Rejection(grpc.status.UNAVAILABLE, message, metadata);
 }
 
 type ExportCall = grpc.ServerUnaryCall<Buffer, Uint8Array>;
@@ -143,14 +117,14 @@ export class OtlpGrpcReceiver {
   private async handle(signal: OtlpSignal, call: ExportCall, callback: ExportCallback): Promise<void> {
     const method = `${SERVICES[signal].split('.').pop()}/Export`;
     try {
-      if (this.paused) throw pausedRejection();
+      if (this.paused) throw pausedRefusal();
       callback(null, await this.accept(method, signal, call.request));
     } catch (error) {
-      const rejection = error instanceof Rejection ? error : internalError(error);
-      const message = `gRPC ${method}: ${grpc.status[rejection.code]} ${rejection.message}`;
-      if (rejection.code === grpc.status.INTERNAL) this.log.error(message);
+      const { code, details, statusDetails } = grpcStatusOf(refusalOf(error));
+      const message = `gRPC ${method}: ${grpc.status[code]} ${details}`;
+      if (code === RpcCode.INTERNAL) this.log.error(message);
       else this.log.warn(message);
-      callback({ code: rejection.code, details: rejection.message, metadata: rejection.metadata });
+      callback({ code, details, metadata: statusDetails && trailersWith(statusDetails) });
     }
   }
 
@@ -162,8 +136,7 @@ export class OtlpGrpcReceiver {
       result = codec.decodeProto(message);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
-      const reason = `The message is not a valid ${codec.requestName}: ${error.message}`;
-      throw new Rejection(grpc.status.INVALID_ARGUMENT, reason);
+      throw undecodable('The message', codec.requestName, error);
     }
     const kept = await deliverSignal(this.options, signal, result);
     const partial = partialSuccessOf(signal, result);
@@ -182,7 +155,9 @@ export class OtlpGrpcReceiver {
   }
 }
 
-function internalError(error: unknown): Rejection {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Rejection(grpc.status.INTERNAL, `The data could not be stored: ${message}`);
+/** The RetryInfo a refusal may carry goes in `grpc-status-details-bin`, like HTTP's Retry-After. */
+function trailersWith(statusDetails: Uint8Array): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('grpc-status-details-bin', asBuffer(statusDetails));
+  return metadata;
 }

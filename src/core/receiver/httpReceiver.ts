@@ -7,19 +7,21 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
-import { encodeExportResponseJson, encodeStatusJson } from '../otlp/json';
-import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protobuf';
+import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
+import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
+import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
 import {
-  NO_LOG,
-  PAUSED_RETRY_AFTER_SECONDS,
-  type OtlpReceiverOptions,
-  type ReceiverAddress,
-  type ReceiverLog,
-} from './options';
+  httpHeadersOf,
+  httpStatusOf,
+  pausedRefusal,
+  Refusal,
+  refusalOf,
+  RpcCode,
+  tooLarge,
+  undecodable,
+} from './refusals';
 import { deliverSignal, partialSuccessOf, SIGNAL_CODECS, type OtlpSignal, type SignalCodec } from './signals';
-
-export const DEFAULT_PORT = 4318;
 
 type Signal = OtlpSignal;
 type Encoding = 'protobuf' | 'json';
@@ -40,32 +42,7 @@ const CONTENT_TYPES: Record<Encoding, string> = {
   json: 'application/json',
 };
 
-/** google.rpc.Code for each status we send (gRPC's HTTP mapping, as the Collector uses it). */
-const RPC_CODES = {
-  400: 3, // INVALID_ARGUMENT
-  404: 12, // UNIMPLEMENTED
-  405: 12,
-  413: 8, // RESOURCE_EXHAUSTED
-  415: 3,
-  500: 13, // INTERNAL
-  503: 14, // UNAVAILABLE
-} as const satisfies Record<number, number>;
-
-/** The statuses a request is refused with: each has its google.rpc.Code above. */
-type RejectionStatus = keyof typeof RPC_CODES;
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A request the receiver refuses: the status and the message sent back in a google.rpc.Status. */
-class Rejection extends Error {
-  constructor(
-    readonly status: RejectionStatus,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 export class OtlpHttpReceiver {
   /** While true, exports of every signal get 503 + Retry-After (retryable per the spec) instead of being dropped. */
@@ -146,12 +123,13 @@ export class OtlpHttpReceiver {
         this.log.warn(`${request.method} ${path}: the connection closed before the request was complete`);
         return;
       }
-      const rejection = error instanceof Rejection ? error : internalError(error);
-      const message = `${request.method} ${path}: ${rejection.status} ${rejection.message}`;
-      if (rejection.status === 500) this.log.error(message);
+      const refusal = refusalOf(error);
+      const status = httpStatusOf(refusal);
+      const message = `${request.method} ${path}: ${status} ${refusal.message}`;
+      if (refusal.code === RpcCode.INTERNAL) this.log.error(message);
       else this.log.warn(message);
-      if (!request.complete) this.settleUnreadBody(request, response, rejection, expectsContinue);
-      sendStatus(response, rejection, encoding);
+      if (!request.complete) this.settleUnreadBody(request, response, status, expectsContinue);
+      sendStatus(response, refusal, status, encoding);
     }
   }
 
@@ -163,10 +141,10 @@ export class OtlpHttpReceiver {
   private settleUnreadBody(
     request: http.IncomingMessage,
     response: http.ServerResponse,
-    rejection: Rejection,
+    status: number,
     expectsContinue: boolean,
   ): void {
-    if (expectsContinue || rejection.status === 413) {
+    if (expectsContinue || status === 413) {
       response.setHeader('Connection', 'close');
       return;
     }
@@ -184,36 +162,40 @@ export class OtlpHttpReceiver {
     encoding: Encoding | undefined,
   ): { signal: Signal; coding: ContentCoding } {
     const signal = SIGNAL_PATHS.get(path);
-    if (!signal) throw new Rejection(404, `Unknown path ${path}; OTLP/HTTP uses /v1/traces, /v1/logs and /v1/metrics.`);
+    if (!signal) {
+      const message = `Unknown path ${path}; OTLP/HTTP uses /v1/traces, /v1/logs and /v1/metrics.`;
+      throw new Refusal(RpcCode.UNIMPLEMENTED, message);
+    }
     if (request.method !== 'POST') {
-      throw new Rejection(405, `${request.method} is not allowed on ${path}; use POST.`, { Allow: 'POST' });
+      throw new Refusal(RpcCode.UNIMPLEMENTED, `${request.method} is not allowed on ${path}; use POST.`, {
+        httpStatus: 405,
+        httpHeaders: { Allow: 'POST' },
+      });
     }
     if (!encoding) {
       const type = request.headers['content-type'] ?? '(none)';
-      throw new Rejection(415, `Unsupported Content-Type ${type}; use application/x-protobuf or application/json.`);
+      const message = `Unsupported Content-Type ${type}; use application/x-protobuf or application/json.`;
+      throw new Refusal(RpcCode.INVALID_ARGUMENT, message, { httpStatus: 415 });
     }
     const coding = contentCodingOf(request.headers['content-encoding']);
     const declared = Number(request.headers['content-length']);
-    if (declared > this.options.maxBodyBytes) throw this.tooLarge(`is ${declared} bytes`);
-    if (this.paused) {
-      throw new Rejection(503, 'The receiver is paused; retry later.', {
-        'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS),
-      });
-    }
+    if (declared > this.options.maxBodyBytes) throw tooLarge(`is ${declared} bytes`, this.options.maxBodyBytes);
+    if (this.paused) throw pausedRefusal();
     return { signal, coding };
   }
 
   /** The body as sent on the wire, then inflated, each under `maxBodyBytes` (a gzip bomb stops at the limit). */
   private async readBody(request: http.IncomingMessage, coding: ContentCoding): Promise<Buffer> {
     const raw = await readLimited(request, this.options.maxBodyBytes);
-    if (!raw) throw this.tooLarge('exceeds it');
+    if (!raw) throw tooLarge('exceeds it', this.options.maxBodyBytes);
     if (coding === 'identity') return raw;
     try {
       return await inflate(raw, coding, this.options.maxBodyBytes);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw this.tooLarge('exceeds it once inflated');
-      throw new Rejection(400, `The ${coding} body could not be inflated: ${(error as Error).message}.`);
+        throw tooLarge('exceeds it once inflated', this.options.maxBodyBytes);
+      const message = `The ${coding} body could not be inflated: ${(error as Error).message}.`;
+      throw new Refusal(RpcCode.INVALID_ARGUMENT, message);
     }
   }
 
@@ -243,10 +225,6 @@ export class OtlpHttpReceiver {
     const received = `${codec.itemCount(result)} ${codec.items}`;
     this.log.info(`POST ${path}: ${received} received (${format}, ${body.length} bytes)${rejected}`);
   }
-
-  private tooLarge(detail: string): Rejection {
-    return new Rejection(413, `The request body ${detail}; the limit is ${this.options.maxBodyBytes} bytes.`);
-  }
 }
 
 function decode<R>(codec: SignalCodec<R>, encoding: Encoding, body: Buffer): R {
@@ -255,14 +233,14 @@ function decode<R>(codec: SignalCodec<R>, encoding: Encoding, body: Buffer): R {
     try {
       text = utf8.decode(body);
     } catch {
-      throw new Rejection(400, 'The JSON body is not valid UTF-8.');
+      throw new Refusal(RpcCode.INVALID_ARGUMENT, 'The JSON body is not valid UTF-8.');
     }
   }
   try {
     return encoding === 'json' ? codec.decodeJson(text) : codec.decodeProto(body);
   } catch (error) {
     if (!(error instanceof OtlpDecodeError)) throw error;
-    throw new Rejection(400, `The ${encoding} body is not a valid ${codec.requestName}: ${error.message}`);
+    throw undecodable(`The ${encoding} body`, codec.requestName, error);
   }
 }
 
@@ -279,7 +257,8 @@ function contentCodingOf(header: string | undefined): ContentCoding {
   if (coding === 'gzip' || coding === 'x-gzip') return 'gzip';
   if (coding === 'deflate') return 'deflate';
   // RFC 9110 §15.5.16: 415 also covers an unsupported Content-Encoding.
-  throw new Rejection(415, `Unsupported Content-Encoding ${header}; use gzip, deflate or none.`);
+  const message = `Unsupported Content-Encoding ${header}; use gzip, deflate or none.`;
+  throw new Refusal(RpcCode.INVALID_ARGUMENT, message, { httpStatus: 415 });
 }
 
 /** The whole body, or undefined as soon as more than `limit` bytes arrived (the rest is not read). */
@@ -321,11 +300,6 @@ function hasZlibHeader(bytes: Buffer): boolean {
   return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
 }
 
-function internalError(error: unknown): Rejection {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Rejection(500, `The data could not be stored: ${message}`);
-}
-
 function send(response: http.ServerResponse, status: number, contentType: string, body: Uint8Array | string): void {
   response.writeHead(status, {
     'Content-Type': contentType,
@@ -345,11 +319,15 @@ function sendResponse(
 }
 
 /** A google.rpc.Status in the request's encoding, or plain text when the media type is unknown. */
-function sendStatus(response: http.ServerResponse, rejection: Rejection, encoding: Encoding | undefined): void {
+function sendStatus(
+  response: http.ServerResponse,
+  refusal: Refusal,
+  status: number,
+  encoding: Encoding | undefined,
+): void {
   if (response.headersSent || response.destroyed) return;
-  for (const [name, value] of Object.entries(rejection.headers)) response.setHeader(name, value);
-  const { status, message } = rejection;
-  const code = RPC_CODES[status];
+  for (const [name, value] of Object.entries(httpHeadersOf(refusal))) response.setHeader(name, value);
+  const { code, message } = refusal;
   if (encoding === 'json') send(response, status, CONTENT_TYPES.json, encodeStatusJson(code, message));
   else if (encoding === 'protobuf') send(response, status, CONTENT_TYPES.protobuf, encodeStatusProto(code, message));
   else send(response, status, 'text/plain; charset=utf-8', message);

@@ -2,6 +2,14 @@
 import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../otlp/types';
 
 /**
+ * Where the receivers listen unless told otherwise: this machine only, on OTLP's registered ports. package.json's
+ * setting defaults repeat them (test/unit/contributions.test.ts keeps the two equal).
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_HTTP_PORT = 4318;
+export const DEFAULT_GRPC_PORT = 4317;
+
+/**
  * The limit on a request body (HTTP) or message (gRPC), after decompression: the OTel Collector's HTTP default, and
  * the extension's setting default.
  */

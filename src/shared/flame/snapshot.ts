@@ -5,7 +5,7 @@
  * the typed arrays' bytes as binary rather than as JSON. Span names repeat (`chat gpt-4o` thousands of times), so the
  * string table keeps the text part small. Colours are not in it: the webview takes them from the active theme.
  */
-import { BYTE_HEX, SPAN_ID_BYTES } from '../ids';
+import { SPAN_ID_BYTES, spanIdHexAt } from '../ids';
 import type { ModelTotals, TokenTotals } from '../tokens';
 import { splitLevels, SUMMARY_RESOLUTIONS, type FlameLayout, type LevelSummary } from './layout';
 
@@ -102,9 +102,7 @@ export interface TraceSnapshot {
 
 /** The hex span id at `index` of a snapshot's `spanIds`. */
 export function spanIdAt(spanIds: Uint8Array, index: number): string {
-  let id = '';
-  for (let b = index * SPAN_ID_BYTES; b < (index + 1) * SPAN_ID_BYTES; b++) id += BYTE_HEX[spanIds[b]!];
-  return id;
+  return spanIdHexAt(spanIds, index * SPAN_ID_BYTES);
 }
 
 /** A trace of no spans: what the webview shows while the host's snapshot is on its way. */

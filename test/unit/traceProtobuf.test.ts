@@ -3,15 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { spansOf, type AttributeValue, type Span } from '../../src/core/model';
-import { decodeTraceRequestJson } from '../../src/core/otlp/json';
-import { decodeTraceRequestProto, encodeExportResponseProto, encodeStatusProto } from '../../src/core/otlp/protobuf';
+import { decodeTraceRequestJson } from '../../src/core/otlp/traceJson';
+import { decodeTraceRequestProto } from '../../src/core/otlp/traceProtobuf';
 import { OtlpDecodeError } from '../../src/core/otlp/types';
-import {
-  bigintOf,
-  decodeWithProtobufjs,
-  encodeWithProtobufjs,
-  ExportTraceServiceResponse,
-} from '../support/protobufjsOracle';
+import { decodeWithProtobufjs, encodeWithProtobufjs } from '../support/protobufjsOracle';
 import { bytesField, int, message, tag, text } from '../support/protoWriter';
 import { expectedDecode, injectUnknownFields, randomTraceRequest, Rng } from '../support/randomRequest';
 import { protobufTwinOf } from '../support/writeFixtures';
@@ -378,35 +373,5 @@ describe('decodeTraceRequestProto', () => {
       }
     }
     assert.ok(decodeErrors > 0);
-  });
-});
-
-describe('protobuf responses', () => {
-  test('full success is an empty ExportTraceServiceResponse', () => {
-    const bytes = encodeExportResponseProto();
-    assert.equal(bytes.length, 0);
-    assert.equal(ExportTraceServiceResponse.decode(bytes).partialSuccess ?? undefined, undefined);
-  });
-
-  test('partial success carries rejected_spans and error_message', () => {
-    const bytes = encodeExportResponseProto({
-      rejectedSpans: 3,
-      errorMessage: '3 spans rejected: invalid trace_id or span_id',
-    });
-    const decoded = ExportTraceServiceResponse.decode(bytes).partialSuccess;
-    assert.equal(bigintOf(decoded?.rejectedSpans), 3n);
-    assert.equal(decoded?.errorMessage, '3 spans rejected: invalid trace_id or span_id');
-
-    const large = ExportTraceServiceResponse.decode(
-      encodeExportResponseProto({ rejectedSpans: 2 ** 40, errorMessage: 'é' }),
-    );
-    assert.equal(bigintOf(large.partialSuccess?.rejectedSpans), 2n ** 40n);
-    assert.equal(large.partialSuccess?.errorMessage, 'é');
-  });
-
-  test('google.rpc.Status has code (field 1, varint) and message (field 2, UTF-8)', () => {
-    assert.deepStrictEqual([...encodeStatusProto(3, 'bad ✓')], [0x08, 3, 0x12, 7, ...Buffer.from('bad ✓')]);
-    assert.deepStrictEqual([...encodeStatusProto(0, '')], []);
-    assert.deepStrictEqual([...encodeStatusProto(400, '')], [0x08, 0x90, 0x03]);
   });
 });
