@@ -5,7 +5,7 @@
  * a different answer to the same prompt, a tool called with other arguments, a slower call, more tokens.
  */
 import { AI_KIND_LABELS } from '../shared/aiKinds';
-import { formatDuration, plural } from '../shared/format';
+import { formatCount, formatDuration, plural } from '../shared/format';
 import type { TranscriptMessage } from '../shared/transcript';
 import { durationNanos, nanosToMillis, StatusCode, type AttributeValue, type Span } from './model';
 import type { LogRecord } from './otlp/logModel';
@@ -50,7 +50,7 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
     const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
     lines.push(
       '',
-      `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${count(MAX_COMPARED_SPANS)}.`,
+      `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${formatCount(MAX_COMPARED_SPANS)}.`,
     );
   }
   lines.push('');
@@ -122,15 +122,14 @@ function writeText(lines: string[], pad: string, head: string, text: string): vo
 
 /** `1,262 in → 61 out · 1,024 cached`; a side the span did not record is left out. */
 function tokenText(input: number | undefined, output: number | undefined, cached?: number, reasoning?: number): string {
-  const flow = [input === undefined ? '' : `${count(input)} in`, output === undefined ? '' : `${count(output)} out`];
+  const flow = [
+    input === undefined ? '' : `${formatCount(input)} in`,
+    output === undefined ? '' : `${formatCount(output)} out`,
+  ];
   const parts = [flow.filter((part) => part !== '').join(' → ')];
-  if (cached) parts.push(`${count(cached)} cached`);
-  if (reasoning) parts.push(`${count(reasoning)} reasoning`);
+  if (cached) parts.push(`${formatCount(cached)} cached`);
+  if (reasoning) parts.push(`${formatCount(reasoning)} reasoning`);
   return parts.join(' · ');
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
 }
 
 function callCounts(trace: TraceRecord): string {

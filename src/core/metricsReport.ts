@@ -6,7 +6,7 @@
  * latest point of each process run (points that share a start time), so a restarted app adds to its earlier run.
  * Percentiles of histograms are estimated from their buckets, by linear interpolation inside the bucket.
  */
-import { formatDuration, plural } from '../shared/format';
+import { formatCount, formatDuration, plural } from '../shared/format';
 import type { AttributeMap, AttributeValue } from './model';
 import {
   AggregationTemporality,
@@ -51,11 +51,11 @@ export function renderMetricsReport(store: MetricStore, maxPoints: number): stri
       '',
     ].join('\n');
   }
-  const evicted = store.evictedPoints > 0 ? `, ${store.evictedPoints.toLocaleString('en-US')} older ones evicted` : '';
+  const evicted = store.evictedPoints > 0 ? `, ${formatCount(store.evictedPoints)} older ones evicted` : '';
   const lines = [
     '# AI metrics received by AI Trace Lens: read-only, updated as metrics arrive.',
     `# ${plural(names.length, 'metric')}, ${plural(store.pointCount, 'data point')} kept${evicted}.`,
-    `# At most ${maxPoints.toLocaleString('en-US')} points are kept (aiTraceLens.store.maxMetricPoints).`,
+    `# At most ${formatCount(maxPoints)} points are kept (aiTraceLens.store.maxMetricPoints).`,
     ...(notKept === undefined ? [] : [`# ${notKept}`]),
     '# Counters and histograms are totals: delta points added up, and the latest cumulative point of each run.',
     '# Histogram percentiles are estimated from the buckets.',
@@ -277,7 +277,7 @@ function valueText(value: number, unit: string): string {
   if (unit === 's') return formatDuration(value * 1000);
   if (unit === 'ms') return formatDuration(value);
   const number = Number.isInteger(value)
-    ? value.toLocaleString('en-US')
+    ? formatCount(value)
     : value.toLocaleString(
         'en-US',
         Math.abs(value) < 1 ? { maximumSignificantDigits: 3 } : { maximumFractionDigits: 2 },

@@ -6,7 +6,7 @@ import type { ReceiverState } from '../core/receiver/receiverSupervisor';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
-import { plural } from '../shared/format';
+import { formatCount, plural } from '../shared/format';
 
 const COUNT_REFRESH_DELAY_MS = 500;
 
@@ -57,7 +57,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
     }
     lines.push(
       `${plural(store.traceCount, 'trace')} · ${plural(store.spanCount, 'span')} ` +
-        `(limit ${settings.current.maxSpans.toLocaleString('en-US')} spans)`,
+        `(limit ${formatCount(settings.current.maxSpans)} spans)`,
     );
     if (store.evictedTraces > 0)
       lines.push(`${plural(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);

@@ -10,7 +10,7 @@ import { TRACES_VIEW_ID } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
 import type { TracesViewPort } from '../host/tracesViewLink';
-import { plural } from '../shared/format';
+import { formatCount, plural } from '../shared/format';
 import { TracesTreeProvider, type TraceGrouping, type ViewElement } from './treeProvider';
 
 /** workspaceState key of the view's grouping, so a workspace reopens the way it was left. */
@@ -79,7 +79,7 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
       evicted === 0
         ? undefined
         : `${plural(evicted, 'oldest trace')} evicted ` +
-          `(limit ${settings.current.maxSpans.toLocaleString('en-US')} spans, aiTraceLens.store.maxSpans)`;
+          `(limit ${formatCount(settings.current.maxSpans)} spans, aiTraceLens.store.maxSpans)`;
     contextKeys.set('hasTraces', store.traceCount > 0);
   }
 }
