@@ -3,7 +3,15 @@
  * than a pixel one rectangle per pixel column, read from the level's summaries when zoomed out far enough. Runs on
  * every frame in the page, so nothing here allocates.
  */
-import { FlameFlag, rankOf, type FlameAxis, type LevelSummary } from './layout';
+import * as layout from './layout';
+import type { FlameAxis, LevelSummary } from './layout';
+
+/**
+ * Module constants rather than the imports themselves: compiled to CommonJS (tsx, the tests, the benchmark), every
+ * use of an imported binding is a getter call, which the per-bar loops would pay each time.
+ */
+const rankOf = layout.rankOf;
+const ERROR_FLAG = layout.FlameFlag.Error;
 
 /** Positions `[first, end)` in `levels[depth]`; reused by the caller so that culling allocates nothing per frame. */
 export interface LevelRange {
@@ -248,7 +256,7 @@ export class LevelCuller {
   private closeColumn(draw: DrawableCallback, axis: FlameAxis): void {
     const { column, run } = this;
     const index = column.index;
-    const look = axis.kind[index]! * 2 + (axis.flags[index]! & FlameFlag.Error ? 1 : 0);
+    const look = axis.kind[index]! * 2 + (axis.flags[index]! & ERROR_FLAG ? 1 : 0);
     if (run.index >= 0 && run.right === column.at && run.look === look) {
       run.right++;
       run.count += column.count;
