@@ -3,7 +3,7 @@
  * element, tells the host it listens (`ready`), builds the page while the host's snapshot is on its way, and shows the
  * trace when it arrives (`init`); later messages go to the app. Uncaught errors go to the extension's log.
  */
-import { describeErrorWithStack } from '../src/shared/errors';
+import { describeError, describeErrorWithStack } from '../src/shared/errors';
 import type { ToWebview } from '../src/shared/protocol';
 import { FlameApp } from './app';
 import { element } from './dom';
@@ -72,13 +72,13 @@ try {
         app.handle(event.data);
       }
     } catch (error) {
-      if (!started) showFatal(error instanceof Error ? error.message : String(error));
+      if (!started) showFatal(describeError(error));
       report(describeErrorWithStack(error));
     }
   });
   api.postMessage({ type: 'ready', traceId });
   app = new FlameApp(api, root, traceId, parseState(api.getState()));
 } catch (error) {
-  showFatal(error instanceof Error ? error.message : String(error));
+  showFatal(describeError(error));
   report(describeErrorWithStack(error));
 }

@@ -1,4 +1,6 @@
 /** What every subcommand shares: its expected failures and how its options are read. */
+import { describeError } from '../shared/errors';
+
 /** An expected failure: its message alone is printed, and a usage error (exit code 2) is followed by the usage. */
 export class CliError extends Error {
   constructor(
@@ -19,7 +21,7 @@ export function parseOptions<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw usageError((error as Error).message);
+    throw usageError(describeError(error));
   }
 }
 

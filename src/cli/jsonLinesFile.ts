@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { describeError } from '../shared/errors';
 import { CliError } from './args';
 
 /** `serve --out`: one OTLP JSON request per line, appended in arrival order and synced before the response. */
@@ -12,7 +13,7 @@ export class JsonLinesFile {
     try {
       return new JsonLinesFile(await open(path, 'a'));
     } catch (error) {
-      throw new CliError(`cannot open --out ${path}: ${(error as Error).message}`, 1);
+      throw new CliError(`cannot open --out ${path}: ${describeError(error)}`, 1);
     }
   }
 

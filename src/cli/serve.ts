@@ -12,6 +12,7 @@ import {
   type OtlpReceiverOptions,
   type ReceiverLog,
 } from '../core/receiver/options';
+import { describeError } from '../shared/errors';
 import { HELP_OPTION, integerOption, parseOptions } from './args';
 import { JsonLinesFile } from './jsonLinesFile';
 
@@ -80,7 +81,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     } catch (error) {
       await stopAll();
       await out?.close();
-      process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${wanted}: ${(error as Error).message}\n`);
+      process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${wanted}: ${describeError(error)}\n`);
       return 1;
     }
   }

@@ -5,6 +5,7 @@ import { LogStore } from '../core/store/logStore';
 import { TraceStore } from '../core/store/traceStore';
 import { renderSummaryText, summarizeStore } from '../core/summarize';
 import { loadOtlpFile } from '../core/traceFile';
+import { describeError } from '../shared/errors';
 import { HELP_OPTION, parseOptions, usageError } from './args';
 
 export const SUMMARIZE_USAGE = `  ai-trace-lens summarize FILE... [--json]
@@ -38,7 +39,7 @@ export async function summarize(args: string[], help: () => number): Promise<num
       metricDataPoints += loaded.metricDataPoints;
     } catch (error) {
       // OtlpFileError messages already start with the path.
-      report(error instanceof OtlpFileError ? error.message : `${path}: ${(error as Error).message}`);
+      report(error instanceof OtlpFileError ? error.message : `${path}: ${describeError(error)}`);
     }
   }
   const summary = values.json

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { describeError } from '../shared/errors';
 import { spansOf } from './model';
 import { logRecordsOf } from './otlp/logModel';
 import { decodeLogsRequestJson } from './otlp/logsJson';
@@ -39,7 +40,7 @@ export async function readOtlpFile(path: string): Promise<OtlpFileContents> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new OtlpFileError(`${path}: ${(error as Error).message}`);
+    throw new OtlpFileError(`${path}: ${describeError(error)}`);
   }
   return parseOtlpFile(bytes, path);
 }
@@ -50,7 +51,7 @@ export function parseOtlpFile(bytes: Uint8Array, name: string): OtlpFileContents
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {
-      throw new OtlpFileError(`${name}: looks gzipped but does not inflate: ${(error as Error).message}`);
+      throw new OtlpFileError(`${name}: looks gzipped but does not inflate: ${describeError(error)}`);
     }
   }
   if (bytes.length === 0) throw new OtlpFileError(`${name}: the file is empty`);

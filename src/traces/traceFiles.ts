@@ -8,6 +8,7 @@ import { OtlpFileError, parseOtlpFile } from '../core/inputFiles';
 import type { TraceRecord } from '../core/store/types';
 import { loadOtlpFile, traceFileText } from '../core/traceFile';
 import type { Services } from '../host/services';
+import { describeError } from '../shared/errors';
 import { plural } from '../shared/format';
 
 const OTLP_FILE_FILTERS = { 'OTLP exports (JSON, JSON Lines, protobuf, gzip)': ['jsonl', 'json', 'pb', 'bin', 'gz'] };
@@ -37,7 +38,7 @@ export async function openTraceFiles(services: Services, uris: readonly vscode.U
         metrics,
       });
     } catch (error) {
-      const message = error instanceof OtlpFileError ? error.message : `${name}: ${(error as Error).message}`;
+      const message = error instanceof OtlpFileError ? error.message : `${name}: ${describeError(error)}`;
       log.error(`Open Trace File: ${message}`);
       void vscode.window.showErrorMessage(`AI Trace Lens could not open ${message}`);
       continue;

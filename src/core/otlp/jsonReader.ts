@@ -5,6 +5,7 @@
  * OTLP/JSON is the proto3 JSON mapping with OTLP's deviations: ids are case-insensitive hex instead of base64, enums
  * are integers, keys are lowerCamelCase, and unknown keys are ignored. 64-bit integers may be strings or numbers.
  */
+import { describeError } from '../../shared/errors';
 import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } from '../model';
 import { OtlpDecodeError } from './types';
 
@@ -277,7 +278,7 @@ function parse(text: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    throw new OtlpDecodeError(`Invalid OTLP JSON: ${(error as Error).message}`);
+    throw new OtlpDecodeError(`Invalid OTLP JSON: ${describeError(error)}`);
   }
 }
 

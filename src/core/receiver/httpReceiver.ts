@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
+import { describeError } from '../../shared/errors';
 import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
 import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
@@ -194,7 +195,7 @@ export class OtlpHttpReceiver {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         throw tooLarge('exceeds it once inflated', this.options.maxBodyBytes);
-      const message = `The ${coding} body could not be inflated: ${(error as Error).message}.`;
+      const message = `The ${coding} body could not be inflated: ${describeError(error)}.`;
       throw new Refusal(RpcCode.INVALID_ARGUMENT, message);
     }
   }

@@ -5,6 +5,7 @@
  */
 import { encodeRetryStatusProto } from '../otlp/protoResponses';
 import type { OtlpDecodeError } from '../otlp/types';
+import { describeError } from '../../shared/errors';
 import { PAUSED_RETRY_AFTER_SECONDS } from './options';
 
 /** The google.rpc.Code values refusals carry (google/rpc/code.proto). */
@@ -66,8 +67,7 @@ export function pausedRefusal(): Refusal {
 /** What a failure of the request handling is answered with: a refusal as it is, anything else as an internal error. */
 export function refusalOf(error: unknown): Refusal {
   if (error instanceof Refusal) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new Refusal(RpcCode.INTERNAL, `The data could not be stored: ${message}`);
+  return new Refusal(RpcCode.INTERNAL, `The data could not be stored: ${describeError(error)}`);
 }
 
 /** The status an HTTP refusal is answered with. */
