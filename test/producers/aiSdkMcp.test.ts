@@ -48,7 +48,7 @@ describe('ai SDK agent calling an MCP tool', () => {
     assert.equal(server.span.attributes.get('weather.city'), 'Paris');
     assert.equal(tool.ai.toolName, 'get_weather');
     assert.equal(tool.span.attributes.get('gen_ai.tool.call.result'), JSON.stringify(TOOL_ANSWER));
-    assert.deepEqual(propagationOnly.output, { steps: 2, toolResult: TOOL_ANSWER });
+    assert.deepEqual(answerOf(propagationOnly.output), { steps: 2, toolResult: TOOL_ANSWER });
     const { usage } = propagationOnly.model.options;
     assert.equal(traces[0]!.summary.tokens.inputTokens, 2 * usage.promptTokens);
   });
@@ -73,14 +73,14 @@ describe('ai SDK agent calling an MCP tool', () => {
     assert.notEqual(tool.span.traceId, mcpCall.span.traceId);
     assert.deepEqual(tool.children, []);
     assert.ok(mcpCall.span.startTimeUnixNano >= tool.span.startTimeUnixNano);
-    // The ai SDK stamps its spans in whole milliseconds (new Date(timestamp)), the OTel SDK the MCP span finer: within
-    // the millisecond the tool span ends in, the MCP span's end reads later. Compared at the coarser clock's precision.
+    // The ai SDK stamps its spans in whole milliseconds of Date's clock (new Date(timestamp)), the OTel SDK the MCP
+    // span finer and on its own clock, which runs up to a millisecond ahead: the MCP span's end is taken back to
+    // Date's clock, and compared at the coarser clock's precision.
+    const { otelClockAheadMs } = clockOf(withTraceloop.output);
     const millis = (nanos: bigint) => nanos / 1_000_000n;
-    assert.ok(
-      millis(mcpCall.span.endTimeUnixNano) <= millis(tool.span.endTimeUnixNano),
-      'the MCP call ends within the tool call',
-    );
-    assert.deepEqual(withTraceloop.output, { steps: 2, toolResult: TOOL_ANSWER });
+    const mcpEndOnDateClock = mcpCall.span.endTimeUnixNano - BigInt(Math.round(otelClockAheadMs * 1e6));
+    assert.ok(millis(mcpEndOnDateClock) <= millis(tool.span.endTimeUnixNano), 'the MCP call ends within the tool call');
+    assert.deepEqual(answerOf(withTraceloop.output), { steps: 2, toolResult: TOOL_ANSWER });
   });
 
   test('the CLI reads the same exports into the same summaries, the cross-process parent included', async () => {
@@ -91,3 +91,17 @@ describe('ai SDK agent calling an MCP tool', () => {
     await assertCliAgrees(withTraceloop);
   });
 });
+
+/** What the agent printed: its steps and tool result, without the clock offset it reports beside them. */
+function answerOf(output: unknown): unknown {
+  const { otelClockAheadMs: _offset, ...answer } = clockOf(output);
+  return answer;
+}
+
+/** The agent's report of how far OTel's span clock ran ahead of Date's: a fraction of a millisecond, either way. */
+function clockOf(output: unknown): { otelClockAheadMs: number } & Record<string, unknown> {
+  assert.ok(typeof output === 'object' && output !== null);
+  const { otelClockAheadMs } = output as { otelClockAheadMs?: unknown };
+  assert.ok(typeof otelClockAheadMs === 'number' && Math.abs(otelClockAheadMs) < 100, String(otelClockAheadMs));
+  return { ...(output as Record<string, unknown>), otelClockAheadMs };
+}

@@ -52,4 +52,9 @@ const result = await generateText({
 
 await client.close();
 await shutdown();
-console.log(JSON.stringify({ steps: result.steps.length, toolResult: result.steps[0].toolResults[0]?.output }));
+// The OTel SDK's span clock (performance.timeOrigin + performance.now()) runs a fraction of a millisecond off Date's,
+// which the ai SDK stamps its spans with: the test compares the two kinds of span on one clock.
+const otelClockAheadMs = performance.timeOrigin + performance.now() - Date.now();
+console.log(
+  JSON.stringify({ steps: result.steps.length, toolResult: result.steps[0].toolResults[0]?.output, otelClockAheadMs }),
+);
