@@ -24,7 +24,7 @@ export interface SpanRow {
 /** A trace or span row of the Traces view, as its items pass themselves to commands; a CodeLens passes a span row. */
 export type TraceViewRow = TraceRow | SpanRow;
 
-export function isTraceViewRow(value: unknown): value is TraceViewRow {
+function isTraceViewRow(value: unknown): value is TraceViewRow {
   if (typeof value !== 'object' || value === null) return false;
   const row = value as { type?: unknown; traceId?: unknown; spanId?: unknown };
   if (typeof row.traceId !== 'string') return false;
@@ -62,7 +62,7 @@ export function parseCommandTarget(args: readonly unknown[], options: TargetOpti
   return { kind: 'none' };
 }
 
-export const GONE_MESSAGES = {
+const GONE_MESSAGES = {
   trace: 'That trace is no longer held: the traces were cleared or it was evicted.',
   span: 'That span is no longer held: the traces were cleared or it was evicted.',
 } as const;
