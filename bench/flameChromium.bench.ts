@@ -14,10 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { serializeTrace } from '../src/core/flame/snapshot';
 import { TraceStore } from '../src/core/store/traceStore';
 import type { TraceSnapshot } from '../src/shared/flame/snapshot';
+import { CHROMIUM_PATH, launchChromium } from '../test/support/chromium';
 import { FlamePageServer, ROOT } from '../test/webview/flamePage';
 import { serializeWebviewMessage } from '../test/webview/webviewWire';
 import { AGENT_TRACE_ID, generateAgentTrace } from './support/agentTrace';
@@ -30,7 +31,6 @@ const VIEWPORT = { width: 1200, height: 800 };
 const ZOOM_STEPS = 24;
 const WHEEL_DELTA = 250;
 const FRAME_TIMEOUT_MS = 2000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** performance.now() marks of one page load (navigation start is 0) and its zoom steps' times. */
 interface LoadResult {
@@ -187,22 +187,13 @@ const ms = (value: number) => `${value.toFixed(1).padStart(7)} ms`;
 async function main(): Promise<void> {
   const bundle = buildProductionBundle();
   // The browser first: a Chromium that does not start leaves no server behind to keep the process alive.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium();
   const server = new FlamePageServer();
   const summary = new Map<number, { firstPaint: number; zoomP95: number; serializeMs: number }>();
   try {
     await server.start();
     console.log(
-      `flame webview in headless Chromium (${CHROMIUM}, software canvas), viewport ${VIEWPORT.width}x${VIEWPORT.height}, ` +
+      `flame webview in headless Chromium (${CHROMIUM_PATH}, software canvas), viewport ${VIEWPORT.width}x${VIEWPORT.height}, ` +
         `production bundle; median of ${LOADS} page loads; zoom: ${ZOOM_STEPS} wheel steps in then out, one per frame`,
     );
     // Warm-up load: Chromium's first page pays for process start-up and compiling the bundle's code cache.

@@ -9,7 +9,8 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { freePort } from './ports';
 import { delay, STARTUP_TIMEOUT_MS } from './wait';
 
@@ -17,7 +18,6 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 const INSTALL_ROOT = join(REPO_ROOT, '.vscode-test');
 const NODE_24_BIN = join(INSTALL_ROOT, 'node24', 'node_modules', '.bin');
 const CODE_SERVER = join(INSTALL_ROOT, 'code-server', 'node_modules', '.bin', 'code-server');
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE_WORKSPACE = join(__dirname, 'fixtures', 'workspace');
 /** `npm run package` writes this file; AI_TRACE_LENS_VSIX points elsewhere (e.g. a package built to /tmp). */
 const VSIX = resolve(REPO_ROOT, process.env.AI_TRACE_LENS_VSIX ?? 'ai-trace-lens.vsix');
@@ -105,17 +105,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
       workspace,
     ]);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const origin = `http://127.0.0.1:${server.port}`;
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });

@@ -3,9 +3,10 @@
  * draws, talking to it as the host does, and reading its canvas, axis, details and saved state.
  */
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TraceSnapshot } from '../../src/shared/flame/snapshot';
 import type { FromWebview, ToWebview } from '../../src/shared/protocol';
+import { launchChromium } from '../support/chromium';
 import { ensureBundle, FlamePageServer, type PageOptions } from './flamePage';
 import { SNAPSHOT } from './flameTrace';
 import { packWireMessage, serializeWebviewMessage } from './webviewWire';
@@ -20,18 +21,7 @@ export async function startFlamePages(): Promise<void> {
   ensureBundle();
   server = new FlamePageServer();
   await server.start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }
 
 export async function stopFlamePages(): Promise<void> {
