@@ -35,36 +35,38 @@ export function webviewHtml(page: WebviewPage): string {
     const id = index === 0 && page.firstStyleId !== undefined ? ` id="${escapeHtml(page.firstStyleId)}"` : '';
     return `<link rel="stylesheet" nonce="${nonce}" href="${asset(segments)}"${id}>`;
   });
+  return htmlDocument(
+    csp,
+    [
+      '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+      ...links,
+      `<title>${escapeHtml(page.title)}</title>`,
+    ],
+    [
+      '<div id="app"></div>',
+      `<script type="application/json" id="${escapeHtml(page.data.id)}" nonce="${nonce}">${inlineJson(page.data.value)}</script>`,
+      `<script nonce="${nonce}" src="${asset(page.script)}"></script>`,
+    ],
+  );
+}
+
+/** A page with only a message: no script, nothing loaded. */
+export function messageHtml(message: string): string {
+  return htmlDocument("default-src 'none'", [], [`<p>${escapeHtml(message)}</p>`]);
+}
+
+/** A whole page: its Content Security Policy, then the rest of its head, and its body. */
+function htmlDocument(csp: string, head: readonly string[], body: readonly string[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="UTF-8">',
     `<meta http-equiv="Content-Security-Policy" content="${csp};">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    ...links,
-    `<title>${escapeHtml(page.title)}</title>`,
+    ...head,
     '</head>',
     '<body>',
-    '<div id="app"></div>',
-    `<script type="application/json" id="${escapeHtml(page.data.id)}" nonce="${nonce}">${inlineJson(page.data.value)}</script>`,
-    `<script nonce="${nonce}" src="${asset(page.script)}"></script>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
-}
-
-/** A page with only a message: no script, nothing loaded. */
-export function messageHtml(message: string): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none';">`,
-    '</head>',
-    '<body>',
-    `<p>${escapeHtml(message)}</p>`,
+    ...body,
     '</body>',
     '</html>',
   ].join('\n');
