@@ -51,6 +51,10 @@ export const LLM_USAGE = { inputTokens: 1200, outputTokens: 345, ttftSeconds: 0.
  * An agent run: `invoke_agent {agent}` → streaming `chat gpt-4o` (usage, TTFT) and `execute_tool get_weather` →
  * MCP `tools/call get_weather`; recorded with the SDK, ended three seconds ago.
  */
+// Traces recorded one after another start in that order, even within one millisecond: the tests that check the
+// Traces view's newest-first order would otherwise depend on ties.
+let lastStartMs = 0;
+
 export function recordAgentTrace(options: AgentTraceOptions): RecordedTrace {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -58,7 +62,8 @@ export function recordAgentTrace(options: AgentTraceOptions): RecordedTrace {
     spanProcessors: [new SimpleSpanProcessor(memory)],
   });
   const tracer = provider.getTracer('ai-trace-lens-e2e', '1.0.0');
-  const start = Date.now() - 5_000;
+  const start = Math.max(Date.now() - 5_000, lastStartMs + 1);
+  lastStartMs = start;
   const names: AgentTraceNames = {
     root: `invoke_agent ${options.agentName}`,
     service: options.service,
