@@ -1,7 +1,8 @@
 /**
  * `ai-trace-lens`: the extension's core without VS Code, one file per subcommand.
  *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
- *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N]   run the OTLP receivers headless
+ *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N] [--gateway-port N] [--upstream NAME=URL]
+ *       run the OTLP receivers, and the AI gateway, headless
  * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
  */
 import { describeErrorWithStack } from '../shared/errors';

@@ -1,5 +1,13 @@
-/** `ai-trace-lens serve`: the OTLP receivers without VS Code, optionally recording every request to a file. */
+/**
+ * `ai-trace-lens serve`: the OTLP receivers, and optionally the AI gateway, without VS Code, optionally recording
+ * every request and every model call to a file.
+ */
 import { parseArgs } from 'node:util';
+import { AiGateway } from '../core/gateway/gateway';
+import { DEFAULT_GATEWAY_MAX_BODY_BYTES } from '../core/gateway/options';
+import { resolveProxy } from '../core/gateway/proxy';
+import { PROVIDER_IDS, type ProviderId } from '../core/gateway/wire';
+import { traceRequestOf } from '../core/model';
 import { encodeTraceRequestJson } from '../core/otlp/jsonEncoders';
 import { encodeLogsRequestJson } from '../core/otlp/logsJson';
 import { encodeMetricsRequestJson } from '../core/otlp/metricsJson';
@@ -13,15 +21,20 @@ import {
   type ReceiverLog,
 } from '../core/receiver/options';
 import { describeError } from '../shared/errors';
-import { HELP_OPTION, integerOption, parseOptions } from './args';
+import { HELP_OPTION, integerOption, parseOptions, usageError } from './args';
 import { JsonLinesFile } from './jsonLinesFile';
 
 export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
+                    [--gateway-port PORT [--upstream NAME=URL]...]
       Receives OTLP/HTTP traces, logs and metrics (POST /v1/traces, /v1/logs, /v1/metrics: protobuf or JSON, gzip or
       deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
       first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
       OTLP JSON line, written to disk before the exporter gets its response; summarize reads that file back.
-      Defaults: ${DEFAULT_HOST}, port ${DEFAULT_HTTP_PORT} (0 picks a free port; --grpc-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
+      With --gateway-port, the AI gateway forwards /openai, /anthropic, /gemini and /ollama to their providers and
+      records each model call as a span (written by --out like received traces); it prints "gateway http://HOST:PORT"
+      after the listening lines. --upstream NAME=URL (NAME: ${PROVIDER_IDS.join(', ')}) replaces a provider's
+      default upstream; HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply to upstream calls.
+      Defaults: ${DEFAULT_HOST}, port ${DEFAULT_HTTP_PORT} (0 picks a free port; --grpc-port 0 and --gateway-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
 `;
 
 const stderrLog: ReceiverLog = {
@@ -40,6 +53,8 @@ export async function serve(args: string[], help: () => number): Promise<number>
         'grpc-port': { type: 'string' },
         out: { type: 'string' },
         'max-body-bytes': { type: 'string' },
+        'gateway-port': { type: 'string' },
+        upstream: { type: 'string', multiple: true },
         help: HELP_OPTION,
       },
     }),
@@ -49,6 +64,11 @@ export async function serve(args: string[], help: () => number): Promise<number>
   const grpcPortText = values['grpc-port'];
   const grpcPort = grpcPortText === undefined ? undefined : integerOption('--grpc-port', grpcPortText, 0, 0, 65535);
   const maxBodyBytes = integerOption('--max-body-bytes', values['max-body-bytes'], DEFAULT_MAX_BODY_BYTES, 1);
+  const gatewayPortText = values['gateway-port'];
+  const gatewayPort =
+    gatewayPortText === undefined ? undefined : integerOption('--gateway-port', gatewayPortText, 0, 0, 65535);
+  const upstreams = upstreamOptions(values.upstream ?? []);
+  if (gatewayPort === undefined && values.upstream !== undefined) throw usageError('--upstream needs --gateway-port.');
   const host = values.host ?? DEFAULT_HOST;
   // Listen for signals before announcing the address: whoever reads that line may signal right away.
   const stopSignal = new Promise<string>((resolve) => {
@@ -71,13 +91,32 @@ export async function serve(args: string[], help: () => number): Promise<number>
   if (grpcPort !== undefined) {
     receivers.push({ scheme: 'grpc', receiver: new OtlpGrpcReceiver({ ...options, port: grpcPort }) });
   }
-  const stopAll = () => Promise.all(receivers.map(({ receiver }) => receiver.stop()));
-  for (const { scheme, receiver } of receivers) {
-    const wanted = scheme === 'grpc' ? grpcPort : port;
+  const gateway =
+    gatewayPort === undefined
+      ? undefined
+      : new AiGateway({
+          host,
+          port: gatewayPort,
+          maxBodyBytes: DEFAULT_GATEWAY_MAX_BODY_BYTES,
+          upstreams,
+          recordContent: true,
+          proxy: resolveProxy(undefined, undefined, process.env).proxy,
+          log: stderrLog,
+          onSpan: (span) => {
+            out?.append(encodeTraceRequestJson(traceRequestOf(span))).catch((error: unknown) => {
+              stderrLog.error(`${span.name} could not be written to --out: ${describeError(error)}`);
+            });
+          },
+        });
+  const servers = [...receivers, ...(gateway ? [{ scheme: 'gateway', receiver: gateway }] : [])];
+  const stopAll = () => Promise.all(servers.map(({ receiver }) => receiver.stop()));
+  for (const { scheme, receiver } of servers) {
+    const wanted = scheme === 'grpc' ? grpcPort : scheme === 'gateway' ? gatewayPort : port;
     try {
       const address = await receiver.start();
       const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
-      process.stdout.write(`listening ${scheme}://${shownHost}:${address.port}\n`);
+      const line = scheme === 'gateway' ? `gateway http://` : `listening ${scheme}://`;
+      process.stdout.write(`${line}${shownHost}:${address.port}\n`);
     } catch (error) {
       await stopAll();
       await out?.close();
@@ -90,4 +129,22 @@ export async function serve(args: string[], help: () => number): Promise<number>
   await stopAll();
   await out?.close();
   return 0;
+}
+
+/** `--upstream openai=http://127.0.0.1:8000/v1`, repeatable; a later one for the same provider wins. */
+function upstreamOptions(texts: readonly string[]): Partial<Record<ProviderId, string>> {
+  const upstreams: Partial<Record<ProviderId, string>> = {};
+  for (const text of texts) {
+    const equals = text.indexOf('=');
+    const name = text.slice(0, equals);
+    const url = text.slice(equals + 1);
+    if (equals < 0 || !(PROVIDER_IDS as readonly string[]).includes(name)) {
+      throw usageError(`--upstream takes NAME=URL with NAME one of ${PROVIDER_IDS.join(', ')}, not "${text}".`);
+    }
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw usageError(`--upstream ${name} needs an http or https URL, not "${url}".`);
+    }
+    upstreams[name as ProviderId] = url;
+  }
+  return upstreams;
 }

@@ -108,6 +108,12 @@ export function spansOf(request: TraceRequest): Span[] {
   return spans;
 }
 
+/** A request carrying one span, under its own resource and scope (how the gateway's spans are written as OTLP). */
+export function traceRequestOf(span: Span): TraceRequest {
+  const scopeSpans: ScopeSpans = { scope: span.scope, schemaUrl: '', spans: [span] };
+  return { resourceSpans: [{ resource: span.resource, schemaUrl: '', scopeSpans: [scopeSpans] }] };
+}
+
 export const SERVICE_NAME = 'service.name';
 
 export function serviceNameOf(span: Span): string | undefined {

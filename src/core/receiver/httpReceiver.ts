@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 import { describeError } from '../../shared/errors';
+import { readLimited } from '../readBody';
 import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
 import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
@@ -260,29 +261,6 @@ function contentCodingOf(header: string | undefined): ContentCoding {
   // RFC 9110 §15.5.16: 415 also covers an unsupported Content-Encoding.
   const message = `Unsupported Content-Encoding ${header}; use gzip, deflate or none.`;
   throw new Refusal(RpcCode.INVALID_ARGUMENT, message, { httpStatus: 415 });
-}
-
-/** The whole body, or undefined as soon as more than `limit` bytes arrived (the rest is not read). */
-function readLimited(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (settle: () => void) => {
-      request.off('data', onData).off('end', onEnd).off('error', onFailure).off('close', onFailure);
-      settle();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.pause();
-        finish(() => resolve(undefined));
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => finish(() => resolve(Buffer.concat(chunks, size)));
-    // 'close' before 'end' means the client went away; `handle` notices and only logs.
-    const onFailure = () => finish(() => reject(new Error('The request was aborted.')));
-    request.on('data', onData).on('end', onEnd).on('error', onFailure).on('close', onFailure);
-  });
 }
 
 function inflate(raw: Buffer, coding: 'gzip' | 'deflate', limit: number): Promise<Buffer> {

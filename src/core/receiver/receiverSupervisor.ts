@@ -41,7 +41,7 @@ export interface ListenFailure {
 
 /** A receiver that could not listen, once per failed start. */
 export interface ListenFailureEvent {
-  readonly protocol: 'http' | 'grpc';
+  readonly protocol: 'http' | 'grpc' | 'gateway';
   readonly host: string;
   readonly port: number;
   readonly failure: ListenFailure;
