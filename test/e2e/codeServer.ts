@@ -34,6 +34,8 @@ export interface LaunchOptions {
   receiverPort?: number;
   /** The OTLP/gRPC port to configure; a free one by default. */
   grpcPort?: number;
+  /** The AI gateway port to configure; a free one by default. */
+  gatewayPort?: number;
 }
 
 interface CodeServer {
@@ -47,6 +49,7 @@ export interface LaunchedWorkbench {
   page: Page;
   receiverPort: number;
   grpcPort: number;
+  gatewayPort: number;
   /** The temp folder holding the user data, extensions, workspace copy and logs. */
   root: string;
   browser: Browser;
@@ -67,12 +70,14 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
     const receiverPort = options.receiverPort ?? (await freePort());
     // Sessions may run side by side: each gets its own free OTLP/gRPC port rather than the default 4317.
     const grpcPort = options.grpcPort ?? (await freePort());
+    const gatewayPort = options.gatewayPort ?? (await freePort());
     await mkdir(join(userData, 'User'), { recursive: true });
     await cp(FIXTURE_WORKSPACE, workspace, { recursive: true });
     const settings = {
       ...quietWorkbenchSettings(),
       'aiTraceLens.receiver.port': receiverPort,
       'aiTraceLens.receiver.grpcPort': grpcPort,
+      'aiTraceLens.gateway.port': gatewayPort,
       ...options.settings,
     };
     await writeFile(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -112,7 +117,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
     const page = await context.newPage();
     await page.goto(`${origin}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
-    return { page, receiverPort, grpcPort, root, browser, server };
+    return { page, receiverPort, grpcPort, gatewayPort, root, browser, server };
   } catch (error) {
     await browser?.close().catch(() => undefined);
     if (server !== undefined) await stopProcessGroup(server);

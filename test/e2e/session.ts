@@ -33,6 +33,7 @@ export class VsCodeSession {
   readonly page: Page;
   readonly receiverPort: number;
   readonly grpcPort: number;
+  readonly gatewayPort: number;
   /** The session's copy of the fixture workspace: the folder VS Code has open. */
   readonly workspaceFolder: string;
   readonly workbench: Workbench;
@@ -49,6 +50,7 @@ export class VsCodeSession {
     this.page = launched.page;
     this.receiverPort = launched.receiverPort;
     this.grpcPort = launched.grpcPort;
+    this.gatewayPort = launched.gatewayPort;
     this.workspaceFolder = join(launched.root, 'workspace');
     this.workbench = new Workbench(this.page, this.receiverPort);
     this.palette = new Palette(this.page);
