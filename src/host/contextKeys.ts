@@ -3,6 +3,7 @@
  * VS Code only about changes (`setContext` is a round trip to the workbench).
  */
 import * as vscode from 'vscode';
+import type { GatewayStateKind } from '../core/gateway/gatewaySupervisor';
 import type { ReceiverStateKind } from '../core/receiver/receiverSupervisor';
 import { ContextKeys } from './contributions';
 
@@ -12,6 +13,8 @@ interface ContextKeyTypes {
   hasTraces: boolean;
   terminalEnvironment: boolean;
   groupBySession: boolean;
+  gatewayState: GatewayStateKind;
+  gatewayCapture: boolean;
 }
 
 export class ContextKeyValues {

@@ -41,6 +41,13 @@ export const CodeCommands = {
   jumpToCode: 'aiTraceLens.jumpToCode',
 } as const;
 
+export const GatewayCommands = {
+  captureLlmCalls: 'aiTraceLens.captureLlmCalls',
+  stopCapturingLlmCalls: 'aiTraceLens.stopCapturingLlmCalls',
+  restartGateway: 'aiTraceLens.restartGateway',
+  changeGatewayPort: 'aiTraceLens.changeGatewayPort',
+} as const;
+
 /** Every command, as package.json declares them. */
 export const Commands = {
   ...ReceiverCommands,
@@ -48,6 +55,7 @@ export const Commands = {
   ...DetailsCommands,
   ...FlameCommands,
   ...CodeCommands,
+  ...GatewayCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -67,6 +75,10 @@ export const ContextKeys = {
   terminalEnvironment: 'aiTraceLens.terminalEnvironment',
   /** True while the Traces view groups traces by conversation session. */
   groupBySession: 'aiTraceLens.groupBySession',
+  /** One of core/gateway/gatewaySupervisor.ts's `GATEWAY_STATE_KINDS`. */
+  gatewayState: 'aiTraceLens.gatewayState',
+  /** The `aiTraceLens.gateway.capture` setting: new terminals and debug launches send model SDK calls to the gateway. */
+  gatewayCapture: 'aiTraceLens.gatewayCapture',
 } as const;
 
 /** Tree item `contextValue`s, matched by the view/item menus. */
@@ -92,6 +104,13 @@ export const SettingKeys = {
   codeLensEnabled: 'codeLens.enabled',
   terminalInjectEnvironment: 'terminal.injectEnvironment',
   debugInjectEnvironment: 'debug.injectEnvironment',
+  gatewayEnabled: 'gateway.enabled',
+  gatewayHost: 'gateway.host',
+  gatewayPort: 'gateway.port',
+  gatewayMaxBodySize: 'gateway.maxBodySize',
+  gatewayRecordContent: 'gateway.recordContent',
+  gatewayCapture: 'gateway.capture',
+  gatewayUpstreams: 'gateway.upstreams',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

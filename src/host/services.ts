@@ -1,8 +1,10 @@
 /**
  * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
- * receivers' supervisor, the code navigator and the Traces view's link. Features get these and nothing of each other.
+ * receivers' and the gateway's supervisors, the terminals' environment, the code navigator and the Traces view's link.
+ * Features get these and nothing of each other.
  */
 import * as vscode from 'vscode';
+import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { LogStore } from '../core/store/logStore';
 import { MetricStore } from '../core/store/metricStore';
@@ -12,6 +14,7 @@ import { ContextKeyValues } from './contextKeys';
 import { OUTPUT_CHANNEL_NAME } from './contributions';
 import { DisposableStore } from './disposable';
 import { SettingsService } from './settings';
+import { TerminalVariables } from './terminalVariables';
 import { TracesViewLink } from './tracesViewLink';
 
 export interface Services {
@@ -24,11 +27,15 @@ export interface Services {
   readonly logs: LogStore;
   readonly metrics: MetricStore;
   readonly receiver: ReceiverSupervisor;
+  /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
+  readonly gateway: GatewaySupervisor;
+  /** The environment new terminals get, one part per feature. */
+  readonly terminalVariables: TerminalVariables;
   readonly navigator: CodeNavigator;
   readonly tracesView: TracesViewLink;
 }
 
-/** Makes the services; disposing the returned store stops the receivers and disposes the rest. */
+/** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
 export function createServices(context: vscode.ExtensionContext): {
   services: Services;
   disposable: vscode.Disposable;
@@ -59,6 +66,8 @@ export function createServices(context: vscode.ExtensionContext): {
     new ReceiverSupervisor({ traces: store, logs, metrics }, log, settings.current.receiver),
   );
   disposables.add(settings.onDidChange('receiver', () => void receiver.apply(settings.current.receiver)));
+  const gateway = disposables.add(new GatewaySupervisor(store, log, settings.gateway));
+  disposables.add(settings.onDidChange('gateway', () => void gateway.apply(settings.gateway)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
   const services: Services = {
     context,
@@ -69,6 +78,8 @@ export function createServices(context: vscode.ExtensionContext): {
     logs,
     metrics,
     receiver,
+    gateway,
+    terminalVariables: new TerminalVariables(context.environmentVariableCollection),
     navigator,
     tracesView: new TracesViewLink(store),
   };

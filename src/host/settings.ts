@@ -1,9 +1,11 @@
 /**
- * The `aiTraceLens.*` settings as checked values (core/settings.ts), read once and again when they change. A feature
- * reads `current`, `code` or `export` when it needs a value and subscribes to the section it depends on, instead of
- * reading VS Code's configuration itself. Invalid values fall back to their defaults, each with a warning in the log.
+ * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts), read once and again when
+ * they change. A feature reads `current`, `code`, `export` or `gateway` when it needs a value and subscribes to the
+ * section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their
+ * defaults, each with a warning in the log.
  */
 import * as vscode from 'vscode';
+import { parseGatewaySettings, type GatewaySettings } from '../core/gateway/settings';
 import {
   parseCodeSettings,
   parseExportSettings,
@@ -17,16 +19,24 @@ import { DisposableStore } from './disposable';
 
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
- * (`code`), and the environment given to terminals and debug launches (`export`).
+ * (`code`), the environment given to terminals and debug launches (`export`), and the gateway's (`gateway`).
  */
-export type SettingsSection = 'receiver' | 'store' | 'code' | 'export';
+export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway';
+const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway'];
 
 const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   receiver: ['receiver'],
   store: ['store'],
   code: [SettingKeys.pathMappings, SettingKeys.codeLensEnabled],
   export: [SettingKeys.terminalInjectEnvironment, SettingKeys.debugInjectEnvironment],
+  gateway: ['gateway'],
 };
+
+/** VS Code's own settings the gateway's upstream calls follow (`http.proxyStrictSSL` is not: TLS is always verified). */
+const PROXY_SETTINGS = ['http.proxy', 'http.noProxy'];
+
+/** Where a setting was saved: the workspace, or the user settings when no folder is open. */
+export type SaveTarget = 'workspace' | 'user';
 
 export class SettingsService implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -34,11 +44,13 @@ export class SettingsService implements vscode.Disposable {
   private settings: Settings;
   private codeSettings: CodeSettings;
   private exportSettings: ExportSettings;
+  private gatewaySettings: GatewaySettings;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
     this.codeSettings = this.read(parseCodeSettings);
     this.exportSettings = this.read(parseExportSettings);
+    this.gatewaySettings = this.readGateway();
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -55,6 +67,11 @@ export class SettingsService implements vscode.Disposable {
     return this.exportSettings;
   }
 
+  /** The gateway's settings, with its upstreams and proxy resolved from VS Code's environment and `http.*`. */
+  get gateway(): GatewaySettings {
+    return this.gatewaySettings;
+  }
+
   /** Fires after a setting of `section` changed, with the new values already in place. */
   onDidChange(section: SettingsSection, listener: () => void): vscode.Disposable {
     let emitter = this.emitters.get(section);
@@ -66,11 +83,11 @@ export class SettingsService implements vscode.Disposable {
   }
 
   /**
-   * Saves a receiver port where it takes effect: in the workspace when the workspace already sets one (a user value
-   * would stay hidden behind it), otherwise in the user settings.
+   * Saves a receiver or gateway port where it takes effect: in the workspace when the workspace already sets one (a
+   * user value would stay hidden behind it), otherwise in the user settings.
    */
-  async saveReceiverPort(
-    key: typeof SettingKeys.receiverPort | typeof SettingKeys.receiverGrpcPort,
+  async savePort(
+    key: typeof SettingKeys.receiverPort | typeof SettingKeys.receiverGrpcPort | typeof SettingKeys.gatewayPort,
     port: number,
   ): Promise<void> {
     const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
@@ -82,17 +99,37 @@ export class SettingsService implements vscode.Disposable {
     await configuration.update(key, port, target);
   }
 
+  /**
+   * Turns capture on or off for this workspace: rerouting a program's model traffic is a per-project choice. Without
+   * an open folder there is no workspace to save it in, so it goes into the user settings. Turning it off removes the
+   * workspace's value when the user settings already leave it off, so `.vscode/settings.json` does not keep a line.
+   */
+  async saveGatewayCapture(capture: boolean): Promise<SaveTarget> {
+    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    if ((vscode.workspace.workspaceFolders ?? []).length === 0) {
+      await configuration.update(SettingKeys.gatewayCapture, capture, vscode.ConfigurationTarget.Global);
+      return 'user';
+    }
+    const inspected = configuration.inspect<boolean>(SettingKeys.gatewayCapture);
+    const inherited = inspected?.globalValue ?? inspected?.defaultValue ?? false;
+    const value = !capture && !inherited ? undefined : capture;
+    await configuration.update(SettingKeys.gatewayCapture, value, vscode.ConfigurationTarget.Workspace);
+    return 'workspace';
+  }
+
   dispose(): void {
     this.disposables.dispose();
   }
 
   private onChange(event: vscode.ConfigurationChangeEvent): void {
     const affects = (section: SettingsSection) =>
-      SECTION_KEYS[section].some((key) => event.affectsConfiguration(`${CONFIG_SECTION}.${key}`));
-    const changed = (['receiver', 'store', 'code', 'export'] as const).filter(affects);
+      SECTION_KEYS[section].some((key) => event.affectsConfiguration(`${CONFIG_SECTION}.${key}`)) ||
+      (section === 'gateway' && PROXY_SETTINGS.some((key) => event.affectsConfiguration(key)));
+    const changed = SECTIONS.filter(affects);
     if (changed.includes('receiver') || changed.includes('store')) this.settings = this.read(parseSettings);
     if (changed.includes('code')) this.codeSettings = this.read(parseCodeSettings);
     if (changed.includes('export')) this.exportSettings = this.read(parseExportSettings);
+    if (changed.includes('gateway')) this.gatewaySettings = this.readGateway();
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 
@@ -102,6 +139,13 @@ export class SettingsService implements vscode.Disposable {
     const { settings, problems } = parse((key) => configuration.get(key));
     for (const problem of problems) this.log.warn(problem);
     return settings;
+  }
+
+  private readGateway(): GatewaySettings {
+    const http = vscode.workspace.getConfiguration('http');
+    return this.read((get) =>
+      parseGatewaySettings(get, { env: process.env, httpProxy: http.get('proxy'), httpNoProxy: http.get('noProxy') }),
+    );
   }
 }
 

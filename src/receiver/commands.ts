@@ -132,14 +132,14 @@ async function changePort(
   if (!grpc) notifications.announceNextStart(port);
   // The same port changes no setting, so no restart would follow on its own.
   if (port === configured) await receiver.restart();
-  else await settings.saveReceiverPort(grpc ? SettingKeys.receiverGrpcPort : SettingKeys.receiverPort, port);
+  else await settings.savePort(grpc ? SettingKeys.receiverGrpcPort : SettingKeys.receiverPort, port);
 }
 
 interface ActionPick extends vscode.QuickPickItem {
   command: string;
 }
 
-async function showReceiverActions({ receiver }: Services): Promise<void> {
+async function showReceiverActions({ receiver, gateway, settings }: Services): Promise<void> {
   const state = receiver.state;
   const actions: ActionPick[] = [{ label: '$(list-tree) Show Traces', command: `${TRACES_VIEW_ID}.focus` }];
   if (state.kind === 'listening') {
@@ -155,6 +155,20 @@ async function showReceiverActions({ receiver }: Services): Promise<void> {
       command: Commands.copyEndpoint,
     },
     { label: '$(beaker) Send a Demo Trace', command: Commands.sendDemoTrace },
+    settings.gateway.capture
+      ? {
+          label: '$(circle-slash) Stop Capturing LLM Calls',
+          description: `new terminals call the model APIs directly, not through ${gateway.endpoint}`,
+          command: Commands.stopCapturingLlmCalls,
+        }
+      : {
+          label: '$(record) Capture LLM Calls Without Instrumentation',
+          description: `OpenAI, Anthropic and Gemini SDK calls through the gateway at ${gateway.endpoint}`,
+          command: Commands.captureLlmCalls,
+        },
+    ...(gateway.state.kind === 'failed'
+      ? [{ label: '$(plug) Change Gateway Port…', command: Commands.changeGatewayPort }]
+      : []),
     { label: '$(debug-restart) Restart Receiver', command: Commands.restartReceiver },
     { label: '$(plug) Change Receiver Port…', command: Commands.changePort },
     { label: '$(clear-all) Clear Traces', command: Commands.clearTraces },

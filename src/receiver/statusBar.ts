@@ -1,7 +1,11 @@
-/** The status bar item: where the receiver listens (or why not), with the store's counts in the tooltip. */
+/**
+ * The status bar item: where the receiver listens (or why not), with the store's counts and the gateway's address and
+ * capture state in the tooltip.
+ */
 import * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
 import { displayAddress, endpointUrl } from '../core/endpoint';
+import type { GatewayState } from '../core/gateway/gatewaySupervisor';
 import type { ReceiverState } from '../core/receiver/receiverSupervisor';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
@@ -16,7 +20,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
   private readonly debouncer = new Debouncer(COUNT_REFRESH_DELAY_MS, () => this.update());
 
   constructor(private readonly services: Services) {
-    const { receiver, store, settings } = services;
+    const { receiver, gateway, store, settings } = services;
     this.item = this.disposables.add(
       vscode.window.createStatusBarItem('aiTraceLens.receiver', vscode.StatusBarAlignment.Right, 100),
     );
@@ -26,6 +30,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
     this.disposables.add(receiver.onDidChangeState(() => this.update()));
     this.disposables.add(store.onDidChange(() => this.debouncer.schedule()));
     this.disposables.add(settings.onDidChange('store', () => this.update()));
+    this.disposables.add(gateway.onDidChangeState(() => this.update()));
+    this.disposables.add(settings.onDidChange('gateway', () => this.update()));
     this.update();
     this.item.show();
   }
@@ -61,12 +67,28 @@ export class ReceiverStatusBar implements vscode.Disposable {
     );
     if (store.evictedTraces > 0)
       lines.push(`${plural(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
-    lines.push('Click for receiver actions');
+    lines.push(gatewayLine(this.services.gateway.state, settings.gateway.capture));
+    lines.push('Click for receiver and gateway actions');
     // appendText escapes: the failure reason comes from the OS and the host from settings.
     const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');
     tooltip.appendText(STATE_VIEWS[state.kind].sentence(address, state));
     for (const line of lines) tooltip.appendMarkdown('  \n').appendText(line);
     return tooltip;
+  }
+}
+
+/** The gateway's address and whether new terminals send their LLM calls through it, or why it does not listen. */
+function gatewayLine(state: GatewayState, capture: boolean): string {
+  const address = displayAddress(state.host, state.port);
+  switch (state.kind) {
+    case 'listening':
+      return `Gateway: ${endpointUrl(state.host, state.port)} · ${capture ? 'capturing LLM calls' : 'not capturing LLM calls'}`;
+    case 'starting':
+      return `Gateway: starting on ${address}`;
+    case 'failed':
+      return `Gateway not listening on ${address}: ${state.failure?.reason ?? 'it failed to start'}`;
+    case 'stopped':
+      return 'Gateway: off (aiTraceLens.gateway.enabled)';
   }
 }
 

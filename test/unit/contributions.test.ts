@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { GATEWAY_STATE_KINDS } from '../../src/core/gateway/gatewaySupervisor';
+import { GATEWAY_SETTING_DEFAULTS, GATEWAY_SETTING_LIMITS } from '../../src/core/gateway/settings';
 import { RECEIVER_STATE_KINDS } from '../../src/core/receiver/receiverSupervisor';
 import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
 import {
@@ -83,8 +85,11 @@ describe('package.json contributions', () => {
       for (const key of when.match(/aiTraceLens\.\w+/g) ?? []) {
         if (!itemContexts.has(key) && key !== TRACES_VIEW_ID) assert.ok(knownKeys.has(key), `${key} in "${when}"`);
       }
-      for (const [, state] of when.matchAll(/aiTraceLens\.receiverState == (\w+)/g)) {
+      for (const [, state] of when.matchAll(/aiTraceLens\.receiverState [!=]= (\w+)/g)) {
         assert.ok((RECEIVER_STATE_KINDS as readonly string[]).includes(state!), `state ${state} in "${when}"`);
+      }
+      for (const [, state] of when.matchAll(/aiTraceLens\.gatewayState [!=]= (\w+)/g)) {
+        assert.ok((GATEWAY_STATE_KINDS as readonly string[]).includes(state!), `gateway state ${state} in "${when}"`);
       }
       for (const [, value] of when.matchAll(/viewItem == ([\w.]+)/g)) assert.ok(itemContexts.has(value!), value);
       for (const [, pattern] of when.matchAll(/viewItem =~ \/(.+?)\/(?:\s|$)/g)) {
@@ -135,16 +140,31 @@ describe('package.json contributions', () => {
         .map((key) => `${CONFIG_SECTION}.${key}`)
         .sort(),
     );
-    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
+    for (const [key, value] of Object.entries({ ...SETTING_DEFAULTS, ...GATEWAY_SETTING_DEFAULTS })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
-    for (const [key, limits] of Object.entries(SETTING_LIMITS)) {
+    for (const [key, limits] of Object.entries({ ...SETTING_LIMITS, ...GATEWAY_SETTING_LIMITS })) {
       const property = properties[`${CONFIG_SECTION}.${key}`]!;
       assert.equal(property.minimum, limits.minimum, key);
       assert.equal(property.maximum, limits.maximum, key);
     }
     // A workspace must not be able to expose the receiver to the network.
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.receiverHost}`]!.scope, 'machine');
+    // Nor send the API keys of captured calls to a server of its choosing; capture itself is a per-workspace choice.
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayHost}`]!.scope, 'machine');
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayUpstreams}`]!.scope, 'machine');
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayCapture}`]!.scope, undefined);
+  });
+
+  test('capture is offered where there is no trace yet, and each capture command only when it applies', () => {
+    const welcome = contributes.viewsWelcome.find((entry) =>
+      entry.contents.includes(`command:${Commands.captureLlmCalls}`),
+    );
+    assert.ok(welcome !== undefined);
+    assert.match(welcome.when, new RegExp(`!${ContextKeys.gatewayCapture}\\b`));
+    const palette = new Map(contributes.menus.commandPalette!.map((item) => [item.command, item.when]));
+    assert.equal(palette.get(Commands.captureLlmCalls), `!${ContextKeys.gatewayCapture}`);
+    assert.equal(palette.get(Commands.stopCapturingLlmCalls), ContextKeys.gatewayCapture);
   });
 });
 
