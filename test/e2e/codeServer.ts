@@ -34,7 +34,7 @@ export interface LaunchOptions {
   receiverPort?: number;
   /** The OTLP/gRPC port to configure; a free one by default. */
   grpcPort?: number;
-  /** The AI gateway port to configure; a free one by default. */
+  /** The AI gateway's port to configure; a free one by default. */
   gatewayPort?: number;
 }
 
@@ -70,6 +70,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
     const receiverPort = options.receiverPort ?? (await freePort());
     // Sessions may run side by side: each gets its own free OTLP/gRPC port rather than the default 4317.
     const grpcPort = options.grpcPort ?? (await freePort());
+    // Likewise the gateway, rather than the default 4319.
     const gatewayPort = options.gatewayPort ?? (await freePort());
     await mkdir(join(userData, 'User'), { recursive: true });
     await cp(FIXTURE_WORKSPACE, workspace, { recursive: true });

@@ -107,6 +107,20 @@ export class TracesView {
     return this.pane.locator('.welcome-view-content .monaco-button').allInnerTexts();
   }
 
+  /** Clicks the welcome content's button labelled exactly `label`. */
+  async clickWelcomeButton(label: string): Promise<void> {
+    await this.pane
+      .locator('.welcome-view-content .monaco-button')
+      .filter({ hasText: wholeLabel(label) })
+      .first()
+      .click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Turns on capture without instrumentation from the welcome content, as a user who has no OpenTelemetry would. */
+  async captureLlmCalls(): Promise<void> {
+    await this.clickWelcomeButton('Capture LLM Calls Without Instrumentation');
+  }
+
   /** The rows the tree renders now, in list order. */
   async rows(): Promise<TreeRow[]> {
     // No named helpers inside: tsx compiles them with a `__name` wrapper that does not exist in the page.
