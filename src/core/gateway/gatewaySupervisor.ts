@@ -10,7 +10,7 @@ import type { ReceiverLog } from '../receiver/options';
 import { listenFailure, type ListenFailure, type ListenFailureEvent } from '../receiver/receiverSupervisor';
 import type { TraceStore } from '../store/traceStore';
 import { AiGateway } from './gateway';
-import type { GatewayOptions } from './options';
+import { sameGatewaySettings, type GatewaySettings } from './settings';
 
 export const GATEWAY_STATE_KINDS = ['starting', 'listening', 'failed', 'stopped'] as const;
 export type GatewayStateKind = (typeof GATEWAY_STATE_KINDS)[number];
@@ -22,17 +22,6 @@ export interface GatewayState {
   readonly port: number;
   /** Why the last start failed (`failed` only). */
   readonly failure?: ListenFailure;
-}
-
-/** What the supervisor needs of the gateway settings. */
-export type GatewayServerSettings = Pick<
-  GatewayOptions,
-  'host' | 'port' | 'maxBodyBytes' | 'upstreams' | 'recordContent' | 'proxy'
-> & { readonly enabled: boolean };
-
-/** Only these need a new server; anything else in the settings (such as capture) does not. */
-function serverKey({ enabled, host, port, maxBodyBytes, upstreams, recordContent, proxy }: GatewayServerSettings) {
-  return JSON.stringify([enabled, host, port, maxBodyBytes, upstreams, recordContent, proxy]);
 }
 
 export class GatewaySupervisor {
@@ -49,7 +38,7 @@ export class GatewaySupervisor {
   constructor(
     private readonly traces: TraceStore,
     private readonly log: ReceiverLog,
-    private settings: GatewayServerSettings,
+    private settings: GatewaySettings,
   ) {
     this.current = { kind: settings.enabled ? 'starting' : 'stopped', host: settings.host, port: settings.port };
   }
@@ -72,8 +61,8 @@ export class GatewaySupervisor {
   }
 
   /** Applies changed settings; restarts only when something the server uses changed. */
-  apply(settings: GatewayServerSettings): Promise<void> {
-    const unchanged = serverKey(this.settings) === serverKey(settings);
+  apply(settings: GatewaySettings): Promise<void> {
+    const unchanged = sameGatewaySettings(this.settings, settings);
     this.settings = settings;
     return unchanged ? Promise.resolve() : this.restart();
   }
