@@ -152,6 +152,8 @@ class AnthropicReader {
 
   /** A non-streamed message: the same pieces as a stream, all at once. */
   message(message: JsonObject): void {
+    const error = readError(message);
+    if (error) this.sink.error(error.type, error.message);
     this.messageStart(message);
     const content = message.content;
     if (Array.isArray(content)) {

@@ -85,7 +85,7 @@ export class OpenAiReader {
     const type = event.type;
     if (typeof type === 'string' && (type.startsWith('response.') || type === 'error'))
       this.responsesEvent(type, event);
-    else this.completionChunk(event);
+    else this.completion(event, 'delta');
   }
 
   /** A non-streamed body, whichever endpoint answered. */
@@ -96,12 +96,7 @@ export class OpenAiReader {
       this.response(body);
       return;
     }
-    this.identify(body);
-    for (const choice of objects(body, 'choices')) {
-      readChoice(this.sink, choice, obj(choice, 'message'), num(choice, 'index') ?? 0);
-    }
-    const usage = obj(body, 'usage');
-    if (usage) this.sink.usage(chatUsage(usage));
+    this.completion(body, 'message');
   }
 
   private identify(body: JsonObject): void {
@@ -112,8 +107,11 @@ export class OpenAiReader {
     if (model !== undefined && model !== this.model) this.sink.responseModel((this.model = model));
   }
 
-  /** A chat or completions chunk; OpenAI sends the same id and model on every one, reported once. */
-  private completionChunk(chunk: JsonObject): void {
+  /**
+   * A chat or completions chunk (choices carry a `delta`) or whole answer (a `message`). OpenAI sends the same id and
+   * model on every chunk: they are reported once.
+   */
+  private completion(chunk: JsonObject, content: 'delta' | 'message'): void {
     const error = readOpenAiError(chunk);
     if (error) {
       this.sink.error(error.type, error.message);
@@ -123,7 +121,7 @@ export class OpenAiReader {
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
       for (const choice of choices) {
-        if (isObject(choice)) readChoice(this.sink, choice, obj(choice, 'delta'), num(choice, 'index') ?? 0);
+        if (isObject(choice)) readChoice(this.sink, choice, obj(choice, content), num(choice, 'index') ?? 0);
       }
     }
     const usage = obj(chunk, 'usage');

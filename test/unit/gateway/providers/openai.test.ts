@@ -354,6 +354,10 @@ describe('openai non-streamed answers and errors', () => {
     assert.deepEqual(readResponse(openai, call, 404, JSON_TYPE, [azure]), [
       ['error', 'DeploymentNotFound', 'The deployment does not exist.'],
     ]);
+    // Some compatible servers answer an error with status 200.
+    assert.deepEqual(readResponse(openai, call, 200, JSON_TYPE, [azure]), [
+      ['error', 'DeploymentNotFound', 'The deployment does not exist.'],
+    ]);
     assert.deepEqual(readResponse(openai, call, 502, 'text/html', ['<html>Bad Gateway</html>\n']), [
       ['error', '502', '<html>Bad Gateway</html>'],
     ]);
