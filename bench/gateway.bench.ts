@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   console.log(`gateway added latency p50: ${added(50).toFixed(2)} ms`);
   console.log(`gateway added latency p99: ${added(99).toFixed(2)} ms`);
 
-  const streamRequest = JSON.stringify({ ...JSON.parse(request), stream: true }) as string;
+  const streamRequest = JSON.stringify({ ...JSON.parse(request), stream: true });
   let bestDirect = Infinity;
   let bestGateway = Infinity;
   for (let round = 0; round < STREAM_ROUNDS; round++) {
