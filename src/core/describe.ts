@@ -1,5 +1,5 @@
 /** How spans and traces are named to the user: one-line descriptions (Traces view, pickers, CLI) and file titles. */
-import { stallsText, type SourcedFigure } from '../shared/figures';
+import { streamFiguresText, type SourcedFigure } from '../shared/figures';
 import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
 import type { AiSpanInfo } from './semantics/types';
 import type { TraceSummary } from './store/types';
@@ -28,16 +28,9 @@ export function latencyFigures(ai: AiSpanInfo): SourcedFigure[] {
   return figures;
 }
 
-/**
- * The gateway's stream figures: `first text 1.3 s · longest gap 2.1 s · 3 stalls over 1 s`; stalls only when there
- * were any. Undefined when the span has none.
- */
+/** The gateway's stream figures of a span (`streamFiguresText`), or undefined. */
 export function describeStream(ai: AiSpanInfo): string | undefined {
-  const parts: string[] = [];
-  if (ai.firstTextMs !== undefined) parts.push(`first text ${formatDuration(ai.firstTextMs)}`);
-  if (ai.longestGapMs !== undefined) parts.push(`longest gap ${formatDuration(ai.longestGapMs)}`);
-  if (ai.stalls !== undefined && ai.stalls > 0) parts.push(stallsText(ai.stalls));
-  return parts.length > 0 ? parts.join(' · ') : undefined;
+  return streamFiguresText(ai.firstTextMs, ai.longestGapMs, ai.stalls);
 }
 
 /**

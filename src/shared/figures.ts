@@ -3,7 +3,7 @@
  * measures a model call at the wire; its figures can stand in for those the app's own instrumentation did not record,
  * and the user is told which is which ("TTFT 420 ms (measured at the gateway)").
  */
-import { plural } from './format';
+import { formatDuration, plural } from './format';
 
 /** `span`: recorded by the app's own instrumentation; `gateway`: measured by AI Trace Lens's gateway. */
 export type FigureSource = 'span' | 'gateway';
@@ -32,4 +32,20 @@ export function joinSourcedFigures(figures: readonly SourcedFigure[], separator 
 /** `3 stalls over 1 s`: waits between chunks longer than the gateway's STALL_THRESHOLD_MS (core/gateway). */
 export function stallsText(stalls: number): string {
   return `${plural(stalls, 'stall')} over 1 s`;
+}
+
+/**
+ * The gateway's stream figures: `first text 1.3 s · longest gap 2.1 s · 3 stalls over 1 s`, stalls only when there
+ * were any; undefined when there is none of them.
+ */
+export function streamFiguresText(
+  firstTextMs: number | undefined,
+  longestGapMs: number | undefined,
+  stalls: number | undefined,
+): string | undefined {
+  const parts: string[] = [];
+  if (firstTextMs !== undefined) parts.push(`first text ${formatDuration(firstTextMs)}`);
+  if (longestGapMs !== undefined) parts.push(`longest gap ${formatDuration(longestGapMs)}`);
+  if (stalls !== undefined && stalls > 0) parts.push(stallsText(stalls));
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
