@@ -260,7 +260,7 @@ export class StoredTrace implements TraceRecord {
     summary.spanCount += sign;
     if (node.span.status.code === StatusCode.Error) summary.errorCount += sign;
     if (node.host !== undefined) {
-      // The host counts this call; the span still counts once, under no kind of call.
+      // The host counts this call. The span counts as `other`, so that the kinds still add up to the span count.
       summary.callCounts.other += sign;
       return;
     }
