@@ -4,15 +4,18 @@
  */
 import { AI_KINDS, type AiKind } from '../src/shared/aiKinds';
 import { FlameFlag, type FlameAxis, type FlameLayout } from '../src/shared/flame/layout';
+import { callLabels } from '../src/shared/flame/labels';
 import {
   decodeSnapshot,
+  FigureFlag,
   spanIdAt,
   type DecodedSnapshot,
   type StringIndexes,
   type TraceSnapshot,
 } from '../src/shared/flame/snapshot';
 import { ownTokens, tokenLayout, type TokenAxis } from '../src/shared/flame/tokenLayout';
-import { formatTokens } from '../src/shared/format';
+import { streamFiguresText } from '../src/shared/figures';
+import { ESTIMATE_MARK, formatDuration, formatTokens } from '../src/shared/format';
 import type { ChartMode } from './vscodeApi';
 
 export class TraceModel {
@@ -21,6 +24,8 @@ export class TraceModel {
   /** Built on the first lookup by id, off the path of the first paint. */
   private indexById: Map<string, number> | undefined;
   private tokens: TokenAxis | undefined;
+  /** Each span's bar labels, built when its bar is first labelled. */
+  private readonly labelCache: (readonly string[] | undefined)[] = [];
 
   constructor(readonly snapshot: TraceSnapshot) {
     this.decoded = decodeSnapshot(snapshot);
@@ -112,16 +117,51 @@ export class TraceModel {
     return found;
   }
 
-  /** `1.2k→340 tok (800 cached)`, or with `long` `1.2k → 340 tokens (800 cached)`; undefined when no count is known. */
+  /** Whether the gateway measured a figure (`FigureFlag`) of the span, or estimated its tokens. */
+  hasFigure(index: number, flag: number): boolean {
+    return (this.decoded.figureFlags[index]! & flag) !== 0;
+  }
+
+  /**
+   * `1.2k→340 tok (800 cached)`, or with `long` `1.2k → 340 tokens (800 cached)`, `≈` first when the counts are
+   * estimated; undefined when no count is known.
+   */
   tokenFlow(index: number, long = false): string | undefined {
     const { inputTokens, outputTokens, cachedTokens } = this.decoded;
     const input = inputTokens[index]!;
     const output = outputTokens[index]!;
     if (Number.isNaN(input) && Number.isNaN(output)) return undefined;
     const count = (value: number) => (Number.isNaN(value) ? '?' : formatTokens(value));
-    const flow = long ? `${count(input)} → ${count(output)} tokens` : `${count(input)}→${count(output)} tok`;
+    const mark = this.hasFigure(index, FigureFlag.TokensEstimated) ? ESTIMATE_MARK : '';
+    const flow = long
+      ? `${mark}${count(input)} → ${count(output)} tokens`
+      : `${mark}${count(input)}→${count(output)} tok`;
     const cached = cachedTokens[index]!;
     return Number.isNaN(cached) || cached === 0 ? flow : `${flow} (${formatTokens(cached)} cached)`;
+  }
+
+  /** The gateway's stream figures (`streamFiguresText`), or undefined. */
+  streamFigures(index: number): string | undefined {
+    const known = (value: number) => (Number.isNaN(value) ? undefined : value);
+    const { firstText, longestGap, stalls } = this.decoded;
+    return streamFiguresText(known(firstText[index]!), known(longestGap[index]!), known(stalls[index]!));
+  }
+
+  /** A model call's bar labels, richest first (shared/flame/labels.ts); none for other spans. */
+  labels(index: number): readonly string[] {
+    let labels = this.labelCache[index];
+    if (labels === undefined) {
+      const tpot = this.decoded.tpot[index]!;
+      labels = this.isLlm(index)
+        ? callLabels(this.name(index), {
+            tokens: this.tokenFlow(index),
+            ttft: this.hasTtft(index) ? `TTFT ${formatDuration(this.layout.ttft[index]!)}` : undefined,
+            tpot: Number.isNaN(tpot) ? undefined : `TPOT ${formatDuration(tpot)}`,
+          })
+        : [];
+      this.labelCache[index] = labels;
+    }
+    return labels;
   }
 
   parentOf(index: number): number {

@@ -1,19 +1,36 @@
 /** How spans and traces are named to the user: one-line descriptions (Traces view, pickers, CLI) and file titles. */
+import { streamFiguresText, type SourcedFigure } from '../shared/figures';
 import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
 import type { AiSpanInfo } from './semantics/types';
 import type { TraceSummary } from './store/types';
 
-/** `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`. */
+/**
+ * `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`, with `≈1.2k→345 tok` for estimated counts. TTFT shows whoever
+ * measured it, the app's instrumentation or the gateway; the tooltip names which.
+ */
 export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
   const parts: string[] = [];
   const model = ai.responseModel ?? ai.requestModel;
   if (model) parts.push(model);
   else if (ai.toolName) parts.push(ai.toolName);
   parts.push(formatDuration(durationMs));
-  const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens);
+  const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens, ai.tokensEstimated === true);
   if (tokens) parts.push(tokens);
   if (ai.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(ai.ttftMs)}`);
   return parts.join(' · ');
+}
+
+/** TTFT and TPOT, each with who measured it, for `joinSourcedFigures`. */
+export function latencyFigures(ai: AiSpanInfo): SourcedFigure[] {
+  const figures: SourcedFigure[] = [];
+  if (ai.ttftMs !== undefined) figures.push({ text: `TTFT ${formatDuration(ai.ttftMs)}`, source: ai.ttftSource });
+  if (ai.tpotMs !== undefined) figures.push({ text: `TPOT ${formatDuration(ai.tpotMs)}`, source: ai.tpotSource });
+  return figures;
+}
+
+/** The gateway's stream figures of a span (`streamFiguresText`), or undefined. */
+export function describeStream(ai: AiSpanInfo): string | undefined {
+  return streamFiguresText(ai.firstTextMs, ai.longestGapMs, ai.stalls);
 }
 
 /**

@@ -5,6 +5,7 @@
  * JSON objects or arrays are shown parsed and pretty-printed (JSON is also YAML flow syntax).
  */
 import { AI_KIND_LABELS } from '../shared/aiKinds';
+import { GATEWAY_SOURCE_NOTE, stallsText, type FigureSource } from '../shared/figures';
 import { formatDuration, plural } from '../shared/format';
 import {
   durationNanos,
@@ -46,12 +47,23 @@ export function renderSpanDetails(node: SpanNode, logs: readonly LogRecord[] = [
   summary('model', quoted(model));
   if (ai.requestModel !== undefined && ai.requestModel !== model) summary('requestModel', quoted(ai.requestModel));
   summary('streaming', ai.streaming === undefined ? undefined : String(ai.streaming));
-  summary('inputTokens', numberText(ai.inputTokens));
-  summary('cachedTokens', numberText(ai.cachedTokens));
-  summary('outputTokens', numberText(ai.outputTokens));
-  summary('reasoningTokens', numberText(ai.reasoningTokens));
-  summary('ttft', ai.ttftMs === undefined ? undefined : formatDuration(ai.ttftMs));
-  summary('tpot', ai.tpotMs === undefined ? undefined : formatDuration(ai.tpotMs));
+  // Figures the gateway measured say so in a comment: `ttft: 420 ms  # measured at the gateway`.
+  const tokenNote = sourceComment(ai.tokensSource, ai.tokensEstimated ? 'estimated' : undefined);
+  const withNote = (text: string | undefined, note: string) => (text === undefined ? undefined : text + note);
+  summary('inputTokens', withNote(numberText(ai.inputTokens), tokenNote));
+  summary('cachedTokens', withNote(numberText(ai.cachedTokens), tokenNote));
+  summary('outputTokens', withNote(numberText(ai.outputTokens), tokenNote));
+  summary('reasoningTokens', withNote(numberText(ai.reasoningTokens), tokenNote));
+  const duration = (ms: number | undefined) => (ms === undefined ? undefined : formatDuration(ms));
+  summary('ttft', withNote(duration(ai.ttftMs), sourceComment(ai.ttftSource)));
+  summary('tpot', withNote(duration(ai.tpotMs), sourceComment(ai.tpotSource)));
+  const gatewayNote = sourceComment('gateway');
+  summary('timeToFirstText', withNote(duration(ai.firstTextMs), gatewayNote));
+  summary('longestChunkGap', withNote(duration(ai.longestGapMs), gatewayNote));
+  summary(
+    'stalls',
+    ai.stalls === undefined ? undefined : `${ai.stalls}  # ${stallsText(ai.stalls)}, ${GATEWAY_SOURCE_NOTE}`,
+  );
   summary('duration', formatDuration(nanosToMillis(durationNanos(span))));
   summary('status', statusName(span.status.code));
   if (span.status.message !== '') summary('statusMessage', quoted(span.status.message));
@@ -88,6 +100,12 @@ export function renderSpanDetails(node: SpanNode, logs: readonly LogRecord[] = [
   lines.push('');
   writeScope(lines, span.scope);
   return lines.join('\n') + '\n';
+}
+
+/** `  # estimated, measured at the gateway` after a figure the gateway measured, else nothing. */
+function sourceComment(source: FigureSource | undefined, qualifier?: string): string {
+  if (source !== 'gateway') return '';
+  return `  # ${qualifier === undefined ? '' : `${qualifier}, `}${GATEWAY_SOURCE_NOTE}`;
 }
 
 /**

@@ -3,7 +3,9 @@
  * `<img src=x>` or `**bold**` shows exactly those characters; the host renders the text untrusted and without HTML.
  */
 import { AI_KIND_LABELS, type AiKind } from '../shared/aiKinds';
-import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import { GATEWAY_SOURCE_NOTE, joinSourcedFigures } from '../shared/figures';
+import { ESTIMATE_MARK, formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import { describeStream, latencyFigures } from './describe';
 import { durationNanos, nanosToMillis, serviceNameOf, StatusCode } from './model';
 import { CONVENTION_LABELS, spanKindName } from './spanLabels';
 import type { SpanNode, TraceSummary } from './store/types';
@@ -50,13 +52,17 @@ export function spanTooltipMarkdown(node: SpanNode): string {
   } else if (ai.provider !== undefined) {
     facts.push(`Provider: ${escapeMarkdown(ai.provider)}`);
   }
-  const tokens = tokenLine(ai.inputTokens, ai.cachedTokens, ai.outputTokens, ai.reasoningTokens);
-  if (tokens !== undefined) facts.push(`Tokens: ${tokens}`);
-  const latency: string[] = [];
-  if (ai.ttftMs !== undefined) latency.push(`TTFT ${formatDuration(ai.ttftMs)}`);
-  if (ai.tpotMs !== undefined) latency.push(`TPOT ${formatDuration(ai.tpotMs)}`);
-  if (ai.streaming) latency.push('streamed');
-  if (latency.length > 0) facts.push(latency.join(' · '));
+  const tokens = tokenLine(ai.inputTokens, ai.cachedTokens, ai.outputTokens, ai.reasoningTokens, ai.tokensEstimated);
+  if (tokens !== undefined) {
+    const source =
+      ai.tokensSource === 'gateway' ? ` (${ai.tokensEstimated ? 'estimated, ' : ''}${GATEWAY_SOURCE_NOTE})` : '';
+    facts.push(`Tokens: ${tokens}${source}`);
+  }
+  const latency = latencyFigures(ai);
+  if (ai.streaming) latency.push({ text: 'streamed', source: undefined });
+  if (latency.length > 0) facts.push(joinSourcedFigures(latency));
+  const stream = describeStream(ai);
+  if (stream !== undefined) facts.push(`Stream: ${stream} (${GATEWAY_SOURCE_NOTE})`);
   facts.push(`Duration: ${formatDuration(nanosToMillis(durationNanos(span)))}`);
   if (span.status.code === StatusCode.Error) {
     facts.push(`Status: **error**${span.status.message ? ` · ${escapeMarkdown(span.status.message)}` : ''}`);
@@ -115,16 +121,21 @@ function callsLine(counts: Record<AiKind, number>): string | undefined {
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
+/** `1.2k in (800 cached) → 340 out`; each count marked `≈` when `estimated`. */
 function tokenLine(
   input: number | undefined,
   cached: number | undefined,
   output: number | undefined,
   reasoning: number | undefined,
+  estimated = false,
 ): string | undefined {
   if (input === undefined && output === undefined) return undefined;
+  const mark = estimated ? ESTIMATE_MARK : '';
   const parts: string[] = [];
-  if (input !== undefined) parts.push(`${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
+  if (input !== undefined) {
+    parts.push(`${mark}${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
+  }
   if (output !== undefined)
-    parts.push(`${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
+    parts.push(`${mark}${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);
   return parts.join(' → ');
 }

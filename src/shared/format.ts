@@ -33,12 +33,23 @@ export function formatTokens(count: number): string {
   return `${trimZero((count / 1_000_000).toFixed(1))}M`;
 }
 
-/** `340→120 tok`, `340 tok in` when the output is unknown, undefined when neither is known. */
-export function formatTokenFlow(input: number | undefined, output: number | undefined): string | undefined {
+/** The mark of token counts the gateway counted with a tokenizer instead of reading the provider's usage. */
+export const ESTIMATE_MARK = '≈';
+
+/**
+ * `340→120 tok`, `340 tok in` when the output is unknown, undefined when neither is known; `≈340→120 tok` when the
+ * counts are `estimated` (counted with a tokenizer, not reported by the provider).
+ */
+export function formatTokenFlow(
+  input: number | undefined,
+  output: number | undefined,
+  estimated = false,
+): string | undefined {
   if (input === undefined && output === undefined) return undefined;
-  if (output === undefined) return `${formatTokens(input!)} tok in`;
-  if (input === undefined) return `${formatTokens(output)} tok out`;
-  return `${formatTokens(input)}→${formatTokens(output)} tok`;
+  const mark = estimated ? ESTIMATE_MARK : '';
+  if (output === undefined) return `${mark}${formatTokens(input!)} tok in`;
+  if (input === undefined) return `${mark}${formatTokens(output)} tok out`;
+  return `${mark}${formatTokens(input)}→${formatTokens(output)} tok`;
 }
 
 function trimZero(fixed: string): string {

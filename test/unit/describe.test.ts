@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeSpan, describeTrace, fileTitle } from '../../src/core/describe';
+import { describeSpan, describeStream, describeTrace, fileTitle } from '../../src/core/describe';
+import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
 import { StatusCode } from '../../src/core/model';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
 import { rootSpanOf } from '../../src/core/store/rootSpan';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { TraceRecord } from '../../src/core/store/types';
 import { DEFAULT_START_MS, DEFAULT_TRACE_ID, makeSpan, newSpanId } from '../support/spanBuilder';
+import { gatewaySpan } from './gatewaySpans';
+import { makeTestSpan } from './traceStoreSpans';
 
 const CHAT = {
   'gen_ai.operation.name': 'chat',
@@ -74,6 +77,46 @@ describe('describeSpan', () => {
     assert.equal(describeSpan(analyzeSpan(chat), 1080), 'gpt-4o-2024-08-06 · 1.08 s · 1.3k→61 tok · TTFT 486 ms');
     const tool = makeSpan({ attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } });
     assert.equal(describeSpan(analyzeSpan(tool), 738), 'search · 738 ms');
+  });
+
+  test('estimated tokens show with ≈, and an app call shows TTFT the gateway measured beneath it', () => {
+    const store = new TraceStore({ maxSpans: 10 });
+    store.ingest([
+      makeTestSpan({
+        trace: 'app',
+        id: 'chat',
+        start: 0,
+        end: 2000,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+      }),
+      gatewaySpan({
+        trace: 'app',
+        id: 'gw',
+        parent: 'chat',
+        start: 5,
+        end: 1990,
+        input: 1234,
+        output: 345,
+        attributes: { [GatewayAttributes.inputTokensEstimated]: true, [GatewayAttributes.outputTokensEstimated]: true },
+      }),
+    ]);
+    const trace = store.getTrace('app')!;
+    assert.equal(describeSpan(trace.getSpan('chat')!.ai, 2000), 'gpt-4o · 2 s · ≈1.2k→345 tok · TTFT 420 ms');
+    assert.equal(
+      describeSpan(trace.getSpan('gw')!.ai, 1985),
+      'gpt-4o-2024-08-06 · 1.99 s · ≈1.2k→345 tok · TTFT 420 ms',
+    );
+  });
+});
+
+describe('describeStream', () => {
+  test('time to first text, longest gap and stalls; stalls only when there were some; nothing without figures', () => {
+    const figures = (firstTextMs?: number, longestGapMs?: number, stalls?: number) =>
+      describeStream({ ...analyzeSpan(makeSpan()), firstTextMs, longestGapMs, stalls });
+    assert.equal(figures(1300, 2100, 3), 'first text 1.3 s · longest gap 2.1 s · 3 stalls over 1 s');
+    assert.equal(figures(undefined, 400, 0), 'longest gap 400 ms');
+    assert.equal(figures(undefined, 1500, 1), 'longest gap 1.5 s · 1 stall over 1 s');
+    assert.equal(figures(), undefined);
   });
 });
 

@@ -6,10 +6,19 @@ import { StatusCode } from '../../src/core/model';
 import { AI_KINDS } from '../../src/shared/aiKinds';
 import { LevelCuller } from '../../src/shared/flame/cull';
 import { FlameFlag, SUMMARY_RESOLUTIONS, type FlameAxis } from '../../src/shared/flame/layout';
-import { decodeSnapshot, emptySnapshot, spanIdAt, type TraceSnapshot } from '../../src/shared/flame/snapshot';
+import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
+import { TraceStore } from '../../src/core/store/traceStore';
+import {
+  decodeSnapshot,
+  emptySnapshot,
+  FigureFlag,
+  spanIdAt,
+  type TraceSnapshot,
+} from '../../src/shared/flame/snapshot';
 import { T0, TOOL, chat, id, indexOf, recordOf, span, type Rect } from '../support/flameSpans';
 import { DEFAULT_TRACE_ID, makeSpan } from '../support/spanBuilder';
 import { deserializeWebviewMessage, serializeWebviewMessage } from '../webview/webviewWire';
+import { gatewaySpan } from './gatewaySpans';
 
 const culler = new LevelCuller();
 
@@ -62,8 +71,9 @@ describe('trace snapshot', () => {
     );
     assert.deepEqual(delivered(snapshot), snapshot);
 
-    // 500 more spans of one name and model add nothing per span to the JSON part.
-    const repeated = Array.from({ length: 500 }, (_, i) =>
+    // Spans of one name and model add nothing per span to the JSON part: from 500 to 1000 of them, only the digits of
+    // the columns' byte lengths change.
+    const repeated = Array.from({ length: 1000 }, (_, i) =>
       makeSpan({
         spanId: id(`r${i}`),
         parentSpanId: id('root'),
@@ -73,8 +83,9 @@ describe('trace snapshot', () => {
         attributes: chat('gpt-4o', 1, 1),
       }),
     );
-    const grown = serializeWebviewMessage(serializeTrace(recordOf([...spans, ...repeated])));
-    const perSpan = (grown.json.length - wire.json.length) / repeated.length;
+    const grown = (count: number) =>
+      serializeWebviewMessage(serializeTrace(recordOf([...spans, ...repeated.slice(0, count)]))).json.length;
+    const perSpan = (grown(1000) - grown(500)) / 500;
     assert.ok(perSpan < 0.1, `${perSpan} JSON characters per span`);
   });
 
@@ -122,6 +133,46 @@ describe('trace snapshot', () => {
     assert.equal(decoded.outputTokens[llm], 300);
     assert.equal(decoded.cachedTokens[llm], 1000);
     assert.ok(Number.isNaN(decoded.inputTokens[indexOf(layout, 'tool')]));
+  });
+
+  test("carries who measured each span's figures, estimated tokens and the gateway's stream figures", () => {
+    const store = new TraceStore({ maxSpans: 100 });
+    store.ingest([
+      span('root', undefined, 0, 1000),
+      span('chat', 'root', 10, 900, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }),
+      gatewaySpan({
+        trace: DEFAULT_TRACE_ID,
+        id: id('gw'),
+        parent: id('chat'),
+        start: T0 + 20,
+        end: T0 + 880,
+        ttft: 0.42,
+        tpot: 0.012,
+        attributes: {
+          [GatewayAttributes.outputTokensEstimated]: true,
+          [GatewayAttributes.timeToFirstText]: 1.3,
+          [GatewayAttributes.longestChunkGap]: 2.1,
+          [GatewayAttributes.stalls]: 3,
+        },
+      }),
+    ]);
+    const record = store.getTrace(DEFAULT_TRACE_ID)!;
+    const decoded = decodeSnapshot(delivered(serializeTrace(record)));
+    const layout = buildFlameLayout(record);
+    const [root, chatCall, gateway] = ['root', 'chat', 'gw'].map((name) => indexOf(layout, name));
+    const all = FigureFlag.TtftAtGateway | FigureFlag.TpotAtGateway | FigureFlag.TokensAtGateway;
+    assert.equal(decoded.figureFlags[chatCall!], all | FigureFlag.TokensEstimated);
+    assert.equal(decoded.figureFlags[gateway!], all | FigureFlag.TokensEstimated);
+    assert.equal(decoded.figureFlags[root!], 0);
+    assert.equal(decoded.layout.ttft[chatCall!], 420);
+    assert.ok(Math.abs(decoded.tpot[chatCall!]! - 12) < 1e-5);
+    assert.deepEqual(
+      [decoded.firstText[chatCall!], decoded.longestGap[chatCall!], decoded.stalls[chatCall!]],
+      [1300, 2100, 3],
+    );
+    for (const column of [decoded.firstText, decoded.longestGap, decoded.stalls]) {
+      assert.ok(Number.isNaN(column[root!]), 'unknown where the span has no gateway figures');
+    }
   });
 
   test('carries the level summaries of a large trace to the page', () => {
@@ -181,6 +232,14 @@ describe('trace snapshot', () => {
     assert.throws(
       () => decodeSnapshot(withColumn('clippedTrueStart', new Float64Array(0))),
       /column clippedTrueStart holds 0 elements, expected 1/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('figureFlags', new Float32Array(snapshot.count))),
+      /column figureFlags holds no Uint8Array/,
+    );
+    assert.throws(
+      () => decodeSnapshot(withColumn('stalls', new Float32Array(2))),
+      /column stalls holds 2 elements, expected 5/,
     );
     assert.throws(
       () => decodeSnapshot(withColumn('levelOrder', snapshot.columns.levelOrder.slice(1))),

@@ -59,6 +59,13 @@ function noAi(): AiSpanInfo {
     streaming: undefined,
     ttftMs: undefined,
     tpotMs: undefined,
+    ttftSource: undefined,
+    tpotSource: undefined,
+    tokensSource: undefined,
+    tokensEstimated: undefined,
+    firstTextMs: undefined,
+    longestGapMs: undefined,
+    stalls: undefined,
     toolName: undefined,
     agentName: undefined,
     code: undefined,
@@ -120,6 +127,37 @@ describe('renderSpanDetails', () => {
       '  status: ERROR',
       '  statusMessage: "rate limited"',
     ]);
+  });
+
+  test('says which figures were measured at the gateway, which tokens are estimated, and the stream figures', () => {
+    const text = renderSpanDetails(
+      node(makeSpan(), {
+        kind: 'llm',
+        inputTokens: 1234,
+        outputTokens: 345,
+        tokensSource: 'gateway',
+        tokensEstimated: true,
+        ttftMs: 420,
+        ttftSource: 'gateway',
+        tpotMs: 12,
+        tpotSource: 'span',
+        firstTextMs: 1300,
+        longestGapMs: 2100,
+        stalls: 3,
+      }),
+    );
+    const lines = section(text, 'summary');
+    for (const line of [
+      '  inputTokens: 1234  # estimated, measured at the gateway',
+      '  outputTokens: 345  # estimated, measured at the gateway',
+      '  ttft: 420 ms  # measured at the gateway',
+      '  tpot: 12 ms',
+      '  timeToFirstText: 1.3 s  # measured at the gateway',
+      '  longestChunkGap: 2.1 s  # measured at the gateway',
+      '  stalls: 3  # 3 stalls over 1 s, measured at the gateway',
+    ]) {
+      assert.ok(lines.includes(line), `${line} in\n${lines.join('\n')}`);
+    }
   });
 
   test('lists identity, kind and exact times of the span', () => {

@@ -45,6 +45,13 @@ function ai(overrides: Partial<AiSpanInfo> = {}): AiSpanInfo {
     streaming: true,
     ttftMs: 210,
     tpotMs: 9,
+    ttftSource: 'span',
+    tpotSource: 'span',
+    tokensSource: 'span',
+    tokensEstimated: undefined,
+    firstTextMs: undefined,
+    longestGapMs: undefined,
+    stalls: undefined,
     toolName: undefined,
     agentName: undefined,
     code: undefined,
@@ -93,6 +100,41 @@ describe('spanTooltipMarkdown', () => {
         'Trace `0af7651916cd43dd8448eb211c80319c` · Span `b7ad6b7169203331`',
       ].join('\n'),
     );
+  });
+
+  test('names figures measured at the gateway, marks estimated tokens with ≈ and shows the stream figures', () => {
+    const text = spanTooltipMarkdown(
+      node(
+        span(),
+        ai({
+          inputTokens: 1234,
+          cachedTokens: undefined,
+          outputTokens: 345,
+          tokensEstimated: true,
+          tokensSource: 'gateway',
+          ttftMs: 420,
+          ttftSource: 'gateway',
+          tpotMs: 12,
+          tpotSource: 'gateway',
+          firstTextMs: 1300,
+          longestGapMs: 2100,
+          stalls: 3,
+        }),
+      ),
+    );
+    const lines = text.split('\n').map((line) => line.trimEnd());
+    assert.ok(lines.includes('Tokens: ≈1.2k in → ≈345 out (estimated, measured at the gateway)'), text);
+    assert.ok(lines.includes('TTFT 420 ms · TPOT 12 ms (measured at the gateway) · streamed'), text);
+    assert.ok(
+      lines.includes('Stream: first text 1.3 s · longest gap 2.1 s · 3 stalls over 1 s (measured at the gateway)'),
+      text,
+    );
+  });
+
+  test("names the source of each figure when the app's span measured some and the gateway others", () => {
+    const text = spanTooltipMarkdown(node(span(), ai({ ttftSource: 'gateway', ttftMs: 420, streaming: false })));
+    assert.match(text, /^TTFT 420 ms \(measured at the gateway\) · TPOT 9 ms {2}$/m);
+    assert.match(text, /^Tokens: 1\.4k in \(1k cached\) → 120 out {2}$/m);
   });
 
   test('escapes span text and marks a missing parent', () => {

@@ -19,7 +19,7 @@ import {
   startFlamePages,
   stopFlamePages,
 } from './flameChromium';
-import { ID, SNAPSHOT } from './flameTrace';
+import { GATEWAY_SNAPSHOT, ID, SNAPSHOT } from './flameTrace';
 
 before(startFlamePages);
 after(stopFlamePages);
@@ -38,6 +38,23 @@ describe('flame graph webview in Chromium: pointer, keys and the host', () => {
     assert.match(text, /TTFT 250 ms/);
     await page.mouse.move(box.x + box.width / 2, box.y + 5 * ROW_HEIGHT);
     await tooltip.waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
+  test('an app call showing figures measured at the gateway names their source, with ≈ and the stream figures', async () => {
+    const { context, page } = await open(GATEWAY_SNAPSHOT);
+    const { x, y, box } = await barPoint(page, 100, 500, 1, 0.3);
+    await page.mouse.move(box.x + x, box.y + y + 6);
+    const tooltip = page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const text = (await tooltip.textContent()) ?? '';
+    assert.match(text, /≈1\.2k → 345 tokens \(estimated, measured at the gateway\)/);
+    assert.match(text, /TTFT 420 ms · TPOT 12 ms \(measured at the gateway\)/);
+    assert.match(text, /Stream: longest gap 2\.1 s · 3 stalls over 1 s \(measured at the gateway\)/);
+    await page.mouse.click(box.x + x, box.y + y + 6);
+    await settle(page);
+    assert.match(await details(page), /Time to first token420 ms \(measured at the gateway\)/);
+    assert.match(await details(page), /Stalls3 stalls over 1 s \(measured at the gateway\)/);
     await context.close();
   });
 

@@ -1,5 +1,9 @@
-/** The trace the flame graph webview tests open: an agent with an LLM call, a tool, and a span named like markup. */
-import { StatusCode } from '../../src/core/model';
+/**
+ * The traces the flame graph webview tests open: an agent with an LLM call, a tool, and a span named like markup; and
+ * the same agent whose LLM call recorded no figures, with the gateway span of that call beneath it.
+ */
+import { GATEWAY_SCOPE, GatewayAttributes } from '../../src/core/gateway/spanAttributes';
+import { SpanKind, StatusCode } from '../../src/core/model';
 import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
 import { snapshotOf } from './flamePage';
 
@@ -52,3 +56,37 @@ export function traceSpans() {
 }
 
 export const SNAPSHOT = snapshotOf(traceSpans());
+
+/** The agent's LLM call without usage or TTFT, and beneath it the gateway's span of it, with estimated tokens. */
+function gatewayTraceSpans() {
+  const [root, llm] = traceSpans();
+  const uninstrumented = new Map([...llm!.attributes].filter(([key]) => key.startsWith('gen_ai.request.')));
+  return [
+    root!,
+    { ...llm!, attributes: uninstrumented.set('gen_ai.operation.name', 'chat') },
+    makeSpan({
+      spanId: 'a000000000000006',
+      parentSpanId: ID.llm,
+      name: 'chat gpt-4o',
+      kind: SpanKind.Client,
+      scopeName: GATEWAY_SCOPE,
+      startMs: DEFAULT_START_MS + 110,
+      durationMs: 480,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.request.stream': true,
+        'gen_ai.usage.input_tokens': 1234,
+        'gen_ai.usage.output_tokens': 345,
+        'gen_ai.response.time_to_first_chunk': 0.42,
+        [GatewayAttributes.timePerOutputToken]: 0.012,
+        [GatewayAttributes.inputTokensEstimated]: true,
+        [GatewayAttributes.outputTokensEstimated]: true,
+        [GatewayAttributes.longestChunkGap]: 2.1,
+        [GatewayAttributes.stalls]: 3,
+      },
+    }),
+  ];
+}
+
+export const GATEWAY_SNAPSHOT = snapshotOf(gatewayTraceSpans());

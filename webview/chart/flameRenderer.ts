@@ -8,7 +8,6 @@
 import { AI_KINDS } from '../../src/shared/aiKinds';
 import { LevelCuller } from '../../src/shared/flame/cull';
 import { FlameFlag, type FlameAxis } from '../../src/shared/flame/layout';
-import { formatDuration } from '../../src/shared/format';
 import type { TraceModel } from '../traceModel';
 import type { ChartMode } from '../vscodeApi';
 import { TextFitter } from './textFit';
@@ -302,7 +301,7 @@ export class FlameRenderer {
       if (k + 1 < rects.count && rects.depth[k + 1] === rects.depth[k]) right = Math.min(right, rects.x[k + 1]!);
       const room = right - LABEL_PADDING - left;
       if (room < MIN_LABEL_WIDTH - 2 * LABEL_PADDING) continue;
-      const text = this.label(frame, index, frame.model.name(index), room);
+      const text = this.label(frame.model, index, room);
       if (text === '') continue;
       context.globalAlpha = frame.matches !== null && frame.matches[index] === 0 ? DIMMED_ALPHA : 1;
       context.fillText(text, left, this.top(frame, rects.depth[k]!) + BAR_HEIGHT / 2);
@@ -310,17 +309,13 @@ export class FlameRenderer {
     context.globalAlpha = 1;
   }
 
-  /** The richest label that fits: LLM bars prefer their token figures to a cut name. */
-  private label(frame: Frame, index: number, name: string, room: number): string {
+  /** The richest label that fits: model calls prefer their figures to a cut name. */
+  private label(model: TraceModel, index: number, room: number): string {
     const { fitter } = this;
-    const figures = llmFigures(frame.model, index);
-    if (figures === undefined) return fitter.fit(name, room);
-    // A call that recorded no usage has no figures: its bar shows the name alone, not a dangling separator.
-    const withName = [figures.full, figures.tokens].filter((text) => text !== '').map((text) => `${name} · ${text}`);
-    for (const candidate of [...withName, figures.tokens]) {
-      if (candidate !== '' && fitter.width(candidate) <= room) return candidate;
+    for (const candidate of model.labels(index)) {
+      if (fitter.width(candidate) <= room) return candidate;
     }
-    return fitter.fit(name, room);
+    return fitter.fit(model.name(index), room);
   }
 
   private highlight(frame: Frame, axis: FlameAxis, index: number, lineWidth: number): void {
@@ -335,15 +330,4 @@ export class FlameRenderer {
     const inset = lineWidth / 2;
     context.strokeRect(left - inset, this.top(frame, depth) - inset, barWidth + lineWidth, BAR_HEIGHT + lineWidth);
   }
-}
-
-/** `340→120 tok (80 cached)` and the same with ` · TPOT 12 ms`, or undefined for a span that is not an LLM call. */
-export function llmFigures(model: TraceModel, index: number): { tokens: string; full: string } | undefined {
-  if (!model.isLlm(index)) return undefined;
-  const tokens = model.tokenFlow(index) ?? '';
-  const perToken = model.decoded.tpot[index]!;
-  const full = Number.isNaN(perToken)
-    ? tokens
-    : [tokens, `TPOT ${formatDuration(perToken)}`].filter(Boolean).join(' · ');
-  return { tokens, full };
 }

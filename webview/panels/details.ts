@@ -4,14 +4,17 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
+import { GATEWAY_SOURCE_NOTE, stallsText } from '../../src/shared/figures';
 import { FlameFlag } from '../../src/shared/flame/layout';
-import { formatDuration, formatTokens } from '../../src/shared/format';
+import { FigureFlag } from '../../src/shared/flame/snapshot';
+import { ESTIMATE_MARK, formatDuration, formatTokens } from '../../src/shared/format';
 import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../../src/shared/protocol';
 import { ruleLabel } from '../../src/shared/resolutionRules';
 import type { TranscriptMessage } from '../../src/shared/transcript';
 import { codicon, element } from '../dom';
 import type { ViewState } from '../state';
 import type { TraceModel } from '../traceModel';
+import { tokenSourceNote } from './tooltip';
 
 const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
   system: 'System',
@@ -126,11 +129,28 @@ export class DetailsPanel {
       ['Output tokens', decoded.outputTokens[index]!],
       ['Cached tokens', decoded.cachedTokens[index]!],
     ];
+    const mark = model.hasFigure(index, FigureFlag.TokensEstimated) ? ESTIMATE_MARK : '';
+    const tokenNote = tokenSourceNote(model, index);
     for (const [label, count] of tokens) {
-      if (!Number.isNaN(count)) rows.push([label, `${formatTokens(count)}${count >= 1000 ? ` (${count})` : ''}`]);
+      if (Number.isNaN(count)) continue;
+      rows.push([label, `${mark}${formatTokens(count)}${count >= 1000 ? ` (${count})` : ''}${tokenNote}`]);
     }
-    if (model.hasTtft(index)) rows.push(['Time to first token', formatDuration(layout.ttft[index]!)]);
-    if (!Number.isNaN(decoded.tpot[index]!)) rows.push(['Time per output token', formatDuration(decoded.tpot[index]!)]);
+    const atGateway = (flag: number) => (model.hasFigure(index, flag) ? ` (${GATEWAY_SOURCE_NOTE})` : '');
+    if (model.hasTtft(index)) {
+      rows.push(['Time to first token', formatDuration(layout.ttft[index]!) + atGateway(FigureFlag.TtftAtGateway)]);
+    }
+    if (!Number.isNaN(decoded.tpot[index]!)) {
+      rows.push(['Time per output token', formatDuration(decoded.tpot[index]!) + atGateway(FigureFlag.TpotAtGateway)]);
+    }
+    const gatewayNote = ` (${GATEWAY_SOURCE_NOTE})`;
+    const stream: [string, number, (value: number) => string][] = [
+      ['Time to first text', decoded.firstText[index]!, formatDuration],
+      ['Longest chunk gap', decoded.longestGap[index]!, formatDuration],
+      ['Stalls', decoded.stalls[index]!, stallsText],
+    ];
+    for (const [label, value, format] of stream) {
+      if (!Number.isNaN(value)) rows.push([label, format(value) + gatewayNote]);
+    }
     const failed = model.has(index, FlameFlag.Error);
     const message = model.statusMessage(index);
     const statusRow = rows.length;

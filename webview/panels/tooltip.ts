@@ -1,6 +1,8 @@
 /** The hover tooltip: a positioned div whose lines are set as text. */
 import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
+import { GATEWAY_SOURCE_NOTE, joinSourcedFigures, type SourcedFigure } from '../../src/shared/figures';
 import { FlameFlag } from '../../src/shared/flame/layout';
+import { FigureFlag } from '../../src/shared/flame/snapshot';
 import { formatDuration } from '../../src/shared/format';
 import { element } from '../dom';
 import type { TraceModel } from '../traceModel';
@@ -33,20 +35,22 @@ export class Tooltip {
   }
 }
 
-/** The tooltip's lines as [class, text]: name, kind and duration, model, tokens, TTFT/TPOT, status, layout notes. */
+/**
+ * The tooltip's lines as [class, text]: name, kind and duration, model, tokens, TTFT/TPOT, the gateway's stream
+ * figures, status, layout notes. Figures measured at the gateway say so.
+ */
 export function spanLines(model: TraceModel, index: number): [string, string][] {
-  const { layout, decoded } = model;
+  const { layout } = model;
   const lines: [string, string][] = [['tooltip-title', model.name(index)]];
   lines.push(['', `${AI_KIND_LABELS[model.kindOf(index)]} · ${formatDuration(layout.trueDuration[index]!)}`]);
   const modelName = model.model(index);
   if (modelName !== '') lines.push(['', `Model: ${modelName}`]);
   const tokens = model.tokenFlow(index, true);
-  if (tokens !== undefined) lines.push(['', tokens]);
-  const timing: string[] = [];
-  if (model.hasTtft(index)) timing.push(`TTFT ${formatDuration(layout.ttft[index]!)}`);
-  const tpot = decoded.tpot[index]!;
-  if (!Number.isNaN(tpot)) timing.push(`TPOT ${formatDuration(tpot)}`);
-  if (timing.length > 0) lines.push(['', timing.join(' · ')]);
+  if (tokens !== undefined) lines.push(['', tokens + tokenSourceNote(model, index)]);
+  const timing = timingFigures(model, index);
+  if (timing.length > 0) lines.push(['', joinSourcedFigures(timing)]);
+  const stream = model.streamFigures(index);
+  if (stream !== undefined) lines.push(['', `Stream: ${stream} (${GATEWAY_SOURCE_NOTE})`]);
   if (model.has(index, FlameFlag.Error)) {
     const message = model.statusMessage(index);
     lines.push(['tooltip-error', message === '' ? 'Error' : `Error: ${message}`]);
@@ -55,4 +59,26 @@ export function spanLines(model: TraceModel, index: number): [string, string][] 
   if (model.has(index, FlameFlag.Clipped))
     lines.push(['tooltip-note', 'Outside its parent’s time range: drawn clipped']);
   return lines;
+}
+
+/** ` (estimated, measured at the gateway)` after token counts the gateway gave the span, else ''. */
+export function tokenSourceNote(model: TraceModel, index: number): string {
+  if (!model.hasFigure(index, FigureFlag.TokensAtGateway)) return '';
+  return ` (${model.hasFigure(index, FigureFlag.TokensEstimated) ? 'estimated, ' : ''}${GATEWAY_SOURCE_NOTE})`;
+}
+
+/** TTFT and TPOT, each with who measured it. */
+export function timingFigures(model: TraceModel, index: number): SourcedFigure[] {
+  const figures: SourcedFigure[] = [];
+  const source = (flag: number) => (model.hasFigure(index, flag) ? 'gateway' : 'span');
+  if (model.hasTtft(index)) {
+    figures.push({
+      text: `TTFT ${formatDuration(model.layout.ttft[index]!)}`,
+      source: source(FigureFlag.TtftAtGateway),
+    });
+  }
+  const tpot = model.decoded.tpot[index]!;
+  if (!Number.isNaN(tpot))
+    figures.push({ text: `TPOT ${formatDuration(tpot)}`, source: source(FigureFlag.TpotAtGateway) });
+  return figures;
 }

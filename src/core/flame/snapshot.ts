@@ -3,8 +3,9 @@
  * typed-array columns and a string table, ready to post to the page.
  */
 import { concatLevels, FlameFlag, SUMMARY_RESOLUTIONS } from '../../shared/flame/layout';
-import type { StringIndexes, TraceHeader, TraceSnapshot } from '../../shared/flame/snapshot';
+import { FigureFlag, type StringIndexes, type TraceHeader, type TraceSnapshot } from '../../shared/flame/snapshot';
 import { SPAN_ID_BYTES } from '../../shared/ids';
+import type { AiSpanInfo } from '../semantics/types';
 import type { TraceRecord, TraceSummary } from '../store/types';
 import { buildFlameLayout } from './layout';
 
@@ -61,6 +62,16 @@ function optional(value: number | undefined): number {
   return value ?? NaN;
 }
 
+/** The `FigureFlag` bits of a span's figures. */
+function figureFlagsOf(ai: AiSpanInfo): number {
+  let flags = 0;
+  if (ai.ttftSource === 'gateway') flags |= FigureFlag.TtftAtGateway;
+  if (ai.tpotSource === 'gateway') flags |= FigureFlag.TpotAtGateway;
+  if (ai.tokensSource === 'gateway') flags |= FigureFlag.TokensAtGateway;
+  if (ai.tokensEstimated === true) flags |= FigureFlag.TokensEstimated;
+  return flags;
+}
+
 export function serializeTrace(record: TraceRecord): TraceSnapshot {
   const nodes = record.spans();
   const layout = buildFlameLayout(record, nodes);
@@ -73,6 +84,10 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
   const outputTokens = new Float32Array(count);
   const cachedTokens = new Float32Array(count);
   const tpot = new Float32Array(count);
+  const figureFlags = new Uint8Array(count);
+  const firstText = new Float32Array(count);
+  const longestGap = new Float32Array(count);
+  const stalls = new Float32Array(count);
   let presentKinds = 0;
   let presentFlags = 0;
   for (let i = 0; i < count; i++) {
@@ -86,6 +101,10 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
     outputTokens[i] = optional(ai.outputTokens);
     cachedTokens[i] = optional(ai.cachedTokens);
     tpot[i] = optional(ai.tpotMs);
+    figureFlags[i] = figureFlagsOf(ai);
+    firstText[i] = optional(ai.firstTextMs);
+    longestGap[i] = optional(ai.longestGapMs);
+    stalls[i] = optional(ai.stalls);
   }
   const clipped: number[] = [];
   for (let i = 0; i < count; i++) if (layout.flags[i]! & FlameFlag.Clipped) clipped.push(i);
@@ -117,6 +136,10 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
       outputTokens,
       cachedTokens,
       tpot,
+      figureFlags,
+      firstText,
+      longestGap,
+      stalls,
       name: narrowIndexes(name, table.strings.length),
       model: narrowIndexes(model, table.strings.length),
       statusMessage: narrowIndexes(statusMessage, table.strings.length),

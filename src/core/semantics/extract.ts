@@ -11,6 +11,7 @@ import { durationNanos, nanosToMillis } from '../model';
 import { readBoolean, readFirst, readNonNegative, readString } from './attributes';
 import type { Classification } from './classify';
 import { vercelOperationId } from './classify';
+import { gatewayFiguresOf, isGatewaySpan } from './gateway';
 import type { AiSpanInfo, CodeLocation } from './types';
 
 const INPUT_TOKEN_KEYS = [
@@ -176,6 +177,7 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
   // Also when another convention classified the span: OpenInference's AI SDK processor keeps the `ai.*` attributes.
   const operationId = vercelOperationId(span);
   let streaming = streamingOf(attributes, operationId);
+  const gateway = gatewayFiguresOf(span);
   let ttftMs: number | undefined;
   let tpotMs: number | undefined;
   if (kind === 'llm' && streaming !== false) {
@@ -183,9 +185,12 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     if (firstToken) {
       streaming = true;
       ttftMs = firstToken.ttftMs;
-      tpotMs = timePerOutputToken(firstToken.decodeMs, outputTokens);
+      // The gateway timed the first and last content events; the span's end also holds the response's tail.
+      tpotMs = gateway.tpotMs ?? timePerOutputToken(firstToken.decodeMs, outputTokens);
     }
   }
+  const inputTokens = readFirst(attributes, INPUT_TOKEN_KEYS, readNonNegative);
+  const source = isGatewaySpan(span) ? 'gateway' : 'span';
   const traceloopKind = readString(attributes, 'traceloop.span.kind');
   return {
     kind,
@@ -193,13 +198,20 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     provider: providerOf(attributes),
     requestModel: readFirst(attributes, REQUEST_MODEL_KEYS, readString),
     responseModel: readFirst(attributes, RESPONSE_MODEL_KEYS, readString),
-    inputTokens: readFirst(attributes, INPUT_TOKEN_KEYS, readNonNegative),
+    inputTokens,
     outputTokens,
     cachedTokens: readFirst(attributes, CACHED_TOKEN_KEYS, readNonNegative),
     reasoningTokens: readFirst(attributes, REASONING_TOKEN_KEYS, readNonNegative),
     streaming,
     ttftMs,
     tpotMs,
+    ttftSource: ttftMs === undefined ? undefined : source,
+    tpotSource: tpotMs === undefined ? undefined : source,
+    tokensSource: inputTokens === undefined && outputTokens === undefined ? undefined : source,
+    tokensEstimated: gateway.tokensEstimated,
+    firstTextMs: gateway.firstTextMs,
+    longestGapMs: gateway.longestGapMs,
+    stalls: gateway.stalls,
     toolName:
       readFirst(attributes, TOOL_NAME_KEYS, readString) ??
       (traceloopKind === 'tool' ? readString(attributes, 'traceloop.entity.name') : undefined) ??

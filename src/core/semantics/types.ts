@@ -1,5 +1,6 @@
 /** What AI Trace Lens understands of one span, whatever convention produced it. */
 import type { AiKind } from '../../shared/aiKinds';
+import type { FigureSource } from '../../shared/figures';
 
 /** The conventions the classifier recognises, for display ("recognised as OpenInference LLM"). */
 export type Convention = 'otel-genai' | 'otel-mcp' | 'openinference' | 'traceloop' | 'vercel-ai' | 'heuristic';
@@ -24,6 +25,17 @@ export interface AiSpanInfo {
   streaming: boolean | undefined;
   ttftMs: number | undefined;
   tpotMs: number | undefined;
+  /** Who measured `ttftMs`, `tpotMs` and the token counts; undefined where the figure is. */
+  ttftSource: FigureSource | undefined;
+  tpotSource: FigureSource | undefined;
+  tokensSource: FigureSource | undefined;
+  /** The gateway counted the input or output tokens with a tokenizer: the provider reported no usage. */
+  tokensEstimated: boolean | undefined;
+  /** Gateway figures: to the first visible text (after any reasoning), the longest wait between chunks, and the
+   * number of waits over a second. */
+  firstTextMs: number | undefined;
+  longestGapMs: number | undefined;
+  stalls: number | undefined;
   toolName: string | undefined;
   agentName: string | undefined;
   code: CodeLocation | undefined;

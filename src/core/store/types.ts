@@ -45,7 +45,7 @@ export interface TraceRecord {
 export interface StoreChange {
   /** Traces that gained or replaced spans. */
   readonly updated: readonly string[];
-  /** Traces removed by eviction or clear. */
+  /** Traces removed by eviction or clear, or joined into another trace (a gateway call, gatewayJoin.ts). */
   readonly removed: readonly string[];
   readonly cleared: boolean;
 }

@@ -27,6 +27,14 @@ export interface TraceHeader {
   readonly byModel: readonly Readonly<ModelTotals>[];
 }
 
+/** Bits of `SnapshotColumns.figureFlags`: which of a span's figures the gateway measured, and estimated tokens. */
+export const FigureFlag = {
+  TtftAtGateway: 1,
+  TpotAtGateway: 2,
+  TokensAtGateway: 4,
+  TokensEstimated: 8,
+} as const;
+
 /** Indexes into `TraceSnapshot.strings`: 16-bit while the table has at most 65536 entries, as it nearly always has. */
 export type StringIndexes = Uint16Array | Uint32Array;
 
@@ -57,6 +65,13 @@ export interface SnapshotColumns {
   readonly cachedTokens: Float32Array;
   /** Ms, NaN when unknown. */
   readonly tpot: Float32Array;
+  /** `FigureFlag` bits; 0 for a span whose figures are all its own. */
+  readonly figureFlags: Uint8Array;
+  /** The gateway's stream figures: ms to the first visible text, the longest gap between chunks in ms, and the gaps
+   * over a second; NaN when unknown. */
+  readonly firstText: Float32Array;
+  readonly longestGap: Float32Array;
+  readonly stalls: Float32Array;
   readonly name: StringIndexes;
   /** Response model, else request model, else ''. */
   readonly model: StringIndexes;
@@ -136,6 +151,10 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     outputTokens: new Float32Array(0),
     cachedTokens: new Float32Array(0),
     tpot: new Float32Array(0),
+    figureFlags: new Uint8Array(0),
+    firstText: new Float32Array(0),
+    longestGap: new Float32Array(0),
+    stalls: new Float32Array(0),
     name: new Uint16Array(0),
     model: new Uint16Array(0),
     statusMessage: new Uint16Array(0),
@@ -170,6 +189,10 @@ export interface DecodedSnapshot {
   readonly outputTokens: Float32Array;
   readonly cachedTokens: Float32Array;
   readonly tpot: Float32Array;
+  readonly figureFlags: Uint8Array;
+  readonly firstText: Float32Array;
+  readonly longestGap: Float32Array;
+  readonly stalls: Float32Array;
 }
 
 type ColumnType =
@@ -305,5 +328,9 @@ export function decodeSnapshot(snapshot: TraceSnapshot): DecodedSnapshot {
     outputTokens: column(columns, 'outputTokens', Float32Array, count),
     cachedTokens: column(columns, 'cachedTokens', Float32Array, count),
     tpot: column(columns, 'tpot', Float32Array, count),
+    figureFlags: column(columns, 'figureFlags', Uint8Array, count),
+    firstText: column(columns, 'firstText', Float32Array, count),
+    longestGap: column(columns, 'longestGap', Float32Array, count),
+    stalls: column(columns, 'stalls', Float32Array, count),
   };
 }

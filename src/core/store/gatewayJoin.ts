@@ -1,0 +1,57 @@
+/**
+ * Which app model call a gateway call made without `traceparent` belongs to. Such a call arrives as a trace of its
+ * own (one gateway span, no parent); it joins an app's LLM span only when exactly one stored app model call contains
+ * it in time and asked for the same model, and that call shows no gateway span yet. Otherwise it stays a trace of
+ * its own: a guess between two concurrent calls would show one call's figures on the other.
+ *
+ * The gateway and the app run on the same machine and stamp spans from the same clock, so containment is checked
+ * exactly, in nanoseconds.
+ */
+import type { AiSpanInfo } from '../semantics/types';
+import type { StoredSpan } from './storedSpan';
+import type { StoredTrace } from './storedTrace';
+
+/**
+ * The same request model. OpenInference writes the model it was answered by, when known, under the key the
+ * extractor reads as the request model, so the gateway's response model matches as well.
+ */
+function sameModel(call: AiSpanInfo, gateway: AiSpanInfo): boolean {
+  const model = call.requestModel;
+  return model !== undefined && (model === gateway.requestModel || model === gateway.responseModel);
+}
+
+/** Whether the app model call `call` could be the call `gateway` recorded: it contains it and names its model. */
+export function couldBeSameCall(call: StoredSpan, gateway: StoredSpan): boolean {
+  return (
+    call.span.startTimeUnixNano <= gateway.span.startTimeUnixNano &&
+    gateway.span.endTimeUnixNano <= call.span.endTimeUnixNano &&
+    sameModel(call.own, gateway.own)
+  );
+}
+
+export interface JoinTarget {
+  readonly trace: StoredTrace;
+  readonly call: StoredSpan;
+}
+
+/**
+ * The app model call `gateway` joins: the only one in `traces` that could be its call, when that one shows no
+ * gateway span yet; undefined when none or several could be. `traces` are committed (their summaries' time ranges
+ * and gateway links are current).
+ */
+export function joinTarget(gateway: StoredSpan, traces: Iterable<StoredTrace>): JoinTarget | undefined {
+  const start = gateway.span.startTimeUnixNano;
+  const end = gateway.span.endTimeUnixNano;
+  let found: JoinTarget | undefined;
+  for (const trace of traces) {
+    const summary = trace.summary;
+    // Every span of a trace lies within its summary's range: most traces are ruled out without a look at their spans.
+    if (trace.appModelCalls.size === 0 || summary.startTimeUnixNano > start || summary.endTimeUnixNano < end) continue;
+    for (const call of trace.appModelCalls) {
+      if (!couldBeSameCall(call, gateway)) continue;
+      if (found !== undefined) return undefined;
+      found = { trace, call };
+    }
+  }
+  return found !== undefined && !found.trace.showsGateway(found.call) ? found : undefined;
+}
