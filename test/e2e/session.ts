@@ -42,6 +42,7 @@ export class VsCodeSession {
   readonly notifications: Notifications;
   readonly editors: Editors;
   readonly codeLens: CodeLenses;
+  readonly terminals: Terminals;
 
   private constructor(
     readonly name: string,

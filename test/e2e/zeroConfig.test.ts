@@ -48,23 +48,6 @@ function scriptOutput(vscode: VsCodeSession, file: string): Promise<Record<strin
   );
 }
 
-/** Opens a new integrated terminal and types `command` into it once it has the keyboard focus. */
-async function runInNewTerminal(vscode: VsCodeSession, command: string): Promise<void> {
-  await vscode.palette.runLabel('Terminal: Create New Terminal');
-  await vscode.page.waitForFunction(
-    () =>
-      (
-        globalThis as unknown as {
-          document: { activeElement: { classList: { contains(name: string): boolean } } | null };
-        }
-      ).document.activeElement?.classList.contains('xterm-helper-textarea') === true,
-    undefined,
-    { timeout: UI_TIMEOUT_MS },
-  );
-  // Shell start-up may still be under way: what is typed waits in the terminal's input until the prompt reads it.
-  await vscode.page.keyboard.type(`${command}\n`);
-}
-
 /** Writes the export script and a launch configuration that runs it into the session's workspace. */
 async function prepareWorkspace(vscode: VsCodeSession): Promise<void> {
   await writeFile(join(vscode.workspaceFolder, SCRIPT), exportScript());
@@ -109,7 +92,7 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     await vscode.tree.open();
     const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /Programs you start in a new VS Code terminal send their traces here with no setting/);
-    await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
+    await vscode.terminals.runInNew(`node ${SCRIPT} "zero-config terminal run" terminal-env.json`);
 
     const seen = await scriptOutput(vscode, 'terminal-env.json');
     assert.equal(seen.exported, true, JSON.stringify(seen));
@@ -172,7 +155,7 @@ describe('zero-config capture', { timeout: 10 * 60_000 }, () => {
     await input.press('Enter');
     await vscode.workbench.waitForStatusBar(new RegExp(`127\\.0\\.0\\.1:${newPort}$`));
 
-    await runInNewTerminal(vscode, `node ${SCRIPT} "zero-config after port change" port-env.json`);
+    await vscode.terminals.runInNew(`node ${SCRIPT} "zero-config after port change" port-env.json`);
     const seen = await scriptOutput(vscode, 'port-env.json');
     assert.equal(seen.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${newPort}`);
     assert.equal(seen.exported, true, JSON.stringify(seen));
@@ -206,7 +189,7 @@ describe('zero-config capture turned off', { timeout: 10 * 60_000 }, () => {
     const welcome = await eventually('the welcome content', () => vscode.tree.welcomeText());
     assert.match(welcome, /No traces yet/);
     assert.doesNotMatch(welcome, /new VS Code terminal/);
-    await runInNewTerminal(vscode, `node ${SCRIPT} "terminal run without injection" terminal-env.json`);
+    await vscode.terminals.runInNew(`node ${SCRIPT} "terminal run without injection" terminal-env.json`);
     assert.equal((await scriptOutput(vscode, 'terminal-env.json')).OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
     await vscode.palette.runLabel('Debug: Start Debugging');
     const seen = await scriptOutput(vscode, 'debug-env.json');
