@@ -11,7 +11,12 @@ import { PROMPT, WEATHER_TOOL, append, offerTools, runScenarios } from './sdk-sc
 
 // No `execute`: the call is reported, not run, so one scenario is one model request.
 const tools = offerTools
-  ? { [WEATHER_TOOL.name]: tool({ description: WEATHER_TOOL.description, inputSchema: jsonSchema(WEATHER_TOOL.parameters) }) }
+  ? {
+      [WEATHER_TOOL.name]: tool({
+        description: WEATHER_TOOL.description,
+        inputSchema: jsonSchema(WEATHER_TOOL.parameters),
+      }),
+    }
   : undefined;
 
 async function stream(out, model) {

@@ -9,24 +9,35 @@ const request = {
   model: 'claude-sonnet-4-5',
   max_tokens: 1024,
   messages: [{ role: 'user', content: PROMPT }],
-  ...(offerTools ? { tools: [{ name: WEATHER_TOOL.name, description: WEATHER_TOOL.description, input_schema: WEATHER_TOOL.parameters }] } : {}),
+  ...(offerTools
+    ? {
+        tools: [
+          { name: WEATHER_TOOL.name, description: WEATHER_TOOL.description, input_schema: WEATHER_TOOL.parameters },
+        ],
+      }
+    : {}),
 };
 
 /** What a whole message says, as the SDK parsed it. */
 function readMessage(out, message) {
   Object.assign(out, { model: message.model, usage: message.usage, finishReason: message.stop_reason });
-  out.text = message.content.filter((block) => block.type === 'text').map((block) => block.text).join('');
+  out.text = message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('');
   const thinking = message.content.filter((block) => block.type === 'thinking');
   if (thinking.length > 0) out.reasoning = thinking.map((block) => block.thinking).join('');
   const calls = message.content.filter((block) => block.type === 'tool_use');
-  if (calls.length > 0) out.toolCalls = calls.map(({ id, name, input }) => ({ id, name, arguments: JSON.stringify(input) }));
+  if (calls.length > 0)
+    out.toolCalls = calls.map(({ id, name, input }) => ({ id, name, arguments: JSON.stringify(input) }));
 }
 
 await runScenarios({
   'messages-stream': async (out) => {
     const stream = client.messages.stream(request);
     for await (const event of stream) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') append(out, 'streamedText', event.delta.text);
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+        append(out, 'streamedText', event.delta.text);
     }
     readMessage(out, await stream.finalMessage());
   },

@@ -41,6 +41,11 @@ await runScenarios({
   generate: async (out) => readLine(out, await client.generate(generateRequest)),
   embed: async (out) => {
     const result = await client.embed({ model: 'nomic-embed-text', input: ['Paris', 'Lyon'] });
-    Object.assign(out, { model: result.model, usage: { prompt_eval_count: result.prompt_eval_count }, count: result.embeddings.length, dimensions: result.embeddings[0].length });
+    Object.assign(out, {
+      model: result.model,
+      usage: { prompt_eval_count: result.prompt_eval_count },
+      count: result.embeddings.length,
+      dimensions: result.embeddings[0].length,
+    });
   },
 });

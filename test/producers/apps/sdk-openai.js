@@ -43,7 +43,8 @@ function readResponse(out, response) {
   const messages = response.output.filter((item) => item.type === 'message');
   out.text = messages.flatMap((item) => item.content.map((part) => part.text ?? '')).join('');
   const calls = response.output.filter((item) => item.type === 'function_call');
-  if (calls.length > 0) out.toolCalls = calls.map(({ call_id, name, arguments: args }) => ({ id: call_id, name, arguments: args }));
+  if (calls.length > 0)
+    out.toolCalls = calls.map(({ call_id, name, arguments: args }) => ({ id: call_id, name, arguments: args }));
   const reasoning = response.output.filter((item) => item.type === 'reasoning');
   if (reasoning.length > 0) out.reasoning = reasoning.flatMap((item) => item.summary.map((part) => part.text)).join('');
 }
@@ -56,7 +57,12 @@ await runScenarios({
     const { message, finish_reason } = completion.choices[0];
     Object.assign(out, { model: completion.model, usage: completion.usage, text: message.content ?? undefined });
     if (message.reasoning_content) out.reasoning = message.reasoning_content;
-    if (message.tool_calls) out.toolCalls = message.tool_calls.map(({ id, function: { name, arguments: args } }) => ({ id, name, arguments: args }));
+    if (message.tool_calls)
+      out.toolCalls = message.tool_calls.map(({ id, function: { name, arguments: args } }) => ({
+        id,
+        name,
+        arguments: args,
+      }));
     out.finishReason = finish_reason;
   },
   'responses-stream': async (out) => {
@@ -72,6 +78,11 @@ await runScenarios({
   },
   embeddings: async (out) => {
     const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['Paris', 'Lyon'] });
-    Object.assign(out, { model: result.model, usage: result.usage, count: result.data.length, dimensions: result.data[0].embedding.length });
+    Object.assign(out, {
+      model: result.model,
+      usage: result.usage,
+      count: result.data.length,
+      dimensions: result.data[0].embedding.length,
+    });
   },
 });

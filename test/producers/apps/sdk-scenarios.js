@@ -26,7 +26,11 @@ export async function runScenarios(scenarios) {
     try {
       await run(out);
     } catch (error) {
-      out.error = { name: error?.constructor?.name ?? 'Error', status: statusOf(error), message: String(error?.message) };
+      out.error = {
+        name: error?.constructor?.name ?? 'Error',
+        status: statusOf(error),
+        message: String(error?.message),
+      };
     }
     results[name] = out;
   }

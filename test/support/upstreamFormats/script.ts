@@ -138,21 +138,21 @@ export class Reply {
     });
   }
 
-  /** A whole (non-streamed) answer, after the first-chunk delay. */
+  /** A whole (non-streamed) answer, after the first-chunk delay; cut halfway when the script says die. */
   async answer(body: unknown, headers: Record<string, string> = {}): Promise<void> {
     await sleep(this.script.firstChunkDelayMs);
-    if (!this.clientClosed) await this.json(200, body, headers);
+    if (this.clientClosed) return;
+    if (this.script.dieAfterChunks === undefined) return this.json(200, body, headers);
+    const text = JSON.stringify(body);
+    this.head(200, { 'content-type': 'application/json', ...headers });
+    this.write(text.slice(0, text.length >> 1));
+    await this.die();
   }
 
-  /** A JSON body at once (errors, and `answer` after its delay); cut halfway when the script says die. */
-  json(status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> | void {
-    const text = JSON.stringify(body);
+  /** A JSON body at once: errors, and `answer` after its delay. */
+  json(status: number, body: unknown, headers: Record<string, string> = {}): void {
     this.head(status, { 'content-type': 'application/json', ...headers });
-    if (this.script.dieAfterChunks !== undefined && status < 400) {
-      this.write(text.slice(0, text.length >> 1));
-      return this.die();
-    }
-    this.write(text);
+    this.write(JSON.stringify(body));
     this.finish();
   }
 
