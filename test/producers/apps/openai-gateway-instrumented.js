@@ -5,6 +5,8 @@
 // OPENAI_API_KEY. One streamed chat completion (usage asked for) under a root span `scenario gateway`; prints
 // `{ traceId, text, usage }`, traceId being the root span's.
 import { createRequire } from 'node:module';
+import { propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { append } from './sdk-scenarios.js';
@@ -14,6 +16,8 @@ const { tracer, shutdown } = startTracing('openai-gateway-instrumented', [
   new OpenAIInstrumentation(),
   new UndiciInstrumentation(),
 ]);
+// What the Node SDK sets by default: without a propagator the undici instrumentation makes spans but sends no header.
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 // Required only now: the instrumentation patches the CommonJS module when it is loaded.
 const { default: OpenAI } = createRequire(import.meta.url)('openai');
 const client = new OpenAI({ maxRetries: 0 });
