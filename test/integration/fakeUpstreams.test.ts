@@ -111,6 +111,8 @@ describe('stream timing', () => {
       }
       if (stream.prelude) assert.ok(reads[0]!.at < DELAY_MS / 2, `the opening frames came at ${reads[0]!.at} ms`);
       else assert.ok(reads[0]!.at >= DELAY_MS, 'nothing comes before the first content');
+      // One write for the opening frames, one per content chunk.
+      assert.equal(fake.requests.at(-1)!.responseChunks.length, (stream.prelude ? 1 : 0) + pieces.length);
     });
   }
 });

@@ -141,6 +141,7 @@ export class FakeUpstreams {
       return;
     }
     const [id, provider] = match as [FakeProviderId, Provider];
+    const responseChunks: Buffer[] = [];
     const record: RecordedRequest = {
       provider: id,
       method: request.method ?? 'GET',
@@ -151,7 +152,11 @@ export class FakeUpstreams {
       body: parseJson(bodyText),
       receivedAtMs: performance.timeOrigin + performance.now(),
       status: 0,
-      responseBody: Buffer.alloc(0),
+      responseChunks,
+      // Joined only when read: a long stream would otherwise be copied once per chunk.
+      get responseBody() {
+        return Buffer.concat(responseChunks);
+      },
       outcome: 'pending',
     };
     this.requests.push(record);

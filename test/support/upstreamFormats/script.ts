@@ -87,8 +87,10 @@ export interface RecordedRequest {
   receivedAtMs: number;
   /** 0 until the answer's headers are written. */
   status: number;
-  /** Every byte written in the answer's body so far. */
-  responseBody: Buffer;
+  /** The answer's body as written so far, one buffer per write (a chunk of a stream goes out in one write). */
+  readonly responseChunks: Buffer[];
+  /** The chunks joined. */
+  readonly responseBody: Buffer;
   outcome: FakeOutcome;
 }
 
@@ -180,7 +182,7 @@ export class Reply {
 
   private write(text: string): void {
     const bytes = Buffer.from(text, 'utf8');
-    this.record.responseBody = Buffer.concat([this.record.responseBody, bytes]);
+    this.record.responseChunks.push(bytes);
     this.lastWrite = new Promise((resolve) => this.response.write(bytes, () => resolve()));
   }
 
