@@ -100,6 +100,16 @@ export async function runProducer(options: ProducerRunOptions): Promise<Producer
   }
 }
 
+/**
+ * Runs an app under Node 22 with only `env` (and PATH, HOME), with no receiver or model server of its own: for apps
+ * pointed at servers the test started (the fake upstreams, the gateway). Resolves with the app's last stdout line
+ * parsed as JSON.
+ */
+export async function runAppOutput(app: string, env: Record<string, string>): Promise<unknown> {
+  const { stdout } = await runApp({ app, scenario: env.PRODUCER_SCENARIO }, env);
+  return lastJsonLine(stdout);
+}
+
 async function runApp(
   options: ProducerRunOptions,
   env: Record<string, string>,
