@@ -1,6 +1,7 @@
 /** How spans and traces are named to the user: one-line descriptions (Traces view, pickers, CLI) and file titles. */
 import { streamFiguresText, type SourcedFigure } from '../shared/figures';
-import { formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import { ESTIMATE_MARK, formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import { hasEstimatedTokens } from '../shared/tokens';
 import type { AiSpanInfo } from './semantics/types';
 import type { TraceSummary } from './store/types';
 
@@ -36,6 +37,7 @@ export function describeStream(ai: AiSpanInfo): string | undefined {
 /**
  * Where a trace is described, each with the figures it needs:
  * - `row`, a Traces view row: `travel-planner · 4.86 s · 2.8k tok · 1 error` (service, duration, tokens, errors);
+ *   tokens read `≈2.8k tok` when the gateway counted some of them;
  * - `pick`, a trace picker: `travel-planner · 4.86 s · 12 spans · 1 error`, the span count telling runs apart;
  * - `report`, the CLI's text summary: `service travel-planner · 4.86 s · 12 spans · 1.3k→61 tok · 1 error`, the
  *   service named as such and tokens in→out, for a reader without the view's columns.
@@ -48,9 +50,12 @@ export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyl
   parts.push(formatDuration(summary.durationMs));
   if (style !== 'row') parts.push(plural(summary.spanCount, 'span'));
   const { inputTokens, outputTokens } = summary.tokens;
-  if (style === 'row' && inputTokens + outputTokens > 0) parts.push(`${formatTokens(inputTokens + outputTokens)} tok`);
+  const estimated = hasEstimatedTokens(summary.byModel);
+  if (style === 'row' && inputTokens + outputTokens > 0) {
+    parts.push(`${estimated ? ESTIMATE_MARK : ''}${formatTokens(inputTokens + outputTokens)} tok`);
+  }
   if (style === 'report') {
-    const flow = formatTokenFlow(inputTokens || undefined, outputTokens || undefined);
+    const flow = formatTokenFlow(inputTokens || undefined, outputTokens || undefined, estimated);
     if (flow) parts.push(flow);
   }
   if (summary.errorCount > 0) parts.push(plural(summary.errorCount, 'error'));

@@ -12,6 +12,7 @@ import type { LogStore } from './store/logStore';
 import type { TraceStore } from './store/traceStore';
 import type { SpanNode, TraceRecord } from './store/types';
 import { extractTranscript } from './transcript';
+import type { FigureSource } from '../shared/figures';
 
 export interface SpanSummaryJson {
   traceId: string;
@@ -29,9 +30,13 @@ export interface SpanSummaryJson {
   outputTokens: number | null;
   cachedTokens: number | null;
   reasoningTokens: number | null;
+  /** The tokens were counted by the gateway from the text, not reported by the provider. */
+  tokensEstimated: boolean;
   streaming: boolean | null;
   ttftMs: number | null;
   tpotMs: number | null;
+  /** Who measured each figure: the app's own instrumentation (`span`) or the AI gateway; null without the figure. */
+  sources: { ttft: FigureSource | null; tpot: FigureSource | null; tokens: FigureSource | null };
   toolName: string | null;
   /** Null when the span names no code location at all. */
   code: { file: string | null; line: number | null; function: string | null } | null;
@@ -117,9 +122,11 @@ function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanSummaryJ
     outputTokens: ai.outputTokens ?? null,
     cachedTokens: ai.cachedTokens ?? null,
     reasoningTokens: ai.reasoningTokens ?? null,
+    tokensEstimated: ai.tokensEstimated === true,
     streaming: ai.streaming ?? null,
     ttftMs: ai.ttftMs ?? null,
     tpotMs: ai.tpotMs ?? null,
+    sources: { ttft: ai.ttftSource ?? null, tpot: ai.tpotSource ?? null, tokens: ai.tokensSource ?? null },
     toolName: ai.toolName ?? null,
     code: ai.code
       ? { file: ai.code.file ?? null, line: ai.code.line ?? null, function: ai.code.function ?? null }

@@ -11,4 +11,11 @@ export interface TokenTotals {
 export interface ModelTotals extends TokenTotals {
   model: string;
   calls: number;
+  /** Calls whose tokens the gateway counted from the text (a stream without usage): the totals are then estimates. */
+  estimatedCalls: number;
+}
+
+/** True when some of these totals were counted by the gateway rather than reported: they read `≈`. */
+export function hasEstimatedTokens(byModel: readonly ModelTotals[]): boolean {
+  return byModel.some((totals) => totals.estimatedCalls > 0);
 }

@@ -30,6 +30,11 @@ export interface LaunchOptions {
   name: string;
   /** Extra user settings, merged over the defaults below. */
   settings?: Record<string, unknown>;
+  /**
+   * Machine settings (code-server's remote settings): where settings of `machine` scope, such as the gateway's
+   * upstreams, take effect; VS Code ignores them in user settings in a remote window.
+   */
+  machineSettings?: Record<string, unknown>;
   /** The receiver port to configure; a free one by default. */
   receiverPort?: number;
   /** The OTLP/gRPC port to configure; a free one by default. */
@@ -82,6 +87,10 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
       ...options.settings,
     };
     await writeFile(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    if (options.machineSettings) {
+      await mkdir(join(userData, 'Machine'), { recursive: true });
+      await writeFile(join(userData, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+    }
     await writeFile(join(root, 'config.yaml'), '');
 
     // About 4 s per session; a shared installed copy would save little and could be changed by a running server.

@@ -21,6 +21,7 @@ import { Editors } from './pages/editor';
 import { FlameGraph } from './pages/flameGraph';
 import { Notifications } from './pages/notifications';
 import { Palette } from './pages/palette';
+import { Terminals } from './pages/terminal';
 import { TracesView } from './pages/tree';
 import { Workbench } from './pages/workbench';
 
@@ -59,6 +60,7 @@ export class VsCodeSession {
     this.notifications = new Notifications(this.page);
     this.editors = new Editors(this.page, this.workbench, this.palette, this.workspaceFolder);
     this.codeLens = new CodeLenses(this.editors);
+    this.terminals = new Terminals(this.page, this.palette);
   }
 
   static async start(options: LaunchOptions): Promise<VsCodeSession> {

@@ -43,6 +43,8 @@ export interface ProducerRunOptions {
   scenario?: string;
   model?: FakeModelServerOptions;
   env?: Record<string, string>;
+  /** The store the received spans go into, when the test shares it (with the AI gateway); a new one otherwise. */
+  store?: TraceStore;
 }
 
 export interface ProducerRun {
@@ -59,7 +61,7 @@ export interface ProducerRun {
 
 /** Starts the fake model server and the receiver, runs the app to its exit, and stops both (waiting for exports). */
 export async function runProducer(options: ProducerRunOptions): Promise<ProducerRun> {
-  const store = new TraceStore({ maxSpans: 1_000_000 });
+  const store = options.store ?? new TraceStore({ maxSpans: 1_000_000 });
   const exports: TraceDecodeResult[] = [];
   const logs: LogRecord[] = [];
   const problems: string[] = [];

@@ -57,6 +57,28 @@ describe('describeTrace', () => {
     );
   });
 
+  test('a call the gateway counted (a stream without usage) makes the totals an estimate, until it is gone', () => {
+    const store = new TraceStore({ maxSpans: 10 });
+    const call = gatewaySpan({
+      trace: 'c'.repeat(32),
+      id: '00000000000000c1',
+      start: 0,
+      end: 900,
+      input: 12,
+      output: 40,
+      attributes: {
+        [GatewayAttributes.inputTokensEstimated]: true,
+        [GatewayAttributes.outputTokensEstimated]: true,
+      },
+    });
+    store.ingest([call]);
+    const summary = store.getTrace(call.traceId)!.summary;
+    assert.equal(summary.byModel[0]?.estimatedCalls, 1);
+    assert.equal(describeTrace(summary, 'row'), 'OpenAI/JS 6.1.0 · 900 ms · ≈52 tok');
+    assert.equal(describeTrace(summary, 'report'), 'service OpenAI/JS 6.1.0 · 900 ms · 1 span · ≈12→40 tok');
+    assert.equal(trace.summary.byModel[0]?.estimatedCalls, 0);
+  });
+
   test('leaves out what the trace does not have', () => {
     const store = new TraceStore({ maxSpans: 10 });
     const span = makeSpan({

@@ -4,7 +4,9 @@ import { SpanKind, StatusCode } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { renderSummaryText, summarizeStore, type SpanSummaryJson } from '../../src/core/summarize';
 import { formatDuration } from '../../src/shared/format';
+import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
 import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
+import { gatewaySpan } from './gatewaySpans';
 
 const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const EARLIER_TRACE = '00f067aa0ba902b7a3ce929d0e0e4736';
@@ -123,9 +125,11 @@ describe('summarizeStore', () => {
         'outputTokens',
         'cachedTokens',
         'reasoningTokens',
+        'tokensEstimated',
         'streaming',
         'ttftMs',
         'tpotMs',
+        'sources',
         'toolName',
         'code',
         'logCount',
@@ -172,6 +176,33 @@ describe('summarizeStore', () => {
     }
     assert.equal(agent.code, null);
     assert.deepEqual(tool.code, { file: 'src/tools/weather.ts', line: null, function: 'getWeather' });
+  });
+
+  test('figures the gateway measured name their source; tokens it counted are marked as estimated', () => {
+    const store = new TraceStore({ maxSpans: 100 });
+    const trace = 'a'.repeat(32);
+    const app = makeSpan({
+      traceId: trace,
+      spanId: '00000000000000a1',
+      name: 'chat gpt-4o',
+      kind: SpanKind.Client,
+      durationMs: 2000,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+    });
+    const counted = gatewaySpan({
+      trace,
+      id: '00000000000000b2',
+      parent: app.spanId,
+      start: 10,
+      end: 1900,
+      attributes: { [GatewayAttributes.outputTokensEstimated]: true },
+    });
+    store.ingest([app, counted]);
+    const [appSummary, gatewaySummary] = summarizeStore(store).traces[0]!.spans;
+    assert.deepEqual(appSummary!.sources, { ttft: 'gateway', tpot: 'gateway', tokens: 'gateway' });
+    assert.equal(appSummary!.ttftMs, 420);
+    assert.equal(appSummary!.tokensEstimated, true);
+    assert.equal(gatewaySummary!.tokensEstimated, true);
   });
 
   test('an empty store has no traces; the metric data points read are passed through', () => {

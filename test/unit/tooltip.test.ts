@@ -171,7 +171,15 @@ describe('traceTooltipMarkdown', () => {
       errorCount: 2,
       tokens: { inputTokens: 2704, outputTokens: 157, cachedTokens: 2304, reasoningTokens: 0 },
       byModel: [
-        { model: 'gpt-4o', calls: 2, inputTokens: 2680, outputTokens: 157, cachedTokens: 2304, reasoningTokens: 0 },
+        {
+          model: 'gpt-4o',
+          calls: 2,
+          inputTokens: 2680,
+          outputTokens: 157,
+          cachedTokens: 2304,
+          reasoningTokens: 0,
+          estimatedCalls: 0,
+        },
         {
           model: 'text-embedding-3-small',
           calls: 1,
@@ -179,6 +187,7 @@ describe('traceTooltipMarkdown', () => {
           outputTokens: 0,
           cachedTokens: 0,
           reasoningTokens: 0,
+          estimatedCalls: 0,
         },
       ],
       callCounts: { llm: 2, embedding: 1, agent: 1, tool: 2, mcp: 2, retriever: 1, chain: 0, other: 0 },

@@ -144,7 +144,15 @@ describe('TraceStore duplicates', () => {
     assert.equal(trace.summary.callCounts.llm, 1);
     assert.deepEqual(trace.summary.tokens, { inputTokens: 120, outputTokens: 5, cachedTokens: 0, reasoningTokens: 0 });
     assert.deepEqual(trace.summary.byModel, [
-      { model: 'gpt-4o', calls: 1, inputTokens: 120, outputTokens: 5, cachedTokens: 0, reasoningTokens: 0 },
+      {
+        model: 'gpt-4o',
+        calls: 1,
+        inputTokens: 120,
+        outputTokens: 5,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+        estimatedCalls: 0,
+      },
     ]);
     assert.equal(trace.getSpan('chat1')!.ai.inputTokens, 120, 'the latest copy wins');
     assert.equal(dumpTree(trace), AGENT_TREE);

@@ -1,8 +1,12 @@
-/** The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. */
+/**
+ * The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. Totals that
+ * include tokens the gateway counted itself read `≈`.
+ */
 import { AI_KINDS, AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import type { TraceHeader, TraceSnapshot } from '../../src/shared/flame/snapshot';
-import { formatDuration, formatTokens, plural } from '../../src/shared/format';
+import { ESTIMATE_MARK, formatDuration, formatTokens, plural } from '../../src/shared/format';
+import { hasEstimatedTokens } from '../../src/shared/tokens';
 import { codicon, element } from '../dom';
 
 function figure(icon: string, text: string, className = 'figure'): HTMLElement {
@@ -34,7 +38,9 @@ export function renderHeader(header: TraceHeader): HTMLElement {
   const { inputTokens, outputTokens, cachedTokens } = header.tokens;
   if (inputTokens + outputTokens > 0) {
     const cached = cachedTokens > 0 ? ` (${formatTokens(cachedTokens)} cached)` : '';
-    figures.append(figure('symbol-numeric', `${formatTokens(inputTokens)}→${formatTokens(outputTokens)} tok${cached}`));
+    const mark = hasEstimatedTokens(header.byModel) ? ESTIMATE_MARK : '';
+    const flow = `${mark}${formatTokens(inputTokens)}→${formatTokens(outputTokens)} tok${cached}`;
+    figures.append(figure('symbol-numeric', flow));
   }
   root.append(title, figures);
   if (header.byModel.length > 0) {
@@ -42,7 +48,9 @@ export function renderHeader(header: TraceHeader): HTMLElement {
     for (const totals of header.byModel) {
       const item = element('span', 'model-totals');
       const recorded = totals.inputTokens + totals.outputTokens > 0;
-      const tokens = recorded ? ` · ${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok` : '';
+      const mark = totals.estimatedCalls > 0 ? ESTIMATE_MARK : '';
+      const flow = `${mark}${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok`;
+      const tokens = recorded ? ` · ${flow}` : '';
       item.append(
         element('span', 'model-name', totals.model),
         document.createTextNode(` ${plural(totals.calls, 'call')}${tokens}`),

@@ -156,7 +156,7 @@ export class AiGateway {
     if (!(PROVIDER_IDS as readonly string[]).includes(base)) return undefined;
     const id = base as ProviderId;
     const provider = PROVIDERS[id];
-    const path = slash < 0 ? '' : pathname.slice(slash);
+    const path = provider.upstreamPath(slash < 0 ? '' : pathname.slice(slash));
     const upstreamBase = (this.options.upstreams[id] ?? provider.defaultUpstream).replace(/\/+$/, '');
     const upstream = new URL(upstreamBase + path + (query === undefined ? '' : `?${query}`));
     return { provider, path, upstream };

@@ -67,11 +67,14 @@ export class CallMeter implements ResponseSink {
     this.chunkAtMs = startMs;
   }
 
-  /** A body chunk arrived at `atMs`: counts it and measures the wait since the previous one. */
+  /**
+   * A body chunk arrived at `atMs`: counts it and, once the answer has begun (the wait for the first content is TTFT,
+   * not a stall), measures the wait since the previous chunk.
+   */
   chunk(atMs: number): void {
     this.chunkAtMs = atMs;
     this.chunks++;
-    if (this.lastChunkAtMs !== undefined) {
+    if (this.firstContentMs !== undefined && this.lastChunkAtMs !== undefined) {
       const gap = atMs - this.lastChunkAtMs;
       if (gap > this.longestGapMs) this.longestGapMs = gap;
       if (gap > STALL_THRESHOLD_MS) this.stalls++;

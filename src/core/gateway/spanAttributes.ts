@@ -13,11 +13,11 @@ export const GatewayAttributes = {
   timeToFirstText: 'ai_trace_lens.gateway.time_to_first_text',
   /** (last content event − first content event) / (output tokens − 1). */
   timePerOutputToken: 'ai_trace_lens.gateway.time_per_output_token',
-  /** The longest wait between two chunks of the response. */
+  /** The longest wait between two chunks of the response once its first content came. */
   longestChunkGap: 'ai_trace_lens.gateway.longest_chunk_gap',
   /** How many waits between chunks lasted over a second. */
   stalls: 'ai_trace_lens.gateway.stalls',
-  /** Chunks (SSE events or NDJSON lines) the response carried. */
+  /** Chunks of the response body as they arrived from the upstream. */
   chunks: 'ai_trace_lens.gateway.chunks',
   /** True when `gen_ai.usage.input_tokens` was counted by a tokenizer, not reported by the provider. */
   inputTokensEstimated: 'ai_trace_lens.gateway.input_tokens_estimated',

@@ -97,6 +97,12 @@ export interface ProviderWire {
   /** The upstream used unless a setting or environment variable names another. */
   readonly defaultUpstream: string;
   /**
+   * The upstream path for what followed the base path: the path itself, unless clients of one base-URL variable
+   * disagree on what it holds (the AI SDK's Anthropic provider takes `ANTHROPIC_BASE_URL` to end in `/v1`, Anthropic's
+   * own SDK does not). `parseRequest` reads the path this returns.
+   */
+  upstreamPath(path: string): string;
+  /**
    * The call a request makes: `path` is what follows the base path (`/chat/completions`), `body` the parsed JSON
    * body (undefined when there is none or it is not JSON). Undefined for anything that is not a model call (model
    * lists, files, batches): those pass through unrecorded.

@@ -279,7 +279,15 @@ export class StoredTrace implements TraceRecord {
     const model = ai.responseModel ?? ai.requestModel ?? 'unknown';
     let totals = this.models.get(model);
     if (totals === undefined) {
-      totals = { model, calls: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+      totals = {
+        model,
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+        estimatedCalls: 0,
+      };
       this.models.set(model, totals);
     }
     totals.calls += sign;
@@ -287,6 +295,7 @@ export class StoredTrace implements TraceRecord {
     totals.outputTokens += output;
     totals.cachedTokens += cached;
     totals.reasoningTokens += reasoning;
+    if (ai.tokensEstimated === true) totals.estimatedCalls += sign;
     if (totals.calls === 0) this.models.delete(model);
     this.modelsChanged = true;
   }

@@ -97,6 +97,43 @@ export class FlameGraph {
     throw new Error(`No bar "${spanName}" at ${xFraction} of the chart's width (bars seen: ${JSON.stringify(seen)})`);
   }
 
+  /**
+   * What the chart draws while `action` runs (hovering redraws it): the text of each label, and how many TTFT notches
+   * (the 2 × 4 px marks at a bar's top and bottom edges). Canvas pixels hold no text, so the drawing calls are watched.
+   */
+  async drawnWhile(action: () => Promise<unknown>): Promise<{ labels: string[]; ttftNotches: number }> {
+    await this.frame.evaluate(() => {
+      const proto = CanvasRenderingContext2D.prototype;
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with their own `this` below.
+      const { fillText, fillRect } = proto;
+      const drawn = { labels: [] as string[], ttftNotches: 0 };
+      proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+        drawn.labels.push(text);
+        fillText.call(this, text, x, y);
+      };
+      proto.fillRect = function (this: CanvasRenderingContext2D, x: number, y: number, w: number, h: number) {
+        if (w === 2 && h === 4) drawn.ttftNotches++;
+        fillRect.call(this, x, y, w, h);
+      };
+      // No named helpers in here: tsx would wrap them in a `__name` call the page does not have.
+      Object.assign(globalThis, { atlDrawn: { drawn, restore: { fillText, fillRect } } });
+    });
+    try {
+      await action();
+    } finally {
+      await this.frame.evaluate(() =>
+        Object.assign(
+          CanvasRenderingContext2D.prototype,
+          (globalThis as unknown as { atlDrawn: { restore: object } }).atlDrawn.restore,
+        ),
+      );
+    }
+    return this.frame.evaluate(
+      () =>
+        (globalThis as unknown as { atlDrawn: { drawn: { labels: string[]; ttftNotches: number } } }).atlDrawn.drawn,
+    );
+  }
+
   /** Clicks the bar `hoverBar` found, which selects its span. */
   async click(bar: FlameBar): Promise<void> {
     await this.canvas.click({ position: { x: bar.x, y: bar.y } });

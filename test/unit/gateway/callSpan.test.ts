@@ -138,6 +138,19 @@ test('with content recording off, no prompt or answer reaches the span; the figu
   assert.equal(attributes.get('gen_ai.response.time_to_first_chunk'), 0.4);
 });
 
+test('the wait before the first content is TTFT, not a gap between chunks', () => {
+  const meter = new CallMeter(START_MS);
+  meter.chunk(START_MS + 5); // the role-only chunk, sent with the headers
+  meter.chunk(START_MS + 1800);
+  meter.text('Paris');
+  meter.chunk(START_MS + 1820);
+  meter.text('.');
+  const attributes = callSpan(record(meter)).attributes;
+  assert.equal(attributes.get('gen_ai.response.time_to_first_chunk'), 1.8);
+  assert.equal(attributes.get(GatewayAttributes.longestChunkGap), 0.02);
+  assert.equal(attributes.get(GatewayAttributes.stalls), 0);
+});
+
 test('a call that is not streamed has no stream timings', () => {
   const meter = new CallMeter(START_MS);
   meter.chunk(START_MS + 800);

@@ -258,6 +258,8 @@ export const anthropic: ProviderWire = {
   id: 'anthropic',
   providerName: 'anthropic',
   defaultUpstream: 'https://api.anthropic.com',
+  // Every Anthropic API path starts with /v1: one without it came from a client whose base URL included it.
+  upstreamPath: (path) => (path === '/v1' || path.startsWith('/v1/') ? path : `/v1${path}`),
   parseRequest,
   responseReader(_call, status, mediaType, sink) {
     if (!isSuccess(status)) return errorBodyReader(status, sink, readError);

@@ -235,6 +235,7 @@ export const gemini: ProviderWire = {
   id: 'gemini',
   providerName: 'gcp.gemini',
   defaultUpstream: 'https://generativelanguage.googleapis.com',
+  upstreamPath: (path) => path,
   parseRequest,
   responseReader(call, status, mediaType, sink) {
     if (!isSuccess(status)) return errorBodyReader(status, sink, readError);

@@ -147,6 +147,7 @@ export const ollama: ProviderWire = {
   id: 'ollama',
   providerName: 'ollama',
   defaultUpstream: 'http://127.0.0.1:11434',
+  upstreamPath: (path) => path,
   parseRequest,
   responseReader(call, status, mediaType, sink) {
     if (!isSuccess(status)) return errorBodyReader(status, sink, errorReader(status));

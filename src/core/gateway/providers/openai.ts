@@ -231,6 +231,7 @@ export const openai: ProviderWire = {
   id: 'openai',
   providerName: 'openai',
   defaultUpstream: 'https://api.openai.com/v1',
+  upstreamPath: (path) => path,
   parseRequest,
   responseReader(_call, status, mediaType, sink) {
     if (!isSuccess(status)) return errorBodyReader(status, sink, readOpenAiError);
