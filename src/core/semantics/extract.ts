@@ -171,13 +171,17 @@ export function toolCallOf(attributes: AttributeMap): {
 
 const MCP_TOOL_CALL = 'tools/call ';
 
+// Bound once: called for every span (an imported binding is a property read under CommonJS).
+const fromGateway = isGatewaySpan;
+const figuresOf = gatewayFiguresOf;
+
 export function extractAiFields(span: Span, { kind, convention }: Classification): AiSpanInfo {
   const attributes = span.attributes;
   const outputTokens = readFirst(attributes, OUTPUT_TOKEN_KEYS, readNonNegative);
   // Also when another convention classified the span: OpenInference's AI SDK processor keeps the `ai.*` attributes.
   const operationId = vercelOperationId(span);
   let streaming = streamingOf(attributes, operationId);
-  const gateway = gatewayFiguresOf(span);
+  const gateway = fromGateway(span) ? figuresOf(span) : undefined;
   let ttftMs: number | undefined;
   let tpotMs: number | undefined;
   if (kind === 'llm' && streaming !== false) {
@@ -186,11 +190,11 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
       streaming = true;
       ttftMs = firstToken.ttftMs;
       // The gateway timed the first and last content events; the span's end also holds the response's tail.
-      tpotMs = gateway.tpotMs ?? timePerOutputToken(firstToken.decodeMs, outputTokens);
+      tpotMs = gateway?.tpotMs ?? timePerOutputToken(firstToken.decodeMs, outputTokens);
     }
   }
   const inputTokens = readFirst(attributes, INPUT_TOKEN_KEYS, readNonNegative);
-  const source = isGatewaySpan(span) ? 'gateway' : 'span';
+  const source = gateway === undefined ? 'span' : 'gateway';
   const traceloopKind = readString(attributes, 'traceloop.span.kind');
   return {
     kind,
@@ -208,10 +212,10 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     ttftSource: ttftMs === undefined ? undefined : source,
     tpotSource: tpotMs === undefined ? undefined : source,
     tokensSource: inputTokens === undefined && outputTokens === undefined ? undefined : source,
-    tokensEstimated: gateway.tokensEstimated,
-    firstTextMs: gateway.firstTextMs,
-    longestGapMs: gateway.longestGapMs,
-    stalls: gateway.stalls,
+    tokensEstimated: gateway?.tokensEstimated,
+    firstTextMs: gateway?.firstTextMs,
+    longestGapMs: gateway?.longestGapMs,
+    stalls: gateway?.stalls,
     toolName:
       readFirst(attributes, TOOL_NAME_KEYS, readString) ??
       (traceloopKind === 'tool' ? readString(attributes, 'traceloop.entity.name') : undefined) ??

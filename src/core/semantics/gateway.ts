@@ -22,22 +22,13 @@ export interface GatewayFigures {
   stalls: number | undefined;
 }
 
-const NO_FIGURES: GatewayFigures = {
-  tpotMs: undefined,
-  tokensEstimated: undefined,
-  firstTextMs: undefined,
-  longestGapMs: undefined,
-  stalls: undefined,
-};
-
 function secondsToMs(attributes: AttributeMap, key: string): number | undefined {
   const seconds = readNonNegative(attributes, key);
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
-/** The figures of a gateway span; none for any other span, whose attributes are not looked at. */
+/** The figures a gateway span (`isGatewaySpan`) carries. */
 export function gatewayFiguresOf(span: Span): GatewayFigures {
-  if (!isGatewaySpan(span)) return NO_FIGURES;
   const attributes = span.attributes;
   const input = readBoolean(attributes, GatewayAttributes.inputTokensEstimated);
   const output = readBoolean(attributes, GatewayAttributes.outputTokensEstimated);

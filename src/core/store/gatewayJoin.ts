@@ -46,8 +46,8 @@ export function joinTarget(gateway: StoredSpan, traces: Iterable<StoredTrace>): 
   for (const trace of traces) {
     const summary = trace.summary;
     // Every span of a trace lies within its summary's range: most traces are ruled out without a look at their spans.
-    if (trace.appModelCalls.size === 0 || summary.startTimeUnixNano > start || summary.endTimeUnixNano < end) continue;
-    for (const call of trace.appModelCalls) {
+    if (summary.startTimeUnixNano > start || summary.endTimeUnixNano < end) continue;
+    for (const call of trace.appModelCalls()) {
       if (!couldBeSameCall(call, gateway)) continue;
       if (found !== undefined) return undefined;
       found = { trace, call };

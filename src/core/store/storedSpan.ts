@@ -5,7 +5,7 @@
  */
 import type { AiKind } from '../../shared/aiKinds';
 import type { Span } from '../model';
-import { isGatewaySpan } from '../semantics/gateway';
+import { GATEWAY_SCOPE } from '../gateway/spanAttributes';
 import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode } from './types';
 
@@ -19,6 +19,9 @@ export function appendsInOrder(nodes: readonly StoredSpan[], node: StoredSpan): 
 export function isLlmUsage(kind: AiKind): boolean {
   return kind === 'llm' || kind === 'embedding';
 }
+
+// Bound once: read for every stored span (an imported binding is a property read under CommonJS).
+const GATEWAY = GATEWAY_SCOPE;
 
 export class StoredSpan implements SpanNode {
   parent: StoredSpan | undefined = undefined;
@@ -37,7 +40,7 @@ export class StoredSpan implements SpanNode {
     readonly span: Span,
     readonly own: AiSpanInfo,
   ) {
-    this.gateway = isGatewaySpan(span);
+    this.gateway = span.scope.name === GATEWAY;
     this.ai = own;
   }
 

@@ -44,8 +44,6 @@ export class StoredTrace implements TraceRecord {
   private rescanNeeded = false;
   private modelsChanged = false;
   private committedStart: bigint | undefined;
-  /** The app's own model calls, which a gateway call without `traceparent` may join (gatewayJoin.ts). */
-  readonly appModelCalls = new Set<StoredSpan>();
   private readonly gatewaySpans = new Set<StoredSpan>();
   /** App model calls showing a gateway span's figures, as of the last commit. */
   private hosts = new Set<StoredSpan>();
@@ -100,13 +98,11 @@ export class StoredTrace implements TraceRecord {
       adopted = this.detach(previous);
       this.account(previous, -1);
       this.rescanNeeded = true;
-      this.appModelCalls.delete(previous);
       this.gatewaySpans.delete(previous);
     }
     this.nodes.set(spanId, node);
     this.account(node, 1);
     if (node.gateway) this.gatewaySpans.add(node);
-    else if (node.appModelCall) this.appModelCalls.add(node);
     if (this.gatewaySpans.size > 0) this.gatewaysStale = true;
     this.trackExtremes(node);
 
@@ -163,6 +159,14 @@ export class StoredTrace implements TraceRecord {
     const moved = summary.startTimeUnixNano !== this.committedStart;
     this.committedStart = summary.startTimeUnixNano;
     return moved;
+  }
+
+  /**
+   * The app's own model calls, which a gateway call without `traceparent` may join (gatewayJoin.ts). Looked up when a
+   * join is tried rather than kept up to date: most traces never see a gateway call.
+   */
+  *appModelCalls(): Iterable<StoredSpan> {
+    for (const node of this.nodes.values()) if (node.appModelCall) yield node;
   }
 
   /** The trace's only span when that is a gateway span with no parent: a call made without `traceparent`. */

@@ -72,7 +72,9 @@ export class TraceStore {
     let duplicates = 0;
     const touched = new Set<StoredTrace>();
     let current: StoredTrace | undefined;
+    // App model calls of this ingest that a stored lone gateway call may belong to; none to look for without one.
     const newCalls: StoredSpan[] = [];
+    const joinable = this.loneGatewayCalls.size > 0;
     for (const span of spans) {
       if (current === undefined || current.summary.traceId !== span.traceId) {
         current = this.byId.get(span.traceId);
@@ -87,7 +89,7 @@ export class TraceStore {
       const node = new StoredSpan(span, analyzeSpan(span));
       if (current.add(node)) duplicates++;
       else this.totalSpans++;
-      if (node.appModelCall) newCalls.push(node);
+      if (joinable && node.appModelCall) newCalls.push(node);
     }
     if (touched.size === 0) return { accepted: 0, duplicates: 0 };
 
