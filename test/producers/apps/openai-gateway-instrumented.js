@@ -3,7 +3,8 @@
 // each fetch (the SDK's transport on Node 22) and sends its `traceparent`, so a gateway on the way can nest its span
 // under the app's. Exports to OTEL_EXPORTER_OTLP_ENDPOINT like openai-otel.js; the client reads OPENAI_BASE_URL and
 // OPENAI_API_KEY. One streamed chat completion (usage asked for) under a root span `scenario gateway`; prints
-// `{ traceId, text, usage }`, traceId being the root span's.
+// `{ traceId, text, usage }`, traceId being the root span's. With PRODUCER_SCENARIO=no-propagation the undici
+// instrumentation is left out, so no `traceparent` is sent, as from an app instrumented for its model calls only.
 import { createRequire } from 'node:module';
 import { propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -12,9 +13,10 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { append } from './sdk-scenarios.js';
 import { startTracing } from './openai-tracing.js';
 
+const propagate = process.env.PRODUCER_SCENARIO !== 'no-propagation';
 const { tracer, shutdown } = startTracing('openai-gateway-instrumented', [
   new OpenAIInstrumentation(),
-  new UndiciInstrumentation(),
+  ...(propagate ? [new UndiciInstrumentation()] : []),
 ]);
 // What the Node SDK sets by default: without a propagator the undici instrumentation makes spans but sends no header.
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
