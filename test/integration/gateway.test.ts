@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { AiGateway } from '../../src/core/gateway/gateway';
 import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
@@ -17,7 +18,7 @@ interface Script {
   status: number;
   headers: Record<string, string>;
   /** The answer's chunks, or a function of the request body that makes them. */
-  chunks: string[] | ((body: string) => string[]);
+  chunks: (string | Buffer)[] | ((body: string) => (string | Buffer)[]);
   intervalMs: number;
   /** Destroys the socket after this many chunks. */
   dieAfter?: number;
@@ -91,6 +92,22 @@ function post(port: number, path: string, body: object, headers: Record<string, 
         response.on('data', (data: Buffer) => (text += data.toString()));
         response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
         response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+/** The body bytes of an answer, as they came over the wire. */
+function postRaw(port: number, path: string, body: object, headers: Record<string, string>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (data: Buffer) => chunks.push(data));
+        response.on('end', () => resolve(Buffer.concat(chunks)));
       },
     );
     request.on('error', reject);
@@ -183,6 +200,25 @@ describe('the AI gateway', () => {
       assert.equal(span.attributes.get('error.type'), 'invalid_request_error');
     });
   }
+
+  test('a gzip-compressed stream passes compressed, and is read for the span; zstd is not asked for', async () => {
+    const compressed = gzipSync(STREAM.join(''));
+    // Two pieces, so the tap inflates across chunk boundaries.
+    const half = compressed.length >> 1;
+    upstream.script = {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' },
+      chunks: [compressed.subarray(0, half), compressed.subarray(half)],
+      intervalMs: 10,
+    };
+    const count = spans.length;
+    const through = await postRaw(port, '/openai/chat/completions', CHAT, { 'accept-encoding': 'gzip, zstd' });
+    assert.ok(through.equals(compressed), 'the client gets the compressed bytes');
+    assert.equal(upstream.requests.at(-1)!.headers['accept-encoding'], 'gzip');
+    const span = await lastSpan(count + 1);
+    assert.equal(span.attributes.get('gen_ai.usage.output_tokens'), 4);
+    assert.match(span.attributes.get('gen_ai.output.messages') as string, /The capital is Paris\./);
+  });
 
   test('an upstream that dies mid-stream breaks the client’s stream too, and the span says so', async () => {
     upstream.script = {

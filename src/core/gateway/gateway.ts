@@ -19,7 +19,7 @@ import { callSpan, type CallOutcome, type EstimatedTokens } from './callSpan';
 import { CallMeter } from './meter';
 import type { GatewayOptions } from './options';
 import { PROVIDERS } from './providers';
-import { ResponseTap } from './responseTap';
+import { readableAcceptEncoding, ResponseTap } from './responseTap';
 import { countPromptTokens, countTextTokens } from './tokenCount';
 import { readLimited } from '../readBody';
 import { parseTraceparent } from './traceContext';
@@ -205,6 +205,9 @@ export class AiGateway {
       };
       const headers = endToEndHeaders(request.headers, REQUEST_HEADERS_SET_HERE);
       headers['content-length'] = body.length;
+      const acceptEncoding =
+        call === undefined ? undefined : readableAcceptEncoding(request.headers['accept-encoding']);
+      if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
       const upstreamRequest = this.agents.request(upstream, { method: request.method, headers });
       let status: number | undefined;
 

@@ -81,6 +81,21 @@ export class ResponseTap {
   }
 }
 
+const READABLE_CODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity', '*']);
+
+/**
+ * A model call's `Accept-Encoding` without the codings the tap cannot inflate (`zstd`, which Node's zlib reads only
+ * from 22.15), so the upstream answers in one it can, and the client, which accepts that one too, gets it unchanged.
+ * Undefined when the header has nothing to remove.
+ */
+export function readableAcceptEncoding(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const codings = header.split(',').map((coding) => coding.trim());
+  const readable = codings.filter((coding) => READABLE_CODINGS.has(coding.split(';', 1)[0]!.trim().toLowerCase()));
+  if (readable.length === codings.length) return undefined;
+  return readable.length > 0 ? readable.join(', ') : 'identity';
+}
+
 /** undefined for an identity body, null for a coding the gateway cannot inflate. */
 function inflaterFor(coding: string): Inflater | undefined | null {
   switch (coding) {
