@@ -57,7 +57,7 @@ export class AiGateway {
   /** Listens; rejects with the listen error (its `code`, e.g. EADDRINUSE, intact). */
   start(): Promise<ReceiverAddress> {
     if (this.server) return Promise.reject(new Error('The AI gateway is already started.'));
-    const server = http.createServer((request, response) => this.track(this.handle(request, response)));
+    const server = http.createServer((request, response) => this.track(request, response));
     this.server = server;
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => {
@@ -88,12 +88,19 @@ export class AiGateway {
     this.agents.destroy();
   }
 
-  private track(handled: Promise<void>): void {
+  /** Handles a request, and keeps it in `inFlight` until its span is delivered. */
+  private track(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const handled = this.handle(request, response).catch((error: unknown) => {
+      // A bug, not a failure of the call: the request fails, the gateway goes on serving.
+      this.log.error(`${request.method} ${request.url?.split('?', 1)[0]}: ${describeError(error)}`);
+      if (!response.headersSent) sendJson(response, 500, JSON.stringify({ error: { message: describeError(error) } }));
+      else response.destroy();
+    });
     this.inFlight.add(handled);
     void handled.finally(() => this.inFlight.delete(handled));
   }
 
-  /** Never rejects: every failure becomes a response or a log line. */
+  /** Every expected failure becomes a response or a log line. */
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const startMs = performance.now();
     const startUnixNano = BigInt(Date.now()) * 1_000_000n;
