@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Span } from '../../src/core/model';
 import { SessionIndex } from '../../src/core/sessions';
+import { CLOCK_SKEW_NANOS } from '../../src/core/store/gatewayJoin';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { StoreChange, TraceRecord } from '../../src/core/store/types';
 import { gatewaySpan } from './gatewaySpans';
@@ -202,17 +203,23 @@ describe('a gateway call without traceparent joins by time', () => {
     assert.equal(store.getTrace(APP)!.getSpan('chat')!.ai.ttftSource, 'gateway');
   });
 
-  test('containment is exact to the nanosecond: sharing both ends joins, one nanosecond outside does not', () => {
+  test('containment allows the clocks’ skew: 25 ms past either end joins, a nanosecond more does not', () => {
+    const skewMs = Number(CLOCK_SKEW_NANOS) / 1e6;
     const store = new TraceStore({ maxSpans: 100 });
-    store.ingest([lone({ start: 10, end: 1900 })]);
-    store.ingest([appCall({ start: 10, end: 1900 })]);
+    store.ingest([lone({ start: 100 - skewMs, end: 1900 + skewMs })]);
+    store.ingest([appCall({ start: 100, end: 1900 })]);
     assert.equal(store.traceCount, 1);
 
-    const outside = new TraceStore({ maxSpans: 100 });
-    outside.ingest([lone({ start: 10, end: 1900.000001 })]);
-    outside.ingest([appCall({ start: 10, end: 1900 })]);
-    assert.equal(outside.traceCount, 2);
-    assert.notEqual(outside.getTrace(LONE), undefined);
+    for (const [start, end] of [
+      [100 - skewMs - 0.000001, 1900],
+      [100, 1900 + skewMs + 0.000001],
+    ]) {
+      const outside = new TraceStore({ maxSpans: 100 });
+      outside.ingest([lone({ start: start!, end: end! })]);
+      outside.ingest([appCall({ start: 100, end: 1900 })]);
+      assert.equal(outside.traceCount, 2, `${start}–${end}`);
+      assert.notEqual(outside.getTrace(LONE), undefined);
+    }
   });
 
   test('two app calls containing it: no join, in either order', () => {

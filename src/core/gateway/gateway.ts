@@ -205,10 +205,10 @@ export class AiGateway {
     const meter = new CallMeter(startMs);
     return new Promise((resolve) => {
       let settled = false;
-      const settle = (outcome: CallOutcome) => {
+      const settle = (outcome: CallOutcome, endMs = performance.now()) => {
         if (settled) return;
         settled = true;
-        resolve({ outcome, meter, endMs: performance.now() });
+        resolve({ outcome, meter, endMs });
       };
       const headers = endToEndHeaders(request.headers, REQUEST_HEADERS_SET_HERE);
       headers['content-length'] = body.length;
@@ -217,6 +217,9 @@ export class AiGateway {
       if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
       const upstreamRequest = this.agents.request(upstream, { method: request.method, headers });
       let status: number | undefined;
+      // The call ends when its last byte arrives, which the client may act on (and end its own span) before this
+      // side's end-of-response handling runs.
+      let lastByteMs: number | undefined;
 
       response.on('close', () => {
         if (response.writableFinished) return;
@@ -252,15 +255,17 @@ export class AiGateway {
                 ),
               );
         upstreamResponse.on('data', (chunk: Buffer) => {
+          lastByteMs = performance.now();
           if (!response.write(chunk)) {
             upstreamResponse.pause();
             response.once('drain', () => upstreamResponse.resume());
           }
-          tap?.push(chunk, performance.now());
+          tap?.push(chunk, lastByteMs);
         });
         upstreamResponse.on('end', () => {
+          const endMs = lastByteMs ?? performance.now();
           tap?.end();
-          response.end(() => settle({ status, failure: undefined }));
+          response.end(() => settle({ status, failure: undefined }, endMs));
         });
         upstreamResponse.on('error', () => undefined);
         upstreamResponse.on('close', () => {

@@ -4,12 +4,17 @@
  * it in time and asked for the same model, and that call shows no gateway span yet. Otherwise it stays a trace of
  * its own: a guess between two concurrent calls would show one call's figures on the other.
  *
- * The gateway and the app run on the same machine and stamp spans from the same clock, so containment is checked
- * exactly, in nanoseconds.
+ * The gateway and the app run on the same machine, but do not read its clock the same way: OpenTelemetry JS stamps
+ * spans from a monotonic clock anchored at its process's start (`performance.timeOrigin`), which drifts from the wall
+ * clock the gateway reads by a few milliseconds. Containment allows that much (`CLOCK_SKEW_NANOS`); a call whose ends
+ * both lie that close to two app calls is ambiguous and stays apart.
  */
 import type { AiSpanInfo } from '../semantics/types';
 import type { StoredSpan } from './storedSpan';
 import type { StoredTrace } from './storedTrace';
+
+/** How far the app's clock and the gateway's may disagree: measured drifts are milliseconds, this allows 25. */
+export const CLOCK_SKEW_NANOS = 25_000_000n;
 
 /**
  * The same request model. OpenInference writes the model it was answered by, when known, under the key the
@@ -23,8 +28,8 @@ function sameModel(call: AiSpanInfo, gateway: AiSpanInfo): boolean {
 /** Whether the app model call `call` could be the call `gateway` recorded: it contains it and names its model. */
 export function couldBeSameCall(call: StoredSpan, gateway: StoredSpan): boolean {
   return (
-    call.span.startTimeUnixNano <= gateway.span.startTimeUnixNano &&
-    gateway.span.endTimeUnixNano <= call.span.endTimeUnixNano &&
+    call.span.startTimeUnixNano - CLOCK_SKEW_NANOS <= gateway.span.startTimeUnixNano &&
+    gateway.span.endTimeUnixNano <= call.span.endTimeUnixNano + CLOCK_SKEW_NANOS &&
     sameModel(call.own, gateway.own)
   );
 }
@@ -46,7 +51,8 @@ export function joinTarget(gateway: StoredSpan, traces: Iterable<StoredTrace>): 
   for (const trace of traces) {
     const summary = trace.summary;
     // Every span of a trace lies within its summary's range: most traces are ruled out without a look at their spans.
-    if (summary.startTimeUnixNano > start || summary.endTimeUnixNano < end) continue;
+    if (summary.startTimeUnixNano - CLOCK_SKEW_NANOS > start || summary.endTimeUnixNano + CLOCK_SKEW_NANOS < end)
+      continue;
     for (const call of trace.appModelCalls()) {
       if (!couldBeSameCall(call, gateway)) continue;
       if (found !== undefined) return undefined;
