@@ -13,6 +13,7 @@ interface ContextKeyTypes {
   hasTraces: boolean;
   terminalEnvironment: boolean;
   groupBySession: boolean;
+  traceFilter: boolean;
   gatewayState: GatewayStateKind;
   gatewayCapture: boolean;
 }

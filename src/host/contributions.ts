@@ -26,6 +26,8 @@ export const TracesCommands = {
   compareTraces: 'aiTraceLens.compareTraces',
   openTraceFile: 'aiTraceLens.openTraceFile',
   saveTrace: 'aiTraceLens.saveTrace',
+  filterTraces: 'aiTraceLens.filterTraces',
+  clearTraceFilter: 'aiTraceLens.clearTraceFilter',
 } as const;
 
 export const DetailsCommands = {
@@ -75,6 +77,8 @@ export const ContextKeys = {
   terminalEnvironment: 'aiTraceLens.terminalEnvironment',
   /** True while the Traces view groups traces by conversation session. */
   groupBySession: 'aiTraceLens.groupBySession',
+  /** True while a TraceQL filter narrows the Traces view. */
+  traceFilter: 'aiTraceLens.traceFilter',
   /** One of core/gateway/gatewaySupervisor.ts's `GATEWAY_STATE_KINDS`. */
   gatewayState: 'aiTraceLens.gatewayState',
   /** The `aiTraceLens.gateway.capture` setting: new terminals and debug launches send model SDK calls to the gateway. */

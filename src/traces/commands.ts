@@ -1,4 +1,7 @@
-/** The Traces view's commands: clearing, grouping, copying ids, comparing runs, and saving and opening trace files. */
+/**
+ * The Traces view's commands: clearing, grouping, filtering with TraceQL, copying ids, comparing runs, and saving and
+ * opening trace files.
+ */
 import * as vscode from 'vscode';
 import { parseCommandTarget, targetTrace, warnGone, type CommandTarget } from '../host/commandTarget';
 import { registerCommands } from '../host/commands';
@@ -22,6 +25,8 @@ export function registerTracesCommands(services: Services, view: TracesView): vs
       return openTraceFiles(services, target.kind === 'files' ? target.uris : undefined);
     },
     saveTrace: (...args) => saveTraceOf(services, parseCommandTarget(args)),
+    filterTraces: () => view.editFilter(),
+    clearTraceFilter: () => view.clearFilter(),
   });
 }
 

@@ -5,12 +5,14 @@
 import * as vscode from 'vscode';
 import { displayAddress } from '../core/endpoint';
 import type { ReceiverState } from '../core/receiver/receiverSupervisor';
+import { TraceFilter } from '../core/traceql/traceFilter';
 import type { TraceViewRow } from '../host/commandTarget';
 import { TRACES_VIEW_ID } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
 import type { TracesViewPort } from '../host/tracesViewLink';
 import { formatCount, plural } from '../shared/format';
+import { promptTraceFilter } from './filterPrompt';
 import { TracesTreeProvider, type TraceGrouping, type ViewElement } from './treeProvider';
 
 /** workspaceState key of the view's grouping, so a workspace reopens the way it was left. */
@@ -20,6 +22,7 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly provider: TracesTreeProvider;
   private readonly view: vscode.TreeView<ViewElement>;
+  private filter: TraceFilter | undefined;
 
   constructor(private readonly services: Services) {
     const { store, receiver, settings, context, contextKeys } = services;
@@ -47,6 +50,17 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
     await this.services.context.workspaceState.update(GROUPING_STATE_KEY, grouping);
   }
 
+  /** Asks for a TraceQL query (the current one to edit) and lists only the traces it matches. */
+  async editFilter(): Promise<void> {
+    const query = await promptTraceFilter(this.services.context.workspaceState, this.filter?.query.text);
+    if (query !== undefined) this.setFilter(new TraceFilter(query));
+  }
+
+  /** Lists every trace again. */
+  clearFilter(): void {
+    this.setFilter(undefined);
+  }
+
   get selectedRows(): readonly TraceViewRow[] {
     return this.view.selection.filter((element) => element.type !== 'session');
   }
@@ -70,16 +84,33 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
     this.disposables.dispose();
   }
 
-  /** Where the receiver listens, how many traces the span limit evicted, and whether there are traces at all. */
+  private setFilter(filter: TraceFilter | undefined): void {
+    this.filter = filter;
+    this.provider.setFilter(filter);
+    this.services.contextKeys.set('traceFilter', filter !== undefined);
+    this.updateHeader();
+  }
+
+  /**
+   * Where the receiver listens, how many traces the filter lets through and the span limit evicted, and whether there
+   * are traces at all.
+   */
   private updateHeader(): void {
     const { store, receiver, settings, contextKeys } = this.services;
     this.view.description = receiverDescription(receiver.state);
+    const lines: string[] = [];
+    const counts = this.provider.filterCounts();
+    if (counts !== undefined && this.filter !== undefined) {
+      lines.push(`${formatCount(counts.matching)} of ${plural(counts.total, 'trace')} match ${this.filter.query.text}`);
+    }
     const evicted = store.evictedTraces;
-    this.view.message =
-      evicted === 0
-        ? undefined
-        : `${plural(evicted, 'oldest trace')} evicted ` +
-          `(limit ${formatCount(settings.current.maxSpans)} spans, aiTraceLens.store.maxSpans)`;
+    if (evicted > 0) {
+      lines.push(
+        `${plural(evicted, 'oldest trace')} evicted ` +
+          `(limit ${formatCount(settings.current.maxSpans)} spans, aiTraceLens.store.maxSpans)`,
+      );
+    }
+    this.view.message = lines.length === 0 ? undefined : lines.join(' · ');
     contextKeys.set('hasTraces', store.traceCount > 0);
   }
 }

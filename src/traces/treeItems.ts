@@ -9,6 +9,7 @@ import type { SpanRow } from '../host/commandTarget';
 import { Commands, TreeItemContext } from '../host/contributions';
 import { kindIcon, spanIcon } from '../host/icons';
 import { AI_KIND_LABELS } from '../shared/aiKinds';
+import { plural } from '../shared/format';
 import type { ViewElement } from './treeProvider';
 
 /** Traces up to this size open fully expanded; larger ones open one level at a time. */
@@ -30,11 +31,14 @@ export function sessionItem(group: SessionGroup): vscode.TreeItem {
   return item;
 }
 
-export function traceItem(trace: TraceRecord): vscode.TreeItem {
+/** A trace: its root's name, then `travel-planner · 4.86 s · 2.8k tok · 1 error`, and under a filter its matches. */
+export function traceItem(trace: TraceRecord, matchingSpans?: number): vscode.TreeItem {
   const summary = trace.summary;
   const item = new vscode.TreeItem(summary.rootName || '(unnamed trace)', vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `trace/${summary.traceId}`;
-  item.description = describeTrace(summary, 'row');
+  const description = describeTrace(summary, 'row');
+  item.description =
+    matchingSpans === undefined ? description : `${plural(matchingSpans, 'matching span')} · ${description}`;
   const rootKind = rootSpanOf(trace)?.ai.kind ?? 'other';
   item.iconPath = kindIcon(rootKind, summary.errorCount > 0);
   item.contextValue = TreeItemContext.trace;
@@ -45,7 +49,8 @@ export function traceItem(trace: TraceRecord): vscode.TreeItem {
   return item;
 }
 
-export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary): vscode.TreeItem {
+/** A span: its name (highlighted when it matches the view's filter), then its figures. */
+export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary, matched: boolean): vscode.TreeItem {
   const { span, ai } = node;
   const collapsible =
     node.children.length === 0
@@ -53,7 +58,8 @@ export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary
       : summary.spanCount <= EXPAND_ALL_MAX_SPANS
         ? vscode.TreeItemCollapsibleState.Expanded
         : vscode.TreeItemCollapsibleState.Collapsed;
-  const item = new vscode.TreeItem(span.name || '(unnamed span)', collapsible);
+  const name = span.name || '(unnamed span)';
+  const item = new vscode.TreeItem(matched ? { label: name, highlights: [[0, name.length]] } : name, collapsible);
   item.id = `span/${span.traceId}/${span.spanId}`;
   const description = describeSpan(ai, nanosToMillis(durationNanos(span)));
   item.description = node.orphan ? `parent not received · ${description}` : description;
@@ -66,7 +72,7 @@ export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary
     arguments: [element, { preserveFocus: true }],
   };
   item.accessibilityInformation = {
-    label: `${AI_KIND_LABELS[ai.kind]} ${span.name}, ${item.description}${failed ? ', failed' : ''}`,
+    label: `${AI_KIND_LABELS[ai.kind]} ${span.name}, ${item.description}${failed ? ', failed' : ''}${matched ? ', matches the filter' : ''}`,
     role: 'treeitem',
   };
   return item;

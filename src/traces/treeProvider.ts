@@ -6,12 +6,15 @@
  *
  * Grouped by session, the top level lists conversations (with their totals) and, between them by time, the traces
  * that name none: a lone script run stays one click away instead of hiding in a "no session" folder.
+ *
+ * A TraceQL filter lists only the traces it matches (in sessions too), their matching spans marked.
  */
 import * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
 import { SessionIndex, type SessionEntry, type SessionGrouping } from '../core/sessions';
 import type { TraceStore } from '../core/store/traceStore';
-import type { SpanNode, StoreChange } from '../core/store/types';
+import type { SpanNode, StoreChange, TraceRecord } from '../core/store/types';
+import type { TraceFilter } from '../core/traceql/traceFilter';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from '../core/tooltip';
 import type { SpanRow, TraceRow, TraceViewRow } from '../host/commandTarget';
 import { goneItem, markdown, sessionItem, spanItem, traceItem } from './treeItems';
@@ -51,12 +54,28 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   private readonly changedTraces = new Set<string>();
   private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refresh());
   private readonly subscription: vscode.Disposable;
+  private filter: TraceFilter | undefined;
 
   constructor(
     private readonly store: TraceStore,
     private mode: TraceGrouping,
   ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+  }
+
+  /** Lists only the traces `filter` matches, or every trace again. */
+  setFilter(filter: TraceFilter | undefined): void {
+    this.filter = filter;
+    this.grouping = undefined;
+    this.rootChanged = true;
+    this.debouncer.schedule();
+    this.debouncer.flush();
+  }
+
+  /** How many of the stored traces the filter lets through; undefined without a filter. */
+  filterCounts(): { matching: number; total: number } | undefined {
+    if (this.filter === undefined) return undefined;
+    return { matching: this.listedTraces().length, total: this.store.traceCount };
   }
 
   setGrouping(mode: TraceGrouping): void {
@@ -70,7 +89,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   getChildren(element?: ViewElement): ViewElement[] {
     if (element === undefined) {
       this.listedStarts.clear();
-      const traces = this.store.traces();
+      const traces = this.listedTraces();
       for (const trace of traces) this.listedStarts.set(trace.summary.traceId, trace.summary.startTimeUnixNano);
       if (this.mode === 'trace') return traces.map((trace) => this.traceElement(trace.summary.traceId));
       const { entries, sessions } = this.currentGrouping();
@@ -113,9 +132,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     }
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return goneItem(element);
-    if (element.type === 'trace') return traceItem(trace);
+    const matching = this.filter?.matchingSpans(trace);
+    if (element.type === 'trace') return traceItem(trace, matching?.size);
     const node = trace.getSpan(element.spanId);
-    return node === undefined ? goneItem(element) : spanItem(element, node, trace.summary);
+    if (node === undefined) return goneItem(element);
+    return spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true);
   }
 
   /** Tooltips are built on hover only: most items are never hovered. */
@@ -177,14 +198,23 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   }
 
   private currentGrouping(): SessionGrouping {
-    this.grouping ??= this.sessionIndex.group(this.store.traces());
+    this.grouping ??= this.sessionIndex.group(this.listedTraces());
     return this.grouping;
+  }
+
+  /** The traces the view lists, newest first: all of them, or those the filter matches. */
+  private listedTraces(): TraceRecord[] {
+    const filter = this.filter;
+    const traces = this.store.traces();
+    return filter === undefined ? traces : traces.filter((trace) => filter.matchesTrace(trace));
   }
 
   private onStoreChange(change: StoreChange): void {
     this.grouping = undefined;
+    if (change.cleared) this.filter?.clear();
     if (change.cleared || change.removed.length > 0) {
       this.rootChanged = true;
+      this.filter?.forget(change.removed);
       for (const traceId of change.removed) {
         this.traceElements.delete(traceId);
         this.spanElements.delete(traceId);
@@ -193,9 +223,17 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     }
     for (const traceId of change.updated) {
       if (this.listedStarts.has(traceId)) this.changedTraces.add(traceId);
-      else this.rootChanged = true;
+      else if (this.mayBeListed(traceId)) this.rootChanged = true;
     }
     this.debouncer.schedule();
+  }
+
+  /** Whether an unlisted trace that changed may now be listed: always without a filter, else when it matches. */
+  private mayBeListed(traceId: string): boolean {
+    const filter = this.filter;
+    if (filter === undefined) return true;
+    const trace = this.store.getTrace(traceId);
+    return trace === undefined || filter.matchesTrace(trace);
   }
 
   /** The rows to refresh for the changed traces in session mode: each one's session, or the trace when it has none. */
@@ -222,7 +260,9 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     } else if (!root) {
       for (const traceId of this.changedTraces) {
         const trace = this.store.getTrace(traceId);
-        if (trace === undefined || trace.summary.startTimeUnixNano !== this.listedStarts.get(traceId)) {
+        const moved = trace === undefined || trace.summary.startTimeUnixNano !== this.listedStarts.get(traceId);
+        // A listed trace that stopped matching the filter leaves the list.
+        if (moved || (this.filter !== undefined && !this.filter.matchesTrace(trace))) {
           root = true;
           break;
         }

@@ -18,6 +18,8 @@ export interface TreeRow {
   /** `codicon-…` classes of the row's icon. */
   icons: string[];
   expanded: boolean | undefined;
+  /** Part of the label is highlighted (a span the view's filter matches). */
+  highlighted: boolean;
 }
 
 export interface TreeNode extends TreeRow {
@@ -96,6 +98,12 @@ export class TracesView {
     await this.titleAction(title).click({ timeout: UI_TIMEOUT_MS });
   }
 
+  /** The message shown above the tree (filter counts, evictions), or '' when there is none. */
+  async message(): Promise<string> {
+    const message = this.pane.locator('.message').first();
+    return (await message.isVisible()) ? normalizeSpaces(await message.innerText()) : '';
+  }
+
   /** The view's welcome content (shown while it has no traces), or undefined. */
   async welcomeText(): Promise<string | undefined> {
     const welcome = this.pane.locator('.welcome-view-content');
@@ -136,6 +144,7 @@ export class TracesView {
           ariaLabel: element.getAttribute('aria-label') ?? '',
           icons: icon === null ? [] : [...icon.classList].filter((name: string) => name.startsWith('codicon-')),
           expanded: expanded === null ? undefined : expanded === 'true',
+          highlighted: element.querySelector('.label-name .highlight') !== null,
         };
       }),
     );
