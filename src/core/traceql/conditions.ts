@@ -88,10 +88,10 @@ class ConditionCompiler {
     if (left.type === 'nil' || right.type === 'nil') return this.nilComparison(op, left, right);
     if (op === '=~' || op === '!~') return this.regexComparison(op, left, right);
     if (left.type !== 'attribute' && right.type !== 'attribute' && left.type !== right.type) {
-      throw this.error(rightExpr, `cannot compare ${describe(left)} with ${describe(right)}`);
+      throw this.error(rightExpr, `cannot compare ${this.describe(left)} with ${this.describe(right)}`);
     }
     if (op !== '=' && op !== '!=' && (UNORDERED.has(left.type) || UNORDERED.has(right.type))) {
-      throw this.error(rightExpr, `${op} does not apply to ${describe(UNORDERED.has(left.type) ? left : right)}`);
+      throw this.error(rightExpr, `${op} does not apply to ${this.describe(UNORDERED.has(left.type) ? left : right)}`);
     }
     this.checkAiKind(left, right);
     this.checkAiKind(right, left);
@@ -114,7 +114,7 @@ class ConditionCompiler {
   private regexComparison(op: '=~' | '!~', left: Operand, right: Operand): Condition {
     if (right.literal?.kind !== 'string') throw this.error(right.expr, `${op} needs a "regular expression" string`);
     if (left.type !== 'string' && left.type !== 'attribute') {
-      throw this.error(left.expr, `${op} applies to strings, not ${describe(left)}`);
+      throw this.error(left.expr, `${op} applies to strings, not ${this.describe(left)}`);
     }
     const pattern = anchoredRegExp(right.literal.value);
     if (pattern instanceof Error) throw this.error(right.expr, `invalid regular expression: ${pattern.message}`);
@@ -158,6 +158,11 @@ class ConditionCompiler {
     }
   }
 
+  /** `a duration field`, `the number 5`. */
+  private describe({ expr, type }: Operand): string {
+    return expr.type === 'literal' ? `the ${type} ${this.source(expr)}` : `a ${type} field`;
+  }
+
   private source(expr: FieldExpr): string {
     return this.text.slice(expr.from, expr.to);
   }
@@ -170,20 +175,6 @@ class ConditionCompiler {
 function unknownAiField(name: string): string {
   const known = AI_FIELDS.map((field) => `.${field.name}`).join(', ');
   return `unknown AI field .${name}: one of ${known} (a span attribute named ${name} is span.${name})`;
-}
-
-function describe(operand: Operand): string {
-  const { expr, type } = operand;
-  if (expr.type === 'literal') return `the ${type === 'number' ? 'number' : type} ${literalText(expr.literal)}`;
-  return `a ${type === 'attribute' ? 'attribute' : type} field`;
-}
-
-function literalText(literal: Literal): string {
-  return literal.kind === 'string'
-    ? JSON.stringify(literal.value)
-    : literal.kind === 'nil'
-      ? 'nil'
-      : String(literal.kind);
 }
 
 /** Go's RE2 reads `(?i)` as a flag, which JavaScript lacks: it becomes the `i` flag. Anchored at both ends. */
