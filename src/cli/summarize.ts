@@ -24,6 +24,24 @@ export async function summarize(args: string[], help: () => number): Promise<num
   );
   if (values.help) return help();
   if (positionals.length === 0) throw usageError('summarize needs at least one file.');
+  const { store, logs, metricDataPoints, failed } = await readInputFiles(positionals);
+  const summary = values.json
+    ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n`
+    : undefined;
+  process.stdout.write(summary ?? renderSummaryText(store));
+  return failed ? 1 : 0;
+}
+
+export interface InputStores {
+  store: TraceStore;
+  logs: LogStore;
+  metricDataPoints: number;
+  /** Some file could not be read or used (reported on stderr); the rest is in the stores. */
+  failed: boolean;
+}
+
+/** Saved OTLP exports read into unbounded stores, each unusable file or part reported on stderr. */
+export async function readInputFiles(paths: readonly string[]): Promise<InputStores> {
   const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
   const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
   let metricDataPoints = 0;
@@ -32,7 +50,7 @@ export async function summarize(args: string[], help: () => number): Promise<num
     failed = true;
     process.stderr.write(`ai-trace-lens: ${message}\n`);
   };
-  for (const path of positionals) {
+  for (const path of paths) {
     try {
       const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs });
       loaded.problems.forEach(report);
@@ -42,9 +60,5 @@ export async function summarize(args: string[], help: () => number): Promise<num
       report(error instanceof OtlpFileError ? error.message : `${path}: ${describeError(error)}`);
     }
   }
-  const summary = values.json
-    ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n`
-    : undefined;
-  process.stdout.write(summary ?? renderSummaryText(store));
-  return failed ? 1 : 0;
+  return { store, logs, metricDataPoints, failed };
 }

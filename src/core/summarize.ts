@@ -82,7 +82,8 @@ export function renderSummaryText(store: TraceStore): string {
   return traces.map(renderTrace).join('\n');
 }
 
-function chronological(store: TraceStore): TraceRecord[] {
+/** The store's traces, oldest first (ties by trace id). */
+export function chronological(store: TraceStore): TraceRecord[] {
   return store.traces().sort((a, b) => {
     const startA = a.summary.startTimeUnixNano;
     const startB = b.summary.startTimeUnixNano;
@@ -106,7 +107,8 @@ function summarizeTrace(record: TraceRecord, logs: LogStore | undefined): TraceS
   };
 }
 
-function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanSummaryJson {
+/** One span in the JSON shape of `summarize --json` (and `query --json`), with the log records joined to it. */
+export function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanSummaryJson {
   const { span, ai } = node;
   return {
     traceId: span.traceId,
@@ -142,19 +144,29 @@ function statusName(code: number): SpanSummaryJson['status'] {
 }
 
 function renderTrace(record: TraceRecord): string {
-  const { summary } = record;
-  const lines = [`${summary.rootName} · ${describeTrace(summary, 'report')}`, `  trace ${summary.traceId}`];
+  const lines = [traceHeader(record)];
   for (const root of record.roots) renderSpan(root, 1, lines);
   return lines.join('\n') + '\n';
 }
 
+/** A trace's two header lines: its name and figures, then its id. */
+export function traceHeader(record: TraceRecord): string {
+  const { summary } = record;
+  return `${summary.rootName} · ${describeTrace(summary, 'report')}\n  trace ${summary.traceId}`;
+}
+
 function renderSpan(node: SpanNode, depth: number, lines: string[]): void {
+  lines.push(`${'  '.repeat(depth)}${spanLine(node)}`);
+  for (const child of node.children) renderSpan(child, depth + 1, lines);
+}
+
+/** `llm       chat gpt-4o · gpt-4o · 1.2 s · 340→120 tok  [ERROR timeout]`: one span, without indentation. */
+export function spanLine(node: SpanNode): string {
   const { span, ai } = node;
   const marks: string[] = [];
   if (span.status.code === StatusCode.Error) marks.push(span.status.message ? `ERROR ${span.status.message}` : 'ERROR');
   if (node.orphan) marks.push(`parent ${span.parentSpanId} missing`);
   const detail = describeSpan(ai, nanosToMillis(durationNanos(span)));
   const suffix = marks.length > 0 ? `  [${marks.join('; ')}]` : '';
-  lines.push(`${'  '.repeat(depth)}${ai.kind.padEnd(9)} ${span.name} · ${detail}${suffix}`);
-  for (const child of node.children) renderSpan(child, depth + 1, lines);
+  return `${ai.kind.padEnd(9)} ${span.name} · ${detail}${suffix}`;
 }
