@@ -27,22 +27,20 @@ export async function promptTraceFilter(
   picker.matchOnDescription = false;
   picker.value = current ?? '';
   const recent: QueryItem[] = history.map((query) => ({ label: query, description: 'recent', query }));
-  let parsed: TraceQuery | undefined;
 
   const update = () => {
     const text = picker.value.trim();
-    const typed = typedItem(text);
-    parsed = typed.parsed;
-    picker.items = text === '' ? recent : [typed.item, ...recent.filter((item) => item.query !== text)];
+    picker.items = text === '' ? recent : [typedItem(text), ...recent.filter((item) => item.query !== text)];
   };
   update();
   picker.onDidChangeValue(update);
 
   const chosen = await new Promise<TraceQuery | undefined>((resolve) => {
     picker.onDidAccept(() => {
+      // A recent query the user moved to, else what is typed (whichever row the list shows as active meanwhile).
       const item = picker.activeItems[0];
-      if (item === undefined) return;
-      const query = item.query === picker.value.trim() ? parsed : parseQuiet(item.query);
+      const text = item !== undefined && recent.includes(item) ? item.query : picker.value.trim();
+      const query = parseQuiet(text);
       // A query that does not parse keeps the picker open, its error shown on the row.
       if (query === undefined) return;
       resolve(query);
@@ -59,17 +57,16 @@ export async function promptTraceFilter(
   return chosen;
 }
 
-/** The row of the query being typed: how it parses, or where it does not. */
-function typedItem(text: string): { item: QueryItem; parsed: TraceQuery | undefined } {
+/** The row of the query being typed: whether it parses, or where it does not. */
+function typedItem(text: string): QueryItem {
+  let detail = '$(filter) Press Enter to filter the Traces view';
   try {
-    const parsed = parseTraceQL(text);
-    const detail = '$(filter) Press Enter to filter the Traces view';
-    return { item: { label: text, detail, query: text, alwaysShow: true }, parsed };
+    parseTraceQL(text);
   } catch (error) {
     // The message's first line: a row shows one line, not the caret drawn under the query.
-    const message = (error instanceof TraceQLError ? error.message : describeError(error)).split('\n', 1)[0]!;
-    return { item: { label: text, detail: `$(error) ${message}`, query: text, alwaysShow: true }, parsed: undefined };
+    detail = `$(error) ${(error instanceof TraceQLError ? error.message : describeError(error)).split('\n', 1)[0]!}`;
   }
+  return { label: text, detail, query: text, alwaysShow: true };
 }
 
 function parseQuiet(text: string): TraceQuery | undefined {

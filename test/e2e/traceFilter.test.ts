@@ -9,6 +9,8 @@ import { createExporter, exportSpans, recordAgentTrace } from './otlp';
 import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 
 const FILTER_TITLE = 'Filter Traces with TraceQL';
+/** The AI scope's spelling: an unscoped attribute path, as TraceQL's grammar allows (core/traceql). */
+const LLM_CONDITION = '.ai.kind = "llm"';
 
 describe('Traces view filtered with TraceQL', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
@@ -39,19 +41,29 @@ describe('Traces view filtered with TraceQL', { timeout: 10 * 60_000 }, () => {
     await vscode.palette.waitForTitle(FILTER_TITLE);
     // A query that does not parse says so on its row, and Enter does not apply it.
     await vscode.palette.input.fill('{ resource.service.name = }');
-    await vscode.palette.widget.locator('.monaco-list-row', { hasText: /column \d+/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.palette.widget
+      .locator('.monaco-list-row', { hasText: /column \d+/ })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await vscode.palette.input.press('Enter');
     await vscode.palette.waitForTitle(FILTER_TITLE);
 
     const query = `{ resource.service.name = "travel-app" && ${LLM_CONDITION} }`;
     await vscode.palette.input.fill(query);
+    await vscode.palette.widget
+      .locator('.monaco-list-row', { hasText: 'Press Enter to filter' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await vscode.palette.input.press('Enter');
     const rows = await eventually('only the matching trace', async () => {
       const current = await vscode.tree.traceRows();
       return current.length === 1 && current[0]!.label === planner.names.root ? current : undefined;
     });
     assert.match(rows[0]!.description, /^1 matching span · /);
-    assert.equal(await vscode.tree.message(), `1 of 2 traces match ${query}`);
+    const expected = `1 of 2 traces match ${query}`;
+    await eventually('the count of matching traces', async () =>
+      (await vscode.tree.message()) === expected ? true : undefined,
+    );
 
     const trace = await vscode.tree.expandTrace(planner.names.root);
     const marked = (await vscode.tree.rows()).filter((row) => row.highlighted).map((row) => row.label);
@@ -60,8 +72,10 @@ describe('Traces view filtered with TraceQL', { timeout: 10 * 60_000 }, () => {
     await vscode.screenshot('filtered');
 
     await vscode.tree.clickTitleAction('Clear Trace Filter');
-    await eventually('both traces again', async () => ((await vscode.tree.traceRows()).length === 2 ? true : undefined));
-    assert.equal(await vscode.tree.message(), '');
+    await eventually('both traces again', async () =>
+      (await vscode.tree.traceRows()).length === 2 ? true : undefined,
+    );
+    await eventually('the count gone', async () => ((await vscode.tree.message()) === '' ? true : undefined));
     assert.deepEqual(
       (await vscode.tree.rows()).filter((row) => row.highlighted),
       [],
