@@ -9,6 +9,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as net from 'node:net';
+import { describeError } from '../../shared/errors';
 import { asBuffer } from '../otlp/protoReader';
 import { encodeExportResponseProto } from '../otlp/protoResponses';
 import { OtlpDecodeError } from '../otlp/types';
@@ -119,12 +120,31 @@ export class OtlpGrpcReceiver {
     try {
       if (this.paused) throw pausedRefusal();
       callback(null, await this.accept(method, signal, call.request));
+      this.handOver(signal, call.request);
     } catch (error) {
       const { code, details, statusDetails } = grpcStatusOf(refusalOf(error));
       const message = `gRPC ${method}: ${grpc.status[code]} ${details}`;
       if (code === RpcCode.INTERNAL) this.log.error(message);
       else this.log.warn(message);
       callback({ code, details, metadata: statusDetails && trailersWith(statusDetails) });
+    }
+  }
+
+  /**
+   * An answered message to `onAccepted` (e.g. forwarding) as OTLP/HTTP protobuf: grpc-js has already inflated a
+   * compressed one. Its failure must not reach the exporter.
+   */
+  private handOver(signal: OtlpSignal, message: Buffer): void {
+    if (!this.options.onAccepted) return;
+    try {
+      this.options.onAccepted({
+        signal,
+        body: message,
+        contentType: 'application/x-protobuf',
+        contentEncoding: undefined,
+      });
+    } catch (error) {
+      this.log.error(`A received ${signal} message could not be handed over: ${describeError(error)}`);
     }
   }
 

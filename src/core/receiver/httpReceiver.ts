@@ -118,8 +118,9 @@ export class OtlpHttpReceiver {
     try {
       const { signal, coding } = this.checkHeaders(request, path, encoding);
       if (expectsContinue) response.writeContinue();
-      const body = await this.readBody(request, coding);
+      const { wire, body } = await this.readBody(request, coding);
       await this.accept(response, path, signal, encoding!, coding, body);
+      this.handOver(signal, wire, request.headers['content-type']!, coding);
     } catch (error) {
       if (request.destroyed && !request.complete) {
         this.log.warn(`${request.method} ${path}: the connection closed before the request was complete`);
@@ -186,18 +187,39 @@ export class OtlpHttpReceiver {
     return { signal, coding };
   }
 
-  /** The body as sent on the wire, then inflated, each under `maxBodyBytes` (a gzip bomb stops at the limit). */
-  private async readBody(request: http.IncomingMessage, coding: ContentCoding): Promise<Buffer> {
-    const raw = await readLimited(request, this.options.maxBodyBytes);
-    if (!raw) throw tooLarge('exceeds it', this.options.maxBodyBytes);
-    if (coding === 'identity') return raw;
+  /**
+   * The body as sent on the wire (kept for `onAccepted`), then inflated, each under `maxBodyBytes` (a gzip bomb stops
+   * at the limit).
+   */
+  private async readBody(
+    request: http.IncomingMessage,
+    coding: ContentCoding,
+  ): Promise<{ wire: Buffer; body: Buffer }> {
+    const wire = await readLimited(request, this.options.maxBodyBytes);
+    if (!wire) throw tooLarge('exceeds it', this.options.maxBodyBytes);
+    if (coding === 'identity') return { wire, body: wire };
     try {
-      return await inflate(raw, coding, this.options.maxBodyBytes);
+      return { wire, body: await inflate(wire, coding, this.options.maxBodyBytes) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         throw tooLarge('exceeds it once inflated', this.options.maxBodyBytes);
       const message = `The ${coding} body could not be inflated: ${describeError(error)}.`;
       throw new Refusal(RpcCode.INVALID_ARGUMENT, message);
+    }
+  }
+
+  /** An answered request, as received, to `onAccepted` (e.g. forwarding); its failure must not reach the exporter. */
+  private handOver(signal: Signal, wire: Buffer, contentType: string, coding: ContentCoding): void {
+    if (!this.options.onAccepted) return;
+    try {
+      this.options.onAccepted({
+        signal,
+        body: wire,
+        contentType,
+        contentEncoding: coding === 'identity' ? undefined : coding,
+      });
+    } catch (error) {
+      this.log.error(`A received ${signal} request could not be handed over: ${describeError(error)}`);
     }
   }
 

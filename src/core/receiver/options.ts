@@ -1,4 +1,5 @@
 /** What the OTLP/HTTP and OTLP/gRPC receivers share: their options, log, bound address and limits. */
+import type { ForwardedRequest } from '../forward/otlpForwarder';
 import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../otlp/types';
 
 /**
@@ -35,6 +36,11 @@ export interface OtlpReceiverOptions {
   onLogs?(result: LogsDecodeResult): void | Promise<void>;
   /** Like `onTraces`; without it, metrics are decoded (a bad body still gets 400) and dropped. */
   onMetrics?(result: MetricsDecodeResult): void | Promise<void>;
+  /**
+   * Every request answered 200, as received (HTTP: the body still compressed, with its media type and coding; gRPC: the
+   * message as protobuf), called after the answer, e.g. to forward it. It must not block; what it throws is logged.
+   */
+  onAccepted?(request: ForwardedRequest): void;
   log?: ReceiverLog;
 }
 
