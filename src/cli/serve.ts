@@ -3,6 +3,8 @@
  * every request and every model call to a file.
  */
 import { parseArgs } from 'node:util';
+import { OtlpForwarder } from '../core/forward/otlpForwarder';
+import { parseOtlpHeaders } from '../core/forward/otlpHeaders';
 import { AiGateway } from '../core/gateway/gateway';
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES } from '../core/gateway/options';
 import { resolveProxy } from '../core/gateway/proxy';
@@ -25,7 +27,7 @@ import { HELP_OPTION, integerOption, parseOptions, usageError } from './args';
 import { JsonLinesFile } from './jsonLinesFile';
 
 export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
-                    [--gateway-port PORT [--upstream NAME=URL]...]
+                    [--gateway-port PORT [--upstream NAME=URL]...] [--forward URL]
       Receives OTLP/HTTP traces, logs and metrics (POST /v1/traces, /v1/logs, /v1/metrics: protobuf or JSON, gzip or
       deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
       first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
@@ -34,6 +36,10 @@ export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [-
       records each model call as a span (written by --out like received traces); it prints "gateway http://HOST:PORT"
       after the listening lines. --upstream NAME=URL (NAME: ${PROVIDER_IDS.join(', ')}) replaces a provider's
       default upstream; HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply to upstream calls.
+      --forward URL sends every request received, as received, to the OTLP/HTTP collector at URL (a base URL, like
+      OTEL_EXPORTER_OTLP_ENDPOINT: /v1/traces, /v1/logs or /v1/metrics is appended), with the headers in
+      OTEL_EXPORTER_OTLP_HEADERS; failures are retried from a bounded queue. On SIGINT or SIGTERM it delivers what is
+      queued for up to 5 s, then prints "forwarded N, dropped N" to stderr.
       Defaults: ${DEFAULT_HOST}, port ${DEFAULT_HTTP_PORT} (0 picks a free port; --grpc-port 0 and --gateway-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
 `;
 
@@ -55,6 +61,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
         'max-body-bytes': { type: 'string' },
         'gateway-port': { type: 'string' },
         upstream: { type: 'string', multiple: true },
+        forward: { type: 'string' },
         help: HELP_OPTION,
       },
     }),
@@ -70,6 +77,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
   const upstreams = upstreamOptions(values.upstream ?? []);
   if (gatewayPort === undefined && values.upstream !== undefined) throw usageError('--upstream needs --gateway-port.');
   const host = values.host ?? DEFAULT_HOST;
+  const forwarder = values.forward === undefined ? undefined : forwarderTo(values.forward);
   // Listen for signals before announcing the address: whoever reads that line may signal right away.
   const stopSignal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -84,6 +92,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
     onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
     onMetrics: (result) => out?.append(encodeMetricsRequestJson(result.request)),
+    onAccepted: forwarder && ((request) => forwarder.enqueue(request)),
   };
   const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [
     { scheme: 'http', receiver: new OtlpHttpReceiver(options) },
@@ -120,6 +129,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     } catch (error) {
       await stopAll();
       await out?.close();
+      await forwarder?.stop(0);
       process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${wanted}: ${describeError(error)}\n`);
       return 1;
     }
@@ -128,7 +138,25 @@ export async function serve(args: string[], help: () => number): Promise<number>
   stderrLog.info(`${signal}: stopping`);
   await stopAll();
   await out?.close();
+  if (forwarder) {
+    await forwarder.stop(FORWARD_FLUSH_MS);
+    const { forwarded, dropped } = forwarder.stats;
+    stderrLog.info(`forwarding to ${forwarder.target}: forwarded ${forwarded}, dropped ${dropped}`);
+  }
   return 0;
+}
+
+/** How long a stopping `serve` keeps delivering queued requests to the --forward collector. */
+const FORWARD_FLUSH_MS = 5000;
+
+/** The --forward collector, with the headers OTEL_EXPORTER_OTLP_HEADERS names (values never printed). */
+function forwarderTo(url: string): OtlpForwarder {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw usageError(`--forward needs an http or https URL, not "${url}".`);
+  }
+  const { headers, skipped } = parseOtlpHeaders(process.env.OTEL_EXPORTER_OTLP_HEADERS);
+  for (const problem of skipped) stderrLog.warn(`OTEL_EXPORTER_OTLP_HEADERS: ${problem}; it is not sent`);
+  return new OtlpForwarder({ endpoint: url, headers, log: stderrLog });
 }
 
 /** `--upstream openai=http://127.0.0.1:8000/v1`, repeatable; a later one for the same provider wins. */
