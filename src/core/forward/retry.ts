@@ -41,7 +41,8 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   let delayMs: number;
   if (/^\d+$/.test(text)) delayMs = Number(text) * 1000;
   else {
-    const date = Date.parse(text);
+    // An HTTP-date names its day and month; Date.parse alone would also take "-5" or "1.5" as years.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
     if (Number.isNaN(date)) return undefined;
     delayMs = Math.max(date - nowMs, 0);
   }
