@@ -3,41 +3,11 @@
  * flush, coalesced stats events and logs that never show header values. Backoff is shortened to milliseconds.
  */
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 import { afterEach, describe, test } from 'node:test';
 import { OtlpForwarder, type ForwardedRequest, type ForwarderOptions } from '../../src/core/forward/otlpForwarder';
 import type { ReceiverLog } from '../../src/core/receiver/options';
-
-interface Received {
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-type Answer = (received: Received, response: http.ServerResponse) => void;
-
-const ok: Answer = (_received, response) => response.end();
-
-/** A collector that records each request and answers it with `answer` (which may hold it). */
-async function startCollector(answer: Answer = ok) {
-  const received: Received[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const entry = { url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks) };
-      received.push(entry);
-      answer(entry, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const close = () => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close };
-}
+import { answerOk as ok, startCollector, type Answer } from '../support/recordingCollector';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -88,7 +58,7 @@ describe('OtlpForwarder', () => {
 
   test('sends each signal to its path under the base URL, with its headers, type and coding', async () => {
     const collector = await startCollector();
-    cleanups.push(collector.close);
+    cleanups.push(() => collector.close());
     const forwarder = new OtlpForwarder({ endpoint: `${collector.endpoint}/otlp/`, headers: { 'x-api-key': 'k1' } });
     forwarder.enqueue(request('t', 'traces'));
     forwarder.enqueue({
