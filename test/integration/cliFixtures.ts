@@ -22,8 +22,12 @@ interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/main.ts'), ...args], { cwd: ROOT_DIR });
+/** `env` adds to (or, with undefined, removes from) this process's environment. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'src/cli/main.ts'), ...args], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...env },
+  });
 }
 
 export function finished(child: ChildProcessWithoutNullStreams): Promise<CliResult> {
