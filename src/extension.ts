@@ -9,13 +9,22 @@ import type { GatewaySupervisor } from './core/gateway/gatewaySupervisor';
 import type { ReceiverSupervisor } from './core/receiver/receiverSupervisor';
 import { register as registerDetails } from './details/register';
 import { register as registerFlame } from './flame/register';
+import { register as registerForward } from './forward/register';
 import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
 import { register as registerReceiver } from './receiver/register';
 import { register as registerTraces } from './traces/register';
 
-const FEATURES = [registerReceiver, registerGateway, registerTraces, registerDetails, registerFlame, registerCode];
+const FEATURES = [
+  registerReceiver,
+  registerGateway,
+  registerForward,
+  registerTraces,
+  registerDetails,
+  registerFlame,
+  registerCode,
+];
 
 let receiver: ReceiverSupervisor | undefined;
 let gateway: GatewaySupervisor | undefined;

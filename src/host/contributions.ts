@@ -50,6 +50,10 @@ export const GatewayCommands = {
   changeGatewayPort: 'aiTraceLens.changeGatewayPort',
 } as const;
 
+export const ForwardCommands = {
+  setForwardingHeaders: 'aiTraceLens.setForwardingHeaders',
+} as const;
+
 /** Every command, as package.json declares them. */
 export const Commands = {
   ...ReceiverCommands,
@@ -58,6 +62,7 @@ export const Commands = {
   ...FlameCommands,
   ...CodeCommands,
   ...GatewayCommands,
+  ...ForwardCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -115,6 +120,8 @@ export const SettingKeys = {
   gatewayRecordContent: 'gateway.recordContent',
   gatewayCapture: 'gateway.capture',
   gatewayUpstreams: 'gateway.upstreams',
+  forwardEnabled: 'forward.enabled',
+  forwardEndpoint: 'forward.endpoint',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

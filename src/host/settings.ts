@@ -1,10 +1,11 @@
 /**
- * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts), read once and again when
- * they change. A feature reads `current`, `code`, `export` or `gateway` when it needs a value and subscribes to the
- * section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their
- * defaults, each with a warning in the log.
+ * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
+ * core/forward/forwardSettings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
+ * `gateway` or `forward` when it needs a value and subscribes to the section it depends on, instead of reading VS
+ * Code's configuration itself. Invalid values fall back to their defaults, each with a warning in the log.
  */
 import * as vscode from 'vscode';
+import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';
 import { parseGatewaySettings, type GatewaySettings } from '../core/gateway/settings';
 import {
   parseCodeSettings,
@@ -19,10 +20,11 @@ import { DisposableStore } from './disposable';
 
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
- * (`code`), the environment given to terminals and debug launches (`export`), and the gateway's (`gateway`).
+ * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`), and
+ * forwarding to a team collector (`forward`).
  */
-export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway';
-const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway'];
+export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward';
+const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway', 'forward'];
 
 const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   receiver: ['receiver'],
@@ -30,6 +32,7 @@ const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   code: [SettingKeys.pathMappings, SettingKeys.codeLensEnabled],
   export: [SettingKeys.terminalInjectEnvironment, SettingKeys.debugInjectEnvironment],
   gateway: ['gateway'],
+  forward: ['forward'],
 };
 
 /** VS Code's own settings the gateway's upstream calls follow (`http.proxyStrictSSL` is not: TLS is always verified). */
@@ -45,12 +48,14 @@ export class SettingsService implements vscode.Disposable {
   private codeSettings: CodeSettings;
   private exportSettings: ExportSettings;
   private gatewaySettings: GatewaySettings;
+  private forwardSettings: ForwardSettings;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
     this.codeSettings = this.read(parseCodeSettings);
     this.exportSettings = this.read(parseExportSettings);
     this.gatewaySettings = this.readGateway();
+    this.forwardSettings = this.read(parseForwardSettings);
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -70,6 +75,11 @@ export class SettingsService implements vscode.Disposable {
   /** The gateway's settings, with its upstreams and proxy resolved from VS Code's environment and `http.*`. */
   get gateway(): GatewaySettings {
     return this.gatewaySettings;
+  }
+
+  /** Forwarding to a team collector: on or off, and where (empty: VS Code's own OTLP endpoint). */
+  get forward(): ForwardSettings {
+    return this.forwardSettings;
   }
 
   /** Fires after a setting of `section` changed, with the new values already in place. */
@@ -130,6 +140,7 @@ export class SettingsService implements vscode.Disposable {
     if (changed.includes('code')) this.codeSettings = this.read(parseCodeSettings);
     if (changed.includes('export')) this.exportSettings = this.read(parseExportSettings);
     if (changed.includes('gateway')) this.gatewaySettings = this.readGateway();
+    if (changed.includes('forward')) this.forwardSettings = this.read(parseForwardSettings);
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 

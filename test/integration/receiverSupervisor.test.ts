@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { findFreePort } from '../../src/core/endpoint';
+import type { ForwardedRequest } from '../../src/core/forward/otlpForwarder';
 import { NO_LOG } from '../../src/core/receiver/options';
 import {
   listenFailure,
@@ -83,6 +84,22 @@ describe('ReceiverSupervisor', () => {
     });
     assert.equal(response.status, 200);
     assert.equal(traces.getTrace(TRACE_ID)?.getSpan(SPAN_ID)?.span.name, 'chat gpt-4o');
+  });
+
+  test('with forwarding set, every accepted request is also handed on as received; unset, none is', async () => {
+    const { supervisor } = supervise(settings());
+    await supervisor.restart();
+    const forwarded: ForwardedRequest[] = [];
+    supervisor.setForwarding((request) => forwarded.push(request));
+    const body = JSON.stringify(jsonRequest([{ traceId: TRACE_ID, spanId: SPAN_ID, name: 'chat gpt-4o' }]));
+    const headers = { 'content-type': 'application/json' };
+    assert.equal((await send(supervisor.state.port, { headers, body })).status, 200);
+    assert.equal(forwarded.length, 1);
+    assert.equal(forwarded[0]!.signal, 'traces');
+    assert.equal(Buffer.from(forwarded[0]!.body).toString(), body);
+    supervisor.setForwarding(undefined);
+    assert.equal((await send(supervisor.state.port, { headers, body })).status, 200);
+    assert.equal(forwarded.length, 1);
   });
 
   test('a port in use is a failed state and one failure event; a restart once it is free listens', async () => {

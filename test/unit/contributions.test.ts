@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { GATEWAY_STATE_KINDS } from '../../src/core/gateway/gatewaySupervisor';
+import { FORWARD_SETTING_DEFAULTS } from '../../src/core/forward/forwardSettings';
 import { GATEWAY_SETTING_DEFAULTS, GATEWAY_SETTING_LIMITS } from '../../src/core/gateway/settings';
 import { RECEIVER_STATE_KINDS } from '../../src/core/receiver/receiverSupervisor';
 import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
@@ -140,7 +141,11 @@ describe('package.json contributions', () => {
         .map((key) => `${CONFIG_SECTION}.${key}`)
         .sort(),
     );
-    for (const [key, value] of Object.entries({ ...SETTING_DEFAULTS, ...GATEWAY_SETTING_DEFAULTS })) {
+    for (const [key, value] of Object.entries({
+      ...SETTING_DEFAULTS,
+      ...GATEWAY_SETTING_DEFAULTS,
+      ...FORWARD_SETTING_DEFAULTS,
+    })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
     for (const [key, limits] of Object.entries({ ...SETTING_LIMITS, ...GATEWAY_SETTING_LIMITS })) {
@@ -154,6 +159,8 @@ describe('package.json contributions', () => {
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayHost}`]!.scope, 'machine');
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayUpstreams}`]!.scope, 'machine');
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayCapture}`]!.scope, undefined);
+    // Nor send the traces received, prompts included, to a collector of its choosing.
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.forwardEndpoint}`]!.scope, 'machine');
   });
 
   test('capture is offered where there is no trace yet, and each capture command only when it applies', () => {

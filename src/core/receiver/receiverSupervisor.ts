@@ -16,6 +16,7 @@ import type { MetricStore } from '../store/metricStore';
 import type { TraceStore } from '../store/traceStore';
 import { OtlpGrpcReceiver } from './grpcReceiver';
 import { OtlpHttpReceiver } from './httpReceiver';
+import type { ForwardedRequest } from '../forward/otlpForwarder';
 import type { OtlpReceiverOptions, ReceiverLog } from './options';
 
 /** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
@@ -64,6 +65,8 @@ export class ReceiverSupervisor {
   private grpcReceiver: OtlpGrpcReceiver | undefined;
   private current: ReceiverState;
   private paused = false;
+  /** Where accepted requests also go (forwarding to a team collector), or nowhere. */
+  private forward: ((request: ForwardedRequest) => void) | undefined;
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
@@ -97,6 +100,11 @@ export class ReceiverSupervisor {
     const unchanged = sameReceiverSettings(this.settings, settings);
     this.settings = settings;
     return unchanged ? Promise.resolve() : this.restart();
+  }
+
+  /** Hands every request the receivers accept, as received, to `forward` too; undefined stops that. */
+  setForwarding(forward: ((request: ForwardedRequest) => void) | undefined): void {
+    this.forward = forward;
   }
 
   /** Paused receivers stay bound and answer 503 with Retry-After: exporters retry instead of counting spans as delivered. */
@@ -153,6 +161,7 @@ export class ReceiverSupervisor {
       onMetrics: (result) => {
         metrics.add(metricsOf(result.request));
       },
+      onAccepted: (request) => this.forward?.(request),
       log: this.log,
     };
     const receiver = new OtlpHttpReceiver(options);
