@@ -13,6 +13,7 @@ import { parseOtlpHeaders } from '../core/forward/otlpHeaders';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
+import { describeError } from '../shared/errors';
 import { formatCount, plural } from '../shared/format';
 
 /** Secret storage key of the headers sent with forwarded requests. */
@@ -65,7 +66,7 @@ export class Forwarding implements vscode.Disposable {
   private reconfigure(stopping = false): void {
     this.queue = this.queue
       .then(() => this.apply(stopping))
-      .catch((error: unknown) => this.services.log.error(`Forwarding could not be set up: ${String(error)}`));
+      .catch((error: unknown) => this.services.log.error(`Forwarding could not be set up: ${describeError(error)}`));
   }
 
   private async apply(stopping: boolean): Promise<void> {
@@ -83,16 +84,15 @@ export class Forwarding implements vscode.Disposable {
       previous.subscription.dispose();
       await previous.forwarder.stop(FLUSH_TIMEOUT_MS);
     }
-    if (target === undefined) {
-      this.item.hide();
-      return;
-    }
+    this.item.hide();
+    if (target === undefined) return;
     const forwarder = new OtlpForwarder({ endpoint: target.endpoint, headers, log });
     const subscription = forwarder.onDidChangeStats((stats) => this.show(stats));
-    this.active = { forwarder, endpoint: target.endpoint, source: target.source, subscription };
+    // The target without any user:password the URL may hold, for the log and the tooltip.
+    this.active = { forwarder, endpoint: forwarder.target, source: target.source, subscription };
     receiver.setForwarding((request) => forwarder.enqueue(request));
     log.info(
-      `Forwarding every received request to ${target.endpoint} (${target.source === 'setting' ? 'aiTraceLens.forward.endpoint' : "VS Code's OTEL_EXPORTER_OTLP_ENDPOINT"}).`,
+      `Forwarding every received request to ${forwarder.target} (${target.source === 'setting' ? 'aiTraceLens.forward.endpoint' : "VS Code's OTEL_EXPORTER_OTLP_ENDPOINT"}).`,
     );
     this.show(forwarder.stats);
   }
