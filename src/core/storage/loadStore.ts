@@ -1,0 +1,79 @@
+/**
+ * Loads the durable store into the in-memory stores: each stored request decoded with the receivers' codecs and
+ * ingested as the receivers ingest it, yielding to the event loop every few records so a large store never blocks.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { spansOf } from '../model';
+import { logRecordsOf } from '../otlp/logModel';
+import { dataPointCount, metricsOf } from '../otlp/metricModel';
+import { SIGNAL_CODECS, type SignalResults } from '../receiver/signals';
+import type { LogStore } from '../store/logStore';
+import type { MetricStore } from '../store/metricStore';
+import type { TraceStore } from '../store/traceStore';
+import { describeError } from '../../shared/errors';
+import type { StoredRequest } from './segmentFormat';
+import type { ReadReport, RecordVisitor } from './segmentReader';
+
+/** Records decoded between two yields to the event loop. */
+const RECORDS_PER_YIELD = 200;
+
+/** Where records come from: a SegmentStore, or a read-only reader of a directory another process writes. */
+export interface StoredRequests {
+  readAll(visit: RecordVisitor): Promise<ReadReport>;
+}
+
+export interface LoadReport extends ReadReport {
+  spans: number;
+  logRecords: number;
+  metricDataPoints: number;
+  /** Records whose checksum held but whose body does not decode, each as one sentence. */
+  undecodable: string[];
+}
+
+/** Ingests every stored request; metrics are counted, and kept when a metric store is given. */
+export async function loadSegments(
+  source: StoredRequests,
+  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
+): Promise<LoadReport> {
+  const loaded = { spans: 0, logRecords: 0, metricDataPoints: 0, undecodable: [] as string[] };
+  let sinceYield = 0;
+  const report = await source.readAll(async (request) => {
+    try {
+      ingest(request, stores, loaded);
+    } catch (error) {
+      loaded.undecodable.push(`A stored ${request.signal} request does not decode: ${describeError(error)}`);
+    }
+    if (++sinceYield === RECORDS_PER_YIELD) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+  });
+  return { ...report, ...loaded };
+}
+
+function ingest(
+  request: StoredRequest,
+  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
+  loaded: { spans: number; logRecords: number; metricDataPoints: number },
+): void {
+  if (request.signal === 'traces') {
+    const spans = spansOf(decode(request, 'traces').request);
+    if (spans.length > 0) stores.traces.ingest(spans);
+    loaded.spans += spans.length;
+  } else if (request.signal === 'logs') {
+    const records = logRecordsOf(decode(request, 'logs').request);
+    stores.logs.add(records);
+    loaded.logRecords += records.length;
+  } else {
+    const metrics = metricsOf(decode(request, 'metrics').request);
+    stores.metrics?.add(metrics);
+    loaded.metricDataPoints += metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode<S extends keyof SignalResults>(request: StoredRequest, signal: S): SignalResults[S] {
+  const codec = SIGNAL_CODECS[signal];
+  return request.encoding === 'json' ? codec.decodeJson(utf8.decode(request.body)) : codec.decodeProto(request.body);
+}

@@ -1,0 +1,231 @@
+/**
+ * The durable store: every received OTLP request appended to rotating segment files in one directory (format:
+ * segmentFormat.ts; reading back: segmentReader.ts).
+ *
+ * Durability: `append` resolves once the record has been handed to the operating system (an fs write), so a request
+ * the receiver answered 200 survives the process being killed. The files are fsynced at least every second while
+ * there are unsynced writes, when a segment is rotated, and on `close`, so a power loss costs at most about a second.
+ *
+ * Bounds: segments rotate at `segmentBytes`; at open and after each rotation the oldest segments are deleted while
+ * the total is over `maxBytes` or their newest record is older than `maxAgeMs` (a segment from an earlier run counts
+ * its file's modification time as its newest record).
+ *
+ * Writes are serialized. A write that fails (disk full, no permission, read-only) is said once through the log and
+ * the store stops writing: `append` then resolves at once, so receiving goes on in memory, and `failure` says why.
+ */
+import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReceiverLog } from '../receiver/options';
+import { NO_LOG } from '../receiver/options';
+import type { OtlpSignal } from '../receiver/signals';
+import { describeError } from '../../shared/errors';
+import { recordHead, segmentHeader, type BodyEncoding } from './segmentFormat';
+import { listSegments, readSegments, segmentFileName, type ReadReport, type RecordVisitor } from './segmentReader';
+
+export const DEFAULT_STORE_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+export const DEFAULT_STORE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** The longest an acknowledged write waits for its fsync. */
+export const SYNC_INTERVAL_MS = 1000;
+
+export interface SegmentStoreOptions {
+  maxBytes?: number;
+  maxAgeMs?: number;
+  segmentBytes?: number;
+  log?: ReceiverLog;
+  /** The clock the age bound is measured with (tests move it). */
+  now?: () => number;
+}
+
+interface Segment {
+  sequence: number;
+  path: string;
+  bytes: number;
+  newestMs: number;
+}
+
+export class SegmentStore {
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly segmentBytes: number;
+  private readonly log: ReceiverLog;
+  private readonly now: () => number;
+  /** Oldest first; the last one is being written when `handle` is set. */
+  private segments: Segment[] = [];
+  private nextSequence = 1;
+  private handle: FileHandle | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private syncTimer: NodeJS.Timeout | undefined;
+  private unsynced = false;
+  private failed: string | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    options: SegmentStoreOptions,
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_STORE_MAX_BYTES;
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_MAX_AGE_MS;
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.log = options.log ?? NO_LOG;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The store in `dir` (created if missing). It never rejects: a directory it cannot use leaves it failed. */
+  static async open(dir: string, options: SegmentStoreOptions = {}): Promise<SegmentStore> {
+    const store = new SegmentStore(dir, options);
+    await store.serialized(() => store.guarded(() => store.scan()));
+    return store;
+  }
+
+  /** Why the store stopped writing, if it did. */
+  get failure(): string | undefined {
+    return this.failed;
+  }
+
+  /** The segment files and their total size, as this store knows them. */
+  get size(): { segments: number; bytes: number } {
+    return { segments: this.segments.length, bytes: this.segments.reduce((sum, segment) => sum + segment.bytes, 0) };
+  }
+
+  /** Resolves once the request is handed to the OS, or at once when the store has failed or is closed. */
+  append(signal: OtlpSignal, encoding: BodyEncoding, body: Uint8Array, receivedAtMs: number): Promise<void> {
+    if (this.failed !== undefined || this.closed) return Promise.resolve();
+    return this.serialized(() => this.guarded(() => this.write({ signal, encoding, body, receivedAtMs })));
+  }
+
+  /** Fsyncs what was written. */
+  flush(): Promise<void> {
+    return this.serialized(() => this.guarded(() => this.sync()));
+  }
+
+  /** Every stored record, oldest first, after the writes queued before; torn tails are cut off. */
+  readAll(visit: RecordVisitor): Promise<ReadReport> {
+    return this.serialized(() => readSegments(this.dir, visit, true));
+  }
+
+  /** Deletes every segment; the next append starts a new one. */
+  clear(): Promise<void> {
+    return this.serialized(() =>
+      this.guarded(async () => {
+        await this.closeSegment(false);
+        for (const { path } of await listSegments(this.dir)) await rm(path, { force: true });
+        this.segments = [];
+      }),
+    );
+  }
+
+  /** Fsyncs and closes; later appends are dropped. */
+  close(): Promise<void> {
+    return this.serialized(async () => {
+      this.closed = true;
+      await this.guarded(() => this.closeSegment(true));
+    });
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs a file operation; its failure fails the store instead of reaching the caller. */
+  private async guarded(operation: () => Promise<void>): Promise<void> {
+    if (this.failed !== undefined) return;
+    try {
+      await operation();
+    } catch (error) {
+      await this.fail(error);
+    }
+  }
+
+  private async scan(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const { sequence, path } of await listSegments(this.dir)) {
+      const { size, mtimeMs } = await stat(path);
+      this.segments.push({ sequence, path, bytes: size, newestMs: mtimeMs });
+      this.nextSequence = sequence + 1;
+    }
+    await this.enforceBounds();
+  }
+
+  private async write(request: Parameters<typeof recordHead>[0]): Promise<void> {
+    if (this.closed) return;
+    const segment = this.segments.at(-1);
+    if (!this.handle || !segment) return this.startSegment().then(() => this.write(request));
+    const head = recordHead(request);
+    const expected = head.length + request.body.length;
+    const { bytesWritten } = await this.handle.writev([head, request.body]);
+    if (bytesWritten !== expected) throw new Error(`only ${bytesWritten} of ${expected} bytes were written`);
+    segment.bytes += expected;
+    segment.newestMs = Math.max(segment.newestMs, request.receivedAtMs);
+    this.unsynced = true;
+    this.syncTimer ??= setTimeout(() => {
+      this.syncTimer = undefined;
+      void this.flush();
+    }, SYNC_INTERVAL_MS).unref();
+    if (segment.bytes >= this.segmentBytes) {
+      await this.closeSegment(true);
+      await this.enforceBounds();
+    }
+  }
+
+  private async startSegment(): Promise<void> {
+    const sequence = this.nextSequence++;
+    const path = join(this.dir, segmentFileName(sequence));
+    const handle = await open(path, 'wx');
+    const header = segmentHeader();
+    try {
+      await handle.write(header);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.handle = handle;
+    this.segments.push({ sequence, path, bytes: header.length, newestMs: this.now() });
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.unsynced || !this.handle) return;
+    this.unsynced = false;
+    await this.handle.datasync();
+  }
+
+  private async closeSegment(sync: boolean): Promise<void> {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    const handle = this.handle;
+    if (!handle) return;
+    this.handle = undefined;
+    try {
+      if (sync && this.unsynced) await handle.datasync();
+      this.unsynced = false;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Deletes the oldest closed segments while the store is over its size or they are over its age. */
+  private async enforceBounds(): Promise<void> {
+    const oldestKept = this.now() - this.maxAgeMs;
+    let total = this.size.bytes;
+    while (this.segments.length > (this.handle ? 1 : 0)) {
+      const oldest = this.segments[0]!;
+      if (total <= this.maxBytes && oldest.newestMs >= oldestKept) return;
+      await rm(oldest.path, { force: true });
+      this.segments.shift();
+      total -= oldest.bytes;
+    }
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    this.failed = describeError(error);
+    this.log.error(
+      `The trace store in ${this.dir} cannot be written, so what is received is kept in memory only: ${this.failed}`,
+    );
+    const handle = this.handle;
+    this.handle = undefined;
+    clearTimeout(this.syncTimer);
+    await handle?.close().catch(() => undefined);
+  }
+}
