@@ -182,7 +182,8 @@ export class SegmentStore {
       throw error;
     }
     this.handle = handle;
-    this.segments.push({ sequence, path, bytes: header.length, newestMs: this.now() });
+    // Without records it has no age to keep it.
+    this.segments.push({ sequence, path, bytes: header.length, newestMs: -Infinity });
   }
 
   private async sync(): Promise<void> {
