@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { chronological, spanLine, summarizeSpan, traceHeader, type SpanSummaryJson } from '../core/summarize';
 import { caretLines, parseTraceQL, TraceQLError, type TraceQuery } from '../core/traceql';
 import { plural } from '../shared/format';
-import { HELP_OPTION, parseOptions, usageError } from './args';
-import { readInputFiles } from './summarize';
+import { parseOptions, usageError } from './args';
+import { INPUT_OPTIONS, readInputFiles } from './summarize';
 
-export const QUERY_USAGE = `  ai-trace-lens query 'QUERY' FILE... [--json]
-      Prints the spans that a TraceQL query selects in saved OTLP exports (read as summarize reads them), under
+export const QUERY_USAGE = `  ai-trace-lens query 'QUERY' (FILE... | --store DIR) [--json]
+      Prints the spans that a TraceQL query selects in saved OTLP exports or a store (read as summarize reads them), under
       their trace, and a count line; with --json one JSON document: {"spans":[...]}, each span as in summarize
       --json. TraceQL as in Grafana Tempo: { span.http.status_code >= 500 }, { status = error } >> { name = "x" },
       and AI fields: { .ai.kind = "llm" && .ai.ttft > 300ms }, { .ai.tokens.input > 1000 }, { .ai.tool = "search" }.
@@ -15,13 +15,15 @@ export const QUERY_USAGE = `  ai-trace-lens query 'QUERY' FILE... [--json]
 
 export async function query(args: string[], help: () => number): Promise<number> {
   const { values, positionals } = parseOptions(() =>
-    parseArgs({ args, options: { json: { type: 'boolean' }, help: HELP_OPTION }, allowPositionals: true }),
+    parseArgs({ args, options: INPUT_OPTIONS, allowPositionals: true }),
   );
   if (values.help) return help();
   const [text, ...paths] = positionals;
-  if (text === undefined || paths.length === 0) throw usageError('query needs a TraceQL query and at least one file.');
+  if (text === undefined || (paths.length === 0 && values.store === undefined)) {
+    throw usageError('query needs a TraceQL query and at least one file or --store DIR.');
+  }
   const traceQuery = parseQuery(text);
-  const { store, logs, failed } = await readInputFiles(paths);
+  const { store, logs, failed } = await readInputFiles(paths, values.store);
   const traces = chronological(store);
   const matches = traces
     .map((record) => ({ record, spans: traceQuery.matchTrace(record) }))

@@ -25,13 +25,17 @@ import {
 import { describeError } from '../shared/errors';
 import { HELP_OPTION, integerOption, parseOptions, usageError } from './args';
 import { JsonLinesFile } from './jsonLinesFile';
+import { openServeStore } from './storeOption';
 
-export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--max-body-bytes N]
-                    [--gateway-port PORT [--upstream NAME=URL]...] [--forward URL]
+export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--store DIR]
+                    [--max-body-bytes N] [--gateway-port PORT [--upstream NAME=URL]...] [--forward URL]
       Receives OTLP/HTTP traces, logs and metrics (POST /v1/traces, /v1/logs, /v1/metrics: protobuf or JSON, gzip or
       deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
       first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
       OTLP JSON line, written to disk before the exporter gets its response; summarize reads that file back.
+      --store DIR appends each accepted request, as received (inflated), to the durable store in DIR before the
+      exporter gets its response (fsynced at least every second; at most 2 GiB and 7 days are kept, oldest dropped
+      first); at startup it prints what the store holds to stderr. summarize --store and query --store read it.
       With --gateway-port, the AI gateway forwards /openai, /anthropic, /gemini and /ollama to their providers and
       records each model call as a span (written by --out like received traces); it prints "gateway http://HOST:PORT"
       after the listening lines. --upstream NAME=URL (NAME: ${PROVIDER_IDS.join(', ')}) replaces a provider's
@@ -58,6 +62,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
         port: { type: 'string' },
         'grpc-port': { type: 'string' },
         out: { type: 'string' },
+        store: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'gateway-port': { type: 'string' },
         upstream: { type: 'string', multiple: true },
@@ -84,6 +89,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   const out = values.out === undefined ? undefined : await JsonLinesFile.open(values.out);
+  const store = values.store === undefined ? undefined : await openServeStore(values.store, stderrLog);
   const options: OtlpReceiverOptions = {
     host,
     port,
@@ -92,6 +98,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
     onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
     onMetrics: (result) => out?.append(encodeMetricsRequestJson(result.request)),
+    onDecodedBody: store && (({ signal, encoding, body }) => store.append(signal, encoding, body, Date.now())),
     onAccepted: forwarder && ((request) => forwarder.enqueue(request)),
   };
   const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [
@@ -129,6 +136,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     } catch (error) {
       await stopAll();
       await out?.close();
+      await store?.close();
       await forwarder?.stop(0);
       process.stderr.write(`ai-trace-lens: cannot listen on ${host}:${wanted}: ${describeError(error)}\n`);
       return 1;
@@ -138,6 +146,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
   stderrLog.info(`${signal}: stopping`);
   await stopAll();
   await out?.close();
+  await store?.close();
   if (forwarder) {
     await forwarder.stop(FORWARD_FLUSH_MS);
     const { forwarded, dropped } = forwarder.stats;

@@ -7,9 +7,11 @@ import { renderSummaryText, summarizeStore } from '../core/summarize';
 import { loadOtlpFile } from '../core/traceFile';
 import { describeError } from '../shared/errors';
 import { HELP_OPTION, parseOptions, usageError } from './args';
+import { loadStoreDirectory } from './storeOption';
 
-export const SUMMARIZE_USAGE = `  ai-trace-lens summarize FILE... [--json]
-      Reads saved OTLP exports (protobuf, OTLP JSON or JSON Lines, gzipped or not) and prints every trace's span tree,
+export const SUMMARIZE_USAGE = `  ai-trace-lens summarize (FILE... | --store DIR) [--json]
+      Reads saved OTLP exports (protobuf, OTLP JSON or JSON Lines, gzipped or not), or the store serve --store DIR
+      writes (read as it is: damaged records are reported and skipped), and prints every trace's span tree,
       or with --json one JSON document: {"traces":[...],"metricDataPoints":N}, oldest trace first, spans parents
       first. Logs requests are joined to their spans: each span's logCount and the conversation in its transcript.
       Metrics requests are counted, not summarized (metricDataPoints). A JSON request is a logs or metrics request
@@ -20,17 +22,22 @@ export const SUMMARIZE_USAGE = `  ai-trace-lens summarize FILE... [--json]
 
 export async function summarize(args: string[], help: () => number): Promise<number> {
   const { values, positionals } = parseOptions(() =>
-    parseArgs({ args, options: { json: { type: 'boolean' }, help: HELP_OPTION }, allowPositionals: true }),
+    parseArgs({ args, options: INPUT_OPTIONS, allowPositionals: true }),
   );
   if (values.help) return help();
-  if (positionals.length === 0) throw usageError('summarize needs at least one file.');
-  const { store, logs, metricDataPoints, failed } = await readInputFiles(positionals);
+  if (positionals.length === 0 && values.store === undefined) {
+    throw usageError('summarize needs at least one file or --store DIR.');
+  }
+  const { store, logs, metricDataPoints, failed } = await readInputFiles(positionals, values.store);
   const summary = values.json
     ? `${JSON.stringify(summarizeStore(store, { logs, metricDataPoints }), null, 2)}\n`
     : undefined;
   process.stdout.write(summary ?? renderSummaryText(store));
   return failed ? 1 : 0;
 }
+
+/** The options of the commands that read saved exports and stores. */
+export const INPUT_OPTIONS = { json: { type: 'boolean' }, store: { type: 'string' }, help: HELP_OPTION } as const;
 
 export interface InputStores {
   store: TraceStore;
@@ -40,8 +47,11 @@ export interface InputStores {
   failed: boolean;
 }
 
-/** Saved OTLP exports read into unbounded stores, each unusable file or part reported on stderr. */
-export async function readInputFiles(paths: readonly string[]): Promise<InputStores> {
+/**
+ * The durable store in `storeDir`, if given, and saved OTLP exports read into unbounded stores, each unusable file or
+ * part reported on stderr.
+ */
+export async function readInputFiles(paths: readonly string[], storeDir?: string): Promise<InputStores> {
   const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
   const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
   let metricDataPoints = 0;
@@ -50,6 +60,10 @@ export async function readInputFiles(paths: readonly string[]): Promise<InputSto
     failed = true;
     process.stderr.write(`ai-trace-lens: ${message}\n`);
   };
+  if (storeDir !== undefined) {
+    const note = (message: string) => process.stderr.write(`ai-trace-lens: ${message}\n`);
+    metricDataPoints += await loadStoreDirectory(storeDir, { traces: store, logs }, report, note);
+  }
   for (const path of paths) {
     try {
       const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs });

@@ -205,7 +205,7 @@ describe('ai-trace-lens summarize', () => {
   test('usage: --help exits 0; unknown options, missing files and unknown commands exit 2 with the usage', async () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage:\n {2}ai-trace-lens summarize FILE\.\.\. \[--json\]/);
+    assert.match(help.stdout, /^Usage:\n {2}ai-trace-lens summarize \(FILE\.\.\. \| --store DIR\) \[--json\]/);
     for (const args of [
       ['summarize', '--jsno', AGENT_JSON],
       ['summarize'],

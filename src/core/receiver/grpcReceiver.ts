@@ -158,7 +158,7 @@ export class OtlpGrpcReceiver {
       if (!(error instanceof OtlpDecodeError)) throw error;
       throw undecodable('The message', codec.requestName, error);
     }
-    const kept = await deliverSignal(this.options, signal, result);
+    const kept = await deliverSignal(this.options, result, { signal, encoding: 'protobuf', body: message });
     const partial = partialSuccessOf(signal, result);
     if (!kept) {
       // Once per signal: an app exporting logs and metrics every few seconds would drown the log otherwise.

@@ -233,7 +233,7 @@ export class OtlpHttpReceiver {
   ): Promise<void> {
     const codec = SIGNAL_CODECS[signal];
     const result = decode(codec, encoding, body);
-    const kept = await deliverSignal(this.options, signal, result);
+    const kept = await deliverSignal(this.options, result, { signal, encoding, body });
     const partial = partialSuccessOf(signal, result);
     sendResponse(response, encoding, signal, partial);
     if (!kept) {

@@ -1,6 +1,7 @@
 /** What the OTLP/HTTP and OTLP/gRPC receivers share: their options, log, bound address and limits. */
 import type { ForwardedRequest } from '../forward/otlpForwarder';
 import type { LogsDecodeResult, MetricsDecodeResult, TraceDecodeResult } from '../otlp/types';
+import type { OtlpSignal } from './signals';
 
 /**
  * Where the receivers listen unless told otherwise: this machine only, on OTLP's registered ports. package.json's
@@ -37,11 +38,23 @@ export interface OtlpReceiverOptions {
   /** Like `onTraces`; without it, metrics are decoded (a bad body still gets 400) and dropped. */
   onMetrics?(result: MetricsDecodeResult): void | Promise<void>;
   /**
+   * Every request its signal's handler took, as decoded: the body inflated, in its encoding. Awaited after the handler
+   * and before the response (e.g. to store it durably), so a failure here reaches the exporter too.
+   */
+  onDecodedBody?(request: DecodedBody): void | Promise<void>;
+  /**
    * Every request answered 200, as received (HTTP: the body still compressed, with its media type and coding; gRPC: the
    * message as protobuf), called after the answer, e.g. to forward it. It must not block; what it throws is logged.
    */
   onAccepted?(request: ForwardedRequest): void;
   log?: ReceiverLog;
+}
+
+/** A received request's body as the decoders read it: inflated protobuf, or JSON text. */
+export interface DecodedBody {
+  signal: OtlpSignal;
+  encoding: 'protobuf' | 'json';
+  body: Uint8Array;
 }
 
 export interface ReceiverAddress {

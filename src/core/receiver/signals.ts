@@ -12,7 +12,7 @@ import { decodeTraceRequestJson } from '../otlp/traceJson';
 import { decodeTraceRequestProto } from '../otlp/traceProtobuf';
 import type { LogsDecodeResult, MetricsDecodeResult, PartialSuccess, TraceDecodeResult } from '../otlp/types';
 import { spansOf } from '../model';
-import type { OtlpReceiverOptions } from './options';
+import type { DecodedBody, OtlpReceiverOptions } from './options';
 
 export type OtlpSignal = 'traces' | 'logs' | 'metrics';
 
@@ -71,14 +71,15 @@ export function partialSuccessOf<S extends OtlpSignal>(
 }
 
 /**
- * Hands a decoded request to the receiver's handler for its signal; false when there is none (the request is then
- * accepted and dropped, so exporters sending every signal log no errors).
+ * Hands a decoded request to the receiver's handler for its signal, then its body to `onDecodedBody`; false when there
+ * is no handler (the request is then accepted and dropped, so exporters sending every signal log no errors).
  */
 export async function deliverSignal<S extends OtlpSignal>(
   options: OtlpReceiverOptions,
-  signal: S,
   result: SignalResults[S],
+  decoded: DecodedBody & { signal: S },
 ): Promise<boolean> {
+  const { signal } = decoded;
   if (signal === 'traces') await options.onTraces(result as TraceDecodeResult);
   else if (signal === 'logs') {
     if (!options.onLogs) return false;
@@ -87,5 +88,6 @@ export async function deliverSignal<S extends OtlpSignal>(
     if (!options.onMetrics) return false;
     await options.onMetrics(result as MetricsDecodeResult);
   }
+  await options.onDecodedBody?.(decoded);
   return true;
 }
