@@ -1,15 +1,17 @@
 /**
  * `serve --store` killed with SIGKILL while GenAI traces are being posted: every span whose request got a 200 is in the
- * store afterwards, as `summarize --store` and a restarted `serve --store` read it.
+ * store afterwards, as `summarize --store` and a restarted `serve --store` read it; then a byte flipped in the middle of
+ * the segment costs that one request, reported with its offset.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import type { Span } from '../../src/core/model';
+import { segmentFileName } from '../../src/core/storage/segmentReader';
 import type { SummaryJson } from '../../src/core/summarize';
 import { encodeWithProtobufjs } from '../support/protobufjsOracle';
 import { makeSpan, type PlainAttributes } from '../support/spanBuilder';
@@ -51,6 +53,8 @@ function agentTrace(index: number): { spanIds: string[]; body: Uint8Array } {
 
 describe('serve --store killed with SIGKILL', () => {
   let dir = '';
+  /** Spans the first test found in the store. */
+  let storedSpans = 0;
   after(() => rm(dir, { recursive: true, force: true }));
 
   test(`every span of an acknowledged request is stored (${REQUESTS * SPANS_PER_REQUEST} spans posted)`, async (t) => {
@@ -113,5 +117,33 @@ describe('serve --store killed with SIGKILL', () => {
     const held = /^store .+: (\d+) trace, 0 logs and 0 metrics requests in 1 segment \(\d+ bytes\)/m.exec(stderr);
     assert.ok(held, stderr);
     assert.equal(Number(held[1]), found.size / SPANS_PER_REQUEST, stderr);
+    storedSpans = found.size;
+  });
+
+  test('a flipped byte in the middle of the segment loses that request alone, reported with its offset', async () => {
+    const segment = join(dir, 'store', segmentFileName(1));
+    const bytes = await readFile(segment);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle]! ^= 0x01;
+    await writeFile(segment, bytes);
+    const summarized = await runCli(['summarize', '--store', join(dir, 'store'), '--json']);
+    assert.equal(summarized.code, 1);
+    const damaged = /segment-000000000001\.atl: (\d+) damaged bytes at (\d+) skipped/.exec(summarized.stderr);
+    assert.ok(damaged, summarized.stderr);
+    const [offset, length] = [Number(damaged[2]), Number(damaged[1])];
+    assert.ok(offset <= middle && middle < offset + length, `${middle} in [${offset}, +${length})`);
+    const summary = JSON.parse(summarized.stdout) as SummaryJson;
+    const spans = summary.traces.reduce((sum, trace) => sum + trace.spans.length, 0);
+    assert.equal(spans, storedSpans - SPANS_PER_REQUEST);
+
+    const queried = await runCli([
+      'query',
+      '{ name = "invoke_agent planner" }',
+      '--store',
+      join(dir, 'store'),
+      '--json',
+    ]);
+    const roots = (JSON.parse(queried.stdout) as { spans: unknown[] }).spans;
+    assert.equal(roots.length, storedSpans / SPANS_PER_REQUEST - 1);
   });
 });
