@@ -9,7 +9,6 @@
  * use the gateway or the user's keys through it.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Span } from '../model';
 import { describeError } from '../../shared/errors';
@@ -21,7 +20,7 @@ import type { GatewayOptions } from './options';
 import { PROVIDERS } from './providers';
 import { readableAcceptEncoding, ResponseTap } from './responseTap';
 import { countPromptTokens, countTextTokens } from './tokenCount';
-import { readLimited } from '../readBody';
+import { closeServer, listen, readLimited } from '../httpServer';
 import { parseTraceparent } from './traceContext';
 import { endToEndHeaders, UpstreamAgents } from './upstream';
 import { PROVIDER_IDS, type ModelCall, type ProviderId, type ProviderWire } from './wire';
@@ -59,20 +58,14 @@ export class AiGateway {
     if (this.server) return Promise.reject(new Error('The AI gateway is already started.'));
     const server = http.createServer((request, response) => this.track(request, response));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => {
+    const { host, port } = this.options;
+    return listen(server, host, port, (error) => this.log.error(`AI gateway error: ${error.message}`)).then(
+      (address) => (this.bound = address),
+      (error: unknown) => {
         this.server = undefined;
-        reject(error);
-      };
-      server.once('error', onError);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', onError);
-        server.on('error', (error) => this.log.error(`AI gateway error: ${error.message}`));
-        const { address, port } = server.address() as AddressInfo;
-        this.bound = { host: address, port };
-        resolve(this.bound);
-      });
-    });
+        throw error;
+      },
+    );
   }
 
   /** Closes the listener and every connection (streams in progress end for their clients), then waits for spans. */
@@ -81,9 +74,7 @@ export class AiGateway {
     if (!server) return;
     this.server = undefined;
     this.bound = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
     await Promise.all(this.inFlight);
     this.agents.destroy();
   }

@@ -5,10 +5,9 @@
  * rules (src/core/receiver/signals.ts); logs or metrics without a handler are decoded and dropped.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 import { describeError } from '../../shared/errors';
-import { readLimited } from '../readBody';
+import { closeServer, listen, readLimited } from '../httpServer';
 import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
 import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
@@ -73,20 +72,14 @@ export class OtlpHttpReceiver {
     // Answering `Expect: 100-continue` ourselves lets a refused request get its final status before sending the body.
     server.on('checkContinue', (request, response) => this.track(request, response, true));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => {
+    const { host, port } = this.options;
+    return listen(server, host, port, (error) => this.log.error(`OTLP receiver error: ${error.message}`)).then(
+      (address) => (this.bound = address),
+      (error: unknown) => {
         this.server = undefined;
-        reject(error);
-      };
-      server.once('error', onError);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', onError);
-        server.on('error', (error) => this.log.error(`OTLP receiver error: ${error.message}`));
-        const { address, port } = server.address() as AddressInfo;
-        this.bound = { host: address, port };
-        resolve(this.bound);
-      });
-    });
+        throw error;
+      },
+    );
   }
 
   /** Closes the listener and every connection, idle keep-alive ones included, then waits for running handlers. */
@@ -95,9 +88,7 @@ export class OtlpHttpReceiver {
     if (!server) return;
     this.server = undefined;
     this.bound = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
     await Promise.all(this.inFlight);
   }
 
