@@ -4,6 +4,7 @@
  * spelling with forward slashes; the workspace side uses the host's own `path` module.
  */
 import { join, normalize, relative, isAbsolute } from 'node:path';
+import { decodeUriOrKeep } from '../../shared/uri';
 
 export interface PathMapping {
   /** Prefix of the path as recorded in the trace, e.g. `/app` or `C:\build\agent`. */
@@ -27,19 +28,11 @@ export function slashPath(raw: string): string {
   const url = FILE_URL.exec(raw);
   if (url !== null) {
     const host = url[1]!;
-    const decoded = safeDecode(url[2] ?? '/');
+    const decoded = decodeUriOrKeep(url[2] ?? '/');
     if (host !== '' && host.toLowerCase() !== 'localhost') path = `//${host}${decoded}`;
     else path = /^\/[A-Za-z]:/.test(decoded) ? decoded.slice(1) : decoded;
   }
   return path.replace(/\\/g, '/');
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Absolute on some OS (POSIX root, drive letter or UNC), whatever OS this runs on. */

@@ -4,6 +4,7 @@
  * methods. The model comes from the path. The REST API takes both camelCase and snake_case field names, so requests
  * are read in either. OTel's output tokens include reasoning: Gemini counts thoughts apart, so they are added.
  */
+import { decodeUriOrKeep } from '../../../shared/uri';
 import type { GenAiMessage, GenAiPart, ModelCall, ProviderWire, ResponseSink, Usage } from '../wire';
 import {
   errorBodyReader,
@@ -85,12 +86,7 @@ function parseRequest(method: string, path: string, body: unknown): ModelCall | 
 
 /** `models/gemini-2.5-flash` → `gemini-2.5-flash`; a tuned model keeps its `tunedModels/` prefix. */
 function modelName(resource: string): string {
-  const name = resource.startsWith('models/') ? resource.slice('models/'.length) : resource;
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+  return decodeUriOrKeep(resource.startsWith('models/') ? resource.slice('models/'.length) : resource);
 }
 
 /** Gemini's `model` role is OTel's `assistant`, and its `function` role (tool results) is `tool`. */

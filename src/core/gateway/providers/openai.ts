@@ -4,6 +4,7 @@
  * `/deployments/{name}/chat/completions` and a `/v1` left in the client's path work too. This file reads requests;
  * openaiResponse.ts reads the answers.
  */
+import { decodeUriOrKeep } from '../../../shared/uri';
 import type { GenAiMessage, GenAiPart, ModelCall, ProviderWire, RequestParameters } from '../wire';
 import { errorBodyReader, isSuccess, jsonObjects, sseReader, wholeBodyReader } from './framing';
 import {
@@ -75,12 +76,7 @@ function parseRequest(method: string, path: string, body: unknown): ModelCall | 
 /** Azure's deployment name stands for the model when the body names none. */
 function deploymentOf(path: string): string | undefined {
   const name = DEPLOYMENT.exec(path)?.[1];
-  if (name === undefined) return undefined;
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+  return name === undefined ? undefined : decodeUriOrKeep(name);
 }
 
 function includesUsage(request: JsonObject): boolean {
