@@ -3,18 +3,16 @@
  * gateway or moving it to another port when its own is taken.
  */
 import * as vscode from 'vscode';
-import { displayAddress, findFreePort } from '../core/endpoint';
+import { displayAddress } from '../core/endpoint';
 import { GATEWAY_SETTING_LIMITS } from '../core/gateway/settings';
 import { registerCommands } from '../host/commands';
 import { Commands, GatewayCommands, SettingKeys, TRACES_VIEW_ID } from '../host/contributions';
+import { askForPort } from '../host/portPrompt';
 import type { Services } from '../host/services';
 import type { GatewayNotifications } from './notifications';
 
 /** As package.json titles the command, for messages that tell the user how to stop. */
 export const STOP_CAPTURING_TITLE = 'AI Trace Lens: Stop Capturing LLM Calls';
-
-/** How many ports above the configured one the port prompt tries before letting the OS pick. */
-const NEARBY_PORTS = 12;
 
 export function registerGatewayCommands(services: Services, notifications: GatewayNotifications): vscode.Disposable {
   const { gateway, log } = services;
@@ -68,26 +66,16 @@ async function stopCapturing(services: Services): Promise<void> {
 
 async function changeGatewayPort({ gateway, settings }: Services, notifications: GatewayNotifications): Promise<void> {
   const { host, port: configured } = settings.gateway;
-  const { minimum, maximum } = GATEWAY_SETTING_LIMITS['gateway.port'];
-  const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter(
-    (port) => port <= maximum,
-  );
-  const suggestion = await findFreePort(host, nearby).catch(() => configured);
-  const value = await vscode.window.showInputBox({
+  const port = await askForPort({
     title: 'AI Trace Lens: Gateway Port',
-    prompt:
+    host,
+    configured,
+    limits: GATEWAY_SETTING_LIMITS['gateway.port'],
+    prompt: (suggestion) =>
       `Port for the AI gateway on ${displayAddress(host, configured)} (saved as aiTraceLens.gateway.port). ` +
       `${suggestion} is free now. Captured terminals and debug launches follow the new port; restart open terminals.`,
-    value: String(suggestion),
-    validateInput: (text) => {
-      const port = Number(text.trim());
-      return Number.isInteger(port) && port >= minimum && port <= maximum && text.trim() !== ''
-        ? undefined
-        : `Enter a whole number from ${minimum} to ${maximum}.`;
-    },
   });
-  if (value === undefined) return;
-  const port = Number(value.trim());
+  if (port === undefined) return;
   notifications.announceNextStart(port);
   // The same port changes no setting, so no restart would follow on its own.
   if (port === configured) await gateway.restart();

@@ -1,18 +1,17 @@
 /** The receiver's commands: its lifecycle, its port, the settings apps need to reach it, and a demo trace through it. */
 import * as vscode from 'vscode';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from '../core/demoTrace';
-import { displayAddress, endpointUrl, exporterEnvironment, findFreePort } from '../core/endpoint';
+import { displayAddress, endpointUrl, exporterEnvironment } from '../core/endpoint';
 import { postTraces } from '../core/postTraces';
 import { SETTING_LIMITS } from '../core/settings';
 import { registerCommands } from '../host/commands';
 import { Commands, ReceiverCommands, SettingKeys, TRACES_VIEW_ID } from '../host/contributions';
+import { askForPort } from '../host/portPrompt';
 import type { Services } from '../host/services';
 import { openExtensionSettings } from '../host/settings';
 import { addTraceExportToLaunchConfiguration } from './launchConfiguration';
 import type { ReceiverNotifications } from './notifications';
 
-/** How many ports above the configured one "Use Another Port" tries before letting the OS pick. */
-const NEARBY_PORTS = 12;
 const RESTART = 'Restart Receiver';
 
 export function registerReceiverCommands(services: Services, notifications: ReceiverNotifications): vscode.Disposable {
@@ -107,28 +106,19 @@ async function changePort(
   const grpc = protocol === 'grpc';
   const { host, port: httpPort, grpcPort } = settings.current.receiver;
   const configured = grpc ? grpcPort : httpPort;
-  const { minimum, maximum } = SETTING_LIMITS['receiver.port'];
-  const nearby = Array.from({ length: NEARBY_PORTS }, (_, index) => configured + 1 + index).filter(
-    (port) => port <= maximum,
-  );
-  const suggestion = await findFreePort(host, nearby).catch(() => configured);
-  const value = await vscode.window.showInputBox({
+  const port = await askForPort({
     title: grpc ? 'AI Trace Lens: OTLP/gRPC Receiver Port' : 'AI Trace Lens: Receiver Port',
-    prompt: grpc
-      ? `Port for the OTLP/gRPC receiver on ${host} (saved as aiTraceLens.receiver.grpcPort). ` +
-        `${suggestion} is free now. Apps exporting over gRPC must use the same port in OTEL_EXPORTER_OTLP_ENDPOINT.`
-      : `Port for the OTLP/HTTP receiver on ${host} (saved as aiTraceLens.receiver.port). ` +
-        `${suggestion} is free now. Your app's OTEL_EXPORTER_OTLP_ENDPOINT must use the same port.`,
-    value: String(suggestion),
-    validateInput: (text) => {
-      const port = Number(text.trim());
-      return Number.isInteger(port) && port >= minimum && port <= maximum && text.trim() !== ''
-        ? undefined
-        : `Enter a whole number from ${minimum} to ${maximum}.`;
-    },
+    host,
+    configured,
+    limits: SETTING_LIMITS['receiver.port'],
+    prompt: (suggestion) =>
+      grpc
+        ? `Port for the OTLP/gRPC receiver on ${host} (saved as aiTraceLens.receiver.grpcPort). ` +
+          `${suggestion} is free now. Apps exporting over gRPC must use the same port in OTEL_EXPORTER_OTLP_ENDPOINT.`
+        : `Port for the OTLP/HTTP receiver on ${host} (saved as aiTraceLens.receiver.port). ` +
+          `${suggestion} is free now. Your app's OTEL_EXPORTER_OTLP_ENDPOINT must use the same port.`,
   });
-  if (value === undefined) return;
-  const port = Number(value.trim());
+  if (port === undefined) return;
   if (!grpc) notifications.announceNextStart(port);
   // The same port changes no setting, so no restart would follow on its own.
   if (port === configured) await receiver.restart();
