@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { displayAddress, endpointUrl } from '../core/endpoint';
-import type { ListenFailureEvent } from '../core/receiver/receiverSupervisor';
+import type { ListenFailureEvent } from '../core/receiver/serverSupervisor';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';

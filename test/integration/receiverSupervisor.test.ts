@@ -8,12 +8,8 @@ import { afterEach, describe, test } from 'node:test';
 import { findFreePort } from '../../src/core/endpoint';
 import type { ForwardedRequest } from '../../src/core/forward/otlpForwarder';
 import { NO_LOG } from '../../src/core/receiver/options';
-import {
-  listenFailure,
-  ReceiverSupervisor,
-  type ListenFailureEvent,
-  type ReceiverState,
-} from '../../src/core/receiver/receiverSupervisor';
+import { ReceiverSupervisor, type ReceiverState } from '../../src/core/receiver/receiverSupervisor';
+import { listenFailure, type ListenFailureEvent } from '../../src/core/receiver/serverSupervisor';
 import type { ReceiverSettings } from '../../src/core/settings';
 import { LogStore } from '../../src/core/store/logStore';
 import { MetricStore } from '../../src/core/store/metricStore';

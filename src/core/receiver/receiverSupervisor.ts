@@ -1,12 +1,10 @@
 /**
- * Owns the OTLP receivers' lifecycle: start, restart when their settings change, pause/resume, and turn a failed start
- * (typically a port another collector holds) into a state the host shows and the user can fix. OTLP/HTTP is the main
- * receiver; OTLP/gRPC starts beside it once HTTP listens, and its failure leaves HTTP running. Starts and stops run
- * one at a time, in order, so quick successive setting changes cannot leave two servers.
+ * Owns the OTLP receivers' lifecycle (serverSupervisor.ts): start, restart when their settings change, pause/resume,
+ * and turn a failed start (typically a port another collector holds) into a state the host shows and the user can
+ * fix. OTLP/HTTP is the main receiver; OTLP/gRPC starts beside it once HTTP listens, and its failure leaves HTTP
+ * running.
  */
-import { describeError } from '../../shared/errors';
 import { displayAddress, endpointUrl, isLoopbackHost } from '../endpoint';
-import { Emitter, type Event } from '../events';
 import { spansOf } from '../model';
 import { logRecordsOf } from '../otlp/logModel';
 import { metricsOf } from '../otlp/metricModel';
@@ -18,6 +16,7 @@ import { OtlpGrpcReceiver } from './grpcReceiver';
 import { OtlpHttpReceiver } from './httpReceiver';
 import type { ForwardedRequest } from '../forward/otlpForwarder';
 import type { OtlpReceiverOptions, ReceiverLog } from './options';
+import { listenFailure, ServerSupervisor, type ListenFailure } from './serverSupervisor';
 
 /** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
 export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
@@ -34,20 +33,6 @@ export interface ReceiverState {
   readonly grpc?: { readonly port: number; readonly failure?: ListenFailure };
 }
 
-export interface ListenFailure {
-  /** What follows "can't listen on host:port: ". */
-  readonly reason: string;
-  readonly code: string | undefined;
-}
-
-/** A receiver that could not listen, once per failed start. */
-export interface ListenFailureEvent {
-  readonly protocol: 'http' | 'grpc' | 'gateway';
-  readonly host: string;
-  readonly port: number;
-  readonly failure: ListenFailure;
-}
-
 /** Where received data goes: traces, and logs and metrics joined to them. */
 export interface ReceiverStores {
   readonly traces: TraceStore;
@@ -55,44 +40,20 @@ export interface ReceiverStores {
   readonly metrics: MetricStore;
 }
 
-export class ReceiverSupervisor {
-  private readonly stateEmitter = new Emitter<ReceiverState>();
-  readonly onDidChangeState: Event<ReceiverState> = this.stateEmitter.event;
-  private readonly failureEmitter = new Emitter<ListenFailureEvent>();
-  readonly onDidFailToListen: Event<ListenFailureEvent> = this.failureEmitter.event;
-
+export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
   private receiver: OtlpHttpReceiver | undefined;
   private grpcReceiver: OtlpGrpcReceiver | undefined;
-  private current: ReceiverState;
   private paused = false;
   /** Where accepted requests also go (forwarding to a team collector), or nowhere. */
   private forward: ((request: ForwardedRequest) => void) | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  private disposed = false;
 
   constructor(
     private readonly stores: ReceiverStores,
-    private readonly log: ReceiverLog,
+    log: ReceiverLog,
     private settings: ReceiverSettings,
   ) {
-    this.current = { kind: settings.enabled ? 'starting' : 'stopped', host: settings.host, port: settings.port };
-  }
-
-  get state(): ReceiverState {
-    return this.current;
-  }
-
-  /** The base URL exporters should use: the bound address when there is one, else the configured one. */
-  get endpoint(): string {
-    return endpointUrl(this.current.host, this.current.port);
-  }
-
-  /** Starts (or restarts) with the current settings. Never rejects: failures become the `failed` state. */
-  restart(): Promise<void> {
-    return this.enqueue(async () => {
-      await this.stopReceivers();
-      await this.startReceivers();
-    });
+    const { enabled, host, port } = settings;
+    super(log, 'Receiver', { kind: enabled ? 'starting' : 'stopped', host, port });
   }
 
   /** Applies changed receiver settings; restarts only when something that needs a new server changed. */
@@ -114,32 +75,12 @@ export class ReceiverSupervisor {
     if (this.receiver !== undefined) this.receiver.paused = paused;
     if (this.grpcReceiver !== undefined) this.grpcReceiver.paused = paused;
     this.log.info(paused ? 'Receiving paused: exporters are told to retry later.' : 'Receiving resumed.');
-    const kind = this.current.kind;
+    const kind = this.state.kind;
     if (kind === 'listening' || kind === 'paused')
-      this.setState({ ...this.current, kind: paused ? 'paused' : 'listening' });
+      this.setState({ ...this.state, kind: paused ? 'paused' : 'listening' });
   }
 
-  /** Stops the receivers for good and waits for their sockets to close. */
-  stop(): Promise<void> {
-    this.disposed = true;
-    return this.enqueue(() => this.stopReceivers());
-  }
-
-  dispose(): void {
-    void this.stop();
-    this.stateEmitter.dispose();
-    this.failureEmitter.dispose();
-  }
-
-  private enqueue(step: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(step).catch((error: unknown) => {
-      this.log.error(`Receiver lifecycle step failed: ${describeError(error)}`);
-    });
-    this.queue = next;
-    return next;
-  }
-
-  private async startReceivers(): Promise<void> {
+  protected async startServers(): Promise<void> {
     const { enabled, host, port, grpcPort, maxBodyBytes } = this.settings;
     if (this.disposed) return;
     if (!enabled) {
@@ -173,12 +114,12 @@ export class ReceiverSupervisor {
       const failure = listenFailure(error);
       this.log.error(`Can't listen on ${displayAddress(host, port)}: ${failure.reason}`);
       this.setState({ kind: 'failed', host, port, failure });
-      this.failureEmitter.fire({ protocol: 'http', host, port, failure });
+      this.fireListenFailure({ protocol: 'http', host, port, failure });
       return;
     }
     this.receiver = receiver;
     if (this.disposed) {
-      await this.stopReceivers();
+      await this.stopServers();
       return;
     }
     const endpoint = endpointUrl(address.host, address.port);
@@ -206,47 +147,17 @@ export class ReceiverSupervisor {
     } catch (error) {
       const failure = listenFailure(error);
       this.log.error(`Can't listen for OTLP/gRPC on ${displayAddress(options.host, options.port)}: ${failure.reason}`);
-      this.failureEmitter.fire({ protocol: 'grpc', host: options.host, port: options.port, failure });
+      this.fireListenFailure({ protocol: 'grpc', host: options.host, port: options.port, failure });
       return { port: options.port, failure };
     }
   }
 
-  private async stopReceivers(): Promise<void> {
+  protected async stopServers(): Promise<void> {
     const receivers = [this.receiver, this.grpcReceiver].filter((receiver) => receiver !== undefined);
     if (receivers.length === 0) return;
     this.receiver = undefined;
     this.grpcReceiver = undefined;
     await Promise.all(receivers.map((receiver) => receiver.stop()));
     this.log.info('Receiver stopped.');
-  }
-
-  private setState(state: ReceiverState): void {
-    this.current = state;
-    this.stateEmitter.fire(state);
-  }
-}
-
-/** Why a receiver could not listen, in words for the user: the common causes named, anything else as it came. */
-export function listenFailure(error: unknown): ListenFailure {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-      ? error.code
-      : undefined;
-  return { reason: failureReason(code, error), code };
-}
-
-function failureReason(code: string | undefined, error: unknown): string {
-  switch (code) {
-    case 'EADDRINUSE':
-      return 'the port is in use (another collector?)';
-    case 'EACCES':
-      return 'permission denied (ports below 1024 need privileges)';
-    case 'EADDRNOTAVAIL':
-      return 'this machine has no such address (check aiTraceLens.receiver.host)';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve (check aiTraceLens.receiver.host)';
-    default:
-      return describeError(error);
   }
 }
