@@ -282,11 +282,13 @@ export function splitInto(text: string, count: number): string[] {
   return pieces;
 }
 
-function sleep(ms: number): Promise<void> {
+/** Waits `ms` milliseconds (none for 0), as the fake servers pace their answers. */
+export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-function readText(request: http.IncomingMessage): Promise<string> {
+/** A request's whole body as text. */
+export function readText(request: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -10,6 +10,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { readText } from './fakeModelServer';
 import { anthropicError, answerAnthropic } from './upstreamFormats/anthropic';
 import { answerGemini, geminiError } from './upstreamFormats/gemini';
 import { answerOllama, ollamaError } from './upstreamFormats/ollama';
@@ -174,13 +175,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function readText(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('error', reject);
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }

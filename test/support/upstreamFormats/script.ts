@@ -8,6 +8,7 @@
  * chunk. So a gateway that took a role-only chunk for the first token would see a TTFT near 0, not the delay.
  */
 import type * as http from 'node:http';
+import { sleep } from '../fakeModelServer';
 
 /** Token counts in OpenTelemetry's sense: input includes cached tokens, output includes reasoning tokens. */
 export interface FakeUsage {
@@ -216,8 +217,4 @@ export function bodyObject(record: RecordedRequest): Record<string, unknown> {
 /** A deterministic vector per input index, so the same request gets the same bytes. */
 export function embeddingVector(index: number, dimensions: number): number[] {
   return Array.from({ length: dimensions }, (_, position) => (index + 1) / (position + 2));
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
