@@ -10,6 +10,7 @@ import type {
   SpanEvent,
   SpanKind,
   SpanLink,
+  SpanStatus,
   StatusCode,
   TraceRequest,
 } from '../model';
@@ -66,6 +67,15 @@ const LINK_DROPPED_ATTRIBUTES_COUNT = fieldTag(5, WIRE_VARINT);
 const LINK_FLAGS = fieldTag(6, WIRE_FIXED32);
 const STATUS_MESSAGE = fieldTag(2, WIRE_LENGTH);
 const STATUS_CODE = fieldTag(3, WIRE_VARINT);
+
+/**
+ * Shared by every span that has no events, no links, or an unset status without message, which is most spans: each
+ * would otherwise cost the store a few dozen bytes of a span's few hundred. Frozen, so that code changing one in place
+ * throws instead of changing every span; such code replaces them, as it must for a span it did not build.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0, message: '' });
 
 /** One decode pass over one `ExportTraceServiceRequest`. */
 class TraceRequestReader extends OtlpProtoReader {
@@ -132,9 +142,9 @@ class TraceRequestReader extends OtlpProtoReader {
     let endTimeUnixNano = 0n;
     const attributes: AttributeMap = new Map();
     let droppedAttributesCount = 0;
-    const events: SpanEvent[] = [];
+    let events = NO_EVENTS;
     let droppedEventsCount = 0;
-    const links: SpanLink[] = [];
+    let links = NO_LINKS;
     let droppedLinksCount = 0;
     let statusCode = 0;
     let statusMessage = '';
@@ -188,12 +198,14 @@ class TraceRequestReader extends OtlpProtoReader {
           droppedAttributesCount = this.varint32(end);
           break;
         case SPAN_EVENTS:
+          if (events === NO_EVENTS) events = [];
           events.push(this.event(this.messageEnd(end)));
           break;
         case SPAN_DROPPED_EVENTS_COUNT:
           droppedEventsCount = this.varint32(end);
           break;
         case SPAN_LINKS:
+          if (links === NO_LINKS) links = [];
           links.push(this.link(this.messageEnd(end)));
           break;
         case SPAN_DROPPED_LINKS_COUNT:
@@ -238,7 +250,10 @@ class TraceRequestReader extends OtlpProtoReader {
       droppedEventsCount,
       links,
       droppedLinksCount,
-      status: { code: statusCode as StatusCode, message: statusMessage },
+      status:
+        statusCode === 0 && statusMessage === ''
+          ? UNSET_STATUS
+          : { code: statusCode as StatusCode, message: statusMessage },
       resource,
       scope,
     };

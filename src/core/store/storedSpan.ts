@@ -20,13 +20,17 @@ export function isLlmUsage(kind: AiKind): boolean {
   return kind === 'llm' || kind === 'embedding';
 }
 
+/** What a leaf's `children` reads: frozen, since it is every leaf's. */
+const NO_CHILDREN = Object.freeze([]) as unknown as StoredSpan[];
+
 // Bound once: read for every stored span (an imported binding is a property read under CommonJS).
 const GATEWAY = GATEWAY_SCOPE;
 
 export class StoredSpan implements SpanNode {
   parent: StoredSpan | undefined = undefined;
   orphan = false;
-  private readonly childList: StoredSpan[] = [];
+  /** Made at the first child: most spans are leaves, and an empty array for each would cost as much as a field. */
+  private childList: StoredSpan[] | undefined = undefined;
   private childrenSorted = true;
 
   /** A span recorded by the gateway, which may stand for the same call as an app LLM span above it. */
@@ -55,16 +59,19 @@ export class StoredSpan implements SpanNode {
    * child, which is quadratic for a wide fan-out arriving shuffled.
    */
   get children(): StoredSpan[] {
+    const children = this.childList;
+    if (children === undefined) return NO_CHILDREN;
     if (!this.childrenSorted) {
-      this.childList.sort(compareSpans);
+      children.sort(compareSpans);
       this.childrenSorted = true;
     }
-    return this.childList;
+    return children;
   }
 
   addChild(child: StoredSpan): void {
-    if (!appendsInOrder(this.childList, child)) this.childrenSorted = false;
-    this.childList.push(child);
+    const children = (this.childList ??= []);
+    if (!appendsInOrder(children, child)) this.childrenSorted = false;
+    children.push(child);
     child.parent = this;
   }
 
@@ -76,7 +83,8 @@ export class StoredSpan implements SpanNode {
   }
 
   takeChildren(): StoredSpan[] {
-    const children = this.childList.splice(0);
+    const children = this.childList ?? [];
+    this.childList = undefined;
     for (const child of children) child.parent = undefined;
     this.childrenSorted = true;
     return children;
