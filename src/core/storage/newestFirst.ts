@@ -201,9 +201,9 @@ class Batch {
   /** Ingests what was gathered, tells `onBatch`, and lets the event loop turn. */
   async flush(): Promise<void> {
     if (this.records === 0) return;
-    const spans = this.spanChunks.reverse().flat();
-    const logs = this.logChunks.reverse().flat();
-    const metrics = this.metricChunks.reverse().flat();
+    const spans = inArrivalOrder(this.spanChunks);
+    const logs = inArrivalOrder(this.logChunks);
+    const metrics = inArrivalOrder(this.metricChunks);
     this.spanChunks = [];
     this.logChunks = [];
     this.metricChunks = [];
@@ -218,4 +218,11 @@ class Batch {
     this.onBatch?.(this.report);
     await yieldToEventLoop();
   }
+}
+
+/** The items of chunks gathered newest first, oldest first (a loop: `flat()` is several times slower in V8). */
+function inArrivalOrder<T>(chunks: readonly (readonly T[])[]): T[] {
+  const items: T[] = [];
+  for (let index = chunks.length - 1; index >= 0; index--) for (const item of chunks[index]!) items.push(item);
+  return items;
 }
