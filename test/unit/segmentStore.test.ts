@@ -1,6 +1,6 @@
 /** The durable store's writer: appends read back in order, rotation, the size and age bounds, clear, the failed state. */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -19,6 +19,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** 100 bytes of body: with its 18 bytes of framing, a record is 118 bytes. */
 const BODY = new Uint8Array(100).fill(7);
 const RECORD_BYTES = 118;
+/** Magic and version at the start of every segment. */
+const SEGMENT_HEADER = 12;
 
 describe('SegmentStore', () => {
   const dirs: string[] = [];
@@ -57,6 +59,30 @@ describe('SegmentStore', () => {
     assert.equal(again[3]?.receivedAtMs, 4000);
     assert.deepEqual(await segmentFiles(dir), [segmentFileName(1), segmentFileName(2)]);
     await reopened.close();
+  });
+
+  test('appends made while a write is in progress are written together, in order, each resolved once on disk', async () => {
+    const { dir, store } = await openStore();
+    const file = join(dir, segmentFileName(1));
+    const bodies = Array.from({ length: 50 }, (_, index) => new Uint8Array(100).fill(index));
+    const sizesWhenResolved: number[] = [];
+    await Promise.all(
+      bodies.map((body, index) =>
+        store.append('traces', 'protobuf', body, index).then(async () => {
+          sizesWhenResolved[index] = (await stat(file)).size;
+        }),
+      ),
+    );
+    // Each append's record is in the file by the time it resolves: header, then whole records up to its own.
+    for (const [index, size] of sizesWhenResolved.entries()) {
+      assert.ok(size >= SEGMENT_HEADER + (index + 1) * RECORD_BYTES, `append ${index}: ${size} bytes`);
+    }
+    const read = await readAll(store);
+    assert.deepEqual(
+      read.map((request) => [request.receivedAtMs, request.body[0]]),
+      bodies.map((_, index) => [index, index]),
+    );
+    await store.close();
   });
 
   test('segments rotate at segmentBytes and the size bound deletes the oldest', async () => {

@@ -3,9 +3,9 @@
  * ingested as the receivers ingest it, yielding to the event loop every few records so a large store never blocks.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { spansOf } from '../model';
-import { logRecordsOf } from '../otlp/logModel';
-import { dataPointCount, metricsOf } from '../otlp/metricModel';
+import { spansOf, type Span } from '../model';
+import { logRecordsOf, type LogRecord } from '../otlp/logModel';
+import { dataPointCount, metricsOf, type Metric } from '../otlp/metricModel';
 import { SIGNAL_CODECS, type SignalResults } from '../receiver/signals';
 import type { LogStore } from '../store/logStore';
 import type { MetricStore } from '../store/metricStore';
@@ -56,19 +56,30 @@ function ingest(
   stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
   loaded: { spans: number; logRecords: number; metricDataPoints: number },
 ): void {
-  if (request.signal === 'traces') {
-    const spans = spansOf(decode(request, 'traces').request);
-    if (spans.length > 0) stores.traces.ingest(spans);
-    loaded.spans += spans.length;
-  } else if (request.signal === 'logs') {
-    const records = logRecordsOf(decode(request, 'logs').request);
-    stores.logs.add(records);
-    loaded.logRecords += records.length;
+  const decoded = decodeRecord(request);
+  if (decoded.signal === 'traces') {
+    if (decoded.spans.length > 0) stores.traces.ingest(decoded.spans);
+    loaded.spans += decoded.spans.length;
+  } else if (decoded.signal === 'logs') {
+    stores.logs.add(decoded.records);
+    loaded.logRecords += decoded.records.length;
   } else {
-    const metrics = metricsOf(decode(request, 'metrics').request);
-    stores.metrics?.add(metrics);
-    loaded.metricDataPoints += metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
+    stores.metrics?.add(decoded.metrics);
+    loaded.metricDataPoints += decoded.metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
   }
+}
+
+/** What a stored request holds, decoded with the receivers' codecs. */
+export type DecodedRecord =
+  | { signal: 'traces'; spans: Span[] }
+  | { signal: 'logs'; records: LogRecord[] }
+  | { signal: 'metrics'; metrics: Metric[] };
+
+/** Throws when the body does not decode. */
+export function decodeRecord(request: StoredRequest): DecodedRecord {
+  if (request.signal === 'traces') return { signal: 'traces', spans: spansOf(decode(request, 'traces').request) };
+  if (request.signal === 'logs') return { signal: 'logs', records: logRecordsOf(decode(request, 'logs').request) };
+  return { signal: 'metrics', metrics: metricsOf(decode(request, 'metrics').request) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

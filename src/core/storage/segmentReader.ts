@@ -68,30 +68,57 @@ export async function readSegment(
   repair: boolean,
   report: ReadReport,
 ): Promise<void> {
-  const bytes = await readFile(path);
+  const framed = frameSegment(path, await readFile(path));
+  report.damaged.push(...framed.damaged);
+  for (const { request } of framed.records) {
+    report.records++;
+    await visit(request);
+  }
+  if (framed.tornAt !== undefined) await cutTail(path, framed.tornAt, framed.bytes - framed.tornAt, repair, report);
+}
+
+/** A whole record of a segment: it starts at `offset` and the next one at `end`. */
+export interface FramedRecord {
+  offset: number;
+  end: number;
+  request: StoredRequest;
+}
+
+/** A segment's bytes split into records, oldest first. */
+export interface FramedSegment {
+  records: FramedRecord[];
+  damaged: DamagedRecord[];
+  /** Where a torn tail starts (0: the header itself is torn). */
+  tornAt: number | undefined;
+  bytes: number;
+}
+
+/** Frames the records of a segment file's bytes (forward: only a record's start says where it ends). */
+export function frameSegment(file: string, bytes: Buffer): FramedSegment {
+  const framed: FramedSegment = { records: [], damaged: [], tornAt: undefined, bytes: bytes.length };
   if (!hasSegmentHeader(bytes)) {
     // A header shorter than its size is a segment torn as it was created; a wrong one, not a segment of ours.
-    if (bytes.length < SEGMENT_HEADER_BYTES) await cutTail(path, 0, bytes.length, repair, report);
-    else report.damaged.push({ file: path, offset: 0, bytes: bytes.length });
-    return;
+    if (bytes.length < SEGMENT_HEADER_BYTES) framed.tornAt = 0;
+    else framed.damaged.push({ file, offset: 0, bytes: bytes.length });
+    return framed;
   }
   let offset = SEGMENT_HEADER_BYTES;
   while (offset < bytes.length) {
     const found = recordAt(bytes, offset);
     if ('request' in found) {
-      report.records++;
-      await visit(found.request);
+      framed.records.push({ offset, end: found.end, request: found.request });
       offset = found.end;
       continue;
     }
     const next = nextRecordAfter(bytes, offset);
     if (next === undefined) {
-      await cutTail(path, offset, bytes.length - offset, repair, report);
-      return;
+      framed.tornAt = offset;
+      return framed;
     }
-    report.damaged.push({ file: path, offset, bytes: next - offset });
+    framed.damaged.push({ file, offset, bytes: next - offset });
     offset = next;
   }
+  return framed;
 }
 
 /** The first offset after `offset` where a whole, valid record starts. */
@@ -102,7 +129,14 @@ function nextRecordAfter(bytes: Buffer, offset: number): number | undefined {
   return undefined;
 }
 
-async function cutTail(path: string, offset: number, bytes: number, repair: boolean, report: ReadReport) {
+/** Reports a torn tail, and with `repair` cuts it off (deletes the file when its header is torn). */
+export async function cutTail(
+  path: string,
+  offset: number,
+  bytes: number,
+  repair: boolean,
+  report: Pick<ReadReport, 'tornTails'>,
+): Promise<void> {
   if (repair && offset === 0) await rm(path, { force: true });
   else if (repair) {
     const handle = await open(path, 'r+');

@@ -66,26 +66,15 @@ export class LogStore {
     return this.evicted;
   }
 
-  add(records: readonly LogRecord[]): void {
+  /**
+   * With `older`, the records arrived before every record held (the durable store loaded newest first): they go in
+   * front, as the first to be evicted, and only as many of the newest of them as the bound leaves room for are kept.
+   */
+  add(records: readonly LogRecord[], options?: { older?: boolean }): void {
     if (records.length === 0) return;
     const updated = new Set<string>();
-    for (const record of records) {
-      let traceLogs = this.byTrace.get(record.traceId);
-      if (!traceLogs) {
-        traceLogs = new Map();
-        this.byTrace.set(record.traceId, traceLogs);
-      }
-      let entries = traceLogs.get(record.spanId);
-      if (!entries) {
-        entries = [];
-        traceLogs.set(record.spanId, entries);
-      }
-      const entry: Entry = { record, removed: false };
-      entries.push(entry);
-      this.queue.push(entry);
-      this.live++;
-      updated.add(record.traceId);
-    }
+    if (options?.older === true) this.addOlder(records, updated);
+    else for (const record of records) this.entriesOf(record).push(this.enqueue(record, updated));
     this.evictToFit(updated);
     this.changeEmitter.fire({ updatedTraces: [...updated], cleared: false });
   }
@@ -146,6 +135,54 @@ export class LogStore {
       if (change.cleared) this.clear();
       else for (const traceId of change.removed) this.removeTrace(traceId);
     });
+  }
+
+  /** The list the record's entry goes to, created if it is the first of its span. */
+  private entriesOf(record: LogRecord): Entry[] {
+    let traceLogs = this.byTrace.get(record.traceId);
+    if (!traceLogs) {
+      traceLogs = new Map();
+      this.byTrace.set(record.traceId, traceLogs);
+    }
+    let entries = traceLogs.get(record.spanId);
+    if (!entries) {
+      entries = [];
+      traceLogs.set(record.spanId, entries);
+    }
+    return entries;
+  }
+
+  /** A live entry for the record, at the end of the age queue. */
+  private enqueue(record: LogRecord, updated: Set<string>): Entry {
+    const entry: Entry = { record, removed: false };
+    this.queue.push(entry);
+    this.live++;
+    updated.add(record.traceId);
+    return entry;
+  }
+
+  /** Puts the newest records that fit in front of those held; the others count as evicted. */
+  private addOlder(records: readonly LogRecord[], updated: Set<string>): void {
+    const kept = records.slice(records.length - Math.min(records.length, Math.max(0, this.maxRecords - this.live)));
+    this.evicted += records.length - kept.length;
+    const held = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    // Each list gains its new entries in front at once: one by one would be quadratic for the records of no trace.
+    const additions = new Map<Entry[], { record: LogRecord; added: Entry[] }>();
+    for (const record of kept) {
+      const entries = this.entriesOf(record);
+      let addition = additions.get(entries);
+      if (!addition) {
+        addition = { record, added: [] };
+        additions.set(entries, addition);
+      }
+      addition.added.push(this.enqueue(record, updated));
+    }
+    for (const [entries, { record, added }] of additions) {
+      this.byTrace.get(record.traceId)!.set(record.spanId, added.concat(entries));
+    }
+    this.queue = this.queue.concat(held);
   }
 
   /** Evicts the oldest records past the bound, adding their traces to `updated`. */

@@ -92,41 +92,24 @@ export class MetricStore {
     return this.dropped;
   }
 
-  add(metrics: readonly Metric[]): MetricAddResult {
-    const result: MetricAddResult = { kept: 0, dropped: 0 };
-    for (const metric of metrics) {
-      const { data } = metric;
-      if (data.type === 'none') continue;
-      if (!isKeptMetric(metric.name)) {
-        result.dropped += data.dataPoints.length;
-        continue;
-      }
-      const temporality = 'aggregationTemporality' in data ? data.aggregationTemporality : 0;
-      let series = this.byName.get(metric.name);
-      if (!series) {
-        series = [];
-        this.byName.set(metric.name, series);
-      }
-      for (const point of data.dataPoints) {
-        const stored: StoredPoint = {
-          name: metric.name,
-          description: metric.description,
-          unit: metric.unit,
-          type: data.type,
-          aggregationTemporality: temporality,
-          resourceAttributes: metric.resource.attributes,
-          scopeName: metric.scope.name,
-          point,
-        };
-        series.push(stored);
+  /**
+   * With `older`, the metrics arrived before every point held (the durable store loaded newest first): their points go
+   * in front, so that series stay in arrival order, and only as many of the newest as the bound leaves room for are
+   * kept (the others count as evicted).
+   */
+  add(metrics: readonly Metric[], options?: { older?: boolean }): MetricAddResult {
+    const { points, dropped } = keptPoints(metrics);
+    this.dropped += dropped;
+    if (options?.older === true) this.addOlder(points);
+    else {
+      for (const stored of points) {
+        this.seriesOf(stored.name).push(stored);
         this.queue.push(stored);
-        result.kept++;
       }
     }
-    this.dropped += result.dropped;
     this.evictToFit();
-    if (result.kept > 0 || result.dropped > 0) this.changeEmitter.fire();
-    return result;
+    if (points.length > 0 || dropped > 0) this.changeEmitter.fire();
+    return { kept: points.length, dropped };
   }
 
   /** Changes the bound; a lower one evicts the oldest points at once. */
@@ -160,6 +143,33 @@ export class MetricStore {
     this.changeEmitter.fire();
   }
 
+  private seriesOf(name: string): StoredPoint[] {
+    let series = this.byName.get(name);
+    if (!series) {
+      series = [];
+      this.byName.set(name, series);
+    }
+    return series;
+  }
+
+  /** Puts the newest points that fit in front of those held, each series' at once (one by one would be quadratic). */
+  private addOlder(points: readonly StoredPoint[]): void {
+    const kept = points.slice(points.length - Math.min(points.length, Math.max(0, this.maxPoints - this.pointCount)));
+    this.evicted += points.length - kept.length;
+    const additions = new Map<string, StoredPoint[]>();
+    for (const stored of kept) {
+      let added = additions.get(stored.name);
+      if (!added) {
+        added = [];
+        additions.set(stored.name, added);
+      }
+      added.push(stored);
+    }
+    for (const [name, added] of additions) this.byName.set(name, added.concat(this.byName.get(name) ?? []));
+    this.queue = kept.concat(this.queue.slice(this.head));
+    this.head = 0;
+  }
+
   /** Evicts the oldest points past the bound; returns how many. */
   private evictToFit(): number {
     let evictedNow = 0;
@@ -178,6 +188,34 @@ export class MetricStore {
     }
     return evictedNow;
   }
+}
+
+/** The data points of the metrics the store keeps, in order, and how many points of the others there were. */
+function keptPoints(metrics: readonly Metric[]): { points: StoredPoint[]; dropped: number } {
+  const points: StoredPoint[] = [];
+  let dropped = 0;
+  for (const metric of metrics) {
+    const { data } = metric;
+    if (data.type === 'none') continue;
+    if (!isKeptMetric(metric.name)) {
+      dropped += data.dataPoints.length;
+      continue;
+    }
+    const temporality = 'aggregationTemporality' in data ? data.aggregationTemporality : 0;
+    for (const point of data.dataPoints) {
+      points.push({
+        name: metric.name,
+        description: metric.description,
+        unit: metric.unit,
+        type: data.type,
+        aggregationTemporality: temporality,
+        resourceAttributes: metric.resource.attributes,
+        scopeName: metric.scope.name,
+        point,
+      });
+    }
+  }
+  return { points, dropped };
 }
 
 function attributeOf(stored: StoredPoint, key: string): AttributeValue | undefined {

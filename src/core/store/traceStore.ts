@@ -14,6 +14,9 @@
  * A gateway call made without `traceparent` arrives as a trace of one span; when it joins an app's model call
  * (gatewayJoin.ts), its span moves into that call's trace as the call's child, and its own trace is removed, listed in
  * the change event like an evicted one (but not counted as evicted).
+ *
+ * An ingest of spans `older` than everything held (the durable store loaded newest first) places the traces it adds
+ * as the least recently updated, in the order of the spans, and leaves the traces it adds to where they were.
  */
 import { Emitter, type Event } from '../events';
 import type { Span } from '../model';
@@ -26,6 +29,11 @@ import type { IngestResult, StoreChange, TraceRecord } from './types';
 
 export interface TraceStoreOptions {
   maxSpans: number;
+}
+
+export interface IngestOptions {
+  /** The spans arrived before every span held: new traces go first in eviction order, the others keep their place. */
+  older?: boolean;
 }
 
 /** Newest first by start time; equal starts by trace id so the order is stable across refreshes. */
@@ -43,7 +51,7 @@ export class TraceStore {
   readonly onDidChange: Event<StoreChange> = this.changeEmitter.event;
 
   /** Insertion order is update order: a trace is moved to the end whenever it changes, so eviction takes the first. */
-  private readonly byId = new Map<string, StoredTrace>();
+  private byId = new Map<string, StoredTrace>();
   private maxSpans: number;
   private totalSpans = 0;
   private evicted = 0;
@@ -68,22 +76,36 @@ export class TraceStore {
     return this.evicted;
   }
 
-  ingest(spans: readonly Span[]): IngestResult {
+  /** The bound on `spanCount` beyond which traces are evicted. */
+  get spanBound(): number {
+    return this.maxSpans;
+  }
+
+  ingest(spans: readonly Span[], options?: IngestOptions): IngestResult {
+    const older = options?.older === true;
     let duplicates = 0;
     const touched = new Set<StoredTrace>();
     let current: StoredTrace | undefined;
+    // Traces an older ingest adds, kept apart until the loop ends and then put before the others.
+    const added = new Map<string, StoredTrace>();
     // App model calls of this ingest that a stored lone gateway call may belong to; none to look for without one.
     const newCalls: StoredSpan[] = [];
     const joinable = this.loneGatewayCalls.size > 0;
     for (const span of spans) {
       if (current === undefined || current.summary.traceId !== span.traceId) {
-        current = this.byId.get(span.traceId);
-        if (current === undefined) {
-          current = new StoredTrace(span.traceId);
+        const traceId = span.traceId;
+        current = this.byId.get(traceId);
+        if (older) {
+          current ??= added.get(traceId);
+          if (current === undefined) {
+            current = new StoredTrace(traceId);
+            added.set(traceId, current);
+          }
         } else {
-          this.byId.delete(span.traceId);
+          if (current === undefined) current = new StoredTrace(traceId);
+          else this.byId.delete(traceId);
+          this.byId.set(traceId, current);
         }
-        this.byId.set(span.traceId, current);
         touched.add(current);
       }
       const node = new StoredSpan(span, analyzeSpan(span));
@@ -92,11 +114,13 @@ export class TraceStore {
       if (joinable && node.appModelCall) newCalls.push(node);
     }
     if (touched.size === 0) return { accepted: 0, duplicates: 0 };
+    // One rebuild per ingest: the loader's batches are large, so this costs little per span.
+    if (added.size > 0) this.byId = new Map([...added, ...this.byId]);
 
     for (const trace of touched) {
       if (trace.commit()) this.sorted = undefined;
     }
-    const joined = this.joinGatewayCalls(touched, newCalls);
+    const joined = this.joinGatewayCalls(touched, newCalls, older);
     const removed = joined.concat(this.evictToFit());
     const updated: string[] = [];
     for (const trace of touched) {
@@ -135,9 +159,10 @@ export class TraceStore {
   /**
    * Joins lone gateway calls to the app model calls they belong to, whichever arrived first: the calls among the
    * touched traces, and those that an app model call of this ingest contains. Adds the traces that gained a gateway
-   * span to `touched`; returns the ids of the traces joined away. Committed traces only (`joinTarget`).
+   * span to `touched`; returns the ids of the traces joined away. Committed traces only (`joinTarget`). In an older
+   * ingest the traces joined to keep their place.
    */
-  private joinGatewayCalls(touched: Set<StoredTrace>, newCalls: readonly StoredSpan[]): string[] {
+  private joinGatewayCalls(touched: Set<StoredTrace>, newCalls: readonly StoredSpan[], older: boolean): string[] {
     const candidates = new Set<StoredTrace>();
     for (const trace of touched) {
       const traceId = trace.summary.traceId;
@@ -158,7 +183,7 @@ export class TraceStore {
     for (const lone of candidates) {
       const target = joinTarget(lone.soleGatewayRoot()!, this.byId.values());
       if (target === undefined) continue;
-      this.moveGatewayCall(lone, target);
+      this.moveGatewayCall(lone, target, older);
       touched.add(target.trace);
       joined.push(lone.summary.traceId);
     }
@@ -166,7 +191,7 @@ export class TraceStore {
   }
 
   /** Moves a lone gateway call's span under the app model call it joins, and drops its own trace. */
-  private moveGatewayCall(lone: StoredTrace, { trace, call }: JoinTarget): void {
+  private moveGatewayCall(lone: StoredTrace, { trace, call }: JoinTarget, older: boolean): void {
     const gateway = lone.soleGatewayRoot()!;
     const loneId = lone.summary.traceId;
     this.byId.delete(loneId);
@@ -174,9 +199,11 @@ export class TraceStore {
     // Re-addressed, so that the span's own ids say where it now is (tree rows and details are named by them).
     const span: Span = { ...gateway.span, traceId: call.span.traceId, parentSpanId: call.span.spanId };
     if (trace.add(new StoredSpan(span, gateway.own))) this.totalSpans--;
-    // Now the most recently updated trace, the last to be evicted.
-    this.byId.delete(trace.summary.traceId);
-    this.byId.set(trace.summary.traceId, trace);
+    if (!older) {
+      // Now the most recently updated trace, the last to be evicted.
+      this.byId.delete(trace.summary.traceId);
+      this.byId.set(trace.summary.traceId, trace);
+    }
     trace.commit();
     this.sorted = undefined;
   }
