@@ -30,6 +30,7 @@ import type { OtlpReceiverOptions, ReceiverLog } from '../../src/core/receiver/o
 import { TraceStore } from '../../src/core/store/traceStore';
 import { startCollector, type Received } from '../support/recordingCollector';
 import { exportChatWithEvents, recordMetrics } from './cliFixtures';
+import { until } from '../support/until';
 
 const LIMIT = 4 * 1024 * 1024;
 const FAST_BACKOFF = { initialDelayMs: 20, maxDelayMs: 100 };
@@ -61,14 +62,6 @@ function recordingLog() {
   const lines: string[] = [];
   const log: ReceiverLog = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
   return { lines, log };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Our HTTP receiver, storing traces locally and forwarding everything it accepts. */

@@ -8,6 +8,7 @@ import { afterEach, describe, test } from 'node:test';
 import { OtlpForwarder, type ForwardedRequest, type ForwarderOptions } from '../../src/core/forward/otlpForwarder';
 import type { ReceiverLog } from '../../src/core/receiver/options';
 import { answerOk as ok, startCollector, type Answer } from '../support/recordingCollector';
+import { until } from '../support/until';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -21,14 +22,6 @@ function recordingLog() {
 
 function request(text: string, signal: ForwardedRequest['signal'] = 'traces'): ForwardedRequest {
   return { signal, body: Buffer.from(text), contentType: 'application/json', contentEncoding: undefined };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const FAST_BACKOFF = { initialDelayMs: 5, maxDelayMs: 20 };

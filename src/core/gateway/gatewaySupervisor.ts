@@ -5,7 +5,8 @@
  */
 import { displayAddress, endpointUrl, isLoopbackHost } from '../endpoint';
 import type { ReceiverLog } from '../receiver/options';
-import { listenFailure, ServerSupervisor, type ListenFailure } from '../receiver/serverSupervisor';
+import { listenFailure, ServerSupervisor, type ListenFailure, type ServerState } from '../receiver/serverSupervisor';
+import type { Span } from '../model';
 import type { TraceStore } from '../store/traceStore';
 import { AiGateway } from './gateway';
 import { sameGatewaySettings, type GatewaySettings } from './settings';
@@ -13,7 +14,7 @@ import { sameGatewaySettings, type GatewaySettings } from './settings';
 export const GATEWAY_STATE_KINDS = ['starting', 'listening', 'failed', 'stopped'] as const;
 export type GatewayStateKind = (typeof GATEWAY_STATE_KINDS)[number];
 
-export interface GatewayState {
+export interface GatewayState extends ServerState {
   readonly kind: GatewayStateKind;
   /** The bound address while listening, the configured one otherwise. */
   readonly host: string;
@@ -24,6 +25,8 @@ export interface GatewayState {
 
 export class GatewaySupervisor extends ServerSupervisor<GatewayState> {
   private gateway: AiGateway | undefined;
+  /** Where each recorded call also goes (durable storage), or nowhere. */
+  private record: ((span: Span) => void) | undefined;
 
   constructor(
     private readonly traces: TraceStore,
@@ -32,6 +35,11 @@ export class GatewaySupervisor extends ServerSupervisor<GatewayState> {
   ) {
     const { enabled, host, port } = settings;
     super(log, 'AI gateway', { kind: enabled ? 'starting' : 'stopped', host, port });
+  }
+
+  /** Hands every recorded call's span to `record` too; undefined stops that. */
+  setRecording(record: ((span: Span) => void) | undefined): void {
+    this.record = record;
   }
 
   /** Applies changed settings; restarts only when something the server uses changed. */
@@ -52,7 +60,10 @@ export class GatewaySupervisor extends ServerSupervisor<GatewayState> {
     this.setState({ kind: 'starting', host, port });
     const gateway = new AiGateway({
       ...this.settings,
-      onSpan: (span) => this.traces.ingest([span]),
+      onSpan: (span) => {
+        this.traces.ingest([span]);
+        this.record?.(span);
+      },
       log: this.log,
     });
     let address;

@@ -15,14 +15,14 @@ import type { TraceStore } from '../store/traceStore';
 import { OtlpGrpcReceiver } from './grpcReceiver';
 import { OtlpHttpReceiver } from './httpReceiver';
 import type { ForwardedRequest } from '../forward/otlpForwarder';
-import type { OtlpReceiverOptions, ReceiverLog } from './options';
-import { listenFailure, ServerSupervisor, type ListenFailure } from './serverSupervisor';
+import type { DecodedBody, OtlpReceiverOptions, ReceiverLog } from './options';
+import { listenFailure, ServerSupervisor, type ListenFailure, type ServerState } from './serverSupervisor';
 
 /** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
 export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
 export type ReceiverStateKind = (typeof RECEIVER_STATE_KINDS)[number];
 
-export interface ReceiverState {
+export interface ReceiverState extends ServerState {
   readonly kind: ReceiverStateKind;
   /** The bound address while listening or paused, the configured one otherwise. */
   readonly host: string;
@@ -46,6 +46,8 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
   private paused = false;
   /** Where accepted requests also go (forwarding to a team collector), or nowhere. */
   private forward: ((request: ForwardedRequest) => void) | undefined;
+  /** Where each accepted request's body is kept before it is answered (durable storage), or nowhere. */
+  private record: ((body: DecodedBody) => Promise<void>) | undefined;
 
   constructor(
     private readonly stores: ReceiverStores,
@@ -68,12 +70,18 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
     this.forward = forward;
   }
 
+  /** Hands every request the receivers take, decoded, to `record`, awaited before the answer; undefined stops that. */
+  setRecording(record: ((body: DecodedBody) => Promise<void>) | undefined): void {
+    this.record = record;
+  }
+
   /** Paused receivers stay bound and answer 503 with Retry-After: exporters retry instead of counting spans as delivered. */
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
     if (this.receiver !== undefined) this.receiver.paused = paused;
     if (this.grpcReceiver !== undefined) this.grpcReceiver.paused = paused;
+    if (this.isFollowing) return;
     this.log.info(paused ? 'Receiving paused: exporters are told to retry later.' : 'Receiving resumed.');
     const kind = this.state.kind;
     if (kind === 'listening' || kind === 'paused')
@@ -102,6 +110,7 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
       onMetrics: (result) => {
         metrics.add(metricsOf(result.request));
       },
+      onDecodedBody: (body) => this.record?.(body),
       onAccepted: (request) => this.forward?.(request),
       log: this.log,
     };

@@ -26,6 +26,8 @@ export interface ListenFailureEvent {
 export interface ServerState {
   readonly host: string;
   readonly port: number;
+  /** The servers run in another VS Code window, which shares what it receives through the store: this is its state. */
+  readonly inAnotherWindow?: boolean;
 }
 
 export abstract class ServerSupervisor<State extends ServerState> {
@@ -38,6 +40,8 @@ export abstract class ServerSupervisor<State extends ServerState> {
   private queue: Promise<void> = Promise.resolve();
   /** Set by `stop`: a start still queued, or one that finishes after it, leaves nothing listening. */
   protected disposed = false;
+  /** Set by `follow`: another window runs the servers, so starts do nothing until `lead`. */
+  private following = false;
 
   /** `name` names the servers in the log: `Receiver`, `AI gateway`. */
   protected constructor(
@@ -57,12 +61,32 @@ export abstract class ServerSupervisor<State extends ServerState> {
     return endpointUrl(this.current.host, this.current.port);
   }
 
+  /** Whether another window runs the servers (see `follow`). */
+  get isFollowing(): boolean {
+    return this.following;
+  }
+
   /** Starts (or restarts) with the current settings. Never rejects: failures become the `failed` state. */
   restart(): Promise<void> {
     return this.enqueue(async () => {
       await this.stopServers();
-      await this.startServers();
+      if (!this.following) await this.startServers();
     });
+  }
+
+  /** Another window runs the servers (or may): stops ours, and shows `state`, that window's, until `lead`. */
+  follow(state?: State): Promise<void> {
+    this.following = true;
+    return this.enqueue(async () => {
+      await this.stopServers();
+      if (this.following && state) this.setState({ ...state, inAnotherWindow: true });
+    });
+  }
+
+  /** This window runs the servers again. */
+  lead(): Promise<void> {
+    this.following = false;
+    return this.restart();
   }
 
   /** Stops the servers for good and waits for them to close. */

@@ -39,7 +39,10 @@ export async function loadSegments(
   let sinceYield = 0;
   const report = await source.readAll(async (request) => {
     try {
-      ingest(request, stores, loaded);
+      const counts = ingestStored(request, stores);
+      loaded.spans += counts.spans;
+      loaded.logRecords += counts.logRecords;
+      loaded.metricDataPoints += counts.metricDataPoints;
     } catch (error) {
       loaded.undecodable.push(`A stored ${request.signal} request does not decode: ${describeError(error)}`);
     }
@@ -51,22 +54,24 @@ export async function loadSegments(
   return { ...report, ...loaded };
 }
 
-function ingest(
+/** Decodes one stored request and ingests it as the receivers would; throws when it does not decode. */
+export function ingestStored(
   request: StoredRequest,
   stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
-  loaded: { spans: number; logRecords: number; metricDataPoints: number },
-): void {
+): { spans: number; logRecords: number; metricDataPoints: number } {
+  const counts = { spans: 0, logRecords: 0, metricDataPoints: 0 };
   const decoded = decodeRecord(request);
   if (decoded.signal === 'traces') {
     if (decoded.spans.length > 0) stores.traces.ingest(decoded.spans);
-    loaded.spans += decoded.spans.length;
+    counts.spans = decoded.spans.length;
   } else if (decoded.signal === 'logs') {
     stores.logs.add(decoded.records);
-    loaded.logRecords += decoded.records.length;
+    counts.logRecords = decoded.records.length;
   } else {
     stores.metrics?.add(decoded.metrics);
-    loaded.metricDataPoints += decoded.metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
+    counts.metricDataPoints = decoded.metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
   }
+  return counts;
 }
 
 /** What a stored request holds, decoded with the receivers' codecs. */

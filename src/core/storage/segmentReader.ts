@@ -122,7 +122,7 @@ export function frameSegment(file: string, bytes: Buffer): FramedSegment {
 }
 
 /** The first offset after `offset` where a whole, valid record starts. */
-function nextRecordAfter(bytes: Buffer, offset: number): number | undefined {
+export function nextRecordAfter(bytes: Buffer, offset: number): number | undefined {
   for (let candidate = offset + 1; candidate < bytes.length; candidate++) {
     if ('request' in recordAt(bytes, candidate)) return candidate;
   }

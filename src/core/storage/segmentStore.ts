@@ -47,8 +47,8 @@ interface Segment {
 }
 
 export class SegmentStore {
-  private readonly maxBytes: number;
-  private readonly maxAgeMs: number;
+  private maxBytes: number;
+  private maxAgeMs: number;
   private readonly segmentBytes: number;
   private readonly log: ReceiverLog;
   private readonly now: () => number;
@@ -65,6 +65,8 @@ export class SegmentStore {
   private unsynced = false;
   private failed: string | undefined;
   private closed = false;
+  /** The first sequence number this store writes: older segments were there when it opened. */
+  private ownFrom = 1;
 
   private constructor(
     readonly dir: string,
@@ -87,6 +89,16 @@ export class SegmentStore {
   /** Why the store stopped writing, if it did. */
   get failure(): string | undefined {
     return this.failed;
+  }
+
+  /** Segments from this sequence number on were written by this store; older ones were there when it opened. */
+  get firstOwnSequence(): number {
+    return this.ownFrom;
+  }
+
+  /** The newest segment's sequence number (0 while there is none): what a Clear now would clear through. */
+  get newestSequence(): number {
+    return this.segments.at(-1)?.sequence ?? this.nextSequence - 1;
   }
 
   /** The segment files and their total size, as this store knows them. */
@@ -124,13 +136,28 @@ export class SegmentStore {
 
   /** Deletes every segment; the next append starts a new one. */
   clear(): Promise<void> {
+    return this.clearThrough(Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Deletes the segments up to sequence number `through`; appends go on in a newer segment. */
+  clearThrough(through: number): Promise<void> {
     return this.serialized(() =>
       this.guarded(async () => {
-        await this.closeSegment(false);
-        for (const { path } of await listSegments(this.dir)) await rm(path, { force: true });
-        this.segments = [];
+        if ((this.segments.at(-1)?.sequence ?? 0) <= through) await this.closeSegment(false);
+        for (const { sequence, path } of await listSegments(this.dir)) {
+          if (sequence <= through) await rm(path, { force: true });
+        }
+        this.segments = this.segments.filter((segment) => segment.sequence > through);
+        if (through < Number.MAX_SAFE_INTEGER) this.nextSequence = Math.max(this.nextSequence, through + 1);
       }),
     );
+  }
+
+  /** New size and age bounds, applied at once. */
+  setBounds(bounds: { maxBytes: number; maxAgeMs: number }): Promise<void> {
+    this.maxBytes = bounds.maxBytes;
+    this.maxAgeMs = bounds.maxAgeMs;
+    return this.serialized(() => this.guarded(() => this.enforceBounds()));
   }
 
   /** Fsyncs and closes; later appends are dropped. */
@@ -164,6 +191,7 @@ export class SegmentStore {
       this.segments.push({ sequence, path, bytes: size, newestMs: mtimeMs });
       this.nextSequence = sequence + 1;
     }
+    this.ownFrom = this.nextSequence;
     await this.enforceBounds();
   }
 
