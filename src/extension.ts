@@ -1,12 +1,14 @@
 /**
  * The composition root: the services every feature shares (host/services.ts), then the features over them, each one
- * folder with one `register`. Activation starts the receivers, then the gateway, without waiting for them, so VS
- * Code's startup is not held up; everything they do later reports through the log, the status bar and the Traces view.
+ * folder with one `register`. Activation starts the durable store shared by the windows without waiting for it, so VS
+ * Code's startup is not held up: it starts the receivers and the gateway when this window is the first, and loads the
+ * stored traces newest first. Everything later reports through the log, the status bar and the Traces view.
  */
 import type * as vscode from 'vscode';
 import { register as registerCode } from './code/register';
 import type { GatewaySupervisor } from './core/gateway/gatewaySupervisor';
 import type { ReceiverSupervisor } from './core/receiver/receiverSupervisor';
+import type { SharedStore } from './core/storage/sharedStore';
 import { register as registerDetails } from './details/register';
 import { register as registerFlame } from './flame/register';
 import { register as registerForward } from './forward/register';
@@ -28,6 +30,7 @@ const FEATURES = [
 
 let receiver: ReceiverSupervisor | undefined;
 let gateway: GatewaySupervisor | undefined;
+let storage: SharedStore | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   // Disposed in reverse: the features, then the services they use.
@@ -38,14 +41,20 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const register of FEATURES) root.add(register(services));
   receiver = services.receiver;
   gateway = services.gateway;
-  void receiver.restart();
-  void gateway.restart();
+  storage = services.storage;
+  void storage.start();
 }
 
-/** Waits for the receiver's and the gateway's sockets to close, so a reload can bind the same ports at once. */
+/**
+ * Waits for the receiver's and the gateway's sockets to close, then flushes the store and gives its lock up, so a
+ * reload, or another window, can bind the same ports at once.
+ */
 export async function deactivate(): Promise<void> {
   const stopping = [receiver, gateway].filter((supervisor) => supervisor !== undefined);
+  const closing = storage;
   receiver = undefined;
   gateway = undefined;
+  storage = undefined;
   await Promise.all(stopping.map((supervisor) => supervisor.stop()));
+  await closing?.close();
 }

@@ -14,6 +14,7 @@ interface ContextKeyTypes {
   terminalEnvironment: boolean;
   groupBySession: boolean;
   traceFilter: boolean;
+  olderTracesOnDisk: boolean;
   gatewayState: GatewayStateKind;
   gatewayCapture: boolean;
 }

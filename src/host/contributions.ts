@@ -28,6 +28,7 @@ export const TracesCommands = {
   saveTrace: 'aiTraceLens.saveTrace',
   filterTraces: 'aiTraceLens.filterTraces',
   clearTraceFilter: 'aiTraceLens.clearTraceFilter',
+  loadOlderTraces: 'aiTraceLens.loadOlderTraces',
 } as const;
 
 export const DetailsCommands = {
@@ -84,6 +85,8 @@ export const ContextKeys = {
   groupBySession: 'aiTraceLens.groupBySession',
   /** True while a TraceQL filter narrows the Traces view. */
   traceFilter: 'aiTraceLens.traceFilter',
+  /** True while the durable store holds older traces than memory has loaded. */
+  olderTracesOnDisk: 'aiTraceLens.olderTracesOnDisk',
   /** One of core/gateway/gatewaySupervisor.ts's `GATEWAY_STATE_KINDS`. */
   gatewayState: 'aiTraceLens.gatewayState',
   /** The `aiTraceLens.gateway.capture` setting: new terminals and debug launches send model SDK calls to the gateway. */
@@ -122,6 +125,9 @@ export const SettingKeys = {
   gatewayUpstreams: 'gateway.upstreams',
   forwardEnabled: 'forward.enabled',
   forwardEndpoint: 'forward.endpoint',
+  storageEnabled: 'storage.enabled',
+  storageMaxSize: 'storage.maxSize',
+  storageMaxAge: 'storage.maxAge',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -1,11 +1,13 @@
 /**
  * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
- * receivers' and the gateway's supervisors, the terminals' environment, the code navigator and the Traces view's link.
+ * receivers' and the gateway's supervisors, the durable store the windows share, the terminals' environment, the code navigator and the Traces view's link.
  * Features get these and nothing of each other.
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
+import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
 import { MetricStore } from '../core/store/metricStore';
 import { TraceStore } from '../core/store/traceStore';
@@ -29,6 +31,11 @@ export interface Services {
   readonly receiver: ReceiverSupervisor;
   /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
   readonly gateway: GatewaySupervisor;
+  /**
+   * What is received, kept on disk and shared by every window: it decides which window runs the receivers and the
+   * gateway (`start`), and clears and pauses in all of them.
+   */
+  readonly storage: SharedStore;
   /** The environment new terminals get, one part per feature. */
   readonly terminalVariables: TerminalVariables;
   readonly navigator: CodeNavigator;
@@ -68,6 +75,16 @@ export function createServices(context: vscode.ExtensionContext): {
   disposables.add(settings.onDidChange('receiver', () => void receiver.apply(settings.current.receiver)));
   const gateway = disposables.add(new GatewaySupervisor(store, log, settings.gateway));
   disposables.add(settings.onDidChange('gateway', () => void gateway.apply(settings.gateway)));
+  const storage = new SharedStore({
+    dir: settings.storage.enabled ? join(context.globalStorageUri.fsPath, 'store') : undefined,
+    stores: { traces: store, logs, metrics },
+    receiver,
+    gateway,
+    log,
+    bounds: settings.storage,
+    spanBudget: () => settings.current.maxSpans,
+  });
+  disposables.add(settings.onDidChange('storage', () => void storage.setBounds(settings.storage)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
   const services: Services = {
     context,
@@ -79,6 +96,7 @@ export function createServices(context: vscode.ExtensionContext): {
     metrics,
     receiver,
     gateway,
+    storage,
     terminalVariables: new TerminalVariables(context.environmentVariableCollection),
     navigator,
     tracesView: new TracesViewLink(store),

@@ -1,12 +1,13 @@
 /**
  * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
- * core/forward/forwardSettings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
- * `gateway` or `forward` when it needs a value and subscribes to the section it depends on, instead of reading VS
+ * core/forward/forwardSettings.ts, core/storage/storageSettings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
+ * `gateway`, `forward` or `storage` when it needs a value and subscribes to the section it depends on, instead of reading VS
  * Code's configuration itself. Invalid values fall back to their defaults, each with a warning in the log.
  */
 import * as vscode from 'vscode';
 import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';
 import { parseGatewaySettings, type GatewaySettings } from '../core/gateway/settings';
+import { parseStorageSettings, type StorageSettings } from '../core/storage/storageSettings';
 import {
   parseCodeSettings,
   parseExportSettings,
@@ -20,11 +21,11 @@ import { DisposableStore } from './disposable';
 
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
- * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`), and
- * forwarding to a team collector (`forward`).
+ * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`),
+ * forwarding to a team collector (`forward`), and durable storage (`storage`).
  */
-export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward';
-const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway', 'forward'];
+export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage';
+const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway', 'forward', 'storage'];
 
 const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   receiver: ['receiver'],
@@ -33,6 +34,7 @@ const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   export: [SettingKeys.terminalInjectEnvironment, SettingKeys.debugInjectEnvironment],
   gateway: ['gateway'],
   forward: ['forward'],
+  storage: ['storage'],
 };
 
 /** VS Code's own settings the gateway's upstream calls follow (`http.proxyStrictSSL` is not: TLS is always verified). */
@@ -49,6 +51,7 @@ export class SettingsService implements vscode.Disposable {
   private exportSettings: ExportSettings;
   private gatewaySettings: GatewaySettings;
   private forwardSettings: ForwardSettings;
+  private storageSettings: StorageSettings;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
@@ -56,6 +59,7 @@ export class SettingsService implements vscode.Disposable {
     this.exportSettings = this.read(parseExportSettings);
     this.gatewaySettings = this.readGateway();
     this.forwardSettings = this.read(parseForwardSettings);
+    this.storageSettings = this.read(parseStorageSettings);
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -80,6 +84,11 @@ export class SettingsService implements vscode.Disposable {
   /** Forwarding to a team collector: on or off, and where (empty: VS Code's own OTLP endpoint). */
   get forward(): ForwardSettings {
     return this.forwardSettings;
+  }
+
+  /** Durable storage: on or off, and its size and age bounds. */
+  get storage(): StorageSettings {
+    return this.storageSettings;
   }
 
   /** Fires after a setting of `section` changed, with the new values already in place. */
@@ -141,6 +150,7 @@ export class SettingsService implements vscode.Disposable {
     if (changed.includes('export')) this.exportSettings = this.read(parseExportSettings);
     if (changed.includes('gateway')) this.gatewaySettings = this.readGateway();
     if (changed.includes('forward')) this.forwardSettings = this.read(parseForwardSettings);
+    if (changed.includes('storage')) this.storageSettings = this.read(parseStorageSettings);
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 

@@ -15,10 +15,10 @@ import type { ReceiverNotifications } from './notifications';
 const RESTART = 'Restart Receiver';
 
 export function registerReceiverCommands(services: Services, notifications: ReceiverNotifications): vscode.Disposable {
-  const { receiver, log } = services;
+  const { receiver, log, storage } = services;
   return registerCommands(log, ReceiverCommands, {
-    pauseReceiving: () => receiver.setPaused(true),
-    resumeReceiving: () => receiver.setPaused(false),
+    pauseReceiving: () => storage.setPaused(true),
+    resumeReceiving: () => storage.setPaused(false),
     restartReceiver: () => receiver.restart(),
     changePort: (protocol) => changePort(services, notifications, protocol),
     copyEndpoint: () => copyEndpoint(services),
@@ -59,7 +59,7 @@ async function copyEndpoint({ receiver }: Services): Promise<void> {
   if (choice === RESTART) await receiver.restart();
 }
 
-async function sendDemoTrace({ receiver, tracesView }: Services): Promise<void> {
+async function sendDemoTrace({ receiver, storage, tracesView }: Services): Promise<void> {
   if (receiver.state.kind === 'paused') {
     const resume = 'Resume and Send';
     const choice = await vscode.window.showWarningMessage(
@@ -67,7 +67,7 @@ async function sendDemoTrace({ receiver, tracesView }: Services): Promise<void> 
       resume,
     );
     if (choice !== resume) return;
-    receiver.setPaused(false);
+    await storage.setPaused(false);
   }
   const state = receiver.state;
   if (state.kind !== 'listening') {

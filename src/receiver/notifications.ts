@@ -17,7 +17,7 @@ export class ReceiverNotifications implements vscode.Disposable {
   constructor({ receiver, log }: Services) {
     this.disposables.add(
       receiver.onDidChangeState((state) => {
-        if (this.announcedPort === undefined || state.kind === 'starting') return;
+        if (this.announcedPort === undefined || state.kind === 'starting' || state.inAnotherWindow) return;
         const bound = state.kind === 'listening' || state.kind === 'paused';
         if (bound && state.port === this.announcedPort) void announceListening(state.host, state.port);
         this.announcedPort = undefined;

@@ -52,8 +52,9 @@ export class ReceiverStatusBar implements vscode.Disposable {
 
   private tooltip(state: ReceiverState): vscode.MarkdownString {
     const address = displayAddress(state.host, state.port);
-    const { store, settings } = this.services;
+    const { store, settings, storage } = this.services;
     const lines: string[] = [];
+    if (state.inAnotherWindow) lines.push('Another VS Code window receives; what it receives shows here too.');
     if (state.kind === 'listening' || state.kind === 'paused') {
       lines.push(`Endpoint: ${endpointUrl(state.host, state.port)} (OTLP/HTTP, protobuf or JSON)`);
       const grpc = state.grpc;
@@ -68,6 +69,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
     if (store.evictedTraces > 0)
       lines.push(`${plural(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
     lines.push(gatewayLine(this.services.gateway.state, settings.gateway.capture));
+    if (storage.role !== 'memory') lines.push('Traces are kept on disk across reloads (aiTraceLens.storage)');
     lines.push('Click for receiver and gateway actions');
     // appendText escapes: the failure reason comes from the OS and the host from settings.
     const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');

@@ -1,21 +1,22 @@
 /**
- * The Traces view's commands: clearing, grouping, filtering with TraceQL, copying ids, comparing runs, and saving and
- * opening trace files.
+ * The Traces view's commands: clearing, grouping, filtering with TraceQL, loading older stored traces, copying ids,
+ * comparing runs, and saving and opening trace files.
  */
 import * as vscode from 'vscode';
 import { parseCommandTarget, targetTrace, warnGone, type CommandTarget } from '../host/commandTarget';
 import { registerCommands } from '../host/commands';
-import { TracesCommands } from '../host/contributions';
+import { TRACES_VIEW_ID, TracesCommands } from '../host/contributions';
 import { pickTrace } from '../host/pickers';
 import type { Services } from '../host/services';
+import { plural } from '../shared/format';
 import { compareTraces } from './compare';
 import { openTraceFiles, saveTrace } from './traceFiles';
 import type { TracesView } from './tracesView';
 
 export function registerTracesCommands(services: Services, view: TracesView): vscode.Disposable {
-  const { store, log } = services;
+  const { log, storage } = services;
   return registerCommands(log, TracesCommands, {
-    clearTraces: () => store.clear(),
+    clearTraces: () => storage.clear(),
     copyId: (...args) => copyId(parseCommandTarget(args)),
     groupBySession: () => view.setGrouping('session'),
     groupByTrace: () => view.setGrouping('trace'),
@@ -27,7 +28,22 @@ export function registerTracesCommands(services: Services, view: TracesView): vs
     saveTrace: (...args) => saveTraceOf(services, parseCommandTarget(args)),
     filterTraces: () => view.editFilter(),
     clearTraceFilter: () => view.clearFilter(),
+    loadOlderTraces: () => loadOlderTraces(services),
   });
+}
+
+/** Loads the next older traces from disk into memory, with progress in the Traces view. */
+async function loadOlderTraces({ storage }: Services): Promise<void> {
+  const report = await vscode.window.withProgress(
+    { location: { viewId: TRACES_VIEW_ID }, title: 'Loading older traces' },
+    () => storage.loadOlder(),
+  );
+  if (report === undefined) {
+    void vscode.window.showInformationMessage('Every stored trace is already loaded.');
+    return;
+  }
+  const more = storage.hasOlderOnDisk ? ' Older ones are still on disk.' : ' That was the oldest.';
+  vscode.window.setStatusBarMessage(`$(history) Loaded ${plural(report.spans, 'older span')}.${more}`, 5000);
 }
 
 async function copyId(target: CommandTarget): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * The Traces tree view and its header: where the receiver listens, and how many traces were evicted. It is what the
+ * The Traces tree view and its header: where the receiver listens, how many traces were evicted, and whether stored
+ * traces are loading or older ones wait on disk. It is what the
  * other features see of the Traces view (host/tracesViewLink.ts): its selection, and showing a trace or span.
  */
 import * as vscode from 'vscode';
@@ -25,7 +26,7 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
   private filter: TraceFilter | undefined;
 
   constructor(private readonly services: Services) {
-    const { store, receiver, settings, context, contextKeys } = services;
+    const { store, receiver, settings, context, contextKeys, storage } = services;
     const grouping = context.workspaceState.get<TraceGrouping>(GROUPING_STATE_KEY) === 'session' ? 'session' : 'trace';
     contextKeys.set('groupBySession', grouping === 'session');
     this.provider = this.disposables.add(new TracesTreeProvider(store, grouping));
@@ -40,6 +41,7 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
     this.disposables.add(this.provider.onDidRefresh(() => this.updateHeader()));
     this.disposables.add(receiver.onDidChangeState(() => this.updateHeader()));
     this.disposables.add(settings.onDidChange('store', () => this.updateHeader()));
+    this.disposables.add(storage.onDidChange(() => this.updateHeader()));
     this.updateHeader();
   }
 
@@ -96,9 +98,10 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
    * are traces at all.
    */
   private updateHeader(): void {
-    const { store, receiver, settings, contextKeys } = this.services;
+    const { store, receiver, settings, contextKeys, storage } = this.services;
     this.view.description = receiverDescription(receiver.state);
     const lines: string[] = [];
+    if (storage.isLoading) lines.push('Loading stored traces…');
     const counts = this.provider.filterCounts();
     if (counts !== undefined && this.filter !== undefined) {
       lines.push(`${formatCount(counts.matching)} of ${plural(counts.total, 'trace')} match ${this.filter.query.text}`);
@@ -110,15 +113,18 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
           `(limit ${formatCount(settings.current.maxSpans)} spans, aiTraceLens.store.maxSpans)`,
       );
     }
+    if (storage.hasOlderOnDisk && !storage.isLoading)
+      lines.push('Older traces are on disk: Load Older Traces in the ⋯ menu');
     this.view.message = lines.length === 0 ? undefined : lines.join(' · ');
     contextKeys.set('hasTraces', store.traceCount > 0);
+    contextKeys.set('olderTracesOnDisk', storage.hasOlderOnDisk);
   }
 }
 
 function receiverDescription(state: ReceiverState): string {
   switch (state.kind) {
     case 'listening':
-      return displayAddress(state.host, state.port);
+      return displayAddress(state.host, state.port) + (state.inAnotherWindow ? ' (another window)' : '');
     case 'paused':
       return 'paused';
     case 'starting':

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { GATEWAY_STATE_KINDS } from '../../src/core/gateway/gatewaySupervisor';
 import { FORWARD_SETTING_DEFAULTS } from '../../src/core/forward/forwardSettings';
+import { STORAGE_SETTING_DEFAULTS, STORAGE_SETTING_LIMITS } from '../../src/core/storage/storageSettings';
 import { GATEWAY_SETTING_DEFAULTS, GATEWAY_SETTING_LIMITS } from '../../src/core/gateway/settings';
 import { RECEIVER_STATE_KINDS } from '../../src/core/receiver/receiverSupervisor';
 import { parseCodeSettings, parseSettings, SETTING_DEFAULTS, SETTING_LIMITS } from '../../src/core/settings';
@@ -145,10 +146,15 @@ describe('package.json contributions', () => {
       ...SETTING_DEFAULTS,
       ...GATEWAY_SETTING_DEFAULTS,
       ...FORWARD_SETTING_DEFAULTS,
+      ...STORAGE_SETTING_DEFAULTS,
     })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
-    for (const [key, limits] of Object.entries({ ...SETTING_LIMITS, ...GATEWAY_SETTING_LIMITS })) {
+    for (const [key, limits] of Object.entries({
+      ...SETTING_LIMITS,
+      ...GATEWAY_SETTING_LIMITS,
+      ...STORAGE_SETTING_LIMITS,
+    })) {
       const property = properties[`${CONFIG_SECTION}.${key}`]!;
       assert.equal(property.minimum, limits.minimum, key);
       assert.equal(property.maximum, limits.maximum, key);
