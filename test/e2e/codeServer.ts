@@ -41,6 +41,11 @@ export interface LaunchOptions {
   grpcPort?: number;
   /** The AI gateway's port to configure; a free one by default. */
   gatewayPort?: number;
+  /**
+   * How long a window's extension host outlives its closed browser tab (code-server keeps it for a reconnection, three
+   * hours by default); a desktop window's ends with the window.
+   */
+  reconnectionGraceSeconds?: number;
 }
 
 interface CodeServer {
@@ -113,6 +118,9 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
       '--disable-getting-started-override',
       '--idle-timeout-seconds',
       String(IDLE_TIMEOUT_SECONDS),
+      ...(options.reconnectionGraceSeconds === undefined
+        ? []
+        : ['--reconnection-grace-time', String(options.reconnectionGraceSeconds)]),
       '--extensions-dir',
       extensions,
       '--user-data-dir',
@@ -135,6 +143,14 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Another window of the same VS Code: a second tab on the same code-server, with an extension host of its own. */
+export async function openAnotherPage({ page }: LaunchedWorkbench): Promise<Page> {
+  const another = await page.context().newPage();
+  await another.goto(page.url());
+  await another.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  return another;
 }
 
 /** Closes the browser, stops exactly this code-server's process group and removes the temp folder. */

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import {
   closeWorkbench,
   launchWorkbench,
+  openAnotherPage,
   RESULTS_DIR,
   saveLogs,
   slug,
@@ -24,6 +25,7 @@ import { Palette } from './pages/palette';
 import { Terminals } from './pages/terminal';
 import { TracesView } from './pages/tree';
 import { Workbench } from './pages/workbench';
+import { eventually, STARTUP_TIMEOUT_MS } from './wait';
 
 export { findNode, type TreeNode, type TreeRow } from './pages/tree';
 export { eventually, STARTUP_TIMEOUT_MS, UI_TIMEOUT_MS } from './wait';
@@ -48,6 +50,8 @@ export class VsCodeSession {
   private constructor(
     readonly name: string,
     private readonly launched: LaunchedWorkbench,
+    /** False for another window of a session: stopping it closes its tab only. */
+    private readonly ownsServer = true,
   ) {
     this.page = launched.page;
     this.receiverPort = launched.receiverPort;
@@ -67,9 +71,34 @@ export class VsCodeSession {
     return new VsCodeSession(options.name, await launchWorkbench(options));
   }
 
-  /** Closes the browser, stops exactly this code-server's process group and removes the temp folder. */
+  /** Runs Developer: Reload Window and waits for the reloaded workbench and its receiver. */
+  async reloadWindow(): Promise<void> {
+    // A marker in the page tells the reloaded workbench from the old one.
+    const marker = () => this.page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true);
+    await this.page.evaluate(() => ((globalThis as { beforeReload?: boolean }).beforeReload = true));
+    await this.palette.runLabel('Developer: Reload Window');
+    await eventually(
+      'the reloaded page',
+      async () => ((await marker().catch(() => true)) ? undefined : true),
+      STARTUP_TIMEOUT_MS,
+    );
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+    await this.workbench.waitForReceiver();
+  }
+
+  /** Opens another window of this VS Code (a second tab, with its own extension host), named `name`. */
+  async openAnotherWindow(name: string): Promise<VsCodeSession> {
+    const page = await openAnotherPage(this.launched);
+    return new VsCodeSession(`${this.name}-${name}`, { ...this.launched, page }, false);
+  }
+
+  /**
+   * Closes the browser, stops exactly this code-server's process group and removes the temp folder; for another
+   * window, closes its tab.
+   */
   async stop(): Promise<void> {
-    await closeWorkbench(this.launched);
+    if (this.ownsServer) await closeWorkbench(this.launched);
+    else await this.page.close();
   }
 
   /** The flame graph webview whose header names `rootName`, looked up anew on every call. */

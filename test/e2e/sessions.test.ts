@@ -98,17 +98,7 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     await vscode.tree.clickTitleAction('Group by Session');
     const ungroupButton = () => vscode.tree.titleAction('List Traces One by One');
     await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
-    // A marker in the page tells the reloaded workbench from the old one.
-    const marker = () => vscode.page.evaluate(() => (globalThis as { beforeReload?: boolean }).beforeReload === true);
-    await vscode.page.evaluate(() => ((globalThis as { beforeReload?: boolean }).beforeReload = true));
-    await vscode.palette.runLabel('Developer: Reload Window');
-    await eventually(
-      'the reloaded page',
-      async () => ((await marker().catch(() => true)) ? undefined : true),
-      STARTUP_TIMEOUT_MS,
-    );
-    await vscode.page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
-    await vscode.workbench.waitForReceiver();
+    await vscode.reloadWindow();
     await vscode.tree.open();
     await ungroupButton().waitFor({ timeout: UI_TIMEOUT_MS });
     // Grouped, a trace without a conversation still shows at the top level.
