@@ -43,7 +43,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
     this.item.text = `${view.icon} ${view.text(address)}`;
     this.item.backgroundColor = view.background === undefined ? undefined : new vscode.ThemeColor(view.background);
     this.item.tooltip = this.tooltip(state);
-    this.item.accessibilityInformation = { label: `AI Trace Lens: ${view.text(address)}` };
+    const elsewhere = state.inAnotherWindow ? ', received in another window' : '';
+    this.item.accessibilityInformation = { label: `AI Trace Lens: ${view.text(address)}${elsewhere}` };
   }
 
   dispose(): void {

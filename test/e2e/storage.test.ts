@@ -47,8 +47,10 @@ describe('traces kept on disk and shared by every window', { timeout: 15 * 60_00
 
   uiTest('a second window shows the stored traces, and a trace sent once appears in both', session, async () => {
     second = await vscode.openAnotherWindow('second');
-    // The second window shows the first one's receiver as its own: same port, listening.
+    // The second window shows the first one's receiver: same port, listening, in another window.
     await second.workbench.waitForReceiver();
+    assert.match(await second.workbench.statusBarLabel(), /received in another window/);
+    assert.doesNotMatch(await vscode.workbench.statusBarLabel(), /another window/);
     await second.tree.open();
     await second.tree.traceRow('invoke_agent kept-across-reload').first().waitFor({ timeout: UI_TIMEOUT_MS });
     const root = await sendTrace(vscode.receiverPort, 'seen-by-both');
@@ -63,16 +65,16 @@ describe('traces kept on disk and shared by every window', { timeout: 15 * 60_00
     async () => {
       const follower = second!;
       await vscode.page.close();
-      const request = singleSpanRequest('after-takeover', 'storage-e2e');
       await eventually(
-        'the second window to take the port over and accept a trace',
-        async () =>
-          (await postOtlpJson(vscode.receiverPort, request).catch(() => undefined))?.status === 200 ? true : undefined,
+        'the second window to receive on its own',
+        async () => (/another window/.test(await follower.workbench.statusBarLabel()) ? undefined : true),
         STARTUP_TIMEOUT_MS,
       );
+      await follower.workbench.waitForReceiver();
+      const answer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('after-takeover', 'storage-e2e'));
+      assert.equal(answer.status, 200);
       await follower.tree.traceRow('after-takeover').first().waitFor({ timeout: UI_TIMEOUT_MS });
       await follower.tree.traceRow('invoke_agent seen-by-both').first().waitFor({ timeout: UI_TIMEOUT_MS });
-      await follower.workbench.waitForReceiver();
     },
   );
 });

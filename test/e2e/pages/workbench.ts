@@ -24,6 +24,11 @@ export class Workbench {
     return normalizeSpaces(await this.statusBarItem.innerText({ timeout: UI_TIMEOUT_MS }));
   }
 
+  /** What a screen reader announces for the status bar item: its text, and whether another window receives. */
+  async statusBarLabel(): Promise<string> {
+    return (await this.statusBarItem.getAttribute('aria-label', { timeout: UI_TIMEOUT_MS })) ?? '';
+  }
+
   /** Waits until the status bar item's text matches `pattern` and returns it. */
   async waitForStatusBar(pattern: RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
     return eventually(
