@@ -40,6 +40,15 @@ describe('SegmentStore', () => {
 
   const segmentFiles = async (dir: string) => (await readdir(dir)).sort();
 
+  /** The bytes of the files in `dir`, as the disk holds them. */
+  async function diskBytes(dir: string): Promise<number> {
+    const sizes = await Promise.all((await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size));
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  /** The receive times the store holds, oldest first. */
+  const storedTimes = async (store: SegmentStore) => (await readAll(store)).map((request) => request.receivedAtMs);
+
   test('appends are read back in order with their signal, encoding and time, also after reopening', async () => {
     const { dir, store } = await openStore();
     await store.append('traces', 'protobuf', Uint8Array.from([1, 2, 3]), 1000);
@@ -96,6 +105,24 @@ describe('SegmentStore', () => {
     const times = (await readAll(store)).map((request) => request.receivedAtMs - now);
     assert.deepEqual(times, [6, 7, 8, 9, 10, 11, 12, 13, 14]);
     assert.deepEqual(store.size, { segments: 3, bytes: 3 * segmentBytes });
+    await store.close();
+  });
+
+  test('a size bound smaller than a segment still keeps the newest records, and the older ones under it', async () => {
+    const maxBytes = 4 * RECORD_BYTES;
+    const { dir, store } = await openStore({ segmentBytes: 12 + 8 * RECORD_BYTES, maxBytes });
+    const start = Date.now();
+    const appended: number[] = [];
+    for (let index = 0; index < 40; index++) {
+      appended.push(start + index);
+      await store.append('logs', 'protobuf', BODY, start + index);
+      const kept = await storedTimes(store);
+      assert.deepEqual(kept, appended.slice(-Math.max(1, kept.length)), `the newest kept after ${index + 1}`);
+      // The segment being written grows until it rotates; the ones before it are within the bound.
+      const files = await segmentFiles(dir);
+      const newest = (await stat(join(dir, files.at(-1)!))).size;
+      assert.ok((await diskBytes(dir)) - newest <= maxBytes, `older segments within the bound after ${index + 1}`);
+    }
     await store.close();
   });
 
