@@ -40,6 +40,15 @@ describe('SegmentStore', () => {
 
   const segmentFiles = async (dir: string) => (await readdir(dir)).sort();
 
+  /** The bytes of the files in `dir`, as the disk holds them. */
+  async function diskBytes(dir: string): Promise<number> {
+    const sizes = await Promise.all((await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size));
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  /** The receive times the store holds, oldest first. */
+  const storedTimes = async (store: SegmentStore) => (await readAll(store)).map((request) => request.receivedAtMs);
+
   test('appends are read back in order with their signal, encoding and time, also after reopening', async () => {
     const { dir, store } = await openStore();
     await store.append('traces', 'protobuf', Uint8Array.from([1, 2, 3]), 1000);
@@ -99,6 +108,53 @@ describe('SegmentStore', () => {
     await store.close();
   });
 
+  test('after each rotation the disk is under the size bound, the oldest dropped first, the newest kept', async () => {
+    // Four records fill a segment; a bound of two and a half segments keeps two whole ones.
+    const segmentBytes = 12 + 4 * RECORD_BYTES;
+    const maxBytes = Math.floor(2.5 * segmentBytes);
+    const { dir, store } = await openStore({ segmentBytes, maxBytes });
+    const start = Date.now();
+    const appended: number[] = [];
+    for (let index = 0; index < 30; index++) {
+      appended.push(start + index);
+      await store.append('traces', 'protobuf', BODY, start + index);
+      const kept = await storedTimes(store);
+      assert.deepEqual(kept, appended.slice(-kept.length), `a suffix of what was appended after ${index + 1}`);
+      if (appended.length % 4 !== 0) continue;
+      const disk = await diskBytes(dir);
+      assert.ok(disk <= maxBytes, `${disk} bytes on disk after rotation ${appended.length / 4}`);
+      assert.equal(store.size.bytes, disk);
+      // Only what the bound needs goes: one more segment would not fit.
+      assert.ok(kept.length === appended.length || disk + segmentBytes > maxBytes, `${kept.length} kept`);
+    }
+    assert.deepEqual(await storedTimes(store), appended.slice(-10), 'two whole segments and the two newest records');
+    await store.close();
+
+    // Reopened under a bound of one segment, the oldest segments go at once and the newest stays.
+    const reopened = await SegmentStore.open(dir, { segmentBytes, maxBytes: segmentBytes });
+    assert.ok((await diskBytes(dir)) <= segmentBytes);
+    assert.deepEqual(await storedTimes(reopened), appended.slice(-2));
+    await reopened.close();
+  });
+
+  test('a size bound smaller than a segment still keeps the newest records, and the older ones under it', async () => {
+    const maxBytes = 4 * RECORD_BYTES;
+    const { dir, store } = await openStore({ segmentBytes: 12 + 8 * RECORD_BYTES, maxBytes });
+    const start = Date.now();
+    const appended: number[] = [];
+    for (let index = 0; index < 40; index++) {
+      appended.push(start + index);
+      await store.append('logs', 'protobuf', BODY, start + index);
+      const kept = await storedTimes(store);
+      assert.deepEqual(kept, appended.slice(-Math.max(1, kept.length)), `the newest kept after ${index + 1}`);
+      // The segment being written grows until it rotates; the ones before it are within the bound.
+      const files = await segmentFiles(dir);
+      const newest = (await stat(join(dir, files.at(-1)!))).size;
+      assert.ok((await diskBytes(dir)) - newest <= maxBytes, `older segments within the bound after ${index + 1}`);
+    }
+    await store.close();
+  });
+
   test('the age bound deletes segments whose newest record is too old, at rotation and at open', async () => {
     let now = Date.now();
     const segmentBytes = 12 + 2 * RECORD_BYTES;
@@ -120,6 +176,29 @@ describe('SegmentStore', () => {
     assert.deepEqual(await segmentFiles(dir), []);
   });
 
+  test("the age bound goes by a segment's newest record, as the clock moves on while the store is open", async () => {
+    let now = Date.now();
+    const { dir, store } = await openStore({
+      segmentBytes: 12 + 2 * RECORD_BYTES,
+      maxAgeMs: 7 * DAY_MS,
+      now: () => now,
+    });
+    const start = now;
+    // Segment 1 holds a record nine days old, but its newest is a day old: it stays.
+    for (const time of [start - 9 * DAY_MS, start - DAY_MS, start, start]) {
+      await store.append('traces', 'protobuf', BODY, time);
+    }
+    assert.deepEqual(await segmentFiles(dir), [1, 2].map(segmentFileName));
+    // Six and a half days on, segment 1's newest record is over the bound: the next rotation deletes it, not segment 2.
+    now += 6.5 * DAY_MS;
+    await store.append('traces', 'protobuf', BODY, now);
+    assert.deepEqual(await segmentFiles(dir), [1, 2, 3].map(segmentFileName), 'nothing goes between rotations');
+    await store.append('traces', 'protobuf', BODY, now);
+    assert.deepEqual(await segmentFiles(dir), [2, 3].map(segmentFileName));
+    assert.deepEqual(await storedTimes(store), [start, start, now, now]);
+    await store.close();
+  });
+
   test('clear empties the directory and appending goes on in a new segment', async () => {
     const { dir, store } = await openStore({ segmentBytes: 12 + RECORD_BYTES });
     const now = Date.now();
@@ -129,11 +208,42 @@ describe('SegmentStore', () => {
     assert.deepEqual(await segmentFiles(dir), []);
     assert.deepEqual(await readAll(store), []);
     await store.append('logs', 'protobuf', BODY, now + 99);
-    assert.deepEqual(
-      (await readAll(store)).map((request) => request.receivedAtMs),
-      [now + 99],
-    );
+    assert.deepEqual(await segmentFiles(dir), [segmentFileName(4)], 'a new segment, numbered after the cleared ones');
+    assert.deepEqual(await storedTimes(store), [now + 99]);
     await store.close();
+    const reopened = await SegmentStore.open(dir);
+    assert.deepEqual(await storedTimes(reopened), [now + 99]);
+    await reopened.close();
+  });
+
+  test('clear while a segment is being written leaves no file, and a reopened store loads nothing', async () => {
+    const { dir, store } = await openStore();
+    const span = makeSpan({ name: 'chat gpt-4o', attributes: { 'gen_ai.operation.name': 'chat' } });
+    await store.append('traces', 'protobuf', encodeWithProtobufjs(traceRequestOf(span)), Date.now());
+    await store.append(
+      'logs',
+      'json',
+      Buffer.from('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{}]}]}]}'),
+      Date.now(),
+    );
+    assert.deepEqual(await segmentFiles(dir), [segmentFileName(1)]);
+    await store.clear();
+    assert.deepEqual(await segmentFiles(dir), []);
+    assert.deepEqual(store.size, { segments: 0, bytes: 0 });
+    // The cleared segment's pending fsync has nothing left to do, and closing writes nothing.
+    await store.flush();
+    await store.close();
+    assert.deepEqual(await segmentFiles(dir), []);
+    assert.equal(store.failure, undefined);
+
+    const reopened = await SegmentStore.open(dir);
+    const traces = new TraceStore({ maxSpans: 100 });
+    const logs = new LogStore({ maxRecords: 100 });
+    const report = await loadSegments(reopened, { traces, logs });
+    const { segments, records, spans, logRecords } = report;
+    assert.deepEqual({ segments, records, spans, logRecords }, { segments: 0, records: 0, spans: 0, logRecords: 0 });
+    assert.deepEqual([traces.traces().length, logs.uncorrelated().length], [0, 0]);
+    await reopened.close();
   });
 
   test('a directory that cannot be created fails the store once, and appends keep resolving without writing', async () => {

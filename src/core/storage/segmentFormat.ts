@@ -92,9 +92,14 @@ export function recordAt(
   return { request: { signal, encoding, receivedAtMs, body: payload.subarray(PAYLOAD_HEADER_BYTES) }, end };
 }
 
-/** CRC-32 (IEEE, as zlib and gzip compute it), continuing from `initial`. */
+/**
+ * CRC-32 (IEEE, as zlib and gzip compute it), continuing from `initial`. Empty data is answered here: zlib.crc32
+ * gives 0 for a view with no memory behind it (the body of an empty export), whatever `initial` is.
+ */
 export const crc32: (data: Uint8Array, initial?: number) => number =
-  typeof zlib.crc32 === 'function' ? (data, initial) => zlib.crc32(data, initial) : tableCrc32;
+  typeof zlib.crc32 === 'function'
+    ? (data, initial = 0) => (data.length === 0 ? initial >>> 0 : zlib.crc32(data, initial))
+    : tableCrc32;
 
 let crcTable: Uint32Array | undefined;
 

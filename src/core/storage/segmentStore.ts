@@ -6,9 +6,10 @@
  * the receiver answered 200 survives the process being killed. The files are fsynced at least every second while
  * there are unsynced writes, when a segment is rotated, and on `close`, so a power loss costs at most about a second.
  *
- * Bounds: segments rotate at `segmentBytes`; at open and after each rotation the oldest segments are deleted while
- * the total is over `maxBytes` or their newest record is older than `maxAgeMs` (a segment from an earlier run counts
- * its file's modification time as its newest record).
+ * Bounds: segments rotate at `segmentBytes`, or at half of `maxBytes` when that is smaller, so that the newest segment
+ * fits the bound; at open and after each rotation the oldest segments are deleted while the total is over `maxBytes`
+ * or their newest record is older than `maxAgeMs` (a segment from an earlier run counts its file's modification time
+ * as its newest record).
  *
  * Writes are serialized; the appends that arrive while a write is in progress are written together by the next one
  * (one writev), so a busy receiver pays one system call per write rather than per request. The timed fsync runs beside
@@ -74,7 +75,8 @@ export class SegmentStore {
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_STORE_MAX_BYTES;
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_MAX_AGE_MS;
-    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    // A segment larger than the bound would be deleted as soon as it rotates, newest records and all.
+    this.segmentBytes = Math.min(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(this.maxBytes / 2));
     this.log = options.log ?? NO_LOG;
     this.now = options.now ?? Date.now;
   }
