@@ -35,7 +35,8 @@ export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [-
       OTLP JSON line, written to disk before the exporter gets its response; summarize reads that file back.
       --store DIR appends each accepted request, as received (inflated), to the durable store in DIR before the
       exporter gets its response (fsynced at least every second; at most 2 GiB and 7 days are kept, oldest dropped
-      first); at startup it prints what the store holds to stderr. summarize --store and query --store read it.
+      first); at startup it prints what the store holds to stderr. It holds DIR's lock: a second serve --store DIR
+      fails (exit code 1). summarize --store and query --store read it.
       With --gateway-port, the AI gateway forwards /openai, /anthropic, /gemini and /ollama to their providers and
       records each model call as a span (written by --out like received traces); it prints "gateway http://HOST:PORT"
       after the listening lines. --upstream NAME=URL (NAME: ${PROVIDER_IDS.join(', ')}) replaces a provider's
@@ -98,7 +99,7 @@ export async function serve(args: string[], help: () => number): Promise<number>
     onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
     onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
     onMetrics: (result) => out?.append(encodeMetricsRequestJson(result.request)),
-    onDecodedBody: store && (({ signal, encoding, body }) => store.append(signal, encoding, body, Date.now())),
+    onDecodedBody: store && (({ signal, encoding, body }) => store.store.append(signal, encoding, body, Date.now())),
     onAccepted: forwarder && ((request) => forwarder.enqueue(request)),
   };
   const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [

@@ -1,21 +1,39 @@
 /**
- * `--store DIR`: `serve` appends every accepted request to the durable store in DIR (src/core/storage), and
- * `summarize` and `query` read it back. Readers never change the files, since a `serve` may be writing them.
+ * `--store DIR`: `serve` appends every accepted request to the durable store in DIR (src/core/storage), holding the
+ * directory's lock so that no other `serve` or VS Code window writes it too, and `summarize` and `query` read it back.
+ * Readers never change the files, since a `serve` may be writing them.
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { plural } from '../shared/format';
 import { describeError } from '../shared/errors';
 import type { ReceiverLog } from '../core/receiver/options';
 import { loadSegments, type LoadReport } from '../core/storage/loadStore';
 import { readSegments, type ReadReport } from '../core/storage/segmentReader';
 import { SegmentStore } from '../core/storage/segmentStore';
+import { StoreLock } from '../core/storage/storeLock';
 import type { LogStore } from '../core/store/logStore';
 import type { TraceStore } from '../core/store/traceStore';
+import { CliError } from './args';
 
-/** The store `serve --store` writes, after one stderr line saying what it holds (torn tails are cut off). */
-export async function openServeStore(dir: string, log: ReceiverLog): Promise<SegmentStore> {
+/** The store `serve --store` writes and the lock it holds; closing flushes the store, then gives the lock up. */
+export interface ServeStore {
+  store: SegmentStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The store `serve --store` writes, after one stderr line saying what it holds (torn tails are cut off). Fails (exit
+ * code 1) when another process holds the directory's lock.
+ */
+export async function openServeStore(dir: string, log: ReceiverLog): Promise<ServeStore> {
+  await mkdir(dir, { recursive: true });
+  const lock = await StoreLock.tryAcquire(dir, (reason) => log.error(`store ${dir}: lost its lock (${reason})`));
+  if (lock === undefined) {
+    throw new CliError(`${dir} is being written by another process (serve --store, or a VS Code window).`, 1);
+  }
   const store = await SegmentStore.open(dir, { log });
-  if (store.failure !== undefined) return store;
+  const opened = { store, close: () => store.close().then(() => lock.release()) };
+  if (store.failure !== undefined) return opened;
   const counts = { traces: 0, logs: 0, metrics: 0 };
   try {
     const report = await store.readAll((request) => void counts[request.signal]++);
@@ -25,7 +43,7 @@ export async function openServeStore(dir: string, log: ReceiverLog): Promise<Seg
   } catch (error) {
     log.error(`store ${dir} could not be read: ${describeError(error)}`);
   }
-  return store;
+  return opened;
 }
 
 /**

@@ -265,6 +265,25 @@ describe('ai-trace-lens serve', () => {
     assert.match(ended.stderr, /SIGINT: stopping/);
   });
 
+  test('--store DIR held by a running serve: a second one says so and exits 1; once it stops, DIR is free', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atl-serve-lock-'));
+    try {
+      const store = join(dir, 'store');
+      const { child, result } = await startServe(['--port', '0', '--store', store]);
+      const second = await runCli(['serve', '--port', '0', '--store', store]);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /being written by another process/);
+      assert.equal(second.stdout, '');
+      child.kill('SIGTERM');
+      assert.equal((await result).code, 0);
+      const third = await startServe(['--port', '0', '--store', store]);
+      third.child.kill('SIGTERM');
+      assert.equal((await third.result).code, 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a port in use: a message naming the address, exit code 1', async () => {
     const blocker = new OtlpHttpReceiver({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, onTraces() {} });
     const { port } = await blocker.start();

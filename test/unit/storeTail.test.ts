@@ -1,6 +1,6 @@
 /**
  * Following a store another process writes: records appended after each read, a record still being written, moving
- * on to the next segment, damage in a segment the writer left, segments deleted under the reader, and the lock.
+ * on to the next segment, damage in a segment the writer left, and segments deleted under the reader.
  */
 import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -11,7 +11,6 @@ import { encodeRecord, type StoredRequest } from '../../src/core/storage/segment
 import type { DamagedRecord } from '../../src/core/storage/segmentReader';
 import { segmentFileName } from '../../src/core/storage/segmentReader';
 import { SegmentStore } from '../../src/core/storage/segmentStore';
-import { StoreLock } from '../../src/core/storage/storeLock';
 import { StoreTail } from '../../src/core/storage/storeTail';
 
 /** Records of 100 bytes of body, told apart by their time: milliseconds after T0 (recent, or the age bound drops them). */
@@ -105,24 +104,5 @@ describe('StoreTail', () => {
     assert.equal(await tail.read(), 1);
     assert.deepEqual(seen, [4, 4]);
     await store.close();
-  });
-});
-
-describe('StoreLock', () => {
-  test('one holder at a time; released, the next one takes it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'atl-lock-'));
-    try {
-      const lost: string[] = [];
-      const first = await StoreLock.tryAcquire(dir, (reason) => lost.push(reason));
-      assert.ok(first);
-      assert.equal(await StoreLock.tryAcquire(dir, (reason) => lost.push(reason)), undefined);
-      await first.release();
-      const second = await StoreLock.tryAcquire(dir, (reason) => lost.push(reason));
-      assert.ok(second);
-      await second.release();
-      assert.deepEqual(lost, []);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });
