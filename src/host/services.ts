@@ -83,6 +83,7 @@ export function createServices(context: vscode.ExtensionContext): {
     log,
     bounds: settings.storage,
     spanBudget: () => settings.current.maxSpans,
+    onWriteFailure: (message) => void showWriteFailure(message, log),
   });
   disposables.add(settings.onDidChange('storage', () => void storage.setBounds(settings.storage)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
@@ -102,4 +103,10 @@ export function createServices(context: vscode.ExtensionContext): {
     tracesView: new TracesViewLink(store),
   };
   return { services, disposable: disposables };
+}
+
+/** A store that cannot be written is said once, with the way to the log. */
+async function showWriteFailure(message: string, log: vscode.LogOutputChannel): Promise<void> {
+  const showLog = 'Show Log';
+  if ((await vscode.window.showWarningMessage(message, showLog)) === showLog) log.show();
 }

@@ -70,7 +70,9 @@ export class ReceiverStatusBar implements vscode.Disposable {
     if (store.evictedTraces > 0)
       lines.push(`${plural(store.evictedTraces, 'oldest trace')} evicted to stay within the limit`);
     lines.push(gatewayLine(this.services.gateway.state, settings.gateway.capture));
-    if (storage.role !== 'memory') lines.push('Traces are kept on disk across reloads (aiTraceLens.storage)');
+    const failure = storage.writeFailure;
+    if (failure !== undefined) lines.push(`Traces are kept in memory only: the store cannot be written (${failure})`);
+    else if (storage.role !== 'memory') lines.push('Traces are kept on disk across reloads (aiTraceLens.storage)');
     lines.push('Click for receiver and gateway actions');
     // appendText escapes: the failure reason comes from the OS and the host from settings.
     const tooltip = new vscode.MarkdownString().appendMarkdown('**AI Trace Lens**: ');

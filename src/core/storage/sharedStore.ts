@@ -48,6 +48,8 @@ export interface SharedStoreOptions {
   gateway: GatewaySupervisor;
   log: ReceiverLog;
   bounds: Omit<StorageSettings, 'enabled'>;
+  /** Told once when the store cannot be written (disk full, no permission): receiving goes on in memory. */
+  onWriteFailure?: (message: string) => void;
   /** How many spans memory holds (the trace store's bound): what the first load and each `loadOlder` bring. */
   spanBudget: () => number;
 }
@@ -95,6 +97,11 @@ export class SharedStore {
   /** Whether older traces are on disk that memory has not loaded. */
   get hasOlderOnDisk(): boolean {
     return this.older !== undefined;
+  }
+
+  /** Why this window's writes to the store stopped, if they did: it then receives in memory only. */
+  get writeFailure(): string | undefined {
+    return this.segments?.failure;
   }
 
   /** Whether the store is being loaded into memory. */
@@ -229,7 +236,16 @@ export class SharedStore {
   private async becomeOwner(): Promise<void> {
     const { receiver, gateway, log, bounds, stores } = this.options;
     const dir = this.dir;
-    const segments = await SegmentStore.open(dir, { ...bounds, log });
+    const onWriteFailure = this.options.onWriteFailure;
+    // The store says why it failed through its log's one error; the host shows that too.
+    const storeLog: ReceiverLog = {
+      ...log,
+      error: (message) => {
+        log.error(message);
+        onWriteFailure?.(message);
+      },
+    };
+    const segments = await SegmentStore.open(dir, { ...bounds, log: storeLog });
     this.segments = segments;
     receiver.setRecording(async ({ signal, encoding, body }) => segments.append(signal, encoding, body, Date.now()));
     gateway.setRecording((span) => void this.recordGatewaySpan(segments, span));
