@@ -39,3 +39,19 @@ export function integerOption(
   }
   return value;
 }
+
+const DURATION_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * A moment named by `--since`/`--until`: a duration back from `nowMs` (`90s`, `30m`, `2h`, `7d`) or a date and time
+ * `Date.parse` reads (`2026-12-06T09:30:00Z`), as milliseconds since the epoch.
+ */
+export function timeOption(name: string, text: string, nowMs: number): number {
+  const duration = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (duration) return nowMs - Number(duration[1]) * DURATION_MS[duration[2] as keyof typeof DURATION_MS];
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) {
+    throw usageError(`${name} takes a duration back from now (30m, 2h, 7d) or a date and time, not "${text}".`);
+  }
+  return time;
+}

@@ -126,6 +126,22 @@ describe('ai-trace-lens query', () => {
     assert.equal(text.stdout, '0 spans in 0 of 2 traces\n');
   });
 
+  test('--since and --until keep the traces that started in the range; a bad time is a usage error', async () => {
+    const between = new Date(Number(START / 1_000_000n) + 3).toISOString();
+    const names = async (...range: string[]) => {
+      const result = await runCli(['query', '{ }', file, '--json', ...range]);
+      assert.equal(result.code, 0, result.stderr);
+      return [...new Set((JSON.parse(result.stdout) as { spans: SpanSummaryJson[] }).spans.map((span) => span.name))];
+    };
+    assert.deepEqual(await names('--since', between), ['GET /health']);
+    assert.deepEqual(await names('--until', between), ['invoke_agent planner', 'chat gpt-4o', 'chat gpt-4o-mini']);
+    // The fixture's traces started in 2023: none in the last hour.
+    assert.deepEqual(await names('--since', '1h'), []);
+    const bad = await runCli(['query', '{ }', file, '--since', 'yesterday-ish']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--since takes a duration back from now \(30m, 2h, 7d\) or a date and time/);
+  });
+
   test('a query that does not parse is a usage error: exit 2, the message and a caret under the fault', async () => {
     const result = await runCli(['query', '{ .ai.kind = llm }', file]);
     assert.equal(result.code, 2);
