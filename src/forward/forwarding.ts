@@ -3,7 +3,8 @@
  * collector the settings name, or by default to the OTLP endpoint VS Code's own environment had before terminals were
  * pointed at the receiver, so injecting the environment does not cut the collector off. Headers (often an API key)
  * come from VS Code's secret storage, or with the environment's endpoint from its `OTEL_EXPORTER_OTLP_HEADERS`.
- * A status bar item shows where requests go and what was dropped.
+ * A status bar item shows where requests go and what was dropped, in the window that receives (the one that owns the
+ * shared store; see core/storage/sharedStore.ts).
  */
 import * as vscode from 'vscode';
 import { endpointUrl } from '../core/endpoint';
@@ -71,7 +72,9 @@ export class Forwarding implements vscode.Disposable {
 
   private async apply(stopping: boolean): Promise<void> {
     const { settings, receiver, context, log } = this.services;
-    const target = stopping || !settings.forward.enabled ? undefined : this.target();
+    // Only the window that receives forwards: another window's receiver state is shown here, not run.
+    const idle = stopping || !settings.forward.enabled || receiver.state.inAnotherWindow === true;
+    const target = idle ? undefined : this.target();
     const secret = target === undefined ? undefined : await context.secrets.get(FORWARD_HEADERS_SECRET);
     const fromEnvironment = secret === undefined && target?.source === 'environment';
     const { headers, skipped } = parseOtlpHeaders(fromEnvironment ? process.env.OTEL_EXPORTER_OTLP_HEADERS : secret);
