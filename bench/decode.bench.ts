@@ -6,12 +6,16 @@
  * is conservative. Short rounds alternate the decoders so that machine noise hits all alike; medians are reported.
  * Rates are per second of process CPU time, not wall time, which on a shared machine also counts other processes' turns;
  * the speedup is the median of per-round ratios, with their interquartile range to show how far it can be trusted.
+ * V8's allocation-site pretenuring is off: a benchmark's decoded requests die at once, and V8's per-process guess at
+ * which allocations will live long otherwise halved one decoder's rate for a whole run in some processes and not in
+ * others (ours 0.20 or 0.37, protobufjs 0.12 or 0.29 M spans/s), so that the same code printed anything from 0.7x to 3x.
  * The decoders cycle through a few requests of the same shape but different ids and values, as a receiver never sees
  * the same bytes twice: a decoder's string caches must not be credited with repeats that only the benchmark has.
  * With --expose-gc every round starts from a collected heap, so no decoder pays for the garbage of the one before;
  * the decoder then runs untimed for a moment, because the first few decodes after a full collection run several times
  * slower for every decoder, a fixed cost that would otherwise take a larger share of a fast decoder's round.
  */
+import * as v8 from 'node:v8';
 import legacyProtobufRoot from 'otlp-transformer-protobufjs/build/src/generated/root';
 import { spansOf, type AttributeValue } from '../src/core/model';
 import { encodeTraceRequestJson } from '../src/core/otlp/jsonEncoders';
@@ -32,6 +36,9 @@ const ROUNDS = 60;
 const ROUND_MS = 60;
 const SETTLE_MS = 20;
 const WARM_UP_MS = 1500;
+
+// Before any decoder runs: the flag is read whenever the scavenger weighs its pretenuring feedback.
+v8.setFlagsFromString('--no-allocation-site-pretenuring');
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 /** Bound once: called per span (an imported binding is a getter call under CommonJS). */
