@@ -16,7 +16,7 @@ import { LogStore } from '../../src/core/store/logStore';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { loadOtlpFile } from '../../src/core/traceFile';
 import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
-import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
+import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, traceRequest } from './otlp';
 
 describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
   let vscode: VsCodeSession;
@@ -79,7 +79,7 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     const exporter = createExporter('protobuf', vscode.receiverPort);
     await exportSpans(exporter, recorded.spans);
     await exporter.shutdown();
-    const newer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('a newer trace', 'details-service'));
+    const newer = await postOtlpJson(vscode.receiverPort, traceRequest('a newer trace', 'details-service'));
     assert.equal(newer.status, 200);
     await vscode.tree.traceRow('a newer trace').first().waitFor({ timeout: UI_TIMEOUT_MS });
     // From the palette, the command offers the spans of the selected trace (here not the newest one).
@@ -130,20 +130,20 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
   uiTest('Pause Receiving makes the receiver answer 503, Resume Receiving 200 again', session, async () => {
     await vscode.palette.run('aiTraceLens.pauseReceiving');
     await vscode.workbench.waitForStatusBar(/paused/);
-    const refused = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent while paused', 'pause-check'));
+    const refused = await postOtlpJson(vscode.receiverPort, traceRequest('sent while paused', 'pause-check'));
     assert.equal(refused.status, 503);
     await vscode.screenshot('paused');
 
     await vscode.palette.run('aiTraceLens.resumeReceiving');
     await vscode.workbench.waitForStatusBar(new RegExp(`^OTLP 127\\.0\\.0\\.1:${vscode.receiverPort}$`));
-    const accepted = await postOtlpJson(vscode.receiverPort, singleSpanRequest('sent after resuming', 'pause-check'));
+    const accepted = await postOtlpJson(vscode.receiverPort, traceRequest('sent after resuming', 'pause-check'));
     assert.equal(accepted.status, 200);
     await vscode.tree.traceRow('sent after resuming').first().waitFor({ timeout: UI_TIMEOUT_MS });
     assert.equal(await vscode.tree.traceRow('sent while paused').count(), 0, 'the refused span was not stored');
   });
 
   uiTest('Clear Traces empties the tree and brings the welcome content back', session, async () => {
-    const answer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('about to be cleared', 'clear-check'));
+    const answer = await postOtlpJson(vscode.receiverPort, traceRequest('about to be cleared', 'clear-check'));
     assert.equal(answer.status, 200);
     await vscode.tree.traceRow('about to be cleared').first().waitFor({ timeout: UI_TIMEOUT_MS });
     assert.ok((await vscode.tree.traceRows()).length >= 2, 'earlier tests left traces to clear');

@@ -181,28 +181,31 @@ export async function postOtlpJson(receiverPort: number, body: string): Promise<
   return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
 }
 
-/** A one-span OTLP/JSON request with a fresh trace id. */
-export function singleSpanRequest(spanName: string, service: string): string {
+/**
+ * An OTLP/JSON request holding one trace with a fresh id: a span named `rootName`, and `spanCount - 1` children of it
+ * named `${rootName} step N`.
+ */
+export function traceRequest(rootName: string, service: string, spanCount = 1): string {
   const now = BigInt(Date.now()) * 1_000_000n;
+  const traceId = randomBytes(16).toString('hex');
+  const rootId = randomBytes(8).toString('hex');
+  const span = (spanId: string, name: string, parentSpanId?: string) => ({
+    traceId,
+    spanId,
+    ...(parentSpanId === undefined ? {} : { parentSpanId }),
+    name,
+    kind: 1,
+    startTimeUnixNano: String(now - 250_000_000n),
+    endTimeUnixNano: String(now),
+  });
+  const children = Array.from({ length: spanCount - 1 }, (_, index) =>
+    span(randomBytes(8).toString('hex'), `${rootName} step ${index + 1}`, rootId),
+  );
   return JSON.stringify({
     resourceSpans: [
       {
         resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [
-          {
-            scope: { name: 'ai-trace-lens-e2e' },
-            spans: [
-              {
-                traceId: randomBytes(16).toString('hex'),
-                spanId: randomBytes(8).toString('hex'),
-                name: spanName,
-                kind: 1,
-                startTimeUnixNano: String(now - 250_000_000n),
-                endTimeUnixNano: String(now),
-              },
-            ],
-          },
-        ],
+        scopeSpans: [{ scope: { name: 'ai-trace-lens-e2e' }, spans: [span(rootId, rootName), ...children] }],
       },
     ],
   });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, singleSpanRequest } from './otlp';
+import { createExporter, exportSpans, postOtlpJson, recordAgentTrace, traceRequest } from './otlp';
 import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 
 /** Sends an agent trace once, through the SDK's protobuf exporter, and returns its root span's name. */
@@ -71,10 +71,49 @@ describe('traces kept on disk and shared by every window', { timeout: 15 * 60_00
         STARTUP_TIMEOUT_MS,
       );
       await follower.workbench.waitForReceiver();
-      const answer = await postOtlpJson(vscode.receiverPort, singleSpanRequest('after-takeover', 'storage-e2e'));
+      const answer = await postOtlpJson(vscode.receiverPort, traceRequest('after-takeover', 'storage-e2e'));
       assert.equal(answer.status, 200);
       await follower.tree.traceRow('after-takeover').first().waitFor({ timeout: UI_TIMEOUT_MS });
       await follower.tree.traceRow('invoke_agent seen-by-both').first().waitFor({ timeout: UI_TIMEOUT_MS });
     },
   );
+});
+
+describe('more stored than memory holds', { timeout: 10 * 60_000 }, () => {
+  let vscode: VsCodeSession;
+  const session = () => vscode;
+  /** Twelve traces of 100 spans each, oldest first, against the smallest memory bound: 1,000 spans. */
+  const roots = Array.from({ length: 12 }, (_, index) => `stored-${String(index + 1).padStart(2, '0')}`);
+
+  before(
+    async () => {
+      vscode = await VsCodeSession.start({ name: 'storage-older', settings: { 'aiTraceLens.store.maxSpans': 1000 } });
+      await vscode.workbench.waitForReceiver();
+      await vscode.tree.open();
+    },
+    { timeout: 3 * STARTUP_TIMEOUT_MS },
+  );
+
+  after(async () => {
+    await vscode?.stop();
+  });
+
+  uiTest('a reload shows the newest traces, and Load Older Traces brings in the rest', session, async () => {
+    for (const root of roots) {
+      assert.equal((await postOtlpJson(vscode.receiverPort, traceRequest(root, 'storage-e2e', 100))).status, 200);
+    }
+    await vscode.reloadWindow();
+    await vscode.tree.open();
+    await eventually('the message that older traces are on disk', async () =>
+      (await vscode.tree.message()).includes('Older traces are on disk') ? true : undefined,
+    );
+    const shown = async () => (await vscode.tree.traceRows()).map((row) => row.label);
+    // The newest ten fill memory; the two oldest wait on disk.
+    assert.deepEqual((await shown()).sort(), roots.slice(2).sort());
+    await vscode.screenshot('older traces on disk');
+    await vscode.palette.runLabel('AI Trace Lens: Load Older Traces');
+    await eventually('every stored trace', async () => ((await shown()).length === roots.length ? true : undefined));
+    assert.deepEqual((await shown()).sort(), [...roots].sort());
+    assert.doesNotMatch(await vscode.tree.message(), /Older traces are on disk/);
+  });
 });
