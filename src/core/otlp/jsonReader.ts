@@ -96,7 +96,7 @@ function longDecimal(text: string): bigint | undefined {
 /**
  * Attribute keys seen recently, each as one string, in a direct-mapped table. JSON.parse makes a new string of every
  * key longer than 10 characters, for every attribute of every span; sharing one copy of each key makes the decoded
- * request of bench/decode.bench.ts a fifth smaller (less for young collections to copy, less for the store to hold), as
+ * request of bench/decode.bench.ts a fifth smaller (less for the collector to trace, less for the store to hold), as
  * the protobuf decoder's string cache does. A hit costs a few character reads and a comparison, about what the Map
  * saves by getting a key whose hash is already computed; a miss, or a key too long to keep, leaves the key as it is.
  */

@@ -107,8 +107,9 @@ class JsonTraceDecoder extends OtlpJsonReader {
         path.push(index);
         const span = this.span(this.listItem(items[index]), resource, scope);
         if (span !== undefined) spans.push(span);
-        // The parsed request is ours alone: dropping each span's JSON once read lets the young collections during
-        // the rest of the decode free it instead of copying it (the decoded spans keep only its strings).
+        // The parsed request is ours alone: dropping each span's JSON once read leaves the collections during the
+        // rest of the decode less to trace (JSON.parse puts a large body's objects straight in the old generation,
+        // so that this collection is a marking one) or to copy (a small body's); the decoded spans keep its strings.
         items[index] = undefined;
         path.pop();
       }
