@@ -412,6 +412,19 @@ export abstract class OtlpJsonReader {
   }
 }
 
+/** Decoders kept alive for their hidden classes (see keepShapeAlive). */
+const shapeKeepers: OtlpJsonReader[] = [];
+
+/**
+ * Keeps a decoder alive for its hidden class. V8 holds the transitions to a class instance's shape weakly: when no
+ * decoder of a class is alive, a full collection drops its shape, and with it every optimized method that checked it,
+ * so the next request ran unoptimized, twice as slow, until they were compiled again (bench/decode.bench.ts collects
+ * before every round; a receiver idle between requests collects too). Each decoder module calls this once.
+ */
+export function keepShapeAlive(decoder: OtlpJsonReader): void {
+  shapeKeepers.push(decoder);
+}
+
 function parse(text: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

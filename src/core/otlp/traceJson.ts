@@ -16,7 +16,7 @@ import type {
   StatusCode,
   TraceRequest,
 } from '../model';
-import { decodeJsonText, OtlpJsonReader, type JsonObject } from './jsonReader';
+import { decodeJsonText, keepShapeAlive, OtlpJsonReader, type JsonObject } from './jsonReader';
 import type { TraceDecodeResult } from './types';
 import { rejectionMessage } from './wire';
 
@@ -238,6 +238,8 @@ class JsonTraceDecoder extends OtlpJsonReader {
     return link;
   }
 }
+
+keepShapeAlive(new JsonTraceDecoder(false));
 
 /** Decodes an OTLP/JSON `ExportTraceServiceRequest`; throws `OtlpDecodeError` for a body that is not one. */
 export function decodeTraceRequestJson(text: string): TraceDecodeResult {
