@@ -174,10 +174,17 @@ function main(): void {
   const averageJsonLength = jsonTexts.reduce((sum, text) => sum + text.length, 0) / PAYLOADS;
   console.log(`the same as ${(averageJsonLength / 1024).toFixed(0)} KiB of OTLP/JSON each, for comparison:`);
   const oursJson = cycling('ours (JSON)', jsonTexts, decodeTraceRequestJson);
-  const jsonRates = compare([oursJson, cycling('JSON.parse alone', jsonTexts, (text) => JSON.parse(text))], spanCount);
+  // What the receiver does with a JSON trace body: decode it, then take its spans.
+  const jsonIngest = cycling('JSON ingest (decode + spansOf)', jsonTexts, (text) =>
+    spansOf(decodeTraceRequestJson(text).request),
+  );
+  const parseAlone = cycling('JSON.parse alone', jsonTexts, (text) => JSON.parse(text));
+  const jsonRates = compare([oursJson, jsonIngest, parseAlone], spanCount);
 
   const oursRate = protobufRates.get(ours.name)!;
   console.log(`ours: protobuf decoding is ${(oursRate / jsonRates.get(oursJson.name)!).toFixed(2)}x JSON decoding`);
+  const ingestRatio = jsonRates.get(jsonIngest.name)! / jsonRates.get(parseAlone.name)!;
+  console.log(`JSON ingest vs JSON.parse alone: ${ingestRatio.toFixed(2)}x`);
 
   const logPayloads = Array.from({ length: PAYLOADS }, (_, index) =>
     Buffer.from(encodeLogsWithProtobufjs(buildLogsPayload(20260101 + index))),

@@ -5,7 +5,7 @@
 import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { InstrumentationScope, Resource } from '../model';
 import { anyValueJson, attributesJson, requestJson, withDefaultsOmitted } from './jsonEncoders';
-import { decodeJsonText, OtlpJsonReader, type JsonObject } from './jsonReader';
+import { decodeJsonText, keepShapeAlive, OtlpJsonReader, type JsonObject } from './jsonReader';
 import type { LogRecord, LogsRequest, ResourceLogs, ScopeLogs } from './logModel';
 import type { LogsDecodeResult } from './types';
 import { logRejectionMessage } from './wire';
@@ -104,6 +104,8 @@ function isOptionalId(hex: string | undefined, bytes: number): boolean {
 function correlationId(hex: string | undefined, bytes: number): string {
   return hex !== undefined && isValidHexId(hex, bytes) ? hex : '';
 }
+
+keepShapeAlive(new JsonLogsDecoder(false));
 
 /** Decodes an OTLP/JSON `ExportLogsServiceRequest`; throws `OtlpDecodeError` for a body that is not one. */
 export function decodeLogsRequestJson(text: string): LogsDecodeResult {

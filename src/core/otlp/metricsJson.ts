@@ -6,7 +6,7 @@
 import { isValidHexId, normalizeHexId, SPAN_ID_BYTES, TRACE_ID_BYTES } from '../../shared/ids';
 import type { AttributeMap, InstrumentationScope, Resource } from '../model';
 import { attributesJson, requestJson, withDefaultsOmitted } from './jsonEncoders';
-import { decodeJsonText, isMissing, OtlpJsonReader, type JsonObject } from './jsonReader';
+import { decodeJsonText, isMissing, keepShapeAlive, OtlpJsonReader, type JsonObject } from './jsonReader';
 import {
   dataPointCount,
   type Exemplar,
@@ -246,6 +246,8 @@ function exemplarId(text: string, bytes: number): string {
   const hex = normalizeHexId(text);
   return hex !== undefined && isValidHexId(hex, bytes) ? hex : '';
 }
+
+keepShapeAlive(new JsonMetricsDecoder(false));
 
 /** Decodes an OTLP/JSON `ExportMetricsServiceRequest`; throws `OtlpDecodeError` for a body that is not one. */
 export function decodeMetricsRequestJson(text: string): MetricsDecodeResult {
