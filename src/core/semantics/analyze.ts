@@ -2,9 +2,19 @@
 import type { Span } from '../model';
 import { classifySpan } from './classify';
 import { extractAiFields } from './extract';
+import { familiesOf } from './keyFamilies';
 import type { AiSpanInfo } from './types';
 
-/** Runs on every ingested span: plain Map look-ups, no JSON parsing, no regular expressions. */
+// Bound once: called for every span (an imported binding is a property read under CommonJS).
+const families = familiesOf;
+const classify = classifySpan;
+const extract = extractAiFields;
+
+/**
+ * Runs on every ingested span: one pass over the span's attribute keys finds the conventions it carries, then plain Map
+ * look-ups of their keys only; no JSON parsing, no regular expressions.
+ */
 export function analyzeSpan(span: Span): AiSpanInfo {
-  return extractAiFields(span, classifySpan(span));
+  const spanFamilies = families(span.attributes);
+  return extract(span, classify(span, spanFamilies), spanFamilies);
 }

@@ -21,7 +21,13 @@
 import type { AiKind } from '../../shared/aiKinds';
 import type { Span } from '../model';
 import { readNonNegative, readString } from './attributes';
+import { keyList, readFirstOf } from './keyFamilies';
 import type { Convention } from './types';
+
+// Bound once: called for every span (an imported binding is a property read under CommonJS).
+const stringOf = readString;
+const nonNegativeOf = readNonNegative;
+const firstOf = readFirstOf;
 
 export interface Classification {
   kind: AiKind;
@@ -31,8 +37,11 @@ export interface Classification {
 
 interface ClassificationRule {
   readonly convention: Convention;
-  /** The kind this rule recognises, or undefined to let the next rule try. */
-  match(span: Span): AiKind | undefined;
+  /** The key families (keyFamilies.ts) of which a span must carry one for `match` to recognise it; 0 when `match` may
+   * recognise a span by its name or scope alone. Rules are skipped on the spans they cannot recognise. */
+  readonly families: number;
+  /** The kind this rule recognises, or undefined to let the next rule try; `families` are the span's. */
+  match(span: Span, families: number): AiKind | undefined;
 }
 
 /** A rule that looks the value of one string attribute up in a table. */
@@ -45,10 +54,12 @@ function byAttributeValue(
   // A Map, so that values such as "constructor" do not hit Object.prototype.
   const table = new Map(Object.entries(kinds));
   const { normalize, unknownValue } = options;
+  const keys = keyList([key]);
   return {
     convention,
-    match(span) {
-      const value = readString(span.attributes, key);
+    families: keys.families,
+    match(span, families) {
+      const value = firstOf(span.attributes, families, keys, stringOf);
       if (value === undefined) return undefined;
       return table.get(normalize ? normalize(value) : value) ?? unknownValue;
     },
@@ -93,9 +104,13 @@ const langSmith = byAttributeValue(
   { normalize: toLower, unknownValue: 'chain' },
 );
 
+const MCP_METHOD = keyList(['mcp.method.name']);
+
 const mcpSemconv: ClassificationRule = {
   convention: 'otel-mcp',
-  match: (span) => (readString(span.attributes, 'mcp.method.name') !== undefined ? 'mcp' : undefined),
+  families: MCP_METHOD.families,
+  match: (span, families) =>
+    firstOf(span.attributes, families, MCP_METHOD, stringOf) !== undefined ? 'mcp' : undefined,
 };
 
 /**
@@ -103,15 +118,30 @@ const mcpSemconv: ClassificationRule = {
  * `opentelemetry.instrumentation.mcp.instrumentation`, JS's `@traceloop/instrumentation-mcp` (whose `{tool}.tool`
  * spans carry `traceloop.span.kind=tool` and would otherwise be taken for plain tools).
  */
-const TRACELOOP_MCP_SCOPE_PREFIXES = ['opentelemetry.instrumentation.mcp', '@traceloop/instrumentation-mcp'];
-const TRACELOOP_MCP_SPAN_NAMES = new Set(['mcp.client.session', 'mcp.server']);
+const TRACELOOP_MCP_SCOPE_PREFIXES: readonly string[] = [
+  'opentelemetry.instrumentation.mcp',
+  '@traceloop/instrumentation-mcp',
+];
+const TRACELOOP_MCP_SPAN_NAMES: readonly string[] = ['mcp.client.session', 'mcp.server'];
+
+/** The last scope name asked about and its answer: spans come in batches of one scope, whose names (such as
+ * `opentelemetry.instrumentation.openai_agents`) share a long start with the prefixes, slow to compare on every span. */
+let lastScopeName = '';
+let lastScopeFromTraceloopMcp = false;
+
+function fromTraceloopMcpScope(scopeName: string): boolean {
+  if (scopeName !== lastScopeName) {
+    lastScopeName = scopeName;
+    lastScopeFromTraceloopMcp = TRACELOOP_MCP_SCOPE_PREFIXES.some((prefix) => scopeName.startsWith(prefix));
+  }
+  return lastScopeFromTraceloopMcp;
+}
 
 const traceloopMcp: ClassificationRule = {
   convention: 'traceloop',
+  families: 0,
   match: (span) =>
-    TRACELOOP_MCP_SCOPE_PREFIXES.some((prefix) => span.scope.name.startsWith(prefix)) ||
-    TRACELOOP_MCP_SPAN_NAMES.has(span.name) ||
-    span.name.endsWith('.mcp')
+    fromTraceloopMcpScope(span.scope.name) || TRACELOOP_MCP_SPAN_NAMES.includes(span.name) || span.name.endsWith('.mcp')
       ? 'mcp'
       : undefined,
 };
@@ -133,17 +163,21 @@ const VERCEL_OPERATIONS = new Map<string, AiKind>([
   ['ai.rerank', 'retriever'],
 ]);
 
+const OPERATION_ID = keyList(['ai.operationId']);
+
 /** The AI SDK operation id: the `ai.operationId` attribute, or the span name of a span from the SDK's `ai` tracer. */
-export function vercelOperationId(span: Span): string | undefined {
-  const id = readString(span.attributes, 'ai.operationId');
+export function vercelOperationId(span: Span, families: number): string | undefined {
+  const id = firstOf(span.attributes, families, OPERATION_ID, stringOf);
   if (id !== undefined) return id;
   return span.scope.name === 'ai' && span.name.startsWith('ai.') ? span.name : undefined;
 }
 
 const vercelAi: ClassificationRule = {
   convention: 'vercel-ai',
-  match(span) {
-    const id = vercelOperationId(span);
+  // The span name of a span from the `ai` tracer suffices.
+  families: 0,
+  match(span, families) {
+    const id = vercelOperationId(span, families);
     if (id === undefined) return undefined;
     const kind = VERCEL_OPERATIONS.get(id);
     if (kind) return kind;
@@ -161,13 +195,15 @@ const vercelAi: ClassificationRule = {
  * its error still shows.) Its tracer is `gen_ai` in @ai-sdk/otel 1.0.173, `ai` in earlier v7 builds.
  */
 const VERCEL_V7_SCOPES = new Set(['gen_ai', 'ai']);
+const OPERATION_NAME = keyList(['gen_ai.operation.name']);
 
 const vercelV7EmbeddingsWrapper: ClassificationRule = {
   convention: 'otel-genai',
-  match: (span) =>
+  families: OPERATION_NAME.families,
+  match: (span, families) =>
     VERCEL_V7_SCOPES.has(span.scope.name) &&
-    readString(span.attributes, 'gen_ai.operation.name') === 'embeddings' &&
-    !hasUsage(span)
+    firstOf(span.attributes, families, OPERATION_NAME, stringOf) === 'embeddings' &&
+    !hasUsage(span, families)
       ? 'chain'
       : undefined,
 };
@@ -214,10 +250,15 @@ const traceloopRequestType = byAttributeValue('traceloop', 'llm.request.type', {
 });
 
 /** Logfire's MCP spans (`MCP request: tools/call x`, `MCP server handle request: …`) carry JSON-RPC attributes only. */
+const RPC_SYSTEM = keyList(['rpc.system']);
+
 const logfireMcp: ClassificationRule = {
   convention: 'heuristic',
-  match: (span) =>
-    span.name.startsWith('MCP ') && readString(span.attributes, 'rpc.system') === 'jsonrpc' ? 'mcp' : undefined,
+  families: RPC_SYSTEM.families,
+  match: (span, families) =>
+    span.name.startsWith('MCP ') && firstOf(span.attributes, families, RPC_SYSTEM, stringOf) === 'jsonrpc'
+      ? 'mcp'
+      : undefined,
 };
 
 /** Span names of producers that set no kind attribute: Google ADK's `call_llm`, Logfire's client spans. */
@@ -228,35 +269,39 @@ const NAME_PREFIXES: readonly (readonly [string, AiKind])[] = [
   ['Completion with ', 'llm'],
   ['Embedding Creation with ', 'embedding'],
 ];
+/** Their first characters: most span names (`GET /users`, `SELECT …`) start with none of them. */
+const NAME_PREFIX_STARTS = new Set(NAME_PREFIXES.map(([prefix]) => prefix.charCodeAt(0)));
 
 const knownNames: ClassificationRule = {
   convention: 'heuristic',
+  families: 0,
   match(span) {
+    if (!NAME_PREFIX_STARTS.has(span.name.charCodeAt(0))) return undefined;
     for (const [prefix, kind] of NAME_PREFIXES) if (span.name.startsWith(prefix)) return kind;
     return undefined;
   },
 };
 
-const USAGE_KEYS = [
+const USAGE_KEYS = keyList([
   'gen_ai.usage.input_tokens',
   'gen_ai.usage.output_tokens',
   'gen_ai.usage.prompt_tokens',
   'gen_ai.usage.completion_tokens',
-];
+]);
 
-function hasUsage(span: Span): boolean {
-  return USAGE_KEYS.some((key) => readNonNegative(span.attributes, key) !== undefined);
+function hasUsage(span: Span, families: number): boolean {
+  return firstOf(span.attributes, families, USAGE_KEYS, nonNegativeOf) !== undefined;
 }
+
+const MODEL_KEYS = keyList(['gen_ai.request.model', 'gen_ai.response.model']);
 
 /** Pre-1.31 GenAI spans have no operation name: a model plus token usage means a model call. */
 const modelWithUsage: ClassificationRule = {
   convention: 'heuristic',
-  match(span) {
-    const attributes = span.attributes;
-    const hasModel =
-      readString(attributes, 'gen_ai.request.model') !== undefined ||
-      readString(attributes, 'gen_ai.response.model') !== undefined;
-    return hasModel && hasUsage(span) ? 'llm' : undefined;
+  families: MODEL_KEYS.families,
+  match(span, families) {
+    const hasModel = firstOf(span.attributes, families, MODEL_KEYS, stringOf) !== undefined;
+    return hasModel && hasUsage(span, families) ? 'llm' : undefined;
   },
 };
 
@@ -275,10 +320,14 @@ const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   modelWithUsage,
 ];
 
-export function classifySpan(span: Span): Classification {
+/** Shared: most spans are not AI spans, and extraction only reads it. */
+const UNRECOGNISED: Classification = { kind: 'other', convention: undefined };
+
+export function classifySpan(span: Span, families: number): Classification {
   for (const rule of CLASSIFICATION_RULES) {
-    const kind = rule.match(span);
+    if (rule.families !== 0 && (families & rule.families) === 0) continue;
+    const kind = rule.match(span, families);
     if (kind !== undefined) return { kind, convention: rule.convention };
   }
-  return { kind: 'other', convention: undefined };
+  return UNRECOGNISED;
 }

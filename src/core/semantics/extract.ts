@@ -12,9 +12,10 @@ import { readBoolean, readFirst, readNonNegative, readString } from './attribute
 import type { Classification } from './classify';
 import { vercelOperationId } from './classify';
 import { gatewayFiguresOf, isGatewaySpan } from './gateway';
+import { familyBit, keyList, readFirstOf } from './keyFamilies';
 import type { AiSpanInfo, CodeLocation } from './types';
 
-const INPUT_TOKEN_KEYS = [
+const INPUT_TOKEN_KEYS = keyList([
   'gen_ai.usage.input_tokens',
   'gen_ai.usage.prompt_tokens',
   'llm.token_count.prompt',
@@ -23,35 +24,35 @@ const INPUT_TOKEN_KEYS = [
   'ai.usage.promptTokens',
   // Vercel embedding spans.
   'ai.usage.tokens',
-];
+]);
 
-const OUTPUT_TOKEN_KEYS = [
+const OUTPUT_TOKEN_KEYS = keyList([
   'gen_ai.usage.output_tokens',
   'gen_ai.usage.completion_tokens',
   'llm.token_count.completion',
   'llm.usage.completion_tokens',
   'ai.usage.outputTokens',
   'ai.usage.completionTokens',
-];
+]);
 
-const CACHED_TOKEN_KEYS = [
+const CACHED_TOKEN_KEYS = keyList([
   'gen_ai.usage.cache_read.input_tokens',
   'gen_ai.usage.cache_read_input_tokens',
   'llm.token_count.prompt_details.cache_read',
   'ai.usage.inputTokenDetails.cacheReadTokens',
   'ai.usage.cachedInputTokens',
-];
+]);
 
-const REASONING_TOKEN_KEYS = [
+const REASONING_TOKEN_KEYS = keyList([
   'gen_ai.usage.reasoning.output_tokens',
   'gen_ai.usage.reasoning_tokens',
   'llm.usage.reasoning_tokens',
   'llm.token_count.completion_details.reasoning',
   'ai.usage.outputTokenDetails.reasoningTokens',
   'ai.usage.reasoningTokens',
-];
+]);
 
-const REQUEST_MODEL_KEYS = [
+const REQUEST_MODEL_KEYS = keyList([
   'gen_ai.request.model',
   'llm.request.model_name',
   // OpenInference: the response model when known, else the request model.
@@ -60,14 +61,14 @@ const REQUEST_MODEL_KEYS = [
   'reranker.model_name',
   'llm.request.model',
   'ai.model.id',
-];
+]);
 
-const RESPONSE_MODEL_KEYS = [
+const RESPONSE_MODEL_KEYS = keyList([
   'gen_ai.response.model',
   'llm.response.model_name',
   'llm.response.model',
   'ai.response.model',
-];
+]);
 
 /** `gen_ai.system` values that name a framework, not a model provider (LangSmith, Google ADK, Agent Framework). */
 const FRAMEWORK_SYSTEMS = new Set(['langchain', 'gcp.vertex.agent', 'microsoft.agent_framework']);
@@ -90,7 +91,7 @@ const withoutApiSuffix = (value: string): string => {
   return dot > 0 ? value.slice(0, dot) : value;
 };
 
-const PROVIDER_SOURCES: readonly { key: string; normalize: (value: string) => string | undefined }[] = [
+const PROVIDER_SOURCES: readonly { key: string; bit: number; normalize: (value: string) => string | undefined }[] = [
   { key: 'gen_ai.provider.name', normalize: asProvider },
   // Before `gen_ai.system`, which the AI SDK fills with the same raw `openai.chat` string.
   { key: 'ai.model.provider', normalize: withoutApiSuffix },
@@ -99,14 +100,14 @@ const PROVIDER_SOURCES: readonly { key: string; normalize: (value: string) => st
   { key: 'llm.provider', normalize: asProvider },
   { key: 'llm.system', normalize: asProvider },
   { key: 'llm.vendor', normalize: asProvider },
-];
+].map((source) => ({ ...source, bit: familyBit(source.key) }));
 
-const STREAMING_FLAG_KEYS = [
+const STREAMING_FLAG_KEYS = keyList([
   'gen_ai.request.stream',
   'gen_ai.is_streaming',
   'llm.is_streaming',
   'langsmith.request.streaming',
-];
+]);
 
 /**
  * OpenInference has no streaming flag: the request's `stream` parameter is inside the JSON text of
@@ -114,19 +115,21 @@ const STREAMING_FLAG_KEYS = [
  * JavaScript writes it without a space after the colon, Python's json.dumps with one. Only `true` is believed: LangChain
  * writes its model's `streaming` option there, `"stream":false` even for a call made with `.stream()`.
  */
-const INVOCATION_PARAMETERS_KEY = 'llm.invocation_parameters';
+const INVOCATION_PARAMETERS = keyList(['llm.invocation_parameters']);
 const STREAM_PARAMETERS = ['"stream":true', '"stream": true'];
 
 /** Semantic Kernel names streaming calls in the operation itself. */
 const STREAMING_OPERATIONS = new Set(['chat.streaming_completions', 'text.streaming_completions']);
+const OPERATION_NAME = keyList(['gen_ai.operation.name']);
 
 /** TTFT attributes in the order of the field map's section (c), with the factor that turns them into milliseconds. */
-const TTFT_ATTRIBUTES: readonly { key: string; toMs: number; vercel?: true }[] = [
+const TTFT_ATTRIBUTES: readonly { key: string; bit: number; toMs: number; vercel?: true }[] = [
   { key: 'gen_ai.response.time_to_first_chunk', toMs: 1000 },
   { key: 'gen_ai.client.operation.time_to_first_chunk', toMs: 1000 },
-  { key: 'ai.response.msToFirstChunk', toMs: 1, vercel: true },
-  { key: 'ai.stream.msToFirstChunk', toMs: 1, vercel: true },
-];
+  { key: 'ai.response.msToFirstChunk', toMs: 1, vercel: true as const },
+  { key: 'ai.stream.msToFirstChunk', toMs: 1, vercel: true as const },
+].map((attribute) => ({ ...attribute, bit: familyBit(attribute.key) }));
+const MS_TO_FINISH = keyList(['ai.response.msToFinish']);
 
 /** Span events added when the first chunk arrives (OpenInference, OpenLLMetry now and before 2026-03, AI SDK ≤ v6). */
 const FIRST_CHUNK_EVENTS = new Set([
@@ -137,10 +140,10 @@ const FIRST_CHUNK_EVENTS = new Set([
 ]);
 
 /** OpenInference's openai-agents realtime TTFT, measured from the end of the user's turn, not from the span start. */
-const REALTIME_TTFT_KEY = 'time_to_first_token_ms';
+const REALTIME_TTFT = keyList(['time_to_first_token_ms']);
 
-const TOOL_NAME_KEYS = ['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name'];
-const AGENT_NAME_KEYS = ['gen_ai.agent.name', 'agent.name', /* Pydantic AI format v2 */ 'agent_name'];
+const TOOL_NAME_KEYS = keyList(['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name']);
+const AGENT_NAME_KEYS = keyList(['gen_ai.agent.name', 'agent.name', /* Pydantic AI format v2 */ 'agent_name']);
 
 /** A tool call's arguments and result: OTel GenAI, OpenInference, OpenLLMetry, AI SDK, Google ADK, Pydantic AI v2. */
 const TOOL_ARGUMENTS_KEYS = [
@@ -171,21 +174,31 @@ export function toolCallOf(attributes: AttributeMap): {
 
 const MCP_TOOL_CALL = 'tools/call ';
 
+const TRACELOOP_SPAN_KIND = keyList(['traceloop.span.kind']);
+const TRACELOOP_ENTITY_NAME = keyList(['traceloop.entity.name']);
+const FUNCTION_ID = keyList(['ai.telemetry.functionId']);
+
 // Bound once: called for every span (an imported binding is a property read under CommonJS).
 const fromGateway = isGatewaySpan;
 const figuresOf = gatewayFiguresOf;
+const operationIdOf = vercelOperationId;
+const stringOf = readString;
+const nonNegativeOf = readNonNegative;
+const booleanOf = readBoolean;
+const firstOf = readFirstOf;
 
-export function extractAiFields(span: Span, { kind, convention }: Classification): AiSpanInfo {
+/** `families` are the span's (keyFamilies.ts): keys of other families are not looked up. */
+export function extractAiFields(span: Span, { kind, convention }: Classification, families: number): AiSpanInfo {
   const attributes = span.attributes;
-  const outputTokens = readFirst(attributes, OUTPUT_TOKEN_KEYS, readNonNegative);
+  const outputTokens = firstOf(attributes, families, OUTPUT_TOKEN_KEYS, nonNegativeOf);
   // Also when another convention classified the span: OpenInference's AI SDK processor keeps the `ai.*` attributes.
-  const operationId = vercelOperationId(span);
-  let streaming = streamingOf(attributes, operationId);
+  const operationId = operationIdOf(span, families);
+  let streaming = streamingOf(attributes, families, operationId);
   const gateway = fromGateway(span) ? figuresOf(span) : undefined;
   let ttftMs: number | undefined;
   let tpotMs: number | undefined;
   if (kind === 'llm' && streaming !== false) {
-    const firstToken = firstTokenOf(span);
+    const firstToken = firstTokenOf(span, families);
     if (firstToken) {
       streaming = true;
       ttftMs = firstToken.ttftMs;
@@ -193,19 +206,19 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
       tpotMs = gateway?.tpotMs ?? timePerOutputToken(firstToken.decodeMs, outputTokens);
     }
   }
-  const inputTokens = readFirst(attributes, INPUT_TOKEN_KEYS, readNonNegative);
+  const inputTokens = firstOf(attributes, families, INPUT_TOKEN_KEYS, nonNegativeOf);
   const source = gateway === undefined ? 'span' : 'gateway';
-  const traceloopKind = readString(attributes, 'traceloop.span.kind');
+  const traceloopKind = firstOf(attributes, families, TRACELOOP_SPAN_KIND, stringOf);
   return {
     kind,
     convention,
-    provider: providerOf(attributes),
-    requestModel: readFirst(attributes, REQUEST_MODEL_KEYS, readString),
-    responseModel: readFirst(attributes, RESPONSE_MODEL_KEYS, readString),
+    provider: providerOf(attributes, families),
+    requestModel: firstOf(attributes, families, REQUEST_MODEL_KEYS, stringOf),
+    responseModel: firstOf(attributes, families, RESPONSE_MODEL_KEYS, stringOf),
     inputTokens,
     outputTokens,
-    cachedTokens: readFirst(attributes, CACHED_TOKEN_KEYS, readNonNegative),
-    reasoningTokens: readFirst(attributes, REASONING_TOKEN_KEYS, readNonNegative),
+    cachedTokens: firstOf(attributes, families, CACHED_TOKEN_KEYS, nonNegativeOf),
+    reasoningTokens: firstOf(attributes, families, REASONING_TOKEN_KEYS, nonNegativeOf),
     streaming,
     ttftMs,
     tpotMs,
@@ -217,35 +230,42 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     longestGapMs: gateway?.longestGapMs,
     stalls: gateway?.stalls,
     toolName:
-      readFirst(attributes, TOOL_NAME_KEYS, readString) ??
-      (traceloopKind === 'tool' ? readString(attributes, 'traceloop.entity.name') : undefined) ??
+      firstOf(attributes, families, TOOL_NAME_KEYS, stringOf) ??
+      (traceloopKind === 'tool' ? firstOf(attributes, families, TRACELOOP_ENTITY_NAME, stringOf) : undefined) ??
       (kind === 'mcp' ? mcpToolFromName(span.name) : undefined),
     agentName:
-      readFirst(attributes, AGENT_NAME_KEYS, readString) ??
-      (traceloopKind === 'agent' ? readString(attributes, 'traceloop.entity.name') : undefined) ??
+      firstOf(attributes, families, AGENT_NAME_KEYS, stringOf) ??
+      (traceloopKind === 'agent' ? firstOf(attributes, families, TRACELOOP_ENTITY_NAME, stringOf) : undefined) ??
       // The AI SDK's closest thing to an agent name, on its generateText/streamText wrappers.
-      (kind === 'agent' && operationId !== undefined ? readString(attributes, 'ai.telemetry.functionId') : undefined),
-    code: codeLocationOf(attributes),
+      (kind === 'agent' && operationId !== undefined
+        ? firstOf(attributes, families, FUNCTION_ID, stringOf)
+        : undefined),
+    code: (families & CODE_KEYS.families) === 0 ? undefined : codeLocationOf(attributes),
   };
 }
 
-function providerOf(attributes: AttributeMap): string | undefined {
-  for (const { key, normalize } of PROVIDER_SOURCES) {
-    const value = readString(attributes, key);
+function providerOf(attributes: AttributeMap, families: number): string | undefined {
+  for (const { key, bit, normalize } of PROVIDER_SOURCES) {
+    if ((families & bit) === 0) continue;
+    const value = stringOf(attributes, key);
     const provider = value === undefined ? undefined : normalize(value);
     if (provider !== undefined) return provider;
   }
   return undefined;
 }
 
-function streamingOf(attributes: AttributeMap, vercelOperation: string | undefined): boolean | undefined {
-  const flag = readFirst(attributes, STREAMING_FLAG_KEYS, readBoolean);
+function streamingOf(
+  attributes: AttributeMap,
+  families: number,
+  vercelOperation: string | undefined,
+): boolean | undefined {
+  const flag = firstOf(attributes, families, STREAMING_FLAG_KEYS, booleanOf);
   if (flag !== undefined) return flag;
-  const invocationParameters = readString(attributes, INVOCATION_PARAMETERS_KEY);
+  const invocationParameters = firstOf(attributes, families, INVOCATION_PARAMETERS, stringOf);
   if (invocationParameters !== undefined && STREAM_PARAMETERS.some((text) => invocationParameters.includes(text))) {
     return true;
   }
-  const operation = readString(attributes, 'gen_ai.operation.name');
+  const operation = firstOf(attributes, families, OPERATION_NAME, stringOf);
   if (operation !== undefined && STREAMING_OPERATIONS.has(operation)) return true;
   if (vercelOperation?.startsWith('ai.stream')) return true;
   if (vercelOperation?.startsWith('ai.generate')) return false;
@@ -259,14 +279,15 @@ interface FirstToken {
 }
 
 /** Section (c) of the field map: the first applicable TTFT source wins. */
-function firstTokenOf(span: Span): FirstToken | undefined {
+function firstTokenOf(span: Span, families: number): FirstToken | undefined {
   const attributes = span.attributes;
-  for (const { key, toMs, vercel } of TTFT_ATTRIBUTES) {
-    const value = readNonNegative(attributes, key);
+  for (const { key, bit, toMs, vercel } of TTFT_ATTRIBUTES) {
+    if ((families & bit) === 0) continue;
+    const value = nonNegativeOf(attributes, key);
     if (value === undefined) continue;
     const ttftMs = value * toMs;
     // The AI SDK measures the finish on the same clock; the span end may include post-processing.
-    const msToFinish = vercel ? readNonNegative(attributes, 'ai.response.msToFinish') : undefined;
+    const msToFinish = vercel ? firstOf(attributes, families, MS_TO_FINISH, nonNegativeOf) : undefined;
     const decodeMs = msToFinish !== undefined ? msToFinish - ttftMs : nanosToMillis(durationNanos(span)) - ttftMs;
     return { ttftMs, decodeMs };
   }
@@ -277,7 +298,7 @@ function firstTokenOf(span: Span): FirstToken | undefined {
       decodeMs: nanosToMillis(span.endTimeUnixNano - firstChunkNanos),
     };
   }
-  const realtimeMs = readNonNegative(attributes, REALTIME_TTFT_KEY);
+  const realtimeMs = firstOf(attributes, families, REALTIME_TTFT, nonNegativeOf);
   // Its origin is not the span start, so the span end says nothing about decoding time.
   return realtimeMs === undefined ? undefined : { ttftMs: realtimeMs, decodeMs: undefined };
 }
@@ -306,23 +327,34 @@ function mcpToolFromName(name: string): string | undefined {
   return tool === '' ? undefined : tool;
 }
 
+/** The keys `codeLocationOf` reads: a span with none of their families (most spans) has no location. */
+const CODE_KEYS = keyList([
+  'code.file.path',
+  'code.filepath',
+  'code.line.number',
+  'code.lineno',
+  'code.function.name',
+  'code.function',
+  'code.namespace',
+]);
+
 function codeLocationOf(attributes: AttributeMap): CodeLocation | undefined {
-  const file = readString(attributes, 'code.file.path') ?? readString(attributes, 'code.filepath');
+  const file = stringOf(attributes, 'code.file.path') ?? stringOf(attributes, 'code.filepath');
   const line = readLine(attributes, 'code.line.number') ?? readLine(attributes, 'code.lineno');
-  const fn = readString(attributes, 'code.function.name') ?? legacyFunctionName(attributes);
+  const fn = stringOf(attributes, 'code.function.name') ?? legacyFunctionName(attributes);
   if (file === undefined && line === undefined && fn === undefined) return undefined;
   return { file, line, function: fn };
 }
 
 /** Before v1.33 the class lived in `code.namespace`; `code.function.name` is the two joined. */
 function legacyFunctionName(attributes: AttributeMap): string | undefined {
-  const fn = readString(attributes, 'code.function');
+  const fn = stringOf(attributes, 'code.function');
   if (fn === undefined) return undefined;
-  const namespace = readString(attributes, 'code.namespace');
+  const namespace = stringOf(attributes, 'code.namespace');
   return namespace === undefined ? fn : `${namespace}.${fn}`;
 }
 
 function readLine(attributes: AttributeMap, key: string): number | undefined {
-  const line = readNonNegative(attributes, key);
+  const line = nonNegativeOf(attributes, key);
   return line !== undefined && Number.isInteger(line) ? line : undefined;
 }
