@@ -4,11 +4,12 @@
  *   node --expose-gc --import tsx bench/decode.bench.ts        (npm run bench)
  * protobufjs only builds its message objects; ours also normalises (hex ids, bigint times, Maps), so the comparison
  * is conservative. Short rounds alternate the decoders so that machine noise hits all alike; medians are reported.
- * Rates are per second of process CPU time, not wall time, which on a shared machine also counts other processes' turns;
- * the speedup is the median of per-round ratios, with their interquartile range to show how far it can be trusted.
- * V8's allocation-site pretenuring is off: a benchmark's decoded requests die at once, and V8's per-process guess at
- * which allocations will live long otherwise halved one decoder's rate for a whole run in some processes and not in
- * others (ours 0.20 or 0.37, protobufjs 0.12 or 0.29 M spans/s), so that the same code printed anything from 0.7x to 3x.
+ * Rates are per second of process CPU time, not wall time, which on a shared machine also counts other processes'
+ * turns; the speedup is the median of per-round ratios, with their interquartile range to show how far it can be
+ * trusted. V8's allocation-site pretenuring is off: a benchmark's decoded requests die at once, and V8's per-process
+ * guess at which allocations will live long otherwise halved one decoder's rate for a whole run in some processes and
+ * not in others (ours 0.20 or 0.37, protobufjs 0.12 or 0.29 M spans/s), so that the same code printed anything from
+ * 0.7x to 3x.
  * The decoders cycle through a few requests of the same shape but different ids and values, as a receiver never sees
  * the same bytes twice: a decoder's string caches must not be credited with repeats that only the benchmark has.
  * With --expose-gc every round starts from a collected heap, so no decoder pays for the garbage of the one before;

@@ -7,11 +7,12 @@ import { parseOptions, timeOption, usageError } from './args';
 import { INPUT_OPTIONS, readInputFiles } from './summarize';
 
 export const QUERY_USAGE = `  ai-trace-lens query 'QUERY' (FILE... | --store DIR) [--since TIME] [--until TIME] [--json]
-      Prints the spans that a TraceQL query selects in saved OTLP exports or a store (read as summarize reads them), under
-      their trace, and a count line; with --json one JSON document: {"spans":[...]}, each span as in summarize
+      Prints the spans that a TraceQL query selects in saved OTLP exports or a store (read as summarize reads them),
+      under their trace, and a count line; with --json one JSON document: {"spans":[...]}, each span as in summarize
       --json. --since and --until keep the traces that started in that range: TIME is a duration back from now
-      (30m, 2h, 7d) or a date and time (2026-12-06T09:30:00Z). TraceQL as in Grafana Tempo: { span.http.status_code >= 500 }, { status = error } >> { name = "x" },
-      and AI fields: { .ai.kind = "llm" && .ai.ttft > 300ms }, { .ai.tokens.input > 1000 }, { .ai.tool = "search" }.
+      (30m, 2h, 7d) or a date and time (2026-12-06T09:30:00Z). TraceQL as in Grafana Tempo:
+      { span.http.status_code >= 500 }, { status = error } >> { name = "x" }, and AI fields:
+      { .ai.kind = "llm" && .ai.ttft > 300ms }, { .ai.tokens.input > 1000 }, { .ai.tool = "search" }.
 `;
 
 export async function query(args: string[], help: () => number): Promise<number> {

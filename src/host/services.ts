@@ -1,7 +1,7 @@
 /**
  * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
- * receivers' and the gateway's supervisors, the durable store the windows share, the terminals' environment, the code navigator and the Traces view's link.
- * Features get these and nothing of each other.
+ * receivers' and the gateway's supervisors, the durable store the windows share, the terminals' environment, the code
+ * navigator and the Traces view's link. Features get these and nothing of each other.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';

@@ -1,8 +1,9 @@
 /**
  * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
- * core/forward/forwardSettings.ts, core/storage/storageSettings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
- * `gateway`, `forward` or `storage` when it needs a value and subscribes to the section it depends on, instead of reading VS
- * Code's configuration itself. Invalid values fall back to their defaults, each with a warning in the log.
+ * core/forward/forwardSettings.ts, core/storage/storageSettings.ts), read once and again when they change. A feature
+ * reads `current`, `code`, `export`, `gateway`, `forward` or `storage` when it needs a value and subscribes to the
+ * section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults,
+ * each with a warning in the log.
  */
 import * as vscode from 'vscode';
 import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';

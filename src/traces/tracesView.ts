@@ -1,7 +1,7 @@
 /**
  * The Traces tree view and its header: where the receiver listens, how many traces were evicted, and whether stored
- * traces are loading or older ones wait on disk. It is what the
- * other features see of the Traces view (host/tracesViewLink.ts): its selection, and showing a trace or span.
+ * traces are loading or older ones wait on disk. It is what the other features see of the Traces view
+ * (host/tracesViewLink.ts): its selection, and showing a trace or span.
  */
 import * as vscode from 'vscode';
 import { displayAddress } from '../core/endpoint';

@@ -124,8 +124,10 @@ const TRACELOOP_MCP_SCOPE_PREFIXES: readonly string[] = [
 ];
 const TRACELOOP_MCP_SPAN_NAMES: readonly string[] = ['mcp.client.session', 'mcp.server'];
 
-/** The last scope name asked about and its answer: spans come in batches of one scope, whose names (such as
- * `opentelemetry.instrumentation.openai_agents`) share a long start with the prefixes, slow to compare on every span. */
+/**
+ * The last scope name asked about and its answer: spans come in batches of one scope, whose names (such as
+ * `opentelemetry.instrumentation.openai_agents`) share a long start with the prefixes, slow to compare on every span.
+ */
 let lastScopeName = '';
 let lastScopeFromTraceloopMcp = false;
 

@@ -111,9 +111,9 @@ const STREAMING_FLAG_KEYS = keyList([
 
 /**
  * OpenInference has no streaming flag: the request's `stream` parameter is inside the JSON text of
- * `llm.invocation_parameters` (the OpenAI instrumentation copies the request body). A substring look-up, not a parse:
- * JavaScript writes it without a space after the colon, Python's json.dumps with one. Only `true` is believed: LangChain
- * writes its model's `streaming` option there, `"stream":false` even for a call made with `.stream()`.
+ * `llm.invocation_parameters` (the OpenAI instrumentation copies the request body). A substring look-up, not a
+ * parse: JavaScript writes it without a space after the colon, Python's json.dumps with one. Only `true` is believed:
+ * LangChain writes its model's `streaming` option there, `"stream":false` even for a call made with `.stream()`.
  */
 const INVOCATION_PARAMETERS = keyList(['llm.invocation_parameters']);
 const STREAM_PARAMETERS = ['"stream":true', '"stream": true'];

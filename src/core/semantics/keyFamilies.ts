@@ -5,7 +5,8 @@
  * cost half as much as decoding the span, while most spans (HTTP, database) carry none of them and an AI span carries
  * one or two conventions.
  *
- * Skipping never changes a result: a key is skipped only when the span has no key of its family, so not that key either.
+ * Skipping never changes a result: a key is skipped only when the span has no key of its family, so not that key
+ * either.
  * Every key the analyzer reads must belong to a family or be listed in `SINGLE_KEYS`: `keyList` and `familyBit` throw
  * otherwise, when the module that declares the key loads.
  */

@@ -11,10 +11,11 @@
  * or their newest record is older than `maxAgeMs` (a segment from an earlier run counts its file's modification time
  * as its newest record).
  *
- * Writes are serialized; the appends that arrive while a write is in progress are written together by the next one
- * (one writev), so a busy receiver pays one system call per write rather than per request. The timed fsync runs beside
- * the writes rather than in their queue, so appends never wait for the disk. A write that fails (disk full, no permission, read-only) is said once through the log and
- * the store stops writing: `append` then resolves at once, so receiving goes on in memory, and `failure` says why.
+ * Writes are serialized; the appends that arrive while a write is in progress are written together by the next one (one
+ * writev), so a busy receiver pays one system call per write rather than per request. The timed fsync runs beside the
+ * writes rather than in their queue, so appends never wait for the disk. A write that fails (disk full, no permission,
+ * read-only) is said once through the log and the store stops writing: `append` then resolves at once, so receiving
+ * goes on in memory, and `failure` says why.
  */
 import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

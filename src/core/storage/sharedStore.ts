@@ -150,11 +150,11 @@ export class SharedStore {
   /** Empties memory in every window, and the disk. */
   clear(): Promise<void> {
     return this.serialized(async () => {
+      if (this.currentRole === 'memory') return this.options.stores.traces.clear();
       const through = this.segments
         ? this.segments.newestSequence
         : Math.max(0, ...(await listSegments(this.dir).catch(() => [])).map((segment) => segment.sequence));
       await this.applyClear(through);
-      if (this.currentRole === 'memory') return;
       await this.writeControl({ ...this.controlState, clearedThrough: through });
     });
   }
