@@ -1,0 +1,208 @@
+/**
+ * Models, tools and MCP servers at a glance: per model, its calls, errors, tokens, TTFT and duration percentiles; per
+ * tool (and per MCP server and tool), its calls, errors, duration percentiles and result size. Computed over any set
+ * of traces (all of them, a session's, one trace's), each row with the slowest and the latest span to open.
+ */
+import { quantileSorted } from 'd3-array';
+import { SpanKind, StatusCode } from '../model';
+import type { SpanNode, TraceRecord } from '../store/types';
+
+/** A span a row opens. */
+export interface SpanRef {
+  traceId: string;
+  spanId: string;
+}
+
+/** p50 and p95 of a figure in milliseconds; undefined without samples. */
+export interface Percentiles {
+  p50: number;
+  p95: number;
+}
+
+export interface ModelStats {
+  model: string;
+  provider: string | undefined;
+  calls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  ttftMs: Percentiles | undefined;
+  durationMs: Percentiles;
+  slowest: SpanRef;
+  latest: SpanRef;
+}
+
+export interface ToolStats {
+  tool: string;
+  /** The MCP server a call went to (its address, or its service when the server reported the span); else undefined. */
+  mcpServer: string | undefined;
+  calls: number;
+  errors: number;
+  durationMs: Percentiles;
+  /** The largest result recorded, in characters; undefined when no call recorded its result. */
+  largestResultChars: number | undefined;
+  slowest: SpanRef;
+  latest: SpanRef;
+}
+
+export interface AiStats {
+  /** Most calls first. */
+  models: ModelStats[];
+  /** Most calls first. */
+  tools: ToolStats[];
+}
+
+/** Attributes that hold a tool call's result, by convention. */
+const RESULT_KEYS = ['gen_ai.tool.call.result', 'output.value', 'traceloop.entity.output', 'ai.toolCall.result'];
+
+interface Samples {
+  durations: number[];
+  slowest: { ref: SpanRef; ms: number };
+  latest: { ref: SpanRef; start: bigint };
+  calls: number;
+  errors: number;
+}
+
+interface ModelSamples extends Samples {
+  model: string;
+  provider: string | undefined;
+  ttfts: number[];
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+}
+
+interface ToolSamples extends Samples {
+  tool: string;
+  mcpServer: string | undefined;
+  largestResultChars: number | undefined;
+}
+
+export function aiStats(traces: Iterable<TraceRecord>): AiStats {
+  const models = new Map<string, ModelSamples>();
+  const tools = new Map<string, ToolSamples>();
+  for (const trace of traces) {
+    for (const node of trace.spans()) {
+      const { kind } = node.ai;
+      if (kind === 'llm' || kind === 'embedding') addModelCall(models, node);
+      else if (kind === 'tool' || kind === 'mcp') addToolCall(tools, node);
+    }
+  }
+  return {
+    models: [...models.values()].sort(byCalls).map((samples) => ({
+      model: samples.model,
+      provider: samples.provider,
+      calls: samples.calls,
+      errors: samples.errors,
+      inputTokens: samples.inputTokens,
+      outputTokens: samples.outputTokens,
+      cachedTokens: samples.cachedTokens,
+      ttftMs: percentiles(samples.ttfts),
+      durationMs: percentiles(samples.durations)!,
+      slowest: samples.slowest.ref,
+      latest: samples.latest.ref,
+    })),
+    tools: [...tools.values()].sort(byCalls).map((samples) => ({
+      tool: samples.tool,
+      mcpServer: samples.mcpServer,
+      calls: samples.calls,
+      errors: samples.errors,
+      durationMs: percentiles(samples.durations)!,
+      largestResultChars: samples.largestResultChars,
+      slowest: samples.slowest.ref,
+      latest: samples.latest.ref,
+    })),
+  };
+}
+
+function addModelCall(models: Map<string, ModelSamples>, node: SpanNode): void {
+  const { ai } = node;
+  const model = ai.responseModel ?? ai.requestModel ?? 'unknown model';
+  const key = `${ai.provider ?? ''}\u0000${model}`;
+  let samples = models.get(key);
+  if (samples === undefined) {
+    samples = {
+      ...firstSamples(node),
+      model,
+      provider: ai.provider,
+      ttfts: [],
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+    };
+    models.set(key, samples);
+  }
+  addCall(samples, node);
+  if (ai.ttftMs !== undefined) samples.ttfts.push(ai.ttftMs);
+  samples.inputTokens += ai.inputTokens ?? 0;
+  samples.outputTokens += ai.outputTokens ?? 0;
+  samples.cachedTokens += ai.cachedTokens ?? 0;
+}
+
+function addToolCall(tools: Map<string, ToolSamples>, node: SpanNode): void {
+  const tool = node.ai.toolName ?? node.span.name;
+  const mcpServer = node.ai.kind === 'mcp' ? mcpServerOf(node) : undefined;
+  const key = `${mcpServer ?? ''}\u0000${tool}`;
+  let samples = tools.get(key);
+  if (samples === undefined) {
+    samples = { ...firstSamples(node), tool, mcpServer, largestResultChars: undefined };
+    tools.set(key, samples);
+  }
+  addCall(samples, node);
+  const result = resultLength(node);
+  if (result !== undefined) samples.largestResultChars = Math.max(samples.largestResultChars ?? 0, result);
+}
+
+/** A client span names the server it called; a server span is the server, named by its service. */
+function mcpServerOf(node: SpanNode): string | undefined {
+  const { attributes, resource } = node.span;
+  const address = attributes.get('server.address');
+  if (typeof address === 'string' && address !== '') {
+    const port = attributes.get('server.port');
+    return typeof port === 'number' || typeof port === 'bigint' ? `${address}:${port}` : address;
+  }
+  const service = resource.attributes.get('service.name');
+  return node.span.kind === SpanKind.Server && typeof service === 'string' ? service : undefined;
+}
+
+function resultLength(node: SpanNode): number | undefined {
+  for (const key of RESULT_KEYS) {
+    const value = node.span.attributes.get(key);
+    if (typeof value === 'string') return value.length;
+  }
+  return undefined;
+}
+
+function firstSamples(node: SpanNode): Samples {
+  const ref = refOf(node);
+  return {
+    durations: [],
+    slowest: { ref, ms: -1 },
+    latest: { ref, start: node.span.startTimeUnixNano },
+    calls: 0,
+    errors: 0,
+  };
+}
+
+function addCall(samples: Samples, node: SpanNode): void {
+  const { span } = node;
+  const ms = Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
+  samples.calls++;
+  if (span.status.code === StatusCode.Error) samples.errors++;
+  samples.durations.push(ms);
+  if (ms > samples.slowest.ms) samples.slowest = { ref: refOf(node), ms };
+  if (span.startTimeUnixNano >= samples.latest.start) {
+    samples.latest = { ref: refOf(node), start: span.startTimeUnixNano };
+  }
+}
+
+function percentiles(values: number[]): Percentiles | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = values.sort((a, b) => a - b);
+  return { p50: quantileSorted(sorted, 0.5)!, p95: quantileSorted(sorted, 0.95)! };
+}
+
+const refOf = (node: SpanNode): SpanRef => ({ traceId: node.span.traceId, spanId: node.span.spanId });
+
+const byCalls = (a: Samples, b: Samples) => b.calls - a.calls;
