@@ -56,6 +56,28 @@ function tableProviderId(provider: string): string | null {
   return id;
 }
 
+type TableProvider = NonNullable<ReturnType<PriceTable['findProvider']>>;
+
+/**
+ * By provider and model: the provider narrowed to the one model entry that prices it, or null when none does. Finding
+ * the entry is most of the table's work (some 10 µs a call); with it, pricing a call is a few multiplications.
+ */
+const entries = new Map<string, TableProvider | null>();
+/** Model names come from spans: a bound on the cache, which forgets all past it. */
+const MAX_ENTRIES = 1000;
+
+function tableEntry(model: string, providerId: string | undefined): TableProvider | null {
+  const key = `${providerId ?? ''}\0${model}`;
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    const found = priceTable().calcPrice({}, model, { providerId });
+    entry = found === null ? null : { ...found.provider, models: [found.model] };
+    if (entries.size >= MAX_ENTRIES) entries.clear();
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
 /**
  * The table's price of a call in USD; undefined when it has no price for the model, or does not know the provider
  * (a local server's model is not billed at a cloud's price). Without a provider, the model name alone decides.
@@ -74,7 +96,8 @@ export function tablePrice(tokens: CallTokens, model: string, provider: string |
     output_reasoning_tokens: tokens.reasoning,
   };
   try {
-    return priceTable().calcPrice(usage, model, { providerId })?.total_price;
+    const entry = tableEntry(model, providerId);
+    return entry === null ? undefined : priceTable().calcPrice(usage, model, { provider: entry })?.total_price;
   } catch {
     // A price entry the calculator cannot apply (its data is checked when used): no price rather than a wrong one.
     return undefined;
