@@ -13,6 +13,9 @@ import type { TraceStore } from './store/traceStore';
 import type { SpanNode, TraceRecord } from './store/types';
 import { extractTranscript } from './transcript';
 import type { FigureSource } from '../shared/figures';
+import { formatCostTotals } from '../shared/format';
+import type { PriceOverride } from './cost/priceOverrides';
+import { spanCostUsd, traceCost } from './cost/spanCost';
 
 export interface SpanSummaryJson {
   traceId: string;
@@ -32,6 +35,8 @@ export interface SpanSummaryJson {
   reasoningTokens: number | null;
   /** The tokens were counted by the gateway from the text, not reported by the provider. */
   tokensEstimated: boolean;
+  /** A model call's cost in USD; null when not a model call, without token counts, or unpriced. */
+  costUsd: number | null;
   streaming: boolean | null;
   ttftMs: number | null;
   tpotMs: number | null;
@@ -56,6 +61,10 @@ export interface TraceSummaryJson {
   /** Summed over LLM and embedding spans only, as the store counts them. */
   inputTokens: number;
   outputTokens: number;
+  /** Of the priced model calls (counted as the tokens are); null when none was priced. */
+  costUsd: number | null;
+  /** Model calls with token counts whose model has no price: `costUsd` leaves them out. */
+  unpricedCalls: number;
   spans: SpanSummaryJson[];
 }
 
@@ -69,10 +78,15 @@ export interface SummaryInputs {
   /** Joined to their spans. */
   logs?: LogStore;
   metricDataPoints?: number;
+  /** The user's prices, over the price table's. */
+  prices?: readonly PriceOverride[];
 }
 
-export function summarizeStore(store: TraceStore, { logs, metricDataPoints = 0 }: SummaryInputs = {}): SummaryJson {
-  return { traces: chronological(store).map((record) => summarizeTrace(record, logs)), metricDataPoints };
+export function summarizeStore(
+  store: TraceStore,
+  { logs, metricDataPoints = 0, prices = [] }: SummaryInputs = {},
+): SummaryJson {
+  return { traces: chronological(store).map((record) => summarizeTrace(record, logs, prices)), metricDataPoints };
 }
 
 /** One block per trace: a header line, the trace id, then the span tree indented by depth. */
@@ -92,8 +106,14 @@ export function chronological(store: TraceStore): TraceRecord[] {
   });
 }
 
-function summarizeTrace(record: TraceRecord, logs: LogStore | undefined): TraceSummaryJson {
+function summarizeTrace(
+  record: TraceRecord,
+  logs: LogStore | undefined,
+  prices: readonly PriceOverride[],
+): TraceSummaryJson {
   const { summary } = record;
+  const spans = record.spans();
+  const cost = traceCost(spans, prices);
   return {
     traceId: summary.traceId,
     rootName: summary.rootName,
@@ -103,12 +123,18 @@ function summarizeTrace(record: TraceRecord, logs: LogStore | undefined): TraceS
     errorCount: summary.errorCount,
     inputTokens: summary.tokens.inputTokens,
     outputTokens: summary.tokens.outputTokens,
-    spans: record.spans().map((node) => summarizeSpan(node, logs?.forSpan(node.span.traceId, node.span.spanId) ?? [])),
+    costUsd: cost.pricedCalls === 0 ? null : cost.usd,
+    unpricedCalls: cost.unpricedCalls,
+    spans: spans.map((node) => summarizeSpan(node, logs?.forSpan(node.span.traceId, node.span.spanId) ?? [], prices)),
   };
 }
 
 /** One span in the JSON shape of `summarize --json` (and `query --json`), with the log records joined to it. */
-export function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanSummaryJson {
+export function summarizeSpan(
+  node: SpanNode,
+  logs: readonly LogRecord[],
+  prices: readonly PriceOverride[] = [],
+): SpanSummaryJson {
   const { span, ai } = node;
   return {
     traceId: span.traceId,
@@ -125,6 +151,7 @@ export function summarizeSpan(node: SpanNode, logs: readonly LogRecord[]): SpanS
     cachedTokens: ai.cachedTokens ?? null,
     reasoningTokens: ai.reasoningTokens ?? null,
     tokensEstimated: ai.tokensEstimated === true,
+    costUsd: spanCostUsd(ai, prices) ?? null,
     streaming: ai.streaming ?? null,
     ttftMs: ai.ttftMs ?? null,
     tpotMs: ai.tpotMs ?? null,
@@ -149,10 +176,12 @@ function renderTrace(record: TraceRecord): string {
   return lines.join('\n') + '\n';
 }
 
-/** A trace's two header lines: its name and figures, then its id. */
+/** A trace's two header lines: its name, figures and cost (when it has model calls), then its id. */
 export function traceHeader(record: TraceRecord): string {
   const { summary } = record;
-  return `${summary.rootName} · ${describeTrace(summary, 'report')}\n  trace ${summary.traceId}`;
+  const cost = formatCostTotals(traceCost(record.spans()));
+  const costPart = cost === undefined ? '' : ` · ${cost}`;
+  return `${summary.rootName} · ${describeTrace(summary, 'report')}${costPart}\n  trace ${summary.traceId}`;
 }
 
 function renderSpan(node: SpanNode, depth: number, lines: string[]): void {

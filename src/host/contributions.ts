@@ -128,6 +128,7 @@ export const SettingKeys = {
   storageEnabled: 'storage.enabled',
   storageMaxSize: 'storage.maxSize',
   storageMaxAge: 'storage.maxAge',
+  prices: 'prices',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -52,6 +52,39 @@ export function formatTokenFlow(
   return `${mark}${formatTokens(input)}→${formatTokens(output)} tok`;
 }
 
+/** `$1,240.50`, `$0.42`, `$0.012`, `$0.0031`: cents from ten cents up, two significant digits below; `<$0.0001`. */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.0001) return '<$0.0001';
+  if (usd >= 0.1) {
+    const [whole = '0', cents = '00'] = usd.toFixed(2).split('.');
+    return `$${formatCount(Number(whole))}.${cents}`;
+  }
+  return `$${trimZero(usd.toPrecision(2))}`;
+}
+
+/** One call's cost: `$0.012`, `≈$0.012` for estimated tokens, `unpriced`; undefined when it has none to show. */
+export function formatSpanCost(cost: { usd: number; estimated: boolean } | 'unpriced' | undefined): string | undefined {
+  if (cost === undefined || cost === 'unpriced') return cost;
+  return `${cost.estimated ? ESTIMATE_MARK : ''}${formatUsd(cost.usd)}`;
+}
+
+/**
+ * Calls' summed cost: `$0.42`, `≈$0.42 + 2 unpriced calls`, `1 unpriced call` when none was priced; undefined with no
+ * call to price.
+ */
+export function formatCostTotals(totals: {
+  usd: number;
+  pricedCalls: number;
+  unpricedCalls: number;
+  estimated: boolean;
+}): string | undefined {
+  const unpriced = totals.unpricedCalls > 0 ? plural(totals.unpricedCalls, 'unpriced call') : undefined;
+  if (totals.pricedCalls === 0) return unpriced;
+  const priced = `${totals.estimated ? ESTIMATE_MARK : ''}${formatUsd(totals.usd)}`;
+  return unpriced === undefined ? priced : `${priced} + ${unpriced}`;
+}
+
 function trimZero(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

@@ -100,6 +100,18 @@ describe('ai-trace-lens summarize', () => {
     assert.equal(summary.traces[0]!.spans[0]!.parentSpanId, null, 'the root comes first');
   });
 
+  test('--json prices an OpenInference call by its response model, and names the request model apart', async () => {
+    const result = await runCli(['summarize', '--json', join(FIXTURES, 'openinference-llm.json')]);
+    assert.equal(result.code, 0, result.stderr);
+    const [trace] = (JSON.parse(result.stdout) as SummaryJson).traces;
+    const call = trace!.spans.find((span) => span.kind === 'llm')!;
+    assert.deepEqual([call.requestModel, call.responseModel], ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18']);
+    // 42 input and 19 output tokens at gpt-4o-mini's list price: $0.15 and $0.60 per million.
+    const listPrice = (42 * 0.15 + 19 * 0.6) / 1_000_000;
+    assert.ok(Math.abs(call.costUsd! - listPrice) < 1e-12, String(call.costUsd));
+    assert.deepEqual([trace!.costUsd, trace!.unpricedCalls], [call.costUsd, 0]);
+  });
+
   test('the protobuf fixture, gzipped or not, summarizes exactly like its JSON twin', async () => {
     const json = await runCli(['summarize', '--json', AGENT_JSON]);
     const gzipped = join(dir, 'agent.pb.gz');

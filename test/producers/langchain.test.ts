@@ -44,7 +44,8 @@ describe('LangChain + @arizeai/openinference-instrumentation-langchain', () => {
     assert.equal(llm.span.name, 'ChatOpenAI');
     assert.equal(llm.ai.convention, 'openinference');
     assert.equal(llm.ai.requestModel, CHAT_MODEL);
-    assert.equal(llm.ai.responseModel, undefined);
+    // This instrumentation writes the configured model as `llm.model_name`, read as the model that answered.
+    assert.equal(llm.ai.responseModel, CHAT_MODEL);
     assert.equal(llm.ai.inputTokens, USAGE.promptTokens);
     assert.equal(llm.ai.outputTokens, USAGE.completionTokens);
     assert.equal(llm.ai.cachedTokens, USAGE.cachedTokens);

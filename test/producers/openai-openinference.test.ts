@@ -47,8 +47,10 @@ describe('openai + @arizeai/openinference-instrumentation-openai', () => {
     assert.equal(llm.span.name, 'OpenAI Chat Completions');
     assert.equal(llm.ai.convention, 'openinference');
     assert.equal(llm.ai.provider, 'openai');
-    // llm.model_name: the library overwrites the request's model with the response's.
-    assert.equal(llm.ai.requestModel, RESPONSE_MODEL);
+    // llm.model_name: the library overwrites the request's model with the response's; the request's is in the
+    // invocation parameters.
+    assert.equal(llm.ai.requestModel, CHAT_MODEL);
+    assert.equal(llm.ai.responseModel, RESPONSE_MODEL);
     assert.equal(llm.ai.inputTokens, USAGE.promptTokens);
     assert.equal(llm.ai.outputTokens, USAGE.completionTokens);
     assert.equal(llm.ai.cachedTokens, USAGE.cachedTokens);

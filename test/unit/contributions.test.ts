@@ -150,6 +150,8 @@ describe('package.json contributions', () => {
     })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
+    // No user prices by default: the price table alone (src/core/cost/priceOverrides.ts).
+    assert.deepEqual(properties[`${CONFIG_SECTION}.${SettingKeys.prices}`]!.default, []);
     for (const [key, limits] of Object.entries({
       ...SETTING_LIMITS,
       ...GATEWAY_SETTING_LIMITS,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatCount, plural } from '../../src/shared/format';
+import { formatCostTotals, formatCount, formatSpanCost, formatUsd, plural } from '../../src/shared/format';
 
 describe('formatCount', () => {
   test('groups the digits of a whole count in threes, as en-US does', () => {
@@ -22,5 +22,44 @@ describe('plural', () => {
     assert.equal(plural(1200, 'log record'), '1,200 log records');
     assert.equal(plural(2, 'match', 'matches'), '2 matches');
     assert.equal(plural(1, 'match', 'matches'), '1 match');
+  });
+});
+
+describe('formatUsd', () => {
+  for (const [usd, text] of [
+    [0, '$0'],
+    [0.00004, '<$0.0001'],
+    [0.0031, '$0.0031'],
+    [0.012, '$0.012'],
+    [0.05, '$0.05'],
+    [0.42, '$0.42'],
+    [0.5, '$0.50'],
+    [12.4, '$12.40'],
+    [1240.5, '$1,240.50'],
+  ] as const) {
+    test(`${usd} → ${text}`, () => assert.equal(formatUsd(usd), text));
+  }
+});
+
+describe('formatSpanCost and formatCostTotals: never a silent $0', () => {
+  const totals = (usd: number, pricedCalls: number, unpricedCalls: number, estimated = false) => ({
+    usd,
+    pricedCalls,
+    unpricedCalls,
+    estimated,
+  });
+  test('a call: its cost, ≈ for estimated tokens, or unpriced', () => {
+    assert.equal(formatSpanCost({ usd: 0.012, estimated: false }), '$0.012');
+    assert.equal(formatSpanCost({ usd: 0.012, estimated: true }), '≈$0.012');
+    assert.equal(formatSpanCost('unpriced'), 'unpriced');
+    assert.equal(formatSpanCost(undefined), undefined);
+  });
+  test('totals: the priced sum and the unpriced calls beside it', () => {
+    assert.equal(formatCostTotals(totals(0.42, 3, 2)), '$0.42 + 2 unpriced calls');
+    assert.equal(formatCostTotals(totals(0.42, 3, 1, true)), '≈$0.42 + 1 unpriced call');
+    assert.equal(formatCostTotals(totals(0.42, 3, 0)), '$0.42');
+    assert.equal(formatCostTotals(totals(0, 0, 2)), '2 unpriced calls', 'not $0');
+    assert.equal(formatCostTotals(totals(0, 1, 0)), '$0', 'a priced free call');
+    assert.equal(formatCostTotals(totals(0, 0, 0)), undefined);
   });
 });

@@ -11,7 +11,7 @@ describe('OpenInference', () => {
           'openinference.span.kind': 'LLM',
           'llm.system': 'openai',
           'llm.provider': 'azure',
-          'llm.model_name': 'gpt-4o-mini',
+          'llm.model_name': 'gpt-4o-mini-2024-07-18',
           'llm.token_count.prompt': 50,
           'llm.token_count.completion': 10,
           'llm.token_count.total': 60,
@@ -29,6 +29,7 @@ describe('OpenInference', () => {
         convention: 'openinference',
         provider: 'azure',
         requestModel: 'gpt-4o-mini',
+        responseModel: 'gpt-4o-mini-2024-07-18',
         inputTokens: 50,
         outputTokens: 10,
         cachedTokens: 20,
@@ -46,6 +47,38 @@ describe('OpenInference', () => {
         },
       },
       expected: { provider: 'anthropic', requestModel: 'claude-sonnet-4', responseModel: 'claude-sonnet-4-20250514' },
+    },
+    {
+      title: 'llm.model_name without parameters: the response model only',
+      span: { attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-2024-08-06' } },
+      expected: { requestModel: undefined, responseModel: 'gpt-4o-2024-08-06' },
+    },
+    {
+      title: 'Python json.dumps parameters (a space after the colon) name the request model',
+      span: {
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'claude-3-5-haiku-20241022',
+          'llm.invocation_parameters': '{"model": "claude-3-5-haiku-latest", "max_tokens": 256}',
+        },
+      },
+      expected: { requestModel: 'claude-3-5-haiku-latest', responseModel: 'claude-3-5-haiku-20241022' },
+    },
+    {
+      title: 'a model nested in the parameters, or parameters that are not JSON, name no request model',
+      span: {
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4o',
+          'llm.invocation_parameters': '{"response_format":{"model":"Answer"},"temperature":0}',
+        },
+      },
+      expected: { requestModel: undefined, responseModel: 'gpt-4o' },
+    },
+    {
+      title: 'truncated parameters name no request model',
+      span: { attributes: { 'openinference.span.kind': 'LLM', 'llm.invocation_parameters': '{"model":"gpt-4o","te' } },
+      expected: { requestModel: undefined, responseModel: undefined },
     },
     {
       title: 'EMBEDDING span uses embedding.model_name',

@@ -3,13 +3,16 @@ import { describe, test } from 'node:test';
 import { SpanKind, StatusCode } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { renderSummaryText, summarizeStore, type SpanSummaryJson } from '../../src/core/summarize';
-import { formatDuration } from '../../src/shared/format';
+import { formatDuration, formatUsd } from '../../src/shared/format';
 import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
+import { parsePriceOverrides } from '../../src/core/cost/priceOverrides';
 import { DEFAULT_START_MS, makeSpan } from '../support/spanBuilder';
 import { gatewaySpan } from './gatewaySpans';
 
 const AGENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const EARLIER_TRACE = '00f067aa0ba902b7a3ce929d0e0e4736';
+/** The agent trace's one call: gpt-4o's list price, $2.50 per million input tokens and $10 per million output. */
+const AGENT_TRACE_USD = (1200 * 2.5 + 340 * 10) / 1_000_000;
 
 /** An agent trace: agent → (streaming llm call, failing tool with a code location), plus an orphan. */
 function agentTraceStore(): TraceStore {
@@ -108,6 +111,8 @@ describe('summarizeStore', () => {
       'errorCount',
       'inputTokens',
       'outputTokens',
+      'costUsd',
+      'unpricedCalls',
       'spans',
     ]);
     for (const span of trace.spans) {
@@ -126,6 +131,7 @@ describe('summarizeStore', () => {
         'cachedTokens',
         'reasoningTokens',
         'tokensEstimated',
+        'costUsd',
         'streaming',
         'ttftMs',
         'tpotMs',
@@ -147,6 +153,16 @@ describe('summarizeStore', () => {
     assert.equal(trace.errorCount, 1);
     assert.equal(trace.inputTokens, 1200);
     assert.equal(trace.outputTokens, 340);
+    assert.ok(Math.abs(trace.costUsd! - AGENT_TRACE_USD) < 1e-12);
+    assert.equal(trace.unpricedCalls, 0);
+    const llm = trace.spans[1]!;
+    assert.equal(llm.costUsd, trace.costUsd, 'the one call is the whole cost');
+    assert.deepEqual(
+      trace.spans.filter((span) => span !== llm).map((span) => span.costUsd),
+      [null, null, null],
+    );
+    const earlier = summarizeStore(agentTraceStore()).traces[0]!;
+    assert.deepEqual([earlier.costUsd, earlier.unpricedCalls], [null, 0], 'no model call: no cost, not $0');
   });
 
   test('span fields: ids, parent links, kinds, status, timings, model and token fields', () => {
@@ -203,6 +219,40 @@ describe('summarizeStore', () => {
     assert.equal(appSummary!.ttftMs, 420);
     assert.equal(appSummary!.tokensEstimated, true);
     assert.equal(gatewaySummary!.tokensEstimated, true);
+    // The gateway's span stands for the app's call: the trace counts its cost once.
+    assert.equal(typeof appSummary!.costUsd, 'number');
+    assert.equal(summarizeStore(store).traces[0]!.costUsd, appSummary!.costUsd);
+  });
+
+  test('an unpriced call is counted beside the cost, and priced by an override', () => {
+    const store = new TraceStore({ maxSpans: 100 });
+    const call = (spanId: string, model: string, startMs: number) =>
+      makeSpan({
+        traceId: 'c'.repeat(32),
+        spanId,
+        name: `chat ${model}`,
+        startMs,
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': model,
+          'gen_ai.usage.input_tokens': 1_000_000,
+          'gen_ai.usage.output_tokens': 0,
+        },
+      });
+    store.ingest([
+      call('00000000000000a1', 'gpt-4o', DEFAULT_START_MS),
+      call('00000000000000a2', 'in-house-7b', DEFAULT_START_MS + 1),
+    ]);
+    const [priced, unpriced] = summarizeStore(store).traces[0]!.spans;
+    assert.equal(priced!.costUsd, 2.5, "a million input tokens at gpt-4o's $2.50");
+    assert.equal(unpriced!.costUsd, null);
+    const trace = summarizeStore(store).traces[0]!;
+    assert.deepEqual([trace.costUsd, trace.unpricedCalls], [2.5, 1]);
+    const { overrides } = parsePriceOverrides([{ model: 'in-house-*', input: 0.5, output: 1 }]);
+    const withOverride = summarizeStore(store, { prices: overrides }).traces[0]!;
+    assert.deepEqual([withOverride.costUsd, withOverride.unpricedCalls], [3, 0]);
+    assert.match(renderSummaryText(store).split('\n')[0]!, / · \$2\.50 \+ 1 unpriced call$/);
   });
 
   test('an empty store has no traces; the metric data points read are passed through', () => {
@@ -221,7 +271,8 @@ describe('renderSummaryText', () => {
     const lines = blocks[1]!.split('\n');
     assert.equal(
       lines[0],
-      `invoke_agent planner · service travel-app · ${formatDuration(3010)} · 4 spans · 1.2k→340 tok · 1 error`,
+      `invoke_agent planner · service travel-app · ${formatDuration(3010)} · 4 spans · 1.2k→340 tok · 1 error · ` +
+        formatUsd(AGENT_TRACE_USD),
     );
     assert.equal(lines[1], `  trace ${AGENT_TRACE}`);
     const indent = (line: string) => line.length - line.trimStart().length;

@@ -137,6 +137,10 @@ describe('TraceQL AI scope', () => {
     ['{ .ai.tokens.input >= 500 }', [CLAUDE]],
     ['{ .ai.tokens.output < 50 }', [GPT]],
     ['{ .ai.tokens.cached = nil && .ai.kind = "llm" }', [GPT, CLAUDE]],
+    // gpt-4o is priced from the table; claude under provider openai is not in the table's OpenAI prices.
+    ['{ .ai.cost > 0 && .ai.cost < 0.01 }', [GPT]],
+    ['{ .ai.cost = nil && .ai.kind = "llm" }', [CLAUDE]],
+    ['{ .ai.cost != nil }', [GPT]],
     ['{ .ai.tool = "search" }', [TOOL]],
     ['{ .ai.agent = "planner" }', [ROOT]],
     ['{ .ai.streaming }', [GPT, CLAUDE]],

@@ -55,8 +55,6 @@ const REASONING_TOKEN_KEYS = keyList([
 const REQUEST_MODEL_KEYS = keyList([
   'gen_ai.request.model',
   'llm.request.model_name',
-  // OpenInference: the response model when known, else the request model.
-  'llm.model_name',
   'embedding.model_name',
   'reranker.model_name',
   'llm.request.model',
@@ -68,6 +66,8 @@ const RESPONSE_MODEL_KEYS = keyList([
   'llm.response.model_name',
   'llm.response.model',
   'ai.response.model',
+  // OpenInference: the model the provider answered with (a dated version); the request's is in the parameters.
+  'llm.model_name',
 ]);
 
 /** `gen_ai.system` values that name a framework, not a model provider (LangSmith, Google ADK, Agent Framework). */
@@ -117,6 +117,8 @@ const STREAMING_FLAG_KEYS = keyList([
  */
 const INVOCATION_PARAMETERS = keyList(['llm.invocation_parameters']);
 const STREAM_PARAMETERS = ['"stream":true', '"stream": true'];
+/** Cheap test before parsing the parameters for the request's model. */
+const MODEL_PARAMETER = '"model"';
 
 /** Semantic Kernel names streaming calls in the operation itself. */
 const STREAMING_OPERATIONS = new Set(['chat.streaming_completions', 'text.streaming_completions']);
@@ -213,7 +215,8 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     kind,
     convention,
     provider: providerOf(attributes, families),
-    requestModel: firstOf(attributes, families, REQUEST_MODEL_KEYS, stringOf),
+    requestModel:
+      firstOf(attributes, families, REQUEST_MODEL_KEYS, stringOf) ?? invocationModelOf(attributes, families),
     responseModel: firstOf(attributes, families, RESPONSE_MODEL_KEYS, stringOf),
     inputTokens,
     outputTokens,
@@ -270,6 +273,21 @@ function streamingOf(
   if (vercelOperation?.startsWith('ai.stream')) return true;
   if (vercelOperation?.startsWith('ai.generate')) return false;
   return undefined;
+}
+
+/** OpenInference's request model: the top-level `model` of the request's parameters, as JSON text. */
+function invocationModelOf(attributes: AttributeMap, families: number): string | undefined {
+  const text = firstOf(attributes, families, INVOCATION_PARAMETERS, stringOf);
+  if (text === undefined || !text.includes(MODEL_PARAMETER)) return undefined;
+  let parameters: unknown;
+  try {
+    parameters = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parameters !== 'object' || parameters === null || !('model' in parameters)) return undefined;
+  const model = parameters.model;
+  return typeof model === 'string' && model !== '' ? model : undefined;
 }
 
 interface FirstToken {

@@ -17,12 +17,13 @@ import type { StoredTrace } from './storedTrace';
 export const CLOCK_SKEW_NANOS = 25_000_000n;
 
 /**
- * The same request model. OpenInference writes the model it was answered by, when known, under the key the
- * extractor reads as the request model, so the gateway's response model matches as well.
+ * The same model: the app's call names the model it asked for or, OpenInference without its request parameters, only
+ * the one it was answered by; either matches the gateway's request or response model.
  */
 function sameModel(call: AiSpanInfo, gateway: AiSpanInfo): boolean {
-  const model = call.requestModel;
-  return model !== undefined && (model === gateway.requestModel || model === gateway.responseModel);
+  const matches = (model: string | undefined) =>
+    model !== undefined && (model === gateway.requestModel || model === gateway.responseModel);
+  return matches(call.requestModel) || matches(call.responseModel);
 }
 
 /** Whether the app model call `call` could be the call `gateway` recorded: it contains it and names its model. */

@@ -10,6 +10,7 @@
  * `ai.model.id` and the like). A field the span does not carry is nil: `{ .ai.model != nil }`.
  */
 import { AI_KINDS } from '../../shared/aiKinds';
+import { spanCostUsd } from '../cost/spanCost';
 import { durationNanos, type AttributeValue } from '../model';
 import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode, TraceRecord } from '../store/types';
@@ -89,6 +90,9 @@ export interface AiField {
   read(ai: AiSpanInfo): string | number | boolean | undefined;
 }
 
+// Bound once: read for every span a query tests (an imported binding is a property read under CommonJS).
+const costOf = spanCostUsd;
+
 const millisToNanos = (ms: number | undefined) => (ms === undefined ? undefined : ms * 1e6);
 
 /** The AI scope's fields, in the order the documentation lists them. */
@@ -108,6 +112,12 @@ export const AI_FIELDS: readonly AiField[] = [
   { name: 'ai.tokens.output', type: 'number', description: 'output tokens', read: (ai) => ai.outputTokens },
   { name: 'ai.tokens.cached', type: 'number', description: 'cached input tokens', read: (ai) => ai.cachedTokens },
   { name: 'ai.tokens.reasoning', type: 'number', description: 'reasoning tokens', read: (ai) => ai.reasoningTokens },
+  {
+    name: 'ai.cost',
+    type: 'number',
+    description: "the call's cost in USD from the price table; nil when unpriced or without token counts",
+    read: (ai) => costOf(ai),
+  },
   { name: 'ai.tool', type: 'string', description: 'the tool called', read: (ai) => ai.toolName },
   { name: 'ai.agent', type: 'string', description: 'the agent', read: (ai) => ai.agentName },
   { name: 'ai.streaming', type: 'bool', description: 'whether the answer was streamed', read: (ai) => ai.streaming },
