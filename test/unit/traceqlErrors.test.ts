@@ -66,7 +66,7 @@ describe('TraceQL constructs we do not run are refused by name', () => {
 describe('TraceQL type and meaning errors', () => {
   runBadCases([
     ['{ .ai.kind = "lm" }', 14, '"lm"', /unknown AI kind "lm": one of llm, embedding, agent/],
-    ['{ .ai.cost > 1 }', 3, '.ai.cost', /unknown AI field \.ai\.cost: one of \.ai\.kind.*span\.ai\.cost/],
+    ['{ .ai.price > 1 }', 3, '.ai.price', /unknown AI field \.ai\.price: one of \.ai\.kind.*span\.ai\.price/],
     ['{ duration > 5 }', 14, '5', /cannot compare a duration field with the number 5/],
     ['{ name = 1 }', 10, '1', /cannot compare a string field with the number 1/],
     ['{ .ai.ttft > "fast" }', 14, '"fast"', /cannot compare a duration field/],
