@@ -160,7 +160,8 @@ function modelCallRules(node: SpanNode, sink: FindingSink): void {
     }
   }
   if (ai.ttftMs !== undefined && ai.ttftMs > options.slowTtftMs && sink.on('slow-ttft')) {
-    const message = `TTFT ${formatDuration(ai.ttftMs)} for ${callName(node)}, over the ${formatDuration(options.slowTtftMs)} threshold`;
+    const threshold = formatDuration(options.slowTtftMs);
+    const message = `TTFT ${formatDuration(ai.ttftMs)} for ${callName(node)}, over the ${threshold} threshold`;
     sink.add('slow-ttft', 'warning', node, message, TTFT_HINT);
   }
   if (ai.longestGapMs !== undefined && ai.longestGapMs > options.stallMs && sink.on('stall')) {

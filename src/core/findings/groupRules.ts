@@ -112,7 +112,8 @@ function retries(calls: readonly SpanNode[], sink: FindingSink): void {
         call,
         `${modelOf(call) ?? call.span.name} called again with the same input after a failure ` +
           `(attempt ${failure.attempts + 1})`,
-        'Make sure retries back off, and that errors no retry can fix (context length, authentication) are not retried.',
+        'Make sure retries back off, and that errors no retry can fix (context length, authentication) are not ' +
+          'retried.',
       );
     }
     if (hasFailed(call.span)) failures.set(key, { node: call, attempts: (failure?.attempts ?? 0) + 1 });
