@@ -71,12 +71,6 @@ for (const batch of batches(agentTraces(1_000_000))) {
   timings.push(performance.now() - started);
 }
 timings.sort((a, b) => a - b);
-console.log(
-  timings
-    .slice(-12)
-    .map((t) => t.toFixed(1))
-    .join(' '),
-);
 const p99 = timings[Math.ceil(0.99 * timings.length) - 1]!;
 console.log(`${timings.length} batches of ${BATCH_SIZE}, median ${timings[timings.length >> 1]!.toFixed(2)} ms`);
 console.log(`findings per ingest p99: ${p99.toFixed(2)} ms`);

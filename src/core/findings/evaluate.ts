@@ -137,10 +137,9 @@ export function evaluateTraces(
   traces: readonly TraceRecord[],
   options: FindingsOptions = DEFAULT_FINDINGS_OPTIONS,
 ): Finding[] {
-  const stats = new TtftStats();
-  const p95 = options.disabled.has('slow-ttft') ? undefined : stats;
-  if (p95 !== undefined) for (const trace of traces) p95.setTrace(trace.summary.traceId, ttftSamplesOf(trace));
-  return traces.flatMap((trace) => evaluateTrace(trace, options, p95)).sort(compareFindings);
+  const ttft = options.disabled.has('slow-ttft') ? undefined : new TtftStats();
+  if (ttft !== undefined) for (const trace of traces) ttft.setTrace(trace.summary.traceId, ttftSamplesOf(trace));
+  return traces.flatMap((trace) => evaluateTrace(trace, options, ttft)).sort(compareFindings);
 }
 
 function modelCallRules(node: SpanNode, sink: FindingSink): void {
