@@ -2,21 +2,29 @@
  * `ai-trace-lens`: the extension's core without VS Code, one file per subcommand.
  *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
  *   query 'QUERY' FILE... [--json]   print the spans of saved OTLP exports that a TraceQL query selects
+ *   findings FILE... [--json] [--fail-on error|warning]   what went wrong in saved OTLP exports, for people and CI
  *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N] [--gateway-port N] [--upstream NAME=URL]
  *       run the OTLP receivers, and the AI gateway, headless
- * Exit codes: 0 success, 1 some input could not be used (the rest is still reported), 2 usage error.
+ * Exit codes: 0 success, 1 some input could not be used (the rest is still reported) or, for findings, a finding at
+ * or above --fail-on, 2 usage error.
  */
 import { describeErrorWithStack } from '../shared/errors';
 import { CliError, usageError } from './args';
+import { findings, FINDINGS_USAGE } from './findings';
 import { query, QUERY_USAGE } from './query';
 import { serve, SERVE_USAGE } from './serve';
 import { summarize, SUMMARIZE_USAGE } from './summarize';
 
 const USAGE = `Usage:
-${SUMMARIZE_USAGE}${QUERY_USAGE}${SERVE_USAGE}  ai-trace-lens --help
+${SUMMARIZE_USAGE}${QUERY_USAGE}${FINDINGS_USAGE}${SERVE_USAGE}  ai-trace-lens --help
 `;
 
-const COMMANDS: Record<string, (args: string[], help: () => number) => Promise<number>> = { summarize, query, serve };
+const COMMANDS: Record<string, (args: string[], help: () => number) => Promise<number>> = {
+  summarize,
+  query,
+  findings,
+  serve,
+};
 
 function help(): number {
   process.stdout.write(USAGE);
