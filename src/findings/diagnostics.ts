@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { findingMessage } from '../core/findings/present';
 import type { Finding, Severity } from '../core/findings/types';
+import type { ResolvedLocation } from '../core/code/resolveLocation';
 import type { FindingsChange } from '../core/findings/findingsIndex';
 import type { TraceRecord } from '../core/store/types';
 import { OUTPUT_CHANNEL_NAME } from '../host/contributions';
@@ -76,7 +77,7 @@ export class FindingDiagnostics implements vscode.Disposable {
   ): Promise<{ uri: vscode.Uri; diagnostic: vscode.Diagnostic } | undefined> {
     const node = trace.getSpan(finding.spanId);
     if (node === undefined) return undefined;
-    let location;
+    let location: ResolvedLocation | undefined;
     try {
       location = await this.services.navigator.resolve(node);
     } catch (error) {
