@@ -10,6 +10,7 @@ import type { GatewaySupervisor } from './core/gateway/gatewaySupervisor';
 import type { ReceiverSupervisor } from './core/receiver/receiverSupervisor';
 import type { SharedStore } from './core/storage/sharedStore';
 import { register as registerDetails } from './details/register';
+import { register as registerFindings } from './findings/register';
 import { register as registerFlame } from './flame/register';
 import { register as registerForward } from './forward/register';
 import { register as registerGateway } from './gateway/register';
@@ -26,6 +27,7 @@ const FEATURES = [
   registerDetails,
   registerFlame,
   registerCode,
+  registerFindings,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

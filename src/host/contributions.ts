@@ -129,6 +129,16 @@ export const SettingKeys = {
   storageMaxSize: 'storage.maxSize',
   storageMaxAge: 'storage.maxAge',
   prices: 'prices',
+  findingsDisabledRules: 'findings.disabledRules',
+  findingsToolLoopCalls: 'findings.toolLoop.calls',
+  findingsAgentStepsMax: 'findings.agentSteps.max',
+  findingsContextGrowthFactor: 'findings.contextGrowth.factor',
+  findingsContextGrowthTokens: 'findings.contextGrowth.tokens',
+  findingsSlowTtftMs: 'findings.slowTtft.ms',
+  findingsSlowTtftMinSamples: 'findings.slowTtft.minSamples',
+  findingsStallMs: 'findings.stall.ms',
+  findingsLargeToolResultTokens: 'findings.largeToolResult.tokens',
+  findingsCacheMissMinPrefixTokens: 'findings.cacheMiss.minPrefixTokens',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -10,7 +10,7 @@ import { fileTitle } from '../core/describe';
 import { isSpanId, isTraceId } from '../shared/ids';
 import { COMPARE_SCHEME, METRICS_SCHEME, SPAN_DETAILS_SCHEME } from './contributions';
 
-function spanDetailsUri(traceId: string, spanId: string, spanName: string): vscode.Uri {
+export function spanDetailsUri(traceId: string, spanId: string, spanName: string): vscode.Uri {
   return vscode.Uri.from({ scheme: SPAN_DETAILS_SCHEME, path: `/${traceId}/${spanId}/${fileTitle(spanName)}.yaml` });
 }
 

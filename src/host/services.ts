@@ -1,7 +1,7 @@
 /**
  * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
  * receivers' and the gateway's supervisors, the durable store the windows share, the terminals' environment, the code
- * navigator and the Traces view's link. Features get these and nothing of each other.
+ * navigator, the Traces view's link and the live findings. Features get these and nothing of each other.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -11,10 +11,12 @@ import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
 import { MetricStore } from '../core/store/metricStore';
 import { TraceStore } from '../core/store/traceStore';
+import type { FindingsIndex } from '../core/findings/findingsIndex';
 import { CodeNavigator } from './codeNavigator';
 import { ContextKeyValues } from './contextKeys';
 import { OUTPUT_CHANNEL_NAME } from './contributions';
 import { DisposableStore } from './disposable';
+import { createLiveFindings } from './liveFindings';
 import { SettingsService } from './settings';
 import { TerminalVariables } from './terminalVariables';
 import { TracesViewLink } from './tracesViewLink';
@@ -40,6 +42,8 @@ export interface Services {
   readonly terminalVariables: TerminalVariables;
   readonly navigator: CodeNavigator;
   readonly tracesView: TracesViewLink;
+  /** What the finding rules found in `store`, kept up to date as traces arrive and the finding settings change. */
+  readonly findings: FindingsIndex;
 }
 
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
@@ -87,6 +91,8 @@ export function createServices(context: vscode.ExtensionContext): {
   });
   disposables.add(settings.onDidChange('storage', () => void storage.setBounds(settings.storage)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
+  const live = createLiveFindings(store, settings);
+  disposables.add(live.disposable);
   const services: Services = {
     context,
     log,
@@ -101,6 +107,7 @@ export function createServices(context: vscode.ExtensionContext): {
     terminalVariables: new TerminalVariables(context.environmentVariableCollection),
     navigator,
     tracesView: new TracesViewLink(store),
+    findings: live.findings,
   };
   return { services, disposable: disposables };
 }

@@ -8,15 +8,19 @@
  * that name none: a lone script run stays one click away instead of hiding in a "no session" folder.
  *
  * A TraceQL filter lists only the traces it matches (in sessions too), their matching spans marked.
+ *
+ * Rows with findings are marked (findingMarks.ts) and refreshed as the findings change.
  */
 import * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
+import type { FindingsIndex } from '../core/findings/findingsIndex';
 import { SessionIndex, type SessionEntry, type SessionGrouping } from '../core/sessions';
 import type { TraceStore } from '../core/store/traceStore';
 import type { SpanNode, StoreChange, TraceRecord } from '../core/store/types';
 import type { TraceFilter } from '../core/traceql/traceFilter';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from '../core/tooltip';
 import type { SpanRow, TraceRow, TraceViewRow } from '../host/commandTarget';
+import { markSpanRow, markTraceRow, withFindings } from './findingMarks';
 import { goneItem, markdown, sessionItem, spanItem, traceItem } from './treeItems';
 
 export interface SessionElement {
@@ -54,13 +58,16 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   private readonly changedTraces = new Set<string>();
   private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refresh());
   private readonly subscription: vscode.Disposable;
+  private readonly findingsSubscription: vscode.Disposable;
   private filter: TraceFilter | undefined;
 
   constructor(
     private readonly store: TraceStore,
     private mode: TraceGrouping,
+    private readonly findings: FindingsIndex,
   ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+    this.findingsSubscription = findings.onDidChange((change) => this.onFindingsChange(change.updated));
   }
 
   /** Lists only the traces `filter` matches, or every trace again. */
@@ -133,10 +140,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return goneItem(element);
     const matching = this.filter?.matchingSpans(trace);
-    if (element.type === 'trace') return traceItem(trace, matching?.size);
+    const findings = this.findings.forTrace(element.traceId);
+    if (element.type === 'trace') return markTraceRow(traceItem(trace, matching?.size), findings);
     const node = trace.getSpan(element.spanId);
     if (node === undefined) return goneItem(element);
-    return spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true);
+    const item = spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true);
+    return markSpanRow(item, findings, element.spanId);
   }
 
   /** Tooltips are built on hover only: most items are never hovered. */
@@ -144,10 +153,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     if (element.type === 'session') return item;
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return item;
-    if (element.type === 'trace') item.tooltip = markdown(traceTooltipMarkdown(trace.summary));
+    const findings = this.findings.forTrace(element.traceId);
+    if (element.type === 'trace') item.tooltip = markdown(withFindings(traceTooltipMarkdown(trace.summary), findings));
     else {
       const node = trace.getSpan(element.spanId);
-      if (node !== undefined) item.tooltip = markdown(spanTooltipMarkdown(node));
+      if (node !== undefined)
+        item.tooltip = markdown(withFindings(spanTooltipMarkdown(node), findings, element.spanId));
     }
     return item;
   }
@@ -192,6 +203,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
 
   dispose(): void {
     this.subscription.dispose();
+    this.findingsSubscription.dispose();
     this.debouncer.dispose();
     this.changeEmitter.dispose();
     this.refreshedEmitter.dispose();
@@ -226,6 +238,17 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
       else if (this.mayBeListed(traceId)) this.rootChanged = true;
     }
     this.debouncer.schedule();
+  }
+
+  /** Listed traces whose findings changed are refreshed with the next batch (removed ones leave with the store's). */
+  private onFindingsChange(traceIds: readonly string[]): void {
+    let listed = false;
+    for (const traceId of traceIds) {
+      if (!this.listedStarts.has(traceId)) continue;
+      this.changedTraces.add(traceId);
+      listed = true;
+    }
+    if (listed) this.debouncer.schedule();
   }
 
   /** Whether an unlisted trace that changed may now be listed: always without a filter, else when it matches. */

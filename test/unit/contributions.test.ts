@@ -4,6 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { GATEWAY_STATE_KINDS } from '../../src/core/gateway/gatewaySupervisor';
+import {
+  FINDINGS_DISABLED_KEY,
+  FINDINGS_SETTING_DEFAULTS,
+  FINDINGS_SETTING_MINIMUMS,
+} from '../../src/core/findings/settings';
+import { RULE_IDS } from '../../src/core/findings/types';
 import { FORWARD_SETTING_DEFAULTS } from '../../src/core/forward/forwardSettings';
 import { STORAGE_SETTING_DEFAULTS, STORAGE_SETTING_LIMITS } from '../../src/core/storage/storageSettings';
 import { GATEWAY_SETTING_DEFAULTS, GATEWAY_SETTING_LIMITS } from '../../src/core/gateway/settings';
@@ -40,7 +46,10 @@ interface Manifest {
     views: Record<string, { id: string; icon?: string }[]>;
     viewsWelcome: { view: string; when: string; contents: string }[];
     configuration: {
-      properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string }>;
+      properties: Record<
+        string,
+        { default: unknown; minimum?: number; maximum?: number; scope?: string; items?: { enum?: string[] } }
+      >;
     };
   };
 }
@@ -147,11 +156,19 @@ describe('package.json contributions', () => {
       ...GATEWAY_SETTING_DEFAULTS,
       ...FORWARD_SETTING_DEFAULTS,
       ...STORAGE_SETTING_DEFAULTS,
+      ...FINDINGS_SETTING_DEFAULTS,
     })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
     // No user prices by default: the price table alone (src/core/cost/priceOverrides.ts).
     assert.deepEqual(properties[`${CONFIG_SECTION}.${SettingKeys.prices}`]!.default, []);
+    // Every finding rule is on by default, and only real rule ids can be turned off.
+    const disabledRules = properties[`${CONFIG_SECTION}.${FINDINGS_DISABLED_KEY}`]!;
+    assert.deepEqual(disabledRules.default, []);
+    assert.deepEqual(disabledRules.items?.enum, [...RULE_IDS]);
+    for (const [key, minimum] of Object.entries(FINDINGS_SETTING_MINIMUMS)) {
+      assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.minimum, minimum, key);
+    }
     for (const [key, limits] of Object.entries({
       ...SETTING_LIMITS,
       ...GATEWAY_SETTING_LIMITS,

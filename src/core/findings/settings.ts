@@ -1,7 +1,7 @@
 /**
  * The findings rules' settings (`aiTraceLens.findings.*`) as checked options. As in core/settings.ts, an invalid value
- * falls back to its default with a problem message the host logs. Not yet in package.json: the host part of the
- * findings adds them there with these keys and defaults.
+ * falls back to its default with a problem message the host logs. package.json declares them with these keys,
+ * defaults and minimums (test/unit/contributions.test.ts compares the two).
  */
 import { DEFAULT_FINDINGS_OPTIONS, RULE_IDS, type FindingsOptions, type RuleId } from './types';
 
@@ -20,7 +20,20 @@ const THRESHOLDS = [
 
 export const FINDINGS_DISABLED_KEY = 'findings.disabledRules';
 
-export type FindingsSettingKey = typeof FINDINGS_DISABLED_KEY | (typeof THRESHOLDS)[number][0];
+type ThresholdKey = (typeof THRESHOLDS)[number][0];
+
+/** Each threshold setting's default, by key. */
+export const FINDINGS_SETTING_DEFAULTS = Object.fromEntries(
+  THRESHOLDS.map(([key, option]) => [key, DEFAULT_FINDINGS_OPTIONS[option]]),
+) as Record<ThresholdKey, number>;
+
+/** Each threshold setting's smallest valid value, by key. */
+export const FINDINGS_SETTING_MINIMUMS = Object.fromEntries(THRESHOLDS.map(([key, , min]) => [key, min])) as Record<
+  ThresholdKey,
+  number
+>;
+
+export type FindingsSettingKey = typeof FINDINGS_DISABLED_KEY | ThresholdKey;
 
 const RULES: ReadonlySet<string> = new Set(RULE_IDS);
 
