@@ -172,7 +172,7 @@ export class FlamePanel implements vscode.Disposable {
       return;
     }
     if (shown.kind === 'trace' && shown.version === trace.summary.version) return;
-    const snapshot = serializeTrace(trace);
+    const snapshot = serializeTrace(trace, this.services.prices.traceCostInfo(trace));
     this.panel.title = panelTitle(trace.summary.rootName);
     this.page.shown = { kind: 'trace', version: snapshot.version };
     if (hasShownTrace(shown)) {
@@ -243,7 +243,11 @@ export class FlamePanel implements vscode.Disposable {
                 traceId: this.traceId,
                 requestId,
                 ok: true,
-                result: spanDetailsOf(node, logs.forSpan(message.traceId, message.spanId)),
+                result: spanDetailsOf(
+                  node,
+                  logs.forSpan(message.traceId, message.spanId),
+                  this.services.prices.spanCost(node.ai),
+                ),
               },
         );
         return;

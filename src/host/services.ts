@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { PriceBook } from '../core/cost/priceBook';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
@@ -40,6 +41,8 @@ export interface Services {
   readonly terminalVariables: TerminalVariables;
   readonly navigator: CodeNavigator;
   readonly tracesView: TracesViewLink;
+  /** Model calls' costs, at the table's prices and `aiTraceLens.prices` (features refresh on the `prices` section). */
+  readonly prices: PriceBook;
 }
 
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
@@ -101,6 +104,7 @@ export function createServices(context: vscode.ExtensionContext): {
     terminalVariables: new TerminalVariables(context.environmentVariableCollection),
     navigator,
     tracesView: new TracesViewLink(store),
+    prices: new PriceBook(() => settings.prices),
   };
   return { services, disposable: disposables };
 }

@@ -1,11 +1,12 @@
 /**
  * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
- * core/forward/forwardSettings.ts, core/storage/storageSettings.ts), read once and again when they change. A feature
- * reads `current`, `code`, `export`, `gateway`, `forward` or `storage` when it needs a value and subscribes to the
- * section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults,
+ * core/forward/forwardSettings.ts, core/storage/storageSettings.ts, core/cost/priceOverrides.ts), read once and again
+ * when they change. A feature reads `current`, `code`, `export`, `gateway`, `forward`, `storage` or `prices` when it
+ * needs a value and subscribes to the section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults,
  * each with a warning in the log.
  */
 import * as vscode from 'vscode';
+import { parsePriceOverrides, type PriceOverride } from '../core/cost/priceOverrides';
 import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';
 import { parseGatewaySettings, type GatewaySettings } from '../core/gateway/settings';
 import { parseStorageSettings, type StorageSettings } from '../core/storage/storageSettings';
@@ -23,10 +24,19 @@ import { DisposableStore } from './disposable';
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
  * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`),
- * forwarding to a team collector (`forward`), and durable storage (`storage`).
+ * forwarding to a team collector (`forward`), durable storage (`storage`), and the user's prices (`prices`).
  */
-export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage';
-const SECTIONS: readonly SettingsSection[] = ['receiver', 'store', 'code', 'export', 'gateway', 'forward', 'storage'];
+export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage' | 'prices';
+const SECTIONS: readonly SettingsSection[] = [
+  'receiver',
+  'store',
+  'code',
+  'export',
+  'gateway',
+  'forward',
+  'storage',
+  'prices',
+];
 
 const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   receiver: ['receiver'],
@@ -36,6 +46,7 @@ const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   gateway: ['gateway'],
   forward: ['forward'],
   storage: ['storage'],
+  prices: ['prices'],
 };
 
 /** VS Code's own settings the gateway's upstream calls follow (`http.proxyStrictSSL` is not: TLS is always verified). */
@@ -53,6 +64,7 @@ export class SettingsService implements vscode.Disposable {
   private gatewaySettings: GatewaySettings;
   private forwardSettings: ForwardSettings;
   private storageSettings: StorageSettings;
+  private priceOverrides: readonly PriceOverride[];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
@@ -61,6 +73,7 @@ export class SettingsService implements vscode.Disposable {
     this.gatewaySettings = this.readGateway();
     this.forwardSettings = this.read(parseForwardSettings);
     this.storageSettings = this.read(parseStorageSettings);
+    this.priceOverrides = this.readPrices();
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -90,6 +103,11 @@ export class SettingsService implements vscode.Disposable {
   /** Durable storage: on or off, and its size and age bounds. */
   get storage(): StorageSettings {
     return this.storageSettings;
+  }
+
+  /** The user's prices (`aiTraceLens.prices`), which win over the price table; the same array until they change. */
+  get prices(): readonly PriceOverride[] {
+    return this.priceOverrides;
   }
 
   /** Fires after a setting of `section` changed, with the new values already in place. */
@@ -152,6 +170,7 @@ export class SettingsService implements vscode.Disposable {
     if (changed.includes('gateway')) this.gatewaySettings = this.readGateway();
     if (changed.includes('forward')) this.forwardSettings = this.read(parseForwardSettings);
     if (changed.includes('storage')) this.storageSettings = this.read(parseStorageSettings);
+    if (changed.includes('prices')) this.priceOverrides = this.readPrices();
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 
@@ -161,6 +180,14 @@ export class SettingsService implements vscode.Disposable {
     const { settings, problems } = parse((key) => configuration.get(key));
     for (const problem of problems) this.log.warn(problem);
     return settings;
+  }
+
+  private readPrices(): readonly PriceOverride[] {
+    const { overrides, problems } = parsePriceOverrides(
+      vscode.workspace.getConfiguration(CONFIG_SECTION).get('prices'),
+    );
+    for (const problem of problems) this.log.warn(problem);
+    return overrides;
   }
 
   private readGateway(): GatewaySettings {

@@ -8,8 +8,12 @@
  * that name none: a lone script run stays one click away instead of hiding in a "no session" folder.
  *
  * A TraceQL filter lists only the traces it matches (in sessions too), their matching spans marked.
+ *
+ * Rows show costs from the PriceBook, which computes a trace's once per version: describing the visible rows on each
+ * refresh stays cheap.
  */
 import * as vscode from 'vscode';
+import type { PriceBook } from '../core/cost/priceBook';
 import { Debouncer } from '../core/debounce';
 import { SessionIndex, type SessionEntry, type SessionGrouping } from '../core/sessions';
 import type { TraceStore } from '../core/store/traceStore';
@@ -59,6 +63,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   constructor(
     private readonly store: TraceStore,
     private mode: TraceGrouping,
+    private readonly prices: PriceBook,
   ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
   }
@@ -76,6 +81,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   filterCounts(): { matching: number; total: number } | undefined {
     if (this.filter === undefined) return undefined;
     return { matching: this.listedTraces().length, total: this.store.traceCount };
+  }
+
+  /** Describes every row again: the prices changed. */
+  repriced(): void {
+    this.rootChanged = true;
+    this.debouncer.schedule();
   }
 
   setGrouping(mode: TraceGrouping): void {
@@ -128,15 +139,16 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   getTreeItem(element: ViewElement): vscode.TreeItem {
     if (element.type === 'session') {
       const group = this.mode === 'session' ? this.currentGrouping().sessions.get(element.sessionId) : undefined;
-      return group === undefined ? goneItem(element) : sessionItem(group);
+      return group === undefined ? goneItem(element) : sessionItem(group, this.prices.totalCost(group.traces));
     }
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return goneItem(element);
     const matching = this.filter?.matchingSpans(trace);
-    if (element.type === 'trace') return traceItem(trace, matching?.size);
+    if (element.type === 'trace') return traceItem(trace, this.prices.traceCosts(trace).total, matching?.size);
     const node = trace.getSpan(element.spanId);
     if (node === undefined) return goneItem(element);
-    return spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true);
+    const cost = this.prices.spanCost(node.ai);
+    return spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true, cost);
   }
 
   /** Tooltips are built on hover only: most items are never hovered. */
@@ -144,10 +156,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     if (element.type === 'session') return item;
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return item;
-    if (element.type === 'trace') item.tooltip = markdown(traceTooltipMarkdown(trace.summary));
-    else {
+    if (element.type === 'trace') {
+      item.tooltip = markdown(traceTooltipMarkdown(trace.summary, this.prices.traceCostInfo(trace)));
+    } else {
       const node = trace.getSpan(element.spanId);
-      if (node !== undefined) item.tooltip = markdown(spanTooltipMarkdown(node));
+      if (node !== undefined) item.tooltip = markdown(spanTooltipMarkdown(node, this.prices.spanCost(node.ai)));
     }
     return item;
   }
