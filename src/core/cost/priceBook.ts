@@ -1,7 +1,9 @@
 /**
  * Costs as the views read them: the Traces view describes every visible row on each refresh, so a trace's cost is
- * computed once per trace version (and price setting), not once per row drawn. Overrides are read through a getter
- * at each use, so a changed `aiTraceLens.prices` applies without anyone having to tell the book first.
+ * computed once per trace version (and price setting), not once per row drawn, and each span is priced once (the
+ * table takes some microseconds a call), so a live trace's new version costs a lookup per span it already had.
+ * Overrides are read through a getter at each use, so a changed `aiTraceLens.prices` applies without anyone having
+ * to tell the book first.
  */
 import { addCostTotals, noCost, type CostTotals, type SpanCost } from '../../shared/cost';
 import { plural } from '../../shared/format';
@@ -9,7 +11,7 @@ import type { AiSpanInfo } from '../semantics/types';
 import type { TraceRecord } from '../store/types';
 import type { PriceOverride } from './priceOverrides';
 import { PRICE_DATA } from './prices';
-import { priceSpan, traceCosts, type TraceCosts } from './spanCost';
+import { priceSpan, sumTraceCosts, type TraceCosts } from './spanCost';
 
 /** A trace's costs and which prices they come from, as tooltips, the flame graph header and comparisons show them. */
 export interface TraceCostInfo {
@@ -23,24 +25,40 @@ interface CachedCosts {
   readonly costs: TraceCosts;
 }
 
+const NO_OVERRIDES: readonly PriceOverride[] = [];
+
 export class PriceBook {
   /** Keyed by the record, so an evicted trace's entry goes with it. */
   private readonly traces = new WeakMap<TraceRecord, CachedCosts>();
+  /**
+   * Each span's cost (null: none) at `pricedWith`, keyed by its AI info: the store replaces that object, never
+   * changes it, when a span is sent again or joined by a gateway call.
+   */
+  private spans = new WeakMap<AiSpanInfo, SpanCost | null>();
+  private pricedWith: readonly PriceOverride[];
+  private readonly priceOf = (ai: AiSpanInfo) => this.spanCost(ai);
 
   /** `overrides` returns the same array until the setting changes (SettingsService parses it once per change). */
-  constructor(private readonly overrides: () => readonly PriceOverride[] = () => []) {}
+  constructor(private readonly overrides: () => readonly PriceOverride[] = () => NO_OVERRIDES) {
+    this.pricedWith = overrides();
+  }
 
   /** One call's cost; undefined for a span that is not a model call or reports no tokens. */
   spanCost(ai: AiSpanInfo): SpanCost | undefined {
-    return priceSpan(ai, this.overrides());
+    const overrides = this.currentOverrides();
+    const known = this.spans.get(ai);
+    if (known !== undefined) return known ?? undefined;
+    const cost = priceSpan(ai, overrides);
+    this.spans.set(ai, cost ?? null);
+    return cost;
   }
 
   traceCosts(trace: TraceRecord): TraceCosts {
-    const overrides = this.overrides();
+    const overrides = this.currentOverrides();
     const version = trace.summary.version;
     const cached = this.traces.get(trace);
     if (cached !== undefined && cached.version === version && cached.overrides === overrides) return cached.costs;
-    const costs = traceCosts(trace.spans(), overrides);
+    const costs = sumTraceCosts(trace.spans(), this.priceOf);
     this.traces.set(trace, { version, overrides, costs });
     return costs;
   }
@@ -54,6 +72,16 @@ export class PriceBook {
     const totals = noCost();
     for (const trace of traces) addCostTotals(totals, this.traceCosts(trace).total);
     return totals;
+  }
+
+  /** The overrides in force; when they changed, the spans' costs are forgotten. */
+  private currentOverrides(): readonly PriceOverride[] {
+    const overrides = this.overrides();
+    if (overrides !== this.pricedWith) {
+      this.pricedWith = overrides;
+      this.spans = new WeakMap();
+    }
+    return overrides;
   }
 
   /** Which prices are used: `prices from genai-prices 0.1.8, 2026-09-23; 2 overrides from aiTraceLens.prices`. */

@@ -60,11 +60,19 @@ export interface TraceCosts {
  * span counts (with the gateway's figures where it had none), as the store counts its tokens.
  */
 export function traceCosts(spans: readonly SpanNode[], overrides: readonly PriceOverride[] = []): TraceCosts {
+  return sumTraceCosts(spans, (ai) => priceSpan(ai, overrides));
+}
+
+/** `traceCosts` with each call priced by `priceOf` (PriceBook's, which remembers each span's cost). */
+export function sumTraceCosts(
+  spans: readonly SpanNode[],
+  priceOf: (ai: AiSpanInfo) => SpanCost | undefined,
+): TraceCosts {
   const total = noCost();
   const byModel = new Map<string, CostTotals>();
   for (const node of spans) {
     if (isHostedGatewayCall(node)) continue;
-    const cost = priceSpan(node.ai, overrides);
+    const cost = priceOf(node.ai);
     if (cost === undefined) continue;
     addCost(total, cost);
     const model = node.ai.responseModel ?? node.ai.requestModel ?? 'unknown';
