@@ -34,13 +34,14 @@ export class TraceCodeLenses implements vscode.CodeLensProvider, vscode.HoverPro
       this.changeEmitter.fire();
       return;
     }
-    const { store, navigator, log } = this.services;
+    const { store, navigator, log, prices } = this.services;
     const disposables = new DisposableStore();
     const index = disposables.add(
       new LocationIndex(store, {
         resolve: (node) => navigator.resolve(node),
         fileKey,
         onDidChange: () => this.refresher.schedule(),
+        price: (ai) => prices.spanCost(ai),
         log,
       }),
     );
@@ -54,6 +55,11 @@ export class TraceCodeLenses implements vscode.CodeLensProvider, vscode.HoverPro
       }),
     );
     this.active = { index, disposables };
+  }
+
+  /** The prices changed: every call's cost may differ. */
+  reprice(): void {
+    this.active?.index.reprice();
   }
 
   /** Path mappings changed: every resolution may differ. */

@@ -22,6 +22,7 @@ export function register(services: Services): vscode.Disposable {
       pathMappings = changed;
     }),
   );
+  disposables.add(settings.onDidChange('prices', () => codeLenses.reprice()));
   disposables.add(registerCommands(log, CodeCommands, { jumpToCode: (...args) => jumpToCode(services, args) }));
   return disposables;
 }

@@ -5,8 +5,9 @@
  * a different answer to the same prompt, a tool called with other arguments, a slower call, more tokens.
  */
 import { AI_KIND_LABELS } from '../shared/aiKinds';
-import { formatCount, formatDuration, plural } from '../shared/format';
+import { formatCostTotals, formatCount, formatDuration, formatSpanCost, plural } from '../shared/format';
 import type { TranscriptMessage } from '../shared/transcript';
+import type { PriceBook } from './cost/priceBook';
 import { durationNanos, nanosToMillis, StatusCode, type AttributeValue, type Span } from './model';
 import type { LogRecord } from './otlp/logModel';
 import { toolCallOf } from './semantics/extract';
@@ -18,8 +19,15 @@ const INDENT = '  ';
 /** Spans listed at most: a diff of longer texts is slow to render and to read, and a run that large is rarely compared. */
 export const MAX_COMPARED_SPANS = 10_000;
 
-/** `logsOf` gives the log records of a span (GenAI events sent as logs carry its conversation). */
-export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) => readonly LogRecord[]): string {
+/**
+ * `logsOf` gives the log records of a span (GenAI events sent as logs carry its conversation); with `prices`, the
+ * trace, each model and each model call show their cost.
+ */
+export function renderTraceForCompare(
+  trace: TraceRecord,
+  logsOf: (span: Span) => readonly LogRecord[],
+  prices?: PriceBook,
+): string {
   const { summary } = trace;
   const service = summary.service === undefined ? '' : ` · ${oneLine(summary.service)}`;
   const lines = [
@@ -35,16 +43,23 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
       `tokens: ${tokenText(tokens.inputTokens, tokens.outputTokens, tokens.cachedTokens, tokens.reasoningTokens)}`,
     );
   }
+  const costs = prices?.traceCosts(trace);
+  const total = costs === undefined ? undefined : formatCostTotals(costs.total);
+  if (total !== undefined) lines.push(`cost: ${total}`);
   for (const model of summary.byModel) {
+    const modelCost = costs?.byModel.get(model.model);
+    const price = modelCost === undefined ? undefined : formatCostTotals(modelCost);
     lines.push(
       `model ${oneLine(model.model)}: ${plural(model.calls, 'call')} · ` +
-        tokenText(model.inputTokens, model.outputTokens, model.cachedTokens, model.reasoningTokens),
+        tokenText(model.inputTokens, model.outputTokens, model.cachedTokens, model.reasoningTokens) +
+        (price === undefined ? '' : ` · ${price}`),
     );
   }
   const budget = { spans: MAX_COMPARED_SPANS };
+  const write = { logsOf, prices, budget };
   for (const root of trace.roots) {
     lines.push('');
-    writeSpan(lines, root, '', logsOf, budget);
+    writeSpan(lines, root, '', write);
   }
   if (budget.spans < 0) {
     const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
@@ -57,14 +72,15 @@ export function renderTraceForCompare(trace: TraceRecord, logsOf: (span: Span) =
   return lines.join('\n');
 }
 
-function writeSpan(
-  lines: string[],
-  node: SpanNode,
-  pad: string,
-  logsOf: (span: Span) => readonly LogRecord[],
-  budget: { spans: number },
-): void {
-  if (--budget.spans < 0) return;
+/** What every span of a rendering shares: where its logs are, its prices, and how many spans may still be listed. */
+interface SpanWriting {
+  readonly logsOf: (span: Span) => readonly LogRecord[];
+  readonly prices: PriceBook | undefined;
+  readonly budget: { spans: number };
+}
+
+function writeSpan(lines: string[], node: SpanNode, pad: string, write: SpanWriting): void {
+  if (--write.budget.spans < 0) return;
   const { span, ai } = node;
   const orphan = node.orphan ? ' (its parent was not received)' : '';
   lines.push(`${pad}${oneLine(span.name)} · ${AI_KIND_LABELS[ai.kind]}${orphan}`);
@@ -79,6 +95,7 @@ function writeSpan(
   if (ai.inputTokens !== undefined || ai.outputTokens !== undefined) {
     field('tokens', tokenText(ai.inputTokens, ai.outputTokens, ai.cachedTokens, ai.reasoningTokens));
   }
+  field('cost', formatSpanCost(write.prices?.spanCost(ai)));
   const timing = [formatDuration(nanosToMillis(durationNanos(span)))];
   if (ai.ttftMs !== undefined) timing.push(`TTFT ${formatDuration(ai.ttftMs)}`);
   if (ai.tpotMs !== undefined) timing.push(`TPOT ${formatDuration(ai.tpotMs)}`);
@@ -94,11 +111,11 @@ function writeSpan(
   }
 
   if (ai.kind === 'llm') {
-    const logs = logsOf(span);
+    const logs = write.logsOf(span);
     writeMessages(lines, inner, 'input', extractInputMessages(span, logs));
     writeMessages(lines, inner, 'output', extractOutputMessages(span, logs));
   }
-  for (const child of node.children) writeSpan(lines, child, inner, logsOf, budget);
+  for (const child of node.children) writeSpan(lines, child, inner, write);
 }
 
 function writeMessages(lines: string[], pad: string, title: string, messages: readonly TranscriptMessage[]): void {

@@ -1,15 +1,25 @@
 /** How spans and traces are named to the user: one-line descriptions (Traces view, pickers, CLI) and file titles. */
+import type { CostTotals, SpanCost } from '../shared/cost';
 import { streamFiguresText, type SourcedFigure } from '../shared/figures';
-import { ESTIMATE_MARK, formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import {
+  ESTIMATE_MARK,
+  formatCostTotals,
+  formatDuration,
+  formatSpanCost,
+  formatTokenFlow,
+  formatTokens,
+  plural,
+} from '../shared/format';
 import { hasEstimatedTokens } from '../shared/tokens';
 import type { AiSpanInfo } from './semantics/types';
 import type { TraceSummary } from './store/types';
 
 /**
- * `gpt-4o · 1.2 s · 340→120 tok · TTFT 210 ms`, with `≈1.2k→345 tok` for estimated counts. TTFT shows whoever
- * measured it, the app's instrumentation or the gateway; the tooltip names which.
+ * `gpt-4o · 1.2 s · 340→120 tok · $0.0021 · TTFT 210 ms`, with `≈1.2k→345 tok · ≈$0.0049` for estimated counts and
+ * `unpriced` for a model without a price; the cost only when `cost` is given. TTFT shows whoever measured it, the
+ * app's instrumentation or the gateway; the tooltip names which.
  */
-export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
+export function describeSpan(ai: AiSpanInfo, durationMs: number, cost?: SpanCost): string {
   const parts: string[] = [];
   const model = ai.responseModel ?? ai.requestModel;
   if (model) parts.push(model);
@@ -17,6 +27,8 @@ export function describeSpan(ai: AiSpanInfo, durationMs: number): string {
   parts.push(formatDuration(durationMs));
   const tokens = formatTokenFlow(ai.inputTokens, ai.outputTokens, ai.tokensEstimated === true);
   if (tokens) parts.push(tokens);
+  const price = formatSpanCost(cost);
+  if (price !== undefined) parts.push(price);
   if (ai.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(ai.ttftMs)}`);
   return parts.join(' · ');
 }
@@ -36,15 +48,17 @@ export function describeStream(ai: AiSpanInfo): string | undefined {
 
 /**
  * Where a trace is described, each with the figures it needs:
- * - `row`, a Traces view row: `travel-planner · 4.86 s · 2.8k tok · 1 error` (service, duration, tokens, errors);
- *   tokens read `≈2.8k tok` when the gateway counted some of them;
+ * - `row`, a Traces view row: `travel-planner · 4.86 s · 2.8k tok · $0.42 · 1 error` (service, duration, tokens,
+ *   cost, errors); tokens read `≈2.8k tok` when the gateway counted some of them;
  * - `pick`, a trace picker: `travel-planner · 4.86 s · 12 spans · 1 error`, the span count telling runs apart;
  * - `report`, the CLI's text summary: `service travel-planner · 4.86 s · 12 spans · 1.3k→61 tok · 1 error`, the
  *   service named as such and tokens in→out, for a reader without the view's columns.
+ *
+ * The cost (`formatCostTotals`: `$0.42 + 2 unpriced calls`) follows the tokens when `cost` is given.
  */
 export type TraceDescriptionStyle = 'row' | 'pick' | 'report';
 
-export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyle): string {
+export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyle, cost?: CostTotals): string {
   const parts: string[] = [];
   if (summary.service) parts.push(style === 'report' ? `service ${summary.service}` : summary.service);
   parts.push(formatDuration(summary.durationMs));
@@ -58,6 +72,8 @@ export function describeTrace(summary: TraceSummary, style: TraceDescriptionStyl
     const flow = formatTokenFlow(inputTokens || undefined, outputTokens || undefined, estimated);
     if (flow) parts.push(flow);
   }
+  const price = cost === undefined ? undefined : formatCostTotals(cost);
+  if (price !== undefined) parts.push(price);
   if (summary.errorCount > 0) parts.push(plural(summary.errorCount, 'error'));
   return parts.join(' · ');
 }

@@ -2,7 +2,8 @@
  * Conversations (sessions, threads): which one a trace belongs to, and what each one adds up to. A chat app makes one
  * trace per turn; grouping the turns by the conversation id their spans carry shows a conversation's cost and errors.
  */
-import { formatDuration, formatTokenFlow, plural } from '../shared/format';
+import type { CostTotals } from '../shared/cost';
+import { formatCostTotals, formatDuration, formatTokenFlow, plural } from '../shared/format';
 import { nanosToMillis, type AttributeMap, type Span } from './model';
 import type { SpanNode, TraceRecord } from './store/types';
 
@@ -175,12 +176,17 @@ export class SessionIndex {
   }
 }
 
-/** `3 turns · 2.8k→340 tok · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s` (first start to last end). */
-export function describeSession(group: SessionGroup): string {
+/**
+ * `3 turns · 2.8k→340 tok · $0.42 · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s` (first start to last end), the
+ * cost when `cost` is given.
+ */
+export function describeSession(group: SessionGroup, cost?: CostTotals): string {
   const parts = [plural(group.traces.length, 'turn')];
   const tokens =
     group.inputTokens + group.outputTokens > 0 ? formatTokenFlow(group.inputTokens, group.outputTokens) : undefined;
   if (tokens !== undefined) parts.push(tokens);
+  const price = cost === undefined ? undefined : formatCostTotals(cost);
+  if (price !== undefined) parts.push(price);
   if (group.llmCalls > 0) parts.push(plural(group.llmCalls, 'LLM call'));
   if (group.toolCalls > 0) parts.push(plural(group.toolCalls, 'tool call'));
   if (group.errorCount > 0) parts.push(plural(group.errorCount, 'error'));

@@ -3,8 +3,18 @@
  * `<img src=x>` or `**bold**` shows exactly those characters; the host renders the text untrusted and without HTML.
  */
 import { AI_KIND_LABELS, type AiKind } from '../shared/aiKinds';
+import type { SpanCost } from '../shared/cost';
 import { GATEWAY_SOURCE_NOTE, joinSourcedFigures } from '../shared/figures';
-import { ESTIMATE_MARK, formatDuration, formatTokenFlow, formatTokens, plural } from '../shared/format';
+import {
+  ESTIMATE_MARK,
+  formatCostTotals,
+  formatDuration,
+  formatSpanCost,
+  formatTokenFlow,
+  formatTokens,
+  plural,
+} from '../shared/format';
+import type { TraceCostInfo } from './cost/priceBook';
 import { describeStream, latencyFigures } from './describe';
 import { durationNanos, nanosToMillis, serviceNameOf, StatusCode } from './model';
 import { CONVENTION_LABELS, spanKindName } from './spanLabels';
@@ -32,7 +42,14 @@ function blocks(...parts: (string[] | undefined)[]): string {
     .join('\n\n');
 }
 
-export function spanTooltipMarkdown(node: SpanNode): string {
+/** The cost line of a model call: `Cost: $0.012`, `Cost: ≈$0.012 (estimated tokens)`, or why it has no price. */
+function spanCostLine(cost: SpanCost): string {
+  if (cost === 'unpriced') return 'Cost: unpriced (no price for this model: add one in aiTraceLens.prices)';
+  return `Cost: ${formatSpanCost(cost)}${cost.estimated ? ' (estimated tokens)' : ''}`;
+}
+
+/** `cost`: the span's (PriceBook.spanCost), shown for model calls that report tokens. */
+export function spanTooltipMarkdown(node: SpanNode, cost?: SpanCost): string {
   const { span, ai } = node;
   const heading = [`**${escapeMarkdown(span.name)}**`];
   const kind = AI_KIND_LABELS[ai.kind] + (ai.convention ? ` · ${CONVENTION_LABELS[ai.convention]}` : '');
@@ -58,6 +75,7 @@ export function spanTooltipMarkdown(node: SpanNode): string {
       ai.tokensSource === 'gateway' ? ` (${ai.tokensEstimated ? 'estimated, ' : ''}${GATEWAY_SOURCE_NOTE})` : '';
     facts.push(`Tokens: ${tokens}${source}`);
   }
+  if (cost !== undefined) facts.push(spanCostLine(cost));
   const latency = latencyFigures(ai);
   if (ai.streaming) latency.push({ text: 'streamed', source: undefined });
   if (latency.length > 0) facts.push(joinSourcedFigures(latency));
@@ -77,7 +95,8 @@ export function spanTooltipMarkdown(node: SpanNode): string {
   return blocks(heading, facts, ids);
 }
 
-export function traceTooltipMarkdown(summary: TraceSummary): string {
+/** `cost`: the trace's costs and their prices (PriceBook.traceCostInfo). */
+export function traceTooltipMarkdown(summary: TraceSummary, cost?: TraceCostInfo): string {
   const heading = [`**${escapeMarkdown(summary.rootName)}**`];
   if (summary.service !== undefined) heading.push(`Service: ${escapeMarkdown(summary.service)}`);
 
@@ -95,16 +114,29 @@ export function traceTooltipMarkdown(summary: TraceSummary): string {
     summary.tokens.reasoningTokens || undefined,
   );
   if (tokens !== undefined) facts.push(`Tokens: ${tokens}`);
-  const models = summary.byModel.map(
-    (totals) =>
+  const total = cost === undefined ? undefined : formatCostTotals(cost.costs.total);
+  if (total !== undefined) facts.push(`Cost: ${escapeMarkdown(total)}`);
+  const models = summary.byModel.map((totals) => {
+    const modelCost = cost?.costs.byModel.get(totals.model);
+    const price = modelCost === undefined ? undefined : formatCostTotals(modelCost);
+    return (
       `${escapeMarkdown(totals.model)}: ${plural(totals.calls, 'call')}` +
       (totals.inputTokens + totals.outputTokens > 0
         ? `, ${formatTokenFlow(totals.inputTokens, totals.outputTokens || undefined)}`
-        : ''),
-  );
+        : '') +
+      (price === undefined ? '' : `, ${escapeMarkdown(price)}`)
+    );
+  });
+  // Said only where a cost shows, so the figures can be read against the prices they assume.
+  const prices =
+    cost === undefined || total === undefined ? undefined : [`_${escapeMarkdown(capitalize(cost.source))}_`];
 
   const ids = [`Trace ${code(summary.traceId)}`];
-  return blocks(heading, facts, models, ids);
+  return blocks(heading, facts, models, prices, ids);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const CALL_NOUNS: [AiKind, string][] = [

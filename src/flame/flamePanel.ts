@@ -55,6 +55,11 @@ export class FlamePanel implements vscode.Disposable {
   private detached = false;
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
   private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
+  /**
+   * Price setting changes since the panel opened: added to the trace's version, since the page takes only a newer
+   * snapshot and new prices change the header of the same trace version.
+   */
+  private repricings = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -77,6 +82,12 @@ export class FlamePanel implements vscode.Disposable {
       }),
     );
     this.disposables.add(services.store.onDidChange((change) => this.onStoreChange(change)));
+    this.disposables.add(
+      services.settings.onDidChange('prices', () => {
+        this.repricings++;
+        this.updater.schedule();
+      }),
+    );
     this.disposables.add(
       services.logs.onDidChange((change) => {
         if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
@@ -171,8 +182,9 @@ export class FlamePanel implements vscode.Disposable {
       }
       return;
     }
-    if (shown.kind === 'trace' && shown.version === trace.summary.version) return;
-    const snapshot = serializeTrace(trace);
+    const version = trace.summary.version + this.repricings;
+    if (shown.kind === 'trace' && shown.version === version) return;
+    const snapshot = { ...serializeTrace(trace, this.services.prices.traceCostInfo(trace)), version };
     this.panel.title = panelTitle(trace.summary.rootName);
     this.page.shown = { kind: 'trace', version: snapshot.version };
     if (hasShownTrace(shown)) {
@@ -243,7 +255,11 @@ export class FlamePanel implements vscode.Disposable {
                 traceId: this.traceId,
                 requestId,
                 ok: true,
-                result: spanDetailsOf(node, logs.forSpan(message.traceId, message.spanId)),
+                result: spanDetailsOf(
+                  node,
+                  logs.forSpan(message.traceId, message.spanId),
+                  this.services.prices.spanCost(node.ai),
+                ),
               },
         );
         return;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { PriceBook } from '../core/cost/priceBook';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
@@ -44,6 +45,8 @@ export interface Services {
   readonly tracesView: TracesViewLink;
   /** What the finding rules found in `store`, kept up to date as traces arrive and the finding settings change. */
   readonly findings: FindingsIndex;
+  /** Model calls' costs, at the table's prices and `aiTraceLens.prices` (features refresh on the `prices` section). */
+  readonly prices: PriceBook;
 }
 
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
@@ -108,6 +111,7 @@ export function createServices(context: vscode.ExtensionContext): {
     navigator,
     tracesView: new TracesViewLink(store),
     findings: live.findings,
+    prices: new PriceBook(() => settings.prices),
   };
   return { services, disposable: disposables };
 }

@@ -1,11 +1,13 @@
 /**
  * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
- * core/forward/forwardSettings.ts, core/storage/storageSettings.ts, core/findings/settings.ts), read once and again when they change. A feature
- * reads `current`, `code`, `export`, `gateway`, `forward`, `storage` or `findings` when it needs a value and subscribes to the
- * section it depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults,
- * each with a warning in the log.
+ * core/forward/forwardSettings.ts, core/storage/storageSettings.ts, core/cost/priceOverrides.ts,
+ * core/findings/settings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
+ * `gateway`, `forward`, `storage`, `prices` or `findings` when it needs a value and subscribes to the section it
+ * depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults, each with
+ * a warning in the log.
  */
 import * as vscode from 'vscode';
+import { parsePriceOverrides, type PriceOverride } from '../core/cost/priceOverrides';
 import { parseFindingsSettings } from '../core/findings/settings';
 import type { FindingsOptions } from '../core/findings/types';
 import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';
@@ -25,9 +27,11 @@ import { DisposableStore } from './disposable';
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
  * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`),
- * forwarding to a team collector (`forward`), durable storage (`storage`), and the finding rules (`findings`).
+ * forwarding to a team collector (`forward`), durable storage (`storage`), the user's prices (`prices`), and the
+ * finding rules (`findings`).
  */
-export type SettingsSection = 'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage' | 'findings';
+export type SettingsSection =
+  'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage' | 'prices' | 'findings';
 const SECTIONS: readonly SettingsSection[] = [
   'receiver',
   'store',
@@ -36,6 +40,7 @@ const SECTIONS: readonly SettingsSection[] = [
   'gateway',
   'forward',
   'storage',
+  'prices',
   'findings',
 ];
 
@@ -47,6 +52,7 @@ const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   gateway: ['gateway'],
   forward: ['forward'],
   storage: ['storage'],
+  prices: ['prices'],
   findings: ['findings'],
 };
 
@@ -66,6 +72,7 @@ export class SettingsService implements vscode.Disposable {
   private forwardSettings: ForwardSettings;
   private storageSettings: StorageSettings;
   private findingsOptions: FindingsOptions;
+  private priceOverrides: readonly PriceOverride[];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
@@ -75,6 +82,7 @@ export class SettingsService implements vscode.Disposable {
     this.forwardSettings = this.read(parseForwardSettings);
     this.storageSettings = this.read(parseStorageSettings);
     this.findingsOptions = this.readFindings();
+    this.priceOverrides = this.readPrices();
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -104,6 +112,11 @@ export class SettingsService implements vscode.Disposable {
   /** Durable storage: on or off, and its size and age bounds. */
   get storage(): StorageSettings {
     return this.storageSettings;
+  }
+
+  /** The user's prices (`aiTraceLens.prices`), which win over the price table; the same array until they change. */
+  get prices(): readonly PriceOverride[] {
+    return this.priceOverrides;
   }
 
   /** The finding rules turned off and their thresholds. */
@@ -172,6 +185,7 @@ export class SettingsService implements vscode.Disposable {
     if (changed.includes('forward')) this.forwardSettings = this.read(parseForwardSettings);
     if (changed.includes('storage')) this.storageSettings = this.read(parseStorageSettings);
     if (changed.includes('findings')) this.findingsOptions = this.readFindings();
+    if (changed.includes('prices')) this.priceOverrides = this.readPrices();
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 
@@ -181,6 +195,14 @@ export class SettingsService implements vscode.Disposable {
     const { settings, problems } = parse((key) => configuration.get(key));
     for (const problem of problems) this.log.warn(problem);
     return settings;
+  }
+
+  private readPrices(): readonly PriceOverride[] {
+    const { overrides, problems } = parsePriceOverrides(
+      vscode.workspace.getConfiguration(CONFIG_SECTION).get('prices'),
+    );
+    for (const problem of problems) this.log.warn(problem);
+    return overrides;
   }
 
   private readFindings(): FindingsOptions {

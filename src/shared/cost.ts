@@ -27,3 +27,11 @@ export function addCost(totals: CostTotals, cost: SpanCost | undefined): void {
   totals.pricedCalls++;
   if (cost.estimated) totals.estimated = true;
 }
+
+/** Adds summed costs (a trace's) to `totals` (a session's). */
+export function addCostTotals(totals: CostTotals, more: CostTotals): void {
+  totals.usd += more.usd;
+  totals.pricedCalls += more.pricedCalls;
+  totals.unpricedCalls += more.unpricedCalls;
+  if (more.estimated) totals.estimated = true;
+}

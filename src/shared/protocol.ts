@@ -8,6 +8,7 @@
  *
  * Browser-safe like all of src/shared, so the host and the flame graph page both include it.
  */
+import type { SpanCost } from './cost';
 import type { TraceSnapshot } from './flame/snapshot';
 import { isSpanId, isTraceId } from './ids';
 import type { ResolutionRule } from './resolutionRules';
@@ -37,6 +38,8 @@ export interface SpanDetails {
   readonly transcript?: readonly TranscriptMessage[];
   /** Log records correlated with the span, by time; absent when it has none. */
   readonly logs?: readonly SpanLog[];
+  /** A model call's cost; absent for other spans and calls that report no tokens. */
+  readonly cost?: SpanCost;
 }
 
 /** One log record of a span, as display text. */

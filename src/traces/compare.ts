@@ -1,10 +1,11 @@
 /**
  * Compare Traces: two runs side by side in VS Code's diff editor. Each side is a read-only document
  * (`ai-trace-lens-compare:/{traceId}/{title}.txt`) rendered by compareText.ts, re-rendered while open as its trace
- * changes, so the diff shows what differs between the runs: answers, tool arguments, tokens, timing, errors.
+ * changes, so the diff shows what differs between the runs: answers, tool arguments, tokens, cost, timing, errors.
  */
 import * as vscode from 'vscode';
 import { renderTraceForCompare } from '../core/compareText';
+import type { PriceBook } from '../core/cost/priceBook';
 import type { LogStore } from '../core/store/logStore';
 import type { TraceStore } from '../core/store/traceStore';
 import type { TraceRecord } from '../core/store/types';
@@ -16,7 +17,11 @@ import type { Services } from '../host/services';
 import { TraceDocumentProvider } from '../host/traceDocuments';
 
 export class TraceCompareProvider extends TraceDocumentProvider {
-  constructor(store: TraceStore, logs: LogStore) {
+  constructor(
+    store: TraceStore,
+    logs: LogStore,
+    private readonly prices: PriceBook,
+  ) {
     super(COMPARE_SCHEME, store, logs);
   }
 
@@ -27,7 +32,7 @@ export class TraceCompareProvider extends TraceDocumentProvider {
       const which = traceId ?? uri.path;
       return `# Trace ${which} is no longer held by AI Trace Lens: the traces were cleared, or it was evicted.\n`;
     }
-    return renderTraceForCompare(trace, (span) => this.logs.forSpan(span.traceId, span.spanId));
+    return renderTraceForCompare(trace, (span) => this.logs.forSpan(span.traceId, span.spanId), this.prices);
   }
 
   protected tracesOf(uri: vscode.Uri): readonly string[] {

@@ -14,7 +14,7 @@ export function register(services: Services): vscode.Disposable {
   const disposables = new DisposableStore();
   const view = disposables.add(new TracesView(services));
   disposables.add(services.tracesView.connect(view));
-  const comparisons = disposables.add(new TraceCompareProvider(services.store, services.logs));
+  const comparisons = disposables.add(new TraceCompareProvider(services.store, services.logs, services.prices));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, comparisons));
   disposables.add(registerTracesCommands(services, view));
   return disposables;

@@ -9,17 +9,18 @@ import type { SpanRow } from '../host/commandTarget';
 import { Commands, TreeItemContext } from '../host/contributions';
 import { kindIcon, spanIcon } from '../host/icons';
 import { AI_KIND_LABELS } from '../shared/aiKinds';
+import type { CostTotals, SpanCost } from '../shared/cost';
 import { plural } from '../shared/format';
 import type { ViewElement } from './treeProvider';
 
 /** Traces up to this size open fully expanded; larger ones open one level at a time. */
 const EXPAND_ALL_MAX_SPANS = 60;
 
-/** A conversation: its id, then `3 turns · 2.8k→340 tok · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s`. */
-export function sessionItem(group: SessionGroup): vscode.TreeItem {
+/** A conversation: its id, then `3 turns · 2.8k→340 tok · $0.42 · 4 LLM calls · 2 tool calls · 1 error · 6 min 10 s`. */
+export function sessionItem(group: SessionGroup, cost: CostTotals): vscode.TreeItem {
   const item = new vscode.TreeItem(group.sessionId, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `session/${group.sessionId}`;
-  item.description = describeSession(group);
+  item.description = describeSession(group, cost);
   item.iconPath = new vscode.ThemeIcon(
     'comment-discussion',
     group.errorCount > 0 ? new vscode.ThemeColor('errorForeground') : undefined,
@@ -31,12 +32,12 @@ export function sessionItem(group: SessionGroup): vscode.TreeItem {
   return item;
 }
 
-/** A trace: its root's name, then `travel-planner · 4.86 s · 2.8k tok · 1 error`, and under a filter its matches. */
-export function traceItem(trace: TraceRecord, matchingSpans?: number): vscode.TreeItem {
+/** A trace: its root's name, then `travel-planner · 4.86 s · 2.8k tok · $0.42 · 1 error`, under a filter its matches. */
+export function traceItem(trace: TraceRecord, cost: CostTotals, matchingSpans?: number): vscode.TreeItem {
   const summary = trace.summary;
   const item = new vscode.TreeItem(summary.rootName || '(unnamed trace)', vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `trace/${summary.traceId}`;
-  const description = describeTrace(summary, 'row');
+  const description = describeTrace(summary, 'row', cost);
   item.description =
     matchingSpans === undefined ? description : `${plural(matchingSpans, 'matching span')} · ${description}`;
   const rootKind = rootSpanOf(trace)?.ai.kind ?? 'other';
@@ -49,8 +50,14 @@ export function traceItem(trace: TraceRecord, matchingSpans?: number): vscode.Tr
   return item;
 }
 
-/** A span: its name (highlighted when it matches the view's filter), then its figures. */
-export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary, matched: boolean): vscode.TreeItem {
+/** A span: its name (highlighted when it matches the view's filter), then its figures and, for model calls, cost. */
+export function spanItem(
+  element: SpanRow,
+  node: SpanNode,
+  summary: TraceSummary,
+  matched: boolean,
+  cost: SpanCost | undefined,
+): vscode.TreeItem {
   const { span, ai } = node;
   const collapsible =
     node.children.length === 0
@@ -61,7 +68,7 @@ export function spanItem(element: SpanRow, node: SpanNode, summary: TraceSummary
   const name = span.name || '(unnamed span)';
   const item = new vscode.TreeItem(matched ? { label: name, highlights: [[0, name.length]] } : name, collapsible);
   item.id = `span/${span.traceId}/${span.spanId}`;
-  const description = describeSpan(ai, nanosToMillis(durationNanos(span)));
+  const description = describeSpan(ai, nanosToMillis(durationNanos(span)), cost);
   item.description = node.orphan ? `parent not received · ${description}` : description;
   const failed = span.status.code === StatusCode.Error;
   item.iconPath = spanIcon(node);

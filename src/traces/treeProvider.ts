@@ -9,9 +9,11 @@
  *
  * A TraceQL filter lists only the traces it matches (in sessions too), their matching spans marked.
  *
- * Rows with findings are marked (findingMarks.ts) and refreshed as the findings change.
+ * Rows show costs from the PriceBook, which computes a trace's once per version: describing the visible rows on each
+ * refresh stays cheap. Rows with findings are marked (findingMarks.ts) and refreshed as the findings change.
  */
 import * as vscode from 'vscode';
+import type { PriceBook } from '../core/cost/priceBook';
 import { Debouncer } from '../core/debounce';
 import type { FindingsIndex } from '../core/findings/findingsIndex';
 import { SessionIndex, type SessionEntry, type SessionGrouping } from '../core/sessions';
@@ -65,6 +67,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     private readonly store: TraceStore,
     private mode: TraceGrouping,
     private readonly findings: FindingsIndex,
+    private readonly prices: PriceBook,
   ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
     this.findingsSubscription = findings.onDidChange((change) => this.onFindingsChange(change.updated));
@@ -83,6 +86,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   filterCounts(): { matching: number; total: number } | undefined {
     if (this.filter === undefined) return undefined;
     return { matching: this.listedTraces().length, total: this.store.traceCount };
+  }
+
+  /** Describes every row again: the prices changed. */
+  repriced(): void {
+    this.rootChanged = true;
+    this.debouncer.schedule();
   }
 
   setGrouping(mode: TraceGrouping): void {
@@ -135,16 +144,19 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   getTreeItem(element: ViewElement): vscode.TreeItem {
     if (element.type === 'session') {
       const group = this.mode === 'session' ? this.currentGrouping().sessions.get(element.sessionId) : undefined;
-      return group === undefined ? goneItem(element) : sessionItem(group);
+      return group === undefined ? goneItem(element) : sessionItem(group, this.prices.totalCost(group.traces));
     }
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return goneItem(element);
     const matching = this.filter?.matchingSpans(trace);
     const findings = this.findings.forTrace(element.traceId);
-    if (element.type === 'trace') return markTraceRow(traceItem(trace, matching?.size), findings);
+    if (element.type === 'trace') {
+      return markTraceRow(traceItem(trace, this.prices.traceCosts(trace).total, matching?.size), findings);
+    }
     const node = trace.getSpan(element.spanId);
     if (node === undefined) return goneItem(element);
-    const item = spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true);
+    const cost = this.prices.spanCost(node.ai);
+    const item = spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true, cost);
     return markSpanRow(item, findings, element.spanId);
   }
 
@@ -154,11 +166,15 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     const trace = this.store.getTrace(element.traceId);
     if (trace === undefined) return item;
     const findings = this.findings.forTrace(element.traceId);
-    if (element.type === 'trace') item.tooltip = markdown(withFindings(traceTooltipMarkdown(trace.summary), findings));
-    else {
+    if (element.type === 'trace') {
+      const tooltip = traceTooltipMarkdown(trace.summary, this.prices.traceCostInfo(trace));
+      item.tooltip = markdown(withFindings(tooltip, findings));
+    } else {
       const node = trace.getSpan(element.spanId);
-      if (node !== undefined)
-        item.tooltip = markdown(withFindings(spanTooltipMarkdown(node), findings, element.spanId));
+      if (node !== undefined) {
+        const tooltip = spanTooltipMarkdown(node, this.prices.spanCost(node.ai));
+        item.tooltip = markdown(withFindings(tooltip, findings, element.spanId));
+      }
     }
     return item;
   }

@@ -221,6 +221,7 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     const [earlier, later] = [await side('original'), await side('modified')];
     const traceLine = (text: string) => text.split('\n').find((line) => line.startsWith('# Trace '));
     assert.notEqual(traceLine(earlier), traceLine(later), 'each side names its own trace');
+    assert.match(earlier, /^cost: \$\d/m, 'the run’s cost, from the bundled prices');
     assert.equal(
       earlier.slice(earlier.indexOf('duration:')),
       later.slice(later.indexOf('duration:')),

@@ -190,10 +190,18 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
       );
 
       const figures = await flame.figures();
-      for (const expected of ['3 s', '3 spans', '1 LLM call', '1 tool call', '1.2k→345 tok']) {
+      // The cost is gpt-4o's list price at the bundled table: 1,200 tokens at $2.50 and 345 at $10 per million.
+      for (const expected of ['3 s', '3 spans', '1 LLM call', '1 tool call', '1.2k→345 tok', '$0.0065']) {
         assert.ok(figures.includes(expected), `header figures "${figures}" include "${expected}"`);
       }
-      assert.match(await flame.frame.locator('.trace-models').innerText(), /gpt-4o\s+1 call · 1\.2k→345 tok/);
+      assert.match(
+        await flame.frame.locator('.trace-models').innerText(),
+        /gpt-4o\s+1 call · 1\.2k→345 tok · \$0\.0065/,
+      );
+      assert.match(
+        (await flame.frame.locator('.figure-cost').getAttribute('title')) ?? '',
+        /^Cost of the model calls: prices from genai-prices \d+\.\d+\.\d+, \d{4}-\d{2}-\d{2}; /,
+      );
       const ink = await eventually('a painted flame chart', async () => {
         const measured = await flame.ink();
         return measured.painted > 1000 && measured.colors >= 3 ? measured : undefined;
@@ -273,7 +281,7 @@ describe('the flame graph beside the code', { timeout: 10 * 60_000 }, () => {
     }
     assert.equal(sentTraces, 3);
     // Tokens are the total over the calls: 3 × (1200 + 345).
-    const expected = 'AI Trace Lens: 3 calls · p50 1.8 s · 4.6k tok · TTFT p50 420 ms';
+    const expected = 'AI Trace Lens: 3 calls · p50 1.8 s · 4.6k tok · $0.0065/call · TTFT p50 420 ms';
     const lenses = await eventually(`the CodeLens "${expected}"`, async () => {
       const found = await vscode.codeLens.above(AGENT_FILE, 'def call_model');
       return found.includes(expected) ? found : undefined;

@@ -10,11 +10,18 @@ import { createExporter, exportSpans, recordAgentTrace, type AgentTraceNames, ty
 const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
 const SCRIPT_PAYLOAD = '</script><script>window.__xss=1</script>';
 
-/** The agent trace as the view must show it: kinds as icons, the LLM call's model, tokens and TTFT. */
+/**
+ * The agent trace as the view must show it: kinds as icons, the LLM call's model, tokens, cost and TTFT. The cost is
+ * gpt-4o's list price at the bundled table: 1,200 input tokens at $2.50 and 345 output tokens at $10 per million.
+ */
 function assertAgentTree(trace: TreeNode, names: AgentTraceNames): void {
   assert.equal(trace.label, names.root);
   assert.ok(trace.icons.includes('codicon-robot'), `trace icon: ${trace.icons.join(' ')}`);
-  assert.equal(trace.description, `${names.service} · 3 s · 1.5k tok`, 'trace: service, duration, tokens');
+  assert.equal(
+    trace.description,
+    `${names.service} · 3 s · 1.5k tok · $0.0065`,
+    'trace: service, duration, tokens, cost',
+  );
 
   assert.deepEqual(
     trace.children.map((node) => node.label),
@@ -31,7 +38,7 @@ function assertAgentTree(trace: TreeNode, names: AgentTraceNames): void {
 
   const [llm, tool] = agent.children as [TreeNode, TreeNode];
   assert.ok(llm.icons.includes('codicon-sparkle'), `LLM icon: ${llm.icons.join(' ')}`);
-  assert.equal(llm.description, 'gpt-4o · 1.8 s · 1.2k→345 tok · TTFT 420 ms');
+  assert.equal(llm.description, 'gpt-4o · 1.8 s · 1.2k→345 tok · $0.0065 · TTFT 420 ms');
   assert.deepEqual(llm.children, []);
 
   assert.ok(tool.icons.includes('codicon-tools'), `tool icon: ${tool.icons.join(' ')}`);
@@ -72,7 +79,17 @@ describe('traces from OpenTelemetry SDK exporters in the Traces view', { timeout
       const trace = await vscode.tree.expandTrace(recorded.names.root);
       assertAgentTree(trace, recorded.names);
       assert.equal(await vscode.tree.traceRow(recorded.names.root).count(), 1, 'one row for the trace');
-      if (kind === 'protobuf') await vscode.screenshot('agent-trace');
+      if (kind !== 'protobuf') return;
+      await vscode.screenshot('agent-trace');
+      const tooltip = await vscode.tree.rowTooltip(vscode.tree.traceRow(recorded.names.root).first());
+      assert.ok(tooltip.text.includes('Cost: $0.0065'), `tooltip text: ${tooltip.text}`);
+      assert.match(tooltip.text, /gpt-4o: 1 call, 1\.2k→345 tok, \$0\.0065/);
+      assert.match(
+        tooltip.text,
+        /Prices from genai-prices \d+\.\d+\.\d+, \d{4}-\d{2}-\d{2}; aiTraceLens\.prices overrides them/,
+        'the tooltip says which prices the cost assumes',
+      );
+      await vscode.screenshot('trace-cost-tooltip');
     });
   }
 

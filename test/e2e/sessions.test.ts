@@ -58,9 +58,10 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     });
     const conversation = rows.find((row) => row.label === CONVERSATION)!;
     const tokens = `${(2 * LLM_USAGE.inputTokens) / 1000}k→${2 * LLM_USAGE.outputTokens} tok`;
+    // Two gpt-4o calls at the bundled list price: 2 × (1,200 × $2.50 + 345 × $10) per million tokens.
     assert.match(
       conversation.description,
-      new RegExp(`^2 turns · ${tokens} · 2 LLM calls · 2 tool calls · [\\d.]+ s$`),
+      new RegExp(`^2 turns · ${tokens} · \\$0\\.013 · 2 LLM calls · 2 tool calls · [\\d.]+ s$`),
     );
     assert.ok(conversation.icons.includes('codicon-comment-discussion'), conversation.icons.join(' '));
 
@@ -84,7 +85,7 @@ describe('traces grouped by session', { timeout: 10 * 60_000 }, () => {
     await again.shutdown();
     await eventually('the session counting three turns', async () => {
       const row = (await topRows()).find((candidate) => candidate.label === CONVERSATION);
-      return row?.description.startsWith('3 turns · ') ? true : undefined;
+      return row?.description.startsWith('3 turns · 3.6k→1k tok · $0.019 · ') ? true : undefined;
     });
 
     await vscode.tree.clickTitleAction('List Traces One by One');

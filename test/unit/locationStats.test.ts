@@ -23,6 +23,7 @@ function call(overrides: Partial<LocationCall>): LocationCall {
     inputTokens: undefined,
     outputTokens: undefined,
     error: false,
+    cost: undefined,
     ...overrides,
   };
 }

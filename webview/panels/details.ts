@@ -7,7 +7,7 @@ import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { GATEWAY_SOURCE_NOTE, stallsText } from '../../src/shared/figures';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import { FigureFlag } from '../../src/shared/flame/snapshot';
-import { ESTIMATE_MARK, formatDuration, formatTokens } from '../../src/shared/format';
+import { ESTIMATE_MARK, formatDuration, formatSpanCost, formatTokens } from '../../src/shared/format';
 import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../../src/shared/protocol';
 import { ruleLabel } from '../../src/shared/resolutionRules';
 import type { TranscriptMessage } from '../../src/shared/transcript';
@@ -34,6 +34,8 @@ export class DetailsPanel {
   private readonly extra = element('div', 'details-extra');
   /** The span the jump status line speaks of. */
   private jumpStatusSpanId: string | null = null;
+  /** The shown span's summary table and where its cost row goes (before Status) once the details bring it. */
+  private summaryTable: { table: HTMLTableElement; costRow: number } | undefined;
 
   constructor(
     private readonly state: ViewState,
@@ -70,6 +72,7 @@ export class DetailsPanel {
 
   setDetails(details: SpanDetails): void {
     if (details.spanId !== this.state.selectedSpanId) return;
+    this.showCost(details);
     const parts: HTMLElement[] = [];
     if (details.transcript !== undefined && details.transcript.length > 0) parts.push(transcript(details.transcript));
     parts.push(section('Attributes', attributeTable(details.attributes)));
@@ -89,6 +92,20 @@ export class DetailsPanel {
     if (details.logs !== undefined && details.logs.length > 0) parts.push(logList(details.logs));
     if (details.resource.length > 0) parts.push(section('Resource', attributeTable(details.resource)));
     this.extra.replaceChildren(...parts);
+  }
+
+  /** Adds the cost row to the summary: `$0.012`, `≈$0.012 (estimated tokens)`, or `unpriced`. */
+  private showCost(details: SpanDetails): void {
+    const text = formatSpanCost(details.cost);
+    const summary = this.summaryTable;
+    if (text === undefined || summary === undefined || summary.table.dataset.cost === 'shown') return;
+    const estimated = details.cost !== undefined && details.cost !== 'unpriced' && details.cost.estimated;
+    const row = summary.table.tBodies[0]!.insertRow(summary.costRow);
+    row.append(
+      element('th', undefined, 'Cost'),
+      element('td', undefined, estimated ? `${text} (estimated tokens)` : text),
+    );
+    summary.table.dataset.cost = 'shown';
   }
 
   setDetailsError(message: string): void {
@@ -160,6 +177,7 @@ export class DetailsPanel {
     const table = attributeTable(rows);
     table.classList.add('details-summary');
     if (failed) table.rows[statusRow]!.cells[1]!.classList.add('status-error');
+    this.summaryTable = { table, costRow: statusRow };
     return table;
   }
 

@@ -1,11 +1,12 @@
 /**
- * The trace header (duration, calls, errors, tokens by model) and the colour legend of the kinds present. Totals that
- * include tokens the gateway counted itself read `≈`.
+ * The trace header (duration, calls, errors, tokens and cost, both by model too) and the colour legend of the kinds
+ * present. Totals that include tokens the gateway counted itself read `≈`; a cost is never a silent $0: unpriced
+ * calls are counted beside it, and its title says which prices it assumes.
  */
 import { AI_KINDS, AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import type { TraceHeader, TraceSnapshot } from '../../src/shared/flame/snapshot';
-import { ESTIMATE_MARK, formatDuration, formatTokens, plural } from '../../src/shared/format';
+import { ESTIMATE_MARK, formatCostTotals, formatDuration, formatTokens, plural } from '../../src/shared/format';
 import { hasEstimatedTokens } from '../../src/shared/tokens';
 import { codicon, element } from '../dom';
 
@@ -42,18 +43,27 @@ export function renderHeader(header: TraceHeader): HTMLElement {
     const flow = `${mark}${formatTokens(inputTokens)}→${formatTokens(outputTokens)} tok${cached}`;
     figures.append(figure('symbol-numeric', flow));
   }
+  const cost = header.cost;
+  const costText = cost === null ? undefined : formatCostTotals(cost.total);
+  if (cost !== null && costText !== undefined) {
+    const item = figure('credit-card', costText, 'figure figure-cost');
+    item.title = `Cost of the model calls: ${cost.source}`;
+    figures.append(item);
+  }
   root.append(title, figures);
   if (header.byModel.length > 0) {
     const models = element('div', 'trace-models');
-    for (const totals of header.byModel) {
+    for (const [index, totals] of header.byModel.entries()) {
       const item = element('span', 'model-totals');
       const recorded = totals.inputTokens + totals.outputTokens > 0;
       const mark = totals.estimatedCalls > 0 ? ESTIMATE_MARK : '';
       const flow = `${mark}${formatTokens(totals.inputTokens)}→${formatTokens(totals.outputTokens)} tok`;
       const tokens = recorded ? ` · ${flow}` : '';
+      const modelCost = header.cost?.byModel[index];
+      const price = modelCost === undefined || modelCost === null ? undefined : formatCostTotals(modelCost);
       item.append(
         element('span', 'model-name', totals.model),
-        document.createTextNode(` ${plural(totals.calls, 'call')}${tokens}`),
+        document.createTextNode(` ${plural(totals.calls, 'call')}${tokens}${price === undefined ? '' : ` · ${price}`}`),
       );
       models.append(item);
     }

@@ -5,10 +5,12 @@
  * CodeLens and hover read the calls at each line.
  */
 import type { AiKind } from '../../shared/aiKinds';
+import type { SpanCost } from '../../shared/cost';
 import { describeError } from '../../shared/errors';
 import { Debouncer } from '../debounce';
 import type { ReceiverLog } from '../receiver/options';
 import { readString } from '../semantics/attributes';
+import type { AiSpanInfo } from '../semantics/types';
 import type { TraceStore } from '../store/traceStore';
 import type { SpanNode, StoreChange } from '../store/types';
 import { locationCall, type LocationCall } from './locationStats';
@@ -65,6 +67,8 @@ export interface LocationIndexOptions {
   fileKey(path: string): string;
   /** Something read or removed changed the calls at some line. */
   onDidChange(): void;
+  /** A call's cost (PriceBook.spanCost); the figures leave cost out without it. */
+  price?(ai: AiSpanInfo): SpanCost | undefined;
   log: Pick<ReceiverLog, 'warn' | 'error'>;
 }
 
@@ -130,6 +134,12 @@ export class LocationIndex {
     this.indexer.schedule();
   }
 
+  /** Indexes every trace again with the resolutions kept: the calls' costs changed with the prices. */
+  reprice(): void {
+    for (const trace of this.store.traces()) this.dirtyTraces.add(trace.summary.traceId);
+    this.indexer.schedule();
+  }
+
   dispose(): void {
     this.disposed = true;
     this.indexer.dispose();
@@ -170,7 +180,7 @@ export class LocationIndex {
       if (lines === undefined) this.byFile.set(place.file, (lines = new Map<number, Map<string, LocationCall>>()));
       let calls = lines.get(place.line);
       if (calls === undefined) lines.set(place.line, (calls = new Map<string, LocationCall>()));
-      calls.set(`${traceId}/${node.span.spanId}`, locationCall(node));
+      calls.set(`${traceId}/${node.span.spanId}`, locationCall(node, this.options.price?.(node.ai)));
       places.add(placeKey(place));
       changed = true;
     }

@@ -3,7 +3,16 @@
  * what it cost in tokens, and how often it failed. Pure aggregation over the spans' calls; the host decides which
  * spans belong to which line.
  */
-import { formatDuration, formatTokenFlow, formatTokens, plural } from '../../shared/format';
+import { addCost, noCost, type CostTotals, type SpanCost } from '../../shared/cost';
+import {
+  ESTIMATE_MARK,
+  formatDuration,
+  formatSpanCost,
+  formatTokenFlow,
+  formatTokens,
+  formatUsd,
+  plural,
+} from '../../shared/format';
 import { durationNanos, nanosToMillis, StatusCode } from '../model';
 import { escapeMarkdown } from '../tooltip';
 import type { ResolvableSpan } from './resolveLocation';
@@ -21,6 +30,8 @@ export interface LocationCall {
   readonly inputTokens: number | undefined;
   readonly outputTokens: number | undefined;
   readonly error: boolean;
+  /** The call's cost (PriceBook.spanCost); undefined for spans that are not model calls or report no tokens. */
+  readonly cost: SpanCost | undefined;
 }
 
 export interface LocationStats {
@@ -31,11 +42,13 @@ export interface LocationStats {
   /** Undefined when no call reported a time to first token. */
   readonly p50TtftMs: number | undefined;
   readonly errors: number;
+  /** Summed over the calls that have a cost. */
+  readonly cost: CostTotals;
   /** The call that started last: the CodeLens opens its trace. */
   readonly latest: LocationCall;
 }
 
-export function locationCall(node: ResolvableSpan): LocationCall {
+export function locationCall(node: ResolvableSpan, cost?: SpanCost): LocationCall {
   const { span, ai } = node;
   const countsTokens = ai.kind === 'llm' || ai.kind === 'embedding';
   return {
@@ -48,6 +61,7 @@ export function locationCall(node: ResolvableSpan): LocationCall {
     inputTokens: countsTokens ? ai.inputTokens : undefined,
     outputTokens: countsTokens ? ai.outputTokens : undefined,
     error: span.status.code === StatusCode.Error,
+    cost,
   };
 }
 
@@ -58,8 +72,10 @@ export function locationStats(calls: readonly LocationCall[]): LocationStats | u
   let errors = 0;
   let latest = calls[0]!;
   const ttfts: number[] = [];
+  const cost = noCost();
   for (const call of calls) {
     tokens += (call.inputTokens ?? 0) + (call.outputTokens ?? 0);
+    addCost(cost, call.cost);
     if (call.error) errors++;
     if (call.ttftMs !== undefined) ttfts.push(call.ttftMs);
     if (call.startUnixMs > latest.startUnixMs) latest = call;
@@ -70,6 +86,7 @@ export function locationStats(calls: readonly LocationCall[]): LocationStats | u
     tokens,
     p50TtftMs: ttfts.length === 0 ? undefined : median(ttfts),
     errors,
+    cost,
     latest,
   };
 }
@@ -81,13 +98,26 @@ export function median(values: readonly number[]): number {
   return sorted[Math.ceil(sorted.length / 2) - 1]!;
 }
 
-/** `AI Trace Lens: 12 calls · p50 1.2 s · 1.4k tok · TTFT p50 210 ms · 1 error`; parts without data are left out. */
+/**
+ * `AI Trace Lens: 12 calls · p50 1.2 s · 1.4k tok · $0.012/call · TTFT p50 210 ms · 1 error`; parts without data are
+ * left out. The cost is the mean over the priced calls, with the unpriced ones counted beside it.
+ */
 export function formatLocationStats(stats: LocationStats): string {
   const parts = [plural(stats.calls, 'call'), `p50 ${formatDuration(stats.p50DurationMs)}`];
   if (stats.tokens > 0) parts.push(`${formatTokens(stats.tokens)} tok`);
+  const cost = costPerCall(stats.cost);
+  if (cost !== undefined) parts.push(cost);
   if (stats.p50TtftMs !== undefined) parts.push(`TTFT p50 ${formatDuration(stats.p50TtftMs)}`);
   if (stats.errors > 0) parts.push(plural(stats.errors, 'error'));
   return `AI Trace Lens: ${parts.join(' · ')}`;
+}
+
+/** `$0.012/call`, `≈$0.012/call + 2 unpriced`, `unpriced`; undefined with no call to price. */
+function costPerCall(cost: CostTotals): string | undefined {
+  const unpriced = cost.unpricedCalls > 0 ? 'unpriced' : undefined;
+  if (cost.pricedCalls === 0) return unpriced;
+  const mean = `${cost.estimated ? ESTIMATE_MARK : ''}${formatUsd(cost.usd / cost.pricedCalls)}/call`;
+  return unpriced === undefined ? mean : `${mean} + ${cost.unpricedCalls} unpriced`;
 }
 
 /**
@@ -109,6 +139,8 @@ export function recentCallsMarkdown(
     ];
     const tokens = formatTokenFlow(call.inputTokens, call.outputTokens);
     if (tokens !== undefined) parts.push(escapeMarkdown(tokens));
+    const cost = formatSpanCost(call.cost);
+    if (cost !== undefined) parts.push(escapeMarkdown(cost));
     if (call.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(call.ttftMs)}`);
     parts.push(call.error ? '**error**' : 'ok');
     return `- ${parts.join(' · ')}`;

@@ -49,17 +49,43 @@ function priceOf(
   return override === undefined ? fromTable(tokens, model, provider) : atOverride(override, tokens);
 }
 
+/** A trace's cost in all and per model, each model named as the store's per-model totals name it. */
+export interface TraceCosts {
+  readonly total: CostTotals;
+  readonly byModel: ReadonlyMap<string, CostTotals>;
+}
+
 /**
  * The cost of a trace's calls. A gateway span under the app's model call stands for the same call, which the app's
  * span counts (with the gateway's figures where it had none), as the store counts its tokens.
  */
-export function traceCost(spans: readonly SpanNode[], overrides: readonly PriceOverride[] = []): CostTotals {
-  const totals = noCost();
+export function traceCosts(spans: readonly SpanNode[], overrides: readonly PriceOverride[] = []): TraceCosts {
+  return sumTraceCosts(spans, (ai) => priceSpan(ai, overrides));
+}
+
+/** `traceCosts` with each call priced by `priceOf` (PriceBook's, which remembers each span's cost). */
+export function sumTraceCosts(
+  spans: readonly SpanNode[],
+  priceOf: (ai: AiSpanInfo) => SpanCost | undefined,
+): TraceCosts {
+  const total = noCost();
+  const byModel = new Map<string, CostTotals>();
   for (const node of spans) {
     if (isHostedGatewayCall(node)) continue;
-    addCost(totals, priceSpan(node.ai, overrides));
+    const cost = priceOf(node.ai);
+    if (cost === undefined) continue;
+    addCost(total, cost);
+    const model = node.ai.responseModel ?? node.ai.requestModel ?? 'unknown';
+    let totals = byModel.get(model);
+    if (totals === undefined) byModel.set(model, (totals = noCost()));
+    addCost(totals, cost);
   }
-  return totals;
+  return { total, byModel };
+}
+
+/** The cost of a trace's calls in all (`traceCosts`). */
+export function traceCost(spans: readonly SpanNode[], overrides: readonly PriceOverride[] = []): CostTotals {
+  return traceCosts(spans, overrides).total;
 }
 
 function isHostedGatewayCall(node: SpanNode): boolean {

@@ -3,13 +3,21 @@
  * typed-array columns and a string table, ready to post to the page.
  */
 import { concatLevels, FlameFlag, SUMMARY_RESOLUTIONS } from '../../shared/flame/layout';
-import { FigureFlag, type StringIndexes, type TraceHeader, type TraceSnapshot } from '../../shared/flame/snapshot';
+import {
+  FigureFlag,
+  type HeaderCost,
+  type StringIndexes,
+  type TraceHeader,
+  type TraceSnapshot,
+} from '../../shared/flame/snapshot';
 import { SPAN_ID_BYTES } from '../../shared/ids';
+import type { TraceCostInfo } from '../cost/priceBook';
 import type { AiSpanInfo } from '../semantics/types';
 import type { TraceRecord, TraceSummary } from '../store/types';
 import { buildFlameLayout } from './layout';
 
-export function traceHeader(summary: TraceSummary): TraceHeader {
+/** `cost`: the trace's costs (PriceBook.traceCostInfo); without it the header shows none. */
+export function traceHeader(summary: TraceSummary, cost?: TraceCostInfo): TraceHeader {
   return {
     rootName: summary.rootName,
     service: summary.service ?? null,
@@ -22,6 +30,16 @@ export function traceHeader(summary: TraceSummary): TraceHeader {
     mcpCalls: summary.callCounts.mcp,
     tokens: { ...summary.tokens },
     byModel: summary.byModel.map((totals) => ({ ...totals })),
+    cost: cost === undefined ? null : headerCost(summary, cost),
+  };
+}
+
+function headerCost(summary: TraceSummary, { costs, source }: TraceCostInfo): HeaderCost {
+  const copy = (totals: HeaderCost['total'] | undefined) => (totals === undefined ? null : { ...totals });
+  return {
+    total: { ...costs.total },
+    byModel: summary.byModel.map((totals) => copy(costs.byModel.get(totals.model))),
+    source,
   };
 }
 
@@ -72,7 +90,7 @@ function figureFlagsOf(ai: AiSpanInfo): number {
   return flags;
 }
 
-export function serializeTrace(record: TraceRecord): TraceSnapshot {
+export function serializeTrace(record: TraceRecord, cost?: TraceCostInfo): TraceSnapshot {
   const nodes = record.spans();
   const layout = buildFlameLayout(record, nodes);
   const count = layout.count;
@@ -114,7 +132,7 @@ export function serializeTrace(record: TraceRecord): TraceSnapshot {
   return {
     traceId: layout.traceId,
     version: record.summary.version,
-    header: traceHeader(record.summary),
+    header: traceHeader(record.summary, cost),
     count,
     totalMs: layout.totalMs,
     spanIds: spanIdBytes(layout.spanIds),

@@ -1,4 +1,5 @@
 /** What the flame graph page shows of a selected span beyond its snapshot: attributes, events, conversation and logs. */
+import type { SpanCost } from '../../shared/cost';
 import type { SpanDetails } from '../../shared/protocol';
 import { nanosToMillis } from '../model';
 import { eventNameOf, recordTimeOf, severityLabelOf, type LogRecord } from '../otlp/logModel';
@@ -8,9 +9,9 @@ import { extractTranscript } from '../transcript';
 
 /**
  * The span's details as display text: attribute values (bigint, bytes and maps do not survive a message), events by
- * time, the conversation of an LLM span, and the span's log records (`logs`, by time).
+ * time, the conversation of an LLM span, the span's log records (`logs`, by time) and its `cost` when it has one.
  */
-export function spanDetailsOf(node: SpanNode, logs: readonly LogRecord[] = []): SpanDetails {
+export function spanDetailsOf(node: SpanNode, logs: readonly LogRecord[] = [], cost?: SpanCost): SpanDetails {
   const { span } = node;
   const transcript = extractTranscript(span, logs);
   return {
@@ -36,5 +37,6 @@ export function spanDetailsOf(node: SpanNode, logs: readonly LogRecord[] = []): 
           })),
         }
       : {}),
+    ...(cost !== undefined ? { cost } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * the typed arrays' bytes as binary rather than as JSON. Span names repeat (`chat gpt-4o` thousands of times), so the
  * string table keeps the text part small. Colours are not in it: the webview takes them from the active theme.
  */
+import type { CostTotals } from '../cost';
 import { SPAN_ID_BYTES, spanIdHexAt } from '../ids';
 import type { ModelTotals, TokenTotals } from '../tokens';
 import { splitLevels, SUMMARY_RESOLUTIONS, type FlameLayout, type LevelSummary } from './layout';
@@ -25,6 +26,16 @@ export interface TraceHeader {
   readonly tokens: Readonly<TokenTotals>;
   /** Most tokens first. */
   readonly byModel: readonly Readonly<ModelTotals>[];
+  /** What the model calls cost; null when the host priced nothing. */
+  readonly cost: HeaderCost | null;
+}
+
+export interface HeaderCost {
+  readonly total: Readonly<CostTotals>;
+  /** Each model's cost in the order of `TraceHeader.byModel`; null for a model with no call to price. */
+  readonly byModel: readonly (Readonly<CostTotals> | null)[];
+  /** Which prices: `prices from genai-prices 0.1.8, 2026-09-23; …`. */
+  readonly source: string;
 }
 
 /** Bits of `SnapshotColumns.figureFlags`: which of a span's figures the gateway measured, and estimated tokens. */
@@ -135,6 +146,7 @@ export function emptySnapshot(traceId: string): TraceSnapshot {
     mcpCalls: 0,
     tokens: none,
     byModel: [],
+    cost: null,
   };
   const columns: SnapshotColumns = {
     start: new Float64Array(0),
