@@ -34,8 +34,12 @@ export class FindingDiagnostics implements vscode.Disposable {
   private readonly byFile = new Map<string, { uri: vscode.Uri; traces: Map<string, vscode.Diagnostic[]> }>();
   /** The files each trace has diagnostics in. */
   private readonly filesOfTrace = new Map<string, Set<string>>();
-  /** Bumped on each change of a trace: a resolution that finishes after a newer one started is stale. */
+  /**
+   * The resolution in progress for each trace, by a number never reused: one that finishes after a newer one started,
+   * or after its trace went, is stale. Removed traces leave no entry, so the map stays the size of the store.
+   */
   private readonly generations = new Map<string, number>();
+  private lastGeneration = 0;
 
   constructor(private readonly services: Services) {}
 
@@ -47,7 +51,7 @@ export class FindingDiagnostics implements vscode.Disposable {
 
   update(change: FindingsChange): void {
     for (const traceId of change.removed) {
-      this.generations.set(traceId, (this.generations.get(traceId) ?? 0) + 1);
+      this.generations.delete(traceId);
       this.replace(traceId, []);
     }
     for (const traceId of change.updated) void this.resolveTrace(traceId);
@@ -58,12 +62,13 @@ export class FindingDiagnostics implements vscode.Disposable {
   }
 
   private async resolveTrace(traceId: string): Promise<void> {
-    const generation = (this.generations.get(traceId) ?? 0) + 1;
+    const generation = ++this.lastGeneration;
     this.generations.set(traceId, generation);
     const findings = this.services.findings.forTrace(traceId);
     const trace = this.services.store.getTrace(traceId);
     const placed = trace === undefined ? [] : await Promise.all(findings.map((finding) => this.place(trace, finding)));
     if (this.generations.get(traceId) !== generation) return;
+    this.generations.delete(traceId);
     this.replace(
       traceId,
       placed.filter((entry) => entry !== undefined),
