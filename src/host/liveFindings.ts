@@ -1,7 +1,7 @@
 /**
  * The findings of the stored traces, kept live for every feature (services.findings): the store's changes of a
  * burst merged and applied to the FindingsIndex once per debounce, and every trace evaluated again when the finding
- * settings change. The Traces view reads its counts; the findings feature puts them in the Problems panel.
+ * settings or the user's prices change. The Traces view reads its counts; the findings feature puts them in the Problems panel.
  */
 import type * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
@@ -19,7 +19,9 @@ export function createLiveFindings(
   settings: SettingsService,
 ): { findings: FindingsIndex; disposable: vscode.Disposable } {
   const disposables = new DisposableStore();
-  const findings = disposables.add(new FindingsIndex(store, settings.findings));
+  // The user's prices decide which models `unpriced-model` flags.
+  const options = () => ({ ...settings.findings, prices: settings.prices });
+  const findings = disposables.add(new FindingsIndex(store, options()));
   let updated = new Set<string>();
   let removed = new Set<string>();
   let cleared = false;
@@ -40,15 +42,15 @@ export function createLiveFindings(
       debouncer.schedule();
     }),
   );
-  disposables.add(
-    settings.onDidChange('findings', () => {
-      // A full evaluation covers whatever was pending: cancel it.
-      debouncer.dispose();
-      updated = new Set();
-      removed = new Set();
-      cleared = false;
-      findings.reset(settings.findings);
-    }),
-  );
+  const evaluateAll = () => {
+    // A full evaluation covers whatever was pending: cancel it.
+    debouncer.dispose();
+    updated = new Set();
+    removed = new Set();
+    cleared = false;
+    findings.reset(options());
+  };
+  disposables.add(settings.onDidChange('findings', evaluateAll));
+  disposables.add(settings.onDidChange('prices', evaluateAll));
   return { findings, disposable: disposables };
 }

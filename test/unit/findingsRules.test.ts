@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parsePriceOverrides } from '../../src/core/cost/priceOverrides';
 import { evaluateTraces } from '../../src/core/findings/evaluate';
 import {
   DEFAULT_FINDINGS_OPTIONS,
@@ -343,6 +344,47 @@ const CASES: Record<RuleId, RuleCase[]> = {
           toolSpan({ parent: agent, at: 100, tool: 'a', result: 'x'.repeat(1000) }),
           llmSpan({ parent: agent, at: 500 }),
         ]),
+        flagged: [],
+      }),
+    },
+  ],
+  'unpriced-model': [
+    {
+      name: 'a model the table does not price, once per model at its first call, counting its calls',
+      build: () => {
+        const agent = agentSpan('planner', { at: 0 });
+        const calls = [1, 2].map((i) =>
+          llmSpan({ parent: agent, at: i * 1000, model: 'in-house-7b', provider: 'ollama', input: 500, output: 20 }),
+        );
+        return { spans: [agent, ...calls], flagged: [calls[0]!] };
+      },
+      severity: 'information',
+      message: /^in-house-7b at ollama has no price: 2 calls of it left out of this trace's cost$/,
+      hint: /aiTraceLens\.prices/,
+    },
+    {
+      name: 'a priced model',
+      build: () => ({
+        spans: agentWith((agent) => [llmSpan({ parent: agent, at: 1000, model: 'gpt-4o', input: 500, output: 20 })]),
+        flagged: [],
+      }),
+    },
+    {
+      name: 'a model the user priced in aiTraceLens.prices',
+      build: () => ({
+        spans: agentWith((agent) => [
+          llmSpan({ parent: agent, at: 1000, model: 'in-house-7b', provider: 'ollama', input: 500, output: 20 }),
+        ]),
+        flagged: [],
+      }),
+      options: {
+        prices: parsePriceOverrides([{ model: 'in-house-*', provider: 'ollama', input: 0.1, output: 0.2 }]).overrides,
+      },
+    },
+    {
+      name: 'a call without token counts, which has no cost to leave out',
+      build: () => ({
+        spans: agentWith((agent) => [llmSpan({ parent: agent, at: 1000, model: 'in-house-7b', provider: 'ollama' })]),
         flagged: [],
       }),
     },

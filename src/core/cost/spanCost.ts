@@ -8,12 +8,13 @@ import { GATEWAY_SCOPE } from '../gateway/spanAttributes';
 import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode } from '../store/types';
 import { findOverride, overridePrice, type PriceOverride } from './priceOverrides';
-import { tablePrice, type CallTokens } from './prices';
+import { hasTablePrice, tablePrice, type CallTokens } from './prices';
 
 // Bound once: called for every span priced (an imported binding is a property read under CommonJS).
 const fromTable = tablePrice;
 const overrideFor = findOverride;
 const atOverride = overridePrice;
+const inTable = hasTablePrice;
 
 /** Undefined for a span that is not a model call or reports no tokens. */
 export function priceSpan(ai: AiSpanInfo, overrides: readonly PriceOverride[] = []): SpanCost | undefined {
@@ -30,6 +31,21 @@ export function priceSpan(ai: AiSpanInfo, overrides: readonly PriceOverride[] = 
     priceOf(tokens, ai.responseModel, ai.provider, overrides) ??
     priceOf(tokens, ai.requestModel, ai.provider, overrides);
   return usd === undefined ? 'unpriced' : { usd, estimated: ai.tokensEstimated === true };
+}
+
+/**
+ * Whether `priceSpan` reads `unpriced` for this call, without pricing it: neither its response nor its request model
+ * has an override or a table entry (the findings ask this of every call).
+ */
+export function isUnpricedCall(ai: AiSpanInfo, overrides: readonly PriceOverride[] = []): boolean {
+  if (ai.kind !== 'llm' && ai.kind !== 'embedding') return false;
+  if (ai.inputTokens === undefined && ai.outputTokens === undefined) return false;
+  return !hasPrice(ai.responseModel, ai.provider, overrides) && !hasPrice(ai.requestModel, ai.provider, overrides);
+}
+
+function hasPrice(model: string | undefined, provider: string | undefined, overrides: readonly PriceOverride[]) {
+  if (model === undefined) return false;
+  return (overrides.length > 0 && overrideFor(overrides, model, provider) !== undefined) || inTable(model, provider);
 }
 
 /** A call's cost in USD; undefined when it has none or its model is unpriced. */

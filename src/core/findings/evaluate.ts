@@ -4,6 +4,7 @@
  * during the walk; rules over many calls (loops, retries, agent runs) run on what the walk gathered (groupRules.ts).
  */
 import { formatDuration, plural } from '../../shared/format';
+import { isUnpricedCall } from '../cost/spanCost';
 import type { SpanNode, TraceRecord } from '../store/types';
 import { isDuplicateCall, modelOf } from './calls';
 import { evaluateGroups, type AgentRun, type ToolCallRecord } from './groupRules';
@@ -46,6 +47,7 @@ const argumentsOf = toolArgumentsOf;
 const resultOf = toolResultOf;
 const truncation = truncatingFinishReason;
 const textOf = valueText;
+const unpricedCall = isUnpricedCall;
 
 /** Collects findings for one trace, skipping rules that are off. */
 export class FindingSink {
@@ -81,6 +83,7 @@ export function evaluateTrace(
   const tools: ToolCallRecord[] = [];
   const timed = ttft === undefined || !sink.on('slow-ttft') ? undefined : new Map<string, SpanNode[]>();
   const wantToolValues = sink.on('tool-loop') || sink.on('large-tool-result');
+  const unpriced = sink.on('unpriced-model') ? new Map<string, { first: SpanNode; calls: number }>() : undefined;
   // An explicit stack in parallel arrays: traces can be deeper than the call stack, and frames cost no allocation.
   const nodes: SpanNode[] = [];
   const nodeRuns: AgentRun[] = [];
@@ -109,6 +112,7 @@ export function evaluateTrace(
           if (timed !== undefined && node.ai.ttftMs !== undefined) addTimed(timed, node);
         }
         if (failed(node.span) && sink.on('llm-error')) llmError(node, sink);
+        if (unpriced !== undefined && unpricedCall(node.ai, options.prices)) addUnpriced(unpriced, node);
       }
     } else if (kind === 'tool' || kind === 'mcp') {
       call = toolCallRules(node, parentCall, wantToolValues, sink);
@@ -125,6 +129,7 @@ export function evaluateTrace(
     }
   }
   evaluateGroups({ trace, runs, calls, tools }, sink);
+  if (unpriced !== undefined) unpricedModels(unpriced, sink);
   if (timed !== undefined) aboveP95(timed, ttft!, sink);
   return sink.findings;
 }
@@ -259,4 +264,26 @@ function toolCallRules(
     return parentCall;
   }
   return { node, tool, argumentsText, resultText, failed: nodeFailed };
+}
+
+function addUnpriced(unpriced: Map<string, { first: SpanNode; calls: number }>, node: SpanNode): void {
+  const key = `${node.ai.provider ?? ''}\u0000${modelOf(node) ?? ''}`;
+  const seen = unpriced.get(key);
+  if (seen === undefined) unpriced.set(key, { first: node, calls: 1 });
+  else seen.calls++;
+}
+
+/** One finding per model without a price, at its first call: its calls are left out of the trace's cost. */
+function unpricedModels(unpriced: Map<string, { first: SpanNode; calls: number }>, sink: FindingSink): void {
+  for (const { first, calls } of unpriced.values()) {
+    const provider = first.ai.provider === undefined ? '' : ` at ${first.ai.provider}`;
+    const model = `${modelOf(first) ?? 'A model without a name'}${provider}`;
+    sink.add(
+      'unpriced-model',
+      'information',
+      first,
+      `${model} has no price: ${plural(calls, 'call')} of it left out of this trace's cost`,
+      'Add its price, in USD per million tokens, to aiTraceLens.prices ({ "model": "…", "input": …, "output": … }).',
+    );
+  }
 }

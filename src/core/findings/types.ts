@@ -2,8 +2,9 @@
  * What the findings engine reports (a rule id, a severity, the span, a message with the figures and a hint) and the
  * options that turn its rules on and off and set their thresholds, with the defaults issue 12 names.
  */
+import type { PriceOverride } from '../cost/priceOverrides';
 
-/** The rule ids users filter on; `unpriced-model` belongs to the cost work and is not evaluated here. */
+/** The rule ids users filter on. */
 export const RULE_IDS = [
   'tool-loop',
   'truncated-output',
@@ -16,6 +17,7 @@ export const RULE_IDS = [
   'retry',
   'large-tool-result',
   'cache-miss',
+  'unpriced-model',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -54,6 +56,8 @@ export interface FindingsOptions {
   largeToolResultTokens: number;
   /** `cache-miss`: the shortest repeated prompt prefix worth caching, in tokens. */
   cacheMinPrefixTokens: number;
+  /** `unpriced-model`: the user's prices (`aiTraceLens.prices`), which price models the table lacks. */
+  prices: readonly PriceOverride[];
 }
 
 export const DEFAULT_FINDINGS_OPTIONS: FindingsOptions = {
@@ -67,6 +71,7 @@ export const DEFAULT_FINDINGS_OPTIONS: FindingsOptions = {
   stallMs: 2000,
   largeToolResultTokens: 10_000,
   cacheMinPrefixTokens: 1024,
+  prices: [],
 };
 
 /** Most severe first, then by trace and span id, so output is stable across runs. */
