@@ -68,30 +68,40 @@ export interface ParsedSettings {
   problems: string[];
 }
 
+/** A true/false setting's value; anything else set falls back to `fallback`, with a problem message. */
+export function booleanSetting(key: string, value: unknown, fallback: boolean, problems: string[]): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value !== undefined && value !== null) {
+    problems.push(`aiTraceLens.${key} must be true or false, got ${JSON.stringify(value)}; using ${fallback}.`);
+  }
+  return fallback;
+}
+
+/** An integer setting's value within its limits; anything else set falls back to `fallback`, with a problem message. */
+export function integerSetting(
+  key: string,
+  value: unknown,
+  fallback: number,
+  { minimum, maximum }: { minimum: number; maximum: number },
+  problems: string[],
+): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return value;
+  problems.push(
+    `aiTraceLens.${key} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(value)}; ` +
+      `using ${fallback}.`,
+  );
+  return fallback;
+}
+
 /** Reads every setting through `get` (a key relative to the `aiTraceLens` section; undefined when unset). */
 export function parseSettings(get: (key: keyof typeof SETTING_DEFAULTS) => unknown): ParsedSettings {
   const problems: string[] = [];
 
-  const integer = (key: keyof typeof SETTING_LIMITS): number => {
-    const value = get(key);
-    const { minimum, maximum } = SETTING_LIMITS[key];
-    if (value === undefined || value === null) return SETTING_DEFAULTS[key];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return value;
-    problems.push(
-      `aiTraceLens.${key} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(value)}; ` +
-        `using ${SETTING_DEFAULTS[key]}.`,
-    );
-    return SETTING_DEFAULTS[key];
-  };
-
-  const enabledValue = get('receiver.enabled');
-  let enabled: boolean = SETTING_DEFAULTS['receiver.enabled'];
-  if (typeof enabledValue === 'boolean') enabled = enabledValue;
-  else if (enabledValue !== undefined && enabledValue !== null) {
-    problems.push(
-      `aiTraceLens.receiver.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`,
-    );
-  }
+  const integer = (key: keyof typeof SETTING_LIMITS): number =>
+    integerSetting(key, get(key), SETTING_DEFAULTS[key], SETTING_LIMITS[key], problems);
+  const enabledKey = 'receiver.enabled';
+  const enabled = booleanSetting(enabledKey, get(enabledKey), SETTING_DEFAULTS[enabledKey], problems);
 
   const hostValue = get('receiver.host');
   let host: string = SETTING_DEFAULTS['receiver.host'];

@@ -2,6 +2,7 @@
  * Forwarding's settings (`aiTraceLens.forward.*`) as checked values. As in core/settings.ts, an invalid value falls
  * back to its default with a problem message the host logs.
  */
+import { booleanSetting } from '../settings';
 
 export interface ForwardSettings {
   enabled: boolean;
@@ -22,14 +23,8 @@ export function parseForwardSettings(get: (key: ForwardSettingKey) => unknown): 
   problems: string[];
 } {
   const problems: string[] = [];
-  const enabledValue = get('forward.enabled');
-  let enabled: boolean = FORWARD_SETTING_DEFAULTS['forward.enabled'];
-  if (typeof enabledValue === 'boolean') enabled = enabledValue;
-  else if (enabledValue !== undefined && enabledValue !== null) {
-    problems.push(
-      `aiTraceLens.forward.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`,
-    );
-  }
+  const enabledKey = 'forward.enabled';
+  const enabled = booleanSetting(enabledKey, get(enabledKey), FORWARD_SETTING_DEFAULTS[enabledKey], problems);
   const endpointValue = get('forward.endpoint');
   let endpoint: string = FORWARD_SETTING_DEFAULTS['forward.endpoint'];
   if (typeof endpointValue === 'string' && isHttpUrl(endpointValue.trim())) endpoint = endpointValue.trim();

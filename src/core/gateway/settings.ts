@@ -6,6 +6,7 @@
 import { endpointUrl, isLoopbackHost } from '../endpoint';
 import type { Environment } from '../exportEnvironment';
 import { DEFAULT_HOST } from '../receiver/options';
+import { booleanSetting, integerSetting } from '../settings';
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES, DEFAULT_GATEWAY_PORT, type ProxySettings } from './options';
 import { resolveProxy } from './proxy';
 import { httpUrl, resolveUpstreams, type Upstreams } from './upstreams';
@@ -65,28 +66,10 @@ export function parseGatewaySettings(
 ): ParsedGatewaySettings {
   const problems: string[] = [];
 
-  const flag = (key: 'gateway.enabled' | 'gateway.recordContent' | 'gateway.capture'): boolean => {
-    const value = get(key);
-    if (typeof value === 'boolean') return value;
-    if (value !== undefined && value !== null) {
-      problems.push(
-        `aiTraceLens.${key} must be true or false, got ${JSON.stringify(value)}; using ${GATEWAY_SETTING_DEFAULTS[key]}.`,
-      );
-    }
-    return GATEWAY_SETTING_DEFAULTS[key];
-  };
-
-  const integer = (key: keyof typeof GATEWAY_SETTING_LIMITS): number => {
-    const value = get(key);
-    const { minimum, maximum } = GATEWAY_SETTING_LIMITS[key];
-    if (value === undefined || value === null) return GATEWAY_SETTING_DEFAULTS[key];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return value;
-    problems.push(
-      `aiTraceLens.${key} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(value)}; ` +
-        `using ${GATEWAY_SETTING_DEFAULTS[key]}.`,
-    );
-    return GATEWAY_SETTING_DEFAULTS[key];
-  };
+  const flag = (key: 'gateway.enabled' | 'gateway.recordContent' | 'gateway.capture'): boolean =>
+    booleanSetting(key, get(key), GATEWAY_SETTING_DEFAULTS[key], problems);
+  const integer = (key: keyof typeof GATEWAY_SETTING_LIMITS): number =>
+    integerSetting(key, get(key), GATEWAY_SETTING_DEFAULTS[key], GATEWAY_SETTING_LIMITS[key], problems);
 
   // The gateway refuses every request that does not come from this machine, so only a loopback bind makes sense.
   const hostValue = get('gateway.host');

@@ -2,6 +2,7 @@
  * Durable storage's settings (`aiTraceLens.storage.*`) as checked values. As in core/settings.ts, an invalid value
  * falls back to its default with a problem message the host logs.
  */
+import { booleanSetting, integerSetting } from '../settings';
 import { DEFAULT_STORE_MAX_AGE_MS, DEFAULT_STORE_MAX_BYTES } from './segmentStore';
 
 export interface StorageSettings {
@@ -32,25 +33,10 @@ export function parseStorageSettings(get: (key: StorageSettingKey) => unknown): 
   problems: string[];
 } {
   const problems: string[] = [];
-  const enabledValue = get('storage.enabled');
-  let enabled: boolean = STORAGE_SETTING_DEFAULTS['storage.enabled'];
-  if (typeof enabledValue === 'boolean') enabled = enabledValue;
-  else if (enabledValue !== undefined && enabledValue !== null) {
-    problems.push(
-      `aiTraceLens.storage.enabled must be true or false, got ${JSON.stringify(enabledValue)}; using true.`,
-    );
-  }
-  const integer = (key: keyof typeof STORAGE_SETTING_LIMITS): number => {
-    const value = get(key);
-    const { minimum, maximum } = STORAGE_SETTING_LIMITS[key];
-    if (value === undefined || value === null) return STORAGE_SETTING_DEFAULTS[key];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return value;
-    problems.push(
-      `aiTraceLens.${key} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(value)}; ` +
-        `using ${STORAGE_SETTING_DEFAULTS[key]}.`,
-    );
-    return STORAGE_SETTING_DEFAULTS[key];
-  };
+  const enabledKey = 'storage.enabled';
+  const enabled = booleanSetting(enabledKey, get(enabledKey), STORAGE_SETTING_DEFAULTS[enabledKey], problems);
+  const integer = (key: keyof typeof STORAGE_SETTING_LIMITS): number =>
+    integerSetting(key, get(key), STORAGE_SETTING_DEFAULTS[key], STORAGE_SETTING_LIMITS[key], problems);
   return {
     settings: { enabled, maxBytes: integer('storage.maxSize') * MIB, maxAgeMs: integer('storage.maxAge') * DAY_MS },
     problems,
