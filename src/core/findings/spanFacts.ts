@@ -5,6 +5,7 @@
  */
 import { StatusCode, type AttributeMap, type AttributeValue, type Span } from '../model';
 import { readNonNegative, readString } from '../semantics/attributes';
+import { TOOL_ARGUMENTS_KEYS, TOOL_RESULT_KEYS } from '../semantics/extract';
 
 /** OTel GenAI (and the gateway), the AI SDK, OpenLLMetry's indexed completions. */
 const FINISH_REASON_KEYS = [
@@ -35,29 +36,14 @@ const isTruncating = (reason: AttributeValue): boolean =>
   typeof reason === 'string' && TRUNCATING_REASONS.has(reason.toLowerCase());
 
 /**
- * A tool call's arguments and result, under the keys of core/semantics' `toolCallOf` (OTel GenAI, OpenInference,
- * OpenLLMetry, AI SDK, Google ADK, Pydantic AI v2; test/unit/findingsFacts.test.ts keeps the two in step). Read here
- * with plain look-ups because it runs for every tool span of every evaluated trace.
+ * A tool call's arguments and result, under the keys of core/semantics' `toolCallOf`. Read here with plain look-ups
+ * because it runs for every tool span of every evaluated trace (the lists bound once: an imported binding is a
+ * property read under CommonJS).
  */
-const TOOL_ARGUMENTS_KEYS = [
-  'gen_ai.tool.call.arguments',
-  'input.value',
-  'traceloop.entity.input',
-  'ai.toolCall.args',
-  'gcp.vertex.agent.tool_call_args',
-  'tool_arguments',
-];
-const TOOL_RESULT_KEYS = [
-  'gen_ai.tool.call.result',
-  'output.value',
-  'traceloop.entity.output',
-  'ai.toolCall.result',
-  'gcp.vertex.agent.tool_response',
-  'tool_response',
-];
-
-export const toolArgumentsOf = (attributes: AttributeMap) => firstValue(attributes, TOOL_ARGUMENTS_KEYS);
-export const toolResultOf = (attributes: AttributeMap) => firstValue(attributes, TOOL_RESULT_KEYS);
+const ARGUMENTS_KEYS = TOOL_ARGUMENTS_KEYS;
+const RESULT_KEYS = TOOL_RESULT_KEYS;
+export const toolArgumentsOf = (attributes: AttributeMap) => firstValue(attributes, ARGUMENTS_KEYS);
+export const toolResultOf = (attributes: AttributeMap) => firstValue(attributes, RESULT_KEYS);
 
 function firstValue(attributes: AttributeMap, keys: readonly string[]): AttributeValue | undefined {
   for (const key of keys) {

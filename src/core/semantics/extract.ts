@@ -148,7 +148,7 @@ const TOOL_NAME_KEYS = keyList(['gen_ai.tool.name', 'tool.name', 'ai.toolCall.na
 const AGENT_NAME_KEYS = keyList(['gen_ai.agent.name', 'agent.name', /* Pydantic AI format v2 */ 'agent_name']);
 
 /** A tool call's arguments and result: OTel GenAI, OpenInference, OpenLLMetry, AI SDK, Google ADK, Pydantic AI v2. */
-const TOOL_ARGUMENTS_KEYS = [
+export const TOOL_ARGUMENTS_KEYS: readonly string[] = [
   'gen_ai.tool.call.arguments',
   'input.value',
   'traceloop.entity.input',
@@ -156,7 +156,7 @@ const TOOL_ARGUMENTS_KEYS = [
   'gcp.vertex.agent.tool_call_args',
   'tool_arguments',
 ];
-const TOOL_RESULT_KEYS = [
+export const TOOL_RESULT_KEYS: readonly string[] = [
   'gen_ai.tool.call.result',
   'output.value',
   'traceloop.entity.output',

@@ -5,6 +5,7 @@
  */
 import { quantileSorted } from 'd3-array';
 import { SpanKind, StatusCode } from '../model';
+import { toolCallOf } from '../semantics/extract';
 import type { SpanNode, TraceRecord } from '../store/types';
 
 /** A span a row opens. */
@@ -52,9 +53,6 @@ export interface AiStats {
   /** Most calls first. */
   tools: ToolStats[];
 }
-
-/** Attributes that hold a tool call's result, by convention. */
-const RESULT_KEYS = ['gen_ai.tool.call.result', 'output.value', 'traceloop.entity.output', 'ai.toolCall.result'];
 
 interface Samples {
   durations: number[];
@@ -166,12 +164,10 @@ function mcpServerOf(node: SpanNode): string | undefined {
   return node.span.kind === SpanKind.Server && typeof service === 'string' ? service : undefined;
 }
 
+/** The length of a tool call's recorded result, when it is text. */
 function resultLength(node: SpanNode): number | undefined {
-  for (const key of RESULT_KEYS) {
-    const value = node.span.attributes.get(key);
-    if (typeof value === 'string') return value.length;
-  }
-  return undefined;
+  const { result } = toolCallOf(node.span.attributes);
+  return typeof result === 'string' ? result.length : undefined;
 }
 
 function firstSamples(node: SpanNode): Samples {
