@@ -1,29 +1,15 @@
+/** TraceQL over the fixture store: spanset filters, comparisons, intrinsics, attributes and the AI fields. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AI_FIELDS, parseTraceQL } from '../../src/core/traceql';
-import { matchNames, traceqlStore } from './traceqlStore';
+import { CLAUDE, DB, EMBED, GET, GPT, ROOT, runMatchCases, TOOL, traceqlStore } from './traceqlStore';
 
 const store = traceqlStore();
 
-const ROOT = 'invoke_agent planner';
-const GPT = 'chat gpt-4o';
-const TOOL = 'execute_tool search';
-const CLAUDE = 'chat claude';
-const GET = 'GET /health';
-const DB = 'SELECT users';
-const EMBED = 'embeddings text-embedding-3-small';
 const ALL = [ROOT, GPT, TOOL, CLAUDE, GET, DB, EMBED];
 
-type Case = readonly [query: string, expected: readonly string[]];
-
-function runCases(cases: readonly Case[]): void {
-  for (const [query, expected] of cases) {
-    test(query, () => assert.deepEqual(matchNames(store, query), expected));
-  }
-}
-
 describe('TraceQL spanset filters', () => {
-  runCases([
+  runMatchCases([
     ['{}', ALL],
     ['{ }', ALL],
     ['{ true }', ALL],
@@ -40,7 +26,7 @@ describe('TraceQL spanset filters', () => {
 });
 
 describe('TraceQL comparisons', () => {
-  runCases([
+  runMatchCases([
     ['{ span.http.status_code = 200 }', [TOOL]],
     ['{ span.http.status_code != 200 }', [GET]],
     ['{ span.http.status_code >= 500 }', [GET]],
@@ -77,7 +63,7 @@ describe('TraceQL comparisons', () => {
 });
 
 describe('TraceQL intrinsics', () => {
-  runCases([
+  runMatchCases([
     ['{ status = error }', [TOOL]],
     ['{ span:status = ok }', [GET, EMBED]],
     ['{ status = unset && kind = client }', [GPT, CLAUDE, DB]],
@@ -108,7 +94,7 @@ describe('TraceQL intrinsics', () => {
 });
 
 describe('TraceQL attributes', () => {
-  runCases([
+  runMatchCases([
     ['{ resource.service.name = "agent-svc" && kind = server }', [ROOT]],
     ['{ resource.deployment.environment = "prod" }', [GET, DB]],
     ['{ span.deployment.environment = "prod" }', []],
@@ -122,7 +108,7 @@ describe('TraceQL attributes', () => {
 });
 
 describe('TraceQL AI scope', () => {
-  runCases([
+  runMatchCases([
     ['{ .ai.kind = "llm" }', [GPT, CLAUDE]],
     ['{ .ai.kind != "other" }', [ROOT, GPT, TOOL, CLAUDE, EMBED]],
     ['{ .ai.kind =~ "agent|tool" }', [ROOT, TOOL]],

@@ -1,27 +1,11 @@
-import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { matchNames, traceqlStore } from './traceqlStore';
-
-const store = traceqlStore();
+/** TraceQL between spansets over the fixture store: `&&`, `||` and the structural operators. */
+import { describe } from 'node:test';
+import { CLAUDE, DB, GET, GPT, ROOT, runMatchCases, TOOL } from './traceqlStore';
 
 // t1: invoke_agent planner → (chat gpt-4o, execute_tool search → chat claude); t2: GET /health → SELECT users.
-const ROOT = 'invoke_agent planner';
-const GPT = 'chat gpt-4o';
-const TOOL = 'execute_tool search';
-const CLAUDE = 'chat claude';
-const GET = 'GET /health';
-const DB = 'SELECT users';
-
-type Case = readonly [query: string, expected: readonly string[]];
-
-function runCases(cases: readonly Case[]): void {
-  for (const [query, expected] of cases) {
-    test(query, () => assert.deepEqual(matchNames(store, query), expected));
-  }
-}
 
 describe('TraceQL && and || between spansets', () => {
-  runCases([
+  runMatchCases([
     // Both sides must find spans in the same trace; the result holds the spans of both.
     ['{ .ai.kind = "tool" } && { .ai.model = "gpt-4o" }', [GPT, TOOL]],
     ['{ .ai.kind = "tool" } && { name = "GET /health" }', []],
@@ -33,7 +17,7 @@ describe('TraceQL && and || between spansets', () => {
 });
 
 describe('TraceQL structural operators', () => {
-  runCases([
+  runMatchCases([
     ['{ .ai.kind = "agent" } > { .ai.kind = "llm" }', [GPT]],
     ['{ .ai.kind = "agent" } >> { .ai.kind = "llm" }', [GPT, CLAUDE]],
     ['{ status = error } >> { .ai.kind = "llm" }', [CLAUDE]],

@@ -1,4 +1,9 @@
-/** A small store for the TraceQL tests: an agent trace with LLM and tool calls, a web request and an embedding batch. */
+/**
+ * A small store for the TraceQL tests: an agent trace with LLM and tool calls, a web request and an embedding batch;
+ * its span names, and a case table runner over it.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { SpanKind, StatusCode, type Span } from '../../src/core/model';
 import { parseTraceQL } from '../../src/core/traceql';
 import { TraceStore } from '../../src/core/store/traceStore';
@@ -105,4 +110,24 @@ export function traceqlStore(): TraceStore {
 export function matchNames(store: TraceStore, query: string): string[] {
   const parsed = parseTraceQL(query);
   return TRACE_IDS.flatMap((id) => parsed.matchTrace(store.getTrace(id)!).map((node) => node.span.name));
+}
+
+/** The store's span names, as `matchNames` lists them. */
+export const ROOT = 'invoke_agent planner';
+export const GPT = 'chat gpt-4o';
+export const TOOL = 'execute_tool search';
+export const CLAUDE = 'chat claude';
+export const GET = 'GET /health';
+export const DB = 'SELECT users';
+export const EMBED = 'embeddings text-embedding-3-small';
+
+/** A query and the names of the spans it must select. */
+export type MatchCase = readonly [query: string, expected: readonly string[]];
+
+/** One test per case, each query run over the store. */
+export function runMatchCases(cases: readonly MatchCase[]): void {
+  const store = traceqlStore();
+  for (const [query, expected] of cases) {
+    test(query, () => assert.deepEqual(matchNames(store, query), expected));
+  }
 }
