@@ -5,7 +5,6 @@
  * code action opens the flame graph at its span.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { SpanKind, context, trace } from '@opentelemetry/api';
@@ -14,18 +13,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { createExporter, exportSpans } from './otlp';
 import { ProblemsPanel } from './pages/problems';
 import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
+import { AGENT_FILE, agentLine } from './workspaceFixture';
 
-const AGENT_FILE = 'agent.py';
-const FIXTURE_SOURCE = readFileSync(join(__dirname, 'fixtures', 'workspace', AGENT_FILE), 'utf8').split('\n');
-/** 1-based line of the first fixture line whose code starts with `prefix`. */
-function fixtureLine(prefix: string): number {
-  const index = FIXTURE_SOURCE.findIndex((line) => line.trimStart().startsWith(prefix));
-  assert.ok(index >= 0, `the fixture has a line starting with ${prefix}`);
-  return index + 1;
-}
 /** Where the tool calls and the model call are recorded: inside run_agent and call_model. */
-const TOOL_CALL_LINE = fixtureLine('return get_weather(');
-const MODEL_CALL_LINE = fixtureLine('return client.chat.completions.create(');
+const TOOL_CALL_LINE = agentLine('return get_weather(');
+const MODEL_CALL_LINE = agentLine('return client.chat.completions.create(');
 
 const ROOT = 'invoke_agent loop-bot';
 const TOOL = 'execute_tool get_weather';

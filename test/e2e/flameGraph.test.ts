@@ -5,7 +5,6 @@
  * text kept as text inside the webview.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { SpanKind, TraceFlags, context, trace, type Attributes } from '@opentelemetry/api';
@@ -19,17 +18,10 @@ import {
 import type { FlameGraph } from './pages/flameGraph';
 import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 import { createExporter, exportSpans } from './otlp';
+import { AGENT_FILE, agentLine } from './workspaceFixture';
 
-const AGENT_FILE = 'agent.py';
-const FIXTURE_SOURCE = readFileSync(join(__dirname, 'fixtures', 'workspace', AGENT_FILE), 'utf8').split('\n');
-/** 1-based line of the first fixture line starting with `prefix`. */
-function fixtureLine(prefix: string): number {
-  const index = FIXTURE_SOURCE.findIndex((line) => line.startsWith(prefix));
-  assert.ok(index >= 0, `the fixture has a line starting with ${prefix}`);
-  return index + 1;
-}
-const RUN_AGENT_LINE = fixtureLine('def run_agent');
-const CALL_MODEL_LINE = fixtureLine('def call_model');
+const RUN_AGENT_LINE = agentLine('def run_agent');
+const CALL_MODEL_LINE = agentLine('def call_model');
 
 const LLM_NAME = 'chat gpt-4o';
 const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
