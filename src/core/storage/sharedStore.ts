@@ -35,7 +35,7 @@ import { ingestStored, type LoadReport } from './loadStore';
 import type { StoredRequest } from './segmentFormat';
 
 /** How often a follower reads new records and the shared files, and tries the lock. */
-export const FOLLOW_POLL_MS = 250;
+const FOLLOW_POLL_MS = 250;
 
 /** `memory`: storage is off or unusable, so this window receives on its own, in memory. */
 export type WindowRole = 'starting' | 'owner' | 'follower' | 'memory';
@@ -247,7 +247,7 @@ export class SharedStore {
     };
     const segments = await SegmentStore.open(dir, { ...bounds, log: storeLog });
     this.segments = segments;
-    receiver.setRecording(async ({ signal, encoding, body }) => segments.append(signal, encoding, body, Date.now()));
+    receiver.setRecording(({ signal, encoding, body }) => segments.append(signal, encoding, body, Date.now()));
     gateway.setRecording((span) => void this.recordGatewaySpan(segments, span));
     this.stateListeners.push(
       receiver.onDidChangeState(() => void this.publishOwnerState()),
