@@ -1,6 +1,8 @@
 /** Models, tools and MCP servers at a glance: counts, errors, tokens, percentiles, result sizes and the spans to open. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parsePriceOverrides } from '../../src/core/cost/priceOverrides';
+import { priceSpan } from '../../src/core/cost/spanCost';
 import { SpanKind, StatusCode, type Span } from '../../src/core/model';
 import { aiStats } from '../../src/core/stats/aiStats';
 import { TraceStore } from '../../src/core/store/traceStore';
@@ -50,10 +52,10 @@ function toolCall(traceId: string, startMs: number, durationMs: number, tool: st
   });
 }
 
-function statsOf(spans: Span[]) {
+function statsOf(spans: Span[], priceOf?: Parameters<typeof aiStats>[1]) {
   const store = new TraceStore({ maxSpans: 10_000 });
   store.ingest(spans);
-  return aiStats(store.traces());
+  return aiStats(store.traces(), priceOf);
 }
 
 describe('aiStats', () => {
@@ -149,5 +151,33 @@ describe('aiStats', () => {
     const plain = new TraceStore({ maxSpans: 1000 });
     plain.ingest([makeSpan({ traceId: TRACE_A, name: 'GET /health', attributes: { 'http.request.method': 'GET' } })]);
     assert.deepEqual(aiStats(plain.traces()), { models: [], tools: [] });
+  });
+
+  test('per model cost: the priced calls summed, the unpriced ones counted, never a silent $0', () => {
+    // $1 per million input tokens, $2 per million output: each chat() call (100 in, 10 out) costs $0.00012.
+    const { overrides } = parsePriceOverrides([{ model: 'house-model', input: 1, output: 2 }]);
+    const spans = [
+      chat(TRACE_A, 0, 10, 'house-model'),
+      chat(TRACE_A, 100, 10, 'house-model'),
+      chat(TRACE_A, 200, 10, 'no-such-model-anywhere'),
+      chat(TRACE_A, 300, 10, 'no-such-model-anywhere'),
+      chat(TRACE_A, 400, 10, 'no-such-model-anywhere'),
+    ];
+    const { models } = statsOf(spans, (ai) => priceSpan(ai, overrides));
+    const byModel = new Map(models.map((row) => [row.model, row.cost]));
+    const house = byModel.get('house-model')!;
+    assert.ok(Math.abs(house.usd - 2 * 0.00012) < 1e-12, `${house.usd}`);
+    assert.deepEqual([house.pricedCalls, house.unpricedCalls, house.estimated], [2, 0, false]);
+    assert.deepEqual(byModel.get('no-such-model-anywhere'), {
+      usd: 0,
+      pricedCalls: 0,
+      unpricedCalls: 3,
+      estimated: false,
+    });
+    // Without a price function nothing is priced, and nothing claims to be.
+    assert.deepEqual(
+      statsOf(spans).models.map((row) => row.cost.pricedCalls + row.cost.unpricedCalls),
+      [0, 0],
+    );
   });
 });

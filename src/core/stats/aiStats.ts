@@ -1,11 +1,15 @@
 /**
  * Models, tools and MCP servers at a glance: per model, its calls, errors, tokens, TTFT and duration percentiles; per
  * tool (and per MCP server and tool), its calls, errors, duration percentiles and result size. Computed over any set
- * of traces (all of them, a session's, one trace's), each row with the slowest and the latest span to open.
+ * of traces (all of them, a session's, one trace's), each row with the slowest and the latest span to open. A model's
+ * cost sums the calls priced by the function the caller passes (the PriceBook's, in the editor), the unpriced ones
+ * counted beside it, so this stays free of price tables and settings.
  */
 import { quantileSorted } from 'd3-array';
+import { addCost, noCost, type CostTotals, type SpanCost } from '../../shared/cost';
 import { SpanKind, StatusCode } from '../model';
 import { toolCallOf } from '../semantics/extract';
+import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode, TraceRecord } from '../store/types';
 
 /** A span a row opens. */
@@ -28,6 +32,8 @@ export interface ModelStats {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  /** The priced calls' sum and the unpriced calls' count; no call with token counts, no call to price. */
+  cost: CostTotals;
   ttftMs: Percentiles | undefined;
   durationMs: Percentiles;
   slowest: SpanRef;
@@ -69,6 +75,7 @@ interface ModelSamples extends Samples {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  cost: CostTotals;
 }
 
 interface ToolSamples extends Samples {
@@ -77,13 +84,19 @@ interface ToolSamples extends Samples {
   largestResultChars: number | undefined;
 }
 
-export function aiStats(traces: Iterable<TraceRecord>): AiStats {
+/** A model call's cost; undefined for a call with nothing to price. */
+export type PriceOf = (ai: AiSpanInfo) => SpanCost | undefined;
+
+const NO_PRICES: PriceOf = () => undefined;
+
+/** Without `priceOf`, no call is priced: every model's cost is empty. */
+export function aiStats(traces: Iterable<TraceRecord>, priceOf: PriceOf = NO_PRICES): AiStats {
   const models = new Map<string, ModelSamples>();
   const tools = new Map<string, ToolSamples>();
   for (const trace of traces) {
     for (const node of trace.spans()) {
       const { kind } = node.ai;
-      if (kind === 'llm' || kind === 'embedding') addModelCall(models, node);
+      if (kind === 'llm' || kind === 'embedding') addModelCall(models, node, priceOf);
       else if (kind === 'tool' || kind === 'mcp') addToolCall(tools, node);
     }
   }
@@ -96,6 +109,7 @@ export function aiStats(traces: Iterable<TraceRecord>): AiStats {
       inputTokens: samples.inputTokens,
       outputTokens: samples.outputTokens,
       cachedTokens: samples.cachedTokens,
+      cost: samples.cost,
       ttftMs: percentiles(samples.ttfts),
       durationMs: percentiles(samples.durations)!,
       slowest: samples.slowest.ref,
@@ -114,7 +128,7 @@ export function aiStats(traces: Iterable<TraceRecord>): AiStats {
   };
 }
 
-function addModelCall(models: Map<string, ModelSamples>, node: SpanNode): void {
+function addModelCall(models: Map<string, ModelSamples>, node: SpanNode, priceOf: PriceOf): void {
   const { ai } = node;
   const model = ai.responseModel ?? ai.requestModel ?? 'unknown model';
   const key = `${ai.provider ?? ''}\u0000${model}`;
@@ -128,6 +142,7 @@ function addModelCall(models: Map<string, ModelSamples>, node: SpanNode): void {
       inputTokens: 0,
       outputTokens: 0,
       cachedTokens: 0,
+      cost: noCost(),
     };
     models.set(key, samples);
   }
@@ -136,6 +151,7 @@ function addModelCall(models: Map<string, ModelSamples>, node: SpanNode): void {
   samples.inputTokens += ai.inputTokens ?? 0;
   samples.outputTokens += ai.outputTokens ?? 0;
   samples.cachedTokens += ai.cachedTokens ?? 0;
+  addCost(samples.cost, priceOf(ai));
 }
 
 function addToolCall(tools: Map<string, ToolSamples>, node: SpanNode): void {
