@@ -1,5 +1,5 @@
-// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the flame graph
-// webview bundle (browser, iife) and copies the codicon font the webview links. `--watch` rebuilds on change;
+// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the flame graph's
+// and the Statistics view's webview bundles (browser, iife) and copies the codicon font the webviews link. `--watch` rebuilds on change;
 // `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -41,6 +41,17 @@ const priceTableApart = {
   },
 };
 
+const browserBundle = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  tsconfig: 'webview/tsconfig.json',
+};
+
 const contexts = await Promise.all([
   esbuild.context({
     ...nodeBundle,
@@ -70,18 +81,8 @@ const contexts = await Promise.all([
     // Mostly data, like the tokenizer.
     sourcemap: false,
   }),
-  esbuild.context({
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'info',
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview.js',
-    tsconfig: 'webview/tsconfig.json',
-  }),
+  esbuild.context({ ...browserBundle, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+  esbuild.context({ ...browserBundle, entryPoints: ['webview/stats/main.ts'], outfile: 'dist/stats.js' }),
 ]);
 
 const CODICONS = 'node_modules/@vscode/codicons/dist';

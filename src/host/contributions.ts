@@ -69,6 +69,8 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const VIEW_CONTAINER_ID = 'aiTraceLens';
 export const TRACES_VIEW_ID = 'aiTraceLens.traces';
+/** The Statistics webview view: models, tools and MCP servers at a glance. */
+export const STATISTICS_VIEW_ID = 'aiTraceLens.statistics';
 /** The flame graph webview panels' type, which also names their activation event for restoring them after a reload. */
 export const FLAME_GRAPH_VIEW_TYPE = 'aiTraceLens.flameGraph';
 

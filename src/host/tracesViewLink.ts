@@ -1,8 +1,8 @@
 /**
- * The Traces view as the other features see it: which rows are selected, and showing a trace or span in it. The
- * traces feature connects its view; until it does, nothing is selected and a reveal does nothing.
+ * The Traces view as the other features see it: which rows are selected (and when that changes), and showing a trace
+ * or span in it. The traces feature connects its view; until it does, nothing is selected and a reveal does nothing.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { TraceStore } from '../core/store/traceStore';
 import type { TraceRecord } from '../core/store/types';
 import type { TraceViewRow } from './commandTarget';
@@ -10,6 +10,9 @@ import type { TraceViewRow } from './commandTarget';
 export interface TracesViewPort {
   /** The selected trace and span rows. */
   readonly selectedRows: readonly TraceViewRow[];
+  /** The conversation whose row is selected first, when the view groups by session. */
+  readonly selectedSessionId: string | undefined;
+  readonly onDidChangeSelection: vscode.Event<unknown>;
   /** Shows a trace (e.g. the demo trace just sent), expanded, selected and focused. */
   revealTrace(traceId: string): Promise<void>;
   /** Selects a span chosen elsewhere (in a flame graph), only while the view is visible: it never pops it open. */
@@ -18,13 +21,18 @@ export interface TracesViewPort {
 
 export class TracesViewLink implements TracesViewPort {
   private view: TracesViewPort | undefined;
+  private readonly selectionEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the connected view's selection changes (the Statistics view follows it). */
+  readonly onDidChangeSelection = this.selectionEmitter.event;
 
   constructor(private readonly store: TraceStore) {}
 
   connect(view: TracesViewPort): vscode.Disposable {
     this.view = view;
+    const subscription = view.onDidChangeSelection(() => this.selectionEmitter.fire());
     return {
       dispose: () => {
+        subscription.dispose();
         if (this.view === view) this.view = undefined;
       },
     };
@@ -32,6 +40,10 @@ export class TracesViewLink implements TracesViewPort {
 
   get selectedRows(): readonly TraceViewRow[] {
     return this.view?.selectedRows ?? [];
+  }
+
+  get selectedSessionId(): string | undefined {
+    return this.view?.selectedSessionId;
   }
 
   revealTrace(traceId: string): Promise<void> {

@@ -68,6 +68,15 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
     return this.view.selection.filter((element) => element.type !== 'session');
   }
 
+  get selectedSessionId(): string | undefined {
+    const first = this.view.selection[0];
+    return first?.type === 'session' ? first.sessionId : undefined;
+  }
+
+  get onDidChangeSelection(): vscode.Event<unknown> {
+    return this.view.onDidChangeSelection;
+  }
+
   async revealTrace(traceId: string): Promise<void> {
     this.provider.flush();
     if (this.services.store.getTrace(traceId) === undefined) return;

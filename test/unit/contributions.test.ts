@@ -21,6 +21,7 @@ import {
   ContextKeys,
   FLAME_GRAPH_VIEW_TYPE,
   SettingKeys,
+  STATISTICS_VIEW_ID,
   TRACES_VIEW_ID,
   TreeItemContext,
   VIEW_CONTAINER_ID,
@@ -129,7 +130,7 @@ describe('package.json contributions', () => {
     assert.equal(container!.id, VIEW_CONTAINER_ID);
     assert.deepEqual(
       contributes.views[VIEW_CONTAINER_ID]!.map((view) => view.id),
-      [TRACES_VIEW_ID],
+      [TRACES_VIEW_ID, STATISTICS_VIEW_ID],
     );
     assert.ok(existsSync(join(ROOT, container!.icon)), container!.icon);
     assert.ok(existsSync(join(ROOT, manifest.icon)), manifest.icon);

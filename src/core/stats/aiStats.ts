@@ -7,58 +7,11 @@
  */
 import { quantileSorted } from 'd3-array';
 import { addCost, noCost, type CostTotals, type SpanCost } from '../../shared/cost';
+import type { AiStats, Percentiles, SpanRef } from '../../shared/statsProtocol';
 import { SpanKind, StatusCode } from '../model';
 import { toolCallOf } from '../semantics/extract';
 import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode, TraceRecord } from '../store/types';
-
-/** A span a row opens. */
-export interface SpanRef {
-  traceId: string;
-  spanId: string;
-}
-
-/** p50 and p95 of a figure in milliseconds; undefined without samples. */
-export interface Percentiles {
-  p50: number;
-  p95: number;
-}
-
-export interface ModelStats {
-  model: string;
-  provider: string | undefined;
-  calls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  /** The priced calls' sum and the unpriced calls' count; no call with token counts, no call to price. */
-  cost: CostTotals;
-  ttftMs: Percentiles | undefined;
-  durationMs: Percentiles;
-  slowest: SpanRef;
-  latest: SpanRef;
-}
-
-export interface ToolStats {
-  tool: string;
-  /** The MCP server a call went to (its address, or its service when the server reported the span); else undefined. */
-  mcpServer: string | undefined;
-  calls: number;
-  errors: number;
-  durationMs: Percentiles;
-  /** The largest result recorded, in characters; undefined when no call recorded its result. */
-  largestResultChars: number | undefined;
-  slowest: SpanRef;
-  latest: SpanRef;
-}
-
-export interface AiStats {
-  /** Most calls first. */
-  models: ModelStats[];
-  /** Most calls first. */
-  tools: ToolStats[];
-}
 
 interface Samples {
   durations: number[];
