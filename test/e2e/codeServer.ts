@@ -169,6 +169,8 @@ function quietWorkbenchSettings(): Record<string, unknown> {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.enableExperiments': false,
     'workbench.hover.delay': 300,
+    // The Traces view shares its container with Statistics, so its buttons are in its own header, shown on hover.
+    'workbench.view.alwaysShowHeaderActions': true,
     'chat.disableAIFeatures': true,
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',

@@ -13,6 +13,8 @@ export interface Column<Row> {
   readonly description: string;
   readonly numeric: boolean;
   text(row: Row): string;
+  /** Shown in the error colour (failed calls). */
+  alert?(row: Row): boolean;
   /** Secondary text after the cell's (a model's provider). */
   detail?(row: Row): string | undefined;
   sortValue(row: Row): number | string | undefined;
@@ -27,6 +29,10 @@ const NONE = '–';
 
 function counted<Row>(key: string, title: string, description: string, value: (row: Row) => number): Column<Row> {
   return { key, title, description, numeric: true, text: (row) => formatCount(value(row)), sortValue: value };
+}
+
+function failed<Row extends { errors: number }>(): Column<Row> {
+  return { ...counted<Row>('errors', 'Errors', 'Failed calls', (row) => row.errors), alert: (row) => row.errors > 0 };
 }
 
 function tokens<Row>(key: string, title: string, description: string, value: (row: Row) => number): Column<Row> {
@@ -69,7 +75,7 @@ export const MODEL_COLUMNS: readonly Column<ModelStats>[] = [
     sortValue: (row) => row.model.toLowerCase(),
   },
   counted('calls', 'Calls', 'Calls', (row) => row.calls),
-  counted('errors', 'Errors', 'Failed calls', (row) => row.errors),
+  failed(),
   tokens('input', 'In', 'Input tokens', (row) => row.inputTokens),
   tokens('output', 'Out', 'Output tokens', (row) => row.outputTokens),
   tokens('cached', 'Cached', 'Cached input tokens', (row) => row.cachedTokens),
@@ -97,7 +103,7 @@ export const TOOL_COLUMNS: readonly Column<ToolStats>[] = [
     sortValue: (row) => row.tool.toLowerCase(),
   },
   counted('calls', 'Calls', 'Calls', (row) => row.calls),
-  counted('errors', 'Errors', 'Failed calls', (row) => row.errors),
+  failed(),
   timed('duration50', 'p50', 'Duration, median', (row) => row.durationMs.p50),
   timed('duration95', 'p95', 'Duration, 95th percentile', (row) => row.durationMs.p95),
   {

@@ -90,6 +90,7 @@ function dataRow<Row>(row: Row, spec: TableSpec<Row>): HTMLTableRowElement {
   spec.columns.forEach((column, index) => {
     const cell = element(index === 0 ? 'th' : 'td', column.numeric ? 'numeric' : undefined, column.text(row));
     if (index === 0) cell.setAttribute('scope', 'row');
+    if (column.alert?.(row) === true) cell.classList.add('alert');
     const detail = column.detail?.(row);
     if (detail !== undefined) cell.append(' ', element('span', 'detail', detail));
     tr.append(cell);

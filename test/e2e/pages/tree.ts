@@ -89,9 +89,12 @@ export class TracesView {
     }
   }
 
-  /** A button of the view's title bar (the side bar's, while the view is alone in its container). */
+  /**
+   * A button of the view's header (shown without hovering it: codeServer.ts turns on
+   * `workbench.view.alwaysShowHeaderActions`), not of the Statistics view below it.
+   */
   titleAction(title: string): Locator {
-    return this.page.locator(`.part.sidebar .action-label[aria-label^="${title}"]`).first();
+    return this.pane.locator(`.pane-header .action-label[aria-label^="${title}"]`).first();
   }
 
   async clickTitleAction(title: string): Promise<void> {
