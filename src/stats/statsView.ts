@@ -2,10 +2,10 @@
  * The Statistics view: per model and per tool (and MCP server) figures over every trace, the selected conversation or
  * the selected trace, following the Traces view's selection and the store live. A webview table rather than a tree,
  * because a tree cannot sort by columns. Figures are computed only while the view shows: a hidden view marks itself
- * stale and catches up when shown, and a burst of store changes is one recomputation.
+ * stale and catches up when shown, and a burst of store changes is one recomputation. Over a full store (200k spans)
+ * one takes some 400 ms, so the next waits at least four times as long as the last took: the host stays free.
  */
 import * as vscode from 'vscode';
-import { Debouncer } from '../core/debounce';
 import { aiStats, type PriceOf } from '../core/stats/aiStats';
 import { resolveStatsScope, type ScopeChoice } from '../core/stats/statsScope';
 import { Commands } from '../host/contributions';
@@ -15,11 +15,15 @@ import { webviewHtml } from '../host/webviewHtml';
 import { parseFromStatsView, type FromStatsView, type ToStatsView } from '../shared/statsProtocol';
 
 const REFRESH_DELAY_MS = 250;
+/** The wait after a recomputation, as a multiple of the time it took. */
+const BUSY_FACTOR = 4;
 const INIT_ELEMENT_ID = 'ai-trace-lens-stats-init';
 
 export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly disposables = new DisposableStore();
-  private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refresh());
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the next recomputation may start (performance.now()). */
+  private nextRefreshAt = 0;
   private view: vscode.WebviewView | undefined;
   /** The page said `ready` and has not been hidden since (a hidden webview view's page is destroyed). */
   private pageReady = false;
@@ -37,7 +41,7 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
         this.scheduleRefresh();
       }),
     );
-    this.disposables.add(this.debouncer);
+    this.disposables.add({ dispose: () => clearTimeout(this.timer) });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -77,14 +81,21 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private scheduleRefresh(): void {
-    if (this.view?.visible === true && this.pageReady) this.debouncer.schedule();
+    if (this.view?.visible !== true || !this.pageReady || this.timer !== undefined) return;
+    const delay = Math.max(REFRESH_DELAY_MS, this.nextRefreshAt - performance.now());
+    this.timer = setTimeout(() => this.refresh(), delay);
   }
 
   private refresh(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const view = this.view;
     if (view === undefined || !view.visible || !this.pageReady) return;
+    const started = performance.now();
     const { scope, traces } = resolveStatsScope(this.services.store, this.scopeChoice());
     const message: ToStatsView = { type: 'stats', scope, stats: aiStats(traces, this.priceOf) };
+    const ended = performance.now();
+    this.nextRefreshAt = ended + BUSY_FACTOR * (ended - started);
     void view.webview.postMessage(message);
   }
 
