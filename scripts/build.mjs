@@ -1,6 +1,6 @@
-// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the flame graph
-// webview bundle (browser, iife) and copies the codicon font the webview links. `--watch` rebuilds on change;
-// `--production` minifies.
+// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the flame graph and
+// service map webview bundles (browser, iife) and copies the codicon font the webviews link. `--watch` rebuilds on
+// change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 
@@ -41,6 +41,17 @@ const priceTableApart = {
   },
 };
 
+const webviewBundle = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  tsconfig: 'webview/tsconfig.json',
+};
+
 const contexts = await Promise.all([
   esbuild.context({
     ...nodeBundle,
@@ -71,16 +82,14 @@ const contexts = await Promise.all([
     sourcemap: false,
   }),
   esbuild.context({
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'info',
+    ...webviewBundle,
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview.js',
-    tsconfig: 'webview/tsconfig.json',
+  }),
+  esbuild.context({
+    ...webviewBundle,
+    entryPoints: ['webview/serviceMap/main.ts'],
+    outfile: 'dist/serviceMap.js',
   }),
 ]);
 

@@ -17,6 +17,7 @@ import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
 import { register as registerReceiver } from './receiver/register';
+import { register as registerServiceMap } from './serviceMap/register';
 import { register as registerTraces } from './traces/register';
 
 const FEATURES = [
@@ -28,6 +29,7 @@ const FEATURES = [
   registerFlame,
   registerCode,
   registerFindings,
+  registerServiceMap,
 ];
 
 let receiver: ReceiverSupervisor | undefined;
