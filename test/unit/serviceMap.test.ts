@@ -14,7 +14,7 @@ import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { TraceRecord } from '../../src/core/store/types';
 import { parseTraceQL } from '../../src/core/traceql';
-import type { ServiceMap } from '../../src/shared/serviceMap';
+import { parseFromServiceMapPage, type ServiceMap } from '../../src/shared/serviceMap';
 import { makeSpan } from '../support/spanBuilder';
 import { gatewaySpan } from './gatewaySpans';
 
@@ -185,5 +185,27 @@ describe("each node's TraceQL query", () => {
     );
     const node = buildServiceMap(store.traces()).nodes.find((candidate) => candidate.label === awkward)!;
     assert.deepEqual(matching(node.query, store.traces()), ['2'.repeat(32)]);
+  });
+});
+
+describe("the service map page's messages", () => {
+  test('are `ready` or `filter` with a node id, exactly; anything else is refused', () => {
+    assert.deepEqual(parseFromServiceMapPage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseFromServiceMapPage({ type: 'filter', nodeId: 'service:a' }), {
+      type: 'filter',
+      nodeId: 'service:a',
+    });
+    for (const invalid of [
+      null,
+      'ready',
+      [],
+      { type: 'filter' },
+      { type: 'filter', nodeId: 7 },
+      { type: 'filter', nodeId: 'x', query: '{ }' },
+      { type: 'ready', extra: true },
+      { type: 'select', nodeId: 'x' },
+    ]) {
+      assert.equal(parseFromServiceMapPage(invalid), undefined, JSON.stringify(invalid));
+    }
   });
 });

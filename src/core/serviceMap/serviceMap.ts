@@ -2,7 +2,8 @@
  * Who calls whom across a set of traces: the services, the AI gateway, MCP servers, models and untraced servers as
  * nodes, and as edges the calls between them, with their count, errors and median duration. A call is one span:
  * - a span whose parent ran in another service: a call from the parent's service to the span's (to an MCP server when
- *   either span is an MCP request); its duration is the callee's span;
+ *   the parent is an MCP client's request or the span an MCP server's; not when a server asks its client for sampling);
+ *   its duration is the callee's span;
  * - a model call that holds no other model call (the innermost, so an app's LLM span above its SDK's, or above the
  *   gateway's span of the same call, is counted once): from its service to the model;
  * - a gateway span: from the app that made the call (the nearest ancestor not the gateway's, else the client the
@@ -63,7 +64,7 @@ class MapBuilder {
       const own = this.node(serviceRef(span, 'service'), traceId);
       const { parent } = node;
       if (parent !== undefined && !isGatewaySpan(parent.span) && serviceNameOf(parent.span) !== serviceNameOf(span)) {
-        const kind = parent.ai.kind === 'mcp' || node.ai.kind === 'mcp' ? 'mcp' : 'service';
+        const kind = isMcpRequest(parent, SpanKind.Client) || isMcpRequest(node, SpanKind.Server) ? 'mcp' : 'service';
         this.call(
           this.node(serviceRef(parent.span, 'service'), traceId),
           this.node(serviceRef(span, kind), traceId),
@@ -165,6 +166,9 @@ function addressRef(node: SpanNode): NodeRef | undefined {
     query: addressQuery(address, port),
   };
 }
+
+/** An MCP request seen from `side`: a client's call makes its callee an MCP server, and so does a server's span. */
+const isMcpRequest = (node: SpanNode, side: SpanKind): boolean => node.ai.kind === 'mcp' && node.span.kind === side;
 
 const isModelCall = (node: SpanNode): boolean => node.ai.kind === 'llm' || node.ai.kind === 'embedding';
 
