@@ -1,6 +1,6 @@
-// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the flame graph's
-// and the Statistics view's webview bundles (browser, iife) and copies the codicon font the webviews link. `--watch` rebuilds on change;
-// `--production` minifies.
+// Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the webview bundles
+// of the flame graph, the Statistics view and the service map (browser, iife) and copies the codicon font the webviews
+// link. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 
@@ -83,6 +83,7 @@ const contexts = await Promise.all([
   }),
   esbuild.context({ ...browserBundle, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
   esbuild.context({ ...browserBundle, entryPoints: ['webview/stats/main.ts'], outfile: 'dist/stats.js' }),
+  esbuild.context({ ...browserBundle, entryPoints: ['webview/serviceMap/main.ts'], outfile: 'dist/serviceMap.js' }),
 ]);
 
 const CODICONS = 'node_modules/@vscode/codicons/dist';

@@ -17,6 +17,7 @@ import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
 import { register as registerReceiver } from './receiver/register';
+import { register as registerServiceMap } from './serviceMap/register';
 import { register as registerStats } from './stats/register';
 import { register as registerTraces } from './traces/register';
 
@@ -30,6 +31,7 @@ const FEATURES = [
   registerCode,
   registerFindings,
   registerStats,
+  registerServiceMap,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

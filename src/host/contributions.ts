@@ -51,6 +51,10 @@ export const GatewayCommands = {
   changeGatewayPort: 'aiTraceLens.changeGatewayPort',
 } as const;
 
+export const ServiceMapCommands = {
+  showServiceMap: 'aiTraceLens.showServiceMap',
+} as const;
+
 export const ForwardCommands = {
   setForwardingHeaders: 'aiTraceLens.setForwardingHeaders',
 } as const;
@@ -64,6 +68,7 @@ export const Commands = {
   ...CodeCommands,
   ...GatewayCommands,
   ...ForwardCommands,
+  ...ServiceMapCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -73,6 +78,8 @@ export const TRACES_VIEW_ID = 'aiTraceLens.traces';
 export const STATISTICS_VIEW_ID = 'aiTraceLens.statistics';
 /** The flame graph webview panels' type, which also names their activation event for restoring them after a reload. */
 export const FLAME_GRAPH_VIEW_TYPE = 'aiTraceLens.flameGraph';
+/** The service map webview panel's type: one panel per window. */
+export const SERVICE_MAP_VIEW_TYPE = 'aiTraceLens.serviceMap';
 
 /** Context keys read by `when` clauses in package.json. */
 export const ContextKeys = {

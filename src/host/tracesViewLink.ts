@@ -1,10 +1,12 @@
 /**
- * The Traces view as the other features see it: which rows are selected (and when that changes), and showing a trace
- * or span in it. The traces feature connects its view; until it does, nothing is selected and a reveal does nothing.
+ * The Traces view as the other features see it: which rows are selected (and when that changes), showing a trace or
+ * span in it, and narrowing it to the traces a query matches. The traces feature connects its view; until it does,
+ * nothing is selected and a reveal or filter does nothing.
  */
 import * as vscode from 'vscode';
 import type { TraceStore } from '../core/store/traceStore';
 import type { TraceRecord } from '../core/store/types';
+import type { TraceQuery } from '../core/traceql';
 import type { TraceViewRow } from './commandTarget';
 
 export interface TracesViewPort {
@@ -17,6 +19,8 @@ export interface TracesViewPort {
   revealTrace(traceId: string): Promise<void>;
   /** Selects a span chosen elsewhere (in a flame graph), only while the view is visible: it never pops it open. */
   revealSpan(traceId: string, spanId: string): Promise<void>;
+  /** Lists only the traces a TraceQL query matches (a service map node's), and shows the view. */
+  filterBy(query: TraceQuery): Promise<void>;
 }
 
 export class TracesViewLink implements TracesViewPort {
@@ -52,6 +56,10 @@ export class TracesViewLink implements TracesViewPort {
 
   revealSpan(traceId: string, spanId: string): Promise<void> {
     return this.view?.revealSpan(traceId, spanId) ?? Promise.resolve();
+  }
+
+  filterBy(query: TraceQuery): Promise<void> {
+    return this.view?.filterBy(query) ?? Promise.resolve();
   }
 
   /** The trace a command run from the palette acts on: the one selected in the view, else the newest. */

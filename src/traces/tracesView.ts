@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { displayAddress } from '../core/endpoint';
 import type { ReceiverState } from '../core/receiver/receiverSupervisor';
+import type { TraceQuery } from '../core/traceql';
 import { TraceFilter } from '../core/traceql/traceFilter';
 import type { TraceViewRow } from '../host/commandTarget';
 import { TRACES_VIEW_ID } from '../host/contributions';
@@ -57,6 +58,11 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
   async editFilter(): Promise<void> {
     const query = await promptTraceFilter(this.services.context.workspaceState, this.filter?.query.text);
     if (query !== undefined) this.setFilter(new TraceFilter(query));
+  }
+
+  async filterBy(query: TraceQuery): Promise<void> {
+    this.setFilter(new TraceFilter(query));
+    await vscode.commands.executeCommand(`${TRACES_VIEW_ID}.focus`);
   }
 
   /** Lists every trace again. */

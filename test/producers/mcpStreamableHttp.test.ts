@@ -12,6 +12,7 @@ import { before, describe, test } from 'node:test';
 import { serviceNameOf, SpanKind, StatusCode } from '../../src/core/model';
 import { encodeTraceRequestJson } from '../../src/core/otlp/jsonEncoders';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
+import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
 import type { SpanNode } from '../../src/core/store/types';
 import { allSpans, assertCliAgrees, runProducer, spanNamed, type ProducerRun } from './harness';
 
@@ -115,6 +116,34 @@ describe('MCP SDK over Streamable HTTP, OpenLLMetry + OpenInference MCP instrume
       assert.match(sessionId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.ok(!exportedJson(run).includes(sessionId));
     }
+  });
+
+  test('the service map: the agent calls the MCP server (three tools, one failed, and the sampling), which calls back', () => {
+    const map = buildServiceMap(propagating.store.traces());
+    assert.deepEqual(
+      map.nodes.map((node) => `${node.kind} ${node.label}`),
+      [`service ${CLIENT_SERVICE}`, `mcp ${SERVER_SERVICE}`],
+    );
+    // The server's spans under the client's requests, and the client's answer under the server's sampling request.
+    const served = ['fetch forecast', 'sampling/createMessage.mcp', 'fetch rate'].map((name) =>
+      spanNamed(propagating.store, name),
+    );
+    const milliseconds = (node: SpanNode) => Number(node.span.endTimeUnixNano - node.span.startTimeUnixNano) / 1e6;
+    const median = served.map(milliseconds).sort((a, b) => a - b)[1]!;
+    const answer = spanNamed(propagating.store, 'answer sampling request');
+    assert.deepEqual(
+      map.edges.map(({ from, to, calls, errors, p50Ms }) => ({ from, to, calls, errors, p50Ms })),
+      [
+        { from: `service:${CLIENT_SERVICE}`, to: `service:${SERVER_SERVICE}`, calls: 3, errors: 1, p50Ms: median },
+        {
+          from: `service:${SERVER_SERVICE}`,
+          to: `service:${CLIENT_SERVICE}`,
+          calls: 1,
+          errors: 0,
+          p50Ms: milliseconds(answer),
+        },
+      ],
+    );
   });
 
   test('without OpenInference nothing carries the context over HTTP: each server span is a trace of its own', () => {

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AiGateway } from '../../src/core/gateway/gateway';
 import { GATEWAY_SCOPE } from '../../src/core/gateway/spanAttributes';
-import { SpanKind } from '../../src/core/model';
+import { serviceNameOf, SpanKind } from '../../src/core/model';
+import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
 import type { SpanNode } from '../../src/core/store/types';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { FakeUpstreams } from '../support/fakeUpstreams';
@@ -77,6 +78,17 @@ function assertJoined(run: ProducerRun, fake: FakeUpstreams): void {
   assert.equal(trace!.summary.callCounts.llm, 1);
   assert.equal(trace!.summary.tokens.inputTokens, fake.script.usage.inputTokens);
   assert.equal(trace!.summary.tokens.outputTokens, fake.script.usage.outputTokens);
+  assertMappedThroughGateway(run, chat, gateway);
+}
+
+/** The service map goes app → gateway → model, the call counted once, with no edge from the app to the model. */
+function assertMappedThroughGateway(run: ProducerRun, chat: SpanNode, gateway: SpanNode): void {
+  const map = buildServiceMap(run.store.traces());
+  const model = `model:${gateway.ai.provider}/${gateway.ai.responseModel}`;
+  assert.deepEqual(
+    map.edges.map(({ from, to, calls }) => `${from} → ${to}: ${calls}`),
+    [`gateway → ${model}: 1`, `service:${serviceNameOf(chat.span)} → gateway: 1`],
+  );
 }
 
 describe('with traceparent (the undici instrumentation)', () => {
