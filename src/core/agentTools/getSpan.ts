@@ -4,8 +4,7 @@
  */
 import { AI_KIND_LABELS } from '../../shared/aiKinds';
 import { formatSpanCost, plural } from '../../shared/format';
-import { renderSpanDetails } from '../spanDetailsText';
-import { oneLine } from '../spanDetailsText';
+import { oneLine, renderSpanDetails } from '../spanDetailsText';
 import { requiredString } from './input';
 import { clip, findSpan, findTrace } from './lookup';
 import type { AgentTool } from './types';

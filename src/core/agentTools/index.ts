@@ -11,7 +11,7 @@ import { listTracesTool } from './listTraces';
 import { modelStatsTool } from './modelStats';
 import { AgentToolError, type AgentTool, type AgentToolResult, type AgentToolSources } from './types';
 
-export { AgentToolError, type AgentTool, type AgentToolResult, type AgentToolSources } from './types';
+export type { AgentTool, AgentToolResult, AgentToolSources } from './types';
 export { RESULT_CHARS } from './lookup';
 
 /** In the order a model would use them: find a run, read it, read a span; then the cross-trace views. */
