@@ -34,9 +34,29 @@ export function renderTraceForCompare(
     `# ${oneLine(summary.rootName)}${service} · started ${isoTime(summary.startTimeUnixNano)}`,
     `# Trace ${summary.traceId}, for comparing runs: ids and times of day are left out, so only what differs shows.`,
     '',
-    `duration: ${formatDuration(summary.durationMs)}`,
-    `spans: ${callCounts(trace)}`,
+    ...traceFigureLines(trace, prices),
   ];
+  const budget = { spans: MAX_COMPARED_SPANS };
+  const write = { logsOf, prices, budget, spanIds: false };
+  for (const root of trace.roots) {
+    lines.push('');
+    writeSpan(lines, root, '', write);
+  }
+  if (budget.spans < 0) {
+    const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
+    lines.push(
+      '',
+      `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${formatCount(MAX_COMPARED_SPANS)}.`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** A trace's figures, a line each: duration, span counts, tokens, cost (with `prices`) and each model's share. */
+export function traceFigureLines(trace: TraceRecord, prices?: PriceBook): string[] {
+  const { summary } = trace;
+  const lines = [`duration: ${formatDuration(summary.durationMs)}`, `spans: ${callCounts(trace)}`];
   const { tokens } = summary;
   if (summary.byModel.length > 0) {
     lines.push(
@@ -55,20 +75,20 @@ export function renderTraceForCompare(
         (price === undefined ? '' : ` · ${price}`),
     );
   }
-  const budget = { spans: MAX_COMPARED_SPANS };
-  const write = { logsOf, prices, budget };
-  for (const root of trace.roots) {
-    lines.push('');
-    writeSpan(lines, root, '', write);
-  }
-  if (budget.spans < 0) {
-    const unlisted = summary.spanCount - MAX_COMPARED_SPANS;
-    lines.push(
-      '',
-      `# … and ${plural(unlisted, 'more span')}: a comparison lists the first ${formatCount(MAX_COMPARED_SPANS)}.`,
-    );
-  }
-  lines.push('');
+  return lines;
+}
+
+/**
+ * One span and everything under it in the same form, each span's line ending with its id: for readers that ask for a
+ * span next by its id (coding agents), where a comparison leaves ids out.
+ */
+export function renderSpanSubtree(
+  node: SpanNode,
+  logsOf: (span: Span) => readonly LogRecord[],
+  prices?: PriceBook,
+): string {
+  const lines: string[] = [];
+  writeSpan(lines, node, '', { logsOf, prices, budget: { spans: MAX_COMPARED_SPANS }, spanIds: true });
   return lines.join('\n');
 }
 
@@ -77,13 +97,15 @@ interface SpanWriting {
   readonly logsOf: (span: Span) => readonly LogRecord[];
   readonly prices: PriceBook | undefined;
   readonly budget: { spans: number };
+  readonly spanIds: boolean;
 }
 
 function writeSpan(lines: string[], node: SpanNode, pad: string, write: SpanWriting): void {
   if (--write.budget.spans < 0) return;
   const { span, ai } = node;
   const orphan = node.orphan ? ' (its parent was not received)' : '';
-  lines.push(`${pad}${oneLine(span.name)} · ${AI_KIND_LABELS[ai.kind]}${orphan}`);
+  const id = write.spanIds ? ` · span ${span.spanId}` : '';
+  lines.push(`${pad}${oneLine(span.name)} · ${AI_KIND_LABELS[ai.kind]}${id}${orphan}`);
   const inner = pad + INDENT;
   const field = (key: string, value: string | undefined) => {
     if (value !== undefined) writeText(lines, inner, `${key}: `, value);
