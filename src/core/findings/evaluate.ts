@@ -155,7 +155,7 @@ export function evaluateTraces(
     const traceFindings = evaluateTrace(trace, options, ttft, calls);
     own.set(trace.summary.traceId, traceFindings);
     findings.push(...traceFindings);
-    sessions.setTrace(trace.summary.traceId, sessionIdOfTrace(trace), calls);
+    if (calls.length > 0) sessions.setTrace(trace.summary.traceId, sessionIdOfTrace(trace), calls);
   }
   for (const sessionId of sessions.sessionIds()) {
     const finding = sessions.evaluate(sessionId, options).finding;

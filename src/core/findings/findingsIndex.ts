@@ -86,7 +86,9 @@ export class FindingsIndex {
       updated.add(traceId);
       const calls: SpanNode[] = [];
       this.own.set(traceId, evaluateTrace(trace, this.options, this.ttft, calls));
-      for (const sessionId of this.sessions.setTrace(traceId, sessionIdOfTrace(trace), calls)) sessions.add(sessionId);
+      // A trace without model calls adds nothing to its session's growth: its session id is not worth the walk.
+      const sessionId = calls.length > 0 ? sessionIdOfTrace(trace) : undefined;
+      for (const affected of this.sessions.setTrace(traceId, sessionId, calls)) sessions.add(affected);
     }
     // A session's finding can move to another of its traces, which changes that trace's findings too.
     for (const sessionId of sessions) {
