@@ -326,6 +326,8 @@ export class FlameRenderer {
     const { context, rects } = this;
     const marks = frame.findingMarks;
     if (marks.length === 0) return;
+    context.strokeStyle = frame.colors.background;
+    context.lineWidth = 1;
     for (let k = 0; k < rects.count; k++) {
       const index = rects.index[k]!;
       const mark = marks[index] ?? 0;
@@ -341,6 +343,11 @@ export class FlameRenderer {
       context.lineTo(right, top + MARK_SIZE);
       context.closePath();
       context.fill();
+      // Its long edge in the background colour sets it off from a bar of a similar hue (a warning on a tool).
+      context.beginPath();
+      context.moveTo(right - MARK_SIZE, top);
+      context.lineTo(right, top + MARK_SIZE);
+      context.stroke();
     }
     context.globalAlpha = 1;
   }

@@ -66,10 +66,11 @@ export class DetailsPanel {
     this.extra.replaceChildren(element('div', 'details-loading', 'Loading attributes…'));
     this.element.replaceChildren(
       this.heading(model, index),
+      // What went wrong first: a span opened from the Problems panel shows its finding without scrolling.
+      this.findings,
       this.summary(model, index),
       this.buttons(),
       this.jumpStatus,
-      this.findings,
       this.extra,
     );
     this.showFindings();
