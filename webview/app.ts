@@ -60,7 +60,7 @@ export class FlameApp {
     this.chart = new FlameChart(this.state, {
       hover: (index, event) => {
         if (index < 0) this.tooltip.hide();
-        else this.tooltip.show(this.state.model, index, event.clientX, event.clientY);
+        else this.tooltip.show(this.state, index, event.clientX, event.clientY);
       },
       click: (index) => {
         this.chart.canvasElement.focus();
@@ -89,6 +89,7 @@ export class FlameApp {
     });
     this.state.onChange((change) => {
       if (change === 'model') this.headerSlot.replaceChildren(renderHeader(this.state.model.snapshot.header));
+      if (change === 'findings') this.details.showFindings();
       if (change === 'search' || change === 'mode') this.saveState();
     });
     this.banner.hidden = true;
@@ -129,6 +130,9 @@ export class FlameApp {
         break;
       case 'update':
         this.update(message.snapshot);
+        break;
+      case 'findings':
+        this.state.setFindings(message.findings);
         break;
       case 'select':
         this.select(this.state.model.indexOf(message.spanId), true);

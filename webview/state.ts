@@ -1,12 +1,13 @@
 /**
- * The one owner of what the page shows: the trace (its latest snapshot), the selected span, the search and its
- * matches, and whether bars are as wide as time or tokens. The chart, the panels and the saved view state read them
+ * The one owner of what the page shows: the trace (its latest snapshot) and its findings, the selected span, the search
+ * and its matches, and whether bars are as wide as time or tokens. The chart, the panels and the saved view state read them
  * here; a change tells every listener what changed. (The zoom is d3-zoom's transform, which the chart owns.)
  */
+import { findingsOfSpan, severityMarks, type SpanFinding } from '../src/shared/findings';
 import { TraceModel } from './traceModel';
 import type { ChartMode } from './vscodeApi';
 
-export type StateChange = 'model' | 'selection' | 'search' | 'mode';
+export type StateChange = 'model' | 'findings' | 'selection' | 'search' | 'mode';
 
 export class ViewState {
   private currentModel: TraceModel;
@@ -14,6 +15,8 @@ export class ViewState {
   private query = '';
   private searchMatches: Uint8Array | null = null;
   private chartMode: ChartMode = 'time';
+  private findingList: readonly SpanFinding[] = [];
+  private marks: Uint8Array = new Uint8Array(0);
   private readonly listeners: ((change: StateChange) => void)[] = [];
 
   constructor(model: TraceModel) {
@@ -42,6 +45,16 @@ export class ViewState {
     return this.chartMode;
   }
 
+  /** Per span, the mark of its most severe finding (`SEVERITY_MARK`), 0 when it has none. */
+  get findingMarks(): Uint8Array {
+    return this.marks;
+  }
+
+  /** A span's findings, most severe first. */
+  findingsOf(index: number): SpanFinding[] {
+    return this.marks[index] ? findingsOfSpan(this.findingList, this.currentModel.spanId(index)) : [];
+  }
+
   get selectedSpanId(): string | null {
     return this.selectedIndex < 0 ? null : this.currentModel.spanId(this.selectedIndex);
   }
@@ -56,7 +69,15 @@ export class ViewState {
     this.currentModel = model;
     this.selectedIndex = model.indexOf(selectedId);
     this.searchMatches = model.matches(this.query);
+    this.marks = this.markFindings();
     this.notify('model');
+  }
+
+  /** Shows the trace's findings (the host sends them all whenever they change). */
+  setFindings(findings: readonly SpanFinding[]): void {
+    this.findingList = findings;
+    this.marks = this.markFindings();
+    this.notify('findings');
   }
 
   /** Selects a span (-1 clears); false when it was already the selection. */
@@ -77,6 +98,11 @@ export class ViewState {
     if (mode === this.chartMode) return;
     this.chartMode = mode;
     this.notify('mode');
+  }
+
+  private markFindings(): Uint8Array {
+    const model = this.currentModel;
+    return severityMarks(this.findingList, (spanId) => model.indexOf(spanId), model.layout.count);
   }
 
   private notify(change: StateChange): void {

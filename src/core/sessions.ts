@@ -34,9 +34,26 @@ export const SESSION_ATTRIBUTE_KEYS = [
   'gcp.vertex.agent.session_id',
 ] as const;
 
+const SESSION_KEY_RANKS: ReadonlyMap<string, number> = new Map(SESSION_ATTRIBUTE_KEYS.map((key, rank) => [key, rank]));
+
 /** The conversation a span names, if any. Ids recorded as numbers are read as their decimal text. */
 export function sessionIdOfSpan(span: Span): string | undefined {
   const attributes = span.attributes;
+  if (attributes.size < SESSION_ATTRIBUTE_KEYS.length) {
+    // Most spans carry a few attributes and none of these keys: one look-up per attribute beats one per key (the
+    // findings read the session of every trace a batch touches, span by span).
+    let found: string | undefined;
+    let foundRank: number = SESSION_ATTRIBUTE_KEYS.length;
+    for (const key of attributes.keys()) {
+      const rank = SESSION_KEY_RANKS.get(key);
+      if (rank === undefined || rank >= foundRank) continue;
+      const id = idText(attributes, key);
+      if (id === undefined) continue;
+      found = id;
+      foundRank = rank;
+    }
+    return found;
+  }
   for (const key of SESSION_ATTRIBUTE_KEYS) {
     const id = idText(attributes, key);
     if (id !== undefined) return id;

@@ -52,6 +52,7 @@ export function renderSpanDetails(node: SpanNode, logs: readonly LogRecord[] = [
   const withNote = (text: string | undefined, note: string) => (text === undefined ? undefined : text + note);
   summary('inputTokens', withNote(numberText(ai.inputTokens), tokenNote));
   summary('cachedTokens', withNote(numberText(ai.cachedTokens), tokenNote));
+  summary('cacheWriteTokens', withNote(numberText(ai.cacheWriteTokens), tokenNote));
   summary('outputTokens', withNote(numberText(ai.outputTokens), tokenNote));
   summary('reasoningTokens', withNote(numberText(ai.reasoningTokens), tokenNote));
   const duration = (ms: number | undefined) => (ms === undefined ? undefined : formatDuration(ms));

@@ -69,7 +69,13 @@ export function spanTooltipMarkdown(node: SpanNode, cost?: SpanCost): string {
   } else if (ai.provider !== undefined) {
     facts.push(`Provider: ${escapeMarkdown(ai.provider)}`);
   }
-  const tokens = tokenLine(ai.inputTokens, ai.cachedTokens, ai.outputTokens, ai.reasoningTokens, ai.tokensEstimated);
+  const tokens = tokenLine(
+    ai.inputTokens,
+    { read: ai.cachedTokens, write: ai.cacheWriteTokens },
+    ai.outputTokens,
+    ai.reasoningTokens,
+    ai.tokensEstimated,
+  );
   if (tokens !== undefined) {
     const source =
       ai.tokensSource === 'gateway' ? ` (${ai.tokensEstimated ? 'estimated, ' : ''}${GATEWAY_SOURCE_NOTE})` : '';
@@ -109,7 +115,7 @@ export function traceTooltipMarkdown(summary: TraceSummary, cost?: TraceCostInfo
   if (calls !== undefined) facts.push(calls);
   const tokens = tokenLine(
     summary.tokens.inputTokens || undefined,
-    summary.tokens.cachedTokens || undefined,
+    { read: summary.tokens.cachedTokens || undefined, write: undefined },
     summary.tokens.outputTokens || undefined,
     summary.tokens.reasoningTokens || undefined,
   );
@@ -156,7 +162,7 @@ function callsLine(counts: Record<AiKind, number>): string | undefined {
 /** `1.2k in (800 cached) → 340 out`; each count marked `≈` when `estimated`. */
 function tokenLine(
   input: number | undefined,
-  cached: number | undefined,
+  cache: { read: number | undefined; write: number | undefined },
   output: number | undefined,
   reasoning: number | undefined,
   estimated = false,
@@ -165,7 +171,11 @@ function tokenLine(
   const mark = estimated ? ESTIMATE_MARK : '';
   const parts: string[] = [];
   if (input !== undefined) {
-    parts.push(`${mark}${formatTokens(input)} in${cached ? ` (${formatTokens(cached)} cached)` : ''}`);
+    const cached = [
+      cache.read ? `${formatTokens(cache.read)} cached` : '',
+      cache.write ? `${formatTokens(cache.write)} written to cache` : '',
+    ].filter((part) => part !== '');
+    parts.push(`${mark}${formatTokens(input)} in${cached.length > 0 ? ` (${cached.join(', ')})` : ''}`);
   }
   if (output !== undefined)
     parts.push(`${mark}${formatTokens(output)} out${reasoning ? ` (${formatTokens(reasoning)} reasoning)` : ''}`);

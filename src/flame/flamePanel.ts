@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
 import { serializeTrace } from '../core/flame/snapshot';
 import { spanDetailsOf } from '../core/flame/spanDetails';
+import type { FindingsChange } from '../core/findings/findingsIndex';
 import type { StoreChange } from '../core/store/types';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
@@ -88,6 +89,7 @@ export class FlamePanel implements vscode.Disposable {
         this.updater.schedule();
       }),
     );
+    this.disposables.add(services.findings.onDidChange((change) => this.onFindingsChange(change)));
     this.disposables.add(
       services.logs.onDidChange((change) => {
         if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
@@ -159,6 +161,19 @@ export class FlamePanel implements vscode.Disposable {
     }
   }
 
+  /** Sends a page showing the trace its findings again when a change concerns it (other traces' are never sent). */
+  private onFindingsChange(change: FindingsChange): void {
+    if (change.updated.includes(this.traceId) || change.removed.includes(this.traceId)) this.postFindings();
+  }
+
+  private postFindings(): void {
+    if (this.page.kind !== 'ready' || this.page.shown.kind !== 'trace') return;
+    const findings = this.services.findings
+      .forTrace(this.traceId)
+      .map(({ spanId, rule, severity, message, hint }) => ({ spanId, rule, severity, message, hint }));
+    this.post({ type: 'findings', traceId: this.traceId, findings });
+  }
+
   /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
   private notifyLogs(): void {
     if (this.page.kind === 'ready' && hasShownTrace(this.page.shown)) {
@@ -193,6 +208,7 @@ export class FlamePanel implements vscode.Disposable {
     }
     this.post({ type: 'init', traceId: this.traceId, snapshot, selectedSpanId: this.pendingSelect ?? null });
     this.pendingSelect = undefined;
+    this.postFindings();
   }
 
   private flushPending(): void {

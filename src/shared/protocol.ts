@@ -9,6 +9,7 @@
  * Browser-safe like all of src/shared, so the host and the flame graph page both include it.
  */
 import type { SpanCost } from './cost';
+import type { SpanFinding } from './findings';
 import type { TraceSnapshot } from './flame/snapshot';
 import { isSpanId, isTraceId } from './ids';
 import type { ResolutionRule } from './resolutionRules';
@@ -80,6 +81,8 @@ export type ToWebview =
   | { readonly type: 'traceRemoved'; readonly traceId: string }
   /** Log records of the trace arrived or went (they are not in the snapshot): the page asks for its selection's details again. */
   | { readonly type: 'logsChanged'; readonly traceId: string }
+  /** The trace's findings, all of them, after `init` and whenever they change (they are not in the snapshot). */
+  | { readonly type: 'findings'; readonly traceId: string; readonly findings: readonly SpanFinding[] }
   | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
   | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
 

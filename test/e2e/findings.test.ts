@@ -2,7 +2,7 @@
  * Findings in a real VS Code: a trace whose agent calls one tool three times with identical arguments and gets a
  * truncated answer (finish reason `length`), its spans recorded at lines of the fixture agent, puts two diagnostics
  * in the Problems panel at those lines; the trace row counts them, the spans name their rules, and a diagnostic's
- * code action opens the flame graph at its span.
+ * code action opens the flame graph at its span, whose details list the finding.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -135,15 +135,25 @@ describe('findings in the Problems panel and the Traces view', { timeout: 10 * 6
     await vscode.screenshot('tree-marks');
   });
 
-  uiTest('the code action of a diagnostic opens the flame graph at its span', session, async () => {
-    await problems.open();
-    const titles = await problems.quickFixTitles('finish reason');
-    assert.ok(titles.includes('Open in Flame Graph'), JSON.stringify(titles));
-    assert.ok(titles.includes('Show Span Details'), JSON.stringify(titles));
-    await vscode.page.keyboard.press('Escape');
-    await problems.runQuickFix('finish reason', 'Open in Flame Graph');
-    const flame = await vscode.flameGraph(ROOT);
-    await flame.waitForSelected(LLM);
-    await vscode.screenshot('flame-from-problem');
-  });
+  uiTest(
+    'the code action of a diagnostic opens the flame graph at its span, listing its finding',
+    session,
+    async () => {
+      await problems.open();
+      const titles = await problems.quickFixTitles('finish reason');
+      assert.ok(titles.includes('Open in Flame Graph'), JSON.stringify(titles));
+      assert.ok(titles.includes('Show Span Details'), JSON.stringify(titles));
+      await vscode.page.keyboard.press('Escape');
+      await problems.runQuickFix('finish reason', 'Open in Flame Graph');
+      const flame = await vscode.flameGraph(ROOT);
+      await flame.waitForSelected(LLM);
+      const [finding, ...others] = await flame.findings(1);
+      assert.deepEqual(others, []);
+      assert.equal(finding!.rule, 'truncated-output');
+      assert.equal(finding!.severity, 'warning');
+      assert.match(finding!.message, /finish reason "length"/);
+      assert.match(finding!.hint, /max_tokens/);
+      await vscode.screenshot('flame-from-problem');
+    },
+  );
 });

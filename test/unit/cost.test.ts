@@ -52,6 +52,26 @@ const CASES: Case[] = [
     expected: 0.5 * 2.5 + 0.5 * 1.25,
   },
   {
+    title: 'cache write: claude-sonnet-4 writes a quarter of its input at $3.75, reads a quarter at $0.30, input $3',
+    ai: chat('anthropic', 'claude-sonnet-4-20250514', {
+      input_tokens: M,
+      output_tokens: 0,
+      'cache_read.input_tokens': 250_000,
+      'cache_creation.input_tokens': 250_000,
+    }),
+    expected: 0.5 * 3 + 0.25 * 0.3 + 0.25 * 3.75,
+  },
+  {
+    title: 'cache write as OpenLLMetry spells it, the same price',
+    ai: chat('anthropic', 'claude-sonnet-4-20250514', {
+      input_tokens: M,
+      output_tokens: 0,
+      cache_read_input_tokens: 250_000,
+      cache_creation_input_tokens: 250_000,
+    }),
+    expected: 0.5 * 3 + 0.25 * 0.3 + 0.25 * 3.75,
+  },
+  {
     title: 'reasoning billed as output: o3 at $8 out, whatever part is reasoning',
     ai: chat('openai', 'o3', { input_tokens: 0, output_tokens: M, 'reasoning.output_tokens': 800_000 }),
     expected: 8,

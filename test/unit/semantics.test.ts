@@ -111,6 +111,7 @@ describe('spans that are not AI', () => {
       inputTokens: undefined,
       outputTokens: undefined,
       cachedTokens: undefined,
+      cacheWriteTokens: undefined,
       reasoningTokens: undefined,
       streaming: undefined,
       ttftMs: undefined,

@@ -115,7 +115,13 @@ describe('withGatewayFigures', () => {
       output: 80,
       ttft: 0.3,
       tpot: 0.02,
-      attributes: { [GatewayAttributes.outputTokensEstimated]: true, [GatewayAttributes.stalls]: 1 },
+      attributes: {
+        [GatewayAttributes.outputTokensEstimated]: true,
+        [GatewayAttributes.stalls]: 1,
+        // As callSpan.ts records an Anthropic answer's cache counts.
+        'gen_ai.usage.cache_read.input_tokens': 200,
+        'gen_ai.usage.cache_creation.input_tokens': 300,
+      },
     }),
   );
   const appCall = (attributes: Record<string, number | boolean>) =>
@@ -131,6 +137,7 @@ describe('withGatewayFigures', () => {
     assertMs(info.ttftMs, 300);
     assertMs(info.tpotMs, 20);
     assert.deepEqual([info.inputTokens, info.outputTokens, info.tokensEstimated], [900, 80, true]);
+    assert.deepEqual([info.cachedTokens, info.cacheWriteTokens], [200, 300]);
     assert.deepEqual([info.ttftSource, info.tpotSource, info.tokensSource], ['gateway', 'gateway', 'gateway']);
     assert.equal(info.stalls, 1);
     assert.equal(info.streaming, true);
@@ -140,6 +147,7 @@ describe('withGatewayFigures', () => {
     const own = appCall({ 'gen_ai.usage.input_tokens': 950, 'gen_ai.request.stream': true });
     const info = withGatewayFigures(own, gateway);
     assert.deepEqual([info.inputTokens, info.outputTokens], [950, undefined]);
+    assert.deepEqual([info.cachedTokens, info.cacheWriteTokens], [undefined, undefined]);
     assert.equal(info.tokensSource, 'span');
     assert.equal(info.tokensEstimated, undefined);
     assertMs(info.ttftMs, 300);

@@ -71,6 +71,16 @@ describe('sessionIdOfSpan', () => {
     assert.equal(sessionIdOfSpan(span), 'genai');
   });
 
+  test('prefers by key order on a span with many attributes too, and skips a preferred key without an id', () => {
+    const padding = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`app.field${i}`, i]));
+    const many = makeSpan({
+      attributes: { ...padding, 'session.id': 'openinference', 'gen_ai.conversation.id': 'genai' },
+    });
+    assert.equal(sessionIdOfSpan(many), 'genai');
+    const blank = makeSpan({ attributes: { 'gen_ai.conversation.id': ' ', 'session.id': 'openinference' } });
+    assert.equal(sessionIdOfSpan(blank), 'openinference');
+  });
+
   test('ignores transport and project sessions, empty ids and non-scalar values; reads numeric ids', () => {
     assert.equal(sessionIdOfSpan(makeSpan({ attributes: { 'mcp.session.id': 'transport' } })), undefined);
     assert.equal(sessionIdOfSpan(makeSpan({ attributes: { 'langsmith.trace.session_id': 'project' } })), undefined);

@@ -41,6 +41,7 @@ function ai(overrides: Partial<AiSpanInfo> = {}): AiSpanInfo {
     inputTokens: 1400,
     outputTokens: 120,
     cachedTokens: 1024,
+    cacheWriteTokens: undefined,
     reasoningTokens: undefined,
     streaming: true,
     ttftMs: 210,
@@ -129,6 +130,13 @@ describe('spanTooltipMarkdown', () => {
       lines.includes('Stream: first text 1.3 s · longest gap 2.1 s · 3 stalls over 1 s (measured at the gateway)'),
       text,
     );
+  });
+
+  test('says how many input tokens were written to the prompt cache, beside those read from it', () => {
+    const text = spanTooltipMarkdown(node(span(), ai({ cacheWriteTokens: 2048 })));
+    assert.match(text, /^Tokens: 1\.4k in \(1k cached, 2k written to cache\) → 120 out {2}$/m);
+    const writeOnly = spanTooltipMarkdown(node(span(), ai({ cachedTokens: undefined, cacheWriteTokens: 300 })));
+    assert.match(writeOnly, /^Tokens: 1\.4k in \(300 written to cache\) → 120 out {2}$/m);
   });
 
   test("names the source of each figure when the app's span measured some and the gateway others", () => {

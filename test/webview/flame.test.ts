@@ -120,6 +120,41 @@ describe('flame graph webview in Chromium: what it draws', () => {
     await context.close();
   });
 
+  test('a finding marks its bar’s corner in its severity’s colour, counts in the tooltip and lists in the details', async () => {
+    const { context, page, errors } = await open(SNAPSHOT);
+    const { x, y, box } = await barPoint(page, 650, 200, 1, 0.5);
+    // Inside the corner triangle: a few pixels in from the bar's right end (which keeps a pixel's gap), below its top.
+    const corner = { x: Math.floor(xOf(850, box.width) - 1) - 3, y: ROW_HEIGHT + 2 };
+    assert.notDeepEqual(await pixel(page, corner.x, corner.y), [...THEME.warning, 255]);
+    const finding = {
+      spanId: ID.tool,
+      rule: 'tool-loop',
+      severity: 'warning' as const,
+      message: `get_weather called 3 times ${XSS}`,
+      hint: 'Check the tool result the model gets back.',
+    };
+    await send(page, { type: 'findings', traceId: DEFAULT_TRACE_ID, findings: [finding] });
+    assert.deepEqual(await pixel(page, corner.x, corner.y), [...THEME.warning, 255]);
+    // The bar away from its corner keeps its kind's colour.
+    assert.deepEqual(await pixel(page, x, y), [...THEME.tool, 255]);
+    await page.mouse.move(box.x + x, box.y + y + 6);
+    assert.match((await page.locator('.tooltip').textContent()) ?? '', /1 finding: tool-loop/);
+    await page.mouse.click(box.x + x, box.y + y + 6);
+    const list = page.locator('.details .finding');
+    assert.equal(await list.count(), 1);
+    assert.equal(await list.locator('.finding-rule').textContent(), 'tool-loop');
+    assert.equal(await list.locator('.finding-message').textContent(), finding.message);
+    assert.equal(await list.locator('.finding-hint').textContent(), finding.hint);
+    assert.equal(await list.locator('.codicon-warning').getAttribute('aria-label'), 'warning');
+    assert.equal(await page.locator('img').count(), 0);
+    // Findings that go away take the mark and the list with them.
+    await send(page, { type: 'findings', traceId: DEFAULT_TRACE_ID, findings: [] });
+    assert.notDeepEqual(await pixel(page, corner.x, corner.y), [...THEME.warning, 255]);
+    assert.equal(await page.locator('.details .finding').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a span name with markup is shown as text and never runs', async () => {
     const { context, page } = await open(SNAPSHOT, { csp: false });
     const { x, y, box } = await barPoint(page, 870, 120, 1, 0.5);

@@ -51,12 +51,14 @@ export const THEME = {
   llm: [160, 32, 240],
   tool: [230, 120, 10],
   agent: [30, 110, 250],
+  warning: [250, 200, 20],
 } as const;
 
 const THEME_STYLE = [
   `--vscode-charts-purple: rgb(${THEME.llm.join(',')})`,
   `--vscode-charts-orange: rgb(${THEME.tool.join(',')})`,
   `--vscode-charts-blue: rgb(${THEME.agent.join(',')})`,
+  `--vscode-problemsWarningIcon-foreground: rgb(${THEME.warning.join(',')})`,
   '--vscode-editor-background: rgb(30, 30, 30)',
   '--vscode-foreground: rgb(204, 204, 204)',
 ].join('; ');

@@ -297,6 +297,7 @@ export class FlameChart {
       colors: this.colors,
       font: (this.font ??= getComputedStyle(this.canvas).font),
       matches: this.state.matches,
+      findingMarks: this.state.findingMarks,
       selected: this.state.selected,
       hovered: this.hovered,
     });

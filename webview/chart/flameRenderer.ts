@@ -3,7 +3,8 @@
  * per pixel column at most) into reused typed arrays, or for a row zoomed out far enough from `drawSummarized` (its
  * sub-pixel bars as the span that colours each pixel column, its wider bars as rectangles). They are painted into a
  * strip of one pixel row per chart row (`BarStrip`), which is stretched onto the chart with one drawImage per row, and
- * the rectangles get their outlines, TTFT ticks and labels in separate passes. Nothing is allocated per bar.
+ * the rectangles get their outlines, TTFT ticks, labels and finding marks in separate passes. Nothing is allocated per
+ * bar.
  */
 import { AI_KINDS } from '../../src/shared/aiKinds';
 import { LevelCuller } from '../../src/shared/flame/cull';
@@ -19,6 +20,9 @@ const BAR_HEIGHT = ROW_HEIGHT - 2;
 const MIN_LABEL_WIDTH = 24;
 const LABEL_PADDING = 4;
 const TTFT_NOTCH = 4;
+/** A finding's mark: a triangle in the bar's top right corner, its legs this long; narrower bars get none. */
+const MARK_SIZE = 8;
+const MIN_MARK_WIDTH = MARK_SIZE + 2;
 /** `ChartColors.barPixels` index of a failed span's colour, as is (then dimmed at + 1). */
 const ERROR_PIXEL = AI_KINDS.length * 2;
 
@@ -37,6 +41,8 @@ export interface Frame {
   readonly font: string;
   /** Search matches (1 = match), null when no search is active. */
   readonly matches: Uint8Array | null;
+  /** Per span, its most severe finding's `SEVERITY_MARK`, 0 when none. */
+  readonly findingMarks: Uint8Array;
   readonly selected: number;
   readonly hovered: number;
 }
@@ -175,6 +181,7 @@ export class FlameRenderer {
     this.outline(frame);
     if (frame.mode === 'time') this.ttftTicks(frame);
     this.labels(frame);
+    this.findingMarks(frame);
     this.highlight(frame, axis, frame.hovered, 1);
     this.highlight(frame, axis, frame.selected, 2);
   }
@@ -299,12 +306,48 @@ export class FlameRenderer {
       const left = Math.max(rects.x[k]!, 0) + LABEL_PADDING;
       let right = Math.min(rects.x[k]! + barWidth, frame.width);
       if (k + 1 < rects.count && rects.depth[k + 1] === rects.depth[k]) right = Math.min(right, rects.x[k + 1]!);
+      // A finding's mark keeps its corner.
+      if ((frame.findingMarks[index] ?? 0) > 0) right -= MARK_SIZE;
       const room = right - LABEL_PADDING - left;
       if (room < MIN_LABEL_WIDTH - 2 * LABEL_PADDING) continue;
       const text = this.label(frame.model, index, room);
       if (text === '') continue;
       context.globalAlpha = frame.matches !== null && frame.matches[index] === 0 ? DIMMED_ALPHA : 1;
       context.fillText(text, left, this.top(frame, rects.depth[k]!) + BAR_HEIGHT / 2);
+    }
+    context.globalAlpha = 1;
+  }
+
+  /**
+   * A triangle in the severity's colour in the top right corner of each bar with a finding, at the right edge of the
+   * view for a bar running past it. Culled like labels: merged columns and bars too narrow to hold it get none.
+   */
+  private findingMarks(frame: Frame): void {
+    const { context, rects } = this;
+    const marks = frame.findingMarks;
+    if (marks.length === 0) return;
+    context.strokeStyle = frame.colors.background;
+    context.lineWidth = 1;
+    for (let k = 0; k < rects.count; k++) {
+      const index = rects.index[k]!;
+      const mark = marks[index] ?? 0;
+      if (mark === 0 || rects.merged[k]! > 1) continue;
+      const right = Math.min(rects.x[k]! + rects.width[k]! - 1, frame.width);
+      if (right - Math.max(rects.x[k]!, 0) < MIN_MARK_WIDTH) continue;
+      const top = this.top(frame, rects.depth[k]!);
+      context.globalAlpha = frame.matches !== null && frame.matches[index] === 0 ? DIMMED_ALPHA : 1;
+      context.fillStyle = frame.colors.findingMarks[mark]!;
+      context.beginPath();
+      context.moveTo(right - MARK_SIZE, top);
+      context.lineTo(right, top);
+      context.lineTo(right, top + MARK_SIZE);
+      context.closePath();
+      context.fill();
+      // Its long edge in the background colour sets it off from a bar of a similar hue (a warning on a tool).
+      context.beginPath();
+      context.moveTo(right - MARK_SIZE, top);
+      context.lineTo(right, top + MARK_SIZE);
+      context.stroke();
     }
     context.globalAlpha = 1;
   }

@@ -22,6 +22,8 @@ export interface ChartColors {
   readonly selection: string;
   readonly ttft: string;
   readonly background: string;
+  /** A finding's mark per `SEVERITY_MARK` (index 0, no finding, is unused). */
+  readonly findingMarks: readonly string[];
 }
 
 export function readColors(host: HTMLElement): ChartColors {
@@ -43,6 +45,7 @@ export function readColors(host: HTMLElement): ChartColors {
     selection: resolve('--atl-selection'),
     ttft: resolve('--atl-ttft'),
     background: resolve('--atl-background'),
+    findingMarks: ['', resolve('--atl-finding-info'), resolve('--atl-finding-warning'), resolve('--atl-finding-error')],
   };
   probe.remove();
   return colors;

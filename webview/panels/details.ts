@@ -1,10 +1,12 @@
 /**
- * The details panel of the selected span: what the snapshot knows at once (timing, tokens, model, status), then the
- * attributes, events, exceptions and conversation of the `spanDetails` reply. All span data is set as text.
+ * The details panel of the selected span: what the snapshot knows at once (timing, tokens, model, status), its findings
+ * (kept live apart from the snapshot), then the attributes, events, exceptions and conversation of the `spanDetails`
+ * reply. All span data is set as text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { GATEWAY_SOURCE_NOTE, stallsText } from '../../src/shared/figures';
+import { SEVERITY_CODICONS, type SpanFinding } from '../../src/shared/findings';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import { FigureFlag } from '../../src/shared/flame/snapshot';
 import { ESTIMATE_MARK, formatDuration, formatSpanCost, formatTokens } from '../../src/shared/format';
@@ -32,6 +34,7 @@ export class DetailsPanel {
   readonly element = element('section', 'details');
   private readonly jumpStatus = element('div', 'jump-status');
   private readonly extra = element('div', 'details-extra');
+  private readonly findings = element('div', 'details-findings');
   /** The span the jump status line speaks of. */
   private jumpStatusSpanId: string | null = null;
   /** The shown span's summary table and where its cost row goes (before Status) once the details bring it. */
@@ -63,11 +66,21 @@ export class DetailsPanel {
     this.extra.replaceChildren(element('div', 'details-loading', 'Loading attributes…'));
     this.element.replaceChildren(
       this.heading(model, index),
+      // What went wrong first: a span opened from the Problems panel shows its finding without scrolling.
+      this.findings,
       this.summary(model, index),
       this.buttons(),
       this.jumpStatus,
       this.extra,
     );
+    this.showFindings();
+  }
+
+  /** Lists the selected span's findings (rule, severity, message, hint), or nothing when it has none. */
+  showFindings(): void {
+    const { selected } = this.state;
+    const findings = selected < 0 ? [] : this.state.findingsOf(selected);
+    this.findings.replaceChildren(...(findings.length === 0 ? [] : [findingList(findings)]));
   }
 
   setDetails(details: SpanDetails): void {
@@ -221,6 +234,27 @@ function attributeTable(rows: DisplayAttributes): HTMLTableElement {
   }
   table.append(body);
   return table;
+}
+
+function findingList(findings: readonly SpanFinding[]): HTMLElement {
+  const list = element('ul', 'finding-list');
+  for (const finding of findings) {
+    const item = element('li', `finding severity-${finding.severity}`);
+    const title = element('div', 'finding-title');
+    const icon = codicon(SEVERITY_CODICONS[finding.severity]);
+    icon.removeAttribute('aria-hidden');
+    icon.setAttribute('role', 'img');
+    icon.setAttribute('aria-label', finding.severity);
+    title.append(
+      icon,
+      element('span', 'finding-rule', finding.rule),
+      element('span', 'finding-message', finding.message),
+    );
+    item.append(title);
+    if (finding.hint !== '') item.append(element('div', 'finding-hint', finding.hint));
+    list.append(item);
+  }
+  return section(`Findings (${findings.length})`, list);
 }
 
 function exceptionBlock(attributes: DisplayAttributes): HTMLElement {

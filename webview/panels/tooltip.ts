@@ -2,9 +2,11 @@
 import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { GATEWAY_SOURCE_NOTE, joinSourcedFigures, type SourcedFigure } from '../../src/shared/figures';
 import { FlameFlag } from '../../src/shared/flame/layout';
+import { findingsSummary } from '../../src/shared/findings';
 import { FigureFlag } from '../../src/shared/flame/snapshot';
 import { formatDuration } from '../../src/shared/format';
 import { element } from '../dom';
+import type { ViewState } from '../state';
 import type { TraceModel } from '../traceModel';
 
 const OFFSET_PX = 12;
@@ -17,10 +19,12 @@ export class Tooltip {
     this.element.hidden = true;
   }
 
-  show(model: TraceModel, index: number, clientX: number, clientY: number): void {
-    this.element.replaceChildren(
-      ...spanLines(model, index).map(([className, text]) => element('div', className, text)),
-    );
+  show(state: ViewState, index: number, clientX: number, clientY: number): void {
+    const lines = spanLines(state.model, index);
+    const findings = state.findingsOf(index);
+    if (findings.length > 0)
+      lines.push([`tooltip-finding severity-${findings[0]!.severity}`, findingsSummary(findings)]);
+    this.element.replaceChildren(...lines.map(([className, text]) => element('div', className, text)));
     this.element.hidden = false;
     // Keep it inside the window: flip to the other side of the pointer near the right and bottom edges.
     const { offsetWidth: width, offsetHeight: height } = this.element;

@@ -24,7 +24,7 @@ export function priceSpan(ai: AiSpanInfo, overrides: readonly PriceOverride[] = 
     input: ai.inputTokens ?? 0,
     output: ai.outputTokens ?? 0,
     cacheRead: ai.cachedTokens ?? 0,
-    cacheWrite: 0,
+    cacheWrite: ai.cacheWriteTokens ?? 0,
     reasoning: ai.reasoningTokens ?? 0,
   };
   const usd =

@@ -5,9 +5,11 @@
  */
 import { formatDuration, plural } from '../../shared/format';
 import { isUnpricedCall } from '../cost/spanCost';
+import { sessionIdOfTrace } from '../sessions';
 import type { SpanNode, TraceRecord } from '../store/types';
 import { isDuplicateCall, modelOf } from './calls';
 import { evaluateGroups, type AgentRun, type ToolCallRecord } from './groupRules';
+import { repeatsRunFinding, SessionGrowth } from './sessionGrowth';
 import {
   errorDescription,
   errorKindOf,
@@ -69,17 +71,18 @@ export class FindingSink {
 
 /**
  * Every enabled rule over one trace. With `ttft`, the trace's TTFT samples replace its earlier ones there and
- * `slow-ttft` also flags calls above their model's p95 in it; without, only the absolute threshold applies.
+ * `slow-ttft` also flags calls above their model's p95 in it; without, only the absolute threshold applies. `calls`,
+ * when given, receives the trace's LLM calls (in walk order) for the rules over a session (sessionGrowth.ts).
  */
 export function evaluateTrace(
   trace: TraceRecord,
   options: FindingsOptions = DEFAULT_FINDINGS_OPTIONS,
   ttft?: TtftStats,
+  calls: SpanNode[] = [],
 ): Finding[] {
   const sink = new FindingSink(trace.summary.traceId, options);
   const traceRun: AgentRun = { agent: undefined, calls: [], tools: [] };
   const runs: AgentRun[] = [traceRun];
-  const calls: SpanNode[] = [];
   const tools: ToolCallRecord[] = [];
   const timed = ttft === undefined || !sink.on('slow-ttft') ? undefined : new Map<string, SpanNode[]>();
   const wantToolValues = sink.on('tool-loop') || sink.on('large-tool-result');
@@ -144,7 +147,21 @@ export function evaluateTraces(
 ): Finding[] {
   const ttft = options.disabled.has('slow-ttft') ? undefined : new TtftStats();
   if (ttft !== undefined) for (const trace of traces) ttft.setTrace(trace.summary.traceId, ttftSamplesOf(trace));
-  return traces.flatMap((trace) => evaluateTrace(trace, options, ttft)).sort(compareFindings);
+  const sessions = new SessionGrowth();
+  const findings: Finding[] = [];
+  const own = new Map<string, Finding[]>();
+  for (const trace of traces) {
+    const calls: SpanNode[] = [];
+    const traceFindings = evaluateTrace(trace, options, ttft, calls);
+    own.set(trace.summary.traceId, traceFindings);
+    findings.push(...traceFindings);
+    if (calls.length > 0) sessions.setTrace(trace.summary.traceId, sessionIdOfTrace(trace), calls);
+  }
+  for (const sessionId of sessions.sessionIds()) {
+    const finding = sessions.evaluate(sessionId, options).finding;
+    if (finding !== undefined && !repeatsRunFinding(own.get(finding.traceId) ?? [], finding)) findings.push(finding);
+  }
+  return findings.sort(compareFindings);
 }
 
 function modelCallRules(node: SpanNode, sink: FindingSink): void {

@@ -7,6 +7,7 @@ import { formatTokens, plural } from '../../shared/format';
 import type { SpanNode, TraceRecord } from '../store/types';
 import { modelOf, promptTextOf } from './calls';
 import type { FindingSink } from './evaluate';
+import type { FindingsOptions } from './types';
 import { estimateTokens, hasFailed, preview } from './spanFacts';
 
 export interface AgentRun {
@@ -45,7 +46,7 @@ const CACHING_PROVIDERS = new Set([
   'x_ai',
 ]);
 
-const byStart = (a: SpanNode, b: SpanNode) =>
+export const byStart = (a: SpanNode, b: SpanNode) =>
   a.span.startTimeUnixNano < b.span.startTimeUnixNano
     ? -1
     : a.span.startTimeUnixNano > b.span.startTimeUnixNano
@@ -136,7 +137,29 @@ function agentSteps(run: AgentRun, name: string, trace: TraceRecord, sink: Findi
 
 /** The first call of a run whose input passed the factor over the run's first input, or the absolute size. */
 function contextGrowth(calls: readonly SpanNode[], name: string, sink: FindingSink): void {
-  const { contextGrowthFactor, contextGrowthTokens } = sink.options;
+  const crossing = contextGrowthCrossing(calls, sink.options);
+  if (crossing === undefined) return;
+  sink.add('context-growth', 'warning', crossing.call, contextGrowthMessage(crossing, name), CONTEXT_GROWTH_HINT);
+}
+
+/** Where a series of calls' input crossed the `context-growth` thresholds. */
+export interface ContextGrowthCrossing {
+  readonly call: SpanNode;
+  /** Its 0-based position in the series. */
+  readonly position: number;
+  readonly firstInput: number;
+  readonly input: number;
+}
+
+/**
+ * The first of `calls` (in start order) whose input reached `contextGrowthFactor` times the first call's input or
+ * `contextGrowthTokens`; calls that report no input tokens are skipped, and the first that does is the baseline.
+ */
+export function contextGrowthCrossing(
+  calls: readonly SpanNode[],
+  options: Pick<FindingsOptions, 'contextGrowthFactor' | 'contextGrowthTokens'>,
+): ContextGrowthCrossing | undefined {
+  const { contextGrowthFactor, contextGrowthTokens } = options;
   let first: number | undefined;
   for (let i = 0; i < calls.length; i++) {
     const input = calls[i]!.ai.inputTokens;
@@ -145,20 +168,23 @@ function contextGrowth(calls: readonly SpanNode[], name: string, sink: FindingSi
       first = input;
       continue;
     }
-    const overSize = input >= contextGrowthTokens;
-    if (!overSize && !(first > 0 && input >= first * contextGrowthFactor)) continue;
-    const growth = first > 0 ? ` (${(input / first).toFixed(1)}x)` : '';
-    sink.add(
-      'context-growth',
-      'warning',
-      calls[i]!,
-      `input grew from ${formatTokens(first)} to ${formatTokens(input)} tokens${growth} by call ${i + 1} of ${name}`,
-      'Every turn resends the history: summarize or drop old turns and large tool results, or keep state outside ' +
-        'the prompt.',
-    );
-    return;
+    if (input >= contextGrowthTokens || (first > 0 && input >= first * contextGrowthFactor)) {
+      return { call: calls[i]!, position: i, firstInput: first, input };
+    }
   }
+  return undefined;
 }
+
+/** `input grew from 2k to 9k tokens (4.5x) by call 7 of ${name}`. */
+export function contextGrowthMessage(crossing: ContextGrowthCrossing, name: string): string {
+  const { firstInput, input, position } = crossing;
+  const growth = firstInput > 0 ? ` (${(input / firstInput).toFixed(1)}x)` : '';
+  return `input grew from ${formatTokens(firstInput)} to ${formatTokens(input)} tokens${growth} by call ${position + 1} of ${name}`;
+}
+
+export const CONTEXT_GROWTH_HINT =
+  'Every turn resends the history: summarize or drop old turns and large tool results, or keep state outside the ' +
+  'prompt.';
 
 /**
  * Calls that re-sent the previous call's prompt as their prefix without cache reads, on a provider that caches. The

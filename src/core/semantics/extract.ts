@@ -4,7 +4,7 @@
  *
  * Input tokens are taken as reported and never adjusted for caching: OTel says `gen_ai.usage.input_tokens` includes
  * cached tokens, and the producers that wrap Anthropic (whose raw `input_tokens` excludes them) add the cache counts
- * themselves (OpenInference, OpenLLMetry). `cachedTokens` is cache reads only.
+ * themselves (OpenInference, OpenLLMetry). `cachedTokens` is cache reads only; cache writes are `cacheWriteTokens`.
  */
 import type { AttributeMap, AttributeValue, Span } from '../model';
 import { durationNanos, nanosToMillis } from '../model';
@@ -41,6 +41,15 @@ const CACHED_TOKEN_KEYS = keyList([
   'llm.token_count.prompt_details.cache_read',
   'ai.usage.inputTokenDetails.cacheReadTokens',
   'ai.usage.cachedInputTokens',
+]);
+
+const CACHE_WRITE_TOKEN_KEYS = keyList([
+  // The GenAI conventions renamed cache_creation to cache_write; producers send either.
+  'gen_ai.usage.cache_write.input_tokens',
+  'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_creation_input_tokens',
+  'llm.token_count.prompt_details.cache_write',
+  'ai.usage.inputTokenDetails.cacheWriteTokens',
 ]);
 
 const REASONING_TOKEN_KEYS = keyList([
@@ -221,6 +230,7 @@ export function extractAiFields(span: Span, { kind, convention }: Classification
     inputTokens,
     outputTokens,
     cachedTokens: firstOf(attributes, families, CACHED_TOKEN_KEYS, nonNegativeOf),
+    cacheWriteTokens: firstOf(attributes, families, CACHE_WRITE_TOKEN_KEYS, nonNegativeOf),
     reasoningTokens: firstOf(attributes, families, REASONING_TOKEN_KEYS, nonNegativeOf),
     streaming,
     ttftMs,

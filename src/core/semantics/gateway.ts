@@ -61,6 +61,7 @@ export function withGatewayFigures(own: AiSpanInfo, gateway: AiSpanInfo): AiSpan
     info.inputTokens = gateway.inputTokens;
     info.outputTokens = gateway.outputTokens;
     info.cachedTokens = gateway.cachedTokens;
+    info.cacheWriteTokens = gateway.cacheWriteTokens;
     info.reasoningTokens = gateway.reasoningTokens;
     info.tokensEstimated = gateway.tokensEstimated;
     info.tokensSource = 'gateway';

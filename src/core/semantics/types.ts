@@ -20,7 +20,10 @@ export interface AiSpanInfo {
   responseModel: string | undefined;
   inputTokens: number | undefined;
   outputTokens: number | undefined;
+  /** Input tokens read from the provider's prompt cache. */
   cachedTokens: number | undefined;
+  /** Input tokens written to the provider's prompt cache (Anthropic's cache creation), priced apart. */
+  cacheWriteTokens: number | undefined;
   reasoningTokens: number | undefined;
   streaming: boolean | undefined;
   ttftMs: number | undefined;

@@ -62,6 +62,20 @@ export class FlameGraph {
     await this.frame.locator('.details-name', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
   }
 
+  /** The selected span's findings as the details list them, once it lists `count` of them. */
+  async findings(count: number): Promise<{ severity: string; rule: string; message: string; hint: string }[]> {
+    const items = this.frame.locator('.details .finding');
+    await items.nth(count - 1).waitFor({ timeout: UI_TIMEOUT_MS });
+    return items.evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        severity: node.querySelector('.codicon')?.getAttribute('aria-label') ?? '',
+        rule: node.querySelector('.finding-rule')?.textContent ?? '',
+        message: node.querySelector('.finding-message')?.textContent ?? '',
+        hint: node.querySelector('.finding-hint')?.textContent ?? '',
+      })),
+    );
+  }
+
   /** How many pixels of the flame chart canvas are painted (not fully transparent), and in how many colours. */
   async ink(): Promise<{ painted: number; colors: number }> {
     return this.canvas.evaluate((canvas: HTMLCanvasElement) => {
