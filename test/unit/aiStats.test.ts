@@ -6,7 +6,8 @@ import { priceSpan } from '../../src/core/cost/spanCost';
 import { SpanKind, StatusCode, type Span } from '../../src/core/model';
 import { aiStats } from '../../src/core/stats/aiStats';
 import { TraceStore } from '../../src/core/store/traceStore';
-import { makeSpan } from '../support/spanBuilder';
+import { GATEWAY_SCOPE } from '../../src/core/gateway/spanAttributes';
+import { makeScope, makeSpan, newSpanId, type SpanInit } from '../support/spanBuilder';
 
 const TRACE_A = 'a'.repeat(32);
 const TRACE_B = 'b'.repeat(32);
@@ -137,6 +138,51 @@ describe('aiStats', () => {
         ['localhost:8931', 'read_file', 2],
         ['files-mcp', 'read_file', 1],
       ],
+    );
+  });
+
+  test('one tool call seen by the agent, the MCP client and the MCP server counts once, under its server', () => {
+    const [agentTool, client, server] = [newSpanId(), newSpanId(), newSpanId()];
+    const layer = (spanId: string, parentSpanId: string | undefined, init: Partial<SpanInit>) =>
+      makeSpan({ traceId: TRACE_A, spanId, parentSpanId, name: 'call get_weather', ...init });
+    const call = [
+      layer(agentTool, undefined, {
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' },
+      }),
+      layer(client, agentTool, {
+        kind: SpanKind.Client,
+        attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' },
+      }),
+      layer(server, client, {
+        kind: SpanKind.Server,
+        serviceName: 'weather-mcp',
+        status: { code: StatusCode.Error },
+        attributes: {
+          'mcp.method.name': 'tools/call',
+          'gen_ai.tool.name': 'get_weather',
+          'gen_ai.tool.call.result': 'upstream timeout',
+        },
+      }),
+    ];
+    const { tools } = statsOf(call);
+    assert.deepEqual(
+      tools.map((row) => [row.mcpServer, row.tool, row.calls, row.errors, row.largestResultChars, row.slowest.spanId]),
+      [['weather-mcp', 'get_weather', 1, 1, 'upstream timeout'.length, agentTool]],
+    );
+  });
+
+  test('a gateway span under the app’s model call is the same call: counted and priced once', () => {
+    const app = chat(TRACE_A, 0, 100, 'house-model');
+    const gateway = makeSpan({
+      ...chat(TRACE_A, 10, 80, 'house-model'),
+      parentSpanId: app.spanId,
+      scope: makeScope(GATEWAY_SCOPE),
+    });
+    const { overrides } = parsePriceOverrides([{ model: 'house-model', input: 1, output: 2 }]);
+    const [row] = statsOf([app, gateway], (ai) => priceSpan(ai, overrides)).models;
+    assert.deepEqual(
+      [row?.calls, row?.inputTokens, row?.cost.pricedCalls, row?.slowest.spanId],
+      [1, 100, 1, app.spanId],
     );
   });
 

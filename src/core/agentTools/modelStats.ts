@@ -2,11 +2,10 @@
  * `model_stats`: cost and latency per model (calls, errors, tokens, cost, duration and TTFT p50/p95) and per tool,
  * over every trace or those a query or trace id picks, each row with its slowest span's ids to look at.
  */
-import { addCostTotals, noCost, type CostTotals } from '../../shared/cost';
 import { formatCostTotals, formatCount, formatDuration, plural } from '../../shared/format';
 import { oneLine } from '../spanDetailsText';
-import { aiStats, type Percentiles, type SpanRef } from '../stats/aiStats';
-import type { TraceRecord } from '../store/types';
+import type { Percentiles, SpanRef } from '../../shared/statsProtocol';
+import { aiStats } from '../stats/aiStats';
 import { optionalString } from './input';
 import { clip, findTrace, newestFirst, parseQuery } from './lookup';
 import type { AgentTool } from './types';
@@ -35,16 +34,15 @@ export const modelStatsTool: AgentTool = {
         ? [findTrace(sources, traceId)]
         : newestFirst(sources, text === undefined ? undefined : parseQuery(text));
     const scope = traceId !== undefined ? `trace ${traces[0]!.summary.traceId}` : plural(traces.length, 'trace');
-    const stats = aiStats(traces);
+    const stats = aiStats(traces, (ai) => sources.prices.spanCost(ai));
     if (stats.models.length === 0 && stats.tools.length === 0) {
       return `No model or tool calls in ${scope}${text === undefined ? '' : ` matching ${text}`}.`;
     }
-    const costs = costsByModel(traces, (trace) => sources.prices.traceCosts(trace).byModel);
     const lines = [`Models over ${scope}${text === undefined ? '' : ` matching ${text}`}, most calls first:`];
     for (const model of stats.models) {
       const provider = model.provider === undefined ? '' : ` (${oneLine(model.provider)})`;
       const cached = model.cachedTokens > 0 ? `, ${formatCount(model.cachedTokens)} cached` : '';
-      const cost = formatCostTotals(costs.get(model.model) ?? noCost());
+      const cost = formatCostTotals(model.cost);
       const parts = [
         plural(model.calls, 'call'),
         plural(model.errors, 'error'),
@@ -73,22 +71,6 @@ export const modelStatsTool: AgentTool = {
     return clip(lines.join('\n'), 'Narrow the traces with query or traceId.');
   },
 };
-
-/** Each model's summed cost, keyed by model name as aiStats names models (response model, else request model). */
-function costsByModel(
-  traces: readonly TraceRecord[],
-  byModelOf: (trace: TraceRecord) => ReadonlyMap<string, CostTotals>,
-): Map<string, CostTotals> {
-  const totals = new Map<string, CostTotals>();
-  for (const trace of traces) {
-    for (const [model, cost] of byModelOf(trace)) {
-      let sum = totals.get(model);
-      if (sum === undefined) totals.set(model, (sum = noCost()));
-      addCostTotals(sum, cost);
-    }
-  }
-  return totals;
-}
 
 const percentileText = ({ p50, p95 }: Percentiles) => `p50 ${formatDuration(p50)}, p95 ${formatDuration(p95)}`;
 

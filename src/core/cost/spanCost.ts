@@ -104,7 +104,8 @@ export function traceCost(spans: readonly SpanNode[], overrides: readonly PriceO
   return traceCosts(spans, overrides).total;
 }
 
-function isHostedGatewayCall(node: SpanNode): boolean {
+/** A gateway span under the app's model call: the same call, which the app's span counts. */
+export function isHostedGatewayCall(node: SpanNode): boolean {
   if (node.span.scope.name !== GATEWAY_SCOPE) return false;
   for (let above = node.parent; above !== undefined; above = above.parent) {
     if (above.span.scope.name !== GATEWAY_SCOPE && (above.ai.kind === 'llm' || above.ai.kind === 'embedding')) {

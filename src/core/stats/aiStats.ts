@@ -9,6 +9,7 @@ import { quantileSorted } from 'd3-array';
 import { addCost, noCost, type CostTotals, type SpanCost } from '../../shared/cost';
 import type { AiStats, Percentiles, SpanRef } from '../../shared/statsProtocol';
 import { SpanKind, StatusCode } from '../model';
+import { isHostedGatewayCall } from '../cost/spanCost';
 import { toolCallOf } from '../semantics/extract';
 import type { AiSpanInfo } from '../semantics/types';
 import type { SpanNode, TraceRecord } from '../store/types';
@@ -49,8 +50,11 @@ export function aiStats(traces: Iterable<TraceRecord>, priceOf: PriceOf = NO_PRI
   for (const trace of traces) {
     for (const node of trace.spans()) {
       const { kind } = node.ai;
-      if (kind === 'llm' || kind === 'embedding') addModelCall(models, node, priceOf);
-      else if (kind === 'tool' || kind === 'mcp') addToolCall(tools, node);
+      // The gateway's span of a call the app's span already stands for, and the MCP client's and server's spans of a
+      // tool call the agent's span stands for, are the same call: counted once, as the store and the costs count.
+      if (kind === 'llm' || kind === 'embedding') {
+        if (!isHostedGatewayCall(node)) addModelCall(models, node, priceOf);
+      } else if (isToolCall(node) && !isToolCall(node.parent, toolNameOf(node))) addToolCall(tools, node);
     }
   }
   return {
@@ -108,17 +112,50 @@ function addModelCall(models: Map<string, ModelSamples>, node: SpanNode, priceOf
 }
 
 function addToolCall(tools: Map<string, ToolSamples>, node: SpanNode): void {
-  const tool = node.ai.toolName ?? node.span.name;
-  const mcpServer = node.ai.kind === 'mcp' ? mcpServerOf(node) : undefined;
+  const tool = toolNameOf(node);
+  const chain = toolCallChain(node, tool);
+  const mcpServer = firstDefined(chain, (link) => (link.ai.kind === 'mcp' ? mcpServerOf(link) : undefined));
   const key = `${mcpServer ?? ''}\u0000${tool}`;
   let samples = tools.get(key);
   if (samples === undefined) {
     samples = { ...firstSamples(node), tool, mcpServer, largestResultChars: undefined };
     tools.set(key, samples);
   }
-  addCall(samples, node);
-  const result = resultLength(node);
-  if (result !== undefined) samples.largestResultChars = Math.max(samples.largestResultChars ?? 0, result);
+  addCall(
+    samples,
+    node,
+    chain.some((link) => link.span.status.code === StatusCode.Error),
+  );
+  for (const link of chain) {
+    const result = resultLength(link);
+    if (result !== undefined) samples.largestResultChars = Math.max(samples.largestResultChars ?? 0, result);
+  }
+}
+
+const toolNameOf = (node: SpanNode): string => node.ai.toolName ?? node.span.name;
+
+/** A tool or MCP span; with `tool`, one of that tool. */
+function isToolCall(node: SpanNode | undefined, tool?: string): node is SpanNode {
+  if (node === undefined || (node.ai.kind !== 'tool' && node.ai.kind !== 'mcp')) return false;
+  return tool === undefined || toolNameOf(node) === tool;
+}
+
+/** A tool call as each layer saw it: the agent's tool span, the MCP client's request under it, the server's span. */
+function toolCallChain(node: SpanNode, tool: string): SpanNode[] {
+  const chain = [node];
+  for (let link = node.children.find((child) => isToolCall(child, tool)); link !== undefined;) {
+    chain.push(link);
+    link = link.children.find((child) => isToolCall(child, tool));
+  }
+  return chain;
+}
+
+function firstDefined<T, R>(items: readonly T[], pick: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const picked = pick(item);
+    if (picked !== undefined) return picked;
+  }
+  return undefined;
 }
 
 /** A client span names the server it called; a server span is the server, named by its service. */
@@ -150,11 +187,11 @@ function firstSamples(node: SpanNode): Samples {
   };
 }
 
-function addCall(samples: Samples, node: SpanNode): void {
+function addCall(samples: Samples, node: SpanNode, failed = node.span.status.code === StatusCode.Error): void {
   const { span } = node;
   const ms = Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
   samples.calls++;
-  if (span.status.code === StatusCode.Error) samples.errors++;
+  if (failed) samples.errors++;
   samples.durations.push(ms);
   if (ms > samples.slowest.ms) samples.slowest = { ref: refOf(node), ms };
   if (span.startTimeUnixNano >= samples.latest.start) {
