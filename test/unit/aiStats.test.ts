@@ -173,11 +173,11 @@ describe('aiStats', () => {
 
   test('a gateway span under the app’s model call is the same call: counted and priced once', () => {
     const app = chat(TRACE_A, 0, 100, 'house-model');
-    const gateway = makeSpan({
+    const gateway: Span = {
       ...chat(TRACE_A, 10, 80, 'house-model'),
       parentSpanId: app.spanId,
       scope: makeScope(GATEWAY_SCOPE),
-    });
+    };
     const { overrides } = parsePriceOverrides([{ model: 'house-model', input: 1, output: 2 }]);
     const [row] = statsOf([app, gateway], (ai) => priceSpan(ai, overrides)).models;
     assert.deepEqual(
