@@ -141,7 +141,7 @@ describe('aiStats', () => {
     );
   });
 
-  test('one tool call seen by the agent, the MCP client and the MCP server counts once, under its server', () => {
+  test('one tool call seen by the agent, the MCP client and the MCP server counts once, under the server’s name', () => {
     const [agentTool, client, server] = [newSpanId(), newSpanId(), newSpanId()];
     const layer = (spanId: string, parentSpanId: string | undefined, init: Partial<SpanInit>) =>
       makeSpan({ traceId: TRACE_A, spanId, parentSpanId, name: 'call get_weather', ...init });
@@ -151,7 +151,11 @@ describe('aiStats', () => {
       }),
       layer(client, agentTool, {
         kind: SpanKind.Client,
-        attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' },
+        attributes: {
+          'mcp.method.name': 'tools/call',
+          'gen_ai.tool.name': 'get_weather',
+          'server.address': 'localhost',
+        },
       }),
       layer(server, client, {
         kind: SpanKind.Server,

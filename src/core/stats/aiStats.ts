@@ -114,7 +114,10 @@ function addModelCall(models: Map<string, ModelSamples>, node: SpanNode, priceOf
 function addToolCall(tools: Map<string, ToolSamples>, node: SpanNode): void {
   const tool = toolNameOf(node);
   const chain = toolCallChain(node, tool);
-  const mcpServer = firstDefined(chain, (link) => (link.ai.kind === 'mcp' ? mcpServerOf(link) : undefined));
+  // The server's own name when it traced the call (as the service map names it), else the address its client called.
+  const mcpServer =
+    firstDefined(chain, (link) => (link.span.kind === SpanKind.Server ? mcpServerOf(link) : undefined)) ??
+    firstDefined(chain, (link) => (link.ai.kind === 'mcp' ? mcpServerOf(link) : undefined));
   const key = `${mcpServer ?? ''}\u0000${tool}`;
   let samples = tools.get(key);
   if (samples === undefined) {
