@@ -15,7 +15,7 @@ import type { StoreChange } from '../core/store/types';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
 import type { Services } from '../host/services';
-import { messageHtml, webviewHtml } from '../host/webviewHtml';
+import { messageHtml, webviewHtml, webviewOptions } from '../host/webviewHtml';
 import { describeError } from '../shared/errors';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../shared/protocol';
 
@@ -69,10 +69,7 @@ export class FlamePanel implements vscode.Disposable {
     selectedSpanId: string | undefined,
   ) {
     const { extensionUri } = services.context;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
     this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));

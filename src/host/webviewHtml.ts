@@ -19,6 +19,14 @@ export interface WebviewPage {
   readonly data: { readonly id: string; readonly value: unknown };
 }
 
+/** What one of our pages may do: run its script and load the extension's bundles and stylesheets, nothing else. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
 export function webviewHtml(page: WebviewPage): string {
   const { webview, extensionUri } = page;
   const nonce = randomBytes(16).toString('base64');

@@ -11,7 +11,7 @@ import { parseTraceQL } from '../core/traceql';
 import { SERVICE_MAP_VIEW_TYPE } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
-import { webviewHtml } from '../host/webviewHtml';
+import { webviewHtml, webviewOptions } from '../host/webviewHtml';
 import { describeError } from '../shared/errors';
 import { parseFromServiceMapPage, type ServiceMapMessage } from '../shared/serviceMap';
 
@@ -34,10 +34,7 @@ export class ServiceMapPanel implements vscode.Disposable {
     private readonly services: Services,
   ) {
     const { extensionUri } = services.context;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
     this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));

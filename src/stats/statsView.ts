@@ -11,7 +11,7 @@ import { resolveStatsScope, type ScopeChoice } from '../core/stats/statsScope';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
-import { webviewHtml } from '../host/webviewHtml';
+import { webviewHtml, webviewOptions } from '../host/webviewHtml';
 import { parseFromStatsView, type FromStatsView, type ToStatsView } from '../shared/statsProtocol';
 
 const REFRESH_DELAY_MS = 250;
@@ -48,10 +48,7 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
     const { extensionUri } = this.services.context;
     this.view = view;
     this.pageReady = false;
-    view.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    view.webview.options = webviewOptions(extensionUri);
     view.webview.html = webviewHtml({
       webview: view.webview,
       extensionUri,
