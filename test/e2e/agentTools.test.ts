@@ -3,7 +3,8 @@
  * agent-tools-probe), installed beside the packaged extension, lists `vscode.lm.tools` and calls each of ours with
  * `vscode.lm.invokeTool` over the demo run and an agent's tool loop; the answers name the run, its spans, models and
  * findings. Then the MCP server the extension defines for VS Code's MCP clients (dist/cli.js in the vsix, run by the
- * extension host's executable over the window's store) is started with the MCP SDK's client and serves the same runs.
+ * extension host's executable over the window's store) is found among the servers VS Code knows (a proposed API the
+ * probe is allowed), and its command, started with the MCP SDK's client, serves the same runs.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
