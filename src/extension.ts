@@ -5,6 +5,7 @@
  * stored traces newest first. Everything later reports through the log, the status bar and the Traces view.
  */
 import type * as vscode from 'vscode';
+import { register as registerAgentTools } from './agentTools/register';
 import { register as registerCode } from './code/register';
 import type { GatewaySupervisor } from './core/gateway/gatewaySupervisor';
 import type { ReceiverSupervisor } from './core/receiver/receiverSupervisor';
@@ -32,6 +33,7 @@ const FEATURES = [
   registerFindings,
   registerStats,
   registerServiceMap,
+  registerAgentTools,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

@@ -159,3 +159,21 @@ export const COMPARE_SCHEME = 'ai-trace-lens-compare';
 export const METRICS_SCHEME = 'ai-trace-lens-metrics';
 
 export const OUTPUT_CHANNEL_NAME = 'AI Trace Lens';
+
+/** Tool names are global across extensions: the agent tools (core/agentTools) are contributed under this prefix. */
+export const LANGUAGE_MODEL_TOOL_PREFIX = 'aiTraceLens_';
+
+/**
+ * What users type after `#` in chat to hand a tool to the model, by agent tool name; `#aiTraces`, the list, is where
+ * a question about the app's runs starts, and the model goes on to the others by the ids it returns.
+ */
+export const TOOL_REFERENCE_NAMES: Readonly<Record<string, string>> = {
+  list_traces: 'aiTraces',
+  get_trace: 'aiTrace',
+  get_span: 'aiSpan',
+  list_findings: 'aiFindings',
+  model_stats: 'aiModelStats',
+};
+
+/** The MCP server definition provider (`contributes.mcpServerDefinitionProviders`), where VS Code has the API. */
+export const MCP_SERVER_PROVIDER_ID = 'aiTraceLens.mcpServer';

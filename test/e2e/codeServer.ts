@@ -46,6 +46,10 @@ export interface LaunchOptions {
    * hours by default); a desktop window's ends with the window.
    */
   reconnectionGraceSeconds?: number;
+  /** More packaged extensions to install beside the one under test, e.g. a test extension (fixtures/agent-tools-probe). */
+  extraVsixes?: readonly string[];
+  /** Extensions allowed the proposed APIs their package.json enables (a test extension reading what VS Code knows). */
+  proposedApiExtensions?: readonly string[];
 }
 
 interface CodeServer {
@@ -106,6 +110,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
       userData,
       '--install-extension',
       VSIX,
+      ...(options.extraVsixes ?? []).flatMap((vsix) => ['--install-extension', vsix]),
     ]);
     server = await startCodeServer(root, [
       '--auth',
@@ -116,6 +121,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<LaunchedW
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      ...(options.proposedApiExtensions ?? []).flatMap((id) => ['--enable-proposed-api', id]),
       '--idle-timeout-seconds',
       String(IDLE_TIMEOUT_SECONDS),
       ...(options.reconnectionGraceSeconds === undefined

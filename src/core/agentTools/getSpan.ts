@@ -15,6 +15,7 @@ const LISTED_CHILDREN = 20;
 export const getSpanTool: AgentTool = {
   name: 'get_span',
   title: 'Get a span',
+  userDescription: "Reads one span's attributes, prompt, answer and events.",
   description:
     'Returns one span in full: its AI summary (kind, model, provider, tokens, TTFT, tool name), every attribute ' +
     '(prompts, tool arguments and results, HTTP and database details), its events (exceptions, streamed chunks), ' +

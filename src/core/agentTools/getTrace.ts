@@ -24,6 +24,7 @@ const OUTLINE_DEPTH = 3;
 export const getTraceTool: AgentTool = {
   name: 'get_trace',
   title: 'Get a trace',
+  userDescription: 'Reads one trace as a compact span tree, slowest and costliest paths first.',
   description:
     'Returns one trace as text: its duration, tokens, cost and findings, then its span tree with, for each span, ' +
     'its kind (LLM call, tool, agent, MCP…), model, tokens, cost, duration, TTFT, tool arguments and results, ' +

@@ -20,6 +20,7 @@ const LIMIT = {
 export const listFindingsTool: AgentTool = {
   name: 'list_findings',
   title: 'List findings',
+  userDescription: 'Lists the problems found in the traces: tool loops, errors, truncated answers, slow first tokens.',
   description:
     'Lists problems AI Trace Lens detected in the recorded traces, most severe first: tool loops (a tool called ' +
     'repeatedly with identical arguments), truncated answers, LLM and tool errors (rate limits, context length), ' +

@@ -16,6 +16,7 @@ const LIMIT = {
 export const listTracesTool: AgentTool = {
   name: 'list_traces',
   title: 'List recent traces',
+  userDescription: 'Lists the newest traces AI Trace Lens recorded, optionally those a TraceQL query selects.',
   description:
     'Lists the most recent traces (runs of the app: agent runs, LLM calls, requests) that AI Trace Lens recorded, ' +
     'newest first, one line each: trace id, start time, root span name, service, duration, errors, LLM calls, ' +

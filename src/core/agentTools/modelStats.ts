@@ -13,6 +13,7 @@ import type { AgentTool } from './types';
 export const modelStatsTool: AgentTool = {
   name: 'model_stats',
   title: 'Cost and latency by model',
+  userDescription: 'Calls, errors, tokens, cost and latency percentiles per model.',
   description:
     'Cost and latency per model over the recorded traces: calls, errors, input, output and cached tokens, cost in ' +
     'USD, duration p50 and p95, time to first token (TTFT) p50 and p95, and the slowest call’s trace and span ids; ' +

@@ -1,13 +1,15 @@
 /**
  * The tools' sources outside VS Code (the MCP server, tests): stores with a price book and a findings index that
  * follows them, and a follower of a store directory another process writes (the extension or `serve --store`),
- * read as the other VS Code windows read it: each refresh takes in the records appended since the last one, and the
- * directory's lock is never taken, so the writer is never disturbed.
+ * read as the other VS Code windows read it: each refresh takes in the records appended since the last one, and
+ * honours a Clear that any window made (control.json), and the directory's lock is never taken, so the writer is never
+ * disturbed.
  */
 import { PriceBook } from '../cost/priceBook';
 import { FindingsIndex } from '../findings/findingsIndex';
 import { SETTING_DEFAULTS } from '../settings';
 import { ingestStored } from '../storage/loadStore';
+import { parseControl, SharedFile } from '../storage/sharedFiles';
 import { StoreTail } from '../storage/storeTail';
 import { LogStore } from '../store/logStore';
 import { TraceStore } from '../store/traceStore';
@@ -31,6 +33,8 @@ export function agentToolSources(refresh?: (stores: { traces: TraceStore; logs: 
 /**
  * Reads `dir` from its oldest record on, then what was appended since, at each call; a call made while a read runs
  * waits for it, then reads what came after. Records that do not decode, and damage, go to `report`.
+ * A Clear is applied as the windows apply it: memory emptied, and reading goes on from the first segment after those
+ * cleared, which the owner may not have deleted yet.
  */
 export function followStoreDirectory(
   dir: string,
@@ -38,6 +42,8 @@ export function followStoreDirectory(
 ): (stores: { traces: TraceStore; logs: LogStore }) => Promise<void> {
   let tail: StoreTail | undefined;
   let reading: Promise<unknown> = Promise.resolve();
+  const control = new SharedFile(dir, 'control.json', parseControl);
+  let clearedThrough = 0;
   return (stores) => {
     tail ??= new StoreTail(
       dir,
@@ -52,7 +58,16 @@ export function followStoreDirectory(
       ({ file, offset, bytes }) => report(`${file}: ${bytes} damaged bytes at ${offset} skipped`),
     );
     const current = tail;
-    const read = reading.then(() => current.read());
+    const read = reading.then(async () => {
+      const cleared = (await control.readIfChanged())?.clearedThrough ?? clearedThrough;
+      if (cleared > clearedThrough) {
+        clearedThrough = cleared;
+        stores.traces.clear();
+        // Every record after the Clear is in a newer segment, so this reads none twice and misses none.
+        current.moveTo({ sequence: cleared + 1, offset: 0 });
+      }
+      await current.read();
+    });
     // A failed read fails its own call only: the next call reads again from where the tail stopped.
     reading = read.catch(() => undefined);
     return read.then(() => undefined);

@@ -33,6 +33,8 @@ export interface AgentTool {
   /** snake_case, as MCP clients show tool names. */
   readonly name: string;
   readonly title: string;
+  /** For the people choosing tools (VS Code's tools picker): what it does, in a line. */
+  readonly userDescription: string;
   /** For the model choosing a tool: what it answers, when to use it, and which ids it takes and gives. */
   readonly description: string;
   readonly inputSchema: ToolInputSchema;

@@ -94,6 +94,11 @@ export class SharedStore {
     return this.currentRole;
   }
 
+  /** The store's directory, unless this window keeps its traces in memory only (storage off, or unusable). */
+  get directory(): string | undefined {
+    return this.currentRole === 'memory' ? undefined : this.options.dir;
+  }
+
   /** Whether older traces are on disk that memory has not loaded. */
   get hasOlderOnDisk(): boolean {
     return this.older !== undefined;
