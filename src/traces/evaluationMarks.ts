@@ -1,7 +1,8 @@
 /**
- * The Traces view's marks for evaluation results (core/evaluation): `⚖ 2 evaluations, lowest faithfulness 2` after a
- * trace row's figures, `⚖ relevance 4 · faithfulness 2` after an evaluated span's, and each result with the judge's
- * explanation in their tooltips. Rows without evaluations are left as they were.
+ * The Traces view's marks for evaluation results (core/evaluation): `⚖ 2 evaluations, lowest faithfulness 2` before a
+ * trace row's figures, `⚖ relevance 4 · faithfulness 2` before an evaluated span's (first, since a narrow side bar cuts
+ * a long description's end, and a score is why the row was graded), and each result with the judge's explanation in
+ * their tooltips. Rows without evaluations are left as they were.
  */
 import type * as vscode from 'vscode';
 import { evaluationsTooltipMarkdown } from '../core/evaluation/present';
@@ -22,7 +23,7 @@ export function withEvaluations(tooltip: string, evaluations: readonly SpanEvalu
 
 function mark(item: vscode.TreeItem, text: string | undefined): vscode.TreeItem {
   if (text === undefined) return item;
-  item.description = typeof item.description === 'string' ? `${item.description} · ${text}` : text;
+  item.description = typeof item.description === 'string' ? `${text} · ${item.description}` : text;
   if (item.accessibilityInformation !== undefined) {
     item.accessibilityInformation = {
       ...item.accessibilityInformation,
