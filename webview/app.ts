@@ -90,6 +90,7 @@ export class FlameApp {
     this.state.onChange((change) => {
       if (change === 'model') this.headerSlot.replaceChildren(renderHeader(this.state.model.snapshot.header));
       if (change === 'findings') this.details.showFindings();
+      if (change === 'evaluations') this.details.showEvaluations();
       if (change === 'search' || change === 'mode') this.saveState();
     });
     this.banner.hidden = true;
@@ -133,6 +134,9 @@ export class FlameApp {
         break;
       case 'findings':
         this.state.setFindings(message.findings);
+        break;
+      case 'evaluations':
+        this.state.setEvaluations(message.evaluations);
         break;
       case 'select':
         this.select(this.state.model.indexOf(message.spanId), true);

@@ -3,11 +3,12 @@
  * and its matches, and whether bars are as wide as time or tokens. The chart, the panels and the saved view state read them
  * here; a change tells every listener what changed. (The zoom is d3-zoom's transform, which the chart owns.)
  */
+import type { SpanEvaluation } from '../src/shared/evaluations';
 import { findingsOfSpan, severityMarks, type SpanFinding } from '../src/shared/findings';
 import { TraceModel } from './traceModel';
 import type { ChartMode } from './vscodeApi';
 
-export type StateChange = 'model' | 'findings' | 'selection' | 'search' | 'mode';
+export type StateChange = 'model' | 'findings' | 'evaluations' | 'selection' | 'search' | 'mode';
 
 export class ViewState {
   private currentModel: TraceModel;
@@ -17,6 +18,7 @@ export class ViewState {
   private chartMode: ChartMode = 'time';
   private findingList: readonly SpanFinding[] = [];
   private marks: Uint8Array = new Uint8Array(0);
+  private evaluationList: readonly SpanEvaluation[] = [];
   private readonly listeners: ((change: StateChange) => void)[] = [];
 
   constructor(model: TraceModel) {
@@ -78,6 +80,18 @@ export class ViewState {
     this.findingList = findings;
     this.marks = this.markFindings();
     this.notify('findings');
+  }
+
+  /** Shows the trace's evaluation results (the host sends them all whenever they change). */
+  setEvaluations(evaluations: readonly SpanEvaluation[]): void {
+    this.evaluationList = evaluations;
+    this.notify('evaluations');
+  }
+
+  /** A span's evaluation results, in the order they were made. */
+  evaluationsOf(index: number): SpanEvaluation[] {
+    const spanId = index < 0 ? null : this.currentModel.spanId(index);
+    return this.evaluationList.filter((evaluation) => evaluation.spanId === spanId);
   }
 
   /** Selects a span (-1 clears); false when it was already the selection. */

@@ -3,14 +3,17 @@
  *   summarize FILE... [--json]   read saved OTLP exports and print each trace's span tree (or JSON)
  *   query 'QUERY' FILE... [--json]   print the spans of saved OTLP exports that a TraceQL query selects
  *   findings FILE... [--json] [--fail-on error|warning]   what went wrong in saved OTLP exports, for people and CI
+ *   eval FILE... --judge-url URL --judge-model M [--evaluator NAME|FILE]... [--min-score X] [--out FILE]
+ *       grade recorded runs with a judge model, for people and CI
  *   mcp [--store DIR | FILE...]   serve traces to coding agents as MCP tools over stdio
  *   serve [--host H] [--port N] [--grpc-port N] [--out FILE] [--max-body-bytes N] [--gateway-port N] [--upstream NAME=URL]
  *       run the OTLP receivers, and the AI gateway, headless
  * Exit codes: 0 success, 1 some input could not be used (the rest is still reported) or, for findings, a finding at
- * or above --fail-on, 2 usage error.
+ * or above --fail-on, for eval a score below --min-score, 2 usage error.
  */
 import { describeErrorWithStack } from '../shared/errors';
 import { CliError, usageError } from './args';
+import { evalCommand, EVAL_USAGE } from './eval';
 import { findings, FINDINGS_USAGE } from './findings';
 import { mcp, MCP_USAGE } from './mcp';
 import { query, QUERY_USAGE } from './query';
@@ -18,13 +21,14 @@ import { serve, SERVE_USAGE } from './serve';
 import { summarize, SUMMARIZE_USAGE } from './summarize';
 
 const USAGE = `Usage:
-${SUMMARIZE_USAGE}${QUERY_USAGE}${FINDINGS_USAGE}${MCP_USAGE}${SERVE_USAGE}  ai-trace-lens --help
+${SUMMARIZE_USAGE}${QUERY_USAGE}${FINDINGS_USAGE}${EVAL_USAGE}${MCP_USAGE}${SERVE_USAGE}  ai-trace-lens --help
 `;
 
 const COMMANDS: Record<string, (args: string[], help: () => number) => Promise<number>> = {
   summarize,
   query,
   findings,
+  eval: evalCommand,
   mcp,
   serve,
 };

@@ -1,6 +1,6 @@
 /**
  * A trace as plain text made for comparing two runs in a diff editor: the span tree by nesting, and for each span
- * what a run can change (model, tokens, timing, tool arguments and results, status, the conversation). Ids and times
+ * what a run can change (model, tokens, timing, tool arguments and results, status, evaluations, the conversation). Ids and times
  * of day are left out and every figure has a line of its own, so that the diff shows what differs and nothing else:
  * a different answer to the same prompt, a tool called with other arguments, a slower call, more tokens.
  */
@@ -8,6 +8,8 @@ import { AI_KIND_LABELS } from '../shared/aiKinds';
 import { formatCostTotals, formatCount, formatDuration, formatSpanCost, plural } from '../shared/format';
 import type { TranscriptMessage } from '../shared/transcript';
 import type { PriceBook } from './cost/priceBook';
+import { evaluationsOfSpan } from './evaluation/evaluationEvents';
+import { evaluationLines } from './evaluation/present';
 import { durationNanos, nanosToMillis, StatusCode, type AttributeValue, type Span } from './model';
 import type { LogRecord } from './otlp/logModel';
 import { toolCallOf } from './semantics/extract';
@@ -132,8 +134,10 @@ function writeSpan(lines: string[], node: SpanNode, pad: string, write: SpanWrit
     field('status', span.status.message === '' ? 'error' : `error: ${span.status.message}`);
   }
 
+  const logs = write.logsOf(span);
+  // Judge and app evaluations, with the explanation: two runs graded differently show why.
+  for (const line of evaluationLines(evaluationsOfSpan(span, logs))) writeText(lines, inner, '', line);
   if (ai.kind === 'llm') {
-    const logs = write.logsOf(span);
     writeMessages(lines, inner, 'input', extractInputMessages(span, logs));
     writeMessages(lines, inner, 'output', extractOutputMessages(span, logs));
   }

@@ -56,6 +56,7 @@ export class FlamePanel implements vscode.Disposable {
   private detached = false;
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
   private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
+  private readonly evaluationsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.postEvaluations());
   /**
    * Price setting changes since the panel opened: added to the trace's version, since the page takes only a newer
    * snapshot and new prices change the header of the same trace version.
@@ -87,6 +88,11 @@ export class FlamePanel implements vscode.Disposable {
       }),
     );
     this.disposables.add(services.findings.onDidChange((change) => this.onFindingsChange(change)));
+    this.disposables.add(
+      services.evaluations.onDidChange((change) => {
+        if (change.updated.includes(traceId)) this.evaluationsNotifier.schedule();
+      }),
+    );
     this.disposables.add(
       services.logs.onDidChange((change) => {
         if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
@@ -171,6 +177,15 @@ export class FlamePanel implements vscode.Disposable {
     this.post({ type: 'findings', traceId: this.traceId, findings });
   }
 
+  /** Sends a page showing the trace its evaluations, as plain fields (the page sets them as text). */
+  private postEvaluations(): void {
+    if (this.page.kind !== 'ready' || this.page.shown.kind !== 'trace') return;
+    const evaluations = this.services.evaluations
+      .forTrace(this.traceId)
+      .map(({ spanId, name, score, label, explanation }) => ({ spanId, name, score, label, explanation }));
+    this.post({ type: 'evaluations', traceId: this.traceId, evaluations });
+  }
+
   /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
   private notifyLogs(): void {
     if (this.page.kind === 'ready' && hasShownTrace(this.page.shown)) {
@@ -206,6 +221,7 @@ export class FlamePanel implements vscode.Disposable {
     this.post({ type: 'init', traceId: this.traceId, snapshot, selectedSpanId: this.pendingSelect ?? null });
     this.pendingSelect = undefined;
     this.postFindings();
+    this.postEvaluations();
   }
 
   private flushPending(): void {

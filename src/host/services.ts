@@ -1,11 +1,13 @@
 /**
  * What every feature shares, made once at activation: the log, the settings, the context keys, the stores, the
  * receivers' and the gateway's supervisors, the durable store the windows share, the terminals' environment, the code
- * navigator, the Traces view's link and the live findings. Features get these and nothing of each other.
+ * navigator, the Traces view's link, the live findings and
+ * evaluations. Features get these and nothing of each other.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/priceBook';
+import { EvaluationIndex } from '../core/evaluation/evaluationIndex';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
@@ -47,6 +49,8 @@ export interface Services {
   readonly findings: FindingsIndex;
   /** Model calls' costs, at the table's prices and `aiTraceLens.prices` (features refresh on the `prices` section). */
   readonly prices: PriceBook;
+  /** The `gen_ai.evaluation.result` events of the stored traces by span (span events and log records), kept live. */
+  readonly evaluations: EvaluationIndex;
 }
 
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
@@ -112,6 +116,7 @@ export function createServices(context: vscode.ExtensionContext): {
     tracesView: new TracesViewLink(store),
     findings: live.findings,
     prices: new PriceBook(() => settings.prices),
+    evaluations: disposables.add(new EvaluationIndex(store, logs)),
   };
   return { services, disposable: disposables };
 }

@@ -9,6 +9,7 @@
  * Browser-safe like all of src/shared, so the host and the flame graph page both include it.
  */
 import type { SpanCost } from './cost';
+import type { SpanEvaluation } from './evaluations';
 import type { SpanFinding } from './findings';
 import type { TraceSnapshot } from './flame/snapshot';
 import { isSpanId, isTraceId } from './ids';
@@ -83,6 +84,11 @@ export type ToWebview =
   | { readonly type: 'logsChanged'; readonly traceId: string }
   /** The trace's findings, all of them, after `init` and whenever they change (they are not in the snapshot). */
   | { readonly type: 'findings'; readonly traceId: string; readonly findings: readonly SpanFinding[] }
+  /**
+   * The trace's evaluation results (`gen_ai.evaluation.result` events, from the judge or the app), all of them, after
+   * `init` and whenever they change; like findings, they are not in the snapshot.
+   */
+  | { readonly type: 'evaluations'; readonly traceId: string; readonly evaluations: readonly SpanEvaluation[] }
   | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
   | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
 

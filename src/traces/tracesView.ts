@@ -30,7 +30,9 @@ export class TracesView implements TracesViewPort, vscode.Disposable {
     const { store, receiver, settings, context, contextKeys, storage } = services;
     const grouping = context.workspaceState.get<TraceGrouping>(GROUPING_STATE_KEY) === 'session' ? 'session' : 'trace';
     contextKeys.set('groupBySession', grouping === 'session');
-    this.provider = this.disposables.add(new TracesTreeProvider(store, grouping, services.findings, services.prices));
+    this.provider = this.disposables.add(
+      new TracesTreeProvider(store, grouping, services.findings, services.prices, services.evaluations),
+    );
     this.disposables.add(settings.onDidChange('prices', () => this.provider.repriced()));
     this.view = this.disposables.add(
       vscode.window.createTreeView(TRACES_VIEW_ID, {

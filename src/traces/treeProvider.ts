@@ -10,11 +10,13 @@
  * A TraceQL filter lists only the traces it matches (in sessions too), their matching spans marked.
  *
  * Rows show costs from the PriceBook, which computes a trace's once per version: describing the visible rows on each
- * refresh stays cheap. Rows with findings are marked (findingMarks.ts) and refreshed as the findings change.
+ * refresh stays cheap. Rows with findings are marked (findingMarks.ts) and refreshed as the findings change; so are rows
+ * with evaluation results (evaluationMarks.ts).
  */
 import * as vscode from 'vscode';
 import type { PriceBook } from '../core/cost/priceBook';
 import { Debouncer } from '../core/debounce';
+import type { EvaluationIndex } from '../core/evaluation/evaluationIndex';
 import type { FindingsIndex } from '../core/findings/findingsIndex';
 import { SessionIndex, type SessionEntry, type SessionGrouping } from '../core/sessions';
 import type { TraceStore } from '../core/store/traceStore';
@@ -22,6 +24,7 @@ import type { SpanNode, StoreChange, TraceRecord } from '../core/store/types';
 import type { TraceFilter } from '../core/traceql/traceFilter';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from '../core/tooltip';
 import type { SpanRow, TraceRow, TraceViewRow } from '../host/commandTarget';
+import { markSpanEvaluations, markTraceEvaluations, withEvaluations } from './evaluationMarks';
 import { markSpanRow, markTraceRow, withFindings } from './findingMarks';
 import { goneItem, markdown, sessionItem, spanItem, traceItem } from './treeItems';
 
@@ -61,6 +64,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   private readonly debouncer = new Debouncer(REFRESH_DELAY_MS, () => this.refresh());
   private readonly subscription: vscode.Disposable;
   private readonly findingsSubscription: vscode.Disposable;
+  private readonly evaluationsSubscription: vscode.Disposable;
   private filter: TraceFilter | undefined;
 
   constructor(
@@ -68,9 +72,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     private mode: TraceGrouping,
     private readonly findings: FindingsIndex,
     private readonly prices: PriceBook,
+    private readonly evaluations: EvaluationIndex,
   ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
     this.findingsSubscription = findings.onDidChange((change) => this.onFindingsChange(change.updated));
+    this.evaluationsSubscription = evaluations.onDidChange((change) => this.onFindingsChange(change.updated));
   }
 
   /** Lists only the traces `filter` matches, or every trace again. */
@@ -151,13 +157,17 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     const matching = this.filter?.matchingSpans(trace);
     const findings = this.findings.forTrace(element.traceId);
     if (element.type === 'trace') {
-      return markTraceRow(traceItem(trace, this.prices.traceCosts(trace).total, matching?.size), findings);
+      const item = markTraceRow(traceItem(trace, this.prices.traceCosts(trace).total, matching?.size), findings);
+      return markTraceEvaluations(item, this.evaluations.forTrace(element.traceId));
     }
     const node = trace.getSpan(element.spanId);
     if (node === undefined) return goneItem(element);
     const cost = this.prices.spanCost(node.ai);
     const item = spanItem(element, node, trace.summary, matching?.has(node.span.spanId) === true, cost);
-    return markSpanRow(item, findings, element.spanId);
+    return markSpanEvaluations(
+      markSpanRow(item, findings, element.spanId),
+      this.evaluations.forSpan(element.traceId, element.spanId),
+    );
   }
 
   /** Tooltips are built on hover only: most items are never hovered. */
@@ -168,12 +178,15 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     const findings = this.findings.forTrace(element.traceId);
     if (element.type === 'trace') {
       const tooltip = traceTooltipMarkdown(trace.summary, this.prices.traceCostInfo(trace));
-      item.tooltip = markdown(withFindings(tooltip, findings));
+      item.tooltip = markdown(
+        withEvaluations(withFindings(tooltip, findings), this.evaluations.forTrace(element.traceId)),
+      );
     } else {
       const node = trace.getSpan(element.spanId);
       if (node !== undefined) {
         const tooltip = spanTooltipMarkdown(node, this.prices.spanCost(node.ai));
-        item.tooltip = markdown(withFindings(tooltip, findings, element.spanId));
+        const evaluations = this.evaluations.forSpan(element.traceId, element.spanId);
+        item.tooltip = markdown(withEvaluations(withFindings(tooltip, findings, element.spanId), evaluations));
       }
     }
     return item;
@@ -220,6 +233,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
   dispose(): void {
     this.subscription.dispose();
     this.findingsSubscription.dispose();
+    this.evaluationsSubscription.dispose();
     this.debouncer.dispose();
     this.changeEmitter.dispose();
     this.refreshedEmitter.dispose();
@@ -256,7 +270,10 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<ViewElement>,
     this.debouncer.schedule();
   }
 
-  /** Listed traces whose findings changed are refreshed with the next batch (removed ones leave with the store's). */
+  /**
+   * Listed traces whose findings or evaluations changed are refreshed with the next batch (removed ones leave with
+   * the store's).
+   */
   private onFindingsChange(traceIds: readonly string[]): void {
     let listed = false;
     for (const traceId of traceIds) {

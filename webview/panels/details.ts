@@ -1,11 +1,12 @@
 /**
  * The details panel of the selected span: what the snapshot knows at once (timing, tokens, model, status), its findings
- * (kept live apart from the snapshot), then the attributes, events, exceptions and conversation of the `spanDetails`
+ * and evaluation results (kept live apart from the snapshot), then the attributes, events, exceptions and conversation of the `spanDetails`
  * reply. All span data is set as text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { AI_KIND_LABELS } from '../../src/shared/aiKinds';
 import { GATEWAY_SOURCE_NOTE, stallsText } from '../../src/shared/figures';
+import { scoreText, type SpanEvaluation } from '../../src/shared/evaluations';
 import { SEVERITY_CODICONS, type SpanFinding } from '../../src/shared/findings';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import { FigureFlag } from '../../src/shared/flame/snapshot';
@@ -35,6 +36,7 @@ export class DetailsPanel {
   private readonly jumpStatus = element('div', 'jump-status');
   private readonly extra = element('div', 'details-extra');
   private readonly findings = element('div', 'details-findings');
+  private readonly evaluations = element('div', 'details-evaluations');
   /** The span the jump status line speaks of. */
   private jumpStatusSpanId: string | null = null;
   /** The shown span's summary table and where its cost row goes (before Status) once the details bring it. */
@@ -68,12 +70,20 @@ export class DetailsPanel {
       this.heading(model, index),
       // What went wrong first: a span opened from the Problems panel shows its finding without scrolling.
       this.findings,
+      this.evaluations,
       this.summary(model, index),
       this.buttons(),
       this.jumpStatus,
       this.extra,
     );
     this.showFindings();
+    this.showEvaluations();
+  }
+
+  /** Lists the selected span's evaluation results (name, score, the judge's explanation), or nothing without any. */
+  showEvaluations(): void {
+    const evaluations = this.state.evaluationsOf(this.state.selected);
+    this.evaluations.replaceChildren(...(evaluations.length === 0 ? [] : [evaluationList(evaluations)]));
   }
 
   /** Lists the selected span's findings (rule, severity, message, hint), or nothing when it has none. */
@@ -255,6 +265,23 @@ function findingList(findings: readonly SpanFinding[]): HTMLElement {
     list.append(item);
   }
   return section(`Findings (${findings.length})`, list);
+}
+
+function evaluationList(evaluations: readonly SpanEvaluation[]): HTMLElement {
+  const list = element('ul', 'evaluation-list');
+  for (const evaluation of evaluations) {
+    const item = element('li', 'evaluation');
+    const title = element('div', 'evaluation-title');
+    title.append(
+      codicon('law'),
+      element('span', 'evaluation-name', evaluation.name),
+      element('span', 'evaluation-score', scoreText(evaluation)),
+    );
+    item.append(title);
+    if (evaluation.explanation !== '') item.append(element('div', 'evaluation-explanation', evaluation.explanation));
+    list.append(item);
+  }
+  return section(`Evaluations (${evaluations.length})`, list);
 }
 
 function exceptionBlock(attributes: DisplayAttributes): HTMLElement {
