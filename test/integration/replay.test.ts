@@ -7,14 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SERVICE_NAME } from '../../src/core/model';
 import type { HttpModelRoute } from '../../src/core/modelRoutes/routes';
-import type { TracedCallContext } from '../../src/core/modelRoutes/tracedCall';
+import { wireRequestFor, type TracedCallContext } from '../../src/core/modelRoutes/tracedCall';
 import { buildReplayDocument } from '../../src/core/replay/buildDocument';
 import type { ReplayDocument } from '../../src/core/replay/replayDocument';
 import {
   REPLAY_CONCURRENCY,
   REPLAY_OF_ATTRIBUTE,
   REPLAY_SERVICE,
-  replayRequest,
   runConcurrently,
   runOutcome,
   runReplay,
@@ -81,7 +80,7 @@ describe('replay through an OpenAI-compatible endpoint', () => {
     assert.equal(result.error, undefined);
     assert.equal(result.text, ANSWERS[0]);
     const received = server.requests.at(-1)!;
-    assert.deepEqual(received.body, replayRequest(document, route).body);
+    assert.deepEqual(received.body, wireRequestFor(route, document).body);
     assert.deepEqual((received.body.messages as unknown[])[0], { role: 'system', content: 'Answer in one word.' });
     assert.equal(received.headers.authorization, `Bearer ${API_KEY}`);
 

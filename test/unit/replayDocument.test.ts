@@ -12,7 +12,7 @@ import { PROVIDERS } from '../../src/core/gateway/providers';
 import type { ProviderId } from '../../src/core/gateway/wire';
 import { buildReplayDocument, type BuiltDocument } from '../../src/core/replay/buildDocument';
 import { formatReplayDocument, parseReplayDocument, type ReplayDocument } from '../../src/core/replay/replayDocument';
-import { toWireRequest } from '../../src/core/replay/wireRequest';
+import { toWireRequest } from '../../src/core/modelRoutes/wireRequest';
 import { makeSpan, type PlainAttributes } from '../support/spanBuilder';
 
 function documentOf(built: BuiltDocument): ReplayDocument {

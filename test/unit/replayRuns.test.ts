@@ -10,9 +10,9 @@ import { CallMeter } from '../../src/core/gateway/meter';
 import { PROVIDERS } from '../../src/core/gateway/providers';
 import type { ProviderId } from '../../src/core/gateway/wire';
 import { buildReplayDocument } from '../../src/core/replay/buildDocument';
-import { replayRequest } from '../../src/core/replay/runReplay';
+import { wireRequestFor } from '../../src/core/modelRoutes/tracedCall';
 import { renderRunsSummary, summarizeRuns, type RunOutcome } from '../../src/core/replay/runsSummary';
-import { toWireRequest } from '../../src/core/replay/wireRequest';
+import { toWireRequest } from '../../src/core/modelRoutes/wireRequest';
 
 function roundTrip(provider: ProviderId, path: string, body: Record<string, unknown>) {
   const wire = PROVIDERS[provider];
@@ -77,7 +77,7 @@ describe('replay wire forms', () => {
       max_tokens: 100,
     });
     const route = { kind: 'endpoint', url: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: undefined } as const;
-    const request = replayRequest(document, route);
+    const request = wireRequestFor(route, document);
     assert.equal(request.path, '/chat/completions');
     assert.equal(request.body.model, 'llama3.2');
     assert.deepEqual(request.body.messages, [

@@ -17,8 +17,9 @@ import { DEFAULT_GATEWAY_MAX_BODY_BYTES, type ProxySettings } from '../gateway/o
 import { PROVIDERS } from '../gateway/providers';
 import { newSpanId, newTraceId } from '../gateway/traceContext';
 import type { GenAiMessage, ProviderId } from '../gateway/wire';
-import type { WireRequest } from '../replay/wireRequest';
+import type { ModelRequest } from './modelRequest';
 import { authHeaders, type HttpModelRoute } from './routes';
+import { toWireRequest, type WireRequest } from './wireRequest';
 
 export interface TracedCallOptions {
   /** `service.name` of the call's trace, saying what made it: `ai-trace-lens replay`. */
@@ -51,15 +52,21 @@ export interface TracedCallResult {
   readonly error: string | undefined;
 }
 
-/** Sends `request` along `route`, waits for the whole answer and for its spans to be handed to `context`. */
+/** What `route` is sent for `request`: an OpenAI-compatible endpoint speaks OpenAI's API and may name its model. */
+export function wireRequestFor(route: HttpModelRoute, request: ModelRequest): WireRequest {
+  if (route.kind === 'provider') return toWireRequest({ ...request, provider: route.provider });
+  return toWireRequest({ ...request, provider: 'openai', model: route.model ?? request.model });
+}
+
+/** Sends `modelRequest` along `route`, waits for the whole answer and for its spans to be handed to `context`. */
 export async function sendTraced(
   route: HttpModelRoute,
-  request: WireRequest,
+  modelRequest: ModelRequest,
   options: TracedCallOptions,
   context: TracedCallContext,
 ): Promise<TracedCallResult> {
+  const request = wireRequestFor(route, modelRequest);
   const provider: ProviderId = route.kind === 'endpoint' ? 'openai' : route.provider;
-  if (request.provider !== provider) throw new Error(`A ${request.provider} request cannot go to ${provider}.`);
   let callSpan: Span | undefined;
   const gateway = new AiGateway({
     host: '127.0.0.1',

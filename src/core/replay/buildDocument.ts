@@ -12,7 +12,8 @@ import { isGatewaySpan } from '../semantics/gateway';
 import type { Convention } from '../semantics/types';
 import { extractInputMessages } from '../transcript';
 import type { ProviderId } from '../gateway/wire';
-import type { ReplayDocument, ReplayMessage } from './replayDocument';
+import type { RequestMessage } from '../modelRoutes/modelRequest';
+import type { ReplayDocument } from './replayDocument';
 import { parametersOf, toolsOf } from './spanRequest';
 
 export type BuiltDocument = { document: ReplayDocument } | { error: string };
@@ -67,8 +68,8 @@ export function providerIdOf(provider: string | undefined): ProviderId {
  * follow keep them (or the other way round); each call takes the id of the result in its place, else a made-up one,
  * so the request pairs each result with its call as providers require.
  */
-function replayMessages(transcript: readonly TranscriptMessage[]): ReplayMessage[] {
-  const messages: ReplayMessage[] = [];
+function replayMessages(transcript: readonly TranscriptMessage[]): RequestMessage[] {
+  const messages: RequestMessage[] = [];
   let pending: string[] = [];
   let made = 0;
   transcript.forEach((message, index) => {

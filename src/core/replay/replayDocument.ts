@@ -1,63 +1,17 @@
 /**
- * The editable request of a replay: provider, model, messages, parameters and tool definitions, in one
- * provider-neutral JSON shape the user edits (OpenAI-like names, which most developers know), checked by a zod schema
- * when it is run. wireRequest.ts turns it into the provider's own request body.
+ * The editable request of a replay: a model request (core/modelRoutes/modelRequest.ts) and the span it replays,
+ * checked by its zod schema when it is run, so an edit that breaks it is named with where and why.
  */
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../gateway/wire';
+import { modelRequestSchema } from '../modelRoutes/modelRequest';
 
-const toolCallSchema = z.object({
-  id: z.string().optional(),
-  name: z.string().min(1),
-  /** The arguments as the model wrote them: JSON text. */
-  arguments: z.string(),
-});
-
-const messageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant', 'tool']),
-  content: z.string(),
-  tool_calls: z.array(toolCallSchema).optional(),
-  /** On tool results: the id of the call they answer. */
-  tool_call_id: z.string().optional(),
-});
-
-const parametersSchema = z
-  .object({
-    temperature: z.number(),
-    top_p: z.number(),
-    top_k: z.number().int(),
-    max_tokens: z.number().int().positive(),
-    frequency_penalty: z.number(),
-    presence_penalty: z.number(),
-    seed: z.number().int(),
-    stop: z.array(z.string()),
-  })
-  .partial()
-  .strict();
-
-const toolSchema = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  /** The arguments' JSON Schema. */
-  parameters: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const replayDocumentSchema = z.object({
+export const replayDocumentSchema = modelRequestSchema.extend({
   /** A note for the reader; ignored when run. */
   '//': z.string().optional(),
   replayOf: z.object({ traceId: z.string(), spanId: z.string(), name: z.string() }),
-  provider: z.enum(PROVIDER_IDS),
-  model: z.string().min(1, 'Name the model to run.'),
-  messages: z.array(messageSchema).min(1, 'A replay needs at least one message.'),
-  parameters: parametersSchema,
-  tools: z.array(toolSchema),
 });
 
 export type ReplayDocument = z.infer<typeof replayDocumentSchema>;
-export type ReplayMessage = ReplayDocument['messages'][number];
-export type ReplayToolCall = z.infer<typeof toolCallSchema>;
-export type ReplayParameters = ReplayDocument['parameters'];
-export type ReplayTool = ReplayDocument['tools'][number];
 
 /** The note at the top of a replay document. */
 export const REPLAY_NOTE =

@@ -13,7 +13,6 @@ import type { HttpModelRoute } from '../modelRoutes/routes';
 import { analyzeSpan } from '../semantics/analyze';
 import type { ReplayDocument } from './replayDocument';
 import type { RunOutcome } from './runsSummary';
-import { toWireRequest, type WireRequest } from './wireRequest';
 
 /** The service, scope and attribute that mark a replay: the attribute holds the id of the span replayed. */
 export const REPLAY_SERVICE = 'ai-trace-lens replay';
@@ -22,12 +21,6 @@ export const REPLAY_OF_ATTRIBUTE = 'ai_trace_lens.replay.of';
 
 /** Runs of Replay ×N at once: enough to see variance quickly, few enough not to trip a provider's rate limit. */
 export const REPLAY_CONCURRENCY = 4;
-
-/** The request the route is sent: an OpenAI-compatible endpoint speaks OpenAI's API and may name its own model. */
-export function replayRequest(document: ReplayDocument, route: HttpModelRoute): WireRequest {
-  if (route.kind === 'provider') return toWireRequest({ ...document, provider: route.provider });
-  return toWireRequest({ ...document, provider: 'openai', model: route.model ?? document.model });
-}
 
 /** What marks a run of `document` as its replay: service, root span name and the link to the span replayed. */
 export function replayCallOptions(document: ReplayDocument): TracedCallOptions {
@@ -45,7 +38,7 @@ export async function runReplay(
   route: HttpModelRoute,
   context: TracedCallContext,
 ): Promise<TracedCallResult> {
-  return sendTraced(route, replayRequest(document, route), replayCallOptions(document), context);
+  return sendTraced(route, document, replayCallOptions(document), context);
 }
 
 /** A run's answer and the figures its call span recorded. */

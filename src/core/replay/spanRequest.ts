@@ -6,9 +6,9 @@
  * `input_schema`, Gemini's `functionDeclarations`) and are read into the replay document's one shape.
  */
 import type { AttributeMap, AttributeValue } from '../model';
-import type { ReplayParameters, ReplayTool } from './replayDocument';
+import type { RequestParameters, RequestTool } from '../modelRoutes/modelRequest';
 
-type NumberKey = Exclude<keyof ReplayParameters, 'stop'>;
+type NumberKey = Exclude<keyof RequestParameters, 'stop'>;
 
 /** Each parameter's keys, first found wins: OTel GenAI (and OpenLLMetry), OpenLLMetry's older names, Vercel. */
 const PARAMETER_KEYS: readonly [NumberKey, readonly string[]][] = [
@@ -42,8 +42,8 @@ const INVOCATION_NAMES: Readonly<Record<string, NumberKey>> = {
   seed: 'seed',
 };
 
-export function parametersOf(attributes: AttributeMap): ReplayParameters {
-  const parameters: ReplayParameters = {};
+export function parametersOf(attributes: AttributeMap): RequestParameters {
+  const parameters: RequestParameters = {};
   const invocation = objectOf(jsonOf(attributes.get('llm.invocation_parameters')));
   if (invocation !== undefined) {
     for (const [name, value] of Object.entries(invocation)) {
@@ -72,7 +72,7 @@ export function parametersOf(attributes: AttributeMap): ReplayParameters {
   return parameters;
 }
 
-export function toolsOf(attributes: AttributeMap): ReplayTool[] {
+export function toolsOf(attributes: AttributeMap): RequestTool[] {
   const definitions = jsonOf(attributes.get('gen_ai.tool.definitions'));
   if (Array.isArray(definitions)) return definitions.flatMap(toolsIn);
   const vercel = attributes.get('ai.prompt.tools');
@@ -81,8 +81,8 @@ export function toolsOf(attributes: AttributeMap): ReplayTool[] {
 }
 
 /** OpenInference: `llm.tools.0.tool.json_schema` holds one tool as JSON (OpenAI's shape, mostly). */
-function indexedTools(attributes: AttributeMap, prefix: string, suffix: string): ReplayTool[] {
-  const tools: ReplayTool[] = [];
+function indexedTools(attributes: AttributeMap, prefix: string, suffix: string): RequestTool[] {
+  const tools: RequestTool[] = [];
   for (let index = 0; ; index++) {
     const value = attributes.get(`${prefix}${index}${suffix}`);
     if (value === undefined) return tools;
@@ -91,8 +91,8 @@ function indexedTools(attributes: AttributeMap, prefix: string, suffix: string):
 }
 
 /** OpenLLMetry: `llm.request.functions.0.name`, `.description`, `.parameters` (JSON). */
-function openLlmetryFunctions(attributes: AttributeMap): ReplayTool[] {
-  const tools: ReplayTool[] = [];
+function openLlmetryFunctions(attributes: AttributeMap): RequestTool[] {
+  const tools: RequestTool[] = [];
   for (let index = 0; ; index++) {
     const base = `llm.request.functions.${index}.`;
     const name = attributes.get(`${base}name`);
@@ -111,7 +111,7 @@ function openLlmetryFunctions(attributes: AttributeMap): ReplayTool[] {
  * The tools in one definition: OTel's `{type:'function', name, parameters}`, OpenAI's `{type:'function', function}`,
  * Anthropic's `{name, input_schema}`, the AI SDK's `{name, inputSchema}`, Gemini's `{functionDeclarations: [...]}`.
  */
-function toolsIn(value: unknown): ReplayTool[] {
+function toolsIn(value: unknown): RequestTool[] {
   const object = objectOf(value);
   if (object === undefined) return [];
   if (Array.isArray(object.functionDeclarations)) return object.functionDeclarations.flatMap(toolsIn);

@@ -1,11 +1,11 @@
 /**
- * A replay document as the request its provider's API takes: OpenAI chat completions (also every OpenAI-compatible
+ * A model request as the request its provider's API takes: OpenAI chat completions (also every OpenAI-compatible
  * server), Anthropic messages, Gemini generateContent and Ollama chat, always streamed so the gateway measures the
  * time to first token and the time per output token. The path is relative to the provider's base URL, as the gateway
  * serves it under `/{provider}` (core/gateway/providers/*.ts read these same bodies).
  */
 import type { ProviderId } from '../gateway/wire';
-import type { ReplayDocument, ReplayMessage, ReplayParameters, ReplayTool } from './replayDocument';
+import type { ModelRequest, RequestMessage, RequestParameters, RequestTool } from './modelRequest';
 
 export interface WireRequest {
   provider: ProviderId;
@@ -17,29 +17,29 @@ export interface WireRequest {
 /** Anthropic requires `max_tokens`; this stands in when the recorded call named none. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
-export function toWireRequest(document: ReplayDocument): WireRequest {
-  switch (document.provider) {
+export function toWireRequest(request: ModelRequest): WireRequest {
+  switch (request.provider) {
     case 'openai':
-      return { provider: 'openai', path: '/chat/completions', body: openAiBody(document) };
+      return { provider: 'openai', path: '/chat/completions', body: openAiBody(request) };
     case 'anthropic':
-      return { provider: 'anthropic', path: '/v1/messages', body: anthropicBody(document) };
+      return { provider: 'anthropic', path: '/v1/messages', body: anthropicBody(request) };
     case 'gemini': {
-      const path = `/v1beta/models/${encodeURIComponent(document.model)}:streamGenerateContent?alt=sse`;
-      return { provider: 'gemini', path, body: geminiBody(document) };
+      const path = `/v1beta/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`;
+      return { provider: 'gemini', path, body: geminiBody(request) };
     }
     case 'ollama':
-      return { provider: 'ollama', path: '/api/chat', body: ollamaBody(document) };
+      return { provider: 'ollama', path: '/api/chat', body: ollamaBody(request) };
   }
 }
 
-/** Only the keys whose value is set, so the body says no more than the document did. */
+/** Only the keys whose value is set, so the body says no more than the request did. */
 function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 const nonEmpty = <T>(items: readonly T[]): T[] | undefined => (items.length === 0 ? undefined : [...items]);
 
-/** Arguments are JSON text in the document; APIs other than OpenAI's take them as an object. */
+/** Arguments are JSON text in the request; APIs other than OpenAI's take them as an object. */
 function argumentsObject(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -48,11 +48,11 @@ function argumentsObject(text: string): unknown {
   }
 }
 
-function openAiTools(tools: readonly ReplayTool[]): unknown[] | undefined {
+function openAiTools(tools: readonly RequestTool[]): unknown[] | undefined {
   return nonEmpty(tools.map((tool) => ({ type: 'function', function: defined({ ...tool }) })));
 }
 
-function openAiMessage(message: ReplayMessage): Record<string, unknown> {
+function openAiMessage(message: RequestMessage): Record<string, unknown> {
   const toolCalls = message.tool_calls?.map((call) => ({
     id: call.id,
     type: 'function',
@@ -66,7 +66,7 @@ function openAiMessage(message: ReplayMessage): Record<string, unknown> {
   });
 }
 
-function openAiBody({ model, messages, parameters, tools }: ReplayDocument): Record<string, unknown> {
+function openAiBody({ model, messages, parameters, tools }: ModelRequest): Record<string, unknown> {
   return defined({
     model,
     messages: messages.map(openAiMessage),
@@ -78,7 +78,7 @@ function openAiBody({ model, messages, parameters, tools }: ReplayDocument): Rec
   });
 }
 
-function anthropicContent(message: ReplayMessage): unknown[] {
+function anthropicContent(message: RequestMessage): unknown[] {
   if (message.role === 'tool') {
     return [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: message.content }];
   }
@@ -92,7 +92,7 @@ function anthropicContent(message: ReplayMessage): unknown[] {
   return [...text, ...calls];
 }
 
-function anthropicBody({ model, messages, parameters, tools }: ReplayDocument): Record<string, unknown> {
+function anthropicBody({ model, messages, parameters, tools }: ModelRequest): Record<string, unknown> {
   const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
   // Tool results are user turns in Anthropic's API.
   const turns = messages
@@ -120,7 +120,7 @@ function anthropicBody({ model, messages, parameters, tools }: ReplayDocument): 
 }
 
 /** Gemini names a tool result by the function it answers: the name of the call with that id, earlier on. */
-function geminiParts(message: ReplayMessage, callNames: ReadonlyMap<string, string>): unknown[] {
+function geminiParts(message: RequestMessage, callNames: ReadonlyMap<string, string>): unknown[] {
   if (message.role === 'tool') {
     const name = (message.tool_call_id && callNames.get(message.tool_call_id)) ?? 'tool';
     return [{ functionResponse: { name, response: { result: argumentsObject(message.content) } } }];
@@ -132,7 +132,7 @@ function geminiParts(message: ReplayMessage, callNames: ReadonlyMap<string, stri
   return [...text, ...calls];
 }
 
-function geminiBody({ messages, parameters, tools }: ReplayDocument): Record<string, unknown> {
+function geminiBody({ messages, parameters, tools }: ModelRequest): Record<string, unknown> {
   const callNames = new Map<string, string>();
   for (const call of messages.flatMap((message) => message.tool_calls ?? [])) {
     if (call.id !== undefined) callNames.set(call.id, call.name);
@@ -163,7 +163,7 @@ function geminiBody({ messages, parameters, tools }: ReplayDocument): Record<str
   });
 }
 
-function ollamaBody({ model, messages, parameters, tools }: ReplayDocument): Record<string, unknown> {
+function ollamaBody({ model, messages, parameters, tools }: ModelRequest): Record<string, unknown> {
   return defined({
     model,
     messages: messages.map((message) =>
@@ -181,7 +181,7 @@ function ollamaBody({ model, messages, parameters, tools }: ReplayDocument): Rec
   });
 }
 
-function ollamaOptions(parameters: ReplayParameters): Record<string, unknown> {
+function ollamaOptions(parameters: RequestParameters): Record<string, unknown> {
   return defined({
     temperature: parameters.temperature,
     top_p: parameters.top_p,
