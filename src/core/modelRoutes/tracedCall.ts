@@ -78,9 +78,8 @@ export async function sendTraced(
     onSpan: (span) => (callSpan = span),
     log: context.log,
   });
-  const traceId = newTraceId();
-  const rootSpanId = newSpanId();
-  const startUnixNano = nowUnixNano();
+  const trace = newCallTrace();
+  const { traceId, rootSpanId } = trace;
   let answer: { text: string; error: string | undefined };
   try {
     const { port } = await gateway.start();
@@ -96,11 +95,33 @@ export async function sendTraced(
     // Waits for the call's span, which the gateway records once the response has ended.
     await gateway.stop();
   }
-  const root = rootSpan(traceId, rootSpanId, options, startUnixNano, answer.error);
-  const spans = [root];
-  if (callSpan !== undefined) spans.push(asPartOfCall(callSpan, options));
-  context.onSpans(spans);
+  context.onSpans(callTraceSpans(trace, options, callSpan, answer.error));
   return { traceId, rootSpanId, text: answer.text, callSpan, error: answer.error };
+}
+
+/** The ids and start of a call's own trace, taken before the call starts. */
+export interface CallTrace {
+  readonly traceId: string;
+  readonly rootSpanId: string;
+  readonly startUnixNano: bigint;
+}
+
+export function newCallTrace(): CallTrace {
+  return { traceId: newTraceId(), rootSpanId: newSpanId(), startUnixNano: nowUnixNano() };
+}
+
+/**
+ * A call's trace once it ended: its root span (the calling feature's service, linked to the span it stands for) and
+ * the model call span beneath it, in that service too and linked the same way.
+ */
+export function callTraceSpans(
+  trace: CallTrace,
+  options: TracedCallOptions,
+  callSpan: Span | undefined,
+  error: string | undefined,
+): Span[] {
+  const root = rootSpan(trace, options, error);
+  return callSpan === undefined ? [root] : [root, asPartOfCall(callSpan, options)];
 }
 
 function upstreamsOf(route: HttpModelRoute): Partial<Record<ProviderId, string>> {
@@ -163,17 +184,15 @@ function asPartOfCall(span: Span, options: TracedCallOptions): Span {
 }
 
 function rootSpan(
-  traceId: string,
-  spanId: string,
+  { traceId, rootSpanId, startUnixNano }: CallTrace,
   options: TracedCallOptions,
-  startUnixNano: bigint,
   error: string | undefined,
 ): Span {
   const attributes = new Map<string, string>();
   if (options.linkTo) attributes.set(options.linkTo.attribute, options.linkTo.spanId);
   return {
     traceId,
-    spanId,
+    spanId: rootSpanId,
     parentSpanId: undefined,
     traceState: '',
     flags: 1,
