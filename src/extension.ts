@@ -17,6 +17,7 @@ import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
 import { register as registerReceiver } from './receiver/register';
+import { register as registerReplay } from './replay/register';
 import { register as registerServiceMap } from './serviceMap/register';
 import { register as registerStats } from './stats/register';
 import { register as registerTraces } from './traces/register';
@@ -32,6 +33,7 @@ const FEATURES = [
   registerFindings,
   registerStats,
   registerServiceMap,
+  registerReplay,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

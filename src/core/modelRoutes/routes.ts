@@ -91,3 +91,6 @@ export function parseEndpointSetting(
   const name = typeof model === 'string' && model.trim() !== '' ? model.trim() : undefined;
   return { endpoint: { url: parsed.href.replace(/\/+$/, ''), model: name } };
 }
+
+/** The defaults package.json repeats for the endpoint settings (test/unit/contributions.test.ts compares them). */
+export const REPLAY_SETTING_DEFAULTS = { 'replay.endpoint': '', 'replay.endpointModel': '' } as const;

@@ -78,3 +78,10 @@ export async function runConcurrently<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
 }
+
+/**
+ * The most runs Replay ×N asks at once: each run is a paid call, and fifty already show how answers spread; the bound
+ * keeps a typo (500) from spending a budget.
+ */
+export const MAX_REPLAY_RUNS = 50;
+export const DEFAULT_REPLAY_RUNS = 5;
