@@ -28,6 +28,7 @@ const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
 export interface DetailsActions {
   jumpToCode(toSide: boolean): void;
   openSpanDetails(): void;
+  replay(): void;
 }
 
 export class DetailsPanel {
@@ -69,7 +70,7 @@ export class DetailsPanel {
       // What went wrong first: a span opened from the Problems panel shows its finding without scrolling.
       this.findings,
       this.summary(model, index),
-      this.buttons(),
+      this.buttons(model.kindOf(index) === 'llm'),
       this.jumpStatus,
       this.extra,
     );
@@ -194,7 +195,8 @@ export class DetailsPanel {
     return table;
   }
 
-  private buttons(): HTMLElement {
+  /** Jump to Code and Open Span Details; Replay too on a model call. */
+  private buttons(replayable: boolean): HTMLElement {
     const bar = element('div', 'details-actions');
     const jump = document.createElement('vscode-button');
     jump.icon = 'go-to-file';
@@ -207,6 +209,15 @@ export class DetailsPanel {
     open.textContent = 'Open Span Details';
     open.addEventListener('click', () => this.actions.openSpanDetails());
     bar.append(jump, open);
+    if (replayable) {
+      const replay = document.createElement('vscode-button');
+      replay.secondary = true;
+      replay.icon = 'debug-rerun';
+      replay.textContent = 'Replay…';
+      replay.title = 'Open this call’s request to edit and run it again (Replay LLM Call…)';
+      replay.addEventListener('click', () => this.actions.replay());
+      bar.append(replay);
+    }
     return bar;
   }
 }
