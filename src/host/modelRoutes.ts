@@ -38,7 +38,11 @@ interface RoutePick extends vscode.QuickPickItem {
  * Asks which route runs a request for `provider`'s API, the last one picked first; undefined when dismissed or the
  * route picked cannot run (no key given, no endpoint set: the user is told what to do).
  */
-export async function pickModelRoute(services: Services, provider: ProviderId, title: string) {
+export async function pickModelRoute(
+  services: Services,
+  provider: ProviderId,
+  title: string,
+): Promise<ModelRoute | undefined> {
   const picks = [providerPick(services, provider), endpointPick(services), ...(await languageModelPicks())];
   const last = services.context.workspaceState.get<string>(LAST_ROUTE_KEY);
   const ordered = [...picks.filter((pick) => pick.id === last), ...picks.filter((pick) => pick.id !== last)];
@@ -140,12 +144,19 @@ export async function sendModelRequest(
 ): Promise<TracedCallResult> {
   if (route.kind === 'languageModel') return sendToLanguageModel(services, route.model, request, options, token);
   const { recordContent, proxy } = services.settings.gateway;
-  return sendTraced(route, request, options, {
-    onSpans: (spans) => void services.store.ingest(spans),
-    recordContent,
-    proxy,
-    log: services.log,
-  });
+  const abort = new AbortController();
+  const cancelled = token.onCancellationRequested(() => abort.abort());
+  try {
+    return await sendTraced(route, request, options, {
+      onSpans: (spans) => void services.store.ingest(spans),
+      recordContent,
+      proxy,
+      log: services.log,
+      signal: abort.signal,
+    });
+  } finally {
+    cancelled.dispose();
+  }
 }
 
 /**

@@ -50,10 +50,13 @@ describe('replay through an OpenAI-compatible endpoint', () => {
   });
   const store = new TraceStore({ maxSpans: 10_000 });
   let route: HttpModelRoute;
+  const logged: string[] = [];
+  const keep = (line: string) => void logged.push(line);
   const context: TracedCallContext = {
     onSpans: (spans) => void store.ingest(spans),
     recordContent: true,
     proxy: undefined,
+    log: { info: keep, warn: keep, error: keep },
   };
 
   before(async () => {
@@ -115,7 +118,7 @@ describe('replay through an OpenAI-compatible endpoint', () => {
     assert.equal(new Set(outcomes.map((outcome) => outcome.traceId)).size, 3);
   });
 
-  it('never stores the API key it sent', () => {
+  it('never stores or logs the API key it sent', () => {
     assert.ok(server.requests.every((request) => request.headers.authorization === `Bearer ${API_KEY}`));
     const spans = store.traces().flatMap((trace) => trace.spans().map((node) => node.span));
     assert.ok(spans.length >= 7, 'the original and the replays are stored');
@@ -123,5 +126,25 @@ describe('replay through an OpenAI-compatible endpoint', () => {
     assert.ok(text.includes('Answer in one word.'), 'the serialised store holds the replayed prompt');
     assert.ok(!text.includes(API_KEY));
     assert.ok(!text.includes(API_KEY.slice(3, 15)));
+    assert.ok(logged.length >= 4, 'the private gateway logged each call');
+    assert.ok(logged.every((line) => !line.includes(API_KEY.slice(3, 15))));
+  });
+
+  it('a cancelled call ends at once and is stored as failed', async () => {
+    const slow = new FakeModelServer({ firstChunkDelayMs: 10_000 });
+    const url = await slow.start();
+    try {
+      const abort = new AbortController();
+      const started = Date.now();
+      const running = runReplay(editedDocument(), { ...route, url }, { ...context, signal: abort.signal });
+      setTimeout(() => abort.abort(), 100);
+      const result = await running;
+      assert.ok(Date.now() - started < 5_000, 'the wait for the first chunk was cut short');
+      assert.ok(result.error !== undefined, 'the run failed');
+      const root = store.getTrace(result.traceId)?.getSpan(result.rootSpanId);
+      assert.equal(root?.span.status.message, result.error);
+    } finally {
+      await slow.stop();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { LANGUAGE_MODEL_SCOPE, LanguageModelCallRecorder } from '../../src/core/
 import type { ModelRequest } from '../../src/core/modelRoutes/modelRequest';
 import { callTraceSpans, newCallTrace } from '../../src/core/modelRoutes/tracedCall';
 import { analyzeSpan } from '../../src/core/semantics/analyze';
+import { isGatewaySpan } from '../../src/core/semantics/gateway';
 import { TraceStore } from '../../src/core/store/traceStore';
 
 const REQUEST: ModelRequest = {
@@ -52,7 +53,7 @@ describe('a VS Code language model call', () => {
     const stored = store.getTrace(trace.traceId)!.getSpan(call.spanId)!;
     assert.equal(stored.span.parentSpanId, trace.rootSpanId);
     assert.equal(stored.span.scope.name, LANGUAGE_MODEL_SCOPE);
-    assert.equal(stored.gateway, false);
+    assert.equal(isGatewaySpan(stored.span), false, 'no app call is looked for under it');
     assert.equal(stored.span.resource.attributes.get(SERVICE_NAME), 'ai-trace-lens replay');
     assert.equal(stored.span.attributes.get('ai_trace_lens.replay.of'), 'd'.repeat(16));
     assert.equal(stored.span.attributes.get('gen_ai.provider.name'), 'copilot');

@@ -39,6 +39,8 @@ export interface TracedCallContext {
   readonly recordContent: boolean;
   readonly proxy: ProxySettings | undefined;
   readonly log?: ReceiverLog;
+  /** Aborts the request (the user cancelled): the call is recorded as failed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TracedCallResult {
@@ -83,12 +85,19 @@ export async function sendTraced(
   let answer: { text: string; error: string | undefined };
   try {
     const { port } = await gateway.start();
-    answer = await post(`http://127.0.0.1:${port}/${provider}${request.path}`, provider, request, {
+    const headers = {
       'content-type': 'application/json',
       'user-agent': options.service,
       traceparent: `00-${traceId}-${rootSpanId}-01`,
       ...authHeaders(provider, route.apiKey),
-    });
+    };
+    answer = await post(
+      `http://127.0.0.1:${port}/${provider}${request.path}`,
+      provider,
+      request,
+      headers,
+      context.signal,
+    );
   } catch (error) {
     answer = { text: '', error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -135,11 +144,12 @@ async function post(
   provider: ProviderId,
   request: WireRequest,
   headers: Record<string, string>,
+  signal: AbortSignal | undefined,
 ): Promise<{ text: string; error: string | undefined }> {
   const wire = PROVIDERS[provider];
   const call = wire.parseRequest('POST', wire.upstreamPath(request.path), request.body);
   if (call === undefined) throw new Error(`${request.path} is not a model call of the ${wire.providerName} API.`);
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request.body) });
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request.body), signal });
   const meter = new CallMeter(performance.now());
   const reader = wire.responseReader(call, response.status, response.headers.get('content-type') ?? '', meter);
   if (response.body !== null) {
