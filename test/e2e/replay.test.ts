@@ -2,7 +2,8 @@
  * Replay in a real VS Code: a trace with a recorded model call arrives at the receiver; Replay LLM Call… from the
  * call's context menu in the Traces view opens its request as a JSON document; the user changes the system prompt and
  * runs it with ▶ Run Replay on the OpenAI-compatible endpoint the settings name (a fake server on loopback), and
- * Compare Traces opens on the original run and the replay. The server received the edited system prompt.
+ * Compare Traces opens on the original run and the replay. The server received the edited system prompt. Run ×N…
+ * on the same document lists the three answers three runs got, and any two open in the diff editor.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ const CALL = 'chat gpt-4o-mini';
 const SYSTEM_PROMPT = 'You are a terse travel agent.';
 const EDITED_PROMPT = 'You are a cheerful travel agent who answers in French.';
 const ANSWER = 'Bonjour ! Paris, bien sûr.';
+/** The answers of the calls after the first, in turn: Replay ×3 gets all three. */
+const OTHER_ANSWERS = ['Salut ! Lyon, peut-être.', 'Bonjour ! Nice, au soleil.'];
 
 /** One trace: a root span and, under it, an OTel GenAI model call that recorded its messages. */
 function tripTrace(): string {
@@ -65,7 +68,7 @@ function tripTrace(): string {
 
 describe('Replay LLM Call', { timeout: 10 * 60_000 }, () => {
   const fake = new FakeModelServer({
-    answer: ANSWER,
+    answers: [ANSWER, ...OTHER_ANSWERS],
     usage: { promptTokens: 30, completionTokens: 9, cachedTokens: 0 },
   });
   let vscode: VsCodeSession;
@@ -132,7 +135,41 @@ describe('Replay LLM Call', { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(sent?.[0], { role: 'system', content: EDITED_PROMPT });
     // The replay is a trace of its own in the view, beside the original.
     await vscode.tree.traceRow(`replay ${CALL}`).first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await vscode.notifications.toast(/^Replaying /).first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await vscode.notifications
+      .toast(/^Replaying /)
+      .first()
+      .waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
     await vscode.screenshot('replay-compare');
+  });
+
+  uiTest('Run ×3 lists three distinct answers, and two of them open in the diff editor', session, async () => {
+    const title = 'Untitled-1';
+    await vscode.editors.tab(title).click();
+    const calls = fake.requests.length;
+    await vscode.codeLens.link(title, 'Run ×N').click();
+    await vscode.palette.waitForTitle('Run Replay ×N');
+    await vscode.palette.input.fill('3');
+    await vscode.palette.input.press('Enter');
+    await vscode.palette.pickLabels('Run Replay ×3');
+    await vscode.palette.pick(/OpenAI-compatible endpoint/);
+
+    const summaryTitle = `Replay ×3 of ${CALL}`;
+    const summary = await eventually('the summary of three runs', async () => {
+      const text = await vscode.editors.text(summaryTitle);
+      return text.includes('## Answer 3') ? text : undefined;
+    });
+    assert.equal(fake.requests.length, calls + 3);
+    assert.match(summary, new RegExp(`^# ${summaryTitle}: 3 runs\n\n3 distinct answers\\.`));
+    for (const answer of [ANSWER, ...OTHER_ANSWERS]) assert.ok(summary.includes(`\n${answer}\n`), answer);
+    assert.match(summary, /\| output tokens \| 9 \| 9 \| 9 \|/);
+
+    await vscode.codeLens.link(summaryTitle, 'Diff two answers').click();
+    await vscode.palette.pickLabels('Diff Two Replay Answers');
+    await vscode.palette.pick('Answer 1');
+    await vscode.palette.pickLabels('Diff Two Replay Answers');
+    await vscode.palette.pick('Answer 3');
+    await vscode.editors.diff.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await vscode.editors.activeTabTitle(), 'Answer 1 ↔ Answer 3');
+    await vscode.screenshot('replay-times-diff');
   });
 });
