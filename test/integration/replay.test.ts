@@ -136,7 +136,11 @@ describe('replay through an OpenAI-compatible endpoint', () => {
     try {
       const abort = new AbortController();
       const started = Date.now();
-      const running = runReplay(editedDocument(), { ...route, url }, { ...context, signal: abort.signal });
+      const running = runReplay(
+        editedDocument(),
+        { kind: 'endpoint', url, model: undefined, apiKey: API_KEY },
+        { ...context, signal: abort.signal },
+      );
       setTimeout(() => abort.abort(), 100);
       const result = await running;
       assert.ok(Date.now() - started < 5_000, 'the wait for the first chunk was cut short');
