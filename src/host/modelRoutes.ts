@@ -12,7 +12,12 @@ import { PROVIDERS } from '../core/gateway/providers';
 import type { ProviderId } from '../core/gateway/wire';
 import { LanguageModelCallRecorder } from '../core/modelRoutes/languageModelCall';
 import type { ModelRequest } from '../core/modelRoutes/modelRequest';
-import { apiKeyFromEnvironment, parseEndpointSetting, type HttpModelRoute } from '../core/modelRoutes/routes';
+import {
+  apiKeyFromEnvironment,
+  describeRoute,
+  parseEndpointSetting,
+  type HttpModelRoute,
+} from '../core/modelRoutes/routes';
 import {
   callTraceSpans,
   newCallTrace,
@@ -24,6 +29,11 @@ import { CONFIG_SECTION, SettingKeys } from './contributions';
 import type { Services } from './services';
 
 export type ModelRoute = HttpModelRoute | { readonly kind: 'languageModel'; readonly model: vscode.LanguageModelChat };
+
+/** A route in a few words, for progress and messages. */
+export function routeLabel(route: ModelRoute): string {
+  return route.kind === 'languageModel' ? route.model.name : describeRoute(route);
+}
 
 /** The last route picked, by `routeId`, kept per workspace. */
 const LAST_ROUTE_KEY = 'aiTraceLens.lastModelRoute';

@@ -18,7 +18,7 @@ import { summarizeRuns } from '../core/replay/runsSummary';
 import type { SpanNode } from '../core/store/types';
 import { parseCommandTarget, targetSpan, warnGone } from '../host/commandTarget';
 import { Commands } from '../host/contributions';
-import { pickModelRoute, sendModelRequest, type ModelRoute } from '../host/modelRoutes';
+import { pickModelRoute, routeLabel, sendModelRequest, type ModelRoute } from '../host/modelRoutes';
 import { NO_TRACES_MESSAGE, pickSpan } from '../host/pickers';
 import type { Services } from '../host/services';
 import type { ReplayDocuments } from './replayDocuments';
@@ -80,7 +80,7 @@ export async function runReplayOnce(services: Services, documents: ReplayDocumen
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Replaying ${document.replayOf.name}…`,
+      title: `Replaying ${document.replayOf.name} on ${routeLabel(route)}…`,
       cancellable: true,
     },
     (_progress, token) => sendModelRequest(services, route, document, replayCallOptions(document), token),
@@ -128,7 +128,7 @@ async function askRunCount(): Promise<number | undefined> {
 }
 
 function runTimes(services: Services, document: ReplayDocument, route: ModelRoute, count: number) {
-  const title = `Replaying ${document.replayOf.name} ×${count}`;
+  const title = `Replaying ${document.replayOf.name} ×${count} on ${routeLabel(route)}`;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) => {
