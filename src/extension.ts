@@ -18,6 +18,7 @@ import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
 import { register as registerReceiver } from './receiver/register';
+import { register as registerReplay } from './replay/register';
 import { register as registerServiceMap } from './serviceMap/register';
 import { register as registerStats } from './stats/register';
 import { register as registerTraces } from './traces/register';
@@ -34,6 +35,7 @@ const FEATURES = [
   registerStats,
   registerServiceMap,
   registerAgentTools,
+  registerReplay,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

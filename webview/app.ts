@@ -82,6 +82,10 @@ export class FlameApp {
         const spanId = this.state.selectedSpanId;
         if (spanId !== null) this.post({ type: 'openSpanDetails', traceId, spanId });
       },
+      replay: () => {
+        const spanId = this.state.selectedSpanId;
+        if (spanId !== null) this.post({ type: 'replaySpan', traceId, spanId });
+      },
     });
     this.toolbar = new Toolbar(this.state, {
       resetZoom: () => this.chart.resetZoom(),

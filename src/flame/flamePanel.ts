@@ -12,6 +12,7 @@ import { serializeTrace } from '../core/flame/snapshot';
 import { spanDetailsOf } from '../core/flame/spanDetails';
 import type { FindingsChange } from '../core/findings/findingsIndex';
 import type { StoreChange } from '../core/store/types';
+import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
 import type { Services } from '../host/services';
@@ -273,6 +274,14 @@ export class FlamePanel implements vscode.Disposable {
         await showSpanDetails(message.traceId, message.spanId, node.span.name, { preserveFocus: false });
         return;
       }
+      case 'replaySpan':
+        // Replay is its own feature: reached through its command, with the span as a Traces view row would pass it.
+        await vscode.commands.executeCommand(Commands.replayLlmCall, {
+          type: 'span',
+          traceId: message.traceId,
+          spanId: message.spanId,
+        });
+        return;
       case 'requestSpanDetails': {
         const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
         const { requestId } = message;

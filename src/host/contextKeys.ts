@@ -17,6 +17,7 @@ interface ContextKeyTypes {
   olderTracesOnDisk: boolean;
   gatewayState: GatewayStateKind;
   gatewayCapture: boolean;
+  replayDocument: boolean;
 }
 
 export class ContextKeyValues {

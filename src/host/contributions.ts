@@ -59,6 +59,14 @@ export const ForwardCommands = {
   setForwardingHeaders: 'aiTraceLens.setForwardingHeaders',
 } as const;
 
+export const ReplayCommands = {
+  replayLlmCall: 'aiTraceLens.replayLlmCall',
+  runReplay: 'aiTraceLens.runReplay',
+  runReplayTimes: 'aiTraceLens.runReplayTimes',
+  diffReplayAnswers: 'aiTraceLens.diffReplayAnswers',
+  forgetModelApiKeys: 'aiTraceLens.forgetModelApiKeys',
+} as const;
+
 /** Every command, as package.json declares them. */
 export const Commands = {
   ...ReceiverCommands,
@@ -69,6 +77,7 @@ export const Commands = {
   ...GatewayCommands,
   ...ForwardCommands,
   ...ServiceMapCommands,
+  ...ReplayCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -100,12 +109,16 @@ export const ContextKeys = {
   gatewayState: 'aiTraceLens.gatewayState',
   /** The `aiTraceLens.gateway.capture` setting: new terminals and debug launches send model SDK calls to the gateway. */
   gatewayCapture: 'aiTraceLens.gatewayCapture',
+  /** True while the active editor is a replay document: its title shows Run Replay. */
+  replayDocument: 'aiTraceLens.replayDocument',
 } as const;
 
 /** Tree item `contextValue`s, matched by the view/item menus. */
 export const TreeItemContext = {
   trace: 'aiTraceLens.trace',
   span: 'aiTraceLens.span',
+  /** A span that is a model call: it can be replayed. */
+  llmSpan: 'aiTraceLens.llmSpan',
   session: 'aiTraceLens.session',
 } as const;
 
@@ -148,6 +161,8 @@ export const SettingKeys = {
   findingsStallMs: 'findings.stall.ms',
   findingsLargeToolResultTokens: 'findings.largeToolResult.tokens',
   findingsCacheMissMinPrefixTokens: 'findings.cacheMiss.minPrefixTokens',
+  replayEndpoint: 'replay.endpoint',
+  replayEndpointModel: 'replay.endpointModel',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 
@@ -155,6 +170,8 @@ export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 export const SPAN_DETAILS_SCHEME = 'ai-trace-lens';
 /** URI scheme of the read-only documents Compare Traces shows side by side. */
 export const COMPARE_SCHEME = 'ai-trace-lens-compare';
+/** URI scheme of the read-only Replay ×N documents: the summary and each answer, for a diff. */
+export const REPLAY_RUNS_SCHEME = 'ai-trace-lens-replay';
 /** URI scheme of the read-only metrics document. */
 export const METRICS_SCHEME = 'ai-trace-lens-metrics';
 

@@ -99,6 +99,8 @@ export type FromWebview =
   | { readonly type: 'selectSpan'; readonly traceId: string; readonly spanId: string }
   /** Opens the span in the editor-side details document. */
   | { readonly type: 'openSpanDetails'; readonly traceId: string; readonly spanId: string }
+  /** Opens a model call's request to edit and replay (Replay LLM Call…). */
+  | { readonly type: 'replaySpan'; readonly traceId: string; readonly spanId: string }
   | {
       readonly type: 'jumpToCode';
       readonly traceId: string;
@@ -149,6 +151,7 @@ const SCHEMA: Schema = {
   ready: { traceId: isTraceId },
   selectSpan: { traceId: isTraceId, spanId: isSpanId },
   openSpanDetails: { traceId: isTraceId, spanId: isSpanId },
+  replaySpan: { traceId: isTraceId, spanId: isSpanId },
   jumpToCode: { traceId: isTraceId, spanId: isSpanId, toSide: isBoolean, requestId: isRequestId },
   requestSpanDetails: { traceId: isTraceId, spanId: isSpanId, requestId: isRequestId },
   reportError: { traceId: isTraceId, message: isText },

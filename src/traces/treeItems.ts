@@ -72,7 +72,7 @@ export function spanItem(
   item.description = node.orphan ? `parent not received · ${description}` : description;
   const failed = span.status.code === StatusCode.Error;
   item.iconPath = spanIcon(node);
-  item.contextValue = TreeItemContext.span;
+  item.contextValue = ai.kind === 'llm' ? TreeItemContext.llmSpan : TreeItemContext.span;
   item.command = {
     command: Commands.showSpanDetails,
     title: 'Show Span Details',

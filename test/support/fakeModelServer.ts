@@ -39,6 +39,8 @@ export interface FakeModelServerOptions {
   responseModel?: string;
   /** The text answer, streamed as `chunkCount` pieces. */
   answer?: string;
+  /** Scripted answers, one per chat call in turn (cycling); `answer` when empty. */
+  answers?: string[];
   chunkCount?: number;
   toolCall?: FakeToolCall;
   /** Milliseconds before the first streamed chunk (or before a non-streaming response). */
@@ -54,6 +56,7 @@ export interface RecordedRequest {
   call: number;
   path: string;
   body: Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
 }
 
 export const DEFAULT_USAGE: FakeUsage = { promptTokens: 57, completionTokens: 23, cachedTokens: 16 };
@@ -77,6 +80,7 @@ export class FakeModelServer {
       usage: DEFAULT_USAGE,
       responseModel: '',
       answer: DEFAULT_ANSWER,
+      answers: [],
       chunkCount: 4,
       toolCall: DEFAULT_TOOL_CALL,
       firstChunkDelayMs: 0,
@@ -132,7 +136,7 @@ export class FakeModelServer {
       return;
     }
     const call = this.requests.length + 1;
-    this.requests.push({ call, path, body });
+    this.requests.push({ call, path, body, headers: request.headers });
     const failure = this.options.failures.find(
       (candidate) => candidate.call === call || (candidate.marker !== undefined && text.includes(candidate.marker)),
     );
@@ -148,6 +152,12 @@ export class FakeModelServer {
       await sleep(this.options.firstChunkDelayMs);
       this.chat(body, response);
     }
+  }
+
+  /** The text answer of call `call` (1-based). */
+  private answerFor(call: number): string {
+    const { answers, answer } = this.options;
+    return answers.length === 0 ? answer : answers[(call - 1) % answers.length]!;
   }
 
   private modelOf(body: Record<string, unknown>): string {
@@ -191,7 +201,7 @@ export class FakeModelServer {
             },
           ],
         }
-      : { role: 'assistant', content: this.options.answer };
+      : { role: 'assistant', content: this.answerFor(call) };
     sendJson(response, 200, {
       id: this.completionId(call),
       object: 'chat.completion',
@@ -236,7 +246,7 @@ export class FakeModelServer {
       );
     } else {
       events.push(chunk({ role: 'assistant', content: '' }, null));
-      for (const piece of splitInto(this.options.answer, this.options.chunkCount)) {
+      for (const piece of splitInto(this.answerFor(call), this.options.chunkCount)) {
         events.push(chunk({ content: piece }, null));
       }
       events.push(chunk({}, 'stop'));

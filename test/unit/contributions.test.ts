@@ -9,6 +9,7 @@ import {
   FINDINGS_SETTING_DEFAULTS,
   FINDINGS_SETTING_MINIMUMS,
 } from '../../src/core/findings/settings';
+import { REPLAY_SETTING_DEFAULTS } from '../../src/core/modelRoutes/routes';
 import { RULE_IDS } from '../../src/core/findings/types';
 import { FORWARD_SETTING_DEFAULTS } from '../../src/core/forward/forwardSettings';
 import { STORAGE_SETTING_DEFAULTS, STORAGE_SETTING_LIMITS } from '../../src/core/storage/storageSettings';
@@ -158,6 +159,7 @@ describe('package.json contributions', () => {
       ...FORWARD_SETTING_DEFAULTS,
       ...STORAGE_SETTING_DEFAULTS,
       ...FINDINGS_SETTING_DEFAULTS,
+      ...REPLAY_SETTING_DEFAULTS,
     })) {
       assert.equal(properties[`${CONFIG_SECTION}.${key}`]!.default, value, key);
     }
@@ -187,6 +189,9 @@ describe('package.json contributions', () => {
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.gatewayCapture}`]!.scope, undefined);
     // Nor send the traces received, prompts included, to a collector of its choosing.
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.forwardEndpoint}`]!.scope, 'machine');
+    // Nor send replayed prompts to a model server of its choosing.
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.replayEndpoint}`]!.scope, 'machine');
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.replayEndpointModel}`]!.scope, 'machine');
   });
 
   test('capture is offered where there is no trace yet, and each capture command only when it applies', () => {

@@ -174,6 +174,23 @@ describe('flame graph webview in Chromium: pointer, keys and the host', () => {
     await context.close();
   });
 
+  test('a model call offers Replay…, which posts replaySpan for it; the agent span above it does not', async () => {
+    const { context, page } = await open(SNAPSHOT);
+    const replay = page.locator('.details-actions vscode-button', { hasText: 'Replay…' });
+    const agent = await barPoint(page, 0, 1000, 0, 0.05);
+    await page.mouse.click(agent.box.x + agent.x, agent.box.y + agent.y + 6);
+    await settle(page);
+    assert.match(await details(page), /invoke_agent planner/);
+    assert.equal(await replay.count(), 0);
+    const { x, y, box } = await barPoint(page, 100, 500, 1, 0.3);
+    await page.mouse.click(box.x + x, box.y + y + 6);
+    await settle(page);
+    await replay.click();
+    const message = (await posted(page)).find((m) => m.type === 'replaySpan');
+    assert.deepEqual(message, { type: 'replaySpan', traceId: DEFAULT_TRACE_ID, spanId: ID.llm });
+    await context.close();
+  });
+
   test('arrow keys move to the parent, first child and siblings; Escape clears the selection', async () => {
     const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.llm });
     const selections = async () => (await posted(page)).flatMap((m) => (m.type === 'selectSpan' ? [m.spanId] : []));

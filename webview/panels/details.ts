@@ -29,6 +29,7 @@ const ROLE_LABELS: Record<TranscriptMessage['role'], string> = {
 export interface DetailsActions {
   jumpToCode(toSide: boolean): void;
   openSpanDetails(): void;
+  replay(): void;
 }
 
 export class DetailsPanel {
@@ -72,7 +73,7 @@ export class DetailsPanel {
       this.findings,
       this.evaluations,
       this.summary(model, index),
-      this.buttons(),
+      this.buttons(model.kindOf(index) === 'llm'),
       this.jumpStatus,
       this.extra,
     );
@@ -204,7 +205,8 @@ export class DetailsPanel {
     return table;
   }
 
-  private buttons(): HTMLElement {
+  /** Jump to Code and Open Span Details; Replay too on a model call. */
+  private buttons(replayable: boolean): HTMLElement {
     const bar = element('div', 'details-actions');
     const jump = document.createElement('vscode-button');
     jump.icon = 'go-to-file';
@@ -217,6 +219,15 @@ export class DetailsPanel {
     open.textContent = 'Open Span Details';
     open.addEventListener('click', () => this.actions.openSpanDetails());
     bar.append(jump, open);
+    if (replayable) {
+      const replay = document.createElement('vscode-button');
+      replay.secondary = true;
+      replay.icon = 'debug-rerun';
+      replay.textContent = 'Replay…';
+      replay.title = 'Open this call’s request to edit and run it again (Replay LLM Call…)';
+      replay.addEventListener('click', () => this.actions.replay());
+      bar.append(replay);
+    }
     return bar;
   }
 }
