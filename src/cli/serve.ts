@@ -13,6 +13,7 @@ import { traceRequestOf } from '../core/model';
 import { encodeTraceRequestJson } from '../core/otlp/jsonEncoders';
 import { encodeLogsRequestJson } from '../core/otlp/logsJson';
 import { encodeMetricsRequestJson } from '../core/otlp/metricsJson';
+import { Scraper, type ScrapeResult } from '../core/modelServers/scraper';
 import { OtlpGrpcReceiver } from '../core/receiver/grpcReceiver';
 import { OtlpHttpReceiver } from '../core/receiver/httpReceiver';
 import {
@@ -29,6 +30,7 @@ import { openServeStore } from './storeOption';
 
 export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [--grpc-port PORT] [--out FILE] [--store DIR]
                     [--max-body-bytes N] [--gateway-port PORT [--upstream NAME=URL]...] [--forward URL]
+                    [--scrape URL [--scrape-interval S]]...
       Receives OTLP/HTTP traces, logs and metrics (POST /v1/traces, /v1/logs, /v1/metrics: protobuf or JSON, gzip or
       deflate) until SIGINT or SIGTERM, and with --grpc-port OTLP/gRPC too. Prints "listening http://HOST:PORT"
       first, then "listening grpc://HOST:PORT". --out appends each trace, logs and metrics request to FILE as one
@@ -45,6 +47,10 @@ export const SERVE_USAGE = `  ai-trace-lens serve [--host HOST] [--port PORT] [-
       OTEL_EXPORTER_OTLP_ENDPOINT: /v1/traces, /v1/logs or /v1/metrics is appended), with the headers in
       OTEL_EXPORTER_OTLP_HEADERS; failures are retried from a bounded queue. On SIGINT or SIGTERM it delivers what is
       queued for up to 5 s, then prints "forwarded N, dropped N" to stderr.
+      --scrape URL (repeatable) scrapes a model server's Prometheus metrics (vLLM, SGLang, TGI, llama.cpp server,
+      NVIDIA DCGM exporter) like the extension: every second while spans arrive, every 10 s otherwise, or every S
+      seconds with --scrape-interval S. The metrics it knows are recorded by --out and --store as OTLP metrics
+      (gauges, sums, histograms) whose resource's url.full is URL. A target that fails is reported once on stderr.
       Defaults: ${DEFAULT_HOST}, port ${DEFAULT_HTTP_PORT} (0 picks a free port; --grpc-port 0 and --gateway-port 0 too), ${DEFAULT_MAX_BODY_BYTES} bytes.
 `;
 
@@ -68,6 +74,8 @@ export async function serve(args: string[], help: () => number): Promise<number>
         'gateway-port': { type: 'string' },
         upstream: { type: 'string', multiple: true },
         forward: { type: 'string' },
+        scrape: { type: 'string', multiple: true },
+        'scrape-interval': { type: 'string' },
         help: HELP_OPTION,
       },
     }),
@@ -84,6 +92,8 @@ export async function serve(args: string[], help: () => number): Promise<number>
   if (gatewayPort === undefined && values.upstream !== undefined) throw usageError('--upstream needs --gateway-port.');
   const host = values.host ?? DEFAULT_HOST;
   const forwarder = values.forward === undefined ? undefined : forwarderTo(values.forward);
+  const scrapeUrls = scrapeOptions(values.scrape ?? []);
+  const scrapeIntervalMs = scrapeIntervalOption(values['scrape-interval'], scrapeUrls.length > 0);
   // Listen for signals before announcing the address: whoever reads that line may signal right away.
   const stopSignal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -96,12 +106,35 @@ export async function serve(args: string[], help: () => number): Promise<number>
     port,
     maxBodyBytes,
     log: stderrLog,
-    onTraces: (result) => out?.append(encodeTraceRequestJson(result.request)),
+    onTraces: (result) => {
+      for (const scraper of scrapers) scraper.active();
+      return out?.append(encodeTraceRequestJson(result.request));
+    },
     onLogs: (result) => out?.append(encodeLogsRequestJson(result.request)),
     onMetrics: (result) => out?.append(encodeMetricsRequestJson(result.request)),
     onDecodedBody: store && (({ signal, encoding, body }) => store.store.append(signal, encoding, body, Date.now())),
     onAccepted: forwarder && ((request) => forwarder.enqueue(request)),
   };
+  const recordScrape = ({ url, request }: ScrapeResult) => {
+    if (request.resourceMetrics[0]?.scopeMetrics[0]?.metrics.length === 0) return;
+    const json = encodeMetricsRequestJson(request);
+    const written: Promise<void>[] = [];
+    if (out) written.push(out.append(json));
+    if (store) written.push(store.store.append('metrics', 'json', Buffer.from(json), Date.now()));
+    Promise.all(written).catch((error: unknown) => {
+      stderrLog.error(`metrics of ${url.href} could not be recorded: ${describeError(error)}`);
+    });
+  };
+  const scrapers = scrapeUrls.map(
+    (url) =>
+      new Scraper({
+        url,
+        onScrape: recordScrape,
+        log: stderrLog,
+        activeIntervalMs: scrapeIntervalMs,
+        idleIntervalMs: scrapeIntervalMs,
+      }),
+  );
   const receivers: { scheme: string; receiver: OtlpHttpReceiver | OtlpGrpcReceiver }[] = [
     { scheme: 'http', receiver: new OtlpHttpReceiver(options) },
   ];
@@ -143,8 +176,10 @@ export async function serve(args: string[], help: () => number): Promise<number>
       return 1;
     }
   }
+  for (const scraper of scrapers) scraper.start();
   const signal = await stopSignal;
   stderrLog.info(`${signal}: stopping`);
+  for (const scraper of scrapers) scraper.stop();
   await stopAll();
   await out?.close();
   await store?.close();
@@ -167,6 +202,27 @@ function forwarderTo(url: string): OtlpForwarder {
   const { headers, skipped } = parseOtlpHeaders(process.env.OTEL_EXPORTER_OTLP_HEADERS);
   for (const problem of skipped) stderrLog.warn(`OTEL_EXPORTER_OTLP_HEADERS: ${problem}; it is not sent`);
   return new OtlpForwarder({ endpoint: url, headers, log: stderrLog });
+}
+
+/** `--scrape URL`, repeatable: http or https URLs, each scraped once however often it is named. */
+function scrapeOptions(texts: readonly string[]): string[] {
+  for (const text of texts) {
+    if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
+      throw usageError(`--scrape needs an http or https URL, not "${text}".`);
+    }
+  }
+  return [...new Set(texts.map((text) => new URL(text).href))];
+}
+
+/** `--scrape-interval S`: seconds (0.1 to 3600, decimals allowed); undefined keeps the 1 s / 10 s rhythm. */
+function scrapeIntervalOption(text: string | undefined, scraping: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (!scraping) throw usageError('--scrape-interval needs --scrape.');
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || seconds < 0.1 || seconds > 3600) {
+    throw usageError(`--scrape-interval takes seconds from 0.1 to 3600, not "${text}".`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** `--upstream openai=http://127.0.0.1:8000/v1`, repeatable; a later one for the same provider wins. */

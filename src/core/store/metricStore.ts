@@ -3,8 +3,9 @@
  * views can show latency, token and time-to-first-token distributions beside the traces.
  *
  * What is kept: metrics whose names start with one of `KEPT_METRIC_PREFIXES` (the GenAI and MCP semantic conventions,
- * OpenLLMetry's `llm.*`, and the vLLM, SGLang and TGI servers). Everything else (HTTP, runtime, process metrics an
- * SDK also exports) is dropped and counted: it would crowd out the AI metrics within the bound.
+ * OpenLLMetry's `llm.*`, the vLLM, SGLang, TGI and llama.cpp servers, and the DCGM GPU exporter). Everything else
+ * (HTTP, runtime, process metrics an SDK also exports) is dropped and counted: it would crowd out the AI metrics within
+ * the bound.
  *
  * Bounds: at most `maxPoints` data points; beyond, the oldest received are evicted first and counted.
  */
@@ -21,7 +22,16 @@ import type {
 import { checkBound } from './bound';
 
 /** Name prefixes of the metrics the store keeps. */
-export const KEPT_METRIC_PREFIXES: readonly string[] = ['gen_ai.', 'mcp.', 'llm.', 'vllm:', 'sglang:', 'tgi_'];
+export const KEPT_METRIC_PREFIXES: readonly string[] = [
+  'gen_ai.',
+  'mcp.',
+  'llm.',
+  'vllm:',
+  'sglang:',
+  'tgi_',
+  'llamacpp:',
+  'DCGM_FI_',
+];
 
 export function isKeptMetric(name: string): boolean {
   return KEPT_METRIC_PREFIXES.some((prefix) => name.startsWith(prefix));
