@@ -6,6 +6,7 @@ import { emptySnapshot, type TraceSnapshot } from '../src/shared/flame/snapshot'
 import { describeError } from '../src/shared/errors';
 import type { FromWebview, SpanDetails, ToWebview } from '../src/shared/protocol';
 import { FlameChart } from './chart/flameChart';
+import { ServerLanes } from './chart/serverLanes';
 import { element } from './dom';
 import { DetailsPanel } from './panels/details';
 import { renderHeader } from './panels/header';
@@ -33,6 +34,7 @@ export class FlameApp {
   private readonly tooltip = new Tooltip();
   private readonly details: DetailsPanel;
   private readonly toolbar: Toolbar;
+  private readonly lanes: ServerLanes;
   private readonly headerSlot = element('div', 'header-slot');
   private readonly banner = element('div', 'banner');
   /** The view saved for this trace, restored once the trace arrives; until then nothing is saved over it. */
@@ -70,10 +72,17 @@ export class FlameApp {
         if (index < 0) this.chart.resetZoom();
         else this.chart.zoomToSpan(index);
       },
+      drawn: (frame) => this.lanes.chartDrawn(frame),
       viewChanged: () => {
         // The bar under a still pointer changes as the view moves: the tooltip would describe another span.
         this.tooltip.hide();
         this.saveViewSoon();
+      },
+    });
+    this.lanes = new ServerLanes(this.state, {
+      hover: (lines, event) => {
+        if (lines === null) this.tooltip.hide();
+        else this.tooltip.showLines(lines, event.clientX, event.clientY);
       },
     });
     this.details = new DetailsPanel(this.state, {
@@ -104,6 +113,7 @@ export class FlameApp {
       this.banner,
       this.toolbar.element,
       this.chart.element,
+      this.lanes.element,
       this.details.element,
       this.tooltip.element,
     );
@@ -141,6 +151,9 @@ export class FlameApp {
         break;
       case 'evaluations':
         this.state.setEvaluations(message.evaluations);
+        break;
+      case 'modelServers':
+        this.lanes.setLanes(message.lanes, message.staleAfterMs);
         break;
       case 'select':
         this.select(this.state.model.indexOf(message.spanId), true);

@@ -19,6 +19,7 @@ import type { Services } from '../host/services';
 import { messageHtml, webviewHtml, webviewOptions } from '../host/webviewHtml';
 import { describeError } from '../shared/errors';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../shared/protocol';
+import { lanesFingerprint, serverLanesIn, STALE_AFTER_MS } from './serverLanes';
 
 const UPDATE_DELAY_MS = 150;
 const GONE = 'This span is no longer held: the traces were cleared or its trace was evicted.';
@@ -58,6 +59,9 @@ export class FlamePanel implements vscode.Disposable {
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
   private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
   private readonly evaluationsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.postEvaluations());
+  private readonly lanesNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.postLanes());
+  /** What the page last got of the model-server lanes (`lanesFingerprint`), so that unchanged lanes are not re-sent. */
+  private postedLanes: string | undefined;
   /**
    * Price setting changes since the panel opened: added to the trace's version, since the page takes only a newer
    * snapshot and new prices change the header of the same trace version.
@@ -94,6 +98,8 @@ export class FlamePanel implements vscode.Disposable {
         if (change.updated.includes(traceId)) this.evaluationsNotifier.schedule();
       }),
     );
+    // Scrapes arrive every second or so: the lanes are read again, and posted only when the trace's window changed.
+    this.disposables.add(services.modelServers.onDidChange(() => this.lanesNotifier.schedule()));
     this.disposables.add(
       services.logs.onDidChange((change) => {
         if (change.cleared || change.updatedTraces.includes(traceId)) this.logsNotifier.schedule();
@@ -124,6 +130,7 @@ export class FlamePanel implements vscode.Disposable {
     this.detached = true;
     this.updater.dispose();
     this.logsNotifier.dispose();
+    this.lanesNotifier.dispose();
     this.disposables.dispose();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
@@ -187,6 +194,18 @@ export class FlamePanel implements vscode.Disposable {
     this.post({ type: 'evaluations', traceId: this.traceId, evaluations });
   }
 
+  /** Sends a page showing the trace the model-server lanes of its time window, unless the page has them already. */
+  private postLanes(): void {
+    if (this.page.kind !== 'ready' || this.page.shown.kind !== 'trace') return;
+    const summary = this.services.store.getTrace(this.traceId)?.summary;
+    if (summary === undefined) return;
+    const lanes = serverLanesIn(this.services.modelServers, summary.startTimeUnixNano, summary.endTimeUnixNano);
+    const fingerprint = lanesFingerprint(lanes);
+    if (fingerprint === this.postedLanes) return;
+    this.postedLanes = fingerprint;
+    this.post({ type: 'modelServers', traceId: this.traceId, lanes, staleAfterMs: STALE_AFTER_MS });
+  }
+
   /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
   private notifyLogs(): void {
     if (this.page.kind === 'ready' && hasShownTrace(this.page.shown)) {
@@ -217,12 +236,17 @@ export class FlamePanel implements vscode.Disposable {
     this.page.shown = { kind: 'trace', version: snapshot.version };
     if (hasShownTrace(shown)) {
       this.post({ type: 'update', traceId: this.traceId, snapshot });
+      // The trace's window may have grown, or started earlier (the lanes' times count from its start).
+      this.postLanes();
       return;
     }
     this.post({ type: 'init', traceId: this.traceId, snapshot, selectedSpanId: this.pendingSelect ?? null });
     this.pendingSelect = undefined;
     this.postFindings();
     this.postEvaluations();
+    // A new page has no lanes yet, whatever the page before it had.
+    this.postedLanes = undefined;
+    this.postLanes();
   }
 
   private flushPending(): void {

@@ -12,6 +12,7 @@ import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
+import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { MetricStore } from '../core/store/metricStore';
 import { TraceStore } from '../core/store/traceStore';
 import type { FindingsIndex } from '../core/findings/findingsIndex';
@@ -33,6 +34,8 @@ export interface Services {
   /** Log records, joined to their spans by id. */
   readonly logs: LogStore;
   readonly metrics: MetricStore;
+  /** Model servers' queue, KV cache and GPU over time, from scrapes and received OTLP metrics. */
+  readonly modelServers: ModelServerStore;
   readonly receiver: ReceiverSupervisor;
   /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
   readonly gateway: GatewaySupervisor;
@@ -53,6 +56,9 @@ export interface Services {
   readonly evaluations: EvaluationIndex;
 }
 
+/** Model-server samples older than this before the newest are dropped: an hour of scrapes, beside traces of the day. */
+const MODEL_SERVER_MAX_AGE_NANOS = 3_600_000_000_000n;
+
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
 export function createServices(context: vscode.ExtensionContext): {
   services: Services;
@@ -67,6 +73,7 @@ export function createServices(context: vscode.ExtensionContext): {
   const logs = new LogStore({ maxRecords: maxLogRecords });
   disposables.add(logs.followTraces(store));
   const metrics = new MetricStore({ maxPoints: maxMetricPoints });
+  const modelServers = new ModelServerStore({ maxSamples: maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
   disposables.add(
     store.onDidChange((change) => {
       if (change.cleared) metrics.clear();
@@ -78,6 +85,7 @@ export function createServices(context: vscode.ExtensionContext): {
       store.setMaxSpans(bounds.maxSpans);
       logs.setMaxRecords(bounds.maxLogRecords);
       metrics.setMaxPoints(bounds.maxMetricPoints);
+      modelServers.setBounds({ maxSamples: bounds.maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
     }),
   );
   const receiver = disposables.add(
@@ -108,6 +116,7 @@ export function createServices(context: vscode.ExtensionContext): {
     store,
     logs,
     metrics,
+    modelServers,
     receiver,
     gateway,
     storage,

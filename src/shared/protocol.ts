@@ -14,6 +14,7 @@ import type { SpanFinding } from './findings';
 import type { TraceSnapshot } from './flame/snapshot';
 import { isSpanId, isTraceId } from './ids';
 import type { ResolutionRule } from './resolutionRules';
+import type { ServerLane } from './serverLanes';
 import type { TranscriptMessage } from './transcript';
 
 /** The rule that resolved a span to source, shown in the UI ("found by: stack trace"). */
@@ -89,6 +90,16 @@ export type ToWebview =
    * `init` and whenever they change; like findings, they are not in the snapshot.
    */
   | { readonly type: 'evaluations'; readonly traceId: string; readonly evaluations: readonly SpanEvaluation[] }
+  /**
+   * The model servers active in the trace's time window, one lane each (none when no server is): after `init`, and
+   * again when their samples in that window change. A sample stands for at most `staleAfterMs` after its time.
+   */
+  | {
+      readonly type: 'modelServers';
+      readonly traceId: string;
+      readonly lanes: readonly ServerLane[];
+      readonly staleAfterMs: number;
+    }
   | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
   | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
 

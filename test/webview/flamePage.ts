@@ -52,6 +52,8 @@ export const THEME = {
   tool: [230, 120, 10],
   agent: [30, 110, 250],
   warning: [250, 200, 20],
+  kvCache: [240, 40, 60],
+  selection: [0, 200, 200],
 } as const;
 
 const THEME_STYLE = [
@@ -59,6 +61,8 @@ const THEME_STYLE = [
   `--vscode-charts-orange: rgb(${THEME.tool.join(',')})`,
   `--vscode-charts-blue: rgb(${THEME.agent.join(',')})`,
   `--vscode-problemsWarningIcon-foreground: rgb(${THEME.warning.join(',')})`,
+  `--vscode-charts-red: rgb(${THEME.kvCache.join(',')})`,
+  `--vscode-focusBorder: rgb(${THEME.selection.join(',')})`,
   '--vscode-editor-background: rgb(30, 30, 30)',
   '--vscode-foreground: rgb(204, 204, 204)',
 ].join('; ');

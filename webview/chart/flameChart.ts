@@ -9,6 +9,7 @@ import { visibleRange, type LevelRange } from '../../src/shared/flame/cull';
 import { formatDuration, formatTokens } from '../../src/shared/format';
 import { Axis } from './axis';
 import { FlameRenderer, ROW_HEIGHT } from './flameRenderer';
+import type { ChartFrame } from './serverLanes';
 import { readColors, watchTheme, type ChartColors } from './theme';
 import type { ViewState } from '../state';
 
@@ -22,6 +23,8 @@ export interface ChartListener {
   doubleClick(index: number): void;
   /** Zoom, pan or mode changed: the view is worth persisting. */
   viewChanged(): void;
+  /** A frame was drawn with this scale (axis units to CSS pixels): what is drawn beside the chart follows it. */
+  drawn(frame: ChartFrame): void;
 }
 
 export class FlameChart {
@@ -303,5 +306,6 @@ export class FlameChart {
     });
     const format = this.state.mode === 'time' ? formatDuration : (value: number) => `${formatTokens(value)} tok`;
     this.axis.draw(scale, this.width, pixelRatio, format, this.state.mode === 'time' ? 'Time axis' : 'Token axis');
+    this.listener.drawn({ scale, width: this.width, pixelRatio, colors: this.colors });
   }
 }

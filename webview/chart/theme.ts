@@ -4,6 +4,7 @@
  * element into the rgb() text the canvas understands, and again when the theme changes.
  */
 import { AI_KINDS } from '../../src/shared/aiKinds';
+import { LANE_METRICS, type LaneMetricId } from '../../src/shared/serverLanes';
 
 /** Opacity of the spans a search does not match. */
 export const DIMMED_ALPHA = 0.25;
@@ -24,6 +25,9 @@ export interface ChartColors {
   readonly background: string;
   /** A finding's mark per `SEVERITY_MARK` (index 0, no finding, is unused). */
   readonly findingMarks: readonly string[];
+  /** The model-server lanes: a line colour per metric, and their labels' and hover rule's colour. */
+  readonly lane: Readonly<Record<LaneMetricId, string>>;
+  readonly laneText: string;
 }
 
 export function readColors(host: HTMLElement): ChartColors {
@@ -46,6 +50,11 @@ export function readColors(host: HTMLElement): ChartColors {
     ttft: resolve('--atl-ttft'),
     background: resolve('--atl-background'),
     findingMarks: ['', resolve('--atl-finding-info'), resolve('--atl-finding-warning'), resolve('--atl-finding-error')],
+    lane: Object.fromEntries(LANE_METRICS.map((metric) => [metric, resolve(`--atl-lane-${metric}`)])) as Record<
+      LaneMetricId,
+      string
+    >,
+    laneText: resolve('--atl-lane-text'),
   };
   probe.remove();
   return colors;

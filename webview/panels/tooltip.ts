@@ -24,6 +24,11 @@ export class Tooltip {
     const findings = state.findingsOf(index);
     if (findings.length > 0)
       lines.push([`tooltip-finding severity-${findings[0]!.severity}`, findingsSummary(findings)]);
+    this.showLines(lines, clientX, clientY);
+  }
+
+  /** Shows lines of text, each [class, text], beside the pointer. */
+  showLines(lines: readonly [string, string][], clientX: number, clientY: number): void {
     this.element.replaceChildren(...lines.map(([className, text]) => element('div', className, text)));
     this.element.hidden = false;
     // Keep it inside the window: flip to the other side of the pointer near the right and bottom edges.
