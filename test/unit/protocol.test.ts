@@ -77,6 +77,8 @@ describe('parseFromWebview', () => {
       [{ type: 'ready', traceId: TRACE_ID }],
       { traceId: TRACE_ID },
       { type: 'init', traceId: TRACE_ID },
+      // The host's lanes are never taken from the page.
+      { type: 'modelServers', traceId: TRACE_ID, lanes: [], staleAfterMs: 30_000 },
       { type: 'toString', traceId: TRACE_ID },
       { type: '__proto__', traceId: TRACE_ID },
       { type: 'hasOwnProperty', traceId: TRACE_ID },
