@@ -151,6 +151,20 @@ describe('model-server lanes in Chromium', () => {
     await context.close();
   });
 
+  test('on a screen of pixel ratio 2 the lane is drawn at twice the resolution, the step at the same place', async () => {
+    const { context, page } = await open(SNAPSHOT, {}, 2);
+    await send(page, { type: 'modelServers', traceId: DEFAULT_TRACE_ID, lanes: [LANE], staleAfterMs: 30_000 });
+    const ratio = await page.evaluate(`(() => {
+      const canvas = document.querySelector('canvas.lane-canvas');
+      return canvas.width / canvas.clientWidth;
+    })()`);
+    assert.equal(ratio, 2);
+    const { width } = await canvasBox(page);
+    const step = await stepColumn(page);
+    assert.ok(Math.abs(step - xOf(STEP_MS, width)) <= 1, `step at ${step}, T at ${xOf(STEP_MS, width)}`);
+    await context.close();
+  });
+
   test('selecting the LLM call draws cursors at its start and first token', async () => {
     const { context, page } = await openWithLanes();
     const { x, y, box } = await barPoint(page, 100, 500, 1, 0.8);
