@@ -4,6 +4,7 @@ export {
   EVALUATORS_DIR,
   EvaluatorFileError,
   parseEvaluatorFile,
+  readEachWorkspaceEvaluator,
   readEvaluatorFile,
   readWorkspaceEvaluators,
 } from './customEvaluators';
