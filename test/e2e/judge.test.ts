@@ -3,7 +3,8 @@
  * agent-tools-probe) registers a fake chat model with `vscode.lm.registerLanguageModelChatProvider`, answering with
  * scripted judge verdicts streamed in parts. A trace with a recorded model call arrives; the command, run from the
  * call's context menu, offers the evaluators that apply, then the routes with the fake model; the call's row then
- * shows the scripted scores, and the judge's calls are traces of their own in service `ai-trace-lens judge`.
+ * shows the scripted scores, and the judge's calls are traces of their own in service `ai-trace-lens judge`. Replay
+ * LLM Call… on the same call, run on the fake model, opens Compare Traces on the original and the replay.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -29,6 +30,9 @@ const VERDICTS = [
   { score: 4, label: 'good', explanation: 'Paris answers the question directly.' },
   { score: 2, label: 'weak', explanation: 'The answer is not terse.' },
 ];
+
+/** What the fake model answers a replay. */
+const REPLAY_ANSWER = 'Kyoto, for the cherry blossoms.';
 
 /** One trace: a root span and, under it, an OTel GenAI model call that recorded its messages and its answer. */
 function tripTrace(): string {
@@ -164,4 +168,41 @@ describe('Evaluate with a Judge Model on a vscode.lm model', { timeout: 10 * 60_
       await vscode.screenshot('judge-scores');
     },
   );
+
+  uiTest('a replay on the fake vscode.lm model opens the comparison with the original call', session, async () => {
+    const folder = join(vscode.workspaceFolder, '.agent-tools-probe');
+    await writeFile(join(folder, 'model-answers.json'), JSON.stringify([REPLAY_ANSWER]));
+    await vscode.palette.runLabel('Notifications: Clear All Notifications');
+    await vscode.workbench.runContextMenuEntry(vscode.tree.rowsContaining(CALL, 3).first(), 'Replay LLM Call…');
+    const title = 'Untitled-1';
+    await vscode.editors.text(title);
+    const run = vscode.codeLens.link(title, 'Run Replay');
+    await run.waitFor({ timeout: UI_TIMEOUT_MS });
+    await run.click();
+    await vscode.palette.pickLabels('Run Replay');
+    await vscode.palette.pick(/Probe Model/);
+
+    const diff = vscode.editors.diff;
+    await diff.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await vscode.editors.activeTabTitle(), new RegExp(`^${ROOT} .* ↔ replay ${CALL} `));
+    const replaySide = await eventually('the replay side', async () => {
+      const shown = (await diff.locator('.editor.modified .view-lines').innerText()).replace(/\u00a0/g, ' ');
+      return shown.includes(`replay ${CALL}`) ? shown : undefined;
+    });
+    // The answer came in parts, so the call has a time to first token.
+    assert.match(replaySide, /TTFT \d+ ms/);
+    assert.ok(replaySide.includes(REPLAY_ANSWER), replaySide);
+    // The model got the recorded question: VS Code's chat API has no system role, so the system text came first.
+    const requests = JSON.parse(await readFile(join(folder, 'model-requests.json'), 'utf8')) as { text: string }[][];
+    assert.deepEqual(
+      requests.at(-1)?.map((message) => message.text),
+      ['Be terse.', QUESTION],
+    );
+    await vscode.tree.traceRow(`replay ${CALL}`).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await vscode.notifications
+      .toast(/^Replaying /)
+      .first()
+      .waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await vscode.screenshot('judge-replay-compare');
+  });
 });
