@@ -11,6 +11,7 @@ import type { GatewaySupervisor } from './core/gateway/gatewaySupervisor';
 import type { ReceiverSupervisor } from './core/receiver/receiverSupervisor';
 import type { SharedStore } from './core/storage/sharedStore';
 import { register as registerDetails } from './details/register';
+import { register as registerEvaluation } from './evaluation/register';
 import { register as registerFindings } from './findings/register';
 import { register as registerFlame } from './flame/register';
 import { register as registerForward } from './forward/register';
@@ -36,6 +37,7 @@ const FEATURES = [
   registerServiceMap,
   registerAgentTools,
   registerReplay,
+  registerEvaluation,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

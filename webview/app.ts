@@ -95,6 +95,10 @@ export class FlameApp {
         const spanId = this.state.selectedSpanId;
         if (spanId !== null) this.post({ type: 'replaySpan', traceId, spanId });
       },
+      evaluate: () => {
+        const spanId = this.state.selectedSpanId;
+        if (spanId !== null) this.post({ type: 'evaluateSpan', traceId, spanId });
+      },
     });
     this.toolbar = new Toolbar(this.state, {
       resetZoom: () => this.chart.resetZoom(),

@@ -1,22 +1,15 @@
 /**
  * `ai-trace-lens eval`: recorded runs graded by a judge model for people and CI. Saved OTLP exports (or a store) are
- * read as summarize reads them, each evaluator is run on its targets through an OpenAI-compatible endpoint, each
- * result printed, the results written as `gen_ai.evaluation.result` events with --out, and the exit code says
- * whether any score fell below --min-score.
+ * read as summarize reads them, each evaluator is run on its targets through an OpenAI-compatible endpoint (a traced
+ * call, core/modelRoutes/tracedCall.ts), each result printed, the results written as `gen_ai.evaluation.result`
+ * events with --out beside the judge's own calls, and the exit code says whether any score fell below --min-score.
  */
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readWorkspaceEvaluators, readEvaluatorFile, EvaluatorFileError } from '../core/evaluation/customEvaluators';
-import {
-  evaluate,
-  evaluationRecord,
-  EVALUATOR_RESOURCE,
-  EVALUATOR_SCOPE,
-  type EvaluationOutcome,
-} from '../core/evaluation/evaluate';
+import { evaluate, evaluationRecord, type EvaluationOutcome } from '../core/evaluation/evaluate';
 import { BUILT_IN_EVALUATORS, scaleText, type EvaluationScope, type Evaluator } from '../core/evaluation/evaluators';
-import { openAiJudge } from '../core/evaluation/openAiJudge';
 import {
   EvaluationError,
   llmCallTarget,
@@ -25,10 +18,14 @@ import {
   type EvaluationTarget,
   type LogsOf,
 } from '../core/evaluation/targetContent';
-import { encodeLogsRequestJson } from '../core/otlp/logsJson';
+import { tracedJudge } from '../core/evaluation/tracedJudge';
+import type { Span } from '../core/model';
+import { sendTraced } from '../core/modelRoutes/tracedCall';
+import type { LogRecord } from '../core/otlp/logModel';
 import { sessionIdOfTrace } from '../core/sessions';
 import type { TraceRecord } from '../core/store/types';
 import { chronological } from '../core/summarize';
+import { traceFileText } from '../core/traceFile';
 import { describeError } from '../shared/errors';
 import { formatScore } from '../shared/evaluations';
 import { plural } from '../shared/format';
@@ -45,7 +42,8 @@ export const EVAL_USAGE = `  ai-trace-lens eval (FILE... | --store DIR) --judge-
       run), else every session; --target picks one. An evaluator missing content it needs (no system prompt, no
       tool calls) is skipped. Prints each result (score, label, target, explanation), or with --json one document
       {"results":[...],"skipped":[...],"errors":[...]}; --out writes the results as OTLP JSON Lines of
-      gen_ai.evaluation.result events on the evaluated spans (Open Trace File and summarize read them).
+      gen_ai.evaluation.result events on the evaluated spans, with the judge's calls as a trace of service
+      "ai-trace-lens judge" (tokens, latency; Open Trace File and summarize read them).
       Exit code 1 when a score is below --min-score (a pass/fail result: when it fails), when the judge's answer is
       unusable or the judge cannot be reached, or when a target recorded no content; 2 on usage errors.
 `;
@@ -78,7 +76,8 @@ export async function evalCommand(args: string[], help: () => number): Promise<n
   const evaluators = await resolveEvaluators(values.evaluator ?? []);
   const { store, logs, failed } = await readInputFiles(positionals, values.store);
   const logsOf: LogsOf = (span) => logs.forSpan(span.traceId, span.spanId);
-  const judge = openAiJudge({ baseUrl: judgeUrl, model: judgeModel, apiKey: process.env.OPENAI_API_KEY });
+  const judgeSpans: Span[] = [];
+  const judge = endpointJudge(judgeUrl, judgeModel, judgeSpans);
   const outcomes: EvaluationOutcome[] = [];
   const targetErrors: string[] = [];
   for (const [scope, scoped] of plan(evaluators, only)) {
@@ -103,12 +102,33 @@ export async function evalCommand(args: string[], help: () => number): Promise<n
   );
   if (values.json) process.stdout.write(`${JSON.stringify(jsonDocument(outcomes, errors), null, 2)}\n`);
   else process.stdout.write(countLine(outcomes, errors.length, below.length, minScore));
-  if (values.out !== undefined)
-    await writeEvents(
-      values.out,
-      results.map((result) => evaluationRecord(result, BigInt(Date.now()) * 1_000_000n)),
-    );
+  if (values.out !== undefined) {
+    const records = results.map((result) => evaluationRecord(result, BigInt(Date.now()) * 1_000_000n));
+    await writeOut(values.out, judgeSpans, records);
+  }
   return failed || errors.length > 0 || below.length > 0 ? 1 : 0;
+}
+
+/** Per judge call: a judge that hangs must not hang CI. */
+const JUDGE_TIMEOUT_MS = 120_000;
+
+/**
+ * The judge behind the OpenAI-compatible endpoint, each call traced as the editor traces it (service
+ * `ai-trace-lens judge`, linked to the graded span) into `spans`; `OPENAI_API_KEY` goes only into its header.
+ */
+function endpointJudge(url: string, model: string, spans: Span[]) {
+  const route = { kind: 'endpoint', url, model, apiKey: process.env.OPENAI_API_KEY || undefined } as const;
+  return tracedJudge(
+    (request, options) =>
+      sendTraced(route, request, options, {
+        onSpans: (callSpans) => spans.push(...callSpans),
+        // The judge's prompt is the app's recorded content: its call span keeps the figures, not the text again.
+        recordContent: false,
+        proxy: undefined,
+        signal: AbortSignal.timeout(JUDGE_TIMEOUT_MS),
+      }),
+    { provider: 'openai', model },
+  );
 }
 
 function parseMinScore(text: string | undefined): number | undefined {
@@ -258,19 +278,10 @@ function jsonDocument(outcomes: readonly EvaluationOutcome[], errors: readonly s
   };
 }
 
-/** The events as one OTLP JSON logs request on one line, which summarize and Open Trace File read. */
-async function writeEvents(path: string, records: ReturnType<typeof evaluationRecord>[]): Promise<void> {
-  const line = encodeLogsRequestJson({
-    resourceLogs: [
-      {
-        resource: EVALUATOR_RESOURCE,
-        schemaUrl: '',
-        scopeLogs: [{ scope: EVALUATOR_SCOPE, schemaUrl: '', logRecords: records }],
-      },
-    ],
-  });
+/** The judge's calls and the evaluation events as OTLP JSON Lines, which summarize and Open Trace File read. */
+async function writeOut(path: string, spans: readonly Span[], records: readonly LogRecord[]): Promise<void> {
   try {
-    await writeFile(path, records.length === 0 ? '' : `${line}\n`);
+    await writeFile(path, spans.length === 0 && records.length === 0 ? '' : traceFileText(spans, records));
   } catch (error) {
     throw new CliError(`cannot write --out ${path}: ${describeError(error)}`, 1);
   }

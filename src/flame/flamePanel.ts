@@ -306,6 +306,13 @@ export class FlamePanel implements vscode.Disposable {
           spanId: message.spanId,
         });
         return;
+      case 'evaluateSpan':
+        await vscode.commands.executeCommand(Commands.evaluateWithJudge, {
+          type: 'span',
+          traceId: message.traceId,
+          spanId: message.spanId,
+        });
+        return;
       case 'requestSpanDetails': {
         const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
         const { requestId } = message;

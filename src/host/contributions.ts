@@ -67,6 +67,10 @@ export const ReplayCommands = {
   forgetModelApiKeys: 'aiTraceLens.forgetModelApiKeys',
 } as const;
 
+export const EvaluationCommands = {
+  evaluateWithJudge: 'aiTraceLens.evaluateWithJudge',
+} as const;
+
 /** Every command, as package.json declares them. */
 export const Commands = {
   ...ReceiverCommands,
@@ -78,6 +82,7 @@ export const Commands = {
   ...ForwardCommands,
   ...ServiceMapCommands,
   ...ReplayCommands,
+  ...EvaluationCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -117,7 +122,7 @@ export const ContextKeys = {
 export const TreeItemContext = {
   trace: 'aiTraceLens.trace',
   span: 'aiTraceLens.span',
-  /** A span that is a model call: it can be replayed. */
+  /** A span that is a model call: it can be replayed and evaluated. */
   llmSpan: 'aiTraceLens.llmSpan',
   session: 'aiTraceLens.session',
 } as const;

@@ -112,6 +112,8 @@ export type FromWebview =
   | { readonly type: 'openSpanDetails'; readonly traceId: string; readonly spanId: string }
   /** Opens a model call's request to edit and replay (Replay LLM Call…). */
   | { readonly type: 'replaySpan'; readonly traceId: string; readonly spanId: string }
+  /** Grades a model call with a judge model (Evaluate with a Judge Model…). */
+  | { readonly type: 'evaluateSpan'; readonly traceId: string; readonly spanId: string }
   | {
       readonly type: 'jumpToCode';
       readonly traceId: string;
@@ -163,6 +165,7 @@ const SCHEMA: Schema = {
   selectSpan: { traceId: isTraceId, spanId: isSpanId },
   openSpanDetails: { traceId: isTraceId, spanId: isSpanId },
   replaySpan: { traceId: isTraceId, spanId: isSpanId },
+  evaluateSpan: { traceId: isTraceId, spanId: isSpanId },
   jumpToCode: { traceId: isTraceId, spanId: isSpanId, toSide: isBoolean, requestId: isRequestId },
   requestSpanDetails: { traceId: isTraceId, spanId: isSpanId, requestId: isRequestId },
   reportError: { traceId: isTraceId, message: isText },

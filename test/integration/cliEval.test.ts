@@ -1,7 +1,8 @@
 /**
  * `ai-trace-lens eval` as CI runs it: the real CLI over the demo trace, judged by a fake OpenAI-compatible server on
- * loopback with scripted answers. Scores and explanations become events in --out, --min-score sets the exit code, a
- * malformed answer is a clear error with no event, and the API key is sent to the judge but written nowhere.
+ * loopback with scripted answers. Scores and explanations become events in --out beside the judge's calls, traced in
+ * its own service; --min-score sets the exit code, a malformed answer is a clear error with no event, and the API key
+ * is sent to the judge but written nowhere.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildDemoTrace } from '../../src/core/demoTrace';
 import { parseOtlpFile } from '../../src/core/inputFiles';
+import { spansOf } from '../../src/core/model';
 import { logRecordsOf } from '../../src/core/otlp/logModel';
 import { finished, startCli } from './cliFixtures';
 
@@ -89,9 +91,8 @@ describe('ai-trace-lens eval', () => {
     assert.match(requests[0]!.body.messages[1]!.content, /I land in Lisbon on Friday/);
 
     const saved = await readFile(out, 'utf8');
-    const records = parseOtlpFile(Buffer.from(saved), out).logRequests.flatMap((request) =>
-      logRecordsOf(request.request),
-    );
+    const contents = parseOtlpFile(Buffer.from(saved), out);
+    const records = contents.logRequests.flatMap((request) => logRecordsOf(request.request));
     assert.deepEqual(
       records.map((record) => [
         record.eventName,
@@ -104,6 +105,15 @@ describe('ai-trace-lens eval', () => {
         ['gen_ai.evaluation.result', traceId, 'relevance', 5, 'excellent'],
         ['gen_ai.evaluation.result', traceId, 'faithfulness', 2, 'weak'],
       ],
+    );
+    // The judge is traced in its own service: per call a root span and the model call, linked to the graded span.
+    const judgeSpans = contents.requests.flatMap((request) => spansOf(request.request));
+    const calls = judgeSpans.filter((span) => span.attributes.get('gen_ai.request.model') === 'judge-1');
+    assert.equal(calls.length, 2);
+    for (const span of judgeSpans) assert.equal(span.resource.attributes.get('service.name'), 'ai-trace-lens judge');
+    assert.deepEqual(
+      calls.map((span) => [span.links[0]?.traceId, span.links[0]?.spanId]),
+      records.map((record) => [record.traceId, record.spanId]),
     );
     for (const text of [saved, result.stdout, result.stderr]) assert.ok(!text.includes(API_KEY));
   });
@@ -124,7 +134,10 @@ describe('ai-trace-lens eval', () => {
       result.stderr,
       /relevance on LLM call "chat gpt-4o".*the judge's answer is not usable \(it holds no JSON object\)/,
     );
-    assert.equal(await readFile(out, 'utf8'), '');
+    const contents = parseOtlpFile(await readFile(out), out);
+    assert.equal(contents.logRequests.flatMap((request) => logRecordsOf(request.request)).length, 0);
+    // The judge's call happened and is traced, answer unusable or not.
+    assert.equal(contents.requests.flatMap((request) => spansOf(request.request)).length, 2);
     assert.ok(!result.stderr.includes(API_KEY) && !result.stdout.includes(API_KEY));
   });
 

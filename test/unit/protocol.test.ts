@@ -10,6 +10,7 @@ const GOOD: readonly FromWebview[] = [
   { type: 'selectSpan', traceId: TRACE_ID, spanId: SPAN_ID },
   { type: 'openSpanDetails', traceId: TRACE_ID, spanId: SPAN_ID },
   { type: 'replaySpan', traceId: TRACE_ID, spanId: SPAN_ID },
+  { type: 'evaluateSpan', traceId: TRACE_ID, spanId: SPAN_ID },
   { type: 'jumpToCode', traceId: TRACE_ID, spanId: SPAN_ID, toSide: true, requestId: 7 },
   { type: 'requestSpanDetails', traceId: TRACE_ID, spanId: SPAN_ID, requestId: 0 },
   { type: 'reportError', traceId: TRACE_ID, message: 'TypeError: x is undefined' },

@@ -30,6 +30,7 @@ export interface DetailsActions {
   jumpToCode(toSide: boolean): void;
   openSpanDetails(): void;
   replay(): void;
+  evaluate(): void;
 }
 
 export class DetailsPanel {
@@ -205,7 +206,7 @@ export class DetailsPanel {
     return table;
   }
 
-  /** Jump to Code and Open Span Details; Replay too on a model call. */
+  /** Jump to Code and Open Span Details; Replay and Evaluate too on a model call. */
   private buttons(replayable: boolean): HTMLElement {
     const bar = element('div', 'details-actions');
     const jump = document.createElement('vscode-button');
@@ -226,7 +227,13 @@ export class DetailsPanel {
       replay.textContent = 'Replay…';
       replay.title = 'Open this call’s request to edit and run it again (Replay LLM Call…)';
       replay.addEventListener('click', () => this.actions.replay());
-      bar.append(replay);
+      const evaluate = document.createElement('vscode-button');
+      evaluate.secondary = true;
+      evaluate.icon = 'checklist';
+      evaluate.textContent = 'Evaluate…';
+      evaluate.title = 'Grade this call with a judge model (Evaluate with a Judge Model…)';
+      evaluate.addEventListener('click', () => this.actions.evaluate());
+      bar.append(replay, evaluate);
     }
     return bar;
   }

@@ -115,14 +115,30 @@ export async function readEvaluatorFile(path: string): Promise<Evaluator> {
 
 /** The evaluators of a workspace folder's `.ai-trace-lens/evaluators/*.md`, by file name; none when it has no folder. */
 export async function readWorkspaceEvaluators(folder: string): Promise<Evaluator[]> {
+  const { evaluators, errors } = await readEachWorkspaceEvaluator(folder);
+  if (errors[0] !== undefined) throw errors[0];
+  return evaluators;
+}
+
+/** Each of the folder's evaluators that reads, and the errors of those that do not: one broken file spoils no other. */
+export async function readEachWorkspaceEvaluator(
+  folder: string,
+): Promise<{ evaluators: Evaluator[]; errors: EvaluatorFileError[] }> {
   const dir = join(folder, EVALUATORS_DIR);
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new EvaluatorFileError(`${dir}: ${describeError(error)}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { evaluators: [], errors: [] };
+    return { evaluators: [], errors: [new EvaluatorFileError(`${dir}: ${describeError(error)}`)] };
   }
   const files = names.filter((name) => name.endsWith('.md')).sort();
-  return Promise.all(files.map((name) => readEvaluatorFile(join(dir, name))));
+  const read = await Promise.allSettled(files.map((name) => readEvaluatorFile(join(dir, name))));
+  const evaluators = read.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const errors = read.flatMap((outcome) => {
+    if (outcome.status === 'fulfilled') return [];
+    const reason: unknown = outcome.reason;
+    return [reason instanceof EvaluatorFileError ? reason : new EvaluatorFileError(describeError(reason))];
+  });
+  return { evaluators, errors };
 }

@@ -14,8 +14,14 @@ import { parseJudgeAnswer } from './judgeAnswer';
 import { buildJudgeRequest, type JudgeRequest } from './judgePrompt';
 import { EvaluationError, type EvaluationTarget } from './targetContent';
 
+/** What a judge call grades: a traced judge links its call to the target's span and names it for the evaluator. */
+export interface JudgeCallSubject {
+  readonly evaluator: Evaluator;
+  readonly target: EvaluationTarget;
+}
+
 /** A judge model: one request in, the model's text out (rejects when the model cannot be reached). */
-export type JudgeModel = (request: JudgeRequest) => Promise<{ text: string }>;
+export type JudgeModel = (request: JudgeRequest, subject: JudgeCallSubject) => Promise<{ text: string }>;
 
 export interface EvaluationResult {
   readonly evaluator: Evaluator;
@@ -70,7 +76,7 @@ export async function evaluate(
       continue;
     }
     try {
-      const answer = await judge(buildJudgeRequest(evaluator, target));
+      const answer = await judge(buildJudgeRequest(evaluator, target), { evaluator, target });
       const verdict = parseJudgeAnswer(answer.text, evaluator.scale);
       outcomes.push({ kind: 'result', result: { evaluator, target, ...verdict } });
     } catch (error) {

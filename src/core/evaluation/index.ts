@@ -4,6 +4,7 @@ export {
   EVALUATORS_DIR,
   EvaluatorFileError,
   parseEvaluatorFile,
+  readEachWorkspaceEvaluator,
   readEvaluatorFile,
   readWorkspaceEvaluators,
 } from './customEvaluators';
@@ -16,7 +17,22 @@ export {
   type LogsOf,
 } from './targetContent';
 export type { JudgeRequest } from './judgePrompt';
-export { evaluate, evaluationRecord, type EvaluationOutcome, type EvaluationResult, type JudgeModel } from './evaluate';
+export {
+  evaluate,
+  evaluationRecord,
+  type EvaluationOutcome,
+  type EvaluationResult,
+  type JudgeCallSubject,
+  type JudgeModel,
+} from './evaluate';
 export { EVALUATION_EVENT, evaluationsOfSpan, evaluationsOfTrace } from './evaluationEvents';
 export { EvaluationIndex, type EvaluationsChange } from './evaluationIndex';
-export { openAiJudge, type OpenAiJudgeOptions } from './openAiJudge';
+export {
+  JUDGE_OF_ATTRIBUTE,
+  JUDGE_SERVICE,
+  judgeCallOptions,
+  judgeModelRequest,
+  tracedJudge,
+  type JudgeModelName,
+  type SendTraced,
+} from './tracedJudge';
