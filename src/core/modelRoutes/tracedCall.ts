@@ -33,8 +33,8 @@ export interface TracedCallOptions {
 }
 
 export interface TracedCallContext {
-  /** Receives the call's spans (root and model call) once the call has ended: the TraceStore's ingest. */
-  onSpans(spans: Span[]): void;
+  /** Receives the call's spans (root and model call) once the call has ended; awaited before the call resolves. */
+  onSpans(spans: Span[]): Promise<void> | void;
   /** Whether prompts and answers go into the call span (`aiTraceLens.gateway.recordContent`). */
   readonly recordContent: boolean;
   readonly proxy: ProxySettings | undefined;
@@ -104,7 +104,7 @@ export async function sendTraced(
     // Waits for the call's span, which the gateway records once the response has ended.
     await gateway.stop();
   }
-  context.onSpans(callTraceSpans(trace, options, callSpan, answer.error));
+  await context.onSpans(callTraceSpans(trace, options, callSpan, answer.error));
   return { traceId, rootSpanId, text: answer.text, callSpan, error: answer.error };
 }
 
