@@ -22,6 +22,7 @@ export function postOtlp(
   body: string | Uint8Array,
   contentType: 'application/json' | 'application/x-protobuf',
   timeoutMs = 10_000,
+  headers: Record<string, string> = {},
 ): Promise<PostResponse> {
   const url = new URL(`/v1/${signal}`, endpoint);
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -30,7 +31,7 @@ export function postOtlp(
       url,
       {
         method: 'POST',
-        headers: { 'Content-Type': contentType, 'Content-Length': payload.byteLength },
+        headers: { ...headers, 'Content-Type': contentType, 'Content-Length': payload.byteLength },
         timeout: timeoutMs,
       },
       (response) => {

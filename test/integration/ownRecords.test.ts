@@ -1,7 +1,7 @@
 /**
  * What a window makes itself (a replay's spans, a judge's evaluation events) recorded through the shared store
  * (SharedStore.recordSpans / recordLogs): the owner appends it and its followers read it; a follower's goes to the
- * owner's segments through its receiver; a reload loads it; and no window ingests it twice.
+ * owner's segments through its receiver (which does not forward it); a reload loads it; and no window ingests it twice.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { buildDemoTrace } from '../../src/core/demoTrace';
+import { endpointUrl } from '../../src/core/endpoint';
 import type { Span } from '../../src/core/model';
+import { postTraces } from '../../src/core/postTraces';
 import { makeLogRecord } from '../support/logBuilder';
 import { makeResource, makeScope, makeSpan } from '../support/spanBuilder';
 import { openWindow, type Window } from '../support/storeWindow';
@@ -50,6 +53,8 @@ function countIngests(window: Window, traceId: string): () => number {
   return () => count;
 }
 
+const HOST = '127.0.0.1';
+const JSON_TYPE = 'application/json';
 const settle = () => new Promise((resolve) => setTimeout(resolve, 700));
 
 describe('SharedStore.recordSpans and recordLogs', () => {
@@ -97,6 +102,8 @@ describe('SharedStore.recordSpans and recordLogs', () => {
 
   test("a follower's replay reaches the owner's segments, is read back once, and survives a reload", async () => {
     const { dir, owner, follower } = await ownerAndFollower();
+    const forwarded: string[] = [];
+    owner.receiver.setForwarding((request) => void forwarded.push(request.signal));
     const spans = replaySpans();
     const traceId = spans[0]!.traceId;
     const followerIngests = countIngests(follower, traceId);
@@ -108,6 +115,10 @@ describe('SharedStore.recordSpans and recordLogs', () => {
     assert.equal(owner.logs.forTrace(traceId).length, 1);
     await settle();
     assert.equal(followerIngests(), 1, 'the follower ingested it once: from the segments, not also from memory');
+    assert.deepEqual(forwarded, [], 'the owner stores it, and forwards it no more than its own replays');
+    const received = await postTraces(endpointUrl(HOST, owner.receiver.state.port), buildDemoTrace().body, JSON_TYPE);
+    assert.equal(received.status, 200);
+    assert.deepEqual(forwarded, ['traces'], 'what an app sends is forwarded still');
     assert.equal(follower.logs.forTrace(traceId).length, 1);
 
     await Promise.all([owner.close(), follower.close()]);

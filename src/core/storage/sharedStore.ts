@@ -25,7 +25,7 @@ import { encodeTraceRequestJson } from '../otlp/jsonEncoders';
 import { logsRequestOf, type LogRecord } from '../otlp/logModel';
 import { encodeLogsRequestJson } from '../otlp/logsJson';
 import { postOtlp } from '../postTraces';
-import type { ReceiverLog } from '../receiver/options';
+import { WINDOW_RECORD_HEADER, type ReceiverLog } from '../receiver/options';
 import type { OtlpSignal } from '../receiver/signals';
 import {
   RECEIVER_STATE_KINDS,
@@ -340,7 +340,9 @@ export class SharedStore {
       return false;
     }
     try {
-      const response = await postOtlp(endpointUrl(host, port), signal, json, 'application/json');
+      const response = await postOtlp(endpointUrl(host, port), signal, json, 'application/json', undefined, {
+        [WINDOW_RECORD_HEADER]: '1',
+      });
       if (response.status === 200) return true;
       this.options.log.warn(
         `The window receiving traces refused this window's ${signal} (HTTP ${response.status}): this window keeps them.`,
