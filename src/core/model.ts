@@ -114,6 +114,28 @@ export function traceRequestOf(span: Span): TraceRequest {
   return { resourceSpans: [{ resource: span.resource, schemaUrl: '', scopeSpans: [scopeSpans] }] };
 }
 
+/**
+ * One request carrying `spans`, grouped under their resource and scope objects (spans made together share them), as
+ * this extension writes the spans it makes itself (replays, judge calls) to the durable store.
+ */
+export function traceRequestOfSpans(spans: readonly Span[]): TraceRequest {
+  const byResource = new Map<Resource, Map<InstrumentationScope, Span[]>>();
+  for (const span of spans) {
+    const byScope = byResource.get(span.resource) ?? new Map<InstrumentationScope, Span[]>();
+    byResource.set(span.resource, byScope);
+    const grouped = byScope.get(span.scope);
+    if (grouped === undefined) byScope.set(span.scope, [span]);
+    else grouped.push(span);
+  }
+  return {
+    resourceSpans: [...byResource].map(([resource, byScope]) => ({
+      resource,
+      schemaUrl: '',
+      scopeSpans: [...byScope].map(([scope, inScope]) => ({ scope, schemaUrl: '', spans: inScope })),
+    })),
+  };
+}
+
 export const SERVICE_NAME = 'service.name';
 
 export function serviceNameOf(span: Span): string | undefined {

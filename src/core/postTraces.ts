@@ -1,5 +1,6 @@
-/** A minimal OTLP/HTTP client: one POST to `{endpoint}/v1/traces`, as an SDK exporter would send it. */
+/** A minimal OTLP/HTTP client: one POST to `{endpoint}/v1/traces` (or another signal's path), as an SDK exporter would send it. */
 import { request } from 'node:http';
+import type { OtlpSignal } from './receiver/signals';
 
 export interface PostResponse {
   status: number;
@@ -12,14 +13,25 @@ export function postTraces(
   contentType: 'application/json' | 'application/x-protobuf',
   timeoutMs = 10_000,
 ): Promise<PostResponse> {
-  const url = new URL('/v1/traces', endpoint);
+  return postOtlp(endpoint, 'traces', body, contentType, timeoutMs);
+}
+
+export function postOtlp(
+  endpoint: string,
+  signal: OtlpSignal,
+  body: string | Uint8Array,
+  contentType: 'application/json' | 'application/x-protobuf',
+  timeoutMs = 10_000,
+  headers: Record<string, string> = {},
+): Promise<PostResponse> {
+  const url = new URL(`/v1/${signal}`, endpoint);
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return new Promise((resolve, reject) => {
     const outgoing = request(
       url,
       {
         method: 'POST',
-        headers: { 'Content-Type': contentType, 'Content-Length': payload.byteLength },
+        headers: { ...headers, 'Content-Type': contentType, 'Content-Length': payload.byteLength },
         timeout: timeoutMs,
       },
       (response) => {

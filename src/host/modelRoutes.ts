@@ -2,8 +2,9 @@
  * The model routes as the editor offers them (replay now, the judge later): the provider's API with a key from VS
  * Code's environment or asked once and kept in its secret storage, the OpenAI-compatible endpoint of
  * `aiTraceLens.replay.endpoint`, or a model from VS Code's Language Model API. `pickModelRoute` asks which (the last
- * choice first), `sendModelRequest` sends a request along it and puts the call's trace in the store: HTTP routes
- * through core/modelRoutes/tracedCall.ts's private gateway, a VS Code model recorded here as it streams.
+ * choice first), `sendModelRequest` sends a request along it and records the call's trace in the shared store (kept
+ * across reloads, shown in every window): HTTP routes through core/modelRoutes/tracedCall.ts's private gateway, a VS
+ * Code model recorded here as it streams.
  *
  * A key is read from the environment or secret storage when a call needs it, and goes nowhere but that call's header.
  */
@@ -158,7 +159,7 @@ export async function sendModelRequest(
   const cancelled = token.onCancellationRequested(() => abort.abort());
   try {
     return await sendTraced(route, request, options, {
-      onSpans: (spans) => void services.store.ingest(spans),
+      onSpans: (spans) => services.storage.recordSpans(spans),
       recordContent,
       proxy,
       log: services.log,
@@ -208,6 +209,6 @@ async function sendToLanguageModel(
     output: text === '' ? 0 : await model.countTokens(text, token),
   };
   const callSpan = recorder.finish({ traceId: trace.traceId, spanId: trace.rootSpanId }, tokens, failure);
-  services.store.ingest(callTraceSpans(trace, options, callSpan, failure?.message));
+  await services.storage.recordSpans(callTraceSpans(trace, options, callSpan, failure?.message));
   return { traceId: trace.traceId, rootSpanId: trace.rootSpanId, text, callSpan, error: failure?.message };
 }

@@ -3,7 +3,8 @@
  * call's context menu in the Traces view opens its request as a JSON document; the user changes the system prompt and
  * runs it with ▶ Run Replay on the OpenAI-compatible endpoint the settings name (a fake server on loopback), and
  * Compare Traces opens on the original run and the replay. The server received the edited system prompt. Run ×N…
- * on the same document lists the three answers three runs got, and any two open in the diff editor.
+ * on the same document lists the three answers three runs got, and any two open in the diff editor. The replays are
+ * stored like received traces: a window reload lists all of them again, once each.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -171,5 +172,16 @@ describe('Replay LLM Call', { timeout: 10 * 60_000 }, () => {
     await vscode.editors.diff.waitFor({ timeout: UI_TIMEOUT_MS });
     assert.equal(await vscode.editors.activeTabTitle(), 'Answer 1 ↔ Answer 3');
     await vscode.screenshot('replay-times-diff');
+  });
+
+  uiTest('the replays are stored: after a window reload all four are listed, each once', session, async () => {
+    await vscode.reloadWindow();
+    await vscode.tree.open();
+    await vscode.tree.traceRow(ROOT).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    // The replay and Run ×3's three runs, each a trace of its own, loaded from the store.
+    await eventually('the four replays', async () =>
+      (await vscode.tree.traceRow(`replay ${CALL}`).count()) === 4 ? true : undefined,
+    );
+    await vscode.screenshot('replay-after-reload');
   });
 });

@@ -10,64 +10,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildDemoTrace } from '../../src/core/demoTrace';
 import { endpointUrl } from '../../src/core/endpoint';
-import { GatewaySupervisor } from '../../src/core/gateway/gatewaySupervisor';
 import { postTraces } from '../../src/core/postTraces';
-import { NO_LOG } from '../../src/core/receiver/options';
-import { ReceiverSupervisor } from '../../src/core/receiver/receiverSupervisor';
-import { SharedStore } from '../../src/core/storage/sharedStore';
-import { LogStore } from '../../src/core/store/logStore';
-import { MetricStore } from '../../src/core/store/metricStore';
-import { TraceStore } from '../../src/core/store/traceStore';
+import { openWindow, type Window } from '../support/storeWindow';
 import { until } from '../support/until';
-
-const HOST = '127.0.0.1';
-const MIB = 1024 * 1024;
-
-interface Window {
-  storage: SharedStore;
-  traces: TraceStore;
-  receiver: ReceiverSupervisor;
-  gateway: GatewaySupervisor;
-  close(): Promise<void>;
-}
-
-/** A window's services: its stores, its supervisors (port 0: the OS picks) and its SharedStore on `dir`. */
-function openWindow(dir: string, maxSpans = 10_000): Window {
-  const traces = new TraceStore({ maxSpans });
-  const stores = { traces, logs: new LogStore({ maxRecords: 1000 }), metrics: new MetricStore({ maxPoints: 1000 }) };
-  const receiver = new ReceiverSupervisor(stores, NO_LOG, {
-    enabled: true,
-    host: HOST,
-    port: 0,
-    grpcPort: 0,
-    maxBodyBytes: MIB,
-  });
-  const gateway = new GatewaySupervisor(traces, NO_LOG, {
-    enabled: true,
-    host: HOST,
-    port: 0,
-    maxBodyBytes: MIB,
-    recordContent: true,
-    capture: false,
-    upstreams: {},
-    proxy: undefined,
-  });
-  const storage = new SharedStore({
-    dir,
-    stores,
-    receiver,
-    gateway,
-    log: NO_LOG,
-    bounds: { maxBytes: 64 * MIB, maxAgeMs: 24 * 60 * 60 * 1000 },
-    spanBudget: () => traces.spanBound,
-  });
-  // As the extension deactivates: the servers stop before the store gives its lock up.
-  const close = async () => {
-    await Promise.all([receiver.stop(), gateway.stop()]);
-    await storage.close();
-  };
-  return { storage, traces, receiver, gateway, close };
-}
 
 async function sendDemo(window: Window): Promise<string> {
   const demo = buildDemoTrace();

@@ -1,8 +1,8 @@
 /**
  * One model call through the gateway as an OTel GenAI client span (`chat gpt-4o`, kind CLIENT): what the request
  * asked, what the response reported, and the timings the meter took at the wire. Only what the provider's reader
- * extracted from the bodies, the client's User-Agent and the upstream's address reach it: never a header that could
- * hold a key, never a query string.
+ * extracted from the bodies (and, with content, the request body itself, credentials dropped: recordedRequest.ts), the
+ * client's User-Agent and the upstream's address reach it: never a header that could hold a key.
  */
 import {
   SERVICE_NAME,
@@ -44,6 +44,8 @@ export interface CallRecord {
   parent: SpanContext | undefined;
   estimated: EstimatedTokens;
   recordContent: boolean;
+  /** The request's path and body as recordedRequest.ts keeps them (with content only), or none. */
+  recordedRequest?: readonly [string, string][];
 }
 
 const SCOPE: InstrumentationScope = {
@@ -110,6 +112,7 @@ export function callSpan(record: CallRecord): Span {
     set('gen_ai.input.messages', JSON.stringify(call.inputMessages));
     const output = meter.outputMessages();
     if (output.length > 0) set('gen_ai.output.messages', JSON.stringify(output));
+    for (const [key, value] of record.recordedRequest ?? []) set(key, value);
   }
 
   return {

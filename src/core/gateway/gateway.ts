@@ -22,6 +22,7 @@ import { readableAcceptEncoding, ResponseTap } from './responseTap';
 import { countPromptTokens, countTextTokens } from './tokenCount';
 import { closeServer, listen, readLimited } from '../httpServer';
 import { parseTraceparent } from './traceContext';
+import { recordedRequestAttributes } from './recordedRequest';
 import { endToEndHeaders, UpstreamAgents } from './upstream';
 import { PROVIDER_IDS, type ModelCall, type ProviderId, type ProviderWire } from './wire';
 
@@ -130,7 +131,7 @@ export class AiGateway {
     const call = this.modelCall(provider, request, route.path, body);
     const outcome = await this.forward(request, response, route, body, call, startMs);
     if (call !== undefined) {
-      await this.record({ route, call, outcome, request, startMs, startUnixNano }).catch((error: unknown) => {
+      await this.record({ route, call, outcome, request, body, startMs, startUnixNano }).catch((error: unknown) => {
         this.log.error(`${request.method} ${pathname}: the call could not be recorded: ${describeError(error)}`);
       });
     }
@@ -278,10 +279,12 @@ export class AiGateway {
     call: ModelCall;
     outcome: { outcome: CallOutcome; meter: CallMeter; endMs: number };
     request: http.IncomingMessage;
+    body: Buffer;
     startMs: number;
     startUnixNano: bigint;
   }): Promise<void> {
-    const { route, call, request, startMs, startUnixNano } = context;
+    const { route, call, request, body, startMs, startUnixNano } = context;
+    const { recordContent } = this.options;
     const { outcome, meter, endMs } = context.outcome;
     const estimated = await estimateTokens(call, meter, outcome);
     const span = callSpan({
@@ -296,7 +299,8 @@ export class AiGateway {
       userAgent: request.headers['user-agent'],
       parent: parseTraceparent(request.headers.traceparent),
       estimated,
-      recordContent: this.options.recordContent,
+      recordContent,
+      recordedRequest: recordContent ? recordedRequestAttributes(route.path, route.upstream.search, body) : [],
     });
     this.deliver(span, route, outcome, endMs - startMs);
   }

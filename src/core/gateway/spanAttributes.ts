@@ -23,6 +23,10 @@ export const GatewayAttributes = {
   inputTokensEstimated: 'ai_trace_lens.gateway.input_tokens_estimated',
   /** True when `gen_ai.usage.output_tokens` was counted from the streamed text. */
   outputTokensEstimated: 'ai_trace_lens.gateway.output_tokens_estimated',
+  /** The path the call was sent to after the provider's base URL, with its query minus credentials (content only). */
+  requestPath: 'ai_trace_lens.gateway.request.path',
+  /** The JSON body the app sent, minus credential-like fields, when content is recorded and it is small enough. */
+  requestBody: 'ai_trace_lens.gateway.request.body',
 } as const;
 
 /** A stall: a wait between chunks longer than this. */

@@ -30,11 +30,16 @@ export interface TracedCallOptions {
   readonly scope: string;
   /** The span this call stands for: linked from the root and the call span, its id in attribute `attribute`. */
   readonly linkTo?: { readonly traceId: string; readonly spanId: string; readonly attribute: string };
+  /**
+   * The request as its provider takes it, when the calling feature knows it better than the provider-neutral form
+   * does (a replay of a gateway call: the recorded body with the edits applied); undefined to use that form.
+   */
+  readonly wireRequest?: (routed: ModelRequest) => WireRequest | undefined;
 }
 
 export interface TracedCallContext {
-  /** Receives the call's spans (root and model call) once the call has ended: the TraceStore's ingest. */
-  onSpans(spans: Span[]): void;
+  /** Receives the call's spans (root and model call) once the call has ended; awaited before the call resolves. */
+  onSpans(spans: Span[]): Promise<void> | void;
   /** Whether prompts and answers go into the call span (`aiTraceLens.gateway.recordContent`). */
   readonly recordContent: boolean;
   readonly proxy: ProxySettings | undefined;
@@ -54,10 +59,15 @@ export interface TracedCallResult {
   readonly error: string | undefined;
 }
 
-/** What `route` is sent for `request`: an OpenAI-compatible endpoint speaks OpenAI's API and may name its model. */
+/** `request` as `route` runs it: an OpenAI-compatible endpoint speaks OpenAI's API and may name its model. */
+export function routedRequest(route: HttpModelRoute, request: ModelRequest): ModelRequest {
+  if (route.kind === 'provider') return { ...request, provider: route.provider };
+  return { ...request, provider: 'openai', model: route.model ?? request.model };
+}
+
+/** What `route` is sent for `request`. */
 export function wireRequestFor(route: HttpModelRoute, request: ModelRequest): WireRequest {
-  if (route.kind === 'provider') return toWireRequest({ ...request, provider: route.provider });
-  return toWireRequest({ ...request, provider: 'openai', model: route.model ?? request.model });
+  return toWireRequest(routedRequest(route, request));
 }
 
 /** Sends `modelRequest` along `route`, waits for the whole answer and for its spans to be handed to `context`. */
@@ -67,7 +77,8 @@ export async function sendTraced(
   options: TracedCallOptions,
   context: TracedCallContext,
 ): Promise<TracedCallResult> {
-  const request = wireRequestFor(route, modelRequest);
+  const routed = routedRequest(route, modelRequest);
+  const request = options.wireRequest?.(routed) ?? toWireRequest(routed);
   const provider: ProviderId = route.kind === 'endpoint' ? 'openai' : route.provider;
   let callSpan: Span | undefined;
   const gateway = new AiGateway({
@@ -104,7 +115,7 @@ export async function sendTraced(
     // Waits for the call's span, which the gateway records once the response has ended.
     await gateway.stop();
   }
-  context.onSpans(callTraceSpans(trace, options, callSpan, answer.error));
+  await context.onSpans(callTraceSpans(trace, options, callSpan, answer.error));
   return { traceId, rootSpanId, text: answer.text, callSpan, error: answer.error };
 }
 

@@ -52,6 +52,25 @@ export function logRecordsOf(request: LogsRequest): LogRecord[] {
   return records;
 }
 
+/** One request carrying `records`, grouped under their resource and scope objects, as `traceRequestOfSpans` does. */
+export function logsRequestOf(records: readonly LogRecord[]): LogsRequest {
+  const byResource = new Map<Resource, Map<InstrumentationScope, LogRecord[]>>();
+  for (const record of records) {
+    const byScope = byResource.get(record.resource) ?? new Map<InstrumentationScope, LogRecord[]>();
+    byResource.set(record.resource, byScope);
+    const grouped = byScope.get(record.scope);
+    if (grouped === undefined) byScope.set(record.scope, [record]);
+    else grouped.push(record);
+  }
+  return {
+    resourceLogs: [...byResource].map(([resource, byScope]) => ({
+      resource,
+      schemaUrl: '',
+      scopeLogs: [...byScope].map(([scope, inScope]) => ({ scope, schemaUrl: '', logRecords: inScope })),
+    })),
+  };
+}
+
 /** When the event happened: `time_unix_nano`, or the observed time when the source did not say (0). */
 export function recordTimeOf(record: LogRecord): bigint {
   return record.timeUnixNano !== 0n ? record.timeUnixNano : record.observedTimeUnixNano;

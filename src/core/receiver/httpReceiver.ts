@@ -11,7 +11,13 @@ import { closeServer, listen, readLimited } from '../httpServer';
 import { encodeExportResponseJson, encodeStatusJson } from '../otlp/jsonEncoders';
 import { encodeExportResponseProto, encodeStatusProto } from '../otlp/protoResponses';
 import { OtlpDecodeError, type PartialSuccess } from '../otlp/types';
-import { NO_LOG, type OtlpReceiverOptions, type ReceiverAddress, type ReceiverLog } from './options';
+import {
+  NO_LOG,
+  WINDOW_RECORD_HEADER,
+  type OtlpReceiverOptions,
+  type ReceiverAddress,
+  type ReceiverLog,
+} from './options';
 import {
   httpHeadersOf,
   httpStatusOf,
@@ -111,7 +117,9 @@ export class OtlpHttpReceiver {
       if (expectsContinue) response.writeContinue();
       const { wire, body } = await this.readBody(request, coding);
       await this.accept(response, path, signal, encoding!, coding, body);
-      this.handOver(signal, wire, request.headers['content-type']!, coding);
+      if (request.headers[WINDOW_RECORD_HEADER] === undefined) {
+        this.handOver(signal, wire, request.headers['content-type']!, coding);
+      }
     } catch (error) {
       if (request.destroyed && !request.complete) {
         this.log.warn(`${request.method} ${path}: the connection closed before the request was complete`);

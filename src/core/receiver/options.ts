@@ -50,6 +50,12 @@ export interface OtlpReceiverOptions {
   log?: ReceiverLog;
 }
 
+/**
+ * Marks a request another window of the extension sends with what it made itself (a replay): stored, but never
+ * handed to `onAccepted`, as the window that owns the store forwards neither its own replays nor the gateway's spans.
+ */
+export const WINDOW_RECORD_HEADER = 'x-ai-trace-lens-window-record';
+
 /** A received request's body as the decoders read it: inflated protobuf, or JSON text. */
 export interface DecodedBody {
   signal: OtlpSignal;

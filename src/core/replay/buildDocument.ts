@@ -1,6 +1,7 @@
 /**
- * An LLM span's request as a replay document. A gateway span recorded the request the app sent, read from its body;
- * an instrumented span's request is rebuilt from the content its instrumentation recorded (core/transcript.ts reads
+ * An LLM span's request as a replay document. A gateway span recorded the request the app sent, read from its body,
+ * and keeps that body itself when content is recorded (replayed exactly: exactRequest.ts); an instrumented span's
+ * request is rebuilt from the content its instrumentation recorded (core/transcript.ts reads
  * every convention's messages). A span with no recorded input cannot be replayed: the answer says so, and how that
  * span's producer is told to record content.
  */
@@ -12,8 +13,9 @@ import { isGatewaySpan } from '../semantics/gateway';
 import type { Convention } from '../semantics/types';
 import { extractInputMessages } from '../transcript';
 import type { ProviderId } from '../gateway/wire';
-import type { RequestMessage } from '../modelRoutes/modelRequest';
-import type { ReplayDocument } from './replayDocument';
+import { GatewayAttributes } from '../gateway/spanAttributes';
+import type { ModelRequest, RequestMessage } from '../modelRoutes/modelRequest';
+import type { GatewayRequest, ReplayDocument } from './replayDocument';
 import { parametersOf, toolsOf } from './spanRequest';
 
 export type BuiltDocument = { document: ReplayDocument } | { error: string };
@@ -35,6 +37,23 @@ const RECORDING_HINTS: Readonly<Record<Convention, string>> = {
 const GATEWAY_HINT = 'Turn on the aiTraceLens.gateway.recordContent setting, then run the app again.';
 
 export function buildReplayDocument(span: Span, logs: readonly LogRecord[] = []): BuiltDocument {
+  const built = requestOfSpan(span, logs);
+  if ('error' in built) return built;
+  const gatewayRequest = recordedRequestOf(span, built.request.provider);
+  return {
+    document: {
+      replayOf: { traceId: span.traceId, spanId: span.spanId, name: span.name },
+      ...built.request,
+      ...(gatewayRequest && { gatewayRequest }),
+    },
+  };
+}
+
+/** The provider-neutral request an LLM span records, or why it cannot be replayed. */
+export function requestOfSpan(
+  span: Span,
+  logs: readonly LogRecord[] = [],
+): { request: ModelRequest } | { error: string } {
   const info = analyzeSpan(span);
   if (info.kind !== 'llm') return { error: `“${span.name}” is not an LLM call: only model calls can be replayed.` };
   const messages = replayMessages(extractInputMessages(span, logs));
@@ -43,8 +62,7 @@ export function buildReplayDocument(span: Span, logs: readonly LogRecord[] = [])
     return { error: `“${span.name}” was recorded without its prompt, so it cannot be replayed. ${hint}` };
   }
   return {
-    document: {
-      replayOf: { traceId: span.traceId, spanId: span.spanId, name: span.name },
+    request: {
       provider: providerIdOf(info.provider),
       model: info.requestModel ?? info.responseModel ?? '',
       messages,
@@ -52,6 +70,21 @@ export function buildReplayDocument(span: Span, logs: readonly LogRecord[] = [])
       tools: toolsOf(span.attributes),
     },
   };
+}
+
+/** The request a gateway span kept (gateway/recordedRequest.ts), when content was recorded and it was small enough. */
+function recordedRequestOf(span: Span, provider: ProviderId): GatewayRequest | undefined {
+  if (!isGatewaySpan(span)) return undefined;
+  const path = span.attributes.get(GatewayAttributes.requestPath);
+  const text = span.attributes.get(GatewayAttributes.requestBody);
+  if (typeof path !== 'string' || typeof text !== 'string') return undefined;
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    return { provider, path, body: body as Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 /** `gen_ai.provider.name` (and older spellings) → the wire format to replay with; anything else speaks OpenAI's. */

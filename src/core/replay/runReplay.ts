@@ -11,6 +11,8 @@ import {
 } from '../modelRoutes/tracedCall';
 import type { HttpModelRoute } from '../modelRoutes/routes';
 import { analyzeSpan } from '../semantics/analyze';
+import type { ModelRequest } from '../modelRoutes/modelRequest';
+import { exactWireRequest } from './exactRequest';
 import type { ReplayDocument } from './replayDocument';
 import type { RunOutcome } from './runsSummary';
 
@@ -22,14 +24,19 @@ export const REPLAY_OF_ATTRIBUTE = 'ai_trace_lens.replay.of';
 /** Runs of Replay ×N at once: enough to see variance quickly, few enough not to trip a provider's rate limit. */
 export const REPLAY_CONCURRENCY = 4;
 
-/** What marks a run of `document` as its replay: service, root span name and the link to the span replayed. */
+/**
+ * What marks a run of `document` as its replay (service, root span name and the link to the span replayed), and for a
+ * gateway call, the body it sent, edits applied (exactRequest.ts).
+ */
 export function replayCallOptions(document: ReplayDocument): TracedCallOptions {
   const { traceId, spanId, name } = document.replayOf;
+  const recorded = document.gatewayRequest;
   return {
     service: REPLAY_SERVICE,
     scope: REPLAY_SCOPE,
     name: `replay ${name}`,
     linkTo: { traceId, spanId, attribute: REPLAY_OF_ATTRIBUTE },
+    ...(recorded && { wireRequest: (routed: ModelRequest) => exactWireRequest(routed, recorded) }),
   };
 }
 

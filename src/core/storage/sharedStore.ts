@@ -10,13 +10,23 @@
  * At start every window loads the store newest first, up to its memory bound, in batches that yield to the event
  * loop (newestFirst.ts); what did not fit stays on disk for `loadOlder`. Pause and Clear act in every window through
  * control.json (sharedFiles.ts). When the directory cannot be used, the window receives in memory alone, as before.
+ *
+ * What a window makes itself (replays, judge calls and their evaluation events) goes the way received data goes
+ * (`recordSpans`, `recordLogs`): the owner ingests and appends it as it does the gateway's spans; a follower posts it
+ * to the owner's receiver, which appends it before answering, and reads it back from the segments like anything else,
+ * so no window ingests it twice.
  */
 import { mkdir } from 'node:fs/promises';
 import { Emitter, type Event } from '../events';
 import { GATEWAY_STATE_KINDS, type GatewayState, type GatewaySupervisor } from '../gateway/gatewaySupervisor';
-import { traceRequestOf, type Span } from '../model';
+import { endpointUrl } from '../endpoint';
+import { traceRequestOfSpans, type Span } from '../model';
 import { encodeTraceRequestJson } from '../otlp/jsonEncoders';
-import type { ReceiverLog } from '../receiver/options';
+import { logsRequestOf, type LogRecord } from '../otlp/logModel';
+import { encodeLogsRequestJson } from '../otlp/logsJson';
+import { postOtlp } from '../postTraces';
+import { WINDOW_RECORD_HEADER, type ReceiverLog } from '../receiver/options';
+import type { OtlpSignal } from '../receiver/signals';
 import {
   RECEIVER_STATE_KINDS,
   type ReceiverState,
@@ -77,6 +87,7 @@ export class SharedStore {
   private readonly control: SharedFile<SharedControl>;
   private readonly owner: SharedFile<OwnerState>;
   private controlState: SharedControl = NO_CONTROL;
+  private publishing: Promise<void> = Promise.resolve();
   private older: StorePosition | undefined;
   private loads = 0;
   private closed = false;
@@ -150,6 +161,23 @@ export class SharedStore {
       });
     }
     this.timer = setInterval(() => void this.poll(), FOLLOW_POLL_MS);
+  }
+
+  /**
+   * Spans this window made (a replay's, a judge's): in this window's trace store when this resolves, and kept and shown
+   * in every window like received spans while the store is shared.
+   */
+  recordSpans(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    const json = encodeTraceRequestJson(traceRequestOfSpans(spans));
+    return this.recordOwn('traces', json, () => void this.options.stores.traces.ingest(spans));
+  }
+
+  /** Log records this window made (evaluation events), as `recordSpans` does spans. */
+  recordLogs(records: readonly LogRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    const json = encodeLogsRequestJson(logsRequestOf(records));
+    return this.recordOwn('logs', json, () => this.options.stores.logs.add([...records]));
   }
 
   /** Empties memory in every window, and the disk. */
@@ -253,7 +281,10 @@ export class SharedStore {
     const segments = await SegmentStore.open(dir, { ...bounds, log: storeLog });
     this.segments = segments;
     receiver.setRecording(({ signal, encoding, body }) => segments.append(signal, encoding, body, Date.now()));
-    gateway.setRecording((span) => void this.recordGatewaySpan(segments, span));
+    // The gateway ingests its spans itself, as the receivers do what they take: the segments are all that is left.
+    gateway.setRecording(
+      (span) => void this.appendOwn(segments, 'traces', encodeTraceRequestJson(traceRequestOfSpans([span]))),
+    );
     this.stateListeners.push(
       receiver.onDidChangeState(() => void this.publishOwnerState()),
       gateway.onDidChangeState(() => void this.publishOwnerState()),
@@ -278,9 +309,50 @@ export class SharedStore {
     this.setRole('follower');
   }
 
-  private recordGatewaySpan(segments: SegmentStore, span: Span): Promise<void> {
-    const body = utf8.encode(encodeTraceRequestJson(traceRequestOf(span)));
-    return segments.append('traces', 'json', body, Date.now());
+  private appendOwn(segments: SegmentStore, signal: OtlpSignal, json: string): Promise<void> {
+    return segments.append(signal, 'json', utf8.encode(json), Date.now());
+  }
+
+  /**
+   * The owner ingests and appends, as the gateway's spans go. A follower posts to the owner's receiver (the segment
+   * files have one writer), then reads the segments at once, so the data reaches its memory the one way the owner's
+   * does; when the owner cannot take it (receiving paused or off, the owner gone), this window keeps it in memory.
+   */
+  private async recordOwn(signal: OtlpSignal, json: string, ingest: () => void): Promise<void> {
+    const segments = this.segments;
+    if (this.currentRole === 'owner' && segments) {
+      ingest();
+      return this.appendOwn(segments, signal, json);
+    }
+    if (this.currentRole === 'follower' && (await this.sendToOwner(signal, json))) {
+      await this.serialized(async () => {
+        if (this.tail && (await this.tail.read()) > 0) this.changeEmitter.fire();
+      });
+      return;
+    }
+    ingest();
+  }
+
+  private async sendToOwner(signal: OtlpSignal, json: string): Promise<boolean> {
+    const { kind, host, port } = this.options.receiver.state;
+    if (kind !== 'listening') {
+      this.options.log.info(`The window receiving traces is not receiving (${kind}): this window keeps its ${signal}.`);
+      return false;
+    }
+    try {
+      const response = await postOtlp(endpointUrl(host, port), signal, json, 'application/json', undefined, {
+        [WINDOW_RECORD_HEADER]: '1',
+      });
+      if (response.status === 200) return true;
+      this.options.log.warn(
+        `The window receiving traces refused this window's ${signal} (HTTP ${response.status}): this window keeps them.`,
+      );
+    } catch (error) {
+      this.options.log.warn(
+        `The window receiving traces could not be reached, so this window keeps its ${signal}: ${describeError(error)}`,
+      );
+    }
+    return false;
   }
 
   /** A follower's poll: new records, the shared files, and the lock; the owner's: the shared files. */
@@ -333,7 +405,16 @@ export class SharedStore {
     });
   }
 
-  private async publishOwnerState(): Promise<void> {
+  /**
+   * One write at a time, each of the state as it is then: two writes at once share the file written aside, and the
+   * older state could land last, leaving the followers showing a receiver still starting (and not sending it anything).
+   */
+  private publishOwnerState(): Promise<void> {
+    this.publishing = this.publishing.then(() => this.writeOwnerState());
+    return this.publishing;
+  }
+
+  private async writeOwnerState(): Promise<void> {
     if (this.currentRole !== 'owner' || this.closed) return;
     const { receiver, gateway } = this.options;
     await this.owner.write({ receiver: receiver.state, gateway: gateway.state }).catch((error: unknown) => {
