@@ -121,7 +121,9 @@ function endpointJudge(url: string, model: string, spans: Span[]) {
   return tracedJudge(
     (request, options) =>
       sendTraced(route, request, options, {
-        onSpans: (callSpans) => spans.push(...callSpans),
+        onSpans: (callSpans) => {
+          spans.push(...callSpans);
+        },
         // The judge's prompt is the app's recorded content: its call span keeps the figures, not the text again.
         recordContent: false,
         proxy: undefined,

@@ -42,7 +42,7 @@ export async function evaluateWithJudge(services: Services, args: readonly unkno
   if (route === undefined) return;
   const outcomes = await runJudge(services, target, evaluators, route, choice.judgeModel);
   const now = BigInt(Date.now()) * 1_000_000n;
-  storeEvaluationRecords(
+  await storeEvaluationRecords(
     services,
     outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [evaluationRecord(outcome.result, now)] : [])),
   );
