@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/priceBook';
 import { EvaluationIndex } from '../core/evaluation/evaluationIndex';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
+import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
@@ -33,6 +34,8 @@ export interface Services {
   /** Log records, joined to their spans by id. */
   readonly logs: LogStore;
   readonly metrics: MetricStore;
+  /** Model servers' queue, KV cache and GPU over time: scraped, and read from the metrics received. */
+  readonly modelServers: ModelServerStore;
   readonly receiver: ReceiverSupervisor;
   /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
   readonly gateway: GatewaySupervisor;
@@ -67,9 +70,17 @@ export function createServices(context: vscode.ExtensionContext): {
   const logs = new LogStore({ maxRecords: maxLogRecords });
   disposables.add(logs.followTraces(store));
   const metrics = new MetricStore({ maxPoints: maxMetricPoints });
+  // As many samples as metric points, and no older than the durable store keeps them.
+  const modelServerBounds = () => ({
+    maxSamples: settings.current.maxMetricPoints,
+    maxAgeNanos: BigInt(settings.storage.maxAgeMs) * 1_000_000n,
+  });
+  const modelServers = new ModelServerStore(modelServerBounds());
   disposables.add(
     store.onDidChange((change) => {
-      if (change.cleared) metrics.clear();
+      if (!change.cleared) return;
+      metrics.clear();
+      modelServers.clear();
     }),
   );
   disposables.add(
@@ -78,17 +89,19 @@ export function createServices(context: vscode.ExtensionContext): {
       store.setMaxSpans(bounds.maxSpans);
       logs.setMaxRecords(bounds.maxLogRecords);
       metrics.setMaxPoints(bounds.maxMetricPoints);
+      modelServers.setBounds(modelServerBounds());
     }),
   );
+  disposables.add(settings.onDidChange('storage', () => modelServers.setBounds(modelServerBounds())));
   const receiver = disposables.add(
-    new ReceiverSupervisor({ traces: store, logs, metrics }, log, settings.current.receiver),
+    new ReceiverSupervisor({ traces: store, logs, metrics, modelServers }, log, settings.current.receiver),
   );
   disposables.add(settings.onDidChange('receiver', () => void receiver.apply(settings.current.receiver)));
   const gateway = disposables.add(new GatewaySupervisor(store, log, settings.gateway));
   disposables.add(settings.onDidChange('gateway', () => void gateway.apply(settings.gateway)));
   const storage = new SharedStore({
     dir: settings.storage.enabled ? join(context.globalStorageUri.fsPath, 'store') : undefined,
-    stores: { traces: store, logs, metrics },
+    stores: { traces: store, logs, metrics, modelServers },
     receiver,
     gateway,
     log,
@@ -98,7 +111,7 @@ export function createServices(context: vscode.ExtensionContext): {
   });
   disposables.add(settings.onDidChange('storage', () => void storage.setBounds(settings.storage)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
-  const live = createLiveFindings(store, settings);
+  const live = createLiveFindings(store, settings, modelServers);
   disposables.add(live.disposable);
   const services: Services = {
     context,
@@ -108,6 +121,7 @@ export function createServices(context: vscode.ExtensionContext): {
     store,
     logs,
     metrics,
+    modelServers,
     receiver,
     gateway,
     storage,
