@@ -11,7 +11,9 @@ import { Debouncer } from '../core/debounce';
 import { serializeTrace } from '../core/flame/snapshot';
 import { spanDetailsOf } from '../core/flame/spanDetails';
 import type { FindingsChange } from '../core/findings/findingsIndex';
-import type { StoreChange } from '../core/store/types';
+import { callServerState } from '../core/modelServers/callServerState';
+import type { ModelServerStore } from '../core/modelServers/modelServerStore';
+import type { SpanNode, StoreChange } from '../core/store/types';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
@@ -293,11 +295,14 @@ export class FlamePanel implements vscode.Disposable {
                 traceId: this.traceId,
                 requestId,
                 ok: true,
-                result: spanDetailsOf(
-                  node,
-                  logs.forSpan(message.traceId, message.spanId),
-                  this.services.prices.spanCost(node.ai),
-                ),
+                result: {
+                  ...spanDetailsOf(
+                    node,
+                    logs.forSpan(message.traceId, message.spanId),
+                    this.services.prices.spanCost(node.ai),
+                  ),
+                  ...modelServerOf(node, this.services.modelServers),
+                },
               },
         );
         return;
@@ -337,6 +342,14 @@ export class FlamePanel implements vscode.Disposable {
 /** Whether the page got its `init`: later snapshots then go as `update`, and the logs it shows can change. */
 function hasShownTrace(shown: Shown): boolean {
   return shown.kind === 'trace' || (shown.kind === 'removed' && shown.initialized);
+}
+
+/** An LLM call's model-server line for the details: the server's state during its prefill, and which server. */
+function modelServerOf(node: SpanNode, servers: ModelServerStore): { modelServer?: string } {
+  const found = node.ai.kind === 'llm' ? callServerState(node, servers) : undefined;
+  if (found === undefined) return {};
+  const during = found.prefill ? '' : ' (during the call: no first token recorded)';
+  return { modelServer: `${found.state.text}${during} · ${found.target}` };
 }
 
 function describeMessage(raw: unknown): string {
