@@ -12,7 +12,6 @@ import { serializeTrace } from '../core/flame/snapshot';
 import { spanDetailsOf } from '../core/flame/spanDetails';
 import type { FindingsChange } from '../core/findings/findingsIndex';
 import { callServerState } from '../core/modelServers/callServerState';
-import type { ModelServerStore } from '../core/modelServers/modelServerStore';
 import type { SpanNode, StoreChange } from '../core/store/types';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
@@ -301,7 +300,7 @@ export class FlamePanel implements vscode.Disposable {
                     logs.forSpan(message.traceId, message.spanId),
                     this.services.prices.spanCost(node.ai),
                   ),
-                  ...modelServerOf(node, this.services.modelServers),
+                  ...modelServerOf(node, this.services),
                 },
               },
         );
@@ -344,12 +343,13 @@ function hasShownTrace(shown: Shown): boolean {
   return shown.kind === 'trace' || (shown.kind === 'removed' && shown.initialized);
 }
 
-/** An LLM call's model-server line for the details: the server's state during its prefill, and which server. */
-function modelServerOf(node: SpanNode, servers: ModelServerStore): { modelServer?: string } {
-  const found = node.ai.kind === 'llm' ? callServerState(node, servers) : undefined;
+/** An LLM call's model-server line for the details: its server's state during the prefill, and the server's name. */
+function modelServerOf(node: SpanNode, { modelServers, settings }: Services): { modelServer?: string } {
+  const found = node.ai.kind === 'llm' ? callServerState(node, modelServers) : undefined;
   if (found === undefined) return {};
   const during = found.prefill ? '' : ' (during the call: no first token recorded)';
-  return { modelServer: `${found.state.text}${during} · ${found.target}` };
+  const server = settings.modelServers.find((target) => target.url === found.target)?.name ?? found.target;
+  return { modelServer: `${found.state.text}${during} · ${server}` };
 }
 
 function describeMessage(raw: unknown): string {

@@ -100,7 +100,11 @@ describe('model servers scraped across windows', () => {
   test('only the owner scrapes; the follower reads the samples from the store', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atl-scrape-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const endpoint = await fakeEndpoint((response) => exposition(response, vllmText(busy)));
+    let preemptions = 100;
+    // One preemption more per scrape: a sample fed out of time order would count the whole total as new.
+    const endpoint = await fakeEndpoint((response) =>
+      exposition(response, vllmText({ ...busy, preemptions: ++preemptions })),
+    );
     cleanups.push(() => endpoint.close());
     const owner = openWindow(dir);
     cleanups.push(() => owner.close());
@@ -126,6 +130,18 @@ describe('model servers scraped across windows', () => {
     // Every request the endpoint saw is a scrape of the owner: the follower's stays stopped.
     const requests = endpoint.requests();
     await until(() => endpoint.requests() >= requests + 3, 'more scrapes');
+    // A window opened later loads the samples from the store, in time order.
+    const late = openWindow(dir);
+    cleanups.push(() => late.close());
+    await late.storage.start();
+    assert.equal(late.storage.role, 'follower');
+    const loaded = late.servers.seriesIn(endpoint.url, 'preemptions', 0n, now + 60_000_000_000n);
+    assert.ok(loaded.length >= 2, `${loaded.length} preemption samples loaded`);
+    assert.deepEqual(
+      loaded.map((sample) => sample.increase),
+      loaded.map(() => 1),
+    );
+    assert.equal(late.servers.valueAt(endpoint.url, 'waiting', now)?.value, 14);
     owner.scrapes.setLeading(false);
     const stopped = endpoint.requests();
     await new Promise((resolve) => setTimeout(resolve, 200));
