@@ -16,15 +16,15 @@ import { eventually, findNode, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCode
 const ROOT = 'invoke_agent busy-bot';
 const LLM = 'chat Qwen/Qwen3-0.6B';
 
-/** The agent run: one streamed call to the local vLLM whose first token took 2.5 s, ending just now. */
-function recordSlowCall(port: number) {
+/** The agent run: one streamed call to the local vLLM whose first token took 2.5 s, the scrape at `scrapedAt` in it. */
+function recordSlowCall(port: number, scrapedAt: number) {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'model-servers-e2e' }),
     spanProcessors: [new SimpleSpanProcessor(memory)],
   });
   const tracer = provider.getTracer('ai-trace-lens-e2e');
-  const start = Date.now() - 4_000;
+  const start = scrapedAt - 1_000;
   const agent = tracer.startSpan(ROOT, {
     startTime: start,
     attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'busy-bot' },
@@ -58,10 +58,12 @@ describe('model-server metrics beside the trace', { timeout: 10 * 60_000 }, () =
   const session = () => vscode;
   let vllm: FakeEndpoint;
   let preemptions = 0;
+  const scrapes: number[] = [];
 
   before(
     async () => {
       vllm = await fakeEndpoint((response) => {
+        scrapes.push(Date.now());
         preemptions += 2;
         const state = { running: 8, waiting: 14, kvCache: 0.97, preemptions, prefixHits: 0, prefixQueries: 0 };
         exposition(response, vllmText({ ...state, ttftBuckets: [0, 0, 0, 0, 0], ttftSum: 0 }));
@@ -84,9 +86,11 @@ describe('model-server metrics beside the trace', { timeout: 10 * 60_000 }, () =
 
   uiTest('the slow LLM call shows the queue and KV cache in the details and is flagged', session, async () => {
     // The window scrapes the configured server from its start.
-    await eventually('a first scrape of the fake vLLM', () => (vllm.requests() > 0 ? true : undefined));
+    const scrapedAt = await eventually('a first scrape of the fake vLLM', () => scrapes[0]);
+    // The call's prefill holds that scrape, and the call has ended by the time it is sent.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, scrapedAt + 3_000 - Date.now())));
     const exporter = createExporter('protobuf', vscode.receiverPort);
-    await exportSpans(exporter, recordSlowCall(Number(new URL(vllm.url).port)));
+    await exportSpans(exporter, recordSlowCall(Number(new URL(vllm.url).port), scrapedAt));
     await exporter.shutdown();
     await vscode.tree.traceRow(ROOT).first().waitFor({ timeout: UI_TIMEOUT_MS });
 
