@@ -18,6 +18,7 @@ import { register as registerForward } from './forward/register';
 import { register as registerGateway } from './gateway/register';
 import { DisposableStore } from './host/disposable';
 import { createServices } from './host/services';
+import { register as registerModelServers } from './modelServers/register';
 import { register as registerReceiver } from './receiver/register';
 import { register as registerReplay } from './replay/register';
 import { register as registerServiceMap } from './serviceMap/register';
@@ -38,6 +39,7 @@ const FEATURES = [
   registerAgentTools,
   registerReplay,
   registerEvaluation,
+  registerModelServers,
 ];
 
 let receiver: ReceiverSupervisor | undefined;

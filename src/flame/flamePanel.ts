@@ -11,7 +11,8 @@ import { Debouncer } from '../core/debounce';
 import { serializeTrace } from '../core/flame/snapshot';
 import { spanDetailsOf } from '../core/flame/spanDetails';
 import type { FindingsChange } from '../core/findings/findingsIndex';
-import type { StoreChange } from '../core/store/types';
+import { callServerState } from '../core/modelServers/callServerState';
+import type { SpanNode, StoreChange } from '../core/store/types';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
@@ -324,11 +325,14 @@ export class FlamePanel implements vscode.Disposable {
                 traceId: this.traceId,
                 requestId,
                 ok: true,
-                result: spanDetailsOf(
-                  node,
-                  logs.forSpan(message.traceId, message.spanId),
-                  this.services.prices.spanCost(node.ai),
-                ),
+                result: {
+                  ...spanDetailsOf(
+                    node,
+                    logs.forSpan(message.traceId, message.spanId),
+                    this.services.prices.spanCost(node.ai),
+                  ),
+                  ...modelServerOf(node, this.services),
+                },
               },
         );
         return;
@@ -368,6 +372,15 @@ export class FlamePanel implements vscode.Disposable {
 /** Whether the page got its `init`: later snapshots then go as `update`, and the logs it shows can change. */
 function hasShownTrace(shown: Shown): boolean {
   return shown.kind === 'trace' || (shown.kind === 'removed' && shown.initialized);
+}
+
+/** An LLM call's model-server line for the details: its server's state during the prefill, and the server's name. */
+function modelServerOf(node: SpanNode, { modelServers, settings }: Services): { modelServer?: string } {
+  const found = node.ai.kind === 'llm' ? callServerState(node, modelServers) : undefined;
+  if (found === undefined) return {};
+  const during = found.prefill ? '' : ' (during the call: no first token recorded)';
+  const server = settings.modelServers.find((target) => target.url === found.target)?.name ?? found.target;
+  return { modelServer: `${found.state.text}${during} · ${server}` };
 }
 
 function describeMessage(raw: unknown): string {

@@ -168,6 +168,7 @@ export const SettingKeys = {
   findingsCacheMissMinPrefixTokens: 'findings.cacheMiss.minPrefixTokens',
   replayEndpoint: 'replay.endpoint',
   replayEndpointModel: 'replay.endpointModel',
+  modelServers: 'modelServers',
 } as const;
 export type SettingKey = (typeof SettingKeys)[keyof typeof SettingKeys];
 

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { Debouncer } from '../core/debounce';
 import { FindingsIndex } from '../core/findings/findingsIndex';
+import type { ModelServerStore } from '../core/modelServers/modelServerStore';
 import type { TraceStore } from '../core/store/traceStore';
 import type { StoreChange } from '../core/store/types';
 import { DisposableStore } from './disposable';
@@ -17,10 +18,11 @@ const FINDINGS_DELAY_MS = 250;
 export function createLiveFindings(
   store: TraceStore,
   settings: SettingsService,
+  modelServers: ModelServerStore,
 ): { findings: FindingsIndex; disposable: vscode.Disposable } {
   const disposables = new DisposableStore();
-  // The user's prices decide which models `unpriced-model` flags.
-  const options = () => ({ ...settings.findings, prices: settings.prices });
+  // The user's prices decide which models `unpriced-model` flags; the servers' samples, `server-saturated`.
+  const options = () => ({ ...settings.findings, prices: settings.prices, modelServers });
   const findings = disposables.add(new FindingsIndex(store, options()));
   let updated = new Set<string>();
   let removed = new Set<string>();
@@ -40,6 +42,21 @@ export function createLiveFindings(
       for (const traceId of change.removed) removed.add(traceId);
       cleared ||= change.cleared;
       debouncer.schedule();
+    }),
+  );
+  // Scrapes come every second while spans arrive: their samples are looked at once per debounce.
+  let servers = new Set<string>();
+  const serverDebouncer = disposables.add(
+    new Debouncer(FINDINGS_DELAY_MS, () => {
+      const targets = [...servers];
+      servers = new Set();
+      findings.serversChanged(targets);
+    }),
+  );
+  disposables.add(
+    modelServers.onDidChange((change) => {
+      for (const target of change.targets) servers.add(target);
+      serverDebouncer.schedule();
     }),
   );
   const evaluateAll = () => {

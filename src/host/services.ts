@@ -9,10 +9,10 @@ import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/priceBook';
 import { EvaluationIndex } from '../core/evaluation/evaluationIndex';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
+import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
-import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { MetricStore } from '../core/store/metricStore';
 import { TraceStore } from '../core/store/traceStore';
 import type { FindingsIndex } from '../core/findings/findingsIndex';
@@ -34,7 +34,7 @@ export interface Services {
   /** Log records, joined to their spans by id. */
   readonly logs: LogStore;
   readonly metrics: MetricStore;
-  /** Model servers' queue, KV cache and GPU over time, from scrapes and received OTLP metrics. */
+  /** Model servers' queue, KV cache and GPU over time: scraped, and read from the metrics received. */
   readonly modelServers: ModelServerStore;
   readonly receiver: ReceiverSupervisor;
   /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
@@ -56,9 +56,6 @@ export interface Services {
   readonly evaluations: EvaluationIndex;
 }
 
-/** Model-server samples older than this before the newest are dropped: an hour of scrapes, beside traces of the day. */
-const MODEL_SERVER_MAX_AGE_NANOS = 3_600_000_000_000n;
-
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
 export function createServices(context: vscode.ExtensionContext): {
   services: Services;
@@ -73,10 +70,17 @@ export function createServices(context: vscode.ExtensionContext): {
   const logs = new LogStore({ maxRecords: maxLogRecords });
   disposables.add(logs.followTraces(store));
   const metrics = new MetricStore({ maxPoints: maxMetricPoints });
-  const modelServers = new ModelServerStore({ maxSamples: maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
+  // As many samples as metric points, and no older than the durable store keeps them.
+  const modelServerBounds = () => ({
+    maxSamples: settings.current.maxMetricPoints,
+    maxAgeNanos: BigInt(settings.storage.maxAgeMs) * 1_000_000n,
+  });
+  const modelServers = new ModelServerStore(modelServerBounds());
   disposables.add(
     store.onDidChange((change) => {
-      if (change.cleared) metrics.clear();
+      if (!change.cleared) return;
+      metrics.clear();
+      modelServers.clear();
     }),
   );
   disposables.add(
@@ -85,18 +89,19 @@ export function createServices(context: vscode.ExtensionContext): {
       store.setMaxSpans(bounds.maxSpans);
       logs.setMaxRecords(bounds.maxLogRecords);
       metrics.setMaxPoints(bounds.maxMetricPoints);
-      modelServers.setBounds({ maxSamples: bounds.maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
+      modelServers.setBounds(modelServerBounds());
     }),
   );
+  disposables.add(settings.onDidChange('storage', () => modelServers.setBounds(modelServerBounds())));
   const receiver = disposables.add(
-    new ReceiverSupervisor({ traces: store, logs, metrics }, log, settings.current.receiver),
+    new ReceiverSupervisor({ traces: store, logs, metrics, modelServers }, log, settings.current.receiver),
   );
   disposables.add(settings.onDidChange('receiver', () => void receiver.apply(settings.current.receiver)));
   const gateway = disposables.add(new GatewaySupervisor(store, log, settings.gateway));
   disposables.add(settings.onDidChange('gateway', () => void gateway.apply(settings.gateway)));
   const storage = new SharedStore({
     dir: settings.storage.enabled ? join(context.globalStorageUri.fsPath, 'store') : undefined,
-    stores: { traces: store, logs, metrics },
+    stores: { traces: store, logs, metrics, modelServers },
     receiver,
     gateway,
     log,
@@ -106,7 +111,7 @@ export function createServices(context: vscode.ExtensionContext): {
   });
   disposables.add(settings.onDidChange('storage', () => void storage.setBounds(settings.storage)));
   const navigator = disposables.add(new CodeNavigator(() => settings.code.pathMappings, log));
-  const live = createLiveFindings(store, settings);
+  const live = createLiveFindings(store, settings, modelServers);
   disposables.add(live.disposable);
   const services: Services = {
     context,

@@ -1,10 +1,10 @@
 /**
  * The `aiTraceLens.*` settings as checked values (core/settings.ts, core/gateway/settings.ts,
  * core/forward/forwardSettings.ts, core/storage/storageSettings.ts, core/cost/priceOverrides.ts,
- * core/findings/settings.ts), read once and again when they change. A feature reads `current`, `code`, `export`,
- * `gateway`, `forward`, `storage`, `prices` or `findings` when it needs a value and subscribes to the section it
- * depends on, instead of reading VS Code's configuration itself. Invalid values fall back to their defaults, each with
- * a warning in the log.
+ * core/findings/settings.ts, core/modelServers/targetSettings.ts), read once and again when they change. A feature
+ * reads `current`, `code`, `export`, `gateway`, `forward`, `storage`, `prices`, `findings` or `modelServers` when it
+ * needs a value and subscribes to the section it depends on, instead of reading VS Code's configuration itself.
+ * Invalid values fall back to their defaults, each with a warning in the log.
  */
 import * as vscode from 'vscode';
 import { parsePriceOverrides, type PriceOverride } from '../core/cost/priceOverrides';
@@ -12,6 +12,7 @@ import { parseFindingsSettings } from '../core/findings/settings';
 import type { FindingsOptions } from '../core/findings/types';
 import { parseForwardSettings, type ForwardSettings } from '../core/forward/forwardSettings';
 import { parseGatewaySettings, type GatewaySettings } from '../core/gateway/settings';
+import { parseModelServerTargets, type ModelServerTarget } from '../core/modelServers/targetSettings';
 import { parseStorageSettings, type StorageSettings } from '../core/storage/storageSettings';
 import {
   parseCodeSettings,
@@ -27,11 +28,11 @@ import { DisposableStore } from './disposable';
 /**
  * The groups of settings that change together: the receiver's, the stores' bounds, jump to code and CodeLens
  * (`code`), the environment given to terminals and debug launches (`export`), the gateway's (`gateway`),
- * forwarding to a team collector (`forward`), durable storage (`storage`), the user's prices (`prices`), and the
- * finding rules (`findings`).
+ * forwarding to a team collector (`forward`), durable storage (`storage`), the user's prices (`prices`), the
+ * finding rules (`findings`), and the model servers scraped (`modelServers`).
  */
 export type SettingsSection =
-  'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage' | 'prices' | 'findings';
+  'receiver' | 'store' | 'code' | 'export' | 'gateway' | 'forward' | 'storage' | 'prices' | 'findings' | 'modelServers';
 const SECTIONS: readonly SettingsSection[] = [
   'receiver',
   'store',
@@ -42,6 +43,7 @@ const SECTIONS: readonly SettingsSection[] = [
   'storage',
   'prices',
   'findings',
+  'modelServers',
 ];
 
 const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
@@ -54,6 +56,7 @@ const SECTION_KEYS: Record<SettingsSection, readonly string[]> = {
   storage: ['storage'],
   prices: ['prices'],
   findings: ['findings'],
+  modelServers: [SettingKeys.modelServers],
 };
 
 /** VS Code's own settings the gateway's upstream calls follow (`http.proxyStrictSSL` is not: TLS is always verified). */
@@ -73,6 +76,7 @@ export class SettingsService implements vscode.Disposable {
   private storageSettings: StorageSettings;
   private findingsOptions: FindingsOptions;
   private priceOverrides: readonly PriceOverride[];
+  private modelServerTargets: readonly ModelServerTarget[];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = this.read(parseSettings);
@@ -83,6 +87,7 @@ export class SettingsService implements vscode.Disposable {
     this.storageSettings = this.read(parseStorageSettings);
     this.findingsOptions = this.readFindings();
     this.priceOverrides = this.readPrices();
+    this.modelServerTargets = this.readModelServers();
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((event) => this.onChange(event)));
   }
 
@@ -122,6 +127,19 @@ export class SettingsService implements vscode.Disposable {
   /** The finding rules turned off and their thresholds. */
   get findings(): FindingsOptions {
     return this.findingsOptions;
+  }
+
+  /** The model servers' metrics URLs to scrape (`aiTraceLens.modelServers`). */
+  get modelServers(): readonly ModelServerTarget[] {
+    return this.modelServerTargets;
+  }
+
+  /** Adds a model server to the user settings (the setting is machine-scoped: a workspace cannot hold it). */
+  async addModelServer(url: string): Promise<void> {
+    const configuration = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const current = configuration.inspect<unknown[]>(SettingKeys.modelServers)?.globalValue;
+    const entries = Array.isArray(current) ? current : [];
+    await configuration.update(SettingKeys.modelServers, [...entries, { url }], vscode.ConfigurationTarget.Global);
   }
 
   /** Fires after a setting of `section` changed, with the new values already in place. */
@@ -186,6 +204,7 @@ export class SettingsService implements vscode.Disposable {
     if (changed.includes('storage')) this.storageSettings = this.read(parseStorageSettings);
     if (changed.includes('findings')) this.findingsOptions = this.readFindings();
     if (changed.includes('prices')) this.priceOverrides = this.readPrices();
+    if (changed.includes('modelServers')) this.modelServerTargets = this.readModelServers();
     for (const section of changed) this.emitters.get(section)?.fire();
   }
 
@@ -203,6 +222,14 @@ export class SettingsService implements vscode.Disposable {
     );
     for (const problem of problems) this.log.warn(problem);
     return overrides;
+  }
+
+  private readModelServers(): readonly ModelServerTarget[] {
+    const { targets, problems } = parseModelServerTargets(
+      vscode.workspace.getConfiguration(CONFIG_SECTION).get(SettingKeys.modelServers),
+    );
+    for (const problem of problems) this.log.warn(problem);
+    return targets;
   }
 
   private readFindings(): FindingsOptions {

@@ -43,6 +43,17 @@ export interface SpanDetails {
   readonly logs?: readonly SpanLog[];
   /** A model call's cost; absent for other spans and calls that report no tokens. */
   readonly cost?: SpanCost;
+  /**
+   * For an LLM call, what its model server was doing during the prefill, as one line of text
+   * (`queue 14 waiting · KV cache 97% · 2 preemptions during prefill`); absent without samples then.
+   */
+  readonly modelServer?: string;
+}
+
+/** The model server's line as the details show it, when it is one (text only, bounded); else undefined. */
+export function modelServerText(details: SpanDetails): string | undefined {
+  const text: unknown = details.modelServer;
+  return typeof text === 'string' && text !== '' && text.length <= MAX_TEXT_LENGTH ? text : undefined;
 }
 
 /** One log record of a span, as display text. */

@@ -192,6 +192,9 @@ describe('package.json contributions', () => {
     // Nor send replayed prompts to a model server of its choosing.
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.replayEndpoint}`]!.scope, 'machine');
     assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.replayEndpointModel}`]!.scope, 'machine');
+    // Nor make the editor fetch URLs of its choosing every second (a model server's metrics).
+    assert.equal(properties[`${CONFIG_SECTION}.${SettingKeys.modelServers}`]!.scope, 'machine');
+    assert.deepEqual(properties[`${CONFIG_SECTION}.${SettingKeys.modelServers}`]!.default, []);
   });
 
   test('capture is offered where there is no trace yet, and each capture command only when it applies', () => {

@@ -16,6 +16,7 @@ import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
 import type { Span } from '../../src/core/model';
 import { TraceStore } from '../../src/core/store/traceStore';
 import { agentSpan, llmCalls, llmSpan, toolSpan } from '../support/findingSpans';
+import { SERVER_SATURATED_CASES } from './findingsServerCases';
 
 interface RuleCase {
   name: string;
@@ -437,6 +438,7 @@ const CASES: Record<RuleId, RuleCase[]> = {
       }),
     },
   ],
+  'server-saturated': SERVER_SATURATED_CASES,
 };
 
 function withCached(span: Span, cached: number): Span {

@@ -11,7 +11,13 @@ import { SEVERITY_CODICONS, type SpanFinding } from '../../src/shared/findings';
 import { FlameFlag } from '../../src/shared/flame/layout';
 import { FigureFlag } from '../../src/shared/flame/snapshot';
 import { ESTIMATE_MARK, formatDuration, formatSpanCost, formatTokens } from '../../src/shared/format';
-import type { DisplayAttributes, JumpToCodeOutcome, SpanDetails, SpanLog } from '../../src/shared/protocol';
+import {
+  modelServerText,
+  type DisplayAttributes,
+  type JumpToCodeOutcome,
+  type SpanDetails,
+  type SpanLog,
+} from '../../src/shared/protocol';
 import { ruleLabel } from '../../src/shared/resolutionRules';
 import type { TranscriptMessage } from '../../src/shared/transcript';
 import { codicon, element } from '../dom';
@@ -98,6 +104,7 @@ export class DetailsPanel {
   setDetails(details: SpanDetails): void {
     if (details.spanId !== this.state.selectedSpanId) return;
     this.showCost(details);
+    this.showModelServer(details);
     const parts: HTMLElement[] = [];
     if (details.transcript !== undefined && details.transcript.length > 0) parts.push(transcript(details.transcript));
     parts.push(section('Attributes', attributeTable(details.attributes)));
@@ -131,6 +138,16 @@ export class DetailsPanel {
       element('td', undefined, estimated ? `${text} (estimated tokens)` : text),
     );
     summary.table.dataset.cost = 'shown';
+  }
+
+  /** Adds the model server's state during the prefill (before Status), text only. */
+  private showModelServer(details: SpanDetails): void {
+    const text = modelServerText(details);
+    const summary = this.summaryTable;
+    if (text === undefined || summary === undefined || summary.table.dataset.modelServer === 'shown') return;
+    const row = summary.table.tBodies[0]!.insertRow(summary.costRow + (summary.table.dataset.cost === 'shown' ? 1 : 0));
+    row.append(element('th', undefined, 'Model server'), element('td', undefined, text));
+    summary.table.dataset.modelServer = 'shown';
   }
 
   setDetailsError(message: string): void {

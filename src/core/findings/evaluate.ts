@@ -9,6 +9,7 @@ import { sessionIdOfTrace } from '../sessions';
 import type { SpanNode, TraceRecord } from '../store/types';
 import { isDuplicateCall, modelOf } from './calls';
 import { evaluateGroups, type AgentRun, type ToolCallRecord } from './groupRules';
+import { serverSaturated } from './serverSaturated';
 import { repeatsRunFinding, SessionGrowth } from './sessionGrowth';
 import {
   errorDescription,
@@ -87,6 +88,7 @@ export function evaluateTrace(
   const timed = ttft === undefined || !sink.on('slow-ttft') ? undefined : new Map<string, SpanNode[]>();
   const wantToolValues = sink.on('tool-loop') || sink.on('large-tool-result');
   const unpriced = sink.on('unpriced-model') ? new Map<string, { first: SpanNode; calls: number }>() : undefined;
+  const servers = sink.on('server-saturated') ? options.modelServers : undefined;
   // An explicit stack in parallel arrays: traces can be deeper than the call stack, and frames cost no allocation.
   const nodes: SpanNode[] = [];
   const nodeRuns: AgentRun[] = [];
@@ -112,6 +114,7 @@ export function evaluateTrace(
           run.calls.push(node);
           calls.push(node);
           modelCallRules(node, sink);
+          if (servers !== undefined) serverSaturated(node, servers, sink);
           if (timed !== undefined && node.ai.ttftMs !== undefined) addTimed(timed, node);
         }
         if (failed(node.span) && sink.on('llm-error')) llmError(node, sink);

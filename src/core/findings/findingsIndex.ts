@@ -9,6 +9,7 @@ import { Emitter, type Event } from '../events';
 import { sessionIdOfTrace } from '../sessions';
 import type { SpanNode, StoreChange, TraceRecord } from '../store/types';
 import { evaluateTrace } from './evaluate';
+import { ServerSampleWindow } from './serverSaturated';
 import { repeatsRunFinding, SessionGrowth } from './sessionGrowth';
 import { TtftStats } from './ttftStats';
 import { compareFindings, DEFAULT_FINDINGS_OPTIONS, type Finding, type FindingsOptions } from './types';
@@ -28,6 +29,9 @@ export interface TraceSource {
 
 const NONE: readonly Finding[] = [];
 
+/** Traces evaluated again at most per batch of model-server samples, newest first: the work stays bounded. */
+export const MAX_TRACES_PER_SERVER_CHANGE = 200;
+
 export class FindingsIndex {
   private readonly changeEmitter = new Emitter<FindingsChange>();
   readonly onDidChange: Event<FindingsChange> = this.changeEmitter.event;
@@ -38,6 +42,7 @@ export class FindingsIndex {
   private readonly own = new Map<string, readonly Finding[]>();
   private readonly sessions = new SessionGrowth();
   private readonly ttft = new TtftStats();
+  private readonly serverSamples = new ServerSampleWindow();
   private total = 0;
 
   constructor(
@@ -100,9 +105,29 @@ export class FindingsIndex {
     if (updated.size > 0 || removed.length > 0) this.changeEmitter.fire({ updated: [...updated], removed });
   }
 
+  /**
+   * New model-server samples of `targets` arrived: the traces with LLM calls in the time they cover are evaluated
+   * again (`server-saturated`), the newest `MAX_TRACES_PER_SERVER_CHANGE` of them.
+   */
+  serversChanged(targets: readonly string[]): void {
+    const servers = this.options.modelServers;
+    if (servers === undefined || this.options.disabled.has('server-saturated')) return;
+    const window = servers.sampleCount === 0 ? undefined : this.serverSamples.newSince(servers, targets);
+    if (window === undefined) return;
+    const updated: string[] = [];
+    for (const trace of this.source.traces()) {
+      const { traceId, startTimeUnixNano, endTimeUnixNano, callCounts } = trace.summary;
+      if (callCounts.llm === 0 || startTimeUnixNano > window.to || endTimeUnixNano < window.from) continue;
+      updated.push(traceId);
+      if (updated.length === MAX_TRACES_PER_SERVER_CHANGE) break;
+    }
+    if (updated.length > 0) this.update({ updated, removed: [], cleared: false });
+  }
+
   /** Evaluates every trace of the store again: at start, and when the options change. */
   reset(options: FindingsOptions = this.options): void {
     this.options = options;
+    this.serverSamples.clear();
     this.ttft.clear();
     this.sessions.clear();
     const traceIds = this.source.traces().map((trace) => trace.summary.traceId);

@@ -3,6 +3,7 @@
  * options that turn its rules on and off and set their thresholds, with the defaults issue 12 names.
  */
 import type { PriceOverride } from '../cost/priceOverrides';
+import type { ModelServerStore } from '../modelServers/modelServerStore';
 
 /** The rule ids users filter on. */
 export const RULE_IDS = [
@@ -18,6 +19,7 @@ export const RULE_IDS = [
   'large-tool-result',
   'cache-miss',
   'unpriced-model',
+  'server-saturated',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -58,6 +60,8 @@ export interface FindingsOptions {
   cacheMinPrefixTokens: number;
   /** `unpriced-model`: the user's prices (`aiTraceLens.prices`), which price models the table lacks. */
   prices: readonly PriceOverride[];
+  /** `server-saturated`: the model servers' samples; without them the rule finds nothing. */
+  modelServers?: ModelServerStore;
 }
 
 export const DEFAULT_FINDINGS_OPTIONS: FindingsOptions = {

@@ -7,7 +7,9 @@
 import { displayAddress, endpointUrl, isLoopbackHost } from '../endpoint';
 import { spansOf } from '../model';
 import { logRecordsOf } from '../otlp/logModel';
-import { metricsOf } from '../otlp/metricModel';
+import { metricsOf, type MetricsRequest } from '../otlp/metricModel';
+import { encodeMetricsRequestJson } from '../otlp/metricsJson';
+import type { ModelServerStore } from '../modelServers/modelServerStore';
 import { sameReceiverSettings, type ReceiverSettings } from '../settings';
 import type { LogStore } from '../store/logStore';
 import type { MetricStore } from '../store/metricStore';
@@ -38,6 +40,8 @@ export interface ReceiverStores {
   readonly traces: TraceStore;
   readonly logs: LogStore;
   readonly metrics: MetricStore;
+  /** The model servers' samples, read from the same metrics (their known names) when given. */
+  readonly modelServers?: ModelServerStore;
 }
 
 export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
@@ -75,6 +79,17 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
     this.record = record;
   }
 
+  /**
+   * A metrics request made in this process (a model server's scrape), taken as the receivers take one: recorded
+   * durably first (so other windows see it), then stored. Dropped while paused, as a receiver would refuse it.
+   */
+  async acceptMetrics(request: MetricsRequest): Promise<void> {
+    if (this.paused) return;
+    const body = new TextEncoder().encode(encodeMetricsRequestJson(request));
+    await this.record?.({ signal: 'metrics', encoding: 'json', body });
+    this.addMetrics(request);
+  }
+
   /** Paused receivers stay bound and answer 503 with Retry-After: exporters retry instead of counting spans as delivered. */
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
@@ -97,7 +112,7 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
       return;
     }
     this.setState({ kind: 'starting', host, port });
-    const { traces, logs, metrics } = this.stores;
+    const { traces, logs } = this.stores;
     const options: OtlpReceiverOptions = {
       host,
       port,
@@ -107,9 +122,7 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
         if (spans.length > 0) traces.ingest(spans);
       },
       onLogs: (result) => logs.add(logRecordsOf(result.request)),
-      onMetrics: (result) => {
-        metrics.add(metricsOf(result.request));
-      },
+      onMetrics: (result) => this.addMetrics(result.request),
       onDecodedBody: (body) => this.record?.(body),
       onAccepted: (request) => this.forward?.(request),
       log: this.log,
@@ -159,6 +172,12 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
       this.fireListenFailure({ protocol: 'grpc', host: options.host, port: options.port, failure });
       return { port: options.port, failure };
     }
+  }
+
+  private addMetrics(request: MetricsRequest): void {
+    const metrics = metricsOf(request);
+    this.stores.metrics.add(metrics);
+    this.stores.modelServers?.add(metrics);
   }
 
   protected async stopServers(): Promise<void> {

@@ -8,6 +8,7 @@ import { logRecordsOf, type LogRecord } from '../otlp/logModel';
 import { dataPointCount, metricsOf, type Metric } from '../otlp/metricModel';
 import { SIGNAL_CODECS, type SignalResults } from '../receiver/signals';
 import type { LogStore } from '../store/logStore';
+import type { ModelServerStore } from '../modelServers/modelServerStore';
 import type { MetricStore } from '../store/metricStore';
 import type { TraceStore } from '../store/traceStore';
 import { describeError } from '../../shared/errors';
@@ -57,7 +58,7 @@ export async function loadSegments(
 /** Decodes one stored request and ingests it as the receivers would; throws when it does not decode. */
 export function ingestStored(
   request: StoredRequest,
-  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
+  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore; modelServers?: ModelServerStore },
 ): { spans: number; logRecords: number; metricDataPoints: number } {
   const counts = { spans: 0, logRecords: 0, metricDataPoints: 0 };
   const decoded = decodeRecord(request);
@@ -69,6 +70,7 @@ export function ingestStored(
     counts.logRecords = decoded.records.length;
   } else {
     stores.metrics?.add(decoded.metrics);
+    stores.modelServers?.add(decoded.metrics);
     counts.metricDataPoints = decoded.metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
   }
   return counts;

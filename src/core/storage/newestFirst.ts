@@ -14,6 +14,8 @@ import type { Span } from '../model';
 import type { LogRecord } from '../otlp/logModel';
 import { dataPointCount, type Metric } from '../otlp/metricModel';
 import type { LogStore } from '../store/logStore';
+import { knownMetric } from '../modelServers/knownMetrics';
+import type { ModelServerStore } from '../modelServers/modelServerStore';
 import type { MetricStore } from '../store/metricStore';
 import type { TraceStore } from '../store/traceStore';
 import { describeError } from '../../shared/errors';
@@ -53,7 +55,7 @@ export interface NewestFirstReport extends LoadReport {
   older: StorePosition | undefined;
 }
 
-type Stores = { traces: TraceStore; logs: LogStore; metrics?: MetricStore };
+type Stores = { traces: TraceStore; logs: LogStore; metrics?: MetricStore; modelServers?: ModelServerStore };
 
 /** Loads the store in `dir` newest first, until everything is loaded or the span budget is reached. */
 export function loadNewestFirst(dir: string, stores: Stores, options: NewestFirstOptions): Promise<NewestFirstReport> {
@@ -93,7 +95,8 @@ async function loadBefore(
     older: undefined,
   };
   const budget = Math.min(options.spanBudget, stores.traces.spanBound);
-  const batch = new Batch(stores, report, options.onBatch);
+  // Model-server counters are rates between scrapes in time order: only the first load, gathered, feeds them.
+  const batch = new Batch(stores, report, options.onBatch, from === undefined);
   const before = Math.min(options.beforeSequence ?? Infinity, from === undefined ? Infinity : from.sequence + 1);
   const segments = (await segmentsIn(dir)).filter(({ sequence }) => sequence < before).reverse();
   // The first segment read is the one a writer may be appending to, unless loading older records.
@@ -130,7 +133,7 @@ async function loadBefore(
         report.older = { sequence, offset: end };
         // Damage is reported once, by the load that passes it.
         report.damaged.push(...framed.damaged.filter((damaged) => damaged.offset >= end));
-        await batch.flush();
+        await batch.finish();
         return report;
       }
       report.records++;
@@ -139,7 +142,7 @@ async function loadBefore(
     }
     report.damaged.push(...framed.damaged);
   }
-  await batch.flush();
+  await batch.finish();
   return report;
 }
 
@@ -176,6 +179,8 @@ class Batch {
   private spanChunks: Span[][] = [];
   private logChunks: LogRecord[][] = [];
   private metricChunks: Metric[][] = [];
+  /** The model servers' metrics of each flush, newest first, added in time order by `finish`. */
+  private readonly serverChunks: Metric[][] | undefined;
   private records = 0;
   spans = 0;
 
@@ -183,7 +188,10 @@ class Batch {
     private readonly stores: Stores,
     private readonly report: NewestFirstReport,
     private readonly onBatch: ((report: NewestFirstReport) => void) | undefined,
-  ) {}
+    feedModelServers: boolean,
+  ) {
+    this.serverChunks = feedModelServers && stores.modelServers ? [] : undefined;
+  }
 
   get full(): boolean {
     return this.spans >= SPANS_PER_BATCH || this.records >= RECORDS_PER_BATCH;
@@ -212,11 +220,21 @@ class Batch {
     if (spans.length > 0) this.stores.traces.ingest(spans, { older: true });
     if (logs.length > 0) this.stores.logs.add(logs, { older: true });
     if (metrics.length > 0) this.stores.metrics?.add(metrics, { older: true });
+    const serverMetrics = metrics.filter((metric) => knownMetric(metric.name) !== undefined);
+    if (serverMetrics.length > 0) this.serverChunks?.push(serverMetrics);
     this.report.spans += spans.length;
     this.report.logRecords += logs.length;
     this.report.metricDataPoints += metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
     this.onBatch?.(this.report);
     await yieldToEventLoop();
+  }
+
+  /** The last flush, then the model servers' metrics of the whole load, oldest first. */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.serverChunks !== undefined && this.serverChunks.length > 0) {
+      this.stores.modelServers?.add(inArrivalOrder(this.serverChunks));
+    }
   }
 }
 
