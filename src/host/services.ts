@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/priceBook';
 import { EvaluationIndex } from '../core/evaluation/evaluationIndex';
 import { GatewaySupervisor } from '../core/gateway/gatewaySupervisor';
+import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { ReceiverSupervisor } from '../core/receiver/receiverSupervisor';
 import { SharedStore } from '../core/storage/sharedStore';
 import { LogStore } from '../core/store/logStore';
@@ -33,6 +34,8 @@ export interface Services {
   /** Log records, joined to their spans by id. */
   readonly logs: LogStore;
   readonly metrics: MetricStore;
+  /** Model-server samples (scraped, or received as OTLP metrics) per target, for the lanes and the dashboard. */
+  readonly modelServers: ModelServerStore;
   readonly receiver: ReceiverSupervisor;
   /** The local AI gateway: model API calls forwarded to their provider, each recorded as a span in `store`. */
   readonly gateway: GatewaySupervisor;
@@ -53,6 +56,9 @@ export interface Services {
   readonly evaluations: EvaluationIndex;
 }
 
+/** Model-server samples are kept a day at most: the dashboard's longest range short of "all". */
+const MODEL_SERVER_MAX_AGE_NANOS = 24n * 3_600_000_000_000n;
+
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
 export function createServices(context: vscode.ExtensionContext): {
   services: Services;
@@ -67,9 +73,13 @@ export function createServices(context: vscode.ExtensionContext): {
   const logs = new LogStore({ maxRecords: maxLogRecords });
   disposables.add(logs.followTraces(store));
   const metrics = new MetricStore({ maxPoints: maxMetricPoints });
+  const modelServers = new ModelServerStore({ maxSamples: maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
   disposables.add(
     store.onDidChange((change) => {
-      if (change.cleared) metrics.clear();
+      if (change.cleared) {
+        metrics.clear();
+        modelServers.clear();
+      }
     }),
   );
   disposables.add(
@@ -78,6 +88,7 @@ export function createServices(context: vscode.ExtensionContext): {
       store.setMaxSpans(bounds.maxSpans);
       logs.setMaxRecords(bounds.maxLogRecords);
       metrics.setMaxPoints(bounds.maxMetricPoints);
+      modelServers.setBounds({ maxSamples: bounds.maxMetricPoints, maxAgeNanos: MODEL_SERVER_MAX_AGE_NANOS });
     }),
   );
   const receiver = disposables.add(
@@ -108,6 +119,7 @@ export function createServices(context: vscode.ExtensionContext): {
     store,
     logs,
     metrics,
+    modelServers,
     receiver,
     gateway,
     storage,
