@@ -11,6 +11,8 @@ import type { ChartTheme } from './theme';
 
 const PLOT_HEIGHT = 160;
 const AXIS_WIDTH = 64;
+/** Fewer values than this get a dot each (a range's buckets do; decimated series do not). */
+const DOTTED_BELOW = 300;
 
 export class ChartView {
   readonly root = element('section', 'chart');
@@ -72,6 +74,9 @@ export class ChartView {
             stroke: colourOf(series.group),
             width: 1.5,
             dash: series.dashed ? [5, 4] : undefined,
+            // Calls come and go: a bucket without any is bridged, and each bucket's value is marked while few.
+            spanGaps: true,
+            points: { show: data.times.length <= DOTTED_BELOW, size: 4, fill: colourOf(series.group) },
           })),
         ],
       },
