@@ -15,7 +15,14 @@ import type { DashboardData } from '../../src/shared/dashboard';
 import { launchChromium } from '../support/chromium';
 import { agentSpan, llmSpan } from '../support/findingSpans';
 import { DEFAULT_START_MS } from '../support/spanBuilder';
-import { DASHBOARD_THEME, DashboardPageServer, dashboardPosted, deliver, ensureDashboardBundle } from './dashboardPage';
+import {
+  DASHBOARD_THEME,
+  DashboardPageServer,
+  dashboardPosted,
+  deliver,
+  ensureDashboardBundle,
+  pageUntil,
+} from './dashboardPage';
 
 let server: DashboardPageServer;
 let url: string;
@@ -52,7 +59,7 @@ async function openDashboard(): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
-  await page.waitForFunction('window.__posted.length > 0');
+  await pageUntil(page, 'window.__posted.length > 0');
   assert.deepEqual(errors, []);
   return page;
 }

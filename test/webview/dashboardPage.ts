@@ -136,3 +136,12 @@ export async function deliver(page: Page, data: DashboardData): Promise<void> {
   await page.evaluate(`window.__deliver(${JSON.stringify(plain)})`);
   await page.evaluate(`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))`);
 }
+
+/** Waits until `condition` (page-side text) holds: polled in the page, as its CSP forbids waitForFunction's eval. */
+export async function pageUntil(page: Page, condition: string): Promise<void> {
+  await page.evaluate(`new Promise((done, fail) => {
+    const deadline = performance.now() + 10000;
+    const check = () => (${condition}) ? done() : performance.now() > deadline ? fail(new Error('timed out')) : setTimeout(check, 5);
+    check();
+  })`);
+}

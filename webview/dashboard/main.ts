@@ -113,20 +113,20 @@ function render(current: DashboardData): void {
     }
   }
   for (const chart of current.charts) {
-    let view = views.get(chart.id);
-    if (view === undefined) {
-      view = new ChartView(chart);
-      views.set(chart.id, view);
-      sections.get(chart.section)!.charts.append(view.root);
-    }
-    view.draw(chart, current.times, theme, colourOf);
+    if (views.has(chart.id)) continue;
+    const view = new ChartView(chart);
+    views.set(chart.id, view);
+    sections.get(chart.section)!.charts.append(view.root);
   }
+  // Every card is as wide as the grid's columns: one measure for all.
+  const width = views.values().next().value?.plotWidth() ?? 0;
+  for (const chart of current.charts) views.get(chart.id)!.draw(chart, current.times, width, theme, colourOf);
   for (const [id, section] of sections) {
     const count = current.charts.filter((chart) => chart.section === id).length;
     section.empty.hidden = count > 0 || section.empty.textContent === '';
   }
-  const width = current.bucketMs >= 60_000 ? `${current.bucketMs / 60_000} min` : `${current.bucketMs / 1000} s`;
-  status.textContent = `${width} buckets`;
+  const bucket = current.bucketMs >= 60_000 ? `${current.bucketMs / 60_000} min` : `${current.bucketMs / 1000} s`;
+  status.textContent = `${bucket} buckets`;
 }
 
 window.addEventListener('message', (event: MessageEvent<ToDashboardPage>) => {
