@@ -80,9 +80,11 @@ describe('AI Metrics dashboard', { timeout: 10 * 60_000 }, () => {
       await vscode.palette.runLabel('Preferences: Color Theme');
       await vscode.palette.input.fill('Dark Modern');
       await vscode.palette.input.press('Enter');
-      await vscode.palette.run('aiTraceLens.showMetrics');
       await vscode.palette.widget.waitFor({ state: 'hidden' });
-      await (await DashboardPage.find(vscode.page)).frame.locator('canvas').first().waitFor();
+      // The page redraws its charts in the new theme's colours when VS Code switches the body's class.
+      const dark = await DashboardPage.find(vscode.page);
+      await dark.frame.locator('body.vscode-dark').waitFor();
+      await dark.frame.locator('canvas').first().waitFor();
       await vscode.screenshot('dashboard-dark');
     },
   );
