@@ -38,12 +38,13 @@ export class ChartView {
   }
 
   /**
-   * Draws `chart`'s series over `times`, `width` pixels wide (measured once for all charts by the caller: each chart
+   * Draws `chart`'s series over `times` (bucket starts), `width` pixels wide (measured once for all charts by the caller: each chart
    * measuring its own would force a layout after every chart drawn).
    */
   draw(
     chart: DashboardChart,
     times: Float64Array,
+    bucketMs: number,
     width: number,
     theme: ChartTheme,
     colourOf: (group: string) => string,
@@ -77,7 +78,10 @@ export class ChartView {
         height: PLOT_HEIGHT,
         ms: 1,
         legend: { show: false },
-        scales: { x: { time: true } },
+        // To the end of the last bucket, so that its value is drawn inside the plot rather than on its edge.
+        scales: {
+          x: { time: true, range: (): uPlot.Range.MinMax => [times[0]!, times[times.length - 1]! + bucketMs] },
+        },
         axes: [axis, { ...axis, size: AXIS_WIDTH, values: (_plot, ticks) => ticks.map((tick) => formatValue(tick)) }],
         series: [
           {},

@@ -120,7 +120,8 @@ function render(current: DashboardData): void {
   }
   // Every card is as wide as the grid's columns: one measure for all.
   const width = views.values().next().value?.plotWidth() ?? 0;
-  for (const chart of current.charts) views.get(chart.id)!.draw(chart, current.times, width, theme, colourOf);
+  for (const chart of current.charts)
+    views.get(chart.id)!.draw(chart, current.times, current.bucketMs, width, theme, colourOf);
   for (const [id, section] of sections) {
     const count = current.charts.filter((chart) => chart.section === id).length;
     section.empty.hidden = count > 0 || section.empty.textContent === '';
