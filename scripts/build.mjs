@@ -1,6 +1,6 @@
 // Builds the extension host bundle and the CLI (node, cjs), the token counter they load on demand, the webview bundles
-// of the flame graph, the Statistics view and the service map (browser, iife) and copies the codicon font the webviews
-// link. `--watch` rebuilds on change; `--production` minifies.
+// of the flame graph, the Statistics view, the service map and the AI Metrics dashboard (browser, iife) and copies the
+// codicon font and uPlot's stylesheet the webviews link. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 
@@ -84,6 +84,7 @@ const contexts = await Promise.all([
   esbuild.context({ ...browserBundle, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
   esbuild.context({ ...browserBundle, entryPoints: ['webview/stats/main.ts'], outfile: 'dist/stats.js' }),
   esbuild.context({ ...browserBundle, entryPoints: ['webview/serviceMap/main.ts'], outfile: 'dist/serviceMap.js' }),
+  esbuild.context({ ...browserBundle, entryPoints: ['webview/dashboard/main.ts'], outfile: 'dist/dashboard.js' }),
 ]);
 
 const CODICONS = 'node_modules/@vscode/codicons/dist';
@@ -91,6 +92,8 @@ await mkdir('dist/codicons', { recursive: true });
 await Promise.all(
   ['codicon.css', 'codicon.ttf'].map((name) => copyFile(`${CODICONS}/${name}`, `dist/codicons/${name}`)),
 );
+// uPlot's own stylesheet (its plot and cursor layout), linked by the dashboard page.
+await copyFile('node_modules/uplot/dist/uPlot.min.css', 'dist/uPlot.min.css');
 
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));

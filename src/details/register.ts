@@ -1,6 +1,6 @@
 /**
  * The details feature: a span's attributes, events, resource, logs and conversation as a read-only document beside the
- * code, and the kept AI metrics as another.
+ * code; the AI metrics as the AI Metrics dashboard (charts over time), and as a YAML document.
  */
 import * as vscode from 'vscode';
 import { parseCommandTarget, targetSpan, warnGone } from '../host/commandTarget';
@@ -10,6 +10,7 @@ import { DisposableStore } from '../host/disposable';
 import { METRICS_URI, showSpanDetails } from '../host/documents';
 import { NO_TRACES_MESSAGE, pickSpan } from '../host/pickers';
 import type { Services } from '../host/services';
+import { MetricsDashboardPanel } from './metricsDashboard';
 import { MetricsDocumentProvider } from './metricsDocument';
 import { SpanDetailsProvider } from './spanDetails';
 
@@ -20,10 +21,23 @@ export function register(services: Services): vscode.Disposable {
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
   const metricsDocument = disposables.add(new MetricsDocumentProvider(metrics, settings));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(METRICS_SCHEME, metricsDocument));
+  let dashboard: MetricsDashboardPanel | undefined;
+  disposables.add({ dispose: () => dashboard?.dispose() });
   disposables.add(
     registerCommands(log, DetailsCommands, {
       showSpanDetails: (...args) => showDetails(services, args),
-      showMetrics: async () => {
+      showMetrics: () => {
+        if (dashboard !== undefined) {
+          dashboard.reveal();
+          return;
+        }
+        const opened = MetricsDashboardPanel.create(services);
+        dashboard = opened;
+        opened.onDidDispose(() => {
+          if (dashboard === opened) dashboard = undefined;
+        });
+      },
+      showMetricsAsYaml: async () => {
         const document = await vscode.workspace.openTextDocument(METRICS_URI);
         await vscode.window.showTextDocument(document, { preview: false });
       },

@@ -34,6 +34,7 @@ export const TracesCommands = {
 export const DetailsCommands = {
   showSpanDetails: 'aiTraceLens.showSpanDetails',
   showMetrics: 'aiTraceLens.showMetrics',
+  showMetricsAsYaml: 'aiTraceLens.showMetricsAsYaml',
 } as const;
 
 export const FlameCommands = {
@@ -94,6 +95,8 @@ export const STATISTICS_VIEW_ID = 'aiTraceLens.statistics';
 export const FLAME_GRAPH_VIEW_TYPE = 'aiTraceLens.flameGraph';
 /** The service map webview panel's type: one panel per window. */
 export const SERVICE_MAP_VIEW_TYPE = 'aiTraceLens.serviceMap';
+/** The AI Metrics dashboard's webview panel type: one panel per window. */
+export const METRICS_DASHBOARD_VIEW_TYPE = 'aiTraceLens.metricsDashboard';
 
 /** Context keys read by `when` clauses in package.json. */
 export const ContextKeys = {

@@ -154,8 +154,8 @@ describe('commands in a fresh VS Code', { timeout: 15 * 60_000 }, () => {
     assert.match(welcome, /No traces yet/);
   });
 
-  uiTest('Show Metrics lists the AI metrics an app exports, updated while open', session, async () => {
-    await vscode.palette.run('aiTraceLens.showMetrics');
+  uiTest('Show Metrics as YAML lists the AI metrics an app exports, updated while open', session, async () => {
+    await vscode.palette.run('aiTraceLens.showMetricsAsYaml');
     assert.match(await vscode.editors.text('AI Metrics'), /^# No AI metrics received yet\./);
 
     /** One run of an app: its own start time, one export when it shuts down. */
