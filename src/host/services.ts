@@ -56,7 +56,6 @@ export interface Services {
   readonly evaluations: EvaluationIndex;
 }
 
-
 /** Makes the services; disposing the returned store stops the receivers and the gateway and disposes the rest. */
 export function createServices(context: vscode.ExtensionContext): {
   services: Services;
