@@ -15,6 +15,7 @@ import {
   barPoint,
   canvasBox,
   open,
+  savedState,
   savedStateWhen,
   type SavedState,
   send,
@@ -136,10 +137,17 @@ describe('model-server lanes in Chromium', () => {
     await page.mouse.move(chart.x + wholeX - 40, chart.y + 10);
     for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -200);
     await settle(page);
-    // The first save comes as the gesture starts; the last once it stops.
+    // The first save comes as the gesture starts; the last once it stops: under load the wheel events are still
+    // arriving after the first narrow save, so wait for the zoom to hold still.
     const narrow = (state: SavedState) =>
       state.zoom !== null && state.zoom.x1Ms - state.zoom.x0Ms < SNAPSHOT.totalMs / 2;
-    const { zoom } = await savedStateWhen(page, narrow);
+    let { zoom } = await savedStateWhen(page, narrow);
+    for (let previous = ''; JSON.stringify(zoom) !== previous;) {
+      previous = JSON.stringify(zoom);
+      await page.waitForTimeout(250);
+      ({ zoom } = await savedState(page));
+    }
+    await settle(page);
     assert.ok(zoom !== null && zoom.x1Ms - zoom.x0Ms < SNAPSHOT.totalMs / 2, `zoomed in: ${JSON.stringify(zoom)}`);
     const zoomedX = ((STEP_MS - zoom.x0Ms) / (zoom.x1Ms - zoom.x0Ms)) * chart.width;
     assert.ok(Math.abs(zoomedX - wholeX) > 20, `the step moved with the zoom: ${wholeX} → ${zoomedX}`);
