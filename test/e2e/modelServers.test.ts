@@ -1,8 +1,8 @@
 /**
  * Model-server metrics in a real VS Code: a fake vLLM /metrics on loopback (14 requests waiting, KV cache 97 %,
  * preemptions counting up) configured in `aiTraceLens.modelServers`, then a trace whose slow LLM call names that
- * server and ran while it was scraped: the flame graph's details show the queue and KV-cache figures for the call,
- * and the call carries the `server-saturated` finding.
+ * server and ran while it was scraped: the server's lane shows under the spans, the flame graph's details show the
+ * queue and KV-cache figures for the call, and the call carries the `server-saturated` finding.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
@@ -96,6 +96,15 @@ describe('model-server metrics beside the trace', { timeout: 10 * 60_000 }, () =
 
     await vscode.tree.clickRowAction(ROOT, 'Open Flame Graph');
     const flame = await vscode.flameGraph(ROOT);
+    // One lane, the fake server's, drawn under the spans.
+    const lanes = await eventually('the fake vLLM lane under the spans', async () => {
+      const drawn = await flame.lanes();
+      return drawn.length > 0 && drawn.every((lane) => lane.painted > 0) ? drawn : undefined;
+    });
+    assert.deepEqual(
+      lanes.map((lane) => lane.name.includes(vllm.url)),
+      [true],
+    );
     await flame.click(await flame.hoverBar(LLM, 1 / 2));
     await flame.waitForSelected(LLM);
     const line = await eventually('the Model server row', async () => (await flame.summary()).get('Model server'));

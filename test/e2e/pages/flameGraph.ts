@@ -153,6 +153,19 @@ export class FlameGraph {
     await this.canvas.click({ position: { x: bar.x, y: bar.y } });
   }
 
+  /** The model-server lanes under the chart: each header's text and how many canvas pixels its lane painted. */
+  async lanes(): Promise<{ name: string; painted: number }[]> {
+    return this.frame.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('canvas.lane-canvas')].map((canvas) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let painted = 0;
+        for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha]! > 0) painted++;
+        const header = canvas.previousElementSibling;
+        return { name: header?.textContent?.trim() ?? '', painted };
+      }),
+    );
+  }
+
   /** The details panel's summary table as label → value. */
   async summary(): Promise<Map<string, string>> {
     return this.tableRows('.details .details-summary tr');
