@@ -7,18 +7,25 @@
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readWorkspaceEvaluators, readEvaluatorFile, EvaluatorFileError } from '../core/evaluation/customEvaluators';
-import { evaluate, evaluationRecord, type EvaluationOutcome } from '../core/evaluation/evaluate';
-import { BUILT_IN_EVALUATORS, scaleText, type EvaluationScope, type Evaluator } from '../core/evaluation/evaluators';
 import {
+  BUILT_IN_EVALUATORS,
   EvaluationError,
+  EvaluatorFileError,
+  evaluate,
+  evaluationRecord,
   llmCallTarget,
+  readEvaluatorFile,
+  readWorkspaceEvaluators,
+  scaleText,
   sessionTarget,
   traceTarget,
+  tracedJudge,
+  type EvaluationOutcome,
+  type EvaluationScope,
   type EvaluationTarget,
+  type Evaluator,
   type LogsOf,
-} from '../core/evaluation/targetContent';
-import { tracedJudge } from '../core/evaluation/tracedJudge';
+} from '../core/evaluation';
 import type { Span } from '../core/model';
 import { sendTraced } from '../core/modelRoutes/tracedCall';
 import type { LogRecord } from '../core/otlp/logModel';

@@ -13,11 +13,13 @@ import { spanDetailsOf } from '../core/flame/spanDetails';
 import type { FindingsChange } from '../core/findings/findingsIndex';
 import { callServerState } from '../core/modelServers/callServerState';
 import type { SpanNode, StoreChange } from '../core/store/types';
+import { runOnSpan } from '../host/commandTarget';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import { showSpanDetails } from '../host/documents';
 import type { Services } from '../host/services';
-import { messageHtml, webviewHtml, webviewOptions } from '../host/webviewHtml';
+import { messageHtml, webviewHtml } from '../host/webviewHtml';
+import { connectPanel, parsePageMessage, postToPage, type PanelEvents } from '../host/webviewPanel';
 import { describeError } from '../shared/errors';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../shared/protocol';
 import { lanesFingerprint, serverLanesIn, STALE_AFTER_MS } from './serverLanes';
@@ -75,17 +77,17 @@ export class FlamePanel implements vscode.Disposable {
     private readonly services: Services,
     selectedSpanId: string | undefined,
   ) {
-    const { extensionUri } = services.context;
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
-    this.disposables.add(panel.onDidDispose(() => this.dispose()));
-    this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-    this.disposables.add(
-      panel.onDidChangeViewState(() => {
-        // A hidden page is destroyed; the reloaded one announces itself with `ready`.
-        if (!panel.visible && this.page.kind === 'ready') this.page = { kind: 'loading' };
-      }),
-    );
+    const events: PanelEvents = {
+      receive: (raw) => this.receive(raw),
+      closed: () => this.dispose(),
+      hidden: () => {
+        // The reloaded page announces itself with `ready`.
+        if (this.page.kind === 'ready') this.page = { kind: 'loading' };
+      },
+    };
+    for (const subscription of connectPanel(panel, services.context.extensionUri, events)) {
+      this.disposables.add(subscription);
+    }
     this.disposables.add(services.store.onDidChange((change) => this.onStoreChange(change)));
     this.disposables.add(
       services.settings.onDidChange('prices', () => {
@@ -260,18 +262,12 @@ export class FlamePanel implements vscode.Disposable {
   }
 
   private post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message).then(undefined, (error: unknown) => {
-      this.services.log.warn(`Flame graph: a message to the page was not delivered: ${describeError(error)}`);
-    });
+    postToPage(this.panel.webview, message, this.services.log, 'Flame graph: a message to the page was not delivered');
   }
 
   private receive(raw: unknown): void {
-    const message = parseFromWebview(raw);
-    if (message === undefined) {
-      this.services.log.warn(`Flame graph: ignored an invalid message from the page: ${describeMessage(raw)}`);
-      return;
-    }
-    if (message.traceId !== this.traceId) return;
+    const message = parsePageMessage(raw, parseFromWebview, this.services.log, 'Flame graph');
+    if (message === undefined || message.traceId !== this.traceId) return;
     this.handle(message).catch((error: unknown) => {
       this.services.log.error(`Flame graph: handling "${message.type}" failed: ${describeError(error)}`);
     });
@@ -300,19 +296,11 @@ export class FlamePanel implements vscode.Disposable {
         return;
       }
       case 'replaySpan':
-        // Replay is its own feature: reached through its command, with the span as a Traces view row would pass it.
-        await vscode.commands.executeCommand(Commands.replayLlmCall, {
-          type: 'span',
-          traceId: message.traceId,
-          spanId: message.spanId,
-        });
+        // Replay and evaluation are their own features: reached through their commands.
+        await runOnSpan(Commands.replayLlmCall, message);
         return;
       case 'evaluateSpan':
-        await vscode.commands.executeCommand(Commands.evaluateWithJudge, {
-          type: 'span',
-          traceId: message.traceId,
-          spanId: message.spanId,
-        });
+        await runOnSpan(Commands.evaluateWithJudge, message);
         return;
       case 'requestSpanDetails': {
         const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
@@ -381,12 +369,4 @@ function modelServerOf(node: SpanNode, { modelServers, settings }: Services): { 
   const during = found.prefill ? '' : ' (during the call: no first token recorded)';
   const server = settings.modelServers.find((target) => target.url === found.target)?.name ?? found.target;
   return { modelServer: `${found.state.text}${during} · ${server}` };
-}
-
-function describeMessage(raw: unknown): string {
-  try {
-    return (JSON.stringify(raw) ?? String(raw)).slice(0, 200);
-  } catch {
-    return String(raw).slice(0, 200);
-  }
 }

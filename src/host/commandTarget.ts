@@ -92,3 +92,12 @@ export function targetSpan(store: TraceStore, target: CommandTarget): SpanNode |
 export function warnGone(what: keyof typeof GONE_MESSAGES): void {
   void vscode.window.showWarningMessage(GONE_MESSAGES[what]);
 }
+
+/**
+ * Runs a feature's command on one span, passed as a Traces view row would pass it: how a page reaches the commands of
+ * other features (the command says when the span is gone).
+ */
+export async function runOnSpan(command: string, { traceId, spanId }: Omit<SpanRow, 'type'>): Promise<void> {
+  const row: SpanRow = { type: 'span', traceId, spanId };
+  await vscode.commands.executeCommand(command, row);
+}

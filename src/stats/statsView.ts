@@ -8,10 +8,12 @@
 import * as vscode from 'vscode';
 import { aiStats, type PriceOf } from '../core/stats/aiStats';
 import { resolveStatsScope, type ScopeChoice } from '../core/stats/statsScope';
+import { runOnSpan } from '../host/commandTarget';
 import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
 import { webviewHtml, webviewOptions } from '../host/webviewHtml';
+import { parsePageMessage } from '../host/webviewPanel';
 import { parseFromStatsView, type FromStatsView, type ToStatsView } from '../shared/statsProtocol';
 
 const REFRESH_DELAY_MS = 250;
@@ -107,11 +109,8 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const message = parseFromStatsView(raw);
-    if (message === undefined) {
-      this.services.log.warn(`Statistics: ignored an invalid message from the page: ${describeMessage(raw)}`);
-      return;
-    }
+    const message = parsePageMessage(raw, parseFromStatsView, this.services.log, 'Statistics');
+    if (message === undefined) return;
     await this.handle(message);
   }
 
@@ -122,12 +121,7 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
         this.refresh();
         return;
       case 'openSpan':
-        // The command says when the span's trace is gone.
-        await vscode.commands.executeCommand(Commands.openFlameGraph, {
-          type: 'span',
-          traceId: message.traceId,
-          spanId: message.spanId,
-        });
+        await runOnSpan(Commands.openFlameGraph, message);
         return;
       case 'showAllTraces':
         this.showingAll = true;
@@ -137,13 +131,5 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
         this.services.log.error(`Statistics page: ${message.message}`);
         return;
     }
-  }
-}
-
-function describeMessage(raw: unknown): string {
-  try {
-    return (JSON.stringify(raw) ?? String(raw)).slice(0, 200);
-  } catch {
-    return String(raw).slice(0, 200);
   }
 }

@@ -7,26 +7,20 @@
  * probe is allowed), and its command, started with the MCP SDK's client, serves the same runs.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { AGENT_TOOLS } from '../../src/core/agentTools';
 import { buildDemoTrace, DEMO_ROOT_SPAN_NAME } from '../../src/core/demoTrace';
 import { LANGUAGE_MODEL_TOOL_PREFIX } from '../../src/host/contributions';
 import { postOtlpJson } from './otlp';
-import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
+import { probeFolder, startWithProbe } from './probe';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, type VsCodeSession } from './session';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
-const PROBE_SOURCE = join(__dirname, 'fixtures', 'agent-tools-probe');
-const VSCE = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 const PROBE_COMMAND = 'Agent Tools Probe: Invoke Tools';
 const EXTENSION_ID = 'ai-trace-lens.ai-trace-lens';
-const PROBE_ID = 'ai-trace-lens-tests.agent-tools-probe';
 
 /** What the probe writes: the tools vscode.lm lists, each call's answer, and the MCP server definition's parts. */
 interface ProbeAnswer {
@@ -104,22 +98,13 @@ function demoSpanId(body: string, name: string): string {
 describe('the coding agents’ tools in VS Code', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
-  let probeDir: string;
   let answer: ProbeAnswer | undefined;
   const demo = buildDemoTrace({ endTimeMs: Date.now() - 60_000 });
   const loop = toolLoopRequest();
 
   before(
     async () => {
-      probeDir = await mkdtemp(join(tmpdir(), 'atl-probe-'));
-      const probeVsix = join(probeDir, 'agent-tools-probe.vsix');
-      const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', probeVsix];
-      await promisify(execFile)(process.execPath, [VSCE, ...args], { cwd: PROBE_SOURCE });
-      vscode = await VsCodeSession.start({
-        name: 'agent-tools',
-        extraVsixes: [probeVsix],
-        proposedApiExtensions: [PROBE_ID],
-      });
+      vscode = await startWithProbe({ name: 'agent-tools' });
       await vscode.workbench.waitForReceiver();
       await vscode.tree.open();
     },
@@ -128,7 +113,6 @@ describe('the coding agents’ tools in VS Code', { timeout: 10 * 60_000 }, () =
 
   after(async () => {
     await vscode?.stop();
-    if (probeDir !== undefined) await rm(probeDir, { recursive: true, force: true });
   });
 
   uiTest(
@@ -142,7 +126,7 @@ describe('the coding agents’ tools in VS Code', { timeout: 10 * 60_000 }, () =
 
       const chatSpanId = demoSpanId(demo.body, 'chat gpt-4o');
       const missingTrace = 'f'.repeat(32);
-      const folder = join(vscode.workspaceFolder, '.agent-tools-probe');
+      const folder = probeFolder(vscode.workspaceFolder);
       await mkdir(folder, { recursive: true });
       const calls = [
         { name: 'list_traces', input: {} },

@@ -7,24 +7,18 @@
  * LLM Call… on the same call, run on the fake model, opens Compare Traces on the original and the replay.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { promisify } from 'node:util';
 import { postOtlpJson } from './otlp';
-import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
+import { probeFolder, startWithProbe } from './probe';
+import { RECORDED_CALL as CALL, RECORDED_ROOT as ROOT, recordedCallTrace } from './recordedCall';
+import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, type VsCodeSession } from './session';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
-const PROBE_SOURCE = join(__dirname, 'fixtures', 'agent-tools-probe');
-const VSCE = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-const PROBE_ID = 'ai-trace-lens-tests.agent-tools-probe';
-
-const ROOT = 'plan trip';
-const CALL = 'chat gpt-4o-mini';
 const QUESTION = 'Where should I go in spring?';
+/** The call's recorded system instructions and answer. */
+const SYSTEM = 'Be terse.';
+const ANSWER = 'Paris: the parks bloom in April and it is mild.';
 /** What the fake model answers, in turn: one verdict per evaluator run. */
 const VERDICTS = [
   { score: 4, label: 'good', explanation: 'Paris answers the question directly.' },
@@ -34,68 +28,14 @@ const VERDICTS = [
 /** What the fake model answers a replay. */
 const REPLAY_ANSWER = 'Kyoto, for the cherry blossoms.';
 
-/** One trace: a root span and, under it, an OTel GenAI model call that recorded its messages and its answer. */
-function tripTrace(): string {
-  const traceId = randomBytes(16).toString('hex');
-  const rootId = randomBytes(8).toString('hex');
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  const message = (role: string, content: string) => ({ role, parts: [{ type: 'text', content }] });
-  const span = (spanId: string, name: string, extra: object) => ({
-    traceId,
-    spanId,
-    name,
-    startTimeUnixNano: String(now - 900_000_000n),
-    endTimeUnixNano: String(now - 100_000_000n),
-    ...extra,
-  });
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [text('service.name', 'travel-app')] },
-        scopeSpans: [
-          {
-            scope: { name: 'ai-trace-lens-e2e' },
-            spans: [
-              span(rootId, ROOT, { kind: 1 }),
-              span(randomBytes(8).toString('hex'), CALL, {
-                kind: 3,
-                parentSpanId: rootId,
-                attributes: [
-                  text('gen_ai.operation.name', 'chat'),
-                  text('gen_ai.provider.name', 'openai'),
-                  text('gen_ai.request.model', 'gpt-4o-mini'),
-                  text('gen_ai.system_instructions', JSON.stringify([{ type: 'text', content: 'Be terse.' }])),
-                  text('gen_ai.input.messages', JSON.stringify([message('user', QUESTION)])),
-                  text(
-                    'gen_ai.output.messages',
-                    JSON.stringify([message('assistant', 'Paris: the parks bloom in April and it is mild.')]),
-                  ),
-                ],
-              }),
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
-
 describe('Evaluate with a Judge Model on a vscode.lm model', { timeout: 10 * 60_000 }, () => {
   let vscode: VsCodeSession;
   const session = () => vscode;
-  let probeDir: string;
 
   before(
     async () => {
-      probeDir = await mkdtemp(join(tmpdir(), 'atl-judge-probe-'));
-      const probeVsix = join(probeDir, 'agent-tools-probe.vsix');
-      const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', probeVsix];
-      await promisify(execFile)(process.execPath, [VSCE, ...args], { cwd: PROBE_SOURCE });
-      vscode = await VsCodeSession.start({
+      vscode = await startWithProbe({
         name: 'judge',
-        extraVsixes: [probeVsix],
-        proposedApiExtensions: [PROBE_ID],
         // Language models, ours included, are offered only while VS Code's AI features are on.
         settings: { 'chat.disableAIFeatures': false },
       });
@@ -107,20 +47,27 @@ describe('Evaluate with a Judge Model on a vscode.lm model', { timeout: 10 * 60_
 
   after(async () => {
     await vscode?.stop();
-    if (probeDir !== undefined) await rm(probeDir, { recursive: true, force: true });
   });
 
   uiTest(
     'the judge’s scores show on the call’s row, and its calls are traced in their own service',
     session,
     async () => {
-      const folder = join(vscode.workspaceFolder, '.agent-tools-probe');
+      const folder = probeFolder(vscode.workspaceFolder);
       await mkdir(folder, { recursive: true });
       await writeFile(
         join(folder, 'model-answers.json'),
         JSON.stringify(VERDICTS.map((verdict) => JSON.stringify(verdict))),
       );
-      assert.equal((await postOtlpJson(vscode.receiverPort, tripTrace())).status, 200);
+      assert.equal(
+        (
+          await postOtlpJson(
+            vscode.receiverPort,
+            recordedCallTrace({ system: SYSTEM, question: QUESTION, answer: ANSWER }),
+          )
+        ).status,
+        200,
+      );
       await vscode.tree.expandTrace(ROOT);
       await vscode.workbench.runContextMenuEntry(
         vscode.tree.rowsContaining(CALL, 3).first(),
@@ -170,7 +117,7 @@ describe('Evaluate with a Judge Model on a vscode.lm model', { timeout: 10 * 60_
   );
 
   uiTest('a replay on the fake vscode.lm model opens the comparison with the original call', session, async () => {
-    const folder = join(vscode.workspaceFolder, '.agent-tools-probe');
+    const folder = probeFolder(vscode.workspaceFolder);
     await writeFile(join(folder, 'model-answers.json'), JSON.stringify([REPLAY_ANSWER]));
     await vscode.palette.runLabel('Notifications: Clear All Notifications');
     await vscode.workbench.runContextMenuEntry(vscode.tree.rowsContaining(CALL, 3).first(), 'Replay LLM Call…');
@@ -196,7 +143,7 @@ describe('Evaluate with a Judge Model on a vscode.lm model', { timeout: 10 * 60_
     const requests = JSON.parse(await readFile(join(folder, 'model-requests.json'), 'utf8')) as { text: string }[][];
     assert.deepEqual(
       requests.at(-1)?.map((message) => message.text),
-      ['Be terse.', QUESTION],
+      [SYSTEM, QUESTION],
     );
     await vscode.tree.traceRow(`replay ${CALL}`).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await vscode.notifications

@@ -7,65 +7,18 @@
  * stored like received traces: a window reload lists all of them again, once each.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import { FakeModelServer } from '../support/fakeModelServer';
 import { postOtlpJson } from './otlp';
 import { findNode } from './pages/tree';
+import { RECORDED_CALL as CALL, RECORDED_ROOT as ROOT, recordedCallTrace } from './recordedCall';
 import { eventually, STARTUP_TIMEOUT_MS, uiTest, UI_TIMEOUT_MS, VsCodeSession } from './session';
 
-const ROOT = 'plan trip';
-const CALL = 'chat gpt-4o-mini';
 const SYSTEM_PROMPT = 'You are a terse travel agent.';
 const EDITED_PROMPT = 'You are a cheerful travel agent who answers in French.';
 const ANSWER = 'Bonjour ! Paris, bien sûr.';
 /** The answers of the calls after the first, in turn: Replay ×3 gets all three. */
 const OTHER_ANSWERS = ['Salut ! Lyon, peut-être.', 'Bonjour ! Nice, au soleil.'];
-
-/** One trace: a root span and, under it, an OTel GenAI model call that recorded its messages. */
-function tripTrace(): string {
-  const traceId = randomBytes(16).toString('hex');
-  const rootId = randomBytes(8).toString('hex');
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  const span = (spanId: string, name: string, extra: object) => ({
-    traceId,
-    spanId,
-    name,
-    startTimeUnixNano: String(now - 900_000_000n),
-    endTimeUnixNano: String(now - 100_000_000n),
-    ...extra,
-  });
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [text('service.name', 'travel-app')] },
-        scopeSpans: [
-          {
-            scope: { name: 'ai-trace-lens-e2e' },
-            spans: [
-              span(rootId, ROOT, { kind: 1 }),
-              span(randomBytes(8).toString('hex'), CALL, {
-                kind: 3,
-                parentSpanId: rootId,
-                attributes: [
-                  text('gen_ai.operation.name', 'chat'),
-                  text('gen_ai.provider.name', 'openai'),
-                  text('gen_ai.request.model', 'gpt-4o-mini'),
-                  text('gen_ai.system_instructions', JSON.stringify([{ type: 'text', content: SYSTEM_PROMPT }])),
-                  text(
-                    'gen_ai.input.messages',
-                    JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Where should I go?' }] }]),
-                  ),
-                ],
-              }),
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
 
 describe('Replay LLM Call', { timeout: 10 * 60_000 }, () => {
   const fake = new FakeModelServer({
@@ -94,7 +47,15 @@ describe('Replay LLM Call', { timeout: 10 * 60_000 }, () => {
   uiTest('an edited system prompt replayed from the tree opens the comparison with the original', session, async () => {
     await vscode.workbench.waitForReceiver();
     await vscode.tree.open();
-    assert.equal((await postOtlpJson(vscode.receiverPort, tripTrace())).status, 200);
+    assert.equal(
+      (
+        await postOtlpJson(
+          vscode.receiverPort,
+          recordedCallTrace({ system: SYSTEM_PROMPT, question: 'Where should I go?' }),
+        )
+      ).status,
+      200,
+    );
     const trace = await vscode.tree.expandTrace(ROOT);
     // The trace's row holds its root span's row, which holds the model call's.
     assert.equal(findNode(trace.children, CALL)?.level, 3);

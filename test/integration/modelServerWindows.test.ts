@@ -8,20 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { GatewaySupervisor } from '../../src/core/gateway/gatewaySupervisor';
 import { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
 import { ScrapeSupervisor } from '../../src/core/modelServers/scrapeSupervisor';
 import { NO_LOG } from '../../src/core/receiver/options';
-import { ReceiverSupervisor } from '../../src/core/receiver/receiverSupervisor';
-import { SharedStore } from '../../src/core/storage/sharedStore';
-import { LogStore } from '../../src/core/store/logStore';
-import { MetricStore } from '../../src/core/store/metricStore';
-import { TraceStore } from '../../src/core/store/traceStore';
+import type { SharedStore } from '../../src/core/storage/sharedStore';
+import { openWindow } from '../support/storeWindow';
 import { until } from '../support/until';
 import { exposition, fakeEndpoint, vllmText, type VllmState } from '../unit/modelServerFixtures';
 
-const HOST = '127.0.0.1';
-const MIB = 1024 * 1024;
 const FAST = { activeIntervalMs: 50, idleIntervalMs: 50, timeoutMs: 500 };
 
 const busy: VllmState = {
@@ -35,7 +29,7 @@ const busy: VllmState = {
   ttftSum: 0,
 };
 
-interface Window {
+interface ScrapingWindow {
   storage: SharedStore;
   servers: ModelServerStore;
   scrapes: ScrapeSupervisor;
@@ -44,51 +38,24 @@ interface Window {
 }
 
 /** A window's stores, supervisors and SharedStore on `dir`, with the scrapers led as the host leads them. */
-function openWindow(dir: string): Window {
-  const traces = new TraceStore({ maxSpans: 1000 });
+function openScrapingWindow(dir: string): ScrapingWindow {
   const servers = new ModelServerStore({ maxSamples: 10_000, maxAgeNanos: 3_600_000_000_000n });
-  const metrics = new MetricStore({ maxPoints: 10_000 });
-  const stores = { traces, logs: new LogStore({ maxRecords: 1000 }), metrics, modelServers: servers };
-  const receiver = new ReceiverSupervisor(stores, NO_LOG, {
-    enabled: true,
-    host: HOST,
-    port: 0,
-    grpcPort: 0,
-    maxBodyBytes: MIB,
-  });
-  const gateway = new GatewaySupervisor(traces, NO_LOG, {
-    enabled: false,
-    host: HOST,
-    port: 0,
-    maxBodyBytes: MIB,
-    recordContent: true,
-    capture: false,
-    upstreams: {},
-    proxy: undefined,
-  });
-  const storage = new SharedStore({
-    dir,
-    stores,
-    receiver,
-    gateway,
-    log: NO_LOG,
-    bounds: { maxBytes: 64 * MIB, maxAgeMs: 24 * 60 * 60 * 1000 },
-    spanBudget: () => traces.spanBound,
-  });
+  const window = openWindow(dir, 1000, servers);
   const warnings: string[] = [];
   const scrapes = new ScrapeSupervisor({
-    record: (request) => receiver.acceptMetrics(request),
+    record: (request) => window.receiver.acceptMetrics(request),
     log: { ...NO_LOG, warn: () => undefined, info: () => undefined, error: () => undefined },
     onFailure: (_target, message) => warnings.push(message),
     timing: FAST,
   });
-  storage.onDidChange(() => scrapes.setLeading(storage.role === 'owner' || storage.role === 'memory'));
+  window.storage.onDidChange(() =>
+    scrapes.setLeading(window.storage.role === 'owner' || window.storage.role === 'memory'),
+  );
   const close = async () => {
     scrapes.dispose();
-    await Promise.all([receiver.stop(), gateway.stop()]);
-    await storage.close();
+    await window.close();
   };
-  return { storage, servers, scrapes, warnings, close };
+  return { storage: window.storage, servers, scrapes, warnings, close };
 }
 
 describe('model servers scraped across windows', () => {
@@ -106,10 +73,10 @@ describe('model servers scraped across windows', () => {
       exposition(response, vllmText({ ...busy, preemptions: ++preemptions })),
     );
     cleanups.push(() => endpoint.close());
-    const owner = openWindow(dir);
+    const owner = openScrapingWindow(dir);
     cleanups.push(() => owner.close());
     await owner.storage.start();
-    const follower = openWindow(dir);
+    const follower = openScrapingWindow(dir);
     cleanups.push(() => follower.close());
     await follower.storage.start();
     assert.equal(owner.storage.role, 'owner');
@@ -131,7 +98,7 @@ describe('model servers scraped across windows', () => {
     const requests = endpoint.requests();
     await until(() => endpoint.requests() >= requests + 3, 'more scrapes');
     // A window opened later loads the samples from the store, in time order.
-    const late = openWindow(dir);
+    const late = openScrapingWindow(dir);
     cleanups.push(() => late.close());
     await late.storage.start();
     assert.equal(late.storage.role, 'follower');
@@ -156,7 +123,7 @@ describe('model servers scraped across windows', () => {
     cleanups.push(() => endpoint.close());
     const dir = await mkdtemp(join(tmpdir(), 'atl-scrape-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const window = openWindow(dir);
+    const window = openScrapingWindow(dir);
     cleanups.push(() => window.close());
     await window.storage.start();
     window.scrapes.setTargets([{ url: endpoint.url }]);

@@ -3,6 +3,7 @@
  * for the tests of windows sharing a durable store.
  */
 import { GatewaySupervisor } from '../../src/core/gateway/gatewaySupervisor';
+import type { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
 import { NO_LOG } from '../../src/core/receiver/options';
 import { ReceiverSupervisor } from '../../src/core/receiver/receiverSupervisor';
 import { SharedStore } from '../../src/core/storage/sharedStore';
@@ -22,10 +23,14 @@ export interface Window {
   close(): Promise<void>;
 }
 
-/** A window's services: its stores, its supervisors (port 0: the OS picks) and its SharedStore on `dir` (none: memory only). */
-export function openWindow(dir: string | undefined, maxSpans = 10_000): Window {
+/**
+ * A window's services: its stores (with `modelServers`, the scraped samples' too), its supervisors (port 0: the OS
+ * picks) and its SharedStore on `dir` (none: memory only).
+ */
+export function openWindow(dir: string | undefined, maxSpans = 10_000, modelServers?: ModelServerStore): Window {
   const traces = new TraceStore({ maxSpans });
-  const stores = { traces, logs: new LogStore({ maxRecords: 1000 }), metrics: new MetricStore({ maxPoints: 1000 }) };
+  const logs = new LogStore({ maxRecords: 1000 });
+  const stores = { traces, logs, metrics: new MetricStore({ maxPoints: 1000 }), modelServers };
   const receiver = new ReceiverSupervisor(stores, NO_LOG, {
     enabled: true,
     host: HOST,
@@ -57,5 +62,5 @@ export function openWindow(dir: string | undefined, maxSpans = 10_000): Window {
     await Promise.all([receiver.stop(), gateway.stop()]);
     await storage.close();
   };
-  return { storage, traces, logs: stores.logs, receiver, gateway, close };
+  return { storage, traces, logs, receiver, gateway, close };
 }

@@ -5,9 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callSpan } from '../../src/core/gateway/callSpan';
-import { CallMeter } from '../../src/core/gateway/meter';
-import { PROVIDERS } from '../../src/core/gateway/providers';
 import { MAX_RECORDED_REQUEST_BYTES, recordedRequestAttributes } from '../../src/core/gateway/recordedRequest';
 import { GatewayAttributes } from '../../src/core/gateway/spanAttributes';
 import type { ProviderId } from '../../src/core/gateway/wire';
@@ -16,27 +13,12 @@ import { routedRequest } from '../../src/core/modelRoutes/tracedCall';
 import { buildReplayDocument } from '../../src/core/replay/buildDocument';
 import { formatReplayDocument, parseReplayDocument, type ReplayDocument } from '../../src/core/replay/replayDocument';
 import { replayCallOptions } from '../../src/core/replay/runReplay';
+import { gatewayCallSpan } from '../support/gatewaySpan';
 
-/** The span the gateway records for `body` sent to `provider`'s `path` (with `query`), content recorded. */
+/** The span the gateway records for `body` sent to `provider`'s `path` (with `query`), request body kept. */
 function gatewaySpan(provider: ProviderId, path: string, body: Record<string, unknown>, query = '') {
-  const wire = PROVIDERS[provider];
-  const call = wire.parseRequest('POST', path, body);
-  assert.ok(call, 'the gateway reads the request as a model call');
-  return callSpan({
-    provider: wire,
-    call,
-    meter: new CallMeter(0),
-    outcome: { status: 200, failure: undefined },
-    startUnixNano: 1_000_000n,
-    endUnixNano: 2_000_000n,
-    endMs: 1,
-    upstream: new URL(wire.defaultUpstream),
-    userAgent: 'test',
-    parent: undefined,
-    estimated: {},
-    recordContent: true,
-    recordedRequest: recordedRequestAttributes(path, query, Buffer.from(JSON.stringify(body))),
-  });
+  const recordedRequest = recordedRequestAttributes(path, query, Buffer.from(JSON.stringify(body)));
+  return gatewayCallSpan(provider, path, body, { recordedRequest });
 }
 
 /** The document as the editor holds it: formatted, then parsed back when run. */

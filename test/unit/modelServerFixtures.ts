@@ -6,6 +6,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseExposition } from '../../src/core/modelServers/exposition';
+import type { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
+import { scrapeToOtlp } from '../../src/core/modelServers/scrapeToOtlp';
+import { metricsOf } from '../../src/core/otlp/metricModel';
 
 export interface VllmState {
   running: number;
@@ -19,6 +23,23 @@ export interface VllmState {
   ttftSum: number;
   /** vLLM 0.6's KV-cache name instead of the v1 one. */
   oldNames?: boolean;
+}
+
+/** A vLLM server with one request running, the KV cache 40% full: tests change what they look at. */
+export const IDLE_VLLM: VllmState = {
+  running: 1,
+  waiting: 0,
+  kvCache: 0.4,
+  preemptions: 5,
+  prefixHits: 100,
+  prefixQueries: 400,
+  ttftBuckets: [10, 10, 10, 10, 10],
+  ttftSum: 0.5,
+};
+
+/** Adds to `store` what a scrape of `url` at `time` reads in `text`, as the scraper does; returns the samples added. */
+export function scrapeInto(store: ModelServerStore, url: string, text: string, time: bigint): number {
+  return store.add(metricsOf(scrapeToOtlp(parseExposition(text), new URL(url), time)));
 }
 
 const VLLM_LABELS = 'engine="0",model_name="Qwen/Qwen3-0.6B"';

@@ -6,39 +6,21 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { histogramQuantile } from '../../src/core/modelServers/derive';
 import { isLoopbackOrPrivateHost, metricsUrlCandidates } from '../../src/core/modelServers/discovery';
-import { parseExposition } from '../../src/core/modelServers/exposition';
 import { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
-import { scrapeToOtlp } from '../../src/core/modelServers/scrapeToOtlp';
 import { isServerSaturated, serverStateAt } from '../../src/core/modelServers/serverState';
-import { metricsOf } from '../../src/core/otlp/metricModel';
-import { dcgmText, llamacppText, sglangText, vllmText, type VllmState } from './modelServerFixtures';
+import { dcgmText, llamacppText, sglangText, IDLE_VLLM, scrapeInto, vllmText } from './modelServerFixtures';
 
 const SECOND = 1_000_000_000n;
 const T0 = 1_765_000_000n * SECOND;
 const VLLM_URL = 'http://127.0.0.1:8000/metrics';
-
-function scrape(store: ModelServerStore, url: string, text: string, time: bigint): number {
-  return store.add(metricsOf(scrapeToOtlp(parseExposition(text), new URL(url), time)));
-}
-
-const idle: VllmState = {
-  running: 1,
-  waiting: 0,
-  kvCache: 0.4,
-  preemptions: 5,
-  prefixHits: 100,
-  prefixQueries: 400,
-  ttftBuckets: [10, 10, 10, 10, 10],
-  ttftSum: 0.5,
-};
 
 const unbounded = () => new ModelServerStore({ maxSamples: 1_000_000, maxAgeNanos: 3600n * SECOND });
 
 describe('ModelServerStore', () => {
   test('gauges in their units: vLLM fractions as %, DCGM per GPU combined (busiest GPU, memory summed)', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, waiting: 14, kvCache: 0.97 }), T0);
-    scrape(
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, waiting: 14, kvCache: 0.97 }), T0);
+    scrapeInto(
       store,
       'http://10.0.0.5:9400/metrics',
       dcgmText([
@@ -47,13 +29,18 @@ describe('ModelServerStore', () => {
       ]),
       T0,
     );
-    scrape(
+    scrapeInto(
       store,
       'http://127.0.0.1:30000/metrics',
       sglangText({ running: 2, queued: 3, tokenUsage: 0.5, hitRate: 0.25 }),
       T0,
     );
-    scrape(store, 'http://127.0.0.1:8080/metrics', llamacppText({ processing: 1, deferred: 2, kvRatio: 0.125 }), T0);
+    scrapeInto(
+      store,
+      'http://127.0.0.1:8080/metrics',
+      llamacppText({ processing: 1, deferred: 2, kvRatio: 0.125 }),
+      T0,
+    );
     assert.equal(store.valueAt(VLLM_URL, 'waiting', T0)?.value, 14);
     assert.equal(store.valueAt(VLLM_URL, 'kvCache', T0)?.value, 97);
     assert.equal(store.valueAt('http://10.0.0.5:9400/metrics', 'gpuUtilization', T0)?.value, 90);
@@ -80,16 +67,16 @@ describe('ModelServerStore', () => {
 
   test('the old vLLM KV-cache name lands on the same metric as the new one', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, kvCache: 0.5, oldNames: true }), T0);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, kvCache: 0.5, oldNames: true }), T0);
     assert.equal(store.valueAt(VLLM_URL, 'kvCache', T0)?.value, 50);
   });
 
   test('counters: a rate per second between scrapes, and a lower value read as a restart', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, preemptions: 5 }), T0);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, preemptions: 5 }), T0);
     assert.deepEqual(store.seriesIn(VLLM_URL, 'preemptions', T0, T0), [], 'one observation has no rate');
-    scrape(store, VLLM_URL, vllmText({ ...idle, preemptions: 9 }), T0 + 2n * SECOND);
-    scrape(store, VLLM_URL, vllmText({ ...idle, preemptions: 3 }), T0 + 4n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, preemptions: 9 }), T0 + 2n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, preemptions: 3 }), T0 + 4n * SECOND);
     const samples = store.seriesIn(VLLM_URL, 'preemptions', T0, T0 + 10n * SECOND);
     assert.deepEqual(
       samples.map((sample) => [sample.value, sample.increase, sample.sinceUnixNano]),
@@ -102,23 +89,23 @@ describe('ModelServerStore', () => {
 
   test('prefix-cache hit rate from the increase of hits over queries', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, prefixHits: 100, prefixQueries: 400 }), T0);
-    scrape(store, VLLM_URL, vllmText({ ...idle, prefixHits: 190, prefixQueries: 500 }), T0 + SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, prefixHits: 100, prefixQueries: 400 }), T0);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, prefixHits: 190, prefixQueries: 500 }), T0 + SECOND);
     assert.equal(store.valueAt(VLLM_URL, 'prefixCacheHitRate', T0 + SECOND)?.value, 90);
   });
 
   test('TTFT histogram: p50 and p95 of what was observed between two scrapes', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, ttftBuckets: [10, 10, 10, 10, 10] }), T0);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, ttftBuckets: [10, 10, 10, 10, 10] }), T0);
     // 10 new observations: 2 up to 0.1 s, 8 in (1, 5].
-    scrape(store, VLLM_URL, vllmText({ ...idle, ttftBuckets: [12, 12, 12, 20, 20] }), T0 + SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, ttftBuckets: [12, 12, 12, 20, 20] }), T0 + SECOND);
     assert.equal(
       store.valueAt(VLLM_URL, 'ttftP50', T0 + SECOND)?.value,
       histogramQuantile(0.5, [0.1, 0.5, 1, 5], [2, 0, 0, 8, 0]),
     );
     assert.equal(store.valueAt(VLLM_URL, 'ttftP50', T0 + SECOND)?.value, 1 + (4 * 3) / 8);
     assert.equal(store.valueAt(VLLM_URL, 'ttftP95', T0 + SECOND)?.value, 1 + (4 * 7.5) / 8);
-    scrape(store, VLLM_URL, vllmText({ ...idle, ttftBuckets: [12, 12, 12, 20, 20] }), T0 + 2n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, ttftBuckets: [12, 12, 12, 20, 20] }), T0 + 2n * SECOND);
     assert.equal(store.seriesIn(VLLM_URL, 'ttftP50', T0 + 2n * SECOND, T0 + 2n * SECOND).length, 0, 'nothing observed');
   });
 
@@ -131,7 +118,7 @@ describe('ModelServerStore', () => {
   test('queries: a window, the value standing at an instant, the targets active in a window', () => {
     const store = unbounded();
     for (let second = 0n; second < 5n; second++) {
-      scrape(store, VLLM_URL, vllmText({ ...idle, waiting: Number(second) }), T0 + second * SECOND);
+      scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, waiting: Number(second) }), T0 + second * SECOND);
     }
     assert.deepEqual(
       store.seriesIn(VLLM_URL, 'waiting', T0 + SECOND, T0 + 3n * SECOND).map((sample) => sample.value),
@@ -154,7 +141,7 @@ describe('ModelServerStore', () => {
     store.onDidChange((change) => changes.push([...change.targets]));
     const text = llamacppText({ processing: 1, deferred: 0, kvRatio: 0.5 });
     for (let second = 0n; second < 6n; second++)
-      scrape(store, 'http://127.0.0.1:8080/metrics', text, T0 + second * SECOND);
+      scrapeInto(store, 'http://127.0.0.1:8080/metrics', text, T0 + second * SECOND);
     // Three samples a scrape (running, waiting, KV cache): the last 10 are kept.
     assert.equal(store.sampleCount, 10);
     const times = store
@@ -206,9 +193,9 @@ describe('ModelServerStore', () => {
 describe('serverStateAt', () => {
   test('names the queue, the KV cache and the preemptions during a prefill, and calls it saturated', () => {
     const store = unbounded();
-    scrape(store, VLLM_URL, vllmText({ ...idle, preemptions: 5 }), T0);
-    scrape(store, VLLM_URL, vllmText({ ...idle, waiting: 14, kvCache: 0.97, preemptions: 7 }), T0 + SECOND);
-    scrape(store, VLLM_URL, vllmText({ ...idle, preemptions: 7 }), T0 + 2n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, preemptions: 5 }), T0);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, waiting: 14, kvCache: 0.97, preemptions: 7 }), T0 + SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, preemptions: 7 }), T0 + 2n * SECOND);
     const state = serverStateAt(store, VLLM_URL, T0 + SECOND / 2n, T0 + SECOND + SECOND / 2n);
     assert.equal(state.text, 'queue 14 waiting · KV cache 97% · 2 preemptions during prefill');
     assert.equal(isServerSaturated(state), true);

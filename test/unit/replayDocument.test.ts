@@ -6,39 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callSpan } from '../../src/core/gateway/callSpan';
-import { CallMeter } from '../../src/core/gateway/meter';
-import { PROVIDERS } from '../../src/core/gateway/providers';
-import type { ProviderId } from '../../src/core/gateway/wire';
 import { buildReplayDocument, type BuiltDocument } from '../../src/core/replay/buildDocument';
 import { formatReplayDocument, parseReplayDocument, type ReplayDocument } from '../../src/core/replay/replayDocument';
 import { toWireRequest } from '../../src/core/modelRoutes/wireRequest';
+import { gatewayCallSpan } from '../support/gatewaySpan';
 import { makeSpan, type PlainAttributes } from '../support/spanBuilder';
 
 function documentOf(built: BuiltDocument): ReplayDocument {
   assert.ok('document' in built, 'error' in built ? built.error : '');
   return built.document;
-}
-
-/** The span the gateway records for `body` sent to `provider`'s `path`. */
-function gatewaySpan(provider: ProviderId, path: string, body: Record<string, unknown>, recordContent = true) {
-  const wire = PROVIDERS[provider];
-  const call = wire.parseRequest('POST', path, body);
-  assert.ok(call);
-  return callSpan({
-    provider: wire,
-    call,
-    meter: new CallMeter(0),
-    outcome: { status: 200, failure: undefined },
-    startUnixNano: 1_000_000n,
-    endUnixNano: 2_000_000n,
-    endMs: 1,
-    upstream: new URL(wire.defaultUpstream),
-    userAgent: 'test',
-    parent: undefined,
-    estimated: {},
-    recordContent,
-  });
 }
 
 const WEATHER_SCHEMA = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
@@ -67,7 +43,7 @@ describe('replay document from a gateway span', () => {
       stream: true,
       stream_options: { include_usage: true },
     };
-    const document = documentOf(buildReplayDocument(gatewaySpan('openai', '/chat/completions', body)));
+    const document = documentOf(buildReplayDocument(gatewayCallSpan('openai', '/chat/completions', body)));
     assert.equal(document.provider, 'openai');
     assert.deepEqual(toWireRequest(document), { provider: 'openai', path: '/chat/completions', body });
   });
@@ -82,14 +58,14 @@ describe('replay document from a gateway span', () => {
       temperature: 0.5,
       stream: true,
     };
-    const document = documentOf(buildReplayDocument(gatewaySpan('anthropic', '/v1/messages', body)));
+    const document = documentOf(buildReplayDocument(gatewayCallSpan('anthropic', '/v1/messages', body)));
     assert.equal(document.provider, 'anthropic');
     assert.deepEqual(toWireRequest(document), { provider: 'anthropic', path: '/v1/messages', body });
   });
 
   it('without recorded content, names the gateway setting that records it', () => {
     const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] };
-    const built = buildReplayDocument(gatewaySpan('openai', '/chat/completions', body, false));
+    const built = buildReplayDocument(gatewayCallSpan('openai', '/chat/completions', body, { recordContent: false }));
     assert.ok('error' in built);
     assert.match(built.error, /aiTraceLens\.gateway\.recordContent/);
   });

@@ -5,33 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callSpan } from '../../src/core/gateway/callSpan';
-import { CallMeter } from '../../src/core/gateway/meter';
-import { PROVIDERS } from '../../src/core/gateway/providers';
 import type { ProviderId } from '../../src/core/gateway/wire';
 import { buildReplayDocument } from '../../src/core/replay/buildDocument';
 import { wireRequestFor } from '../../src/core/modelRoutes/tracedCall';
 import { renderRunsSummary, summarizeRuns, type RunOutcome } from '../../src/core/replay/runsSummary';
 import { toWireRequest } from '../../src/core/modelRoutes/wireRequest';
+import { gatewayCallSpan } from '../support/gatewaySpan';
 
 function roundTrip(provider: ProviderId, path: string, body: Record<string, unknown>) {
-  const wire = PROVIDERS[provider];
-  const call = wire.parseRequest('POST', path, body);
-  assert.ok(call);
-  const span = callSpan({
-    provider: wire,
-    call,
-    meter: new CallMeter(0),
-    outcome: { status: 200, failure: undefined },
-    startUnixNano: 1n,
-    endUnixNano: 2n,
-    endMs: 0,
-    upstream: new URL(wire.defaultUpstream),
-    userAgent: undefined,
-    parent: undefined,
-    estimated: {},
-    recordContent: true,
-  });
+  const span = gatewayCallSpan(provider, path, body);
   const built = buildReplayDocument(span);
   assert.ok('document' in built);
   return built.document;

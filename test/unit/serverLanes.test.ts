@@ -5,13 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseExposition } from '../../src/core/modelServers/exposition';
 import { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
-import { scrapeToOtlp } from '../../src/core/modelServers/scrapeToOtlp';
-import { metricsOf } from '../../src/core/otlp/metricModel';
 import { lanesFingerprint, serverLanesIn, STALE_AFTER_MS } from '../../src/flame/serverLanes';
 import { formatLaneValue, sampleEnd, sampleIndexAt, valueAxisMax, type LaneSeries } from '../../src/shared/serverLanes';
-import { dcgmText, llamacppText, vllmText, type VllmState } from './modelServerFixtures';
+import { dcgmText, llamacppText, IDLE_VLLM, scrapeInto, vllmText } from './modelServerFixtures';
 
 const SECOND = 1_000_000_000n;
 const MS = 1_000_000n;
@@ -19,31 +16,16 @@ const T0 = 1_765_000_000n * SECOND;
 const VLLM_URL = 'http://127.0.0.1:8000/metrics';
 const DCGM_URL = 'http://10.0.0.5:9400/metrics';
 
-const state: VllmState = {
-  running: 1,
-  waiting: 0,
-  kvCache: 0.4,
-  preemptions: 5,
-  prefixHits: 100,
-  prefixQueries: 400,
-  ttftBuckets: [10, 10, 10, 10, 10],
-  ttftSum: 0.5,
-};
-
-function scrape(store: ModelServerStore, url: string, text: string, time: bigint): void {
-  store.add(metricsOf(scrapeToOtlp(parseExposition(text), new URL(url), time)));
-}
-
 const newStore = () => new ModelServerStore({ maxSamples: 100_000, maxAgeNanos: 3600n * SECOND });
 
 describe('serverLanesIn', () => {
   test('one lane per active server, its gauges in ms from the trace start after the value standing at the start', () => {
     const store = newStore();
-    scrape(store, VLLM_URL, vllmText({ ...state, waiting: 3, kvCache: 0.5 }), T0 - 2n * SECOND);
-    scrape(store, VLLM_URL, vllmText({ ...state, waiting: 14, kvCache: 0.97 }), T0 + 250n * MS);
-    scrape(store, DCGM_URL, dcgmText([{ util: 80, fbUsed: 2048 }]), T0 + 500n * MS);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, waiting: 3, kvCache: 0.5 }), T0 - 2n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, waiting: 14, kvCache: 0.97 }), T0 + 250n * MS);
+    scrapeInto(store, DCGM_URL, dcgmText([{ util: 80, fbUsed: 2048 }]), T0 + 500n * MS);
     // A server seen only long before the trace is not in its window.
-    scrape(store, 'http://127.0.0.1:9999/metrics', vllmText(state), T0 - 3600n * SECOND + SECOND);
+    scrapeInto(store, 'http://127.0.0.1:9999/metrics', vllmText(IDLE_VLLM), T0 - 3600n * SECOND + SECOND);
 
     const lanes = serverLanesIn(store, T0, T0 + SECOND);
     assert.deepEqual(
@@ -63,7 +45,12 @@ describe('serverLanesIn', () => {
 
   test('labels as the server names them, and no lane for a window no sample reaches', () => {
     const store = newStore();
-    scrape(store, 'http://127.0.0.1:8080/metrics', llamacppText({ processing: 1, deferred: 2, kvRatio: 0.125 }), T0);
+    scrapeInto(
+      store,
+      'http://127.0.0.1:8080/metrics',
+      llamacppText({ processing: 1, deferred: 2, kvRatio: 0.125 }),
+      T0,
+    );
     const [lane] = serverLanesIn(store, T0, T0 + SECOND);
     assert.equal(lane!.server, 'llama.cpp');
     assert.deepEqual(
@@ -75,11 +62,11 @@ describe('serverLanesIn', () => {
 
   test('the fingerprint changes with a new sample in the window, not with one after it', () => {
     const store = newStore();
-    scrape(store, VLLM_URL, vllmText(state), T0);
+    scrapeInto(store, VLLM_URL, vllmText(IDLE_VLLM), T0);
     const before = lanesFingerprint(serverLanesIn(store, T0, T0 + SECOND));
-    scrape(store, VLLM_URL, vllmText(state), T0 + 5n * SECOND);
+    scrapeInto(store, VLLM_URL, vllmText(IDLE_VLLM), T0 + 5n * SECOND);
     assert.equal(lanesFingerprint(serverLanesIn(store, T0, T0 + SECOND)), before);
-    scrape(store, VLLM_URL, vllmText({ ...state, kvCache: 0.9 }), T0 + 500n * MS);
+    scrapeInto(store, VLLM_URL, vllmText({ ...IDLE_VLLM, kvCache: 0.9 }), T0 + 500n * MS);
     assert.notEqual(lanesFingerprint(serverLanesIn(store, T0, T0 + SECOND)), before);
   });
 });
