@@ -1,7 +1,7 @@
 /**
  * Entry of the service map page (dist/serviceMap.js): tells the host it listens (`ready`), then draws each map the
  * host sends, or says how to get traces when there are none. A node's click or Enter goes back as `filter` with the
- * node's id only; the host holds the queries.
+ * node's id only; the host holds the queries. The header holds the figures, a hint and the zoom buttons.
  */
 import { formatCount, plural } from '../../src/shared/format';
 import type { FromServiceMapPage, ServiceMap, ServiceMapMessage } from '../../src/shared/serviceMap';
@@ -56,10 +56,14 @@ function emptyState(): HTMLElement {
 const app = document.getElementById('app')!;
 const header = element('div', 'header');
 const figures = element('span', 'figures');
-header.append(figures, element('span', 'hint', 'Click a node, or press Enter on it, to filter the Traces view to it.'));
+header.append(
+  figures,
+  element('span', 'hint', 'Click a node, or press Enter on it, to filter the Traces view to it. Drag to pan.'),
+);
 const empty = emptyState();
 app.append(header, empty);
 const view = new MapView(app, textMeasure(), (nodeId) => api.postMessage({ type: 'filter', nodeId }));
+header.append(view.zoom.toolbar());
 
 window.addEventListener('message', (event: MessageEvent<ServiceMapMessage>) => {
   if (event.data?.type !== 'map') return;

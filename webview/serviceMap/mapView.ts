@@ -2,8 +2,7 @@
  * The service map drawn: edges as SVG curves with arrowheads (d3-shape), nodes and edge labels as HTML boxes over
  * them, so they take the theme's fonts, codicons and focus outline. Each node is a button: Tab and the arrow keys move
  * between nodes (left and right along the calls), Enter or Space or a click asks the host to filter the Traces
- * view to the traces through it. The drawing scales down to fit the panel, to a floor past which it scrolls. Node and
- * service names are set only as text.
+ * view to the traces through it. Zoom and pan are mapZoom.ts's. Node and service names are set only as text.
  */
 import { select, type Selection } from 'd3-selection';
 import { curveBasis, line } from 'd3-shape';
@@ -12,9 +11,9 @@ import { formatCount, plural } from '../../src/shared/format';
 import type { ServiceMap, ServiceNode } from '../../src/shared/serviceMap';
 import { codicon, element } from '../dom';
 import { layoutMap, type MapLayout, type PlacedEdge, type PlacedNode, type TextMeasure } from './layout';
+import { MapZoom } from './mapZoom';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const MIN_SCALE = 0.6;
 
 const ICONS: Record<ServiceNode['kind'], string> = {
   service: 'server-process',
@@ -34,9 +33,8 @@ const ARROWS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'righ
 
 export class MapView {
   private readonly viewport = element('div', 'viewport');
-  /** Takes the drawing's scaled size in the viewport, which a transform does not change. */
-  private readonly sizer = element('div', 'sizer');
   private readonly graph = element('div', 'graph');
+  readonly zoom = new MapZoom(this.viewport, this.graph);
   private current: MapLayout | undefined;
   /** The node last activated: marked until it leaves the map. */
   private activeId: string | undefined;
@@ -46,10 +44,8 @@ export class MapView {
     private readonly measure: TextMeasure,
     private readonly activate: (nodeId: string) => void,
   ) {
-    this.sizer.append(this.graph);
-    this.viewport.append(this.sizer);
+    this.viewport.append(this.graph);
     parent.append(this.viewport);
-    new ResizeObserver(() => this.fit()).observe(this.viewport);
   }
 
   show(map: ServiceMap): void {
@@ -59,12 +55,15 @@ export class MapView {
     this.drawEdges(this.current);
     for (const placed of this.current.edges) this.graph.append(edgeLabel(placed));
     const nodes = this.drawNodes(this.current);
+    const { width, height } = this.current;
+    this.graph.style.width = `${width}px`;
+    this.graph.style.height = `${height}px`;
+    this.zoom.layout({ width, height });
     if (focusedId !== undefined)
       nodes
         .filter((placed) => placed.node.id === focusedId)
         .node()
         ?.focus();
-    this.fit();
   }
 
   private drawEdges(layout: MapLayout): void {
@@ -147,21 +146,6 @@ export class MapView {
     const next = nearest(from, this.current, direction);
     if (next !== undefined)
       this.graph.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(next.node.id)}"]`)?.focus();
-  }
-
-  /** Scales the drawing down to the panel, never below MIN_SCALE (the viewport scrolls from there). */
-  private fit(): void {
-    if (this.current === undefined) return;
-    const { width, height } = this.current;
-    const scale = Math.max(
-      MIN_SCALE,
-      Math.min(1, this.viewport.clientWidth / width, this.viewport.clientHeight / height),
-    );
-    this.graph.style.width = `${width}px`;
-    this.graph.style.height = `${height}px`;
-    this.graph.style.transform = `scale(${scale})`;
-    this.sizer.style.width = `${width * scale}px`;
-    this.sizer.style.height = `${height * scale}px`;
   }
 }
 
