@@ -3,7 +3,7 @@
  * its time range (`core/metricsDashboard`) as typed arrays; while it shows, each burst of changes to the traces, the
  * OTLP metrics or the model-server samples sends them again (debounced), and so does the clock, so the range keeps
  * ending now. A hidden page is destroyed and says `ready` again when shown, so nothing is computed while hidden. The
- * page's range choice is validated here and kept for the panel's life.
+ * page's range choice is validated here and kept in the workspace's state, so the dashboard reopens with it.
  */
 import type * as vscode from 'vscode';
 import { buildDashboard } from '../core/metricsDashboard/dashboard';
@@ -11,8 +11,8 @@ import { METRICS_DASHBOARD_VIEW_TYPE } from '../host/contributions';
 import type { Services } from '../host/services';
 import { createLivePanel, LivePanel, parsePageMessage, postToPage } from '../host/webviewPanel';
 import {
-  DEFAULT_DASHBOARD_RANGE,
   parseFromDashboardPage,
+  storedDashboardRange,
   type DashboardRange,
   type ToDashboardPage,
 } from '../shared/dashboard';
@@ -23,9 +23,11 @@ const UPDATE_DELAY_MS = 500;
 const CLOCK_MS = 10_000;
 const TITLE = 'AI Metrics';
 const DATA_ELEMENT_ID = 'ai-trace-lens-dashboard';
+/** workspaceState key of the chosen time range, so the dashboard opens as it was left, after a reload too. */
+const RANGE_STATE_KEY = 'aiTraceLens.dashboard.range';
 
 export class MetricsDashboardPanel extends LivePanel {
-  private range: DashboardRange = DEFAULT_DASHBOARD_RANGE;
+  private range: DashboardRange;
 
   constructor(panel: vscode.WebviewPanel, services: Services) {
     super(panel, services, {
@@ -39,6 +41,7 @@ export class MetricsDashboardPanel extends LivePanel {
       data: { id: DATA_ELEMENT_ID, value: {} },
       updateDelayMs: UPDATE_DELAY_MS,
     });
+    this.range = storedDashboardRange(services.context.workspaceState.get(RANGE_STATE_KEY));
     const schedule = () => {
       if (this.ready) this.updater.schedule();
     };
@@ -68,7 +71,10 @@ export class MetricsDashboardPanel extends LivePanel {
   protected receive(raw: unknown): void {
     const message = parsePageMessage(raw, parseFromDashboardPage, this.services.log, 'AI Metrics');
     if (message === undefined) return;
-    if (message.type === 'range') this.range = message.range;
+    if (message.type === 'range') {
+      this.range = message.range;
+      void this.services.context.workspaceState.update(RANGE_STATE_KEY, message.range);
+    }
     this.ready = true;
     // At once: the page waits for its first series, and a range change should answer without the burst delay.
     this.updater.schedule();

@@ -64,6 +64,11 @@ export function isDashboardRange(value: unknown): value is DashboardRange {
   return DASHBOARD_RANGES.some((range) => range.id === value);
 }
 
+/** The range the dashboard opens with: the one kept in the workspace's state, when it is still one of ours. */
+export function storedDashboardRange(stored: unknown): DashboardRange {
+  return isDashboardRange(stored) ? stored : DEFAULT_DASHBOARD_RANGE;
+}
+
 /** The page's message, or undefined when it is not exactly one of `FromDashboardPage`'s shapes. */
 export function parseFromDashboardPage(value: unknown): FromDashboardPage | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;

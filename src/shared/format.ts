@@ -85,6 +85,18 @@ export function formatCostTotals(totals: {
   return unpriced === undefined ? priced : `${priced} + ${unpriced}`;
 }
 
+/**
+ * A chart's value in its unit: `1.2 s` for `ms` and `s`, `$0.42/h` for `USD/h`, `12.5 %`, `3/s`, `41.3 tokens/s`;
+ * three significant digits, thousands separated.
+ */
+export function formatMeasure(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return '–';
+  if (unit === 'ms' || unit === 's') return formatDuration(unit === 's' ? value * 1000 : value);
+  if (unit === 'USD/h') return `${formatUsd(value)}/h`;
+  const number = Math.abs(value) >= 1000 ? formatCount(Math.round(value)) : trimZero(value.toPrecision(3));
+  return unit.startsWith('/') ? `${number}${unit}` : `${number} ${unit}`;
+}
+
 function trimZero(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatCostTotals, formatCount, formatSpanCost, formatUsd, plural } from '../../src/shared/format';
+import {
+  formatCostTotals,
+  formatCount,
+  formatMeasure,
+  formatSpanCost,
+  formatUsd,
+  plural,
+} from '../../src/shared/format';
 
 describe('formatCount', () => {
   test('groups the digits of a whole count in threes, as en-US does', () => {
@@ -62,4 +69,20 @@ describe('formatSpanCost and formatCostTotals: never a silent $0', () => {
     assert.equal(formatCostTotals(totals(0, 1, 0)), '$0', 'a priced free call');
     assert.equal(formatCostTotals(totals(0, 0, 0)), undefined);
   });
+});
+
+describe('formatMeasure: a dashboard value in its chart unit', () => {
+  for (const [value, unit, text] of [
+    [1240, 'ms', '1.24 s'],
+    [0.35, 's', '350 ms'],
+    [0.42, 'USD/h', '$0.42/h'],
+    [12.5, '%', '12.5 %'],
+    [0, '%', '0 %'],
+    [41.333, 'tokens/s', '41.3 tokens/s'],
+    [12_345.6, 'requests', '12,346 requests'],
+    [3, '/s', '3/s'],
+    [NaN, 'ms', '–'],
+  ] as const) {
+    test(`${value} ${unit} → ${text}`, () => assert.equal(formatMeasure(value, unit), text));
+  }
 });

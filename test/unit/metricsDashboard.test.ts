@@ -151,6 +151,41 @@ describe('buildDashboard', () => {
     );
   });
 
+  test('error rate from duration histograms with error.type, for models without spans only', () => {
+    const metrics = new MetricStore({ maxPoints: 100 });
+    const bounds = [0.1, 0.5, 1, 5];
+    const duration = (model: string, ms: number, counts: number[], attributes: [string, string][] = []) =>
+      histogram('gen_ai.client.operation.duration', model, DEFAULT_START_MS + ms, bounds, counts, 2, attributes);
+    const ok = [
+      [1, 2, 0, 0, 0],
+      [1, 3, 1, 0, 0],
+    ];
+    const failed = [
+      [0, 0, 0, 1, 0],
+      [0, 0, 0, 2, 1],
+    ];
+    const timeout: [string, string][] = [['error.type', 'timeout']];
+    metrics.add([duration('llama3', 1_000, ok[0]!), duration('llama3', 1_000, failed[0]!, timeout)]);
+    metrics.add([duration('llama3', 31_000, ok[1]!), duration('llama3', 31_000, failed[1]!, timeout)]);
+    metrics.add([duration('gpt-4o', 1_000, [0, 0, 0, 1, 0], timeout)]);
+    const store = new TraceStore({ maxSpans: 10 });
+    store.ingest([llmSpan({ parent: agentSpan('planner', { at: 0 }), at: 1000 })]);
+    const data = buildDashboard(sources({ metrics, traces: store.traces() }), '1h', NOW_MS);
+    const first = [...data.times].indexOf(DEFAULT_START_MS);
+    const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    // Cumulative points: the second bucket counts what each series added since the first.
+    const errorsThen = [total(failed[0]!), total(failed[1]!) - total(failed[0]!)];
+    const callsThen = [total(ok[0]!), total(ok[1]!) - total(ok[0]!)].map((calls, i) => calls + errorsThen[i]!);
+    const rate = seriesOf(data, 'errors', 'llama3 (metrics)');
+    assert.equal(rate[first], (errorsThen[0]! / callsThen[0]!) * 100);
+    assert.equal(rate[first + 1], (errorsThen[1]! / callsThen[1]!) * 100);
+    assert.ok(rate.every((value, index) => Number.isNaN(value) === (index !== first && index !== first + 1)));
+    // gpt-4o has a span: its rate comes from the span (no error), not from its failed histogram point.
+    const labels = data.charts.find((chart) => chart.id === 'errors')!.series.map((series) => series.label);
+    assert.deepEqual(labels, ['gpt-4o', 'llama3 (metrics)']);
+    assert.equal(only(seriesOf(data, 'errors', 'gpt-4o'), first), 0);
+  });
+
   test('model-server gauges: one chart per measure, the mean of each target’s samples per bucket', () => {
     const modelServers = new ModelServerStore({ maxSamples: 1000, maxAgeNanos: 86_400_000n * MS });
     const url = new URL('http://127.0.0.1:8000/metrics');
@@ -183,9 +218,10 @@ function histogram(
   explicitBounds: number[],
   bucketCounts: number[],
   aggregationTemporality: number,
+  attributes: [string, string][] = [],
 ): Metric {
   const point: HistogramDataPoint = {
-    attributes: new Map([['gen_ai.request.model', model]]),
+    attributes: new Map([['gen_ai.request.model', model], ...attributes]),
     startTimeUnixNano: BigInt(DEFAULT_START_MS - 60_000) * MS,
     timeUnixNano: BigInt(timeMs) * MS,
     flags: 0,

@@ -2,7 +2,8 @@
  * The AI Metrics dashboard page in headless Chromium, fed what the host computes (core/metricsDashboard) from real
  * spans: each chart with data draws its lines on a canvas in the theme's colours, names its series in legend buttons
  * and its latest values in the plot's accessible name; a chart without data says so; the time range control (mouse
- * and arrow keys) asks the host for the range chosen; a legend button hides its series.
+ * and arrow keys) asks the host for the range chosen; a legend button hides its series; hovering a plot reads out
+ * the values under the pointer in the chart's unit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +13,7 @@ import { ModelServerStore } from '../../src/core/modelServers/modelServerStore';
 import { MetricStore } from '../../src/core/store/metricStore';
 import { TraceStore } from '../../src/core/store/traceStore';
 import type { DashboardData } from '../../src/shared/dashboard';
+import { formatMeasure } from '../../src/shared/format';
 import { launchChromium } from '../support/chromium';
 import { agentSpan, llmSpan } from '../support/findingSpans';
 import { DEFAULT_START_MS } from '../support/spanBuilder';
@@ -149,6 +151,32 @@ describe('AI Metrics dashboard page', () => {
     assert.equal(await button.getAttribute('aria-pressed'), 'false');
     assert.ok(before > 50);
     assert.equal(await pixelsOf(page, 'duration', DASHBOARD_THEME.orange), 0);
+    await page.context().close();
+  });
+
+  test('hovering a chart reads out each series’ value at the pointer in the chart’s unit, and leaving hides it', async () => {
+    const page = await openDashboard();
+    const data = dashboardData();
+    await deliver(page, data);
+    const chart = data.charts.find((candidate) => candidate.id === 'duration')!;
+    const gpt = chart.series.find((series) => series.label === 'gpt-4o p50')!;
+    const bucket = gpt.values.findIndex((value) => !Number.isNaN(value));
+    // The pointer over that bucket's start, on the x scale from the first bucket to the end of the last.
+    const from = data.times[0]!;
+    const to = data.times[data.times.length - 1]! + data.bucketMs;
+    const over = (await page.locator('[data-chart="duration"] .u-over').boundingBox())!;
+    await page.mouse.move(over.x + ((data.times[bucket]! - from) / (to - from)) * over.width, over.y + over.height / 2);
+    const readout = page.locator('[data-chart="duration"] .readout');
+    await readout.waitFor({ state: 'visible' });
+    const text = (await readout.innerText()).split('\n');
+    assert.equal(text[0], new Date(data.times[bucket]!).toLocaleTimeString('en-US'));
+    assert.ok(text.includes(`gpt-4o p50 ${formatMeasure(gpt.values[bucket]!, chart.unit)}`), text.join(' | '));
+    const p95 = chart.series.find((series) => series.label === 'gpt-4o p95')!.values[bucket]!;
+    assert.ok(text.includes(`gpt-4o p95 ${formatMeasure(p95, chart.unit)}`), text.join(' | '));
+    // Only the series with a value there: claude-sonnet-4's calls fall in the other buckets.
+    assert.equal(text.length, 3);
+    await page.mouse.move(over.x + over.width / 2, over.y + over.height + 60);
+    await readout.waitFor({ state: 'hidden' });
     await page.context().close();
   });
 });

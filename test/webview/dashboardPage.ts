@@ -28,7 +28,7 @@ const THEME_STYLE = [
 
 /** Builds dist/ when the dashboard bundle is missing or older than the page's sources. */
 export function ensureDashboardBundle(): void {
-  const sources = ['main.ts', 'chartView.ts', 'decimate.ts', 'theme.ts'].map((name) =>
+  const sources = ['main.ts', 'chartView.ts', 'decimate.ts', 'readout.ts', 'theme.ts'].map((name) =>
     join(ROOT, 'webview/dashboard', name),
   );
   const newest = Math.max(...sources.map((path) => statSync(path).mtimeMs));

@@ -1,12 +1,13 @@
 /**
  * One chart of the dashboard: its title, a uPlot time series over the shared buckets (decimated to its width), a
  * legend of toggle buttons (Enter or Space hides a series), a text summary of the latest values as the plot's
- * accessible name, and an empty state when the range holds no data for it.
+ * accessible name, a readout of the values under the pointer, and an empty state when the range holds no data for it.
  */
 import uPlot from 'uplot';
 import type { DashboardChart } from '../../src/shared/dashboard';
 import { element } from '../dom';
 import { decimate } from './decimate';
+import { readoutPlugin } from './readout';
 import type { ChartTheme } from './theme';
 
 const PLOT_HEIGHT = 160;
@@ -78,6 +79,12 @@ export class ChartView {
         height: PLOT_HEIGHT,
         ms: 1,
         legend: { show: false },
+        plugins: [
+          readoutPlugin(
+            chart.unit,
+            shown.map((series) => series.label),
+          ),
+        ],
         // To the end of the last bucket, so that its value is drawn inside the plot rather than on its edge.
         scales: {
           x: { time: true, range: (): uPlot.Range.MinMax => [times[0]!, times[times.length - 1]! + bucketMs] },

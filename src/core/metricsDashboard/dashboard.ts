@@ -11,7 +11,13 @@ import type { PriceOf } from '../stats/aiStats';
 import type { MetricStore } from '../store/metricStore';
 import type { TraceRecord } from '../store/types';
 import { BucketSamples, bucketOf, bucketsEnding, bucketTimes, perSecond, type Buckets } from './buckets';
-import { GEN_AI_HISTOGRAMS, histogramBuckets, outputTokenBuckets, type ModelHistogram } from './metricSeries';
+import {
+  callOutcomeBuckets,
+  GEN_AI_HISTOGRAMS,
+  histogramBuckets,
+  outputTokenBuckets,
+  type ModelHistogram,
+} from './metricSeries';
 import { spanBuckets, type ModelBuckets } from './spanSeries';
 
 export interface DashboardSources {
@@ -52,7 +58,7 @@ export function buildDashboard(sources: DashboardSources, range: DashboardRange,
   });
   charts.push(
     tokensChart(models, outputTokenBuckets(sources.metrics, buckets), buckets),
-    modelChart('errors', 'Error rate', '%', models, (held) => ratio(held.errors, held.calls, 100)),
+    errorChart(models, callOutcomeBuckets(sources.metrics, buckets)),
     modelChart('cost', 'Cost per hour', 'USD/h', models, (held) =>
       held.priced.some((count) => count > 0) ? perSecond(held.costUsd, held.priced, buckets.widthMs / 3600) : undefined,
     ),
@@ -115,6 +121,28 @@ function tokensChart(
     dashed: true,
     values: tokens.map((total) => (total * 1000) / buckets.widthMs),
   }));
+  return { ...chart, series: [...chart.series, ...metricSeries] };
+}
+
+/**
+ * The error rate per model from its spans; a model without spans from its duration histogram's points with
+ * `error.type` (marked `(metrics)`), so an app that sends metrics only still shows its failures.
+ */
+function errorChart(
+  models: readonly (readonly [string, ModelBuckets])[],
+  fromMetrics: Map<string, { readonly calls: Float64Array; readonly errors: Float64Array }>,
+): DashboardChart {
+  const chart = modelChart('errors', 'Error rate', '%', models, (held) => ratio(held.errors, held.calls, 100));
+  const fromSpans = new Set(models.map(([model]) => model));
+  const metricSeries = [...fromMetrics]
+    .filter(([model]) => !fromSpans.has(model))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([model, held]) => ({
+      label: `${model} (metrics)`,
+      group: model,
+      dashed: false,
+      values: ratio(held.errors, held.calls, 100),
+    }));
   return { ...chart, series: [...chart.series, ...metricSeries] };
 }
 

@@ -3,7 +3,8 @@
  * observations of `gen_ai.client.operation.duration`, `gen_ai.server.time_to_first_token` and
  * `gen_ai.server.time_per_output_token` merged into one histogram whose p50 and p95 are interpolated as Prometheus
  * does, and the output tokens of `gen_ai.client.token.usage`. Cumulative points count what they added since the
- * series' point before (a drop is a restart: the point counts from zero).
+ * series' point before (a drop is a restart: the point counts from zero). The duration histogram's points that carry
+ * `error.type` (the conventions record failed calls there) give an error rate per model.
  */
 import type { AttributeMap, AttributeValue } from '../model';
 import type { HistogramDataPoint } from '../otlp/metricModel';
@@ -18,6 +19,9 @@ export const GEN_AI_HISTOGRAMS = {
 } as const;
 
 export const TOKEN_USAGE = 'gen_ai.client.token.usage';
+
+/** The attribute the GenAI conventions set on the duration of a call that failed. */
+const ERROR_TYPE = 'error.type';
 
 const CUMULATIVE = 2;
 const NANOS_PER_MS = 1_000_000n;
@@ -77,6 +81,25 @@ export function outputTokenBuckets(metrics: MetricStore, buckets: Buckets): Map<
     let tokens = models.get(model);
     if (tokens === undefined) models.set(model, (tokens = new Float64Array(buckets.count).fill(NaN)));
     tokens[bucket] = (Number.isNaN(tokens[bucket]!) ? 0 : tokens[bucket]!) + increase.sum;
+  });
+  return models;
+}
+
+/** Per model and bucket, the calls `gen_ai.client.operation.duration` observed and those of them with `error.type`. */
+export function callOutcomeBuckets(
+  metrics: MetricStore,
+  buckets: Buckets,
+): Map<string, { readonly calls: Float64Array; readonly errors: Float64Array }> {
+  const models = new Map<string, { calls: Float64Array; errors: Float64Array }>();
+  forEachIncrease(metrics.query({ name: GEN_AI_HISTOGRAMS.duration }), buckets, (stored, bucket, increase) => {
+    const model = modelOf(stored.point.attributes);
+    let held = models.get(model);
+    if (held === undefined) {
+      models.set(model, (held = { calls: new Float64Array(buckets.count), errors: new Float64Array(buckets.count) }));
+    }
+    const calls = increase.counts.reduce((total, count) => total + count, 0);
+    held.calls[bucket]! += calls;
+    if (stored.point.attributes.has(ERROR_TYPE)) held.errors[bucket]! += calls;
   });
   return models;
 }
