@@ -4,7 +4,7 @@
  */
 import { emptySnapshot, type TraceSnapshot } from '../src/shared/flame/snapshot';
 import { describeError } from '../src/shared/errors';
-import type { FromWebview, SpanDetails, ToWebview } from '../src/shared/protocol';
+import { withModelServer, type FromWebview, type SpanDetails, type ToWebview } from '../src/shared/protocol';
 import { FlameChart } from './chart/flameChart';
 import { ServerLanes } from './chart/serverLanes';
 import { element } from './dom';
@@ -159,6 +159,14 @@ export class FlameApp {
       case 'modelServers':
         this.lanes.setLanes(message.lanes, message.staleAfterMs);
         break;
+      case 'spanModelServer': {
+        // Kept in the selected details too, so that a later snapshot's re-render shows the new line.
+        const details = this.selectedDetails && withModelServer(this.selectedDetails, message);
+        if (details === undefined) break;
+        this.selectedDetails = details;
+        this.details.showModelServer(details);
+        break;
+      }
       case 'select':
         this.select(this.state.model.indexOf(message.spanId), true);
         break;

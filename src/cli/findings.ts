@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { evaluateTraces } from '../core/findings/evaluate';
-import { SEVERITY_RANK, type Finding, type Severity } from '../core/findings/types';
+import { DEFAULT_FINDINGS_OPTIONS, SEVERITY_RANK, type Finding, type Severity } from '../core/findings/types';
 import type { TraceRecord } from '../core/store/types';
 import { chronological, traceHeader } from '../core/summarize';
 import { plural } from '../shared/format';
@@ -13,7 +13,8 @@ import { INPUT_OPTIONS, readInputFiles } from './summarize';
 
 export const FINDINGS_USAGE = `  ai-trace-lens findings (FILE... | --store DIR) [--json] [--fail-on error|warning]
       Runs every findings rule (tool-loop, truncated-output, llm-error, tool-error, slow-ttft, stall, agent-steps,
-      context-growth, retry, large-tool-result, cache-miss) with its default thresholds over saved OTLP exports or a
+      context-growth, retry, large-tool-result, cache-miss, and server-saturated against the model-server metrics
+      the inputs hold, as serve --scrape --out records them) with its default thresholds over saved OTLP exports or a
       store (read as summarize reads them), and prints each finding under its trace: severity, rule, span, message
       and hint, then a count line; with --json one JSON document: {"findings":[{"rule","severity","traceId","spanId",
       "message","hint","code":{"file","line"}}]}, code from the span's code.* attributes, null when it has none.
@@ -42,9 +43,9 @@ export async function findings(args: string[], help: () => number): Promise<numb
     throw usageError('findings needs at least one file or --store DIR.');
   }
   const failOn = parseFailOn(values['fail-on']);
-  const { store, failed } = await readInputFiles(positionals, values.store);
+  const { store, modelServers, failed } = await readInputFiles(positionals, values.store);
   const traces = chronological(store);
-  const byTrace = groupByTrace(evaluateTraces(traces));
+  const byTrace = groupByTrace(evaluateTraces(traces, { ...DEFAULT_FINDINGS_OPTIONS, modelServers }));
   if (values.json) {
     const list = traces.flatMap((record) => (byTrace.get(record.summary.traceId) ?? []).map((f) => toJson(f, record)));
     process.stdout.write(`${JSON.stringify({ findings: list }, null, 2)}\n`);

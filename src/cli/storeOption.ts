@@ -11,6 +11,7 @@ import { loadSegments, type LoadReport } from '../core/storage/loadStore';
 import { readSegments, type ReadReport } from '../core/storage/segmentReader';
 import { SegmentStore } from '../core/storage/segmentStore';
 import { StoreLock } from '../core/storage/storeLock';
+import type { ModelServerStore } from '../core/modelServers/modelServerStore';
 import type { LogStore } from '../core/store/logStore';
 import type { TraceStore } from '../core/store/traceStore';
 import { CliError } from './args';
@@ -52,7 +53,7 @@ export async function openServeStore(dir: string, log: ReceiverLog): Promise<Ser
  */
 export async function loadStoreDirectory(
   dir: string,
-  stores: { traces: TraceStore; logs: LogStore },
+  stores: { traces: TraceStore; logs: LogStore; modelServers?: ModelServerStore },
   report: (message: string) => void,
   note: (message: string) => void,
 ): Promise<number> {

@@ -1,6 +1,7 @@
 /** `ai-trace-lens summarize`: saved OTLP exports read into the stores, and each trace printed as its span tree or as JSON. */
 import { parseArgs } from 'node:util';
 import { OtlpFileError, readOtlpFile } from '../core/inputFiles';
+import { ModelServerStore } from '../core/modelServers/modelServerStore';
 import { LogStore } from '../core/store/logStore';
 import { TraceStore } from '../core/store/traceStore';
 import { renderSummaryText, summarizeStore } from '../core/summarize';
@@ -42,6 +43,8 @@ export const INPUT_OPTIONS = { json: { type: 'boolean' }, store: { type: 'string
 export interface InputStores {
   store: TraceStore;
   logs: LogStore;
+  /** The model-server samples among the metrics read (scraped by `serve --scrape`, or sent with the same names). */
+  modelServers: ModelServerStore;
   metricDataPoints: number;
   /** Some file could not be read or used (reported on stderr); the rest is in the stores. */
   failed: boolean;
@@ -54,6 +57,8 @@ export interface InputStores {
 export async function readInputFiles(paths: readonly string[], storeDir?: string): Promise<InputStores> {
   const store = new TraceStore({ maxSpans: Number.MAX_SAFE_INTEGER });
   const logs = new LogStore({ maxRecords: Number.MAX_SAFE_INTEGER });
+  // Unbounded in count and, at 2^63 ns (~292 years), in age: the command reads every sample it is given.
+  const modelServers = new ModelServerStore({ maxSamples: Number.MAX_SAFE_INTEGER, maxAgeNanos: 2n ** 63n });
   let metricDataPoints = 0;
   let failed = false;
   const report = (message: string) => {
@@ -62,11 +67,11 @@ export async function readInputFiles(paths: readonly string[], storeDir?: string
   };
   if (storeDir !== undefined) {
     const note = (message: string) => process.stderr.write(`ai-trace-lens: ${message}\n`);
-    metricDataPoints += await loadStoreDirectory(storeDir, { traces: store, logs }, report, note);
+    metricDataPoints += await loadStoreDirectory(storeDir, { traces: store, logs, modelServers }, report, note);
   }
   for (const path of paths) {
     try {
-      const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs });
+      const loaded = loadOtlpFile(await readOtlpFile(path), path, { traces: store, logs, modelServers });
       loaded.problems.forEach(report);
       metricDataPoints += loaded.metricDataPoints;
     } catch (error) {
@@ -74,5 +79,5 @@ export async function readInputFiles(paths: readonly string[], storeDir?: string
       report(error instanceof OtlpFileError ? error.message : `${path}: ${describeError(error)}`);
     }
   }
-  return { store, logs, metricDataPoints, failed };
+  return { store, logs, modelServers, metricDataPoints, failed };
 }

@@ -11,6 +11,7 @@ import { encodeTraceRequestJson } from './otlp/jsonEncoders';
 import { logRecordsOf, type LogRecord } from './otlp/logModel';
 import { encodeLogsRequestJson } from './otlp/logsJson';
 import { dataPointCount, metricsOf } from './otlp/metricModel';
+import type { ModelServerStore } from './modelServers/modelServerStore';
 import type { LogStore } from './store/logStore';
 import type { MetricStore } from './store/metricStore';
 import type { TraceStore } from './store/traceStore';
@@ -68,11 +69,14 @@ export interface LoadedFile {
   problems: string[];
 }
 
-/** Puts a read file's spans, logs and (given a store for them) metrics into the stores. `name` labels problems. */
+/**
+ * Puts a read file's spans, logs and (given stores for them) metrics and model-server samples (those `serve --scrape
+ * --out` records) into the stores. `name` labels problems.
+ */
 export function loadOtlpFile(
   contents: OtlpFileContents,
   name: string,
-  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
+  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore; modelServers?: ModelServerStore },
 ): LoadedFile {
   const loaded: LoadedFile = {
     traceIds: [],
@@ -101,6 +105,7 @@ export function loadOtlpFile(
     if (result.rejectedDataPoints > 0) loaded.problems.push(`${name}: ${result.rejectionMessage}`);
     const metrics = metricsOf(result.request);
     stores.metrics?.add(metrics);
+    stores.modelServers?.add(metrics);
     for (const metric of metrics) loaded.metricDataPoints += dataPointCount(metric);
   }
   loaded.traceIds = [...traceIds];

@@ -62,9 +62,14 @@ export class FlamePanel implements vscode.Disposable {
   private readonly updater = new Debouncer(UPDATE_DELAY_MS, () => this.syncTrace());
   private readonly logsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.notifyLogs());
   private readonly evaluationsNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.postEvaluations());
-  private readonly lanesNotifier = new Debouncer(UPDATE_DELAY_MS, () => this.postLanes());
+  private readonly lanesNotifier = new Debouncer(UPDATE_DELAY_MS, () => {
+    this.postLanes();
+    this.postSpanModelServer();
+  });
   /** What the page last got of the model-server lanes (`lanesFingerprint`), so that unchanged lanes are not re-sent. */
   private postedLanes: string | undefined;
+  /** The span whose details the page last asked for (its selection), and the model-server line it last got for it. */
+  private detailsShown: { spanId: string; modelServer: string | undefined } | undefined;
   /**
    * Price setting changes since the panel opened: added to the trace's version, since the page takes only a newer
    * snapshot and new prices change the header of the same trace version.
@@ -101,7 +106,8 @@ export class FlamePanel implements vscode.Disposable {
         if (change.updated.includes(traceId)) this.evaluationsNotifier.schedule();
       }),
     );
-    // Scrapes arrive every second or so: the lanes are read again, and posted only when the trace's window changed.
+    // Scrapes arrive every second or so: the lanes and the selected call's server line are read again, and posted only
+    // when they changed.
     this.disposables.add(services.modelServers.onDidChange(() => this.lanesNotifier.schedule()));
     this.disposables.add(
       services.logs.onDidChange((change) => {
@@ -209,6 +215,23 @@ export class FlamePanel implements vscode.Disposable {
     this.post({ type: 'modelServers', traceId: this.traceId, lanes, staleAfterMs: STALE_AFTER_MS });
   }
 
+  /** Sends the selected call's model-server line when samples changed it since its details were sent. */
+  private postSpanModelServer(): void {
+    const shown = this.detailsShown;
+    if (this.page.kind !== 'ready' || this.page.shown.kind !== 'trace' || shown === undefined) return;
+    const node = this.services.store.getTrace(this.traceId)?.getSpan(shown.spanId);
+    if (node === undefined) return;
+    const { modelServer } = modelServerOf(node, this.services);
+    if (modelServer === shown.modelServer) return;
+    shown.modelServer = modelServer;
+    this.post({
+      type: 'spanModelServer',
+      traceId: this.traceId,
+      spanId: shown.spanId,
+      modelServer: modelServer ?? null,
+    });
+  }
+
   /** Tells a page showing the trace that its logs changed: the logs are not in the snapshot, so no update says it. */
   private notifyLogs(): void {
     if (this.page.kind === 'ready' && hasShownTrace(this.page.shown)) {
@@ -284,6 +307,7 @@ export class FlamePanel implements vscode.Disposable {
         if (page.kind === 'missing') return;
         // A new page (first load, or reloaded after being hidden) shows nothing until its `init`.
         this.page = this.panel.visible ? { kind: 'ready', shown: { kind: 'nothing' } } : { kind: 'loading' };
+        this.detailsShown = undefined;
         this.flushPending();
         return;
       case 'selectSpan':
@@ -305,24 +329,18 @@ export class FlamePanel implements vscode.Disposable {
       case 'requestSpanDetails': {
         const node = store.getTrace(message.traceId)?.getSpan(message.spanId);
         const { requestId } = message;
-        reply(
-          node === undefined
-            ? { type: 'spanDetails', traceId: this.traceId, requestId, ok: false, error: GONE }
-            : {
-                type: 'spanDetails',
-                traceId: this.traceId,
-                requestId,
-                ok: true,
-                result: {
-                  ...spanDetailsOf(
-                    node,
-                    logs.forSpan(message.traceId, message.spanId),
-                    this.services.prices.spanCost(node.ai),
-                  ),
-                  ...modelServerOf(node, this.services),
-                },
-              },
+        if (node === undefined) {
+          reply({ type: 'spanDetails', traceId: this.traceId, requestId, ok: false, error: GONE });
+          return;
+        }
+        const server = modelServerOf(node, this.services);
+        if (page === this.page) this.detailsShown = { spanId: message.spanId, modelServer: server.modelServer };
+        const details = spanDetailsOf(
+          node,
+          logs.forSpan(message.traceId, message.spanId),
+          this.services.prices.spanCost(node.ai),
         );
+        reply({ type: 'spanDetails', traceId: this.traceId, requestId, ok: true, result: { ...details, ...server } });
         return;
       }
       case 'jumpToCode': {

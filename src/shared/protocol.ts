@@ -56,6 +56,16 @@ export function modelServerText(details: SpanDetails): string | undefined {
   return typeof text === 'string' && text !== '' && text.length <= MAX_TEXT_LENGTH ? text : undefined;
 }
 
+/**
+ * `details` with the model-server line of `update`, or undefined when `update` is about another span. `null` removes
+ * the line (its samples left the store).
+ */
+export function withModelServer(details: SpanDetails, update: SpanModelServerUpdate): SpanDetails | undefined {
+  if (update.spanId !== details.spanId) return undefined;
+  const { modelServer: _dropped, ...rest } = details;
+  return update.modelServer === null ? rest : { ...rest, modelServer: update.modelServer };
+}
+
 /** One log record of a span, as display text. */
 export interface SpanLog {
   /** Milliseconds from the span start. */
@@ -111,8 +121,21 @@ export type ToWebview =
       readonly lanes: readonly ServerLane[];
       readonly staleAfterMs: number;
     }
+  /**
+   * The model-server line of the span whose details the page last asked for changed (samples of its call's time
+   * arrived or left after the reply): the page updates that row while the span is still selected, else ignores it.
+   */
+  | SpanModelServerUpdate
   | ({ readonly type: 'spanDetails'; readonly traceId: string } & Reply<SpanDetails>)
   | ({ readonly type: 'jumpToCodeResult'; readonly traceId: string } & Reply<JumpToCodeOutcome>);
+
+export interface SpanModelServerUpdate {
+  readonly type: 'spanModelServer';
+  readonly traceId: string;
+  readonly spanId: string;
+  /** As `SpanDetails.modelServer`; null when there is none any more. */
+  readonly modelServer: string | null;
+}
 
 /** Webview → host. */
 export type FromWebview =

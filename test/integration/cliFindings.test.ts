@@ -1,6 +1,6 @@
 /**
  * `ai-trace-lens findings` on saved JSON Lines traces: findings under their trace as text, the JSON document with the
- * span's code location, the exit codes of --fail-on, and usage errors.
+ * span's code location, the exit codes of --fail-on, usage errors, and server-saturated from recorded scrapes.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,8 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FindingJson } from '../../src/cli/findings';
+import { parseExposition } from '../../src/core/modelServers/exposition';
+import { scrapeToOtlp } from '../../src/core/modelServers/scrapeToOtlp';
+import { encodeMetricsRequestJson } from '../../src/core/otlp/metricsJson';
 import { traceFileText } from '../../src/core/traceFile';
 import { agentSpan, llmSpan, toolSpan } from '../support/findingSpans';
+import { DEFAULT_START_MS } from '../support/spanBuilder';
+import { IDLE_VLLM, vllmText } from '../unit/modelServerFixtures';
 import { runCli } from './cliFixtures';
 
 const LOOP_TRACE = 'a1'.repeat(16);
@@ -109,5 +114,51 @@ describe('ai-trace-lens findings', () => {
     const noInput = await runCli(['findings']);
     assert.equal(noInput.code, 2);
     assert.match(noInput.stderr, /findings needs at least one file or --store DIR/);
+  });
+});
+
+describe('ai-trace-lens findings with model-server metrics', () => {
+  const SERVER = {
+    url: 'http://127.0.0.1:8000/metrics',
+    address: { 'server.address': '127.0.0.1', 'server.port': 8000 },
+  };
+  const call = llmSpan({ traceId: 'd4'.repeat(16), at: 500, ttftS: 1, durationMs: 2000, attributes: SERVER.address });
+  let dir: string;
+
+  /** vLLM scraped every second from the trace's start, saturated (14 waiting, KV cache 97 %) at 1 s, as OTLP lines. */
+  function scrapedLines(): string {
+    const states = [IDLE_VLLM, { ...IDLE_VLLM, waiting: 14, kvCache: 0.97 }, IDLE_VLLM, IDLE_VLLM];
+    return states
+      .map((state, second) => {
+        const time = BigInt(DEFAULT_START_MS + second * 1000) * 1_000_000n;
+        return `${encodeMetricsRequestJson(scrapeToOtlp(parseExposition(vllmText(state)), new URL(SERVER.url), time))}\n`;
+      })
+      .join('');
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ai-trace-lens-findings-servers-'));
+    await writeFile(join(dir, 'trace.jsonl'), traceFileText([call], []));
+    await writeFile(join(dir, 'scraped.jsonl'), traceFileText([call], []) + scrapedLines());
+  });
+
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('server-saturated flags the call whose prefill overlapped the recorded queue, and only with the metrics', async () => {
+    const withMetrics = await runCli(['findings', join(dir, 'scraped.jsonl'), '--json']);
+    assert.equal(withMetrics.code, 0, withMetrics.stderr);
+    const flagged = (JSON.parse(withMetrics.stdout) as { findings: FindingJson[] }).findings.filter(
+      (finding) => finding.rule === 'server-saturated',
+    );
+    assert.deepEqual(
+      flagged.map(({ spanId, severity }) => ({ spanId, severity })),
+      [{ spanId: call.spanId, severity: 'warning' }],
+    );
+    assert.match(flagged[0]!.message, /queue 14 waiting · KV cache 97%/);
+
+    const traceOnly = await runCli(['findings', join(dir, 'trace.jsonl'), '--json']);
+    assert.equal(traceOnly.code, 0, traceOnly.stderr);
+    const rules = (JSON.parse(traceOnly.stdout) as { findings: FindingJson[] }).findings.map((finding) => finding.rule);
+    assert.ok(!rules.includes('server-saturated'), rules.join(', '));
   });
 });

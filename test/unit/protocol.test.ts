@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_TEXT_LENGTH, parseFromWebview, type FromWebview } from '../../src/shared/protocol';
+import {
+  MAX_TEXT_LENGTH,
+  modelServerText,
+  parseFromWebview,
+  withModelServer,
+  type FromWebview,
+  type SpanDetails,
+} from '../../src/shared/protocol';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';
@@ -93,5 +100,32 @@ describe('parseFromWebview', () => {
     inherited.type = 'selectSpan';
     inherited.traceId = TRACE_ID;
     assert.equal(parseFromWebview(inherited), undefined);
+  });
+});
+
+describe('withModelServer', () => {
+  const details: SpanDetails = {
+    spanId: SPAN_ID,
+    attributes: [['gen_ai.request.model', 'gpt-4o']],
+    resource: [],
+    events: [],
+  };
+  const update = (spanId: string, modelServer: string | null) =>
+    ({ type: 'spanModelServer', traceId: TRACE_ID, spanId, modelServer }) as const;
+
+  test("sets, replaces and removes the selected span's line, keeping the rest of its details", () => {
+    const shown = withModelServer(details, update(SPAN_ID, 'queue 14 waiting · vLLM'));
+    assert.ok(shown !== undefined);
+    assert.equal(modelServerText(shown), 'queue 14 waiting · vLLM');
+    assert.deepEqual(shown.attributes, details.attributes);
+    const replaced = withModelServer(shown, update(SPAN_ID, 'KV cache 97% · vLLM'));
+    assert.ok(replaced !== undefined);
+    assert.equal(modelServerText(replaced), 'KV cache 97% · vLLM');
+    const removed = withModelServer(replaced, update(SPAN_ID, null));
+    assert.deepEqual(removed, details);
+  });
+
+  test('an update about another span changes nothing', () => {
+    assert.equal(withModelServer(details, update('c8be7c7270314442', 'queue 14 waiting · vLLM')), undefined);
   });
 });

@@ -1,20 +1,24 @@
 /**
  * The model-server lanes under the flame graph in headless Chromium: a KV-cache step drawn at the x of its time at the
  * whole-trace zoom and zoomed in (the x worked out here from the saved view, not by the page's code), the values the
- * hover lists at an instant, the selected LLM call's cursors, collapsing by keyboard, and no lanes without servers.
+ * hover lists at an instant, the selected LLM call's cursors and its details' Model server row as samples arrive,
+ * collapsing by keyboard, and no lanes without servers.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import type { ToWebview } from '../../src/shared/protocol';
 import type { ServerLane } from '../../src/shared/serverLanes';
 import { DEFAULT_TRACE_ID } from '../support/spanBuilder';
 import { ROOT, THEME } from './flamePage';
 import {
   barPoint,
   canvasBox,
+  details,
   open,
+  posted,
   savedState,
   savedStateWhen,
   type SavedState,
@@ -24,7 +28,7 @@ import {
   stopFlamePages,
   xOf,
 } from './flameChromium';
-import { SNAPSHOT } from './flameTrace';
+import { ID, SNAPSHOT, XSS } from './flameTrace';
 
 before(startFlamePages);
 after(stopFlamePages);
@@ -198,6 +202,40 @@ describe('model-server lanes in Chromium', () => {
     await page.keyboard.press('Space');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     assert.equal(await page.locator('canvas.lane-canvas').isVisible(), true);
+    await context.close();
+  });
+
+  test("the selected call's Model server row follows spanModelServer, as text, and ignores other spans", async () => {
+    const { context, page } = await open(SNAPSHOT, { selectedSpanId: ID.llm });
+    const request = (await posted(page)).find((m) => m.type === 'requestSpanDetails');
+    assert.ok(request?.type === 'requestSpanDetails' && request.spanId === ID.llm);
+    const result = { spanId: ID.llm, attributes: [], resource: [], events: [] };
+    await send(page, {
+      type: 'spanDetails',
+      traceId: DEFAULT_TRACE_ID,
+      requestId: request.requestId,
+      ok: true,
+      result,
+    });
+    const rows = () => page.locator('.details-summary th', { hasText: 'Model server' }).count();
+    const serverLine = (spanId: string, modelServer: string | null): ToWebview => ({
+      type: 'spanModelServer',
+      traceId: DEFAULT_TRACE_ID,
+      spanId,
+      modelServer,
+    });
+    assert.equal(await rows(), 0, 'no samples when the details came');
+
+    await send(page, serverLine(ID.tool, 'queue 3 waiting · vLLM'));
+    assert.equal(await rows(), 0, 'a line for another span is ignored');
+    await send(page, serverLine(ID.llm, 'queue 14 waiting · KV cache 97% · vLLM'));
+    assert.match(await details(page), /Model serverqueue 14 waiting · KV cache 97% · vLLM/);
+    await send(page, serverLine(ID.llm, `queue 2 waiting · ${XSS}`));
+    assert.equal(await rows(), 1, 'the row is replaced, not added again');
+    assert.ok((await details(page)).includes(`Model serverqueue 2 waiting · ${XSS}`));
+    assert.equal(await page.locator('.details img').count(), 0, 'the line is text, never HTML');
+    await send(page, serverLine(ID.llm, null));
+    assert.equal(await rows(), 0, 'the row goes with its samples');
     await context.close();
   });
 });

@@ -47,8 +47,11 @@ export class DetailsPanel {
   private readonly evaluations = element('div', 'details-evaluations');
   /** The span the jump status line speaks of. */
   private jumpStatusSpanId: string | null = null;
-  /** The shown span's summary table and where its cost row goes (before Status) once the details bring it. */
-  private summaryTable: { table: HTMLTableElement; costRow: number } | undefined;
+  /**
+   * The shown span's summary table, where its cost row goes (before Status) once the details bring it, and its
+   * model-server row once shown (replaced as samples arrive).
+   */
+  private summaryTable: { table: HTMLTableElement; costRow: number; modelServerRow?: HTMLTableRowElement } | undefined;
 
   constructor(
     private readonly state: ViewState,
@@ -140,14 +143,25 @@ export class DetailsPanel {
     summary.table.dataset.cost = 'shown';
   }
 
-  /** Adds the model server's state during the prefill (before Status), text only. */
-  private showModelServer(details: SpanDetails): void {
-    const text = modelServerText(details);
+  /**
+   * Shows the selected span's model-server state during the prefill (before Status), text only: added, replaced, or
+   * removed when `details` have none; details of another span are ignored.
+   */
+  showModelServer(details: SpanDetails): void {
     const summary = this.summaryTable;
-    if (text === undefined || summary === undefined || summary.table.dataset.modelServer === 'shown') return;
-    const row = summary.table.tBodies[0]!.insertRow(summary.costRow + (summary.table.dataset.cost === 'shown' ? 1 : 0));
-    row.append(element('th', undefined, 'Model server'), element('td', undefined, text));
-    summary.table.dataset.modelServer = 'shown';
+    if (details.spanId !== this.state.selectedSpanId || summary === undefined) return;
+    const text = modelServerText(details);
+    if (text === undefined) {
+      summary.modelServerRow?.remove();
+      summary.modelServerRow = undefined;
+      return;
+    }
+    if (summary.modelServerRow === undefined) {
+      const at = summary.costRow + (summary.table.dataset.cost === 'shown' ? 1 : 0);
+      summary.modelServerRow = summary.table.tBodies[0]!.insertRow(at);
+      summary.modelServerRow.append(element('th', undefined, 'Model server'), element('td'));
+    }
+    summary.modelServerRow.cells[1]!.textContent = text;
   }
 
   setDetailsError(message: string): void {

@@ -31,10 +31,10 @@ export interface LoadReport extends ReadReport {
   undecodable: string[];
 }
 
-/** Ingests every stored request; metrics are counted, and kept when a metric store is given. */
+/** Ingests every stored request; metrics are counted, and kept in the metric and model-server stores given. */
 export async function loadSegments(
   source: StoredRequests,
-  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore },
+  stores: { traces: TraceStore; logs: LogStore; metrics?: MetricStore; modelServers?: ModelServerStore },
 ): Promise<LoadReport> {
   const loaded = { spans: 0, logRecords: 0, metricDataPoints: 0, undecodable: [] as string[] };
   let sinceYield = 0;
