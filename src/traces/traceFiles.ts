@@ -24,7 +24,7 @@ export async function openTraceFiles(services: Services, uris: readonly vscode.U
       filters: { ...OTLP_FILE_FILTERS, 'All files': ['*'] },
     }));
   if (files === undefined || files.length === 0) return;
-  const { store, logs, metrics, log, tracesView } = services;
+  const { store, logs, metrics, modelServers, log, tracesView } = services;
   const opened: string[] = [];
   const traceIds = new Set<string>();
   let problems = 0;
@@ -36,6 +36,7 @@ export async function openTraceFiles(services: Services, uris: readonly vscode.U
         traces: store,
         logs,
         metrics,
+        modelServers,
       });
     } catch (error) {
       const message = error instanceof OtlpFileError ? error.message : `${name}: ${describeError(error)}`;
