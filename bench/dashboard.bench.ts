@@ -9,7 +9,7 @@
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium';
-import { DashboardPageServer, pageUntil, ROOT } from '../test/webview/dashboardPage';
+import { dashboardPageServer, pageUntil, ROOT } from '../test/webview/dashboardPage';
 
 const CHARTS = 8;
 const SERIES = 5;
@@ -67,7 +67,7 @@ async function firstPaint(browser: Browser, url: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const server = new DashboardPageServer(await productionBundle());
+  const server = dashboardPageServer(await productionBundle());
   const url = await server.start();
   const browser = await launchChromium();
   try {

@@ -17,16 +17,17 @@ import { formatMeasure } from '../../src/shared/format';
 import { launchChromium } from '../support/chromium';
 import { agentSpan, llmSpan } from '../support/findingSpans';
 import { DEFAULT_START_MS } from '../support/spanBuilder';
+import type { PageServer } from './pageServer';
 import {
   DASHBOARD_THEME,
-  DashboardPageServer,
+  dashboardPageServer,
   dashboardPosted,
   deliver,
   ensureDashboardBundle,
   pageUntil,
 } from './dashboardPage';
 
-let server: DashboardPageServer;
+let server: PageServer;
 let url: string;
 let browser: Browser;
 
@@ -83,7 +84,7 @@ function pixelsOf(page: Page, chartId: string, rgb: readonly number[]): Promise<
 describe('AI Metrics dashboard page', () => {
   before(async () => {
     ensureDashboardBundle();
-    server = new DashboardPageServer();
+    server = dashboardPageServer();
     url = await server.start();
     browser = await launchChromium();
   });

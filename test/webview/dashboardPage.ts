@@ -4,17 +4,12 @@
  * `window.__posted`, and delivers the host's `data` messages with their series as Float64Arrays, as VS Code does.
  * Used by test/webview/dashboard.test.ts and bench/dashboard.bench.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { DashboardData, FromDashboardPage } from '../../src/shared/dashboard';
+import { ensureBundle, PageServer, ROOT } from './pageServer';
 
-export const ROOT = resolve(__dirname, '../..');
-const BUNDLE = join(ROOT, 'dist/dashboard.js');
+export { ROOT };
 
 /** Theme variables as VS Code sets them, with exact colours the tests compare pixels with. */
 export const DASHBOARD_THEME = { blue: [40, 120, 250], orange: [240, 130, 20] } as const;
@@ -31,61 +26,30 @@ export function ensureDashboardBundle(): void {
   const sources = ['main.ts', 'chartView.ts', 'decimate.ts', 'readout.ts', 'theme.ts'].map((name) =>
     join(ROOT, 'webview/dashboard', name),
   );
-  const newest = Math.max(...sources.map((path) => statSync(path).mtimeMs));
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= newest) return;
-  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
+  ensureBundle('dist/dashboard.js', sources);
 }
 
-const STATIC_FILES: Record<string, { path: string; type: string }> = {
-  '/dist/dashboard.js': { path: 'dist/dashboard.js', type: 'text/javascript' },
-  '/dist/uPlot.min.css': { path: 'dist/uPlot.min.css', type: 'text/css' },
-  '/media/dashboard.css': { path: 'media/dashboard.css', type: 'text/css' },
-  '/dist/codicons/codicon.css': { path: 'dist/codicons/codicon.css', type: 'text/css' },
-  '/dist/codicons/codicon.ttf': { path: 'dist/codicons/codicon.ttf', type: 'font/ttf' },
-};
+/** The dashboard page's server; `bundle` is served as dist/dashboard.js instead of the built one (the bench's). */
+export function dashboardPageServer(bundle?: string): PageServer {
+  return new PageServer({
+    route: '/dashboard',
+    files: [
+      'dist/dashboard.js',
+      'dist/uPlot.min.css',
+      'media/dashboard.css',
+      'dist/codicons/codicon.css',
+      'dist/codicons/codicon.ttf',
+    ],
+    html: dashboardHtml,
+    ...(bundle !== undefined && { replacements: { 'dist/dashboard.js': bundle } }),
+  });
+}
 
-export class DashboardPageServer {
-  private readonly server: Server;
-  private origin = '';
-
-  constructor(private readonly bundle?: string) {
-    this.server = createServer((request, response) => {
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-      if (path === '/dashboard') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(this.html());
-        return;
-      }
-      const file = STATIC_FILES[path];
-      if (file === undefined) {
-        response.writeHead(404).end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': file.type });
-      response.end(
-        path === '/dist/dashboard.js' && this.bundle !== undefined ? this.bundle : readFileSync(join(ROOT, file.path)),
-      );
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    const { port } = this.server.address() as AddressInfo;
-    this.origin = `http://127.0.0.1:${port}`;
-    return `${this.origin}/dashboard`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((done) => this.server.close(() => done()));
-  }
-
-  private html(): string {
-    const nonce = randomBytes(16).toString('base64');
-    const csp =
-      `default-src 'none'; img-src ${this.origin} data:; style-src ${this.origin} 'nonce-${nonce}'; ` +
-      `font-src ${this.origin}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
+function dashboardHtml(origin: string, nonce: string): string {
+  const csp =
+    `default-src 'none'; img-src ${origin} data:; style-src ${origin} 'nonce-${nonce}'; ` +
+    `font-src ${origin}; script-src 'nonce-${nonce}';`;
+  return `<!DOCTYPE html>
 <html lang="en" style="${THEME_STYLE}">
 <head>
 <meta charset="utf-8">
@@ -100,8 +64,8 @@ window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.pus
 window.__deliver = (data) => {
   const floats = (values) => Float64Array.from(values, (value) => (value === null ? NaN : value));
   const charts = data.charts.map((chart) => ({
-    ...chart,
-    series: chart.series.map((series) => ({ ...series, values: floats(series.values) })),
+  ...chart,
+  series: chart.series.map((series) => ({ ...series, values: floats(series.values) })),
   }));
   window.postMessage({ type: 'data', data: { ...data, times: floats(data.times), charts } }, '*');
 };
@@ -112,7 +76,6 @@ window.__deliver = (data) => {
 <script nonce="${nonce}" src="/dist/dashboard.js"></script>
 </body>
 </html>`;
-  }
 }
 
 /** What the page posted to the host so far. */

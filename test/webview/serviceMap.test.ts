@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ServiceMap } from '../../src/shared/serviceMap';
 import { launchChromium } from '../support/chromium';
-import { deliverMap, ensureServiceMapBundle, ServiceMapPageServer, serviceMapPosted } from './serviceMapPage';
+import type { PageServer } from './pageServer';
+import { deliverMap, ensureServiceMapBundle, serviceMapPageServer, serviceMapPosted } from './serviceMapPage';
 
 interface Box {
   x: number;
@@ -41,7 +42,7 @@ function chain(count: number, calls = 1): ServiceMap {
   };
 }
 
-let server: ServiceMapPageServer;
+let server: PageServer;
 let url: string;
 let browser: Browser;
 
@@ -70,7 +71,7 @@ async function click(page: Page, label: string): Promise<void> {
 describe('service map page: zoom and pan', () => {
   before(async () => {
     ensureServiceMapBundle();
-    server = new ServiceMapPageServer();
+    server = serviceMapPageServer();
     url = await server.start();
     browser = await launchChromium();
   });
