@@ -115,23 +115,33 @@ export function traceRequestOf(span: Span): TraceRequest {
 }
 
 /**
- * One request carrying `spans`, grouped under their resource and scope objects (spans made together share them), as
- * this extension writes the spans it makes itself (replays, judge calls) to the durable store.
+ * `items` grouped by their resource object, then by their scope object (items made together share them), each group
+ * in the order first met: how an OTLP request nests what this extension writes itself.
+ */
+export function byResourceAndScope<T extends { resource: Resource; scope: InstrumentationScope }>(
+  items: readonly T[],
+): [Resource, [InstrumentationScope, T[]][]][] {
+  const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
+  for (const item of items) {
+    const byScope = byResource.get(item.resource) ?? new Map<InstrumentationScope, T[]>();
+    byResource.set(item.resource, byScope);
+    const grouped = byScope.get(item.scope);
+    if (grouped === undefined) byScope.set(item.scope, [item]);
+    else grouped.push(item);
+  }
+  return [...byResource].map(([resource, byScope]) => [resource, [...byScope]]);
+}
+
+/**
+ * One request carrying `spans`, grouped under their resource and scope objects, as this extension writes the spans it
+ * makes itself (replays, judge calls) to the durable store.
  */
 export function traceRequestOfSpans(spans: readonly Span[]): TraceRequest {
-  const byResource = new Map<Resource, Map<InstrumentationScope, Span[]>>();
-  for (const span of spans) {
-    const byScope = byResource.get(span.resource) ?? new Map<InstrumentationScope, Span[]>();
-    byResource.set(span.resource, byScope);
-    const grouped = byScope.get(span.scope);
-    if (grouped === undefined) byScope.set(span.scope, [span]);
-    else grouped.push(span);
-  }
   return {
-    resourceSpans: [...byResource].map(([resource, byScope]) => ({
+    resourceSpans: byResourceAndScope(spans).map(([resource, byScope]) => ({
       resource,
       schemaUrl: '',
-      scopeSpans: [...byScope].map(([scope, inScope]) => ({ scope, schemaUrl: '', spans: inScope })),
+      scopeSpans: byScope.map(([scope, inScope]) => ({ scope, schemaUrl: '', spans: inScope })),
     })),
   };
 }

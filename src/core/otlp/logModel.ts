@@ -3,7 +3,13 @@
  * lowercase hex ('' when absent or all zeros), times are nanoseconds as bigint, attributes are Maps, and resource and
  * scope objects are shared by the records of one ResourceLogs / ScopeLogs.
  */
-import type { AttributeMap, AttributeValue, InstrumentationScope, Resource } from '../model';
+import {
+  byResourceAndScope,
+  type AttributeMap,
+  type AttributeValue,
+  type InstrumentationScope,
+  type Resource,
+} from '../model';
 
 export interface LogRecord {
   timeUnixNano: bigint;
@@ -54,19 +60,11 @@ export function logRecordsOf(request: LogsRequest): LogRecord[] {
 
 /** One request carrying `records`, grouped under their resource and scope objects, as `traceRequestOfSpans` does. */
 export function logsRequestOf(records: readonly LogRecord[]): LogsRequest {
-  const byResource = new Map<Resource, Map<InstrumentationScope, LogRecord[]>>();
-  for (const record of records) {
-    const byScope = byResource.get(record.resource) ?? new Map<InstrumentationScope, LogRecord[]>();
-    byResource.set(record.resource, byScope);
-    const grouped = byScope.get(record.scope);
-    if (grouped === undefined) byScope.set(record.scope, [record]);
-    else grouped.push(record);
-  }
   return {
-    resourceLogs: [...byResource].map(([resource, byScope]) => ({
+    resourceLogs: byResourceAndScope(records).map(([resource, byScope]) => ({
       resource,
       schemaUrl: '',
-      scopeLogs: [...byScope].map(([scope, inScope]) => ({ scope, schemaUrl: '', logRecords: inScope })),
+      scopeLogs: byScope.map(([scope, inScope]) => ({ scope, schemaUrl: '', logRecords: inScope })),
     })),
   };
 }
