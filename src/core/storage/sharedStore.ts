@@ -20,7 +20,7 @@ import { mkdir } from 'node:fs/promises';
 import { Emitter, type Event } from '../events';
 import { GATEWAY_STATE_KINDS, type GatewayState, type GatewaySupervisor } from '../gateway/gatewaySupervisor';
 import { endpointUrl } from '../endpoint';
-import { traceRequestOfSpans, type Span } from '../model';
+import { traceRequestOf, traceRequestOfSpans, type Span } from '../model';
 import { encodeTraceRequestJson } from '../otlp/jsonEncoders';
 import { logsRequestOf, type LogRecord } from '../otlp/logModel';
 import { encodeLogsRequestJson } from '../otlp/logsJson';
@@ -283,7 +283,7 @@ export class SharedStore {
     receiver.setRecording(({ signal, encoding, body }) => segments.append(signal, encoding, body, Date.now()));
     // The gateway ingests its spans itself, as the receivers do what they take: the segments are all that is left.
     gateway.setRecording(
-      (span) => void this.appendOwn(segments, 'traces', encodeTraceRequestJson(traceRequestOfSpans([span]))),
+      (span) => void this.appendOwn(segments, 'traces', encodeTraceRequestJson(traceRequestOf(span))),
     );
     this.stateListeners.push(
       receiver.onDidChangeState(() => void this.publishOwnerState()),
