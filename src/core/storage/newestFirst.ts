@@ -220,8 +220,10 @@ class Batch {
     if (spans.length > 0) this.stores.traces.ingest(spans, { older: true });
     if (logs.length > 0) this.stores.logs.add(logs, { older: true });
     if (metrics.length > 0) this.stores.metrics?.add(metrics, { older: true });
-    const serverMetrics = metrics.filter((metric) => knownMetric(metric.name) !== undefined);
-    if (serverMetrics.length > 0) this.serverChunks?.push(serverMetrics);
+    if (this.serverChunks !== undefined) {
+      const serverMetrics = metrics.filter((metric) => knownMetric(metric.name) !== undefined);
+      if (serverMetrics.length > 0) this.serverChunks.push(serverMetrics);
+    }
     this.report.spans += spans.length;
     this.report.logRecords += logs.length;
     this.report.metricDataPoints += metrics.reduce((sum, metric) => sum + dataPointCount(metric), 0);
