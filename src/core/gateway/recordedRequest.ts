@@ -5,6 +5,7 @@
  * anything in them that looks like a credential is dropped: no provider here takes its key in the body, but Gemini
  * takes it in the query (`?key=`), and a client may put one anywhere.
  */
+import { isObject, parseJson } from './providers/jsonFields';
 import { GatewayAttributes } from './spanAttributes';
 
 /**
@@ -20,13 +21,8 @@ const CREDENTIAL_NAME = /^(key|api[-_]?key|x[-_]api[-_]key|access[-_]?token|toke
 /** The recorded request's attributes (path and body), or none when the body is too large or not a JSON object. */
 export function recordedRequestAttributes(path: string, query: string, body: Uint8Array): [string, string][] {
   if (body.byteLength > MAX_RECORDED_REQUEST_BYTES) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-  } catch {
-    return [];
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  const json = parseJson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  if (!isObject(json)) return [];
   // Top-level fields only: deeper, a name such as `key` is content (a tool's JSON Schema property), not a credential.
   const kept = Object.fromEntries(Object.entries(json).filter(([name]) => !CREDENTIAL_NAME.test(name)));
   const parameters = new URLSearchParams(query);

@@ -13,6 +13,7 @@ import { isGatewaySpan } from '../semantics/gateway';
 import type { Convention } from '../semantics/types';
 import { extractInputMessages } from '../transcript';
 import type { ProviderId } from '../gateway/wire';
+import { isObject, parseJson } from '../gateway/providers/jsonFields';
 import { GatewayAttributes } from '../gateway/spanAttributes';
 import type { ModelRequest, RequestMessage } from '../modelRoutes/modelRequest';
 import type { GatewayRequest, ReplayDocument } from './replayDocument';
@@ -78,13 +79,8 @@ function recordedRequestOf(span: Span, provider: ProviderId): GatewayRequest | u
   const path = span.attributes.get(GatewayAttributes.requestPath);
   const text = span.attributes.get(GatewayAttributes.requestBody);
   if (typeof path !== 'string' || typeof text !== 'string') return undefined;
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-    return { provider, path, body: body as Record<string, unknown> };
-  } catch {
-    return undefined;
-  }
+  const body = parseJson(text);
+  return isObject(body) ? { provider, path, body } : undefined;
 }
 
 /** `gen_ai.provider.name` (and older spellings) → the wire format to replay with; anything else speaks OpenAI's. */

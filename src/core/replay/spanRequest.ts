@@ -5,6 +5,7 @@
  * `ai.prompt.tools`). Tool definitions come in each provider's own shape (OpenAI's `function`, Anthropic's
  * `input_schema`, Gemini's `functionDeclarations`) and are read into the replay document's one shape.
  */
+import { isObject } from '../gateway/providers/jsonFields';
 import type { AttributeMap, AttributeValue } from '../model';
 import type { RequestParameters, RequestTool } from '../modelRoutes/modelRequest';
 
@@ -140,9 +141,7 @@ function jsonOf(value: AttributeValue | undefined): unknown {
 }
 
 function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isObject(value) ? value : undefined;
 }
 
 function numberOf(value: AttributeValue | undefined): number | undefined {
