@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { evaluateTraces } from '../core/findings/evaluate';
+import { findingMessage } from '../core/findings/present';
 import { DEFAULT_FINDINGS_OPTIONS, SEVERITY_RANK, type Finding, type Severity } from '../core/findings/types';
 import type { TraceRecord } from '../core/store/types';
 import { chronological, traceHeader } from '../core/summarize';
@@ -103,7 +104,7 @@ function renderText(traces: readonly TraceRecord[], byTrace: ReadonlyMap<string,
         code === undefined ? '' : ` (${code}${node?.ai.code?.line === undefined ? '' : `:${node.ai.code.line}`})`;
       lines.push(
         `  ${finding.severity.padEnd(11)} ${finding.rule.padEnd(17)} ${node?.span.name ?? finding.spanId}${where}: ` +
-          `${finding.message}. ${finding.hint}`,
+          findingMessage(finding),
       );
     }
     blocks.push(lines.join('\n'));

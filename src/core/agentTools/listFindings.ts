@@ -3,6 +3,7 @@
  * ids and the code location the span names, so an agent can go from "what went wrong" to the line that made the call.
  */
 import { plural } from '../../shared/format';
+import { findingMessage } from '../findings/present';
 import { RULE_IDS, SEVERITY_RANK, type Finding, type Severity } from '../findings/types';
 import { oneLine } from '../spanDetailsText';
 import { enumInput, integerInput, optionalString } from './input';
@@ -75,6 +76,6 @@ function findingLine(sources: AgentToolSources, finding: Finding): string {
   const where = code?.file === undefined ? '' : ` (${code.file}${code.line === undefined ? '' : `:${code.line}`})`;
   return (
     `${finding.severity} ${finding.rule} · trace ${finding.traceId} · span ${finding.spanId}${name}${where}: ` +
-    `${finding.message}. ${finding.hint}`
+    findingMessage(finding)
   );
 }

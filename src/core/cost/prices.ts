@@ -78,16 +78,16 @@ function tableEntry(model: string, providerId: string | undefined): TableProvide
   return entry;
 }
 
-/**
- * The table's price of a call in USD; undefined when it has no price for the model, or does not know the provider
- * (a local server's model is not billed at a cloud's price). Without a provider, the model name alone decides.
- */
 /** Whether the table has a price for `model` (at `provider`, when given): map look-ups once the entry is known. */
 export function hasTablePrice(model: string, provider: string | undefined): boolean {
   const providerId = provider === undefined ? undefined : tableProviderId(provider);
   return providerId !== null && tableEntry(model, providerId) !== null;
 }
 
+/**
+ * The table's price of a call in USD; undefined when it has no price for the model, or does not know the provider
+ * (a local server's model is not billed at a cloud's price). Without a provider, the model name alone decides.
+ */
 export function tablePrice(tokens: CallTokens, model: string, provider: string | undefined): number | undefined {
   const providerId = provider === undefined ? undefined : tableProviderId(provider);
   if (providerId === null) return undefined;

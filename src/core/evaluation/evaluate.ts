@@ -56,7 +56,7 @@ const PART_NAMES = {
 } as const;
 
 /** Why the evaluator does not apply to the target, or undefined when it does. */
-export function skipReason(evaluator: Evaluator, target: EvaluationTarget): string | undefined {
+function skipReason(evaluator: Evaluator, target: EvaluationTarget): string | undefined {
   if (!evaluator.appliesTo.includes(target.scope)) return `it applies to ${evaluator.appliesTo.join(', ')}`;
   const missing = evaluator.requires.filter((part) => target.content[part] === '');
   return missing.length === 0 ? undefined : `no ${missing.map((part) => PART_NAMES[part]).join(' or ')} recorded`;
@@ -88,11 +88,11 @@ export async function evaluate(
 }
 
 /** Who wrote the events: the resource and scope of every record `evaluationRecord` makes. */
-export const EVALUATOR_RESOURCE: Resource = {
+const EVALUATOR_RESOURCE: Resource = {
   attributes: new Map([['service.name', 'ai-trace-lens-eval']]),
   droppedAttributesCount: 0,
 };
-export const EVALUATOR_SCOPE: InstrumentationScope = {
+const EVALUATOR_SCOPE: InstrumentationScope = {
   name: 'ai-trace-lens.evaluation',
   version: '',
   attributes: new Map(),

@@ -42,7 +42,7 @@ export type LogsOf = (span: Span) => readonly LogRecord[];
  * Characters of recorded content one judge call reads at most, about 6k tokens: within the context of small local
  * judges (8k) with room for the rubric and the answer, and a bounded cost per call when CI grades every run.
  */
-export const TARGET_CHARACTER_BUDGET = 24_000;
+const TARGET_CHARACTER_BUDGET = 24_000;
 
 /** Each part's share of the budget: the answer and what it should rest on matter most. */
 const SHARES: Readonly<Record<ContentPart, number>> = {

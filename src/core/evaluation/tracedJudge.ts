@@ -13,7 +13,7 @@ import type { JudgeRequest } from './judgePrompt';
 import type { EvaluationTarget } from './targetContent';
 
 export const JUDGE_SERVICE = 'ai-trace-lens judge';
-export const JUDGE_SCOPE = 'ai-trace-lens.judge';
+const JUDGE_SCOPE = 'ai-trace-lens.judge';
 /** On the judge's spans: the id of the span it graded (a span link says the same). */
 export const JUDGE_OF_ATTRIBUTE = 'ai_trace_lens.judge.of';
 

@@ -30,7 +30,7 @@ export interface TraceSource {
 const NONE: readonly Finding[] = [];
 
 /** Traces evaluated again at most per batch of model-server samples, newest first: the work stays bounded. */
-export const MAX_TRACES_PER_SERVER_CHANGE = 200;
+const MAX_TRACES_PER_SERVER_CHANGE = 200;
 
 export class FindingsIndex {
   private readonly changeEmitter = new Emitter<FindingsChange>();

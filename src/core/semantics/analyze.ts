@@ -12,7 +12,8 @@ const extract = extractAiFields;
 
 /**
  * Runs on every ingested span: one pass over the span's attribute keys finds the conventions it carries, then plain Map
- * look-ups of their keys only; no JSON parsing, no regular expressions.
+ * look-ups of their keys only; no regular expressions, and JSON parsed only for OpenInference's request model when no
+ * key names it (extract.ts).
  */
 export function analyzeSpan(span: Span): AiSpanInfo {
   const spanFamilies = families(span.attributes);

@@ -8,7 +8,7 @@ import { GATEWAY_SCOPE } from '../gateway/spanAttributes';
  * A TraceQL string literal. Grafana's grammar takes only `\"` and `\\` as escapes in a double-quoted string, and any
  * other character as it is, newlines included.
  */
-export function traceqlString(value: string): string {
+function traceqlString(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
