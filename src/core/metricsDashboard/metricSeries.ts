@@ -8,7 +8,7 @@
  */
 import type { AttributeMap, AttributeValue } from '../model';
 import { AggregationTemporality, type HistogramDataPoint } from '../otlp/metricModel';
-import { histogramQuantile } from '../modelServers/derive';
+import { histogramQuantile, sameBounds } from '../modelServers/derive';
 import type { MetricStore, StoredPoint } from '../store/metricStore';
 import { bucketOf, type Buckets } from './buckets';
 
@@ -164,8 +164,4 @@ function textOf(value: AttributeValue): string {
     : Array.isArray(value)
       ? value.map(textOf).join(',')
       : String(value);
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((bound, index) => bound === b[index]);
 }
