@@ -7,8 +7,8 @@
  * `error.type` (the conventions record failed calls there) give an error rate per model.
  */
 import type { AttributeMap, AttributeValue } from '../model';
-import type { HistogramDataPoint } from '../otlp/metricModel';
-import { histogramQuantile } from '../modelServers/derive';
+import { AggregationTemporality, type HistogramDataPoint } from '../otlp/metricModel';
+import { histogramQuantile, sameBounds } from '../modelServers/derive';
 import type { MetricStore, StoredPoint } from '../store/metricStore';
 import { bucketOf, type Buckets } from './buckets';
 
@@ -23,7 +23,6 @@ export const TOKEN_USAGE = 'gen_ai.client.token.usage';
 /** The attribute the GenAI conventions set on the duration of a call that failed. */
 const ERROR_TYPE = 'error.type';
 
-const CUMULATIVE = 2;
 const NANOS_PER_MS = 1_000_000n;
 
 interface Increase {
@@ -115,7 +114,7 @@ function forEachIncrease(
     if (stored.type !== 'histogram') continue;
     const point = stored.point as HistogramDataPoint;
     let increase: Increase = { counts: point.bucketCounts, sum: point.sum ?? 0 };
-    if (stored.aggregationTemporality === CUMULATIVE) {
+    if (stored.aggregationTemporality === AggregationTemporality.Cumulative) {
       const key = seriesKey(stored);
       const before = previous.get(key);
       previous.set(key, point);
@@ -165,8 +164,4 @@ function textOf(value: AttributeValue): string {
     : Array.isArray(value)
       ? value.map(textOf).join(',')
       : String(value);
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((bound, index) => bound === b[index]);
 }

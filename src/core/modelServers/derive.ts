@@ -185,7 +185,8 @@ function addIncrease(increases: Map<string, Increase>, key: string, increase: In
   }
 }
 
-function sameBounds(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+/** Whether two histograms' bucket bounds are the same (neither undefined). */
+export function sameBounds(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
   return a !== undefined && b !== undefined && a.length === b.length && a.every((bound, index) => bound === b[index]);
 }
 
