@@ -10,6 +10,7 @@ import { DisposableStore } from '../host/disposable';
 import { METRICS_URI, showSpanDetails } from '../host/documents';
 import { NO_TRACES_MESSAGE, pickSpan } from '../host/pickers';
 import type { Services } from '../host/services';
+import { SingleLivePanel } from '../host/webviewPanel';
 import { MetricsDashboardPanel } from './metricsDashboard';
 import { MetricsDocumentProvider } from './metricsDocument';
 import { SpanDetailsProvider } from './spanDetails';
@@ -21,22 +22,11 @@ export function register(services: Services): vscode.Disposable {
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(SPAN_DETAILS_SCHEME, spanDetails));
   const metricsDocument = disposables.add(new MetricsDocumentProvider(metrics, settings));
   disposables.add(vscode.workspace.registerTextDocumentContentProvider(METRICS_SCHEME, metricsDocument));
-  let dashboard: MetricsDashboardPanel | undefined;
-  disposables.add({ dispose: () => dashboard?.dispose() });
+  const dashboard = disposables.add(new SingleLivePanel(() => MetricsDashboardPanel.create(services)));
   disposables.add(
     registerCommands(log, DetailsCommands, {
       showSpanDetails: (...args) => showDetails(services, args),
-      showMetrics: () => {
-        if (dashboard !== undefined) {
-          dashboard.reveal();
-          return;
-        }
-        const opened = MetricsDashboardPanel.create(services);
-        dashboard = opened;
-        opened.onDidDispose(() => {
-          if (dashboard === opened) dashboard = undefined;
-        });
-      },
+      showMetrics: () => dashboard.show(),
       showMetricsAsYaml: async () => {
         const document = await vscode.workspace.openTextDocument(METRICS_URI);
         await vscode.window.showTextDocument(document, { preview: false });

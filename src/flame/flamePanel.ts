@@ -139,6 +139,7 @@ export class FlamePanel implements vscode.Disposable {
     this.detached = true;
     this.updater.dispose();
     this.logsNotifier.dispose();
+    this.evaluationsNotifier.dispose();
     this.lanesNotifier.dispose();
     this.disposables.dispose();
     this.onDisposeEmitter.fire();

@@ -129,3 +129,26 @@ export abstract class LivePanel implements vscode.Disposable {
   /** Handles a message from the page, not yet validated. */
   protected abstract receive(raw: unknown): void;
 }
+
+/** The window's one `LivePanel` of a kind: `show` reveals it, or opens one when there is none; disposing closes it. */
+export class SingleLivePanel implements vscode.Disposable {
+  private panel: LivePanel | undefined;
+
+  constructor(private readonly open: () => LivePanel) {}
+
+  show(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal();
+      return;
+    }
+    const opened = this.open();
+    this.panel = opened;
+    opened.onDidDispose(() => {
+      if (this.panel === opened) this.panel = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

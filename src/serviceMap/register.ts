@@ -6,26 +6,12 @@ import { registerCommands } from '../host/commands';
 import { ServiceMapCommands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
+import { SingleLivePanel } from '../host/webviewPanel';
 import { ServiceMapPanel } from './serviceMapPanel';
 
 export function register(services: Services): vscode.Disposable {
   const disposables = new DisposableStore();
-  let panel: ServiceMapPanel | undefined;
-  disposables.add(
-    registerCommands(services.log, ServiceMapCommands, {
-      showServiceMap: () => {
-        if (panel !== undefined) {
-          panel.reveal();
-          return;
-        }
-        const opened = ServiceMapPanel.create(services);
-        panel = opened;
-        opened.onDidDispose(() => {
-          if (panel === opened) panel = undefined;
-        });
-      },
-    }),
-  );
-  disposables.add({ dispose: () => panel?.dispose() });
+  const panel = disposables.add(new SingleLivePanel(() => ServiceMapPanel.create(services)));
+  disposables.add(registerCommands(services.log, ServiceMapCommands, { showServiceMap: () => panel.show() }));
   return disposables;
 }

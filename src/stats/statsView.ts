@@ -13,7 +13,7 @@ import { Commands } from '../host/contributions';
 import { DisposableStore } from '../host/disposable';
 import type { Services } from '../host/services';
 import { webviewHtml, webviewOptions } from '../host/webviewHtml';
-import { parsePageMessage } from '../host/webviewPanel';
+import { parsePageMessage, postToPage } from '../host/webviewPanel';
 import { parseFromStatsView, type FromStatsView, type ToStatsView } from '../shared/statsProtocol';
 
 const REFRESH_DELAY_MS = 250;
@@ -95,7 +95,7 @@ export class StatsView implements vscode.WebviewViewProvider, vscode.Disposable 
     const message: ToStatsView = { type: 'stats', scope, stats: aiStats(traces, this.priceOf) };
     const ended = performance.now();
     this.nextRefreshAt = ended + BUSY_FACTOR * (ended - started);
-    void view.webview.postMessage(message);
+    postToPage(view.webview, message, this.services.log, 'Statistics: the figures were not delivered to the page');
   }
 
   /** The Traces view's first selected row: a conversation, or a trace or span's trace; else every trace. */
