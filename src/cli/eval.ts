@@ -87,8 +87,9 @@ export async function evalCommand(args: string[], help: () => number): Promise<n
   const judge = endpointJudge(judgeUrl, judgeModel, judgeSpans);
   const outcomes: EvaluationOutcome[] = [];
   const targetErrors: string[] = [];
+  const traces = chronological(store);
   for (const [scope, scoped] of plan(evaluators, only)) {
-    for (const target of targetsOf(scope, chronological(store), logsOf, targetErrors)) {
+    for (const target of targetsOf(scope, traces, logsOf, targetErrors)) {
       const done = await evaluate(target, scoped, judge);
       outcomes.push(...done);
       if (!values.json) process.stdout.write(done.map(outcomeText).join(''));

@@ -25,7 +25,7 @@ export type HttpModelRoute =
     };
 
 /** Where each provider's SDKs read the API key from; the first one set wins. Ollama takes none. */
-export const API_KEY_VARIABLES: Readonly<Record<ProviderId, readonly string[]>> = {
+const API_KEY_VARIABLES: Readonly<Record<ProviderId, readonly string[]>> = {
   openai: ['OPENAI_API_KEY'],
   anthropic: ['ANTHROPIC_API_KEY'],
   gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],

@@ -15,7 +15,7 @@ export interface WireRequest {
 }
 
 /** Anthropic requires `max_tokens`; this stands in when the recorded call named none. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 export function toWireRequest(request: ModelRequest): WireRequest {
   switch (request.provider) {

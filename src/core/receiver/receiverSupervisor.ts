@@ -20,6 +20,8 @@ import type { ForwardedRequest } from '../forward/otlpForwarder';
 import type { DecodedBody, OtlpReceiverOptions, ReceiverLog } from './options';
 import { listenFailure, ServerSupervisor, type ListenFailure, type ServerState } from './serverSupervisor';
 
+const utf8 = new TextEncoder();
+
 /** The receiver's states, as the `aiTraceLens.receiverState` context key holds them. */
 export const RECEIVER_STATE_KINDS = ['starting', 'listening', 'paused', 'failed', 'stopped'] as const;
 export type ReceiverStateKind = (typeof RECEIVER_STATE_KINDS)[number];
@@ -85,7 +87,7 @@ export class ReceiverSupervisor extends ServerSupervisor<ReceiverState> {
    */
   async acceptMetrics(request: MetricsRequest): Promise<void> {
     if (this.paused) return;
-    const body = new TextEncoder().encode(encodeMetricsRequestJson(request));
+    const body = utf8.encode(encodeMetricsRequestJson(request));
     await this.record?.({ signal: 'metrics', encoding: 'json', body });
     this.addMetrics(request);
   }

@@ -41,7 +41,7 @@ export interface RunsSummary {
 }
 
 /** The answer's identity: its words, whatever the spacing and line breaks between them. */
-export function normalizedAnswer(text: string): string {
+function normalizedAnswer(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
