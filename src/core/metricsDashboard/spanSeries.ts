@@ -3,9 +3,8 @@
  * its calls, their output tokens, errors and cost; per tool, its calls' durations. A call is counted once, as the
  * Statistics view counts it: a gateway span its app's span stands for, and the MCP layers of one tool call, are skipped.
  */
-import { isHostedGatewayCall } from '../cost/spanCost';
 import { StatusCode } from '../model';
-import type { PriceOf } from '../stats/aiStats';
+import { countedCall, toolNameOf, type PriceOf } from '../stats/aiStats';
 import type { SpanNode, TraceRecord } from '../store/types';
 import { BucketSamples, bucketOf, type Buckets } from './buckets';
 
@@ -36,10 +35,9 @@ export function spanBuckets(traces: Iterable<TraceRecord>, buckets: Buckets, pri
     for (const node of trace.spans()) {
       const bucket = bucketOf(buckets, Number(node.span.startTimeUnixNano / NANOS_PER_MS));
       if (bucket < 0) continue;
-      const { kind } = node.ai;
-      if (kind === 'llm' || kind === 'embedding') {
-        if (!isHostedGatewayCall(node)) addModelCall(modelOf(models, node, buckets.count), node, bucket, priceOf);
-      } else if (isToolCall(node) && !isToolCall(node.parent, toolNameOf(node))) {
+      const counted = countedCall(node);
+      if (counted === 'model') addModelCall(modelOf(models, node, buckets.count), node, bucket, priceOf);
+      else if (counted === 'tool') {
         const tool = toolNameOf(node);
         let samples = tools.get(tool);
         if (samples === undefined) tools.set(tool, (samples = new BucketSamples(buckets.count)));
@@ -92,12 +90,4 @@ function addModelCall(model: ModelBuckets, node: SpanNode, bucket: number, price
 
 function durationMs(node: SpanNode): number {
   return Number(node.span.endTimeUnixNano - node.span.startTimeUnixNano) / 1e6;
-}
-
-const toolNameOf = (node: SpanNode): string => node.ai.toolName ?? node.span.name;
-
-/** A tool or MCP span; with `tool`, one of that tool (the layer under an agent's tool span of the same call). */
-function isToolCall(node: SpanNode | undefined, tool?: string): node is SpanNode {
-  if (node === undefined || (node.ai.kind !== 'tool' && node.ai.kind !== 'mcp')) return false;
-  return tool === undefined || toolNameOf(node) === tool;
 }

@@ -49,12 +49,9 @@ export function aiStats(traces: Iterable<TraceRecord>, priceOf: PriceOf = NO_PRI
   const tools = new Map<string, ToolSamples>();
   for (const trace of traces) {
     for (const node of trace.spans()) {
-      const { kind } = node.ai;
-      // The gateway's span of a call the app's span already stands for, and the MCP client's and server's spans of a
-      // tool call the agent's span stands for, are the same call: counted once, as the store and the costs count.
-      if (kind === 'llm' || kind === 'embedding') {
-        if (!isHostedGatewayCall(node)) addModelCall(models, node, priceOf);
-      } else if (isToolCall(node) && !isToolCall(node.parent, toolNameOf(node))) addToolCall(tools, node);
+      const counted = countedCall(node);
+      if (counted === 'model') addModelCall(models, node, priceOf);
+      else if (counted === 'tool') addToolCall(tools, node);
     }
   }
   return {
@@ -135,7 +132,18 @@ function addToolCall(tools: Map<string, ToolSamples>, node: SpanNode): void {
   }
 }
 
-const toolNameOf = (node: SpanNode): string => node.ai.toolName ?? node.span.name;
+/**
+ * What a span counts as: a model call, a tool call, or neither. The gateway's span of a call the app's span already
+ * stands for, and the MCP client's and server's spans of a tool call the agent's span stands for, are the same call:
+ * counted once, as the store and the costs count (the Statistics view and the dashboard both count this way).
+ */
+export function countedCall(node: SpanNode): 'model' | 'tool' | undefined {
+  const { kind } = node.ai;
+  if (kind === 'llm' || kind === 'embedding') return isHostedGatewayCall(node) ? undefined : 'model';
+  return isToolCall(node) && !isToolCall(node.parent, toolNameOf(node)) ? 'tool' : undefined;
+}
+
+export const toolNameOf = (node: SpanNode): string => node.ai.toolName ?? node.span.name;
 
 /** A tool or MCP span; with `tool`, one of that tool. */
 function isToolCall(node: SpanNode | undefined, tool?: string): node is SpanNode {
