@@ -8,7 +8,7 @@ import { findingMessage } from '../core/findings/present';
 import { DEFAULT_FINDINGS_OPTIONS, SEVERITY_RANK, type Finding, type Severity } from '../core/findings/types';
 import type { TraceRecord } from '../core/store/types';
 import { chronological, traceHeader } from '../core/summarize';
-import { plural } from '../shared/format';
+import { filePlace, plural } from '../shared/format';
 import { parseOptions, usageError } from './args';
 import { INPUT_OPTIONS, readInputFiles } from './summarize';
 
@@ -99,9 +99,8 @@ function renderText(traces: readonly TraceRecord[], byTrace: ReadonlyMap<string,
     for (const finding of list) {
       counts[finding.severity]++;
       const node = record.getSpan(finding.spanId);
-      const code = node?.ai.code?.file;
-      const where =
-        code === undefined ? '' : ` (${code}${node?.ai.code?.line === undefined ? '' : `:${node.ai.code.line}`})`;
+      const code = node?.ai.code;
+      const where = code?.file === undefined ? '' : ` (${filePlace(code.file, code.line)})`;
       lines.push(
         `  ${finding.severity.padEnd(11)} ${finding.rule.padEnd(17)} ${node?.span.name ?? finding.spanId}${where}: ` +
           findingMessage(finding),

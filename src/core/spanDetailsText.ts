@@ -6,7 +6,7 @@
  */
 import { AI_KIND_LABELS } from '../shared/aiKinds';
 import { GATEWAY_SOURCE_NOTE, stallsText, type FigureSource } from '../shared/figures';
-import { formatDuration, plural } from '../shared/format';
+import { filePlace, formatDuration, plural } from '../shared/format';
 import {
   durationNanos,
   nanosToMillis,
@@ -364,7 +364,7 @@ function codeLocation(code: {
   line: number | undefined;
   function: string | undefined;
 }): string {
-  const place = code.file === undefined ? '' : code.line === undefined ? code.file : `${code.file}:${code.line}`;
+  const place = code.file === undefined ? '' : filePlace(code.file, code.line);
   if (code.function === undefined) return place;
   return place === '' ? code.function : `${place} (${code.function})`;
 }

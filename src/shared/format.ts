@@ -20,6 +20,11 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
+/** A place in code: `agent.py:42`, or `agent.py` without a line. */
+export function filePlace(file: string, line: number | undefined): string {
+  return line === undefined ? file : `${file}:${line}`;
+}
+
 /** `1 error`, `1,200 spans`, `3 matches` (with `pluralNoun` for nouns that do not just take an s). */
 export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
   return `${formatCount(count)} ${count === 1 ? noun : pluralNoun}`;

@@ -2,7 +2,7 @@
  * `list_findings`: what the findings rules (core/findings) detected, most severe first, each with its trace and span
  * ids and the code location the span names, so an agent can go from "what went wrong" to the line that made the call.
  */
-import { plural } from '../../shared/format';
+import { filePlace, plural } from '../../shared/format';
 import { findingMessage } from '../findings/present';
 import { RULE_IDS, SEVERITY_RANK, type Finding, type Severity } from '../findings/types';
 import { oneLine } from '../spanDetailsText';
@@ -73,7 +73,7 @@ function findingLine(sources: AgentToolSources, finding: Finding): string {
   const node = sources.traces.getTrace(finding.traceId)?.getSpan(finding.spanId);
   const name = node === undefined ? '' : ` ${oneLine(node.span.name)}`;
   const code = node?.ai.code;
-  const where = code?.file === undefined ? '' : ` (${code.file}${code.line === undefined ? '' : `:${code.line}`})`;
+  const where = code?.file === undefined ? '' : ` (${filePlace(code.file, code.line)})`;
   return (
     `${finding.severity} ${finding.rule} · trace ${finding.traceId} · span ${finding.spanId}${name}${where}: ` +
     findingMessage(finding)

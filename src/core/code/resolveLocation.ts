@@ -57,6 +57,7 @@ export interface WorkspaceAccess {
 }
 
 import type { ResolutionRule } from '../../shared/resolutionRules';
+import { filePlace } from '../../shared/format';
 
 export type { ResolutionRule };
 
@@ -137,7 +138,7 @@ function recordedCodeFile(node: ResolvableSpan): Recorded | undefined {
     line: code.line,
     column: positiveInteger(attributes, 'code.column.number') ?? positiveInteger(attributes, 'code.column'),
     function: code.function,
-    origin: `${fileKey} ${code.file}${code.line === undefined ? '' : `:${code.line}`}`,
+    origin: `${fileKey} ${filePlace(code.file, code.line)}`,
   };
 }
 
@@ -167,7 +168,7 @@ function applicationFrames(span: Span): (StackFrame & { origin: string })[] {
 
 /** `run_tool /app/agent.py:42`. */
 function describeFrame(frame: StackFrame): string {
-  const position = `${frame.file}${frame.line === undefined ? '' : `:${frame.line}`}`;
+  const position = filePlace(frame.file, frame.line);
   return frame.function === undefined ? position : `${frame.function} ${position}`;
 }
 
