@@ -92,11 +92,12 @@ describe('Service map', { timeout: 10 * 60_000 }, () => {
     await eventually('the Traces view filtered to the MCP server’s trace', async () =>
       (await vscode.tree.message()) === `1 of 2 traces match ${query}` ? true : undefined,
     );
-    const rows = await vscode.tree.traceRows();
-    assert.deepEqual(
-      rows.map((row) => row.label),
-      [DEMO_ROOT_SPAN_NAME],
+    // The message changes before the list has redrawn its rows: read them once they have settled on one trace.
+    const labels = async () => (await vscode.tree.traceRows()).map((row) => row.label);
+    await eventually('the Traces view listing one trace', async () =>
+      (await labels()).length === 1 ? true : undefined,
     );
+    assert.deepEqual(await labels(), [DEMO_ROOT_SPAN_NAME]);
 
     await vscode.palette.runLabel('Preferences: Color Theme');
     await vscode.palette.input.fill('Dark Modern');
